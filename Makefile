@@ -1,0 +1,36 @@
+# Two entry points: `make demo` and `make test`. Each sets up what it needs first.
+# uv is installed into the project's Python (3.12, from .python-version) when missing.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+DEMO := priors/turkiye-joins-consultative-meeting.yaml
+
+.PHONY: setup demo test lint typecheck pytest bench clean
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --locked
+	@touch $@
+
+setup: $(VENV)/.synced
+
+demo: setup
+	$(VENV)/bin/forecast run $(DEMO)
+
+lint: setup
+	$(VENV)/bin/ruff check forecast tests benchmarks
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+pytest: setup
+	$(VENV)/bin/pytest || [ $$? -eq 5 ]
+
+test: lint typecheck pytest
+
+bench: setup
+	$(VENV)/bin/python benchmarks/startup.py
+	$(VENV)/bin/python benchmarks/run_vs_pymc.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

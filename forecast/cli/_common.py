@@ -1,0 +1,109 @@
+"""Shared pieces of the commands: consoles, error rendering, output formats."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+import typer
+
+from forecast.errors import ForecastError, InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class _State:
+    debug: bool = False
+
+
+STATE = _State()
+
+
+class Format(StrEnum):
+    """Output formats of the commands that print results."""
+
+    rich = "rich"
+    json = "json"
+    markdown = "markdown"
+
+
+def out() -> Console:
+    """The console for data (stdout); honours NO_COLOR and non-terminal output."""
+    from rich.console import Console
+
+    return Console(file=sys.stdout)
+
+
+def err() -> Console:
+    """The console for progress, warnings and errors (stderr)."""
+    from rich.console import Console
+
+    return Console(file=sys.stderr)
+
+
+def echo_lines(lines: list[str], *, stderr: bool = False) -> None:
+    """Print problem lines unwrapped (coloured on a terminal), hints dimmed."""
+    console = err() if stderr else out()
+    for line in lines:
+        style = "dim" if line.startswith("  hint") else ("red" if stderr else None)
+        console.print(line, markup=False, highlight=False, soft_wrap=True, style=style)
+
+
+def print_json(obj: Any) -> None:
+    """One JSON object on one line of stdout (JSON Lines)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, allow_nan=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def report_error(exc: ForecastError) -> None:
+    """Print a domain error once: input problems one per line, others as ``Error: ...``."""
+    if isinstance(exc, InputError):
+        echo_lines(exc.lines(), stderr=True)
+        return
+    console = err()
+    console.print(f"Error: {exc.message}", markup=False, highlight=False, style="bold red")
+    if exc.hint:
+        console.print(f"  hint: {exc.hint}", markup=False, highlight=False, style="dim")
+
+
+def handle_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn ForecastError into a clean message and its exit code; tracebacks only with --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except ForecastError as exc:
+            if STATE.debug:
+                traceback.print_exc()
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err().print("Interrupted.", style="yellow")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if STATE.debug:
+                raise
+            err().print(
+                f"Error: internal error: {type(exc).__name__}: {exc}",
+                markup=False,
+                highlight=False,
+                style="bold red",
+            )
+            err().print("  hint: run with --debug for the traceback and report it", style="dim")
+            raise typer.Exit(1) from None
+
+    return wrapper

@@ -1,0 +1,91 @@
+"""``forecast run``: sample each question and print its report."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import typer
+
+from forecast.cli._common import Format, err, handle_errors, out, print_json, report_error
+from forecast.errors import SamplingError
+
+
+def run(
+    priors: list[Path] = typer.Argument(..., help="Priors files or directories of them."),
+    format_: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Random seed (default: derived from the file, so runs repeat)."
+    ),
+    draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
+    tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
+    chains: int = typer.Option(4, "--chains", min=1, max=64, help="Number of chains."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 3 when sampling diagnostics are not all good."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print just the probability."),
+    timings: bool = typer.Option(False, "--timings", help="Print where the time went (to stderr)."),
+) -> None:
+    """Sample each question's model and print the forecast with its uncertainty.
+
+    Data goes to stdout (with --format json, one object per question per line);
+    progress and warnings go to stderr.
+
+    Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --seed 1
+    """
+    from forecast.inference import SamplerSettings, Timer
+    from forecast.spec import load_many
+
+    timer = Timer()
+    loaded, bad = load_many(priors)
+    timer.lap("load and validate")
+    for exc in bad:
+        report_error(exc)
+    from forecast import engine
+
+    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    failed = bool(bad)
+    unconverged = False
+    console, errc = out(), err()
+    for q in loaded:
+        settings = engine.settings_for(q, base, seed)
+        status = (
+            errc.status(f"Sampling {q.id} ({chains} chains × {draws} draws)…")
+            if errc.is_terminal
+            else contextlib.nullcontext()
+        )
+        try:
+            with status:
+                forecast = engine.run(q, settings, timer)
+        except SamplingError as exc:
+            report_error(exc)
+            failed = True
+            continue
+        if not forecast.diagnostics.ok:
+            unconverged = True
+            for w in forecast.diagnostics.warnings:
+                errc.print(f"warning: {q.id}: {w}", markup=False, highlight=False, style="yellow")
+        if format_ is Format.json:
+            print_json(forecast.to_dict())
+        elif format_ is Format.markdown:
+            from forecast.render.markdown import render
+
+            typer.echo(render(forecast))
+        else:
+            from forecast.render.report import Report
+
+            console.print(Report(forecast, quiet=quiet))
+        timer.lap("report")
+    if timings:
+        total = sum(timer.phases.values())
+        for name, secs in timer.phases.items():
+            errc.print(f"{name:>20}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+    if strict and unconverged:
+        raise typer.Exit(SamplingError.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("run")(handle_errors(run))

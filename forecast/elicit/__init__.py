@@ -1,0 +1,1 @@
+"""Judgements -> fitted distributions, and pools of several experts."""

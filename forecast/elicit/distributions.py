@@ -1,0 +1,162 @@
+"""Fitted distributions as plain data, evaluated with SciPy (cheap to import).
+
+Fitting uses PreliZ (see :mod:`forecast.elicit.fit`); once fitted, a distribution is
+just a family and its parameters, so reports, pools and caches do not need PreliZ.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from scipy import optimize, stats
+
+Family = Literal["beta", "lognormal"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One elicited probability statement and what the fitted distribution gives for it."""
+
+    statement: str
+    elicited: float
+    fitted: float
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A distribution fitted to one judgement.
+
+    Attributes
+    ----------
+    family, params
+        ``beta`` (``alpha``, ``beta``) for probabilities, ``lognormal`` (``mu``,
+        ``sigma`` of the log) for positive quantities.
+    method
+        How it was obtained: ``strength``, ``pseudo_counts``, ``maxent``,
+        ``quantiles`` (least squares on the CDF) or ``fixed``.
+    checks
+        The elicited statements with the fitted probabilities, for the fit error.
+    """
+
+    family: Family
+    params: dict[str, float]
+    method: str
+    checks: tuple[Check, ...] = field(default=())
+
+    @property
+    def fit_error(self) -> float:
+        """Sum of squared differences of elicited and fitted probabilities (SHELF's)."""
+        return float(sum((c.elicited - c.fitted) ** 2 for c in self.checks))
+
+    @property
+    def fixed(self) -> bool:
+        """True for a point mass (a likelihood ratio given as a plain number)."""
+        return self.family == "lognormal" and self.params["sigma"] == 0.0
+
+    def frozen(self) -> Any:
+        """The SciPy frozen distribution."""
+        if self.family == "beta":
+            return stats.beta(self.params["alpha"], self.params["beta"])
+        return stats.lognorm(s=self.params["sigma"], scale=math.exp(self.params["mu"]))
+
+    def mean(self) -> float:
+        """The mean."""
+        if self.fixed:
+            return math.exp(self.params["mu"])
+        return float(self.frozen().mean())
+
+    def cdf(self, x: Any) -> Any:
+        """P(X <= x)."""
+        if self.fixed:
+            return np.where(np.asarray(x) >= math.exp(self.params["mu"]), 1.0, 0.0)
+        return self.frozen().cdf(x)
+
+    def ppf(self, q: Any) -> Any:
+        """The quantile function."""
+        if self.fixed:
+            return np.full_like(np.asarray(q, dtype=float), math.exp(self.params["mu"]))
+        return self.frozen().ppf(q)
+
+    def describe(self) -> str:
+        """``Beta(2.73, 7.97)`` or ``LogNormal(mu=0.47, sigma=0.31)``."""
+        if self.family == "beta":
+            return f"Beta({self.params['alpha']:.3g}, {self.params['beta']:.3g})"
+        if self.fixed:
+            return f"fixed at {math.exp(self.params['mu']):.3g}"
+        return f"LogNormal(mu={self.params['mu']:.3g}, sigma={self.params['sigma']:.3g})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON and the fit cache."""
+        return {
+            "family": self.family,
+            "params": dict(self.params),
+            "method": self.method,
+            "fit_error": self.fit_error,
+            "checks": [
+                {"statement": c.statement, "elicited": c.elicited, "fitted": c.fitted}
+                for c in self.checks
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Fitted:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            d["family"],
+            {k: float(v) for k, v in d["params"].items()},
+            d["method"],
+            tuple(Check(c["statement"], c["elicited"], c["fitted"]) for c in d["checks"]),
+        )
+
+
+@dataclass(frozen=True)
+class Mixture:
+    """A weighted mixture of fitted distributions: the linear opinion pool."""
+
+    components: tuple[Fitted, ...]
+    weights: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.components) != len(self.weights) or not self.components:
+            raise ValueError("a mixture needs one weight per component and at least one")
+        total = sum(self.weights)
+        if total <= 0 or any(w < 0 for w in self.weights):
+            raise ValueError("mixture weights must be non-negative and not all zero")
+        object.__setattr__(self, "weights", tuple(w / total for w in self.weights))
+
+    def mean(self) -> float:
+        """The weighted mean of the components' means."""
+        return float(sum(w * c.mean() for w, c in zip(self.weights, self.components, strict=True)))
+
+    def cdf(self, x: Any) -> Any:
+        """The weighted mean of the components' CDFs."""
+        return sum(w * c.cdf(x) for w, c in zip(self.weights, self.components, strict=True))
+
+    def sf(self, x: Any) -> Any:
+        """P(X > x)."""
+        return 1.0 - self.cdf(x)
+
+    def ppf(self, q: float) -> float:
+        """The quantile function, by root finding on the mixture CDF."""
+        if len(self.components) == 1:
+            return float(self.components[0].ppf(q))
+        lo = min(float(c.ppf(q)) for c in self.components)
+        hi = max(float(c.ppf(q)) for c in self.components)
+        if hi - lo < 1e-12:
+            return lo
+        return float(optimize.brentq(lambda x: float(self.cdf(x)) - q, lo, hi, xtol=1e-10))
+
+
+def implications(dist: Fitted | Mixture, *, threshold: float = 0.5) -> dict[str, float]:
+    """What a distribution for a probability says, in numbers a user can read back."""
+    return {
+        "mean": dist.mean(),
+        "median": float(dist.ppf(0.5)),
+        "lo90": float(dist.ppf(0.05)),
+        "hi90": float(dist.ppf(0.95)),
+        "p_above": float(1.0 - dist.cdf(threshold)),
+        "threshold": threshold,
+    }

@@ -1,0 +1,178 @@
+"""Sampling, sampler settings and convergence diagnostics."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from forecast.errors import SamplingError
+
+if TYPE_CHECKING:
+    import pymc as pm
+
+RHAT_MAX = 1.01
+ESS_MIN = 400
+
+
+@dataclass(frozen=True)
+class SamplerSettings:
+    """How to sample: draws and tuning steps per chain, chains, seed."""
+
+    draws: int = 1000
+    tune: int = 1000
+    chains: int = 4
+    seed: int = 0
+    target_accept: float = 0.9
+
+    @property
+    def name(self) -> str:
+        """The sampler's name for provenance."""
+        return "pymc-nuts"
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """Convergence diagnostics over the quantities that make the forecast."""
+
+    rhat_max: float
+    ess_bulk_min: float
+    ess_tail_min: float
+    divergences: int
+    draws: int
+    chains: int
+    sampling_seconds: float
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is worse than the thresholds."""
+        return not self.warnings
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "rhat_max": self.rhat_max,
+            "ess_bulk_min": self.ess_bulk_min,
+            "ess_tail_min": self.ess_tail_min,
+            "divergences": self.divergences,
+            "draws": self.draws,
+            "chains": self.chains,
+            "sampling_seconds": self.sampling_seconds,
+            "ok": self.ok,
+            "warnings": list(self.warnings),
+        }
+
+
+@contextlib.contextmanager
+def quiet_pymc() -> Iterator[None]:
+    """Silence PyMC's and PyTensor's log chatter; our report says what matters."""
+    loggers = [logging.getLogger(n) for n in ("pymc", "pytensor", "pymc.sampling.mcmc")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, lv in zip(loggers, levels, strict=True):
+            lg.setLevel(lv)
+
+
+def sample(model: pm.Model, settings: SamplerSettings, *, progress: bool = False) -> Any:
+    """Run NUTS on ``model`` and return the ArviZ ``DataTree``.
+
+    Chains run one after another in this process: for the small models of a question
+    file that is faster than starting worker processes.
+    """
+    import pymc as pm
+
+    os.environ.setdefault("PYTENSOR_FLAGS", "")
+    try:
+        with quiet_pymc(), model:
+            return pm.sample(
+                draws=settings.draws,
+                tune=settings.tune,
+                chains=settings.chains,
+                cores=1,
+                random_seed=settings.seed,
+                target_accept=settings.target_accept,
+                progressbar=progress,
+                compute_convergence_checks=False,
+            )
+    except (ValueError, RuntimeError, FloatingPointError) as exc:
+        raise SamplingError(
+            f"sampling failed: {exc}",
+            hint="run `forecast show` to check the fitted judgements; --debug shows details",
+        ) from exc
+
+
+def diagnose(idata: Any, var_names: list[str], seconds: float) -> Diagnostics:
+    """R-hat, bulk and tail ESS (ArviZ) and divergences, with warnings and advice."""
+    import arviz_stats as azs
+
+    post = idata["posterior"]
+    rhats: list[float] = []
+    bulk: list[float] = []
+    tail: list[float] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in var_names:
+            arr = np.asarray(post[name].values, dtype=float)
+            arr = arr.reshape(arr.shape[0], arr.shape[1], -1)
+            for i in range(arr.shape[2]):
+                x = arr[:, :, i]
+                if np.ptp(x) == 0:
+                    continue
+                rhats.append(float(azs.rhat(x, chain_axis=0, draw_axis=1)))
+                bulk.append(float(azs.ess(x, chain_axis=0, draw_axis=1, method="bulk")))
+                tail.append(float(azs.ess(x, chain_axis=0, draw_axis=1, method="tail", prob=0.05)))
+    stats = idata["sample_stats"]
+    div_name = "diverging" if "diverging" in stats else "divergences"
+    divergences = int(np.asarray(stats[div_name].values).sum()) if div_name in stats else 0
+    chains, draws = post.sizes["chain"], post.sizes["draw"]
+    rhat_max = max(rhats, default=1.0)
+    ess_bulk = min(bulk, default=float(chains * draws))
+    ess_tail = min(tail, default=float(chains * draws))
+    notes: list[str] = []
+    if not np.isfinite(rhat_max) or rhat_max > RHAT_MAX:
+        notes.append(
+            f"R-hat {rhat_max:.3f} > {RHAT_MAX}: chains disagree; "
+            "try more --draws or check for a multi-modal pool"
+        )
+    if ess_bulk < ESS_MIN:
+        notes.append(f"bulk ESS {ess_bulk:.0f} < {ESS_MIN}: try more --draws")
+    if ess_tail < ESS_MIN:
+        notes.append(
+            f"tail ESS {ess_tail:.0f} < {ESS_MIN}: intervals are unreliable; try more --draws"
+        )
+    if divergences:
+        notes.append(
+            f"{divergences} divergent transitions: the posterior may be biased; "
+            "check for extreme judgements (probabilities near 0 or 1)"
+        )
+    return Diagnostics(
+        rhat_max, ess_bulk, ess_tail, divergences, draws, chains, seconds, tuple(notes)
+    )
+
+
+class Timer:
+    """Wall-clock phases for the ``--timings`` breakdown."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        """Close the current phase under ``name``."""
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self._t
+        self._t = now

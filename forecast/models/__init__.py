@@ -1,0 +1,1 @@
+"""Model backends: one module per model kind, from specification to PyMC model."""

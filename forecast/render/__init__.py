@@ -1,0 +1,1 @@
+"""Everything that prints: rich terminal reports, markdown, and number formatting."""

@@ -1,0 +1,42 @@
+"""Number formatting shared by every renderer."""
+
+from __future__ import annotations
+
+
+def pct(p: float) -> str:
+    """A probability as a percentage with sensible precision (tails keep two figures)."""
+    if p != p:  # NaN
+        return "n/a"
+    x = 100.0 * p
+    if x == 0:
+        return "0%"
+    if x < 1 or x > 99:
+        return f"{x:.2g}%" if x < 1 else f"{100 - float(f'{100 - x:.2g}'):g}%"
+    return f"{x:.1f}%"
+
+
+def pp(delta: float) -> str:
+    """A change in probability in percentage points, signed."""
+    x = 100.0 * delta
+    return f"{x:+.1f} pp" if abs(x) >= 0.05 else f"{x:+.2g} pp"
+
+
+def odds(p: float) -> str:
+    """Odds in the 1:n or n:1 form analysts read."""
+    if p <= 0:
+        return "0"
+    if p >= 1:
+        return "certain"
+    if p < 0.5:
+        return f"1:{(1 - p) / p:.3g}"
+    return f"{p / (1 - p):.3g}:1"
+
+
+def interval(lo: float, hi: float) -> str:
+    """``2.6% – 21.4%``."""
+    return f"{pct(lo)} – {pct(hi)}"
+
+
+def fit_error(err: float) -> str:
+    """A fit error (sum of squared probability differences); below 1e-6 it is 0."""
+    return "0" if err < 1e-6 else f"{err:.2g}"

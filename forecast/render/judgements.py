@@ -1,0 +1,153 @@
+"""The ``show`` view: each judgement, its fit and what it implies (no sampling)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from forecast.elicit.distributions import Fitted, implications
+from forecast.render import fmt
+from forecast.render.report import _FORMS
+from forecast.spec import LoadedQuestion
+from forecast.spec.event import EventQuestion
+
+
+@dataclass(frozen=True)
+class JudgementsView:
+    """Fitted judgements of one question, ready to render."""
+
+    question: LoadedQuestion
+    inputs: Any
+
+    @classmethod
+    def of(cls, q: LoadedQuestion) -> JudgementsView:
+        """Fit every judgement of ``q``."""
+        from forecast.models import event
+
+        assert isinstance(q.spec, EventQuestion)
+        return cls(q, event.prepare(q.spec))
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Iterable[RenderableType]:
+        spec = self.question.spec
+        assert isinstance(spec, EventQuestion)
+        yield Panel(
+            Text.assemble(
+                (spec.title, "bold"),
+                (
+                    f"\n{self.question.id} · {spec.kind} · "
+                    f"deadline {spec.deadline.isoformat()} · {spec.status}",
+                    "dim",
+                ),
+            )
+        )
+        t = Table(title="Judgements and their fits", title_justify="left", show_edge=False)
+        for col in ("expert", "judgement", "fit", "method", "fit error"):
+            t.add_column(col)
+        for e, f in zip(spec.experts, self.inputs.experts, strict=True):
+            t.add_row(
+                e.name,
+                _FORMS[e.judgement.form],
+                f.describe(),
+                f.method,
+                Text(fmt.fit_error(f.fit_error), style="yellow" if f.fit_error > 0.01 else ""),
+            )
+        yield t
+        for e, f in zip(spec.experts, self.inputs.experts, strict=True):
+            yield _implies(e.name, f)
+        prior = self.inputs.prior
+        imp = implications(prior)
+        yield Text(
+            f"\nPooled (linear, {len(spec.experts)} experts): mean {fmt.pct(imp['mean'])},"
+            f" median {fmt.pct(imp['median'])}, 90% "
+            f"{fmt.interval(imp['lo90'], imp['hi90'])}, P(p > 50%) = "
+            f"{fmt.pct(imp['p_above'])}",
+            style="bold",
+        )
+        if spec.base_rate:
+            br = spec.base_rate
+            yield Text(
+                f"Base rate: {br.successes} of {br.trials} ({br.reference_class.strip()}); "
+                f"weight {br.weight:g}, so it counts as {br.weight * br.trials:g} cases"
+            )
+        if self.inputs.evidence:
+            ev = Table(title="\nEvidence likelihood ratios", title_justify="left", show_edge=False)
+            for col in ("id", "fit", "median", "90% interval", "applied"):
+                ev.add_column(col)
+            for e in self.inputs.evidence:
+                f = e.fitted
+                ev.add_row(
+                    e.id,
+                    f.describe(),
+                    f"{float(f.ppf(0.5)):.3g}",
+                    f"{float(f.ppf(0.05)):.3g} – {float(f.ppf(0.95)):.3g}",
+                    "yes" if e.applied else "no: already in the judgements",
+                )
+            yield ev
+
+    def markdown(self) -> str:
+        """The same view as markdown."""
+        spec = self.question.spec
+        assert isinstance(spec, EventQuestion)
+        lines = [
+            f"## {spec.title}",
+            "",
+            "| expert | judgement | fit | mean | 90% interval | P(p > 50%) | fit error |",
+            "|---|---|---|---:|---:|---:|---:|",
+        ]
+        for e, f in zip(spec.experts, self.inputs.experts, strict=True):
+            imp = implications(f)
+            lines.append(
+                f"| {e.name} | {_FORMS[e.judgement.form]} | {f.describe()} | "
+                f"{fmt.pct(imp['mean'])} | {fmt.interval(imp['lo90'], imp['hi90'])} | "
+                f"{fmt.pct(imp['p_above'])} | {fmt.fit_error(f.fit_error)} |"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _implies(name: str, f: Fitted) -> Text:
+    imp = implications(f)
+    t = Text(f"  {name}: ", style="bold")
+    t.append(
+        f"you are saying the probability is {fmt.pct(imp['median'])} (median), "
+        f"90% sure it lies in {fmt.interval(imp['lo90'], imp['hi90'])}, and "
+        f"P(p > 50%) = {fmt.pct(imp['p_above'])}."
+    )
+    for c in f.checks:
+        if c.statement != "mean":
+            t.append(
+                f"\n      you said {c.statement} = {c.elicited:g}; the fit gives {c.fitted:.3f}",
+                style="dim",
+            )
+    return t
+
+
+def judgements_dict(view: JudgementsView) -> dict[str, Any]:
+    """The ``show --format json`` object."""
+    spec = view.question.spec
+    assert isinstance(spec, EventQuestion)
+    return {
+        "schema": "forecast.show/1",
+        "question": {"id": view.question.id, "title": spec.title, "kind": spec.kind},
+        "experts": [
+            {
+                "name": e.name,
+                "form": e.judgement.form,
+                "fit": f.to_dict(),
+                "implies": implications(f),
+            }
+            for e, f in zip(spec.experts, view.inputs.experts, strict=True)
+        ],
+        "pooled": implications(view.inputs.prior),
+        "evidence": [
+            {"id": e.id, "applied": e.applied, "fit": e.fitted.to_dict()}
+            for e in view.inputs.evidence
+        ],
+    }

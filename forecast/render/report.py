@@ -1,0 +1,196 @@
+"""The rich terminal report of a forecast.
+
+:class:`Report` renders itself through ``__rich_console__``; it fits the console's
+width and degrades to plain text when the console has no colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from forecast.render import fmt
+from forecast.results import Forecast
+
+_FORMS = {
+    "point": "point + strength",
+    "median_interval": "median + interval",
+    "interval": "interval + mass",
+    "quantiles": "quantiles",
+    "pseudo_counts": "pseudo-counts",
+}
+
+
+def bar(p: float, width: int = 30) -> Text:
+    """A horizontal bar for a probability."""
+    filled = max(0, min(width, round(p * width)))
+    t = Text()
+    t.append("█" * filled, style="bold cyan")
+    t.append("░" * (width - filled), style="dim")
+    return t
+
+
+class Report:
+    """A full report for one forecast."""
+
+    def __init__(self, forecast: Forecast, *, quiet: bool = False) -> None:
+        self.f = forecast
+        self.quiet = quiet
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Iterable[RenderableType]:
+        f = self.f
+        if self.quiet:
+            yield Text(fmt.pct(f.probability))
+            return
+        yield self._header()
+        yield self._headline(options.max_width)
+        yield self._moves()
+        yield self._experts()
+        if f.evidence:
+            yield self._evidence()
+        yield self._diagnostics()
+        yield self._provenance()
+
+    def _header(self) -> Panel:
+        f = self.f
+        body = Text()
+        body.append(f.title, style="bold")
+        body.append(
+            f"\n{f.question_id} · {f.kind} · deadline {f.deadline.isoformat()} · {f.status}",
+            style="dim",
+        )
+        return Panel(body, expand=True)
+
+    def _headline(self, width: int) -> RenderableType:
+        f = self.f
+        i80, i95 = f.interval(0.8), f.interval(0.95)
+        t = Table.grid(padding=(0, 2))
+        t.add_column(style="bold")
+        t.add_column()
+        head = Text()
+        head.append(fmt.pct(f.probability), style="bold green")
+        head.append(
+            f"   odds {fmt.odds(f.probability)}   Monte Carlo error ±{fmt.pct(f.mcse)}", style="dim"
+        )
+        t.add_row("Forecast", head)
+        t.add_row("", bar(f.probability, max(10, min(40, width - 20))))
+        t.add_row("80% interval", fmt.interval(i80.lo, i80.hi))
+        t.add_row("95% interval", fmt.interval(i95.lo, i95.hi))
+        prior = Text(
+            f"{fmt.pct(f.prior_probability)}  "
+            f"(95% {fmt.interval(f.prior_interval.lo, f.prior_interval.hi)})"
+            f"  →  {fmt.pct(f.probability)}"
+        )
+        t.add_row("Prior → posterior", prior)
+        return Group(Text(""), t, Text("  intervals are of the event's propensity", style="dim"))
+
+    def _moves(self) -> Table:
+        f = self.f
+        t = Table(
+            title="What moved it (applied in this order)",
+            title_justify="left",
+            expand=False,
+            show_edge=False,
+        )
+        t.add_column("input")
+        t.add_column("change", justify="right")
+        t.add_column("forecast", justify="right")
+        for s in f.steps:
+            label = s.label
+            if s.kind == "base_rate" and f.base_rate:
+                br = f.base_rate
+                label = (
+                    f"base rate {br['successes']}/{br['trials']}, weight {br['weight']:g} "
+                    f"(as {br['effective_trials']:g} cases)"
+                )
+            change = "" if s.kind == "experts" else fmt.pp(s.delta)
+            style = "green" if s.delta > 0 else "red" if s.delta < 0 else ""
+            t.add_row(label, Text(change, style=style), fmt.pct(s.after))
+        for e in f.evidence:
+            if not e.applied:
+                t.add_row(
+                    Text(f"evidence: {e.id}", style="dim"),
+                    Text("already in the judgements", style="dim"),
+                    "",
+                )
+        return t
+
+    def _experts(self) -> RenderableType:
+        f = self.f
+        t = Table(title="Experts (linear pool)", title_justify="left", show_edge=False)
+        t.add_column("expert")
+        t.add_column("weight", justify="right")
+        t.add_column("judgement")
+        t.add_column("fit")
+        t.add_column("mean", justify="right")
+        t.add_column("90% interval", justify="right")
+        t.add_column("fit error", justify="right")
+        notes: list[Text] = []
+        for e in f.experts:
+            imp = e.implies
+            err = e.fitted.fit_error
+            t.add_row(
+                e.name,
+                f"{e.weight:.2f}",
+                _FORMS.get(e.form, e.form),
+                e.fitted.describe(),
+                fmt.pct(imp["mean"]),
+                fmt.interval(imp["lo90"], imp["hi90"]),
+                Text(fmt.fit_error(err), style="yellow" if err > 0.01 else ""),
+            )
+            notes.append(
+                Text(
+                    f"  {e.name}: you are saying P(p > 50%) = {fmt.pct(imp['p_above'])}"
+                    f", median {fmt.pct(imp['median'])}",
+                    style="dim",
+                )
+            )
+        return Group(Text(""), t, *notes)
+
+    def _evidence(self) -> Table:
+        t = Table(
+            title="Evidence (likelihood ratio P(signal | yes) / P(signal | no))",
+            title_justify="left",
+            show_edge=False,
+        )
+        t.add_column("id")
+        t.add_column("median LR", justify="right")
+        t.add_column("90% interval", justify="right")
+        t.add_column("applied")
+        for e in self.f.evidence:
+            t.add_row(
+                e.id,
+                f"{e.median_lr:.3g}",
+                f"{e.lo90_lr:.3g} – {e.hi90_lr:.3g}",
+                "yes" if e.applied else Text("no: already in the judgements", style="dim"),
+            )
+        return t
+
+    def _diagnostics(self) -> RenderableType:
+        d = self.f.diagnostics
+        line = Text("Diagnostics  ")
+        line.append(
+            f"R-hat {d.rhat_max:.3f} · bulk ESS {d.ess_bulk_min:.0f} · "
+            f"tail ESS {d.ess_tail_min:.0f} · {d.divergences} divergences · "
+            f"{d.chains}×{d.draws} draws  "
+        )
+        line.append("✓ converged" if d.ok else "⚠ check", style="green" if d.ok else "bold yellow")
+        parts: list[RenderableType] = [Text(""), line]
+        for w in d.warnings:
+            parts.append(Text(f"  ⚠ {w}", style="yellow"))
+        return Group(*parts)
+
+    def _provenance(self) -> Text:
+        p = self.f.provenance
+        return Text(
+            f"Provenance   {p.file} sha256:{p.sha256[:12]} · forecast {p.version} · "
+            f"seed {p.seed} · {p.sampler} {p.chains}×{p.draws} (tune {p.tune}) · "
+            f"pymc {p.pymc} · {p.created}",
+            style="dim",
+        )

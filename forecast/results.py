@@ -1,0 +1,259 @@
+"""Posterior draws -> a :class:`Forecast`: plain data, with ``to_dict`` for JSON.
+
+The JSON form is versioned by :data:`SCHEMA`; see ``docs/json.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+from scipy.special import expit, logit
+
+from forecast import __version__
+from forecast.elicit.distributions import Fitted, implications
+from forecast.inference import Diagnostics, SamplerSettings
+
+SCHEMA = "forecast.run/1"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A central credible interval of the event's propensity."""
+
+    mass: float
+    lo: float
+    hi: float
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the 'what moved it' chain: the forecast before and after an input."""
+
+    label: str
+    kind: str  # "experts", "base_rate", "evidence"
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        """How many probability units this step moved the forecast."""
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class ExpertView:
+    """One expert's fitted judgement and what it implies."""
+
+    name: str
+    form: str
+    weight: float
+    fitted: Fitted
+    implies: dict[str, float]
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """One evidence item, its fitted likelihood ratio and whether it was applied."""
+
+    id: str
+    description: str
+    fitted: Fitted
+    applied: bool
+    median_lr: float
+    lo90_lr: float
+    hi90_lr: float
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a forecast came from, enough to reproduce it."""
+
+    file: str
+    sha256: str
+    version: str
+    seed: int
+    sampler: str
+    draws: int
+    tune: int
+    chains: int
+    created: str
+    pymc: str
+    python: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A forecast of one question, ready to render or serialise."""
+
+    question_id: str
+    title: str
+    kind: str
+    deadline: dt.date
+    status: str
+    resolution: str
+    probability: float
+    mcse: float
+    intervals: tuple[Interval, ...]
+    prior_probability: float
+    prior_interval: Interval
+    steps: tuple[Step, ...]
+    experts: tuple[ExpertView, ...]
+    evidence: tuple[EvidenceView, ...]
+    base_rate: dict[str, Any] | None
+    diagnostics: Diagnostics
+    provenance: Provenance
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def interval(self, mass: float) -> Interval:
+        """The interval holding ``mass`` (0.8 or 0.95)."""
+        return next(i for i in self.intervals if abs(i.mass - mass) < 1e-9)
+
+    @property
+    def odds(self) -> float:
+        """The forecast as odds for the event."""
+        return self.probability / (1.0 - self.probability)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON object (``schema`` = :data:`SCHEMA`)."""
+        i95 = self.interval(0.95)
+        return {
+            "schema": SCHEMA,
+            "question": {
+                "id": self.question_id,
+                "title": self.title,
+                "kind": self.kind,
+                "deadline": self.deadline.isoformat(),
+                "status": self.status,
+                "resolution": self.resolution,
+            },
+            "probability": self.probability,
+            "mcse": self.mcse,
+            "odds": self.odds,
+            "interval": [i95.lo, i95.hi],
+            "intervals": {f"{round(i.mass * 100)}": [i.lo, i.hi] for i in self.intervals},
+            "prior": {
+                "probability": self.prior_probability,
+                "interval": [self.prior_interval.lo, self.prior_interval.hi],
+            },
+            "contributions": [
+                {
+                    "label": s.label,
+                    "kind": s.kind,
+                    "before": s.before,
+                    "after": s.after,
+                    "delta": s.delta,
+                }
+                for s in self.steps
+            ],
+            "experts": [
+                {
+                    "name": e.name,
+                    "form": e.form,
+                    "weight": e.weight,
+                    "fit": e.fitted.to_dict(),
+                    "implies": e.implies,
+                }
+                for e in self.experts
+            ],
+            "evidence": [
+                {
+                    "id": e.id,
+                    "applied": e.applied,
+                    "likelihood_ratio": {
+                        "median": e.median_lr,
+                        "lo90": e.lo90_lr,
+                        "hi90": e.hi90_lr,
+                    },
+                    "fit": e.fitted.to_dict(),
+                }
+                for e in self.evidence
+            ],
+            "base_rate": self.base_rate,
+            "diagnostics": self.diagnostics.to_dict(),
+            "provenance": self.provenance.to_dict(),
+            **self.extra,
+        }
+
+
+def _flat(idata: Any, name: str) -> np.ndarray:
+    arr = np.asarray(idata["posterior"][name].values, dtype=float)
+    return arr.reshape(arr.shape[0] * arr.shape[1], *arr.shape[2:])
+
+
+def mcse_mean(draws_by_chain: np.ndarray) -> float:
+    """Monte Carlo standard error of the mean (ArviZ), from a (chain, draw) array."""
+    import arviz_stats as azs
+
+    return float(azs.mcse(draws_by_chain, chain_axis=0, draw_axis=1, method="mean"))
+
+
+def provenance(file: str, sha256: str, settings: SamplerSettings) -> Provenance:
+    """Provenance for a forecast made now."""
+    try:
+        pymc_version = metadata.version("pymc")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        pymc_version = "unknown"
+    return Provenance(
+        file=file,
+        sha256=sha256,
+        version=__version__,
+        seed=settings.seed,
+        sampler=settings.name,
+        draws=settings.draws,
+        tune=settings.tune,
+        chains=settings.chains,
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        pymc=pymc_version,
+        python=platform.python_version(),
+    )
+
+
+def event_steps(
+    prior_mean: float, p: np.ndarray, llr_cols: list[tuple[str, np.ndarray]], has_base_rate: bool
+) -> list[Step]:
+    """The chain experts -> base rate -> each applied evidence item, in file order.
+
+    Each step is the posterior mean of the propensity with the inputs so far; the order
+    matters when effects are large, and the report says the order used.
+    """
+    steps = [Step("experts (pooled prior)", "experts", prior_mean, prior_mean)]
+    current = float(p.mean())
+    if has_base_rate:
+        steps.append(Step("base rate", "base_rate", prior_mean, current))
+    logits = logit(np.clip(p, 1e-15, 1 - 1e-15))
+    for label, shift in llr_cols:
+        logits = logits + shift
+        after = float(expit(logits).mean())
+        steps.append(Step(label, "evidence", current, after))
+        current = after
+    return steps
+
+
+def evidence_view(e: Any) -> EvidenceView:
+    """Fitted likelihood ratio of one evidence item, summarised."""
+    f: Fitted = e.fitted
+    return EvidenceView(
+        e.id, e.description, f, e.applied, float(f.ppf(0.5)), float(f.ppf(0.05)), float(f.ppf(0.95))
+    )
+
+
+def expert_view(name: str, form: str, weight: float, f: Fitted) -> ExpertView:
+    """One expert's fit with what it implies."""
+    return ExpertView(name, form, weight, f, implications(f))
+
+
+def intervals_of(q: np.ndarray) -> tuple[Interval, ...]:
+    """80% and 95% equal-tailed intervals of the draws."""
+    return tuple(
+        Interval(m, float(np.quantile(q, (1 - m) / 2)), float(np.quantile(q, (1 + m) / 2)))
+        for m in (0.8, 0.95)
+    )

@@ -1,0 +1,90 @@
+"""The ``event`` question: P(event by the deadline) from experts, a base rate and evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from forecast.spec.base import NonEmpty, Positive, QuestionMeta, Source, StrictModel
+from forecast.spec.judgement import PositiveJudgement, ProbabilityJudgement
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+
+class Expert(StrictModel):
+    """One expert and their judgement of the event's probability."""
+
+    name: NonEmpty
+    judgement: ProbabilityJudgement
+    weight: Annotated[float, Field(ge=0.0)] | None = None
+    affiliation: str | None = None
+    date: dt.date | None = None
+
+
+class BaseRate(StrictModel):
+    """A reference class: ``successes`` of ``trials`` comparable cases.
+
+    ``weight`` in (0, 1] discounts it as a power prior: the binomial likelihood is
+    raised to ``weight``, so a class of doubtful relevance counts as fewer cases.
+    """
+
+    successes: Annotated[int, Field(ge=0)]
+    trials: Annotated[int, Field(ge=1)]
+    weight: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
+    reference_class: NonEmpty
+    sources: list[Source] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _k_le_n(self) -> BaseRate:
+        if self.successes > self.trials:
+            raise PydanticCustomError(
+                "k_gt_n",
+                "successes ({k}) cannot exceed trials ({n})",
+                {"k": self.successes, "n": self.trials},
+            )
+        return self
+
+
+class Evidence(StrictModel):
+    """An observed signal and its uncertain likelihood ratio P(signal|yes)/P(signal|no)."""
+
+    id: Identifier
+    description: NonEmpty
+    likelihood_ratio: PositiveJudgement
+    in_judgements: bool = Field(
+        default=False,
+        description="true when the experts already knew of it (then it is not applied again)",
+    )
+    date: dt.date | None = None
+    sources: list[Source] = Field(default_factory=list)
+
+
+class EventQuestion(QuestionMeta):
+    """A yes/no question: will the event happen by the deadline?"""
+
+    kind: Literal["event"]
+    experts: Annotated[list[Expert], Field(min_length=1)]
+    base_rate: BaseRate | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> EventQuestion:
+        _unique_names([e.name for e in self.experts], "expert name")
+        _unique_names([e.id for e in self.evidence], "evidence id")
+        return self
+
+
+def _unique_names(names: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise PydanticCustomError(
+                "duplicate_name", "{what} '{name}' is given twice", {"what": what, "name": n}
+            )
+        seen.add(n)
+
+
+__all__ = ["BaseRate", "EventQuestion", "Evidence", "Expert", "Positive"]

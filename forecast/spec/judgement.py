@@ -1,0 +1,242 @@
+"""What one expert said about one uncertain quantity, validated before any fitting.
+
+Forms for a probability (``ProbabilityJudgement``):
+
+* ``probability`` + ``strength``: a point with a strength "as if n cases";
+* ``probability`` + ``interval`` (+ ``mass``, default 0.9): a median with an interval;
+* ``interval`` + ``mass``: an interval and how sure the expert is of it;
+* ``quantiles``: two or more ``{cumulative probability: value}`` pairs;
+* ``pseudo_counts``: ``{successes: k, trials: n}``, "as if k in n".
+
+Forms for a positive quantity such as a likelihood or odds ratio
+(``PositiveJudgement``): a fixed number, ``median`` + ``interval`` (+ ``mass``), or
+``quantiles``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from forecast.spec.base import OpenProbability, Positive, Probability, StrictModel
+
+DEFAULT_MASS = 0.9
+
+ProbabilityForm = Literal["point", "median_interval", "interval", "quantiles", "pseudo_counts"]
+PositiveForm = Literal["fixed", "median_interval", "quantiles"]
+
+
+def _check_increasing(values: list[float], what: str) -> None:
+    for before, after in itertools.pairwise(values):
+        if not after > before:
+            raise PydanticCustomError(
+                "not_increasing",
+                "{what} must increase ({after} after {before})",
+                {"what": what, "after": after, "before": before},
+            )
+
+
+def _check_quantiles(q: dict[float, float], lo: float | None, hi: float | None) -> None:
+    if len(q) < 2:
+        raise PydanticCustomError("too_few", "give at least 2 quantiles ({n} given)", {"n": len(q)})
+    for level, value in q.items():
+        if not 0.0 < level < 1.0:
+            raise PydanticCustomError(
+                "bad_level",
+                "quantile levels must lie strictly between 0 and 1 (got {level})",
+                {"level": level},
+            )
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise PydanticCustomError(
+                "bad_value",
+                "quantile values must lie in [{lo}, {hi}] (got {value} at {level})",
+                {"lo": lo, "hi": hi, "value": value, "level": level},
+            )
+    levels = sorted(q)
+    if list(q) != levels:
+        raise PydanticCustomError(
+            "unsorted_levels",
+            "list quantiles in increasing order of level ({after} after {before})",
+            {
+                "after": next(b for a, b in zip(q, list(q)[1:], strict=False) if b < a),
+                "before": next(a for a, b in zip(q, list(q)[1:], strict=False) if b < a),
+            },
+        )
+    _check_increasing([q[k] for k in levels], "quantile values")
+
+
+class PseudoCounts(StrictModel):
+    """ "As if k successes in n comparable trials"."""
+
+    successes: Annotated[int, Field(ge=0)]
+    trials: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _k_le_n(self) -> PseudoCounts:
+        if self.successes > self.trials:
+            raise PydanticCustomError(
+                "k_gt_n",
+                "successes ({k}) cannot exceed trials ({n})",
+                {"k": self.successes, "n": self.trials},
+            )
+        return self
+
+
+class ProbabilityJudgement(StrictModel):
+    """An expert's judgement about a probability (see the module docstring for forms)."""
+
+    probability: Probability | None = None
+    strength: Positive | None = Field(default=None, description="as if this many cases")
+    interval: tuple[Probability, Probability] | None = None
+    mass: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    quantiles: dict[float, Probability] | None = None
+    pseudo_counts: PseudoCounts | None = None
+
+    @field_validator("interval")
+    @classmethod
+    def _interval(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not v[0] < v[1]:
+            raise PydanticCustomError(
+                "bad_interval",
+                "the interval's lower end must be below its upper end (got [{lo}, {hi}])",
+                {"lo": v[0], "hi": v[1]},
+            )
+        return v
+
+    @field_validator("quantiles")
+    @classmethod
+    def _quantiles(cls, v: dict[float, float] | None) -> dict[float, float] | None:
+        if v is not None:
+            _check_quantiles(v, 0.0, 1.0)
+        return v
+
+    @property
+    def form(self) -> ProbabilityForm:
+        """Which of the forms this judgement uses."""
+        if self.quantiles is not None:
+            return "quantiles"
+        if self.pseudo_counts is not None:
+            return "pseudo_counts"
+        if self.strength is not None:
+            return "point"
+        if self.probability is not None:
+            return "median_interval"
+        return "interval"
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ProbabilityJudgement:
+        given = {k for k in type(self).model_fields if getattr(self, k) is not None}
+        allowed: list[set[str]] = [
+            {"probability", "strength"},
+            {"probability", "interval"},
+            {"probability", "interval", "mass"},
+            {"interval", "mass"},
+            {"quantiles"},
+            {"pseudo_counts"},
+        ]
+        if given not in allowed:
+            raise PydanticCustomError(
+                "judgement_form",
+                "{got} is not a judgement form; give one of: probability + strength, "
+                "probability + interval (+ mass), interval + mass, quantiles, pseudo_counts",
+                {"got": " + ".join(sorted(given)) or "nothing"},
+            )
+        if self.form == "point":
+            p = self.probability
+            assert p is not None
+            if not 0.0 < p < 1.0:
+                raise PydanticCustomError(
+                    "point_edge",
+                    "a point probability with a strength must lie strictly between 0 and 1 "
+                    "(got {p}); use pseudo_counts for 'never in n'",
+                    {"p": p},
+                )
+        if self.form == "median_interval":
+            assert self.interval is not None and self.probability is not None
+            lo, hi = self.interval
+            if not lo < self.probability < hi:
+                raise PydanticCustomError(
+                    "point_outside",
+                    "the interval [{lo}, {hi}] must contain the probability {p}",
+                    {"lo": lo, "hi": hi, "p": self.probability},
+                )
+        if self.interval is not None and self.interval == (0.0, 1.0):
+            raise PydanticCustomError(
+                "vacuous_interval",
+                "the interval [0, 1] says nothing; narrow it or use a strength",
+                {},
+            )
+        return self
+
+    @property
+    def interval_mass(self) -> float:
+        """The mass inside ``interval`` (the stated one or the default 0.9)."""
+        return self.mass if self.mass is not None else DEFAULT_MASS
+
+
+class MedianInterval(StrictModel):
+    """A positive quantity judged as a median and an interval holding ``mass``."""
+
+    median: Positive | None = None
+    interval: tuple[Positive, Positive] | None = None
+    mass: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+    quantiles: dict[float, Positive] | None = None
+
+    @field_validator("interval")
+    @classmethod
+    def _interval(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not v[0] < v[1]:
+            raise PydanticCustomError(
+                "bad_interval",
+                "the interval's lower end must be below its upper end (got [{lo}, {hi}])",
+                {"lo": v[0], "hi": v[1]},
+            )
+        return v
+
+    @field_validator("quantiles")
+    @classmethod
+    def _quantiles(cls, v: dict[float, float] | None) -> dict[float, float] | None:
+        if v is not None:
+            _check_quantiles(v, 0.0, None)
+        return v
+
+    @model_validator(mode="after")
+    def _one_form(self) -> MedianInterval:
+        given = {k for k in type(self).model_fields if getattr(self, k) is not None}
+        if given not in ({"median", "interval"}, {"median", "interval", "mass"}, {"quantiles"}):
+            raise PydanticCustomError(
+                "judgement_form",
+                "{got} is not a judgement form for a positive quantity; give a number, "
+                "median + interval (+ mass), or quantiles",
+                {"got": " + ".join(sorted(given)) or "nothing"},
+            )
+        if self.interval is not None and self.median is not None:
+            lo, hi = self.interval
+            if not lo < self.median < hi:
+                raise PydanticCustomError(
+                    "point_outside",
+                    "the interval [{lo}, {hi}] must contain the median {m}",
+                    {"lo": lo, "hi": hi, "m": self.median},
+                )
+        return self
+
+    @property
+    def interval_mass(self) -> float:
+        """The mass inside ``interval`` (the stated one or the default 0.9)."""
+        return self.mass if self.mass is not None else DEFAULT_MASS
+
+
+PositiveJudgement = Positive | MedianInterval
+"""A positive quantity: a fixed number or an uncertain judgement of it."""
+
+__all__ = [
+    "DEFAULT_MASS",
+    "MedianInterval",
+    "OpenProbability",
+    "PositiveJudgement",
+    "ProbabilityJudgement",
+    "PseudoCounts",
+]
