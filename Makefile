@@ -13,6 +13,8 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@touch $@
 
 setup: $(VENV)/.synced
+	@# Byte-compile the package too, so start-up does not depend on a writable cache.
+	@$(VENV)/bin/python -m compileall -q forecast >/dev/null
 
 demo: setup
 	$(VENV)/bin/forecast run $(DEMO)

@@ -1,0 +1,27 @@
+"""Helpers for benchmarks: wall-clock timing of subprocesses, medians, ratios."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+
+
+def wall(cmd: list[str], *, env: dict[str, str] | None = None) -> float:
+    """Seconds one run of ``cmd`` takes; output discarded; fails loudly on error."""
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    secs = time.perf_counter() - t
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return secs
+
+
+def median_wall(cmd: list[str], repeat: int, *, env: dict[str, str] | None = None) -> float:
+    """Median wall time over ``repeat`` runs."""
+    return statistics.median(wall(cmd, env=env) for _ in range(repeat))
