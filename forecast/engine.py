@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from forecast import results
-from forecast.inference import SamplerSettings, Timer, diagnose, sample
+from forecast.errors import ForecastError
+from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose, sample
 from forecast.spec import LoadedQuestion
+from forecast.spec.drivers import DriverSet, DriversQuestion
 from forecast.spec.event import EventQuestion
+from forecast.spec.tte import TimeToEventQuestion
+
+PRIOR_DRAWS = 4000
+"""Draws from the prior (NumPy, seeded) for the prior forecast and the driver steps."""
 
 
 def default_seed(sha256: str) -> int:
@@ -106,6 +113,312 @@ def summarise_event(
         },
         diagnostics=diag,
         provenance=results.provenance(str(q.path), q.sha256, settings),
+        draws={"p": p_flat, "q": q_flat},
+    )
+    if timer is not None:
+        timer.lap("summarise")
+    return forecast
+
+
+def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:
+    """Refuse a scenario the question does not define."""
+    if scenario is None:
+        return
+    named = sorted(q.spec.scenarios) if isinstance(q.spec, DriverSet) else []
+    if scenario not in named:
+        raise ForecastError(
+            f"{q.id}: no scenario {scenario!r}",
+            hint=f"scenarios in {q.path.name}: {', '.join(named)}"
+            if named
+            else f"{q.path.name} defines no scenarios",
+        )
+
+
+def _assemble(
+    q: LoadedQuestion,
+    settings: SamplerSettings,
+    diag: Diagnostics,
+    chain_draws: np.ndarray,
+    prior: np.ndarray,
+    steps: list[results.Step],
+    experts: tuple[results.ExpertView, ...],
+    extra: dict[str, Any],
+) -> results.Forecast:
+    """A Forecast from per-draw probabilities (chain, draw) and prior draws of the same."""
+    spec = q.spec
+    flat = chain_draws.reshape(-1)
+    lo, hi = results.band(prior, 0.95)
+    return results.Forecast(
+        question_id=q.id,
+        title=spec.title,
+        kind=spec.kind,
+        deadline=spec.deadline,
+        status=spec.status,
+        resolution=spec.resolution,
+        probability=float(flat.mean()),
+        mcse=results.mcse_mean(chain_draws),
+        intervals=results.intervals_of(flat),
+        prior_probability=float(np.mean(prior)),
+        prior_interval=results.Interval(0.95, lo, hi),
+        steps=tuple(steps),
+        experts=experts,
+        evidence=(),
+        base_rate=None,
+        diagnostics=diag,
+        provenance=results.provenance(str(q.path), q.sha256, settings),
+        extra=extra,
+    )
+
+
+def _driver_effects(
+    spec: DriverSet, scenario: str | None, prob: Callable[[list[float]], np.ndarray]
+) -> dict[str, Any]:
+    """Every scenario's probability and each driver's swing, from the same draws.
+
+    ``prob`` maps driver levels (in file order) to per-draw probabilities; swings set
+    one driver on and off with the others at the levels of ``scenario``.
+    """
+    ids = [d.id for d in spec.drivers]
+    now = spec.scenario_levels(scenario)
+
+    def vec(levels: dict[str, float]) -> list[float]:
+        return [float(levels[i]) for i in ids]
+
+    views = [results.scenario_view("current levels", spec.scenario_levels(None), prob(vec(now)))]
+    views[0]["levels"] = spec.scenario_levels(None)
+    views[0]["probability"] = float(np.mean(prob(vec(spec.scenario_levels(None)))))
+    views[0]["intervals"] = results.scenario_view(
+        "", {}, prob(vec(spec.scenario_levels(None)))
+    )["intervals"]
+    for name in spec.scenarios:
+        levels = spec.scenario_levels(name)
+        views.append(results.scenario_view(name, levels, prob(vec(levels))))
+    swings = []
+    for d in spec.drivers:
+        on, off = prob(vec({**now, d.id: 1.0})), prob(vec({**now, d.id: 0.0}))
+        swings.append(results.swing_view(d.id, d.description, now[d.id], on, off))
+    swings.sort(key=lambda s: -abs(s["swing"]))
+    return {"scenario": scenario, "scenarios": views, "swings": swings}
+
+
+def _driver_steps(
+    drivers: Sequence[Any],
+    levels: list[float],
+    prob: Callable[[list[float]], np.ndarray],
+    start: float,
+) -> list[results.Step]:
+    """Each driver set to its level in turn, starting from every driver off."""
+    steps: list[results.Step] = []
+    current = [0.0] * len(drivers)
+    before = start
+    for j, d in enumerate(drivers):
+        current[j] = levels[j]
+        after = float(np.mean(prob(current)))
+        label = f"driver: {d.id} (level {fmt_level(levels[j])})"
+        steps.append(results.Step(label, "driver", before, after))
+        before = after
+    return steps
+
+
+def fmt_level(level: float) -> str:
+    """A driver level: on, off, or the probability that it holds."""
+    return "on" if level >= 1 else "off" if level <= 0 else f"{100 * level:.0f}%"
+
+
+def _experts_view(names: Sequence[str], weights: Sequence[float], fitted: Sequence[Any], spec_experts: Sequence[Any]) -> tuple[results.ExpertView, ...]:
+    total = sum(weights)
+    return tuple(
+        results.expert_view(n, e.judgement.form, w / total, f)
+        for n, w, f, e in zip(names, weights, fitted, spec_experts, strict=True)
+    )
+
+
+def run_drivers(
+    q: LoadedQuestion,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    progress: bool = False,
+    scenario: str | None = None,
+) -> results.Forecast:
+    """Sample a drivers question and summarise it."""
+    from forecast.models import drivers
+
+    timer = timer or Timer()
+    spec = q.spec
+    assert isinstance(spec, DriversQuestion)
+    inputs = drivers.prepare(spec, q.path.parent)
+    timer.lap("fit judgements")
+    model = drivers.build(inputs)
+    timer.lap("build model")
+    idata = sample(model, settings, progress=progress)
+    timer.lap("compile and sample")
+    return summarise_drivers(q, inputs, idata, settings, timer, scenario=scenario)
+
+
+def summarise_drivers(
+    q: LoadedQuestion,
+    inputs: Any,
+    idata: Any,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    scenario: str | None = None,
+) -> results.Forecast:
+    """Posterior of a drivers model -> Forecast (scenarios and swings in ``extra``)."""
+    from forecast.models import drivers as dm
+
+    spec = q.spec
+    assert isinstance(spec, DriversQuestion)
+    post = idata["posterior"]
+    seconds = float(post.attrs.get("sampling_time", 0.0) or 0.0)
+    diag = diagnose(idata, ["p"] + (["beta"] if "beta" in post else []), seconds)
+    alpha, beta = dm.posterior_draws(inputs, idata)
+    rng = np.random.default_rng(settings.seed)
+    pa, pb = dm.prior_draws(inputs.experts, inputs.weights, inputs.drivers, PRIOR_DRAWS, rng)
+    levels = dm.levels_vector(inputs.drivers, spec.scenario_levels(scenario))
+
+    def post_prob(lv: list[float]) -> np.ndarray:
+        return dm.probability_at(alpha, beta, lv)
+
+    def prior_prob(lv: list[float]) -> np.ndarray:
+        return dm.probability_at(pa, pb, lv)
+
+    n_cases = len(inputs.cases_y)
+    chain_draws = post_prob(levels)
+    start = float(np.mean(1 / (1 + np.exp(-pa)))) if n_cases else float(
+        np.mean(post_prob([0.0] * len(levels)))
+    )
+    steps = [results.Step("experts (pooled, every driver off)", "experts", start, start)]
+    steps += _driver_steps(inputs.drivers, levels, prior_prob if n_cases else post_prob, start)
+    if n_cases:
+        steps.append(
+            results.Step(
+                f"cases ({int(inputs.cases_y.sum())} of {n_cases} with the event)",
+                "cases",
+                steps[-1].after,
+                float(chain_draws.mean()),
+            )
+        )
+    extra = _driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
+    extra["cases"] = {"n": n_cases, "with_event": int(inputs.cases_y.sum())}
+    forecast = _assemble(
+        q,
+        settings,
+        diag,
+        chain_draws,
+        prior_prob(levels),
+        steps,
+        _experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts),
+        extra,
+    )
+    if timer is not None:
+        timer.lap("summarise")
+    return forecast
+
+
+def run_tte(
+    q: LoadedQuestion,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    progress: bool = False,
+    scenario: str | None = None,
+) -> results.Forecast:
+    """Sample a time-to-event question and summarise it."""
+    from forecast.models import tte
+
+    timer = timer or Timer()
+    spec = q.spec
+    assert isinstance(spec, TimeToEventQuestion)
+    inputs = tte.prepare(spec)
+    timer.lap("fit judgements")
+    model = tte.build(inputs)
+    timer.lap("build model")
+    idata = sample(model, settings, progress=progress)
+    timer.lap("compile and sample")
+    return summarise_tte(q, inputs, idata, settings, timer, scenario=scenario)
+
+
+def summarise_tte(
+    q: LoadedQuestion,
+    inputs: Any,
+    idata: Any,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    scenario: str | None = None,
+) -> results.Forecast:
+    """Posterior of a time-to-event model -> Forecast (the curve and median in ``extra``)."""
+    from forecast.models import tte
+
+    spec = q.spec
+    assert isinstance(spec, TimeToEventQuestion)
+    post = idata["posterior"]
+    seconds = float(post.attrs.get("sampling_time", 0.0) or 0.0)
+    names = [n for n in ("q", "log_trend", "beta", "median_years", "shape") if n in post]
+    diag = diagnose(idata, names, seconds)
+    draws = tte.posterior_draws(inputs, idata)
+    prior = tte.prior_draws(inputs, PRIOR_DRAWS, np.random.default_rng(settings.seed))
+    levels = [float(spec.scenario_levels(scenario)[d.id]) for d in inputs.drivers]
+
+    def post_by(lv: list[float], day: Any = spec.deadline) -> np.ndarray:
+        return tte.probability_by(inputs, draws, lv, day)
+
+    def prior_by(lv: list[float]) -> np.ndarray:
+        return tte.probability_by(inputs, prior, lv, spec.deadline)
+
+    chain_draws = post_by(levels)
+    off = [0.0] * len(levels)
+    start = float(np.mean(prior_by(off)))
+    steps = [results.Step("experts (pooled prior)", "experts", start, start)]
+    steps += _driver_steps(inputs.drivers, levels, prior_by, start)
+    if isinstance(inputs, tte.HazardInputs):
+        label = f"{inputs.elapsed:.1f} years since {inputs.since.isoformat()} without the event"
+        experts: tuple[results.ExpertView, ...] = ()
+    else:
+        label = f"{len(inputs.passed)} passed opportunities without the event"
+        experts = _experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts)
+    steps.append(results.Step(label, "history", steps[-1].after, float(chain_draws.mean())))
+    dates = tte.curve_dates(inputs)
+    cum = tte.cumulative(inputs, draws, levels).reshape(-1, len(dates))
+    curve = []
+    for j, day in enumerate(dates):
+        lo, hi = results.band(cum[:, j], 0.8)
+        curve.append(
+            {"date": day.isoformat(), "probability": float(cum[:, j].mean()), "lo": lo, "hi": hi}
+        )
+    median = tte.median_date(inputs, draws, levels)
+    extra: dict[str, Any] = {
+        "curve": curve,
+        "median_time": median.isoformat() if median else "after the horizon",
+        "horizon": spec.horizon.isoformat(),
+        "as_of": spec.as_of_date.isoformat(),
+        "form": inputs.form,
+    }
+    if isinstance(inputs, tte.HazardInputs):
+        extra["hazard"] = {
+            "since": inputs.since.isoformat(),
+            "elapsed_years": inputs.elapsed,
+            "shape": inputs.shape.to_dict(),
+            "experts": [
+                {"name": n, "weight": w / sum(inputs.weights), "fit": f.to_dict()}
+                for n, w, f in zip(inputs.expert_names, inputs.weights, inputs.experts, strict=True)
+            ],
+            "posterior_median_years": {
+                "median": float(np.median(draws.main)),
+                "interval": list(results.band(draws.main, 0.8)),
+            },
+        }
+    else:
+        extra["opportunities"] = {
+            "passed": [d.isoformat() for d in inputs.passed],
+            "future": [d.isoformat() for d in inputs.future],
+        }
+    if inputs.drivers:
+        extra.update(_driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
+    forecast = _assemble(
+        q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra
     )
     if timer is not None:
         timer.lap("summarise")
@@ -118,8 +431,14 @@ def run(
     timer: Timer | None = None,
     *,
     progress: bool = False,
+    scenario: str | None = None,
 ) -> results.Forecast:
-    """Forecast one question of any supported kind."""
+    """Forecast one question of any supported kind (``scenario``: a named scenario)."""
+    check_scenario(q, scenario)
     if q.spec.kind == "event":
         return run_event(q, settings, timer, progress=progress)
+    if q.spec.kind == "drivers":
+        return run_drivers(q, settings, timer, progress=progress, scenario=scenario)
+    if q.spec.kind == "time-to-event":
+        return run_tte(q, settings, timer, progress=progress, scenario=scenario)
     raise NotImplementedError(q.spec.kind)  # pragma: no cover - the loader rejects others

@@ -112,6 +112,8 @@ class Forecast:
     diagnostics: Diagnostics
     provenance: Provenance
     extra: dict[str, Any] = field(default_factory=dict)
+    draws: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    """Posterior draws behind the numbers (``q``, ``p``, ...), for plots; not serialised."""
 
     def interval(self, mass: float) -> Interval:
         """The interval holding ``mass`` (0.8 or 0.95)."""
@@ -257,3 +259,35 @@ def intervals_of(q: np.ndarray) -> tuple[Interval, ...]:
         Interval(m, float(np.quantile(q, (1 - m) / 2)), float(np.quantile(q, (1 + m) / 2)))
         for m in (0.8, 0.95)
     )
+
+
+def band(draws: np.ndarray, mass: float = 0.8) -> tuple[float, float]:
+    """The equal-tailed interval holding ``mass`` of the draws."""
+    flat = np.asarray(draws, dtype=float).reshape(-1)
+    return float(np.quantile(flat, (1 - mass) / 2)), float(np.quantile(flat, (1 + mass) / 2))
+
+
+def scenario_view(name: str, levels: dict[str, float], draws: np.ndarray) -> dict[str, Any]:
+    """One scenario's probability (mean of the draws) with 80% and 95% intervals."""
+    return {
+        "name": name,
+        "levels": dict(levels),
+        "probability": float(np.mean(draws)),
+        "intervals": {"80": list(band(draws, 0.8)), "95": list(band(draws, 0.95))},
+    }
+
+
+def swing_view(
+    driver: str, description: str, level: float, on: np.ndarray, off: np.ndarray
+) -> dict[str, Any]:
+    """One driver's swing: the probability with it on minus off, per draw, summarised."""
+    swing = np.asarray(on) - np.asarray(off)
+    return {
+        "driver": driver,
+        "description": description,
+        "level": level,
+        "off": float(np.mean(off)),
+        "on": float(np.mean(on)),
+        "swing": float(np.mean(swing)),
+        "interval": list(band(swing, 0.8)),
+    }
