@@ -184,12 +184,8 @@ def _driver_effects(
     def vec(levels: dict[str, float]) -> list[float]:
         return [float(levels[i]) for i in ids]
 
-    views = [results.scenario_view("current levels", spec.scenario_levels(None), prob(vec(now)))]
-    views[0]["levels"] = spec.scenario_levels(None)
-    views[0]["probability"] = float(np.mean(prob(vec(spec.scenario_levels(None)))))
-    views[0]["intervals"] = results.scenario_view(
-        "", {}, prob(vec(spec.scenario_levels(None)))
-    )["intervals"]
+    current = spec.scenario_levels(None)
+    views = [results.scenario_view("current levels", current, prob(vec(current)))]
     for name in spec.scenarios:
         levels = spec.scenario_levels(name)
         views.append(results.scenario_view(name, levels, prob(vec(levels))))
@@ -225,7 +221,12 @@ def fmt_level(level: float) -> str:
     return "on" if level >= 1 else "off" if level <= 0 else f"{100 * level:.0f}%"
 
 
-def _experts_view(names: Sequence[str], weights: Sequence[float], fitted: Sequence[Any], spec_experts: Sequence[Any]) -> tuple[results.ExpertView, ...]:
+def _experts_view(
+    names: Sequence[str],
+    weights: Sequence[float],
+    fitted: Sequence[Any],
+    spec_experts: Sequence[Any],
+) -> tuple[results.ExpertView, ...]:
     total = sum(weights)
     return tuple(
         results.expert_view(n, e.judgement.form, w / total, f)
@@ -286,8 +287,10 @@ def summarise_drivers(
 
     n_cases = len(inputs.cases_y)
     chain_draws = post_prob(levels)
-    start = float(np.mean(1 / (1 + np.exp(-pa)))) if n_cases else float(
-        np.mean(post_prob([0.0] * len(levels)))
+    start = (
+        float(np.mean(1 / (1 + np.exp(-pa))))
+        if n_cases
+        else float(np.mean(post_prob([0.0] * len(levels))))
     )
     steps = [results.Step("experts (pooled, every driver off)", "experts", start, start)]
     steps += _driver_steps(inputs.drivers, levels, prior_prob if n_cases else post_prob, start)
@@ -417,9 +420,7 @@ def summarise_tte(
         }
     if inputs.drivers:
         extra.update(_driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
-    forecast = _assemble(
-        q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra
-    )
+    forecast = _assemble(q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra)
     if timer is not None:
         timer.lap("summarise")
     return forecast
