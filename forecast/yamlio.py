@@ -20,8 +20,23 @@ from forecast.errors import InputError, Problem
 MAX_BYTES = 2_000_000
 """Largest priors file accepted: real question files are a few kilobytes."""
 
+MAX_DEPTH = 50
+"""Deepest nesting accepted: real question files nest five or six levels."""
+
+MAX_NODES = 100_000
+"""Most values a document may hold once aliases are expanded (stops alias bombs)."""
+
 Loc = tuple[str | int, ...]
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _BadValue(yaml.constructor.ConstructorError):
+    """A scalar that looks like a value of some type but is not one (a 13th month)."""
+
+    def __init__(self, node: yaml.Node, message: str, hint: str) -> None:
+        super().__init__(None, None, message, node.start_mark)
+        self.node = node
+        self.hint = hint
 
 
 class _Loader(_Base):  # type: ignore[valid-type,misc]
@@ -31,8 +46,10 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError) as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"invalid date {node.value!r}: {exc}", node.start_mark
+            raise _BadValue(
+                node,
+                f"{node.value!r} is not a valid date ({exc})",
+                "write dates as YYYY-MM-DD, for example 2027-12-31",
             ) from None
 
 
@@ -52,8 +69,13 @@ class Marks:
             self._key_at[loc] = (key.start_mark.line + 1, key.start_mark.column + 1)
 
     def find(self, loc: Loc, *, key: bool = False) -> tuple[int, int] | None:
-        """The mark of ``loc`` or of its nearest ancestor that exists in the file."""
-        loc = tuple(loc)
+        """The mark of ``loc`` or of its nearest ancestor that exists in the file.
+
+        With ``key=True`` the mark of the key itself (``bogus`` in ``bogus: 3``) is
+        preferred to that of its value. Mapping keys that are not whole numbers are
+        matched by their text, so ``0.5`` finds the key written ``0.5``.
+        """
+        loc = tuple(p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc)
         while True:
             if key and loc in self._key_at:
                 return self._key_at[loc]
@@ -62,6 +84,13 @@ class Marks:
             if not loc:
                 return None
             loc = loc[:-1]
+
+    def locate(self, line: int, column: int) -> Loc | None:
+        """The location of the value that starts at ``line``:``column`` (1-based)."""
+        for loc, at in self._at.items():
+            if at == (line, column):
+                return loc
+        return None
 
 
 def _scalar_key(node: yaml.Node) -> str | int:
@@ -74,30 +103,84 @@ def _scalar_key(node: yaml.Node) -> str | int:
     return value
 
 
-def _walk(node: yaml.Node, loc: Loc, marks: Marks, problems: list[Problem], path: str) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str | int, int] = {}
+class _Walk:
+    """Record the marks of a node tree, finding duplicate keys and runaway structure."""
+
+    def __init__(self, marks: Marks, problems: list[Problem], path: str) -> None:
+        self.marks = marks
+        self.problems = problems
+        self.path = path
+        self.count = 0
+        self.open: set[int] = set()
+
+    def _refuse(self, node: yaml.Node, loc: Loc, message: str, hint: str) -> InputError:
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        field = _dotted(loc) if len(loc) <= 6 else _dotted(loc[:6]) + "..."
+        return InputError([Problem(self.path, line, col, field, message, hint)])
+
+    def walk(self, node: yaml.Node, loc: Loc) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            # Name the top-level entry that blows up, not a node deep inside its expansion.
+            line, col = self.marks.find(loc[:1]) or (None, None)
+            raise InputError(
+                [
+                    Problem(
+                        self.path,
+                        line,
+                        col,
+                        _dotted(loc[:1]),
+                        f"the document holds more than {MAX_NODES} values once aliases "
+                        "are expanded",
+                        "a priors file holds judgements, not data; avoid aliases (*name) "
+                        "of aliases",
+                    )
+                ]
+            )
+        if len(loc) > MAX_DEPTH:
+            raise self._refuse(
+                node,
+                loc,
+                f"nested more than {MAX_DEPTH} levels deep",
+                "a priors file nests a few levels; check the indentation and brackets",
+            )
+        if id(node) in self.open:
+            raise self._refuse(
+                node,
+                loc,
+                "an alias refers to the mapping or list that contains it",
+                "an anchor (&name) cannot be used (*name) inside itself",
+            )
+        if isinstance(node, yaml.MappingNode):
+            self.open.add(id(node))
+            self._mapping(node, loc)
+            self.open.discard(id(node))
+        elif isinstance(node, yaml.SequenceNode):
+            self.open.add(id(node))
+            for i, item in enumerate(node.value):
+                self.marks.add((*loc, i), item)
+                self.walk(item, (*loc, i))
+            self.open.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> None:
+        seen: dict[str | int, str] = {}
         for key_node, value_node in node.value:
             key = _scalar_key(key_node)
             if key in seen:
-                problems.append(
+                self.problems.append(
                     Problem(
-                        path,
+                        self.path,
                         key_node.start_mark.line + 1,
                         key_node.start_mark.column + 1,
                         _dotted((*loc, key)),
-                        f"duplicate key (first given on line {seen[key]})",
+                        f"duplicate key (first given at {seen[key]})",
                         "each key may appear once in a mapping",
                     )
                 )
             else:
-                seen[key] = key_node.start_mark.line + 1
-            marks.add((*loc, key), value_node, key_node)
-            _walk(value_node, (*loc, key), marks, problems, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            marks.add((*loc, i), item)
-            _walk(item, (*loc, i), marks, problems, path)
+                seen[key] = f"{key_node.start_mark.line + 1}:{key_node.start_mark.column + 1}"
+            self.marks.add((*loc, key), value_node, key_node)
+            self.walk(value_node, (*loc, key))
 
 
 def _dotted(loc: Loc) -> str:
@@ -114,6 +197,13 @@ def _dotted(loc: Loc) -> str:
 def dotted(loc: Loc) -> str:
     """Public spelling of a location inside a document."""
     return _dotted(loc)
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of the byte at ``offset``."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
 
 
 def read_text(path: Path, display: str | None = None) -> str:
@@ -148,13 +238,13 @@ def read_text(path: Path, display: str | None = None) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line, col = _byte_position(raw, exc.start)
         raise InputError(
             [
                 Problem(
                     shown,
                     line,
-                    None,
+                    col,
                     "",
                     f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                     "priors files are UTF-8 YAML",
@@ -162,8 +252,19 @@ def read_text(path: Path, display: str | None = None) -> str:
             ]
         ) from None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise InputError([Problem(shown, line, None, "", "contains NUL bytes: not a text file")])
+        line, col = _byte_position(raw, raw.index(b"\x00"))
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    col,
+                    "",
+                    "contains a NUL byte: not a text file",
+                    "priors files are UTF-8 YAML",
+                )
+            ]
+        )
     return text.removeprefix("\ufeff")
 
 
@@ -201,42 +302,84 @@ def loads(text: str, shown: str) -> tuple[Any, Marks]:
                     )
                 ]
             )
-        _walk(node, (), marks, problems, shown)
+        marks.add((), node)
+        _Walk(marks, problems, shown).walk(node, ())
         if problems:
             raise InputError(problems)
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        hint = None
-        if "could not determine a constructor" in message or "unacceptable" in message:
-            tag = message.split("tag", 1)[-1].strip().strip("'")
-            tag = tag.replace("tag:yaml.org,2002:", "!!")
-            message = f"tag {tag} is not allowed"
-            hint = "priors files are read with a safe loader: plain YAML values only"
-        else:
-            message = f"invalid YAML: {message}"
+    except _BadValue as exc:
+        where = marks.locate(exc.node.start_mark.line + 1, exc.node.start_mark.column + 1)
         raise InputError(
             [
                 Problem(
                     shown,
-                    mark.line + 1 if mark else None,
-                    mark.column + 1 if mark else None,
-                    "",
-                    message,
-                    hint,
+                    exc.node.start_mark.line + 1,
+                    exc.node.start_mark.column + 1,
+                    _dotted(where or ()),
+                    str(exc.problem),
+                    exc.hint,
                 )
             ]
         ) from None
+    except yaml.MarkedYAMLError as exc:
+        raise InputError([_syntax_problem(exc, shown)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(shown, None, None, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:
         raise InputError(
-            [Problem(shown, None, None, "", "nesting is too deep to be a priors file")]
+            [Problem(shown, None, None, "", f"nested more than {MAX_DEPTH} levels deep")]
         ) from None
     finally:
         loader.dispose()
     return data, marks
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": "check the indentation, and quote text that holds ': '",
+    "tab character": "indent with spaces, not tabs",
+    "found character '\\t'": "indent with spaces, not tabs",
+    "did not find expected key": "check the indentation of this line against the one above",
+    "found undefined alias": "define the anchor (&name) before using it (*name)",
+    "unexpected end of stream": "close the quote or bracket opened earlier",
+    "found unhashable key": "keys must be plain text or numbers",
+}
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+    """One located problem for a YAML syntax error, in words an analyst can act on."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = (exc.problem or exc.context or "").strip()
+    context = (exc.context or "").strip() if exc.problem else ""
+    hint: str | None = None
+    if "could not determine a constructor" in problem or "unacceptable" in problem:
+        tag = problem.split("tag", 1)[-1].strip().strip("'")
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
+        message = f"tag {tag} is not allowed"
+        hint = "priors files are read with a safe loader: plain YAML values only"
+    elif "another document" in problem:
+        message = "a priors file holds one YAML document; found a second one here"
+        hint = "remove the '---' line and what follows, or move it to its own file"
+    elif "maximum nesting depth" in problem:
+        message = f"nested more than {MAX_DEPTH} levels deep"
+        hint = "a priors file nests a few levels; check the indentation and brackets"
+    else:
+        message = f"invalid YAML: {problem or 'cannot be parsed'}"
+        if "plain scalar" in context:
+            pass  # says nothing an analyst can use
+        elif context and exc.context_mark is not None and exc.context_mark is not mark:
+            cm = exc.context_mark
+            message += f" ({context} that starts at {cm.line + 1}:{cm.column + 1})"
+        elif context:
+            message += f" ({context})"
+        hint = next((h for k, h in _SYNTAX_HINTS.items() if k in problem), None)
+    return Problem(
+        shown,
+        mark.line + 1 if mark else None,
+        mark.column + 1 if mark else None,
+        "",
+        message,
+        hint,
+    )
 
 
 def iter_yaml_files(paths: list[Path]) -> Iterator[Path]:

@@ -7,9 +7,11 @@ problems, each as ``path:line:col field: message``.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import math
+import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +22,15 @@ from pydantic import BaseModel, ValidationError
 from forecast import yamlio
 from forecast.errors import InputError, Problem
 from forecast.spec.base import FORMAT_VERSION, QuestionMeta
+from forecast.spec.drivers import DriversQuestion
 from forecast.spec.event import EventQuestion
+from forecast.spec.tte import TimeToEventQuestion
 
-KINDS: dict[str, type[QuestionMeta]] = {"event": EventQuestion}
+KINDS: dict[str, type[QuestionMeta]] = {
+    "event": EventQuestion,
+    "time-to-event": TimeToEventQuestion,
+    "drivers": DriversQuestion,
+}
 """Model kinds a priors file may declare, and the specification class of each."""
 
 
@@ -45,11 +53,51 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _show(value: Any) -> str:
+    """A value as the user wrote it in YAML, briefly."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return type(value).__name__
+
+
+_EXPECTED = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+    "dict_type": "a mapping of keys to values",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+"""Pydantic's type errors, as what the key expects."""
+
+_YES_NO_HINT = "YAML reads unquoted yes, no, on and off as true or false; quote them: 'yes'"
+
+
 def _message(err: Any) -> tuple[str, str | None]:
     """A plain message (with the value seen) and a hint for one pydantic error."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
+    got = _show(value)
     if kind == "missing":
         return "required but missing", None
     if kind == "extra_forbidden":
@@ -62,68 +110,92 @@ def _message(err: Any) -> tuple[str, str | None]:
             "less_than": "<",
         }[kind]
         bound = next(iter(ctx.values()))
-        return f"must be {sign} {bound} (got {value!r})", None
+        return f"must be {sign} {bound} (got {got})", None
     if kind == "finite_number":
-        return f"must be a finite number (got {value!r})", None
-    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
-        want = "a whole number" if kind.startswith("int") else "a number"
-        return f"must be {want} (got {value!r})", None
+        return f"must be a finite number (got {got})", None
+    if kind == "bool_not_number":
+        return err["msg"], "YAML reads unquoted yes, no, on and off as true or false"
+    if kind in _EXPECTED:
+        hint = _YES_NO_HINT if isinstance(value, bool) else None
+        return f"must be {_EXPECTED[kind]} (got {got})", hint
     if kind == "literal_error":
-        return f"must be {ctx.get('expected')} (got {value!r})", None
-    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
-        return f"must be a date such as 2027-12-31 (got {value!r})", None
-    if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return f"must be a mapping of keys to values (got {type(value).__name__})", None
-    if kind in {"list_type", "tuple_type"}:
-        return f"must be a list (got {type(value).__name__})", None
-    if kind in {"too_short", "too_long"} and isinstance(value, (list, tuple, dict)):
-        return err["msg"].replace("Tuple", "list").replace("List", "list"), None
+        hint = _YES_NO_HINT if isinstance(value, bool) else None
+        return f"must be {ctx.get('expected')} (got {got})", hint
+    if kind in {
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "date_parsing",
+        "date_type",
+    }:
+        return f"must be a date such as 2027-12-31 (got {got})", None
+    if kind == "too_short" and isinstance(value, (list, tuple, dict)):
+        n = ctx.get("min_length")
+        items = "item" if n == 1 else "items"
+        return f"must have at least {n} {items} (got {ctx.get('actual_length')})", None
+    if kind == "too_long" and isinstance(value, (list, tuple, dict)):
+        n = ctx.get("max_length")
+        items = "item" if n == 1 else "items"
+        return f"must have at most {n} {items} (got {ctx.get('actual_length')})", None
     if kind == "string_too_short":
         return "must not be empty", None
-    if kind == "string_type":
-        return f"must be text (got {value!r})", None
-    if kind == "bool_type" or kind == "bool_parsing":
-        return f"must be true or false (got {value!r})", None
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters long", None
     if kind == "string_pattern_mismatch":
         return (
-            f"{value!r} is not a valid identifier",
+            f"{got} is not a valid identifier",
             "use lower-case letters, digits, '-' and '_', starting with a letter or digit",
         )
-    if kind == "union_tag_invalid":
-        return err["msg"], None
     return err["msg"], None
+
+
+def _step(tp: Any, part: Any) -> Any:
+    """The annotation one step (a key or an index) inside ``tp``; None when there is none."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _step(typing.get_args(tp)[0], part)
+    if origin is typing.Union or origin is types.UnionType:
+        for arm in typing.get_args(tp):
+            found = _step(arm, part)
+            if found is not None:
+                return found
+        return None
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        field = tp.model_fields.get(part) if isinstance(part, str) else None
+        return field.annotation if field is not None else None
+    if origin in (list, tuple) and isinstance(part, int):
+        args = [a for a in typing.get_args(tp) if a is not Ellipsis]
+        return args[min(part, len(args) - 1)] if args else None
+    if origin is dict:
+        return typing.get_args(tp)[1]
+    return None
+
+
+def _as_model(tp: Any) -> type[BaseModel] | None:
+    """The model class an annotation validates mappings with (through Optional, unions)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    if typing.get_origin(tp) in (typing.Annotated, typing.Union, types.UnionType):
+        for arm in typing.get_args(tp):
+            found = _as_model(arm)
+            if found is not None:
+                return found
+    return None
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``loc`` (None when not a model)."""
     current: Any = model
     for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(part, str) or part not in current.model_fields:
-                return None
-            current = current.model_fields[part].annotation
-        else:
-            current = _inner(current)
-        current = _inner(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _inner(tp: Any) -> Any:
-    """Unwrap Optional, unions, lists and dicts down to a model class where there is one."""
-    for arg in (*typing.get_args(tp), tp):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    for arg in typing.get_args(tp):
-        found = _inner(arg)
-        if isinstance(found, type) and issubclass(found, BaseModel):
-            return found
-    return tp
+        current = _step(current, part)
+        if current is None:
+            return None
+    return _as_model(current)
 
 
 def _unknown_key(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str | None]:
     parent = _model_at(model, loc[:-1])
     if parent is None:
-        return "unknown key", None
+        return f"unknown key {loc[-1]!r}", None
     valid = list(parent.model_fields)
     close = difflib.get_close_matches(str(loc[-1]), valid, n=1)
     msg = f"unknown key {loc[-1]!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
@@ -135,15 +207,15 @@ def _problems(
 ) -> list[Problem]:
     out: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
-    for err in exc.errors():
-        loc = _clean_loc(err["loc"])
-        if _shadowed(err, loc, exc):
-            continue
-        at = marks.find(loc, key=err["type"] == "extra_forbidden")
+    for err, loc, on_key in _union_resolved(exc.errors()):
+        key_mark = on_key or err["type"] == "extra_forbidden"
+        at = marks.find(loc, key=key_mark)
         if err["type"] == "extra_forbidden":
             message, hint = _unknown_key(model, loc)
         else:
             message, hint = _message(err)
+            if on_key:
+                message = f"key {message}"
         key = (loc, message)
         if key in seen:
             continue
@@ -153,32 +225,65 @@ def _problems(
     return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
 
 
+def _is_label(part: Any) -> bool:
+    """True for the branch labels pydantic adds inside unions ('constrained-float', ...)."""
+    return isinstance(part, str) and (
+        "[" in part
+        or part.startswith("constrained-")
+        or part in {"float", "int", "str", "bool", "MedianInterval"}
+    )
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Drop the branch labels pydantic adds inside unions ('constrained-float', ...)."""
-    return tuple(
-        p
-        for p in loc
-        if not (
-            isinstance(p, str)
-            and (
-                "[" in p
-                or p.startswith("constrained-")
-                or p in {"float", "int", "str", "MedianInterval"}
-            )
+    return tuple(p for p in loc if not _is_label(p))
+
+
+def _branch(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str] | None:
+    """(where the union is, which arm) for an error inside a union, else None."""
+    for i, part in enumerate(loc):
+        if _is_label(part) and part != "[key]":
+            return _clean_loc(loc[:i]), part
+    return None
+
+
+def _union_resolved(errors: list[Any]) -> list[tuple[Any, tuple[Any, ...], bool]]:
+    """Each error with its clean location and whether it is about a mapping key.
+
+    Where a value may take several forms (a number or a mapping), an arm that failed
+    only because the value is of another type is dropped when another arm got further;
+    when every arm failed on the type, the arms are merged into one "must be a or b".
+    """
+    branches = [_branch(e["loc"]) for e in errors]
+    out: list[tuple[Any, tuple[Any, ...], bool]] = []
+    merged: dict[tuple[Any, ...], Any] = {}
+    for err, branch in zip(errors, branches, strict=True):
+        on_key = "[key]" in err["loc"]
+        if branch is None or err["type"] not in _EXPECTED:
+            out.append((err, _clean_loc(err["loc"]), on_key))
+            continue
+        where, arm = branch
+        further = any(
+            b is not None and b[0] == where and b[1] != arm and e["type"] not in _EXPECTED
+            for e, b in zip(errors, branches, strict=True)
         )
-    )
-
-
-def _shadowed(err: Any, loc: tuple[Any, ...], exc: ValidationError) -> bool:
-    """True for a union's 'not a number' when the mapping branch reported something deeper."""
-    if err["type"] not in {"float_type", "float_parsing"} or not isinstance(
-        err.get("input"), dict | list
-    ):
-        return False
-    return any(
-        len(other) > len(loc) and other[: len(loc)] == loc
-        for other in (_clean_loc(e["loc"]) for e in exc.errors())
-    )
+        if further:
+            continue
+        if where in merged:
+            wanted = merged[where]["ctx"]["wanted"]
+            if _EXPECTED[err["type"]] not in wanted:
+                wanted.append(_EXPECTED[err["type"]])
+            continue
+        merged[where] = {
+            "type": "union_type",
+            "loc": where,
+            "input": err.get("input"),
+            "ctx": {"wanted": [_EXPECTED[err["type"]]]},
+        }
+        out.append((merged[where], where, False))
+    for item in merged.values():
+        item["msg"] = f"must be {' or '.join(item['ctx']['wanted'])} (got {_show(item['input'])})"
+    return out
 
 
 def _check_numbers(
@@ -201,16 +306,17 @@ def _check_numbers(
 
 def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
     """Validate parsed YAML as a question of its declared kind."""
+    root = marks.find(()) or (1, 1)
     if not isinstance(data, dict):
         raise InputError(
             [
                 Problem(
                     shown,
-                    1,
-                    1,
+                    *root,
                     "",
-                    f"must be a mapping of keys to values, not {type(data).__name__}",
-                    "see docs/format.md for the layout",
+                    f"must be a mapping of keys to values (got {_show(data)})",
+                    "a priors file starts 'format: 1', 'kind: event', 'title: ...'; "
+                    "see the examples in priors/",
                 )
             ]
         )
@@ -220,11 +326,13 @@ def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
         raise InputError(problems)
     fmt = data.get("format")
     if fmt != FORMAT_VERSION:
-        at = marks.find(("format",)) if "format" in data else (1, 1)
+        at = marks.find(("format",)) if "format" in data else root
         msg = (
             "required but missing"
             if "format" not in data
             else f"format {fmt!r} is not supported (this forecast reads format {FORMAT_VERSION})"
+            if isinstance(fmt, int) and not isinstance(fmt, bool)
+            else f"must be the number {FORMAT_VERSION} (got {_show(fmt)})"
         )
         hint = (
             f"add 'format: {FORMAT_VERSION}' at the top"
@@ -236,9 +344,15 @@ def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
         line, col = at or (None, None)
         raise InputError([Problem(shown, line, col, "format", msg, hint)])
     kind = data.get("kind")
-    if kind not in KINDS:
-        at = marks.find(("kind",)) if "kind" in data else (1, 1)
-        msg = "required but missing" if "kind" not in data else f"unknown kind {kind!r}"
+    if not isinstance(kind, str) or kind not in KINDS:
+        at = marks.find(("kind",)) if "kind" in data else root
+        msg = (
+            "required but missing"
+            if "kind" not in data
+            else f"unknown kind {kind!r}"
+            if isinstance(kind, str)
+            else f"must be text (got {_show(kind)})"
+        )
         line, col = at or (None, None)
         raise InputError(
             [Problem(shown, line, col, "kind", msg, f"valid kinds: {', '.join(KINDS)}")]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import types
+import typing
+from functools import cache
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 FORMAT_VERSION = 1
 """The priors file format this version of forecast writes and reads."""
@@ -17,12 +21,86 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 Status = Literal["open", "yes", "no", "annulled"]
 
 
+def located_error(
+    title: str, loc: tuple[str | int, ...], kind: str, message: str, ctx: dict[str, Any], value: Any
+) -> ValidationError:
+    """An error placed on ``loc`` inside the model being validated, to raise from a validator.
+
+    A ``PydanticCustomError`` raised in a model validator is placed on the whole model;
+    this one is placed on the key the user has to change (pydantic prefixes the outer
+    locations).
+    """
+    detail = InitErrorDetails(type=PydanticCustomError(kind, message, ctx), loc=loc, input=value)
+    return ValidationError.from_exception_data(title, [detail])
+
+
+def _scalar_types(tp: Any) -> frozenset[type]:
+    """The plain types a field accepts directly (not through a nested model)."""
+    if isinstance(tp, type):
+        return frozenset() if issubclass(tp, BaseModel) else frozenset({tp})
+    if typing.get_origin(tp) is Literal:
+        return frozenset(type(a) for a in typing.get_args(tp))
+    out: frozenset[type] = frozenset()
+    for arg in typing.get_args(tp):
+        if arg is not Ellipsis and not isinstance(arg, (types.NoneType, str, int, float)):
+            out |= _scalar_types(arg)
+    return out
+
+
+@cache
+def _accepts(model: type[BaseModel], name: str) -> frozenset[type]:
+    """The plain types field ``name`` of ``model`` accepts (see :func:`_scalar_types`)."""
+    return _scalar_types(model.model_fields[name].annotation)
+
+
+def _yaml_word(value: bool) -> str:
+    return "true" if value else "false"
+
+
 class StrictModel(BaseModel):
-    """A model that refuses unknown keys, NaN and infinity."""
+    """A model that refuses unknown keys, NaN and infinity.
+
+    Where a number is expected it also refuses true/false (YAML reads an unquoted
+    ``yes``, ``no``, ``on`` or ``off`` as true or false, which would otherwise pass as
+    1 or 0), and where a date is expected it refuses a number (which would pass as
+    seconds since 1970).
+    """
 
     model_config = ConfigDict(
         extra="forbid", allow_inf_nan=False, frozen=True, str_strip_whitespace=True
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_scalars(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is None or info.field_name not in cls.model_fields:
+            return value
+        accepts = _accepts(cls, info.field_name)
+        items = (
+            list(value.values())
+            if isinstance(value, dict)
+            else list(value)
+            if isinstance(value, (list, tuple))
+            else [value]
+        )
+        numbers = accepts & {float, int}
+        if numbers and bool not in accepts:
+            for item in items:
+                if isinstance(item, bool):
+                    raise PydanticCustomError(
+                        "bool_not_number",
+                        "must be a number (got {word})",
+                        {"word": _yaml_word(item)},
+                    )
+        if dt.date in accepts and not numbers:
+            for item in items:
+                if isinstance(item, (int, float)) and not isinstance(item, bool):
+                    raise PydanticCustomError(
+                        "number_not_date",
+                        "must be a date such as 2027-12-31 (got {value})",
+                        {"value": item},
+                    )
+        return value
 
 
 class Source(StrictModel):
