@@ -1,0 +1,230 @@
+"""From the ledger to scores: which forecast counts for each resolved question, grouped.
+
+For every question resolved yes or no (annulled ones are left out) the forecasts
+that count are those recorded on or before its cutoff, the earlier of the deadline and
+the resolution date. ``which="last"`` takes the last of them; ``which="mean"`` takes
+their time average, each forecast holding from when it was recorded until the next
+one (or the end of the cutoff day). Per expert, the same is done with each expert's
+own implied probability, over the forecasts in which that expert took part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from forecast import scoring
+from forecast.ledger.records import ForecastRecord, Resolution
+
+Which = Literal["last", "mean"]
+By = Literal["tag", "horizon", "expert"]
+
+HORIZONS: tuple[tuple[str, int | None], ...] = (
+    ("≤30 days", 30),
+    ("31–90 days", 90),
+    ("91–365 days", 365),
+    (">365 days", None),
+)
+"""Horizon groups: days from the counted forecast to the cutoff."""
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One resolved question as it is scored."""
+
+    question_id: str
+    outcome: int
+    probability: float
+    cutoff: dt.date
+    horizon_days: int
+    tags: tuple[str, ...]
+    experts: Mapping[str, float] = field(default_factory=dict)
+    forecasts: int = 1
+
+
+@dataclass(frozen=True)
+class Group:
+    """The scores of one group of questions (a tag, a horizon, an expert)."""
+
+    name: str
+    scores: scoring.Scores
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {"group": self.name, **self.scores.to_dict()}
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """Scores of every counted question, plus per-group scores when asked."""
+
+    which: Which
+    by: By | None
+    since: dt.date | None
+    overall: scoring.Scores
+    groups: tuple[Group, ...]
+    questions: tuple[Counted, ...]
+    unscored: tuple[str, ...]
+    annulled: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``forecast.score/1`` JSON object."""
+        return {
+            "schema": "forecast.score/1",
+            "which": self.which,
+            "by": self.by,
+            "since": self.since.isoformat() if self.since else None,
+            **self.overall.to_dict(),
+            "groups": [g.to_dict() for g in self.groups],
+            "questions": [
+                {
+                    "id": c.question_id,
+                    "outcome": "yes" if c.outcome else "no",
+                    "probability": c.probability,
+                    "cutoff": c.cutoff.isoformat(),
+                    "horizon_days": c.horizon_days,
+                    "forecasts": c.forecasts,
+                }
+                for c in self.questions
+            ],
+            "unscored": list(self.unscored),
+            "annulled": self.annulled,
+        }
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def pick(
+    records: list[ForecastRecord],
+    cutoff: dt.date,
+    which: Which,
+    value: Callable[[ForecastRecord], float | None] = lambda r: r.probability,
+) -> tuple[float, ForecastRecord] | None:
+    """The probability that counts, and the forecast the horizon is measured from.
+
+    ``records`` are one question's forecasts, oldest first; ``value`` reads the
+    probability from a record (None when the record has none, e.g. an absent expert).
+    """
+    end = _end_of(cutoff)
+    rows = [r for r in records if r.recorded_at < end]
+    held = [(r, v) for r in rows if (v := value(r)) is not None]
+    if not held:
+        return None
+    if which == "last":
+        return held[-1][1], held[-1][0]
+    # each forecast holds until the next one of the question, whoever took part in it
+    stops = [r.recorded_at for r in rows[1:]] + [end]
+    until = {id(r): s for r, s in zip(rows, stops, strict=True)}
+    weights = [(until[id(r)] - r.recorded_at).total_seconds() for r, _ in held]
+    total = sum(weights)
+    if total <= 0:
+        mean = sum(v for _, v in held) / len(held)
+    else:
+        mean = sum(w * v for w, (_, v) in zip(weights, held, strict=True)) / total
+    return mean, held[0][0]
+
+
+def counted(
+    records: Iterable[ForecastRecord],
+    resolutions: Mapping[str, Resolution],
+    *,
+    which: Which = "last",
+    since: dt.date | None = None,
+) -> tuple[list[Counted], list[str], int]:
+    """Every resolved question with the probability that counts for it.
+
+    Returns the counted questions, the ids of resolved questions with no forecast
+    before their cutoff, and the number of annulled questions left out.
+    """
+    by_q: dict[str, list[ForecastRecord]] = {}
+    for r in records:
+        by_q.setdefault(r.question_id, []).append(r)
+    out: list[Counted] = []
+    unscored: list[str] = []
+    annulled = 0
+    for qid in sorted(resolutions):
+        res = resolutions[qid]
+        if since is not None and res.resolved_on < since:
+            continue
+        if res.outcome == "annulled":
+            annulled += 1
+            continue
+        rows = sorted(by_q.get(qid, []), key=lambda r: (r.recorded_at, r.id or 0))
+        deadline = next((r.deadline for r in reversed(rows) if r.deadline), None)
+        cutoff = min(res.resolved_on, deadline) if deadline else res.resolved_on
+        got = pick(rows, cutoff, which)
+        if got is None:
+            unscored.append(qid)
+            continue
+        p, first = got
+        names = list(dict.fromkeys(e.name for r in rows for e in r.experts))
+        experts: dict[str, float] = {}
+        for name in names:
+            e_got = pick(rows, cutoff, which, _expert_value(name))
+            if e_got is not None:
+                experts[name] = e_got[0]
+        tags = next((r.tags for r in reversed(rows) if r.recorded_at < _end_of(cutoff)), ())
+        out.append(
+            Counted(
+                question_id=qid,
+                outcome=1 if res.outcome == "yes" else 0,
+                probability=p,
+                cutoff=cutoff,
+                horizon_days=(cutoff - first.recorded_at.date()).days,
+                tags=tuple(tags),
+                experts=experts,
+                forecasts=sum(1 for r in rows if r.recorded_at < _end_of(cutoff)),
+            )
+        )
+    return out, unscored, annulled
+
+
+def _expert_value(name: str) -> Callable[[ForecastRecord], float | None]:
+    def value(r: ForecastRecord) -> float | None:
+        return next((e.probability for e in r.experts if e.name == name), None)
+
+    return value
+
+
+def horizon_group(days: int) -> str:
+    """The horizon group a number of days falls in."""
+    for label, upto in HORIZONS:
+        if upto is None or days <= upto:
+            return label
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def report(
+    records: Iterable[ForecastRecord],
+    resolutions: Mapping[str, Resolution],
+    *,
+    which: Which = "last",
+    by: By | None = None,
+    since: dt.date | None = None,
+) -> ScoreReport:
+    """Scores overall and, with ``by``, per tag, horizon group or expert."""
+    qs, unscored, annulled = counted(records, resolutions, which=which, since=since)
+    overall = scoring.score([c.probability for c in qs], [c.outcome for c in qs])
+    pairs: dict[str, tuple[list[float], list[int]]] = {}
+
+    def add(group: str, p: float, o: int) -> None:
+        ps, os_ = pairs.setdefault(group, ([], []))
+        ps.append(p)
+        os_.append(o)
+
+    for c in qs:
+        if by == "tag":
+            for t in c.tags or ("(no tag)",):
+                add(t, c.probability, c.outcome)
+        elif by == "horizon":
+            add(horizon_group(c.horizon_days), c.probability, c.outcome)
+        elif by == "expert":
+            for name, p in c.experts.items():
+                add(name, p, c.outcome)
+    order = [h for h, _ in HORIZONS if h in pairs] if by == "horizon" else sorted(pairs)
+    groups = tuple(Group(g, scoring.score(*pairs[g])) for g in order)
+    return ScoreReport(which, by, since, overall, groups, tuple(qs), tuple(unscored), annulled)

@@ -1,0 +1,162 @@
+"""The whole ledger as one table: a row per recorded forecast and per resolution.
+
+Columns are the same for CSV and Parquet; structured fields (contributions, experts,
+the full JSON report) are JSON text, and ``priors`` is the priors file as sampled.
+Parquet needs the optional ``pyarrow`` package.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from forecast.ledger.records import ForecastRecord, Resolution
+from forecast.ledger.store import Ledger, LedgerError
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("record", "string"),
+    ("id", "int"),
+    ("question_id", "string"),
+    ("recorded_at", "string"),
+    ("probability", "float"),
+    ("lo80", "float"),
+    ("hi80", "float"),
+    ("lo95", "float"),
+    ("hi95", "float"),
+    ("prior_probability", "float"),
+    ("model_kind", "string"),
+    ("pool", "string"),
+    ("seed", "int"),
+    ("version", "string"),
+    ("priors_sha256", "string"),
+    ("priors_path", "string"),
+    ("title", "string"),
+    ("deadline", "string"),
+    ("tags", "string"),
+    ("outcome", "string"),
+    ("resolved_on", "string"),
+    ("contributions", "string"),
+    ("experts", "string"),
+    ("priors", "string"),
+    ("document", "string"),
+)
+"""Every exported column and its type."""
+
+
+def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
+    i80 = r.intervals.get("80")
+    i95 = r.intervals.get("95")
+    return {
+        "record": "forecast",
+        "id": r.id,
+        "question_id": r.question_id,
+        "recorded_at": r.recorded_at.isoformat(timespec="microseconds"),
+        "probability": r.probability,
+        "lo80": i80[0] if i80 else None,
+        "hi80": i80[1] if i80 else None,
+        "lo95": i95[0] if i95 else None,
+        "hi95": i95[1] if i95 else None,
+        "prior_probability": r.prior_probability,
+        "model_kind": r.kind,
+        "pool": r.pool,
+        "seed": r.seed,
+        "version": r.version,
+        "priors_sha256": r.priors_sha256,
+        "priors_path": r.priors_path,
+        "title": r.title,
+        "deadline": r.deadline.isoformat() if r.deadline else None,
+        "tags": json.dumps(list(r.tags), ensure_ascii=False),
+        "contributions": json.dumps(
+            [
+                {"label": c.label, "kind": c.kind, "before": c.before, "after": c.after}
+                for c in r.contributions
+            ],
+            ensure_ascii=False,
+        ),
+        "experts": json.dumps(
+            [{"name": e.name, "weight": e.weight, "probability": e.probability} for e in r.experts],
+            ensure_ascii=False,
+        ),
+        "priors": r.priors_text,
+        "document": None
+        if r.document is None
+        else json.dumps(r.document, ensure_ascii=False, default=str),
+    }
+
+
+def _resolution_row(r: Resolution) -> dict[str, Any]:
+    return {
+        "record": "resolution",
+        "question_id": r.question_id,
+        "recorded_at": r.recorded_at.isoformat(timespec="microseconds"),
+        "outcome": r.outcome,
+        "resolved_on": r.resolved_on.isoformat(),
+    }
+
+
+def rows(ledger: Ledger) -> list[dict[str, Any]]:
+    """Every forecast (oldest first) then every resolution, as rows with all columns."""
+    names = [c for c, _ in COLUMNS]
+    out = [_forecast_row(r) for r in ledger.forecasts()]
+    out += [_resolution_row(r) for _, r in sorted(ledger.resolutions().items())]
+    return [{n: row.get(n) for n in names} for row in out]
+
+
+def to_csv(data: list[dict[str, Any]]) -> str:
+    """Rows as CSV text (empty cells for missing values)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=[c for c, _ in COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    for row in data:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buf.getvalue()
+
+
+def write(ledger: Ledger, path: Path, fmt: str) -> int:
+    """Write the ledger to ``path`` as ``csv`` or ``parquet`` (atomically); return the row count."""
+    from forecast.yamlio import atomic_write
+
+    if fmt == "csv":
+        data = rows(ledger)
+        _writable(path)
+        atomic_write(path, to_csv(data))
+        return len(data)
+    if fmt == "parquet":
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise LedgerError(
+                "install pyarrow for Parquet",
+                hint="pip install pyarrow (or uv pip install pyarrow), or export --format csv",
+            ) from None
+        data = rows(ledger)
+        types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64()}
+        schema = pa.schema([(c, types[t]) for c, t in COLUMNS])
+        table = pa.Table.from_pylist(data, schema=schema)
+        _writable(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return len(data)
+    raise LedgerError(f"unknown export format {fmt!r}", hint="use csv or parquet")
+
+
+def _writable(path: Path) -> None:
+    if not path.parent.is_dir():
+        raise LedgerError(f"cannot write {path}: the directory {path.parent} does not exist")
+    if path.is_dir():
+        raise LedgerError(f"cannot write {path}: it is a directory", hint="give a file path")
+    if not os.access(path.parent, os.W_OK):
+        raise LedgerError(f"cannot write {path}: the directory {path.parent} is not writable")

@@ -1,0 +1,100 @@
+"""Setting a question's ``status`` in its priors file, keeping everything else as written.
+
+The file is read and validated with the safe loader first; ruamel.yaml's round-trip
+mode is used only to write the edited text, so comments, key order, quoting and flow
+style stay as the analyst left them. The result is read back with the safe loader and
+must equal the original data with only ``status`` changed before it replaces the
+file (atomically).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from forecast import yamlio
+from forecast.errors import InputError, Problem
+
+
+def find_priors(
+    question: str, *, directory: Path = Path("priors"), known: str | None = None
+) -> Path | None:
+    """The priors file of ``question`` (a path, or an id looked up in ``directory``).
+
+    ``known`` is a path the ledger remembers for the question, used when the id is
+    not found in ``directory``.
+    """
+    as_path = Path(question)
+    if as_path.suffix in (".yaml", ".yml") or as_path.parent != Path("."):
+        return as_path
+    for candidate in (directory / f"{question}.yaml", directory / f"{question}.yml"):
+        if candidate.is_file():
+            return candidate
+    if known and Path(known).is_file() and Path(known).stem == question:
+        return Path(known)
+    return None
+
+
+def question_id(question: str) -> str:
+    """The question id of an id or a priors file path (the file name without suffix)."""
+    p = Path(question)
+    return p.stem if p.suffix in (".yaml", ".yml") else question
+
+
+def set_status(path: Path, status: str) -> bool:
+    """Set ``status`` in the priors file at ``path``; return False when it already was.
+
+    Raises
+    ------
+    InputError
+        When the file is not a valid priors file (it is left untouched).
+    """
+    from forecast.spec import load_question
+
+    loaded = load_question(path)
+    if loaded.spec.status == status:
+        return False
+    before, _ = yamlio.loads(loaded.text, str(path))
+    text = _edited(loaded.text, status)
+    after, _ = yamlio.loads(text, str(path))
+    if after != {**before, "status": status}:  # pragma: no cover - a ruamel surprise
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    "status",
+                    "cannot set the status without changing other values",
+                    f"edit the file by hand: status: {status!r}",
+                )
+            ]
+        )
+    yamlio.atomic_write(path, text)
+    return True
+
+
+def _edited(text: str, status: str) -> str:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.width = 4096  # never re-wrap a long line
+    rt.indent(mapping=2, sequence=4, offset=2)
+    data: Any = rt.load(text)
+    # Quoted: a YAML 1.1 reader (the safe loader among them) reads bare yes/no as booleans.
+    value = DoubleQuotedScalarString(status)
+    if "status" in data:
+        data["status"] = value
+    else:
+        keys = list(data)
+        at = keys.index("deadline") + 1 if "deadline" in keys else len(keys)
+        data.insert(at, "status", value)
+    buf = io.StringIO()
+    rt.dump(data, buf)
+    out = buf.getvalue()
+    if text.startswith("\ufeff"):  # pragma: no cover - the reader drops a BOM
+        out = "\ufeff" + out
+    return out

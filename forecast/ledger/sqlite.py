@@ -1,0 +1,462 @@
+"""The embedded ledger: one SQLite file in WAL mode, safe for many writers at once.
+
+Durability and concurrency:
+
+* WAL journal with ``synchronous=FULL``: a committed forecast survives the writer
+  being killed, and readers never block the writer;
+* every write is one ``BEGIN IMMEDIATE`` transaction, so a writer takes the write lock
+  before reading anything and cannot meet a stale snapshot; waiting for the lock is
+  left to SQLite's busy timeout, and a write that still finds the database busy is
+  retried with jittered back-off until :data:`RETRY_SECONDS` have passed;
+* the schema is versioned with ``PRAGMA user_version`` and migrated forward inside a
+  write transaction; ``PRAGMA application_id`` marks the file as a forecast ledger, so
+  a stranger's database is refused rather than written into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from forecast.ledger.records import (
+    Contribution,
+    ExpertEntry,
+    ForecastRecord,
+    Resolution,
+    as_utc,
+)
+from forecast.ledger.store import ENV, LedgerError
+
+T = TypeVar("T")
+
+APPLICATION_ID = 0x46434C47
+"""``PRAGMA application_id`` of a forecast ledger ("FCLG")."""
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long SQLite itself waits for another writer before reporting busy."""
+
+RETRY_SECONDS = 120.0
+"""How long a write keeps retrying while the ledger stays busy."""
+
+_MAGIC = b"SQLite format 3\x00"
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """
+        CREATE TABLE snapshots (
+            sha256  TEXT PRIMARY KEY,
+            content TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE forecasts (
+            id                INTEGER PRIMARY KEY AUTOINCREMENT,
+            question_id       TEXT NOT NULL,
+            recorded_at       TEXT NOT NULL,
+            probability       REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
+            intervals         TEXT NOT NULL,
+            kind              TEXT NOT NULL,
+            pool              TEXT NOT NULL,
+            seed              INTEGER,
+            version           TEXT NOT NULL,
+            priors_sha256     TEXT NOT NULL REFERENCES snapshots (sha256),
+            priors_path       TEXT,
+            title             TEXT NOT NULL,
+            deadline          TEXT,
+            tags              TEXT NOT NULL,
+            prior_probability REAL,
+            contributions     TEXT NOT NULL,
+            experts           TEXT NOT NULL,
+            document          TEXT
+        )
+        """,
+        "CREATE INDEX forecasts_by_question ON forecasts (question_id, recorded_at, id)",
+        """
+        CREATE TABLE resolutions (
+            question_id TEXT PRIMARY KEY,
+            outcome     TEXT NOT NULL CHECK (outcome IN ('yes', 'no', 'annulled')),
+            resolved_on TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )
+        """,
+    ),
+}
+"""Schema changes by the version they lead to; applied in order, never edited."""
+
+SCHEMA_VERSION = max(MIGRATIONS)
+"""The newest ledger schema this version of forecast reads and writes."""
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """True when the error only means another connection holds a lock right now."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return True
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _damaged(path: str, exc: sqlite3.Error) -> LedgerError:
+    return LedgerError(
+        f"the ledger {path} cannot be read: {exc}",
+        hint="it may be damaged or not a forecast ledger; it was left as it is "
+        f"(point --ledger or {ENV} at another file)",
+    )
+
+
+class SQLiteLedger:
+    """A ledger in one SQLite file (or in memory, for an empty read-only view)."""
+
+    def __init__(self, conn: sqlite3.Connection, location: str) -> None:
+        self._conn = conn
+        self.location = location
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path, *, write: bool = True) -> SQLiteLedger:
+        """Open (creating and migrating when ``write``) the ledger file at ``path``."""
+        shown = str(path)
+        if not write and not path.exists():
+            return cls._empty(shown)
+        _check_file(path, write=write)
+        try:
+            conn = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise LedgerError(
+                f"cannot open the ledger {shown}: {exc}",
+                hint=f"choose another place with --ledger PATH or {ENV}",
+            ) from None
+        ledger = cls(conn, shown)
+        try:
+            ledger._prepare(write=write)
+        except BaseException:
+            conn.close()
+            raise
+        return ledger
+
+    @classmethod
+    def _empty(cls, shown: str) -> SQLiteLedger:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        ledger = cls(conn, shown)
+        ledger._migrate()
+        return ledger
+
+    def _prepare(self, *, write: bool) -> None:
+        """Check the file is a ledger this version can use, then bring its schema up to date."""
+        conn = self._conn
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            app_id, version, tables = self._retry(self._identify)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.location, exc) from None
+        if version > SCHEMA_VERSION:
+            raise LedgerError(
+                f"the ledger {self.location} has schema version {version}, newer than this "
+                f"forecast reads ({SCHEMA_VERSION})",
+                hint="it was written by a newer forecast; upgrade forecast (the file was left "
+                "as it is)",
+            )
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
+            raise LedgerError(
+                f"{self.location} is an SQLite database but not a forecast ledger",
+                hint=f"point --ledger or {ENV} at another file (this one was left as it is)",
+            )
+        try:
+            if write:
+                mode = self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
+                if mode is None or str(mode[0]).lower() != "wal":  # pragma: no cover - odd FS
+                    conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                self._write(lambda c: self._migrate(c))
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc).lower():
+                raise LedgerError(
+                    f"the ledger {self.location} is not writable: {exc}",
+                    hint=f"check its permissions or choose another file with --ledger or {ENV}",
+                ) from None
+            raise _damaged(self.location, exc) from None
+
+    def _identify(self) -> tuple[int, int, int]:
+        conn = self._conn
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+        return app_id, version, tables
+
+    def _migrate(self, conn: sqlite3.Connection | None = None) -> None:
+        """Apply the migrations the file lacks (inside the caller's write transaction)."""
+        conn = conn or self._conn
+        current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if current > SCHEMA_VERSION:  # another, newer process migrated it meanwhile
+            raise LedgerError(
+                f"the ledger {self.location} was just upgraded to schema version {current} "
+                "by a newer forecast",
+                hint="upgrade forecast",
+            )
+        for version in sorted(v for v in MIGRATIONS if v > current):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    # --------------------------------------------------------------- transactions
+
+    def _retry(self, fn: Callable[[], T]) -> T:
+        """Run ``fn``, retrying while the database reports that it is busy."""
+        deadline = time.monotonic() + RETRY_SECONDS
+        delay = 0.005
+        while True:
+            try:
+                return fn()
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise LedgerError(
+                        f"the ledger {self.location} stayed busy for {RETRY_SECONDS:.0f} s: {exc}",
+                        hint="another process holds it; try again when it has finished",
+                    ) from None
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.25)
+
+    def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` in one ``BEGIN IMMEDIATE`` transaction, committed or rolled back whole."""
+        conn = self._conn
+
+        def attempt() -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return result
+
+        return self._retry(attempt)
+
+    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        try:
+            return self._retry(lambda: fn(self._conn))
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.location, exc) from None
+
+    # ----------------------------------------------------------------- the API
+
+    def record(self, record: ForecastRecord) -> int:
+        """Store one forecast and its priors snapshot in one transaction; return its id."""
+        row = _forecast_row(record)
+
+        def insert(conn: sqlite3.Connection) -> int:
+            conn.execute(
+                "INSERT OR IGNORE INTO snapshots (sha256, content) VALUES (?, ?)",
+                (record.priors_sha256, record.priors_text),
+            )
+            cur = conn.execute(
+                f"INSERT INTO forecasts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+            assert cur.lastrowid is not None
+            return int(cur.lastrowid)
+
+        try:
+            return self._write(insert)
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc).lower():
+                raise LedgerError(
+                    f"the ledger {self.location} is not writable: {exc}",
+                    hint="check its permissions or choose another file with --ledger",
+                ) from None
+            raise _damaged(self.location, exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.location, exc) from None
+
+    def resolve(self, resolution: Resolution) -> None:
+        """Store the outcome of a question, replacing an earlier one."""
+
+        def upsert(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO resolutions (question_id, outcome, resolved_on, recorded_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (question_id) DO UPDATE SET "
+                "outcome = excluded.outcome, resolved_on = excluded.resolved_on, "
+                "recorded_at = excluded.recorded_at",
+                (
+                    resolution.question_id,
+                    resolution.outcome,
+                    resolution.resolved_on.isoformat(),
+                    _iso(resolution.recorded_at),
+                ),
+            )
+
+        try:
+            self._write(upsert)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.location, exc) from None
+
+    def forecasts(self, question_id: str | None = None) -> list[ForecastRecord]:
+        """Recorded forecasts, oldest first (of one question when ``question_id`` is given)."""
+        sql = (
+            "SELECT f.*, s.content AS priors_text FROM forecasts f "
+            "JOIN snapshots s ON s.sha256 = f.priors_sha256"
+        )
+        args: tuple[Any, ...] = ()
+        if question_id is not None:
+            sql += " WHERE f.question_id = ?"
+            args = (question_id,)
+        sql += " ORDER BY f.recorded_at, f.id"
+
+        def fetch(conn: sqlite3.Connection) -> list[ForecastRecord]:
+            cur = conn.execute(sql, args)
+            names = [d[0] for d in cur.description]
+            return [_record_from_row(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+
+        return self._read(fetch)
+
+    def resolutions(self) -> dict[str, Resolution]:
+        """Every recorded outcome, by question id."""
+
+        def fetch(conn: sqlite3.Connection) -> dict[str, Resolution]:
+            rows = conn.execute(
+                "SELECT question_id, outcome, resolved_on, recorded_at FROM resolutions"
+            ).fetchall()
+            return {
+                q: Resolution(q, o, dt.date.fromisoformat(d), as_utc(dt.datetime.fromisoformat(r)))
+                for q, o, d, r in rows
+            }
+
+        return self._read(fetch)
+
+    def integrity(self) -> str:
+        """``PRAGMA integrity_check``: 'ok' for a sound file."""
+        return str(self._read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0]))
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _check_file(path: Path, *, write: bool) -> None:
+    """Refuse, before SQLite touches it, a path that is not a ledger or cannot be written."""
+    shown = str(path)
+    if path.is_dir():
+        raise LedgerError(f"the ledger path {shown} is a directory", hint="give a file path")
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(len(_MAGIC))
+        except OSError as exc:
+            raise LedgerError(f"cannot read the ledger {shown}: {exc.strerror}") from None
+        if head and head != _MAGIC:
+            raise LedgerError(
+                f"{shown} is not a forecast ledger (not an SQLite database)",
+                hint=f"it was left as it is; point --ledger or {ENV} at another file",
+            )
+        if write and not os.access(path, os.W_OK):
+            raise LedgerError(
+                f"the ledger {shown} is not writable",
+                hint=f"check its permissions or choose another file with --ledger or {ENV}",
+            )
+    elif write and not path.parent.is_dir():
+        raise LedgerError(
+            f"cannot create the ledger {shown}: the directory {path.parent} does not exist",
+            hint="create the directory first or choose another path",
+        )
+    if write and not os.access(path.parent, os.W_OK | os.X_OK):
+        # WAL mode keeps two files next to the ledger, so its directory must be writable too.
+        raise LedgerError(
+            f"the ledger's directory {path.parent} is not writable",
+            hint=f"check its permissions or choose another place with --ledger or {ENV}",
+        )
+
+
+def _iso(t: dt.datetime) -> str:
+    """UTC ISO 8601 with microseconds, so the text sorts in time order."""
+    return as_utc(t).isoformat(timespec="microseconds")
+
+
+def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
+    return {
+        "question_id": r.question_id,
+        "recorded_at": _iso(r.recorded_at),
+        "probability": r.probability,
+        "intervals": json.dumps({k: list(v) for k, v in r.intervals.items()}),
+        "kind": r.kind,
+        "pool": r.pool,
+        "seed": r.seed,
+        "version": r.version,
+        "priors_sha256": r.priors_sha256,
+        "priors_path": r.priors_path,
+        "title": r.title,
+        "deadline": r.deadline.isoformat() if r.deadline else None,
+        "tags": json.dumps(list(r.tags), ensure_ascii=False),
+        "prior_probability": r.prior_probability,
+        "contributions": json.dumps(
+            [
+                {"label": c.label, "kind": c.kind, "before": c.before, "after": c.after}
+                for c in r.contributions
+            ],
+            ensure_ascii=False,
+        ),
+        "experts": json.dumps(
+            [{"name": e.name, "weight": e.weight, "probability": e.probability} for e in r.experts],
+            ensure_ascii=False,
+        ),
+        "document": None
+        if r.document is None
+        else json.dumps(r.document, ensure_ascii=False, default=str),
+    }
+
+
+def _record_from_row(row: dict[str, Any]) -> ForecastRecord:
+    return ForecastRecord(
+        id=int(row["id"]),
+        question_id=row["question_id"],
+        recorded_at=as_utc(dt.datetime.fromisoformat(row["recorded_at"])),
+        probability=float(row["probability"]),
+        intervals={k: (float(v[0]), float(v[1])) for k, v in json.loads(row["intervals"]).items()},
+        kind=row["kind"],
+        pool=row["pool"],
+        seed=row["seed"],
+        version=row["version"],
+        priors_sha256=row["priors_sha256"],
+        priors_text=row["priors_text"],
+        priors_path=row["priors_path"],
+        title=row["title"],
+        deadline=dt.date.fromisoformat(row["deadline"]) if row["deadline"] else None,
+        tags=tuple(json.loads(row["tags"])),
+        prior_probability=row["prior_probability"],
+        contributions=tuple(
+            Contribution(c["label"], c["kind"], float(c["before"]), float(c["after"]))
+            for c in json.loads(row["contributions"])
+        ),
+        experts=tuple(
+            ExpertEntry(e["name"], float(e["weight"]), float(e["probability"]))
+            for e in json.loads(row["experts"])
+        ),
+        document=None if row["document"] is None else json.loads(row["document"]),
+    )
