@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from forecast import engine
 from forecast.cli import app
 from forecast.inference import SamplerSettings
 from forecast.spec import load_question
-from tests.conftest import PRIORS
+from tests.conftest import PRIORS, ROOT
 
 PRIOR_FILES = sorted(PRIORS.glob("*.yaml"))
 """Collected when the tests are collected, so a new question is checked without edits."""
@@ -20,6 +21,7 @@ PRIOR_FILES = sorted(PRIORS.glob("*.yaml"))
 SETTINGS = SamplerSettings(draws=300, tune=300, chains=2, seed=1)
 CLI_FILE = PRIORS / "us-kazakhstan-critical-minerals.yaml"
 RUN_KEYS = {"schema", "question", "probability", "interval", "diagnostics", "provenance"}
+DOCS = ROOT / "docs"
 
 files = pytest.mark.parametrize("path", PRIOR_FILES, ids=[p.stem for p in PRIOR_FILES])
 
@@ -42,6 +44,16 @@ def test_priors_file_is_valid_sourced_and_resolvable(path: Path) -> None:
     assert spec.note is not None and "illustrative" in spec.note.lower(), (
         "say in `note` that the numbers are illustrative elicitations"
     )
+
+
+def test_format_doc_example_is_a_valid_file(tmp_path: Path) -> None:
+    text = (DOCS / "format.md").read_text(encoding="utf-8")
+    example = re.findall(r"```yaml\n(.*?)```", text, re.S)[-1]
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    spec = load_question(path).spec
+    assert spec.kind == "event"
+    assert spec.note is not None and "illustrative" in spec.note
 
 
 @pytest.mark.slow
@@ -74,5 +86,8 @@ def test_run_json_is_one_object_per_question_and_reproducible() -> None:
     assert obj["schema"] == "forecast.run/1"
     assert isinstance(obj["question"], dict) and obj["question"]["id"] == CLI_FILE.stem
     assert isinstance(obj["provenance"], dict) and obj["provenance"]["seed"] == 3
+    documented = (DOCS / "json.md").read_text(encoding="utf-8")
+    for key in obj:
+        assert f"`{key}`" in documented, f"document the key {key!r} in docs/json.md"
     second = _run_json(runner)
     assert second[0]["probability"] == obj["probability"]
