@@ -18,22 +18,34 @@ import pytensor.tensor as pt
 
 def main() -> None:
     """Build, sample, print."""
-    cfg = json.loads(open(sys.argv[1]).read())
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        cfg = json.load(fh)
     with pm.Model():
         a, b = np.array(cfg["alpha"]), np.array(cfg["beta"])
         p = pm.Mixture("p", w=np.array(cfg["w"]), comp_dists=pm.Beta.dist(alpha=a, beta=b))
         k, n, w = cfg["base_rate"]
         pm.CustomDist(
-            "base_rate", p, float(n), float(w),
+            "base_rate",
+            p,
+            float(n),
+            float(w),
             logp=lambda v, p, n, w: w * (v * pt.log(p) + (n - v) * pt.log1p(-p)),
             observed=float(k),
         )
-        llr = pm.Normal("llr", mu=np.array(cfg["mu"]), sigma=np.array(cfg["sigma"]),
-                        shape=(len(cfg["mu"]),))
+        llr = pm.Normal(
+            "llr", mu=np.array(cfg["mu"]), sigma=np.array(cfg["sigma"]), shape=(len(cfg["mu"]),)
+        )
         q = pm.Deterministic("q", pm.math.sigmoid(pt.log(p) - pt.log1p(-p) + llr.sum()))
-        idata = pm.sample(draws=cfg["draws"], tune=cfg["tune"], chains=cfg["chains"], cores=1,
-                          random_seed=cfg["seed"], target_accept=0.9, progressbar=False,
-                          compute_convergence_checks=False)
+        idata = pm.sample(
+            draws=cfg["draws"],
+            tune=cfg["tune"],
+            chains=cfg["chains"],
+            cores=1,
+            random_seed=cfg["seed"],
+            target_accept=0.9,
+            progressbar=False,
+            compute_convergence_checks=False,
+        )
     print(float(idata["posterior"]["q"].mean()))
     del q
 

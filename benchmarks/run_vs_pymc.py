@@ -39,7 +39,10 @@ def _config(path: Path) -> None:
         "base_rate": list(br),
         "mu": [e.fitted.params["mu"] for e in applied],
         "sigma": [e.fitted.params["sigma"] for e in applied],
-        "draws": DRAWS, "tune": TUNE, "chains": CHAINS, "seed": SEED,
+        "draws": DRAWS,
+        "tune": TUNE,
+        "chains": CHAINS,
+        "seed": SEED,
     }
     path.write_text(json.dumps(cfg))
 
@@ -51,8 +54,19 @@ def main() -> None:
         env = {**os.environ, "FORECAST_CACHE_DIR": str(Path(tmp) / "cache")}
         os.environ["FORECAST_CACHE_DIR"] = env["FORECAST_CACHE_DIR"]
         _config(cfg)
-        ours = [str(BIN / "forecast"), "run", str(QUESTION), "--seed", str(SEED),
-                "--draws", str(DRAWS), "--tune", str(TUNE), "--chains", str(CHAINS)]
+        ours = [
+            str(BIN / "forecast"),
+            "run",
+            str(QUESTION),
+            "--seed",
+            str(SEED),
+            "--draws",
+            str(DRAWS),
+            "--tune",
+            str(TUNE),
+            "--chains",
+            str(CHAINS),
+        ]
         bare = [sys.executable, str(ROOT / "benchmarks" / "bare_event_pymc.py"), str(cfg)]
         median_wall(ours, 1, env=env)
         median_wall(bare, 1, env=env)
@@ -62,11 +76,14 @@ def main() -> None:
             t_bare.append(median_wall(bare, 1, env=env))
         o, b = sorted(t_ours)[REPEAT // 2], sorted(t_bare)[REPEAT // 2]
         print(f"bare PyMC script (warm)  {b:7.2f} s")
-        print(f"forecast run (warm)      {o:7.2f} s   ratio {o / b:5.2f}x   target <= 1.10x"
-              f"   {'ok' if o / b <= 1.1 else 'OVER'}")
+        print(
+            f"forecast run (warm)      {o:7.2f} s   ratio {o / b:5.2f}x   target <= 1.10x"
+            f"   {'ok' if o / b <= 1.1 else 'OVER'}"
+        )
         cold_env = {**env, "FORECAST_CACHE_DIR": str(Path(tmp) / "cold-cache")}
-        proc = subprocess.run([*ours, "--timings"], capture_output=True, text=True, env=cold_env,
-                              check=True)
+        proc = subprocess.run(
+            [*ours, "--timings"], capture_output=True, text=True, env=cold_env, check=True
+        )
         print("cold forecast run (empty fit cache), where the time goes:")
         for line in proc.stderr.splitlines():
             if " s " in line:

@@ -26,8 +26,10 @@ def main() -> None:
         checks.append(wall(check))
     b, h, c = (statistics.median(x) for x in (base, helps, checks))
     print(f"python -c pass        {b * 1000:8.1f} ms")
-    print(f"forecast --help       {h * 1000:8.1f} ms   ratio {h / b:5.1f}x   target <= 250 ms"
-          f"   {'ok' if h <= 0.25 else 'OVER'}")
+    print(
+        f"forecast --help       {h * 1000:8.1f} ms   ratio {h / b:5.1f}x   target <= 250 ms"
+        f"   {'ok' if h <= 0.25 else 'OVER'}"
+    )
     print(f"forecast check priors {c * 1000:8.1f} ms   ratio {c / b:5.1f}x")
 
 
