@@ -25,6 +25,12 @@ def run(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print just the probability."),
     timings: bool = typer.Option(False, "--timings", help="Print where the time went (to stderr)."),
+    scenario: str | None = typer.Option(
+        None,
+        "--scenario",
+        metavar="NAME",
+        help="Forecast under a scenario named in the file (its driver levels).",
+    ),
 ) -> None:
     """Sample each question's model and print the forecast with its uncertainty.
 
@@ -32,6 +38,8 @@ def run(
     progress and warnings go to stderr.
 
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --seed 1
+
+    Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --scenario guest-in-2026
     """
     from forecast.inference import SamplerSettings, Timer
     from forecast.spec import load_many
@@ -43,6 +51,8 @@ def run(
         report_error(exc)
     from forecast import engine
 
+    for q in loaded:  # an unknown scenario fails before any sampling
+        engine.check_scenario(q, scenario)
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     failed = bool(bad)
     unconverged = False
@@ -56,7 +66,7 @@ def run(
         )
         try:
             with status:
-                forecast = engine.run(q, settings, timer)
+                forecast = engine.run(q, settings, timer, scenario=scenario)
         except SamplingError as exc:
             report_error(exc)
             failed = True

@@ -199,9 +199,9 @@ def _build_hazard(inputs: HazardInputs) -> pm.Model:
 def set_history(model: pm.Model, inputs: TteInputs, observed: Any, seen: Any) -> None:
     """Swap the data of a compiled model.
 
-    Scheduled: ``observed`` are the outcomes (0/1) of the last ``len(observed)`` passed
-    opportunities. Hazard: ``observed`` is the time watched (years), ``seen`` whether the
-    event happened at its end.
+    Scheduled: ``observed`` are the outcomes (0/1) of the passed opportunities whose
+    indices (relative to the next one) are ``seen``. Hazard: ``observed`` is the time
+    watched (years), ``seen`` whether the event happened at its end.
     """
     import pymc as pm
 
@@ -210,7 +210,7 @@ def set_history(model: pm.Model, inputs: TteInputs, observed: Any, seen: Any) ->
             pm.set_data({"elapsed": float(observed), "event_seen": float(seen)})
         else:
             y = np.asarray(observed, dtype=float)
-            pm.set_data({"passed_y": y, "passed_index": np.arange(-len(y), 0, dtype=float)})
+            pm.set_data({"passed_y": y, "passed_index": np.asarray(seen, dtype=float)})
 
 
 @dataclass(frozen=True)

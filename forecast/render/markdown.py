@@ -33,6 +33,9 @@ def render(f: Forecast) -> str:
     for e in f.evidence:
         if not e.applied:
             lines.append(f"| evidence: {e.id} | already in the judgements | |")
+    from forecast.render.curves import markdown
+
+    lines += ["", *markdown(f)]
     lines += [
         "",
         "### Experts",

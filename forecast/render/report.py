@@ -51,7 +51,11 @@ class Report:
         yield self._header()
         yield self._headline(options.max_width)
         yield self._moves()
-        yield self._experts()
+        from forecast.render.curves import sections
+
+        yield from sections(f, options.max_width)
+        if f.experts:
+            yield self._experts()
         if f.evidence:
             yield self._evidence()
         yield self._diagnostics()

@@ -82,7 +82,7 @@ class DriverSet(StrictModel):
                 (
                     ("scenarios", name, driver),
                     "unknown_driver",
-                    "unknown driver {driver!r} in scenario {scenario!r}; drivers: {valid}",
+                    "unknown driver '{driver}' in scenario '{scenario}'; drivers: {valid}",
                     {"driver": driver, "scenario": name, "valid": ", ".join(ids) or "none"},
                     level,
                 )
@@ -157,7 +157,7 @@ def _case_errors(coded: list[dict[str, bool]], ids: set[str]) -> list[FieldError
                     (
                         ("cases", i, "drivers", name),
                         "unknown_driver",
-                        "unknown driver {driver!r}; drivers: {valid}",
+                        "unknown driver '{driver}'; drivers: {valid}",
                         {"driver": name, "valid": ", ".join(sorted(ids))},
                         drivers[name],
                     )

@@ -1,0 +1,218 @@
+"""Terminal charts for time-to-event and drivers forecasts.
+
+* :func:`curve_chart`: P(by each date) as one bar per date, time running down: solid
+  to the 80% band's lower end, shaded to the forecast, lighter to the band's upper end;
+* :func:`tornado`: each driver's swing as a bar from P(driver off) to P(driver on)
+  on a shared axis, largest first, with the base forecast marked;
+* :func:`sections`: the sections a report adds for these kinds (from ``Forecast.extra``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from forecast.render import fmt
+
+
+def _pos(p: float, lo: float, hi: float, width: int) -> int:
+    """The column of ``p`` on an axis from ``lo`` to ``hi`` with ``width`` columns."""
+    if hi <= lo:
+        return 0
+    return max(0, min(width, round((p - lo) / (hi - lo) * width)))
+
+
+def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40) -> Table:
+    """P(by date) with its 80% band, one row per date; the deadline row is marked."""
+    t = Table(title="P(by date), 80% band shaded", title_justify="left", show_edge=False, box=None)
+    t.add_column("by", no_wrap=True)
+    t.add_column("", no_wrap=True)
+    t.add_column("P", justify="right", no_wrap=True)
+    t.add_column("80% band", justify="right", no_wrap=True)
+    upto = [i for i, point in enumerate(curve) if point["date"] <= deadline]
+    at_deadline = upto[-1] if upto else -1
+    for i, point in enumerate(curve):
+        lo = _pos(point["lo"], 0.0, 1.0, width)
+        mid = max(lo, _pos(point["probability"], 0.0, 1.0, width))
+        hi = max(mid, _pos(point["hi"], 0.0, 1.0, width))
+        bar = Text()
+        bar.append("█" * lo, style="bold cyan")
+        bar.append("▓" * (mid - lo), style="cyan")
+        bar.append("░" * (hi - mid), style="dim cyan")
+        bar.append("·" * (width - hi), style="dim")
+        label = Text(point["date"])
+        if i == at_deadline:
+            label.append(" ◂ by the deadline", style="bold")
+        t.add_row(label, bar, fmt.pct(point["probability"]), fmt.interval(point["lo"], point["hi"]))
+    return t
+
+
+def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> Table:
+    """Each driver from off to on on one axis, sorted by the size of its swing."""
+    lo = min([base, *(min(s["off"], s["on"]) for s in swings)])
+    hi = max([base, *(max(s["off"], s["on"]) for s in swings)])
+    pad = max(hi - lo, 0.01) * 0.05
+    lo, hi = max(0.0, lo - pad), min(1.0, hi + pad)
+    centre = _pos(base, lo, hi, width)
+    t = Table(
+        title=f"Driver swings: P with the driver off → on (│ = forecast {fmt.pct(base)})",
+        title_justify="left",
+        show_edge=False,
+        box=None,
+    )
+    t.add_column("driver", no_wrap=True)
+    t.add_column("level", justify="right")
+    t.add_column(f"{fmt.pct(lo)} … {fmt.pct(hi)}", no_wrap=True)
+    t.add_column("off → on", justify="right", no_wrap=True)
+    t.add_column("swing (80%)", justify="right", no_wrap=True)
+    for s in swings:
+        a, b = sorted((_pos(s["off"], lo, hi, width), _pos(s["on"], lo, hi, width)))
+        b = max(b, a + 1)
+        style = "green" if s["swing"] >= 0 else "red"
+        chars = [" "] * (width + 1)
+        for i in range(a, min(b, width + 1)):
+            chars[i] = "█"
+        bar = Text()
+        for i, ch in enumerate(chars):
+            if i == centre:
+                bar.append("│" if ch == " " else "┃", style="bold")
+            else:
+                bar.append(ch, style=style)
+        t.add_row(
+            s["driver"],
+            _level(s["level"]),
+            bar,
+            f"{fmt.pct(s['off'])} → {fmt.pct(s['on'])}",
+            Text(
+                f"{fmt.pp(s['swing'])} ({fmt.pp(s['interval'][0])}, {fmt.pp(s['interval'][1])})",
+                style=style,
+            ),
+        )
+    return t
+
+
+def _level(level: float) -> str:
+    return "on" if level >= 1 else "off" if level <= 0 else fmt.pct(level)
+
+
+def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> Table:
+    """Each scenario's probability with its 80% and 95% intervals."""
+    t = Table(title="Scenarios", title_justify="left", show_edge=False)
+    t.add_column("scenario")
+    t.add_column("P", justify="right")
+    t.add_column("80% interval", justify="right")
+    t.add_column("95% interval", justify="right")
+    t.add_column("drivers")
+    base = scenarios[0]["levels"] if scenarios else {}
+    for s in scenarios:
+        changed = {
+            k: v
+            for k, v in s["levels"].items()
+            if s["name"] == "current levels" or v != base.get(k)
+        }
+        name = Text(s["name"], style="bold" if s["name"] == chosen else "")
+        if s["name"] == chosen:
+            name.append(" ◂", style="bold")
+        t.add_row(
+            name,
+            fmt.pct(s["probability"]),
+            fmt.interval(*s["intervals"]["80"]),
+            fmt.interval(*s["intervals"]["95"]),
+            ", ".join(f"{k} {_level(v)}" for k, v in changed.items()),
+        )
+    return t
+
+
+def _hazard(extra: dict[str, Any]) -> RenderableType:
+    hz = extra["hazard"]
+    t = Table(
+        title=f"Experts: median years to the event from {hz['since']} (linear pool)",
+        title_justify="left",
+        show_edge=False,
+    )
+    t.add_column("expert")
+    t.add_column("weight", justify="right")
+    t.add_column("fit")
+    t.add_column("fit error", justify="right")
+    from forecast.elicit.distributions import Fitted
+
+    for e in hz["experts"]:
+        fitted = Fitted.from_dict(e["fit"])
+        t.add_row(
+            e["name"], f"{e['weight']:.2f}", fitted.describe(), fmt.fit_error(fitted.fit_error)
+        )
+    post = hz["posterior_median_years"]
+    shape = Fitted.from_dict(hz["shape"])
+    note = Text(
+        f"  Weibull shape {shape.describe()}; {hz['elapsed_years']:.1f} years passed without "
+        f"the event; posterior median time {post['median']:.3g} years "
+        f"(80% {post['interval'][0]:.3g} – {post['interval'][1]:.3g})",
+        style="dim",
+    )
+    return Group(Text(""), t, note)
+
+
+def sections(f: Any, width: int = 80) -> list[RenderableType]:
+    """The report sections for a time-to-event or drivers forecast (none for others)."""
+    extra = f.extra
+    out: list[RenderableType] = []
+    if "curve" in extra:
+        median = extra["median_time"]
+        line = Text("Median time to the event  ", style="bold")
+        line.append(
+            median if median != "after the horizon" else f"after the horizon ({extra['horizon']})"
+        )
+        line.append(f"   known as of {extra['as_of']}", style="dim")
+        bar_width = max(10, min(40, width - 45))
+        out += [Text(""), line, curve_chart(extra["curve"], f.deadline.isoformat(), bar_width)]
+        if "hazard" in extra:
+            out.append(_hazard(extra))
+    if "swings" in extra:
+        out += [Text(""), scenarios_table(extra["scenarios"], extra.get("scenario"))]
+        out += [Text(""), tornado(extra["swings"], f.probability, max(10, min(30, width - 60)))]
+    return out
+
+
+def markdown(f: Any) -> list[str]:
+    """The same sections as markdown lines (empty for other kinds)."""
+    extra = f.extra
+    lines: list[str] = []
+    if "curve" in extra:
+        lines += [
+            "### P(by date)",
+            "",
+            f"Median time to the event: {extra['median_time']} (known as of {extra['as_of']})",
+            "",
+            "| by | P | 80% band |",
+            "|---|---:|---:|",
+        ]
+        for p in extra["curve"]:
+            lines.append(
+                f"| {p['date']} | {fmt.pct(p['probability'])} | {fmt.interval(p['lo'], p['hi'])} |"
+            )
+        lines.append("")
+    if "swings" in extra:
+        lines += ["### Scenarios", "", "| scenario | P | 80% interval |", "|---|---:|---:|"]
+        for s in extra["scenarios"]:
+            lines.append(
+                f"| {s['name']} | {fmt.pct(s['probability'])} "
+                f"| {fmt.interval(*s['intervals']['80'])} |"
+            )
+        lines += [
+            "",
+            "### Driver swings",
+            "",
+            "| driver | level | off | on | swing |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for s in extra["swings"]:
+            lines.append(
+                f"| {s['driver']} | {_level(s['level'])} | {fmt.pct(s['off'])} "
+                f"| {fmt.pct(s['on'])} | {fmt.pp(s['swing'])} |"
+            )
+        lines.append("")
+    return lines

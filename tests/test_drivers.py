@@ -1,0 +1,198 @@
+"""The drivers kind: validation, scenarios and swings against quadrature, cases against
+the conjugate Beta posterior."""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from arviz_base import from_dict
+from rich.console import Console
+from scipy import integrate, stats
+from scipy.special import expit, logit
+from typer.testing import CliRunner
+
+from forecast import engine
+from forecast.cli import app
+from forecast.errors import InputError
+from forecast.inference import SamplerSettings
+from forecast.models import drivers
+from forecast.render.report import Report
+from forecast.spec import load_question
+
+HEADER = """\
+format: 1
+kind: drivers
+title: A drivers question
+resolution: Resolves yes if the test event happens, as the test says.
+deadline: 2030-01-01
+"""
+
+BODY = """\
+experts:
+  - name: a
+    judgement: {probability: 0.3, strength: 10}
+drivers:
+  - id: push
+    description: makes the event likelier
+    odds_ratio: 3
+    level: 0.4
+  - id: block
+    description: makes it less likely
+    odds_ratio: 0.5
+    level: 1
+scenarios:
+  pushed: {push: 1}
+  clear: {push: 0, block: 0}
+"""
+
+
+def _write(tmp_path: Path, body: str, name: str = "q") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(HEADER + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as exc:
+        load_question(path)
+    return [str(p) for p in exc.value.problems]
+
+
+def test_unknown_driver_in_a_scenario_is_located(tmp_path: Path) -> None:
+    path = _write(tmp_path, BODY.replace("pushed: {push: 1}", "pushed: {psuh: 1}"))
+    (line,) = _problems(path)
+    row = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "psuh" in t)
+    col = path.read_text().splitlines()[row - 1].index("1}") + 1
+    assert f"{path.name}:{row}:{col} scenarios.pushed.psuh: unknown driver 'psuh'" in line
+    assert "drivers: push, block" in line
+
+
+def test_unknown_and_missing_drivers_in_cases_are_located(tmp_path: Path) -> None:
+    body = BODY + textwrap.dedent(
+        """\
+        cases:
+          - {drivers: {push: true, block: false}, outcome: true}
+          - {drivers: {push: true, blok: false}, outcome: false}
+        """
+    )
+    lines = _problems(_write(tmp_path, body))
+    assert any("cases[1].drivers.blok: unknown driver 'blok'" in t for t in lines), lines
+    assert any("cases[1].drivers: code every driver" in t and "block" in t for t in lines)
+
+
+def test_level_outside_zero_one_is_refused(tmp_path: Path) -> None:
+    (line,) = _problems(_write(tmp_path, BODY.replace("level: 0.4", "level: 1.4")))
+    assert "drivers[0].level: must be <= 1" in line
+
+
+def test_cases_csv_next_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "cases.csv").write_text(
+        "case,push,block,outcome\nA,1,0,1\nB,0,1,0\nC,0,0,yes\n", encoding="utf-8"
+    )
+    q = load_question(_write(tmp_path, BODY + "cases: cases.csv\n"))
+    inputs = drivers.prepare(q.spec, tmp_path)  # type: ignore[arg-type]
+    assert inputs.cases_x.tolist() == [[1, 0], [0, 1], [0, 0]]
+    assert inputs.cases_y.tolist() == [1, 0, 1]
+    (tmp_path / "cases.csv").write_text("push,block,outcome\n1,0,1\n1,2,0\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        drivers.prepare(q.spec, tmp_path)  # type: ignore[arg-type]
+    assert str(exc.value.problems[0]).endswith("cases.csv:3:2 block: must be 0 or 1 (got '2')")
+
+
+def test_states_cover_uncertain_levels_exactly() -> None:
+    x, w = drivers.states([0.25, 1.0, 0.0, 0.5])
+    assert x.shape == (4, 4) and w.sum() == pytest.approx(1.0)
+    assert (x[:, 1] == 1).all() and (x[:, 2] == 0).all()
+    assert w[(x[:, 0] == 1) & (x[:, 3] == 1)] == pytest.approx([0.125])
+
+
+def _fabricated(tmp_path: Path, scenario: str | None = None):  # type: ignore[no-untyped-def]
+    """A forecast from iid draws of the prior Beta(3, 7) (no cases: the posterior is the prior)."""
+    q = load_question(_write(tmp_path, BODY))
+    inputs = drivers.prepare(q.spec)  # type: ignore[arg-type]
+    p = np.random.default_rng(3).beta(3, 7, size=(4, 5000))
+    idata = from_dict({"posterior": {"p": p}, "sample_stats": {"diverging": p < 0}})
+    settings = SamplerSettings(draws=5000, chains=4, seed=2)
+    return engine.summarise_drivers(q, inputs, idata, settings, scenario=scenario)
+
+
+def _expect(shift_by_state: list[tuple[float, float]]) -> float:
+    """E over p ~ Beta(3, 7) of sum_s w_s sigmoid(logit p + shift_s), by quadrature."""
+    prior = stats.beta(3, 7)
+    return integrate.quad(
+        lambda p: sum(w * expit(logit(p) + s) for w, s in shift_by_state) * prior.pdf(p), 0, 1
+    )[0]
+
+
+def test_scenarios_and_swings_match_quadrature(tmp_path: Path) -> None:
+    f = _fabricated(tmp_path)
+    l3, l5 = np.log(3), np.log(0.5)
+    tol = 4 * 0.16 / np.sqrt(20000)  # 4 iid standard errors (sd of a probability < 0.16 here)
+    now = _expect([(0.4, l3 + l5), (0.6, l5)])
+    assert f.probability == pytest.approx(now, abs=tol)
+    by_name = {s["name"]: s for s in f.extra["scenarios"]}
+    assert by_name["current levels"]["probability"] == pytest.approx(f.probability)
+    assert by_name["pushed"]["probability"] == pytest.approx(_expect([(1, l3 + l5)]), abs=tol)
+    assert by_name["clear"]["probability"] == pytest.approx(_expect([(1, 0.0)]), abs=tol)
+    swings = {s["driver"]: s for s in f.extra["swings"]}
+    on, off = _expect([(1, l3 + l5)]), _expect([(1, l5)])
+    assert swings["push"]["swing"] == pytest.approx(on - off, abs=tol)
+    block = _expect([(0.4, l3 + l5), (0.6, l5)]) - _expect([(0.4, l3), (0.6, 0.0)])
+    assert swings["block"]["swing"] == pytest.approx(block, abs=tol)
+    assert [s["driver"] for s in f.extra["swings"]] == sorted(
+        swings, key=lambda d: -abs(swings[d]["swing"])
+    )
+    lo, hi = swings["push"]["interval"]
+    assert 0 < lo < swings["push"]["swing"] < hi
+
+
+def test_scenario_becomes_the_headline_and_renders(tmp_path: Path) -> None:
+    f = _fabricated(tmp_path, scenario="pushed")
+    pushed = next(s for s in f.extra["scenarios"] if s["name"] == "pushed")
+    assert f.probability == pytest.approx(pushed["probability"])
+    assert f.extra["scenario"] == "pushed"
+    buf = io.StringIO()
+    Console(file=buf, width=120, color_system=None).print(Report(f))
+    text = buf.getvalue()
+    assert "Scenarios" in text and "pushed ◂" in text
+    assert "Driver swings" in text and "push" in text and "block" in text
+    assert "driver: push (level on)" in text
+
+
+@pytest.mark.slow
+def test_cases_give_the_conjugate_posterior(tmp_path: Path) -> None:
+    # Cases with every driver off see p = sigmoid(alpha) directly: Beta(3, 7) with 4 of
+    # 10 gives Beta(7, 13); the driver off scenario is its mean, on is E[sigmoid(logit p
+    # + log 3)] under it, by quadrature.
+    cases = "cases:\n" + "".join(
+        f"  - {{drivers: {{push: false, block: false}}, outcome: {str(i < 4).lower()}}}\n"
+        for i in range(10)
+    )
+    q = load_question(_write(tmp_path, BODY + cases))
+    f = engine.run(q, SamplerSettings(draws=1000, tune=500, chains=2, seed=4), scenario="clear")
+    assert abs(f.probability - 7 / 20) <= 3 * f.mcse, (f.probability, f.mcse)
+    post = stats.beta(7, 13)
+    on = integrate.quad(lambda p: expit(logit(p) + np.log(3)) * post.pdf(p), 0, 1)[0]
+    swing = next(s for s in f.extra["swings"] if s["driver"] == "push")
+    assert swing["on"] == pytest.approx(on, abs=4 * f.mcse)
+    assert f.steps[-1].kind == "cases" and f.steps[-1].label.startswith("cases (4 of 10")
+
+
+@pytest.mark.slow
+def test_cli_json_has_scenarios_and_swings(tmp_path: Path) -> None:
+    path = _write(tmp_path, BODY)
+    args = ["run", str(path), "--format", "json", "--draws", "200", "--tune", "200"]
+    result = CliRunner().invoke(app, [*args, "--chains", "1", "--scenario", "clear"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["scenario"] == "clear"
+    assert {s["name"] for s in out["scenarios"]} == {"current levels", "pushed", "clear"}
+    assert {s["driver"] for s in out["swings"]} == {"push", "block"}
+    bad = CliRunner().invoke(app, ["run", str(path), "--scenario", "nope"])
+    assert bad.exit_code == 1
+    assert "no scenario 'nope'" in bad.stderr and "clear, pushed" in bad.stderr
