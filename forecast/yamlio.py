@@ -68,22 +68,24 @@ class Marks:
         if key is not None:
             self._key_at[loc] = (key.start_mark.line + 1, key.start_mark.column + 1)
 
-    def find(self, loc: Loc, *, key: bool = False) -> tuple[int, int] | None:
+    def find(self, loc: tuple[object, ...], *, key: bool = False) -> tuple[int, int] | None:
         """The mark of ``loc`` or of its nearest ancestor that exists in the file.
 
         With ``key=True`` the mark of the key itself (``bogus`` in ``bogus: 3``) is
         preferred to that of its value. Mapping keys that are not whole numbers are
         matched by their text, so ``0.5`` finds the key written ``0.5``.
         """
-        loc = tuple(p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc)
+        at: Loc = tuple(
+            p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc
+        )
         while True:
-            if key and loc in self._key_at:
-                return self._key_at[loc]
-            if loc in self._at:
-                return self._at[loc]
-            if not loc:
+            if key and at in self._key_at:
+                return self._key_at[at]
+            if at in self._at:
+                return self._at[at]
+            if not at:
                 return None
-            loc = loc[:-1]
+            at = at[:-1]
 
     def locate(self, line: int, column: int) -> Loc | None:
         """The location of the value that starts at ``line``:``column`` (1-based)."""
