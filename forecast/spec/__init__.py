@@ -316,7 +316,7 @@ def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
                     "",
                     f"must be a mapping of keys to values (got {_show(data)})",
                     "a priors file starts 'format: 1', 'kind: event', 'title: ...'; "
-                    "see the examples in priors/",
+                    "see docs/format.md and the examples in priors/",
                 )
             ]
         )
