@@ -1,0 +1,376 @@
+"""How much to trust a forecast: how far it moves when its inputs are given more or less say.
+
+Power-scaling (Kallioinen et al. 2024, via ArviZ's ``psense_summary``) raises the prior
+or the likelihood to a power near 1 and measures how much each posterior quantity
+changes; ArviZ labels a quantity "prior-data conflict" when both matter and "strong
+prior / weak likelihood" when only the prior does. For an event question the prior is
+the experts' pool on the propensity ``p`` and the likelihood is the base rate. The
+evidence's likelihood ratios are left out of the power-scaled prior: they are elicited
+and nothing observed speaks to them, so scaling them would only restate that.
+
+The table a user reads puts each input's weight halved and doubled in percentage points
+of the forecast, by Pareto-smoothed importance sampling on the posterior draws (no
+refit); a Pareto k above :data:`KHAT_MAX` marks a row as rough. Pool swaps and
+leaving one expert out, when the run computed them (``Forecast.extra["pools"]``), join
+the same table.
+
+Everything here reads plain NumPy arrays shaped (chain, draw); ArviZ is imported only
+when a computation runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from forecast.results import Forecast
+
+THRESHOLD = 0.05
+"""ArviZ's threshold on the power-scaling sensitivity (a CJS distance gradient)."""
+
+SCALES = (0.5, 2.0)
+"""The powers shown in the table: an input counted half and counted double."""
+
+KHAT_MAX = 0.7
+"""Above this Pareto k the importance-sampling estimate of a row is rough."""
+
+NO_DATA = "no data: the forecast is the experts' prior moved by evidence"
+
+CONFLICT = "prior-data conflict"
+PRIOR_DRIVEN = "strong prior / weak likelihood"
+
+QUANTITY_LABELS = {"p": "propensity before evidence", "q": "forecast"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """Power-scaling sensitivity of one posterior quantity, with ArviZ's diagnosis."""
+
+    name: str
+    label: str
+    prior: float
+    likelihood: float
+    diagnosis: str  # "", CONFLICT or PRIOR_DRIVEN
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One row of the sensitivity table: the forecast with one input changed."""
+
+    label: str
+    kind: str  # "power-scaling", "pool" or "drop-one"
+    forecast: float
+    delta: float
+    note: str = ""
+    reliable: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Power-scaling sensitivity of a forecast, in ArviZ's numbers and in plain words.
+
+    Attributes
+    ----------
+    has_data
+        False when nothing observed enters the model (no base rate): there is no
+        likelihood to scale, and the forecast is the prior moved by evidence.
+    quantities
+        ArviZ's sensitivity values and diagnosis per posterior quantity.
+    moves
+        The forecast with the prior or the data counted half and double.
+    verdict
+        One sentence for the user.
+    prior_driven, conflict
+        The flags behind the verdict.
+    """
+
+    has_data: bool
+    quantities: tuple[Quantity, ...] = ()
+    moves: tuple[Move, ...] = ()
+    verdict: str = NO_DATA
+    prior_driven: bool = True
+    conflict: bool = False
+    threshold: float = THRESHOLD
+    data_label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (``Forecast.extra["sensitivity"]``)."""
+        return {
+            "has_data": self.has_data,
+            "verdict": self.verdict,
+            "prior_driven": self.prior_driven,
+            "conflict": self.conflict,
+            "threshold": self.threshold,
+            "data_label": self.data_label,
+            "quantities": [x.to_dict() for x in self.quantities],
+            "moves": [m.to_dict() for m in self.moves],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Sensitivity:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            has_data=bool(d["has_data"]),
+            quantities=tuple(Quantity(**x) for x in d.get("quantities", ())),
+            moves=tuple(Move(**m) for m in d.get("moves", ())),
+            verdict=str(d.get("verdict", NO_DATA)),
+            prior_driven=bool(d.get("prior_driven", True)),
+            conflict=bool(d.get("conflict", False)),
+            threshold=float(d.get("threshold", THRESHOLD)),
+            data_label=str(d.get("data_label", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    """The one sensitivity table: power-scaling, pool swaps and drop-one side by side."""
+
+    reference: float
+    rows: tuple[Move, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def largest(self) -> Move | None:
+        """The row that moves the forecast most."""
+        return max(self.rows, key=lambda m: abs(m.delta), default=None)
+
+
+def event_log_densities(inputs: Any, p: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The pooled prior's log-density at ``p`` and the base rate's log likelihood, per draw.
+
+    The same densities as the event model's (PyMC's ``compute_log_prior`` and
+    ``compute_log_likelihood`` give them too, at the cost of compiling two functions
+    per model: about a second, several with a cold cache); here they are a few NumPy
+    operations. The prior is taken on ``p`` whatever the pool, so the table reads the
+    same for every pool. ``None`` for the likelihood when there is no base rate.
+    """
+    from forecast.elicit.pool import PoolSpec, pooled_logpdf
+
+    spec = getattr(inputs, "pool", None) or PoolSpec()
+    logpdf_u, _ = pooled_logpdf(inputs.experts, inputs.weights, spec)
+    x = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
+    log_x, log_1mx = np.log(x), np.log1p(-x)
+    # density of p = density of u = logit p times du/dp = 1 / (p (1 - p))
+    log_prior = np.asarray(logpdf_u(log_x - log_1mx), dtype=float) - log_x - log_1mx
+    if inputs.base_rate is None:
+        return log_prior, None
+    k, n, weight = inputs.base_rate
+    return log_prior, weight * (k * log_x + (n - k) * log_1mx)
+
+
+def _reweighted_mean(
+    values: np.ndarray, log_density: np.ndarray, alpha: float
+) -> tuple[float, float]:
+    """E[values] with ``log_density`` raised to ``alpha``, by PSIS; and the Pareto k."""
+    from arviz_stats.base import array_stats
+
+    log_ratio = (alpha - 1.0) * np.asarray(log_density, dtype=float).reshape(-1)
+    x = np.asarray(values, dtype=float).reshape(-1)
+    try:
+        # psislw smooths the right tail of the negated input (its LOO convention).
+        lw, khat = array_stats.psislw(-log_ratio, 1.0)
+        lw = np.asarray(lw, dtype=float)
+        k = float(khat)
+    except ValueError:  # all tail values equal: the weights are flat
+        lw, k = np.zeros_like(log_ratio), 0.0
+    wts = np.exp(lw - lw.max())
+    wts /= wts.sum()
+    return float(np.sum(wts * x)), k
+
+
+def _label(prior: float, likelihood: float, threshold: float = THRESHOLD) -> str:
+    """ArviZ's diagnosis rule (``psense_summary``), without its hedging word."""
+    if prior >= threshold and likelihood >= threshold:
+        return CONFLICT
+    if prior > threshold > likelihood:
+        return PRIOR_DRIVEN
+    return ""
+
+
+def _sense(x: np.ndarray, log_density: np.ndarray) -> float:
+    """Power-scaling sensitivity of draws ``x`` to ``log_density`` (ArviZ's NumPy layer)."""
+    from arviz_stats.base import array_stats
+
+    lo, hi = 0.99, 1.01  # psense's default alphas
+    weights = []
+    for alpha in (lo, hi):
+        lw = np.asarray(array_stats.power_scale_lw(log_density, alpha=alpha, axis=(-2, -1)))
+        w = np.exp(lw - lw.max())
+        weights.append(w / w.sum())
+    return float(array_stats.power_scale_sense(x, weights[0], weights[1], lo, hi))
+
+
+def _psense(
+    posterior: Mapping[str, np.ndarray], log_prior: np.ndarray, log_likelihood: np.ndarray
+) -> list[Quantity]:
+    """ArviZ's ``psense_summary`` over ``posterior`` (name -> (chain, draw)).
+
+    The same computation through ArviZ's NumPy layer: the xarray layer above it costs
+    ten times as much for a handful of scalars (the tests check both agree).
+    """
+    lp = np.asarray(log_prior, dtype=float)
+    ll = np.asarray(log_likelihood, dtype=float)
+    out = []
+    for name, draws in posterior.items():
+        x = np.asarray(draws, dtype=float)
+        prior, lik = _sense(x, lp), _sense(x, ll)
+        out.append(Quantity(name, QUANTITY_LABELS.get(name, name), prior, lik, _label(prior, lik)))
+    return out
+
+
+def assess(
+    posterior: Mapping[str, np.ndarray],
+    forecast: np.ndarray,
+    log_prior: np.ndarray,
+    log_likelihood: np.ndarray | None,
+    *,
+    prior_label: str = "experts' prior",
+    data_label: str = "base rate",
+    disagree: bool | None = None,
+) -> Sensitivity:
+    """Power-scaling sensitivity of the quantities in ``posterior`` and of the forecast.
+
+    Parameters
+    ----------
+    posterior
+        Posterior quantities by name, each shaped (chain, draw); ``q`` is the forecast.
+    forecast
+        Per-draw probability of the event, (chain, draw).
+    log_prior, log_likelihood
+        Per-draw log densities of the power-scaled prior and of the data; no
+        ``log_likelihood`` means nothing observed enters the model.
+    prior_label, data_label
+        How the report names the two ("experts' prior", "base rate (as 4 cases)").
+    disagree
+        Whether the data's own estimate lies outside the prior's 90% interval, when
+        known: it tells a real conflict from a prior and data that both carry weight.
+    """
+    if log_likelihood is None:
+        return Sensitivity(has_data=False)
+    quantities = _psense(posterior, log_prior, log_likelihood)
+    base = float(np.mean(forecast))
+    moves = []
+    for label, density in ((prior_label, log_prior), (data_label, log_likelihood)):
+        for alpha in SCALES:
+            value, k = _reweighted_mean(forecast, density, alpha)
+            how = "counted half" if alpha < 1 else "counted double"
+            rough = k > KHAT_MAX
+            moves.append(
+                Move(
+                    f"{label} {how}",
+                    "power-scaling",
+                    value,
+                    value - base,
+                    f"Pareto k {k:.2f}: rough" if rough else "",
+                    not rough,
+                )
+            )
+    main = next((x for x in quantities if x.name == "q"), quantities[-1])
+    prior_swing = max(abs(m.delta) for m in moves[: len(SCALES)])
+    data_swing = max(abs(m.delta) for m in moves[len(SCALES) :])
+    conflict = main.diagnosis == CONFLICT
+    prior_driven = main.diagnosis == PRIOR_DRIVEN
+    if conflict and disagree:
+        verdict = (
+            f"The {data_label} and the experts disagree (prior-data conflict): the forecast "
+            "is a compromise between them; check the reference class and its weight."
+        )
+    elif conflict:
+        verdict = (
+            f"Both the experts' prior and the {data_label} carry weight (ArviZ flags a "
+            "potential prior-data conflict): the table shows how far each pulls."
+        )
+    elif prior_driven:
+        verdict = (
+            f"Driven by the prior: the {data_label} hardly moves the experts' view, so the "
+            "forecast stands or falls with the judgements (halving or doubling the prior's "
+            f"weight moves it by up to {100 * prior_swing:.1f} pp, the data's by "
+            f"{100 * data_swing:.1f} pp)."
+        )
+    elif main.likelihood >= THRESHOLD:
+        verdict = f"Driven by the {data_label} more than by the experts' prior."
+    else:
+        verdict = "Neither the experts' prior nor the data alone decides the forecast."
+    return Sensitivity(
+        has_data=True,
+        quantities=tuple(quantities),
+        moves=tuple(moves),
+        verdict=verdict,
+        prior_driven=prior_driven,
+        conflict=conflict,
+        data_label=data_label,
+    )
+
+
+def for_event(inputs: Any, p: np.ndarray, q: np.ndarray) -> Sensitivity:
+    """Sensitivity of an event forecast from its posterior draws of ``p`` and ``q``."""
+    p = np.asarray(p, dtype=float)
+    q = np.asarray(q, dtype=float)
+    log_prior, log_lik = event_log_densities(inputs, p)
+    data_label, disagree = "base rate", None
+    if inputs.base_rate is not None:
+        k, n, weight = inputs.base_rate
+        data_label = f"base rate {k}/{n} (as {weight * n:g} cases)"
+        prior = inputs.prior
+        disagree = not prior.ppf(0.05) <= k / n <= prior.ppf(0.95) if n else None
+    return assess({"p": p, "q": q}, q, log_prior, log_lik, data_label=data_label, disagree=disagree)
+
+
+def _pool_rows(pools: Mapping[str, Any]) -> list[Move]:
+    """Rows from a run's pool comparison (``Forecast.extra["pools"]``)."""
+    rows = []
+    for alt in pools.get("alternatives", ()):
+        kind = "drop-one" if alt.get("kind") == "drop" else "pool"
+        if kind == "pool" and alt.get("chosen"):
+            note = "the pool used"
+        elif alt.get("flagged"):
+            note = "influential expert"
+        else:
+            note = ""
+        rows.append(
+            Move(
+                str(alt.get("label", "")),
+                kind,
+                float(alt.get("forecast", float("nan"))),
+                float(alt.get("delta", 0.0)),
+                note,
+            )
+        )
+    return rows
+
+
+def table(f: Forecast) -> Table | None:
+    """The sensitivity table of a forecast, or None when the run computed none."""
+    raw = f.extra.get("sensitivity")
+    pools = f.extra.get("pools")
+    if raw is None and not pools:
+        return None
+    rows: list[Move] = []
+    notes: list[str] = []
+    if raw is not None:
+        s = raw if isinstance(raw, Sensitivity) else Sensitivity.from_dict(raw)
+        rows += s.moves
+        notes.append(s.verdict)
+    if isinstance(pools, Mapping):
+        rows += _pool_rows(pools)
+    return Table(f.probability, tuple(rows), tuple(notes))
+
+
+def of(f: Forecast) -> Sensitivity | None:
+    """The forecast's power-scaling sensitivity, if the run computed it."""
+    raw = f.extra.get("sensitivity")
+    if raw is None:
+        return None
+    return raw if isinstance(raw, Sensitivity) else Sensitivity.from_dict(raw)
