@@ -1,0 +1,264 @@
+"""Sweep rows streamed to stdout, CSV, JSON Lines or Parquet, and resumed.
+
+Rows are written and flushed as they come, so a crash loses at most the scenarios
+in flight. ``--resume`` reads what a file already holds and skips those
+(question, scenario) pairs: nothing is written twice, nothing is left out. A line cut
+short by a crash is dropped before appending.
+
+Parquet cannot be appended to, so rows stream into a JSON Lines journal next to the
+file (``.NAME.parquet.partial.jsonl``); the Parquet file is written atomically when
+the sweep ends, from its earlier rows and the journal. A crashed Parquet sweep is
+resumed from both.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from forecast.errors import ForecastError
+
+FIELDS = (
+    "question",
+    "scenario",
+    "name",
+    "probability",
+    "mcse",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+    "strategy",
+    "pareto_k",
+    "ess",
+    "rhat_max",
+    "ess_bulk_min",
+    "divergences",
+    "draws",
+    "ok",
+    "note",
+)
+"""Columns of every row; the settings follow as one column each, by name."""
+
+FORMATS = (".csv", ".jsonl", ".parquet")
+
+Key = tuple[str, str]
+
+
+class Sink(Protocol):
+    """Where rows go."""
+
+    done: set[Key]
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Write rows and flush them."""
+
+    def close(self) -> None:
+        """Finish the output."""
+
+
+def flat(row: dict[str, Any], setting_names: Sequence[str]) -> dict[str, Any]:
+    """A row with its settings as columns (CSV, Parquet)."""
+    out = {k: row.get(k) for k in FIELDS}
+    settings = row.get("settings", {})
+    for n in setting_names:
+        out[n] = settings.get(n)
+    return out
+
+
+def _json(row: dict[str, Any]) -> str:
+    clean = {
+        k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()
+    }
+    return json.dumps(clean, ensure_ascii=False, allow_nan=False, default=str)
+
+
+class StdoutSink:
+    """JSON Lines on stdout."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.done: set[Key] = set()
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+        """One line per row."""
+        for row in rows:
+            self.stream.write(_json(row) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Nothing to finish."""
+
+
+def _complete_lines(path: Path) -> list[str]:
+    """The file's complete lines; a last line cut short by a crash is cut off the file."""
+    raw = path.read_bytes()
+    end = raw.rfind(b"\n") + 1
+    if end < len(raw):
+        with path.open("r+b") as f:
+            f.truncate(end)
+    return raw[:end].decode("utf-8").splitlines()
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for i, line in enumerate(_complete_lines(path), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            raise ForecastError(
+                f"{path}:{i}: not a sweep row", hint="resume only into a file a sweep wrote"
+            ) from None
+    return rows
+
+
+def _key(row: dict[str, Any]) -> Key:
+    return (str(row["question"]), str(row["scenario"]))
+
+
+class JsonlSink:
+    """JSON Lines in a file, appended and flushed row by row."""
+
+    def __init__(self, path: Path, resume: bool) -> None:
+        self.path = path
+        self.done: set[Key] = set()
+        if resume and path.exists():
+            self.done = {_key(r) for r in _read_jsonl(path)}
+        self._f = path.open("a" if resume else "w", encoding="utf-8")
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append and flush."""
+        for row in rows:
+            self._f.write(_json(row) + "\n")
+        self._f.flush()
+
+    def close(self) -> None:
+        """Flush to disk and close."""
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        self._f.close()
+
+
+class CsvSink:
+    """CSV with one column per setting, appended and flushed row by row."""
+
+    def __init__(self, path: Path, resume: bool, setting_names: Sequence[str]) -> None:
+        self.path = path
+        self.names = list(setting_names)
+        self.columns = [*FIELDS, *self.names]
+        self.done: set[Key] = set()
+        fresh = True
+        if resume and path.exists():
+            lines = _complete_lines(path)
+            if lines:
+                reader = csv.DictReader(io.StringIO("\n".join(lines) + "\n"))
+                if list(reader.fieldnames or []) != self.columns:
+                    raise ForecastError(
+                        f"{path}: its columns differ from this sweep's",
+                        hint="resume with the same --grid names or scenarios file",
+                    )
+                self.done = {_key(r) for r in reader}
+                fresh = False
+        self._f = path.open("a" if resume else "w", encoding="utf-8", newline="")
+        self._w = csv.DictWriter(self._f, fieldnames=self.columns, lineterminator="\n")
+        if fresh:
+            self._w.writeheader()
+            self._f.flush()
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append and flush."""
+        for row in rows:
+            self._w.writerow(flat(row, self.names))
+        self._f.flush()
+
+    def close(self) -> None:
+        """Flush to disk and close."""
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        self._f.close()
+
+
+def journal_path(path: Path) -> Path:
+    """Where a Parquet sweep streams its rows before the file is written."""
+    return path.with_name(f".{path.name}.partial.jsonl")
+
+
+class ParquetSink:
+    """Rows journaled as JSON Lines, written to Parquet atomically at the end."""
+
+    def __init__(self, path: Path, resume: bool, setting_names: Sequence[str]) -> None:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ForecastError(
+                "Parquet output needs pyarrow",
+                hint="install the extra: uv tool install 'forecast[parquet]', or use .csv/.jsonl",
+            ) from None
+        self.path = path
+        self.names = list(setting_names)
+        self.journal = journal_path(path)
+        self._earlier: list[dict[str, Any]] = []
+        if resume and path.exists():
+            import pyarrow.parquet as pq
+
+            self._earlier = pq.read_table(path).to_pylist()
+        if not resume and self.journal.exists():
+            self.journal.unlink()
+        self._journal = JsonlSink(self.journal, resume)
+        self.done = {_key(r) for r in self._earlier} | self._journal.done
+
+    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append to the journal."""
+        self._journal.write(rows)
+
+    def close(self) -> None:
+        """Write the Parquet file from the earlier rows and the journal; drop the journal."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._journal.close()
+        rows = self._earlier + [flat(r, self.names) for r in _read_jsonl(self.journal)]
+        table = pa.Table.from_pylist([{c: r.get(c) for c in [*FIELDS, *self.names]} for r in rows])
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, self.path)
+        self.journal.unlink()
+
+
+def open_sink(path: Path | None, resume: bool, setting_names: Iterable[str]) -> Sink:
+    """The sink for ``--out`` (None: stdout), refusing to overwrite without ``--resume``."""
+    names = list(setting_names)
+    if path is None:
+        if resume:
+            raise ForecastError("--resume needs --out FILE", hint="stdout cannot be resumed")
+        return StdoutSink()
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ForecastError(
+            f"--out {path}: unknown format {path.suffix or '(no suffix)'!r}",
+            hint=f"name the file with one of {', '.join(FORMATS)}",
+        )
+    exists = path.exists() or (suffix == ".parquet" and journal_path(path).exists())
+    if exists and not resume:
+        raise ForecastError(
+            f"{path} exists",
+            hint="add --resume to continue that sweep, or remove the file to start again",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".jsonl":
+        return JsonlSink(path, resume)
+    if suffix == ".csv":
+        return CsvSink(path, resume, names)
+    return ParquetSink(path, resume, names)
+
+
+__all__ = ["FIELDS", "FORMATS", "CsvSink", "JsonlSink", "ParquetSink", "Sink", "open_sink"]

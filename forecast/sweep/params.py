@@ -1,0 +1,221 @@
+"""The names a sweep may set, what values they take and what they change.
+
+Each model kind lists its sweepable names in :data:`KINDS`; a kind that gains a
+parameter adds an entry there. Every parameter says which part of the model it
+touches (:class:`Effect`), and that decides the strategy:
+
+* ``draws``: the posterior does not change, the scenario is a function of its draws
+  (driver levels, named scenarios, evidence on/off and likelihood ratios);
+* ``data``: the likelihood's data change (base-rate counts and weight);
+* ``prior``: only the prior changes (expert weights, prior strength, the pool).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from forecast.errors import ForecastError
+
+Value = float | str
+"""A setting's value after parsing: a number, or a word such as ``on`` or ``linear``."""
+
+
+class Effect(StrEnum):
+    """Which part of the model a parameter changes."""
+
+    draws = "draws"
+    data = "data"
+    prior = "prior"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One sweepable name: what it changes and how to read its values."""
+
+    name: str
+    effect: Effect
+    parse: Callable[[Any], Value]
+    help: str
+
+
+def _number(lo: float, hi: float, *, lo_open: bool = False, whole: bool = False) -> Any:
+    def parse(raw: Any) -> Value:
+        if isinstance(raw, bool):
+            raise ValueError(f"must be a number (got {str(raw).lower()})")
+        try:
+            x = float(raw)
+        except (TypeError, ValueError):
+            raise ValueError(f"must be a number (got {raw!r})") from None
+        if not math.isfinite(x):
+            raise ValueError(f"must be a finite number (got {raw!r})")
+        if whole and x != int(x):
+            raise ValueError(f"must be a whole number (got {raw!r})")
+        low_ok = x > lo if lo_open else x >= lo
+        if not low_ok or x > hi:
+            left = "(" if lo_open else "["
+            right = "inf)" if hi == math.inf else f"{hi:g}]"
+            raise ValueError(f"must be in {left}{lo:g}, {right} (got {raw!r})")
+        return float(x)
+
+    return parse
+
+
+def _level(raw: Any) -> Value:
+    if isinstance(raw, bool):
+        return 1.0 if raw else 0.0
+    if isinstance(raw, str) and raw.strip().lower() in {"on", "off"}:
+        return 1.0 if raw.strip().lower() == "on" else 0.0
+    parse = _number(0.0, 1.0)
+    return parse(raw)
+
+
+def _switch(raw: Any) -> Value:
+    if isinstance(raw, bool):
+        return "on" if raw else "off"
+    word = str(raw).strip().lower()
+    if word in {"on", "1", "true", "yes"}:
+        return "on"
+    if word in {"off", "0", "false", "no"}:
+        return "off"
+    raise ValueError(f"must be on or off (got {raw!r})")
+
+
+def _choice(words: tuple[str, ...]) -> Callable[[Any], Value]:
+    def parse(raw: Any) -> Value:
+        word = str(raw).strip().lower()
+        if word not in words:
+            raise ValueError(f"must be one of {', '.join(words)} (got {raw!r})")
+        return word
+
+    return parse
+
+
+def _experts(names: list[str]) -> list[Param]:
+    out = [
+        Param(
+            f"expert.{n}.weight",
+            Effect.prior,
+            _number(0.0, math.inf),
+            f"weight of expert {n!r} in the pool",
+        )
+        for n in names
+    ]
+    out.append(
+        Param(
+            "prior.strength",
+            Effect.prior,
+            _number(0.0, math.inf, lo_open=True),
+            "multiplier on every expert's pseudo-sample size (Beta(s·a, s·b), same mean)",
+        )
+    )
+    return out
+
+
+def _drivers(spec: Any) -> list[Param]:
+    out = [
+        Param(
+            f"driver.{d.id}",
+            Effect.draws,
+            _level,
+            f"level of driver {d.id!r}: 0..1, or on/off",
+        )
+        for d in spec.drivers
+    ]
+    if spec.scenarios:
+        out.append(
+            Param(
+                "scenario",
+                Effect.draws,
+                _choice(tuple(spec.scenarios)),
+                "a named scenario of the file (driver.* settings override it)",
+            )
+        )
+    return out
+
+
+def _event(spec: Any) -> list[Param]:
+    from forecast.elicit.pool import METHODS
+
+    out: list[Param] = []
+    for ev in spec.evidence:
+        out.append(Param(f"evidence.{ev.id}", Effect.draws, _switch, "apply the evidence: on/off"))
+        out.append(
+            Param(
+                f"evidence.{ev.id}.lr",
+                Effect.draws,
+                _number(0.0, math.inf, lo_open=True),
+                "the likelihood ratio, as a known number",
+            )
+        )
+    if spec.base_rate is not None:
+        out += [
+            Param(
+                "base_rate.weight",
+                Effect.data,
+                _number(0.0, 1.0, lo_open=True),
+                "relevance weight of the base rate",
+            ),
+            Param(
+                "base_rate.successes",
+                Effect.data,
+                _number(0.0, math.inf, whole=True),
+                "successes in the reference class",
+            ),
+            Param(
+                "base_rate.trials",
+                Effect.data,
+                _number(1.0, math.inf, whole=True),
+                "cases in the reference class",
+            ),
+        ]
+    out += _experts([e.name for e in spec.experts])
+    out.append(Param("pool", Effect.prior, _choice(METHODS), "how the experts are pooled"))
+    out.append(
+        Param(
+            "pool.extremize",
+            Effect.prior,
+            _number(0.0, 5.0, lo_open=True),
+            "extremizing factor d of the pool",
+        )
+    )
+    return out
+
+
+def _drivers_kind(spec: Any) -> list[Param]:
+    return _drivers(spec) + _experts([e.name for e in spec.experts])
+
+
+def _tte(spec: Any) -> list[Param]:
+    return _drivers(spec)
+
+
+KINDS: dict[str, Callable[[Any], list[Param]]] = {
+    "event": _event,
+    "drivers": _drivers_kind,
+    "time-to-event": _tte,
+}
+"""Model kind -> the parameters a question of that kind can sweep."""
+
+
+def params_for(spec: Any) -> dict[str, Param]:
+    """The sweepable parameters of a question, by name."""
+    make = KINDS.get(spec.kind)
+    return {p.name: p for p in make(spec)} if make else {}
+
+
+def lookup(params: dict[str, Param], name: str, where: str) -> Param:
+    """The parameter ``name``, or a ForecastError listing the valid names."""
+    if name in params:
+        return params[name]
+    close = difflib.get_close_matches(name, list(params), n=1)
+    guess = f" (did you mean {close[0]!r}?)" if close else ""
+    valid = ", ".join(params) or "none for this kind of question"
+    raise ForecastError(f"{where}: cannot sweep {name!r}{guess}", hint=f"valid names: {valid}")
+
+
+__all__ = ["KINDS", "Effect", "Param", "Value", "lookup", "params_for"]

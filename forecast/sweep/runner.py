@@ -1,0 +1,202 @@
+"""The sweep loop: plan each question's scenarios, sample what must be, stream rows.
+
+For each question the scenarios are grouped by the posterior they need
+(:mod:`forecast.sweep.strategies`). The file's own posterior is sampled once; groups
+that change only the prior are reweighted from it; groups that change data are
+resampled on a compiled model. Every posterior's scenarios are evaluated on its draws
+in chunks and written as soon as they are done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from forecast.inference import SamplerSettings
+from forecast.sweep import strategies as st
+from forecast.sweep.executors import Executor
+from forecast.sweep.grid import Scenario, parse_settings, scenario_id
+from forecast.sweep.output import Sink
+from forecast.sweep.params import params_for
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Plan:
+    """One question's scenarios still to do, grouped by the posterior they need."""
+
+    q: Any
+    inputs: Any
+    adapter: Any
+    settings: SamplerSettings
+    groups: dict[Any, st.Group]
+
+    @property
+    def count(self) -> int:
+        """Scenarios to do."""
+        return sum(len(g.members) for g in self.groups.values())
+
+
+def plan(
+    q: Any, scenarios: Iterable[Scenario], settings: SamplerSettings, done: set[tuple[str, str]]
+) -> Plan:
+    """Parse every scenario for question ``q`` and group those not done yet.
+
+    Every setting is checked before anything is sampled.
+    """
+    params = params_for(q.spec)
+    inputs = st.prepare(q)
+    adapter = st.ADAPTERS[q.spec.kind](q.spec, inputs, settings.seed)
+    current = adapter.current(inputs)
+    groups: dict[Any, st.Group] = {}
+    seen: set[str] = set()
+    where = f"{q.path.name}"
+    for sc in scenarios:
+        parsed = parse_settings(sc, params, where)
+        sid = scenario_id(parsed)
+        if sid in seen or (q.id, sid) in done:
+            continue
+        seen.add(sid)
+        part = st.split(parsed, params, current)
+        group = groups.setdefault(part.key, st.Group(part.key))
+        group.members.append((sid, sc.label, parsed, part.draws))
+    check = getattr(adapter, "base_rate", None)
+    for g in groups.values():
+        if g.data and check is not None:
+            check(inputs, g.data)  # refuse impossible counts before sampling
+    return Plan(q, inputs, adapter, settings, groups)
+
+
+def _model_key(q: Any, prior: Any) -> str:
+    return f"{q.sha256}:{json.dumps(prior, default=str)}"
+
+
+def _job(p: Plan, group: st.Group | None, *, refit: bool = False) -> st.Job:
+    """The sampling job for a group (None: the file's own posterior)."""
+    key = () if group is None else group.key
+    prior = {} if group is None else group.prior
+    data = () if group is None else group.key[1]
+    inputs = p.adapter.with_prior(p.inputs, prior) if prior else p.inputs
+    seed = p.settings.seed if group is None else st.derived_seed(p.settings.seed, key)
+    return st.Job(
+        p.q.spec.kind,
+        inputs,
+        tuple(data),
+        dataclasses.replace(p.settings, seed=seed),
+        _model_key(p.q, sorted(prior.items())),
+        (p.q.id, key, "refit" if refit else None),
+    )
+
+
+def _rows(
+    p: Plan,
+    group: st.Group,
+    inputs: Any,
+    post: st.Posterior,
+    strategy: str,
+    weights: st.Reweighting | None = None,
+    note: str | None = None,
+    k: float | None = None,
+) -> Iterable[list[dict[str, Any]]]:
+    """The group's rows, a chunk at a time."""
+    d = post.diagnostics
+    for start in range(0, len(group.members), st.CHUNK):
+        chunk = group.members[start : start + st.CHUNK]
+        per_draw = p.adapter.evaluate(inputs, post.draws, [m[3] for m in chunk])
+        out = []
+        for (sid, label, parsed, _), values in zip(chunk, per_draw, strict=True):
+            row: dict[str, Any] = {"question": p.q.id, "scenario": sid, "name": label}
+            row.update(st.summary(values, None if weights is None else weights.weights))
+            row.update(
+                {
+                    "strategy": strategy,
+                    "pareto_k": k if weights is None else weights.pareto_k,
+                    "ess": d["ess_bulk_min"] if weights is None else weights.ess,
+                    "rhat_max": d["rhat_max"],
+                    "ess_bulk_min": d["ess_bulk_min"],
+                    "divergences": d["divergences"],
+                    "draws": d["draws"] * d["chains"],
+                    "ok": bool(d["ok"]),
+                    "note": note or ("; ".join(d["warnings"]) or None),
+                    "settings": parsed,
+                }
+            )
+            out.append(row)
+        yield out
+
+
+def run(
+    plans: Sequence[Plan], executor: Executor, sink: Sink, progress: Progress | None = None
+) -> int:
+    """Sample what the plans need, evaluate every scenario, stream the rows; rows written."""
+    written = 0
+
+    def emit(chunks: Iterable[list[dict[str, Any]]]) -> None:
+        nonlocal written
+        for rows in chunks:
+            sink.write(rows)
+            written += len(rows)
+            if progress is not None:
+                progress(len(rows))
+
+    by_id = {p.q.id: p for p in plans}
+    pending: set[Any] = set()
+    for p in plans:
+        needs_base = any(not g.data for g in p.groups.values())
+        if needs_base:
+            pending.add(executor.submit(st.sample_job, _job(p, None)))
+        for g in p.groups.values():
+            if g.data:
+                pending.add(executor.submit(st.sample_job, _job(p, g)))
+    while pending:
+        for handle, post in executor.wait_any(pending):
+            pending.discard(handle)
+            qid, key, how = post.tag
+            p = by_id[qid]
+            if key == ():
+                pending |= _from_base(p, post, executor, emit)
+                continue
+            group = p.groups[key]
+            inputs = p.adapter.with_prior(p.inputs, group.prior) if group.prior else p.inputs
+            if how == "refit":
+                emit(_rows(p, group, inputs, post, "refit", note=group.note, k=group.pareto_k))
+            else:
+                emit(_rows(p, group, inputs, post, "resampled"))
+    return written
+
+
+def _from_base(
+    p: Plan, post: st.Posterior, executor: Executor, emit: Callable[[Any], None]
+) -> set[Any]:
+    """Evaluate the base and reweighted groups; submit refits for the rest."""
+    submitted: set[Any] = set()
+    base_lp: np.ndarray | None = None
+    for group in p.groups.values():
+        if group.data:
+            continue
+        if not group.prior:
+            emit(_rows(p, group, p.inputs, post, "vectorised"))
+            continue
+        if base_lp is None:
+            base_lp = p.adapter.log_prior(p.inputs, post.draws)
+        inputs = p.adapter.with_prior(p.inputs, group.prior)
+        rw = st.reweight(p.adapter.log_prior(inputs, post.draws), base_lp)
+        if rw.ok:
+            emit(_rows(p, group, inputs, post, "reweighted", rw))
+        else:
+            group.pareto_k = rw.pareto_k
+            group.note = (
+                f"Pareto k {rw.pareto_k:.2f} > {st.PARETO_K_MAX}: importance weights "
+                "unreliable, refit with the new prior"
+            )
+            submitted.add(executor.submit(st.sample_job, _job(p, group, refit=True)))
+    return submitted
+
+
+__all__ = ["Plan", "plan", "run"]

@@ -1,0 +1,607 @@
+"""How each scenario is answered, chosen from what it changes.
+
+Every scenario splits into the settings that change the posterior (``data`` and
+``prior`` settings) and those that are functions of its draws (``draws`` settings).
+Scenarios that agree on the first part share one posterior, and all of them are
+evaluated on its draws at once:
+
+* ``vectorised``: nothing in the posterior changes. Driver levels and named scenarios
+  enter ``logit p = alpha + x . beta`` after sampling; for event questions the
+  evidence does too. In :func:`forecast.models.event.build` an item's log likelihood
+  ratio ``llr`` feeds only the deterministic ``q = sigmoid(logit p + sum(llr))``, and
+  nothing observed depends on ``llr`` or ``q``; so the posterior of ``p`` is the same
+  with any evidence switched on or off or given another ratio, and the posterior of
+  ``llr`` is its prior. Turning on an item that the model left out (one already in the
+  judgements) draws its ``llr`` from that prior.
+* ``resampled``: the data change (the base rate's counts or weight). The model is built
+  and compiled once per worker; the data are swapped (``pm.set_data``) and NUTS runs
+  again on the same compiled functions.
+* ``reweighted``: only the prior changes (expert weights, prior strength, the pool).
+  The one posterior is importance-reweighted by new prior / old prior at its draws of
+  ``p``, with Pareto-smoothed weights (PSIS, ArviZ). When the Pareto k is above 0.7
+  the weights are not to be trusted and the scenario is ``refit``: its model is built
+  with the new prior and sampled, and the row says why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.special import expit
+
+from forecast.errors import ForecastError
+from forecast.inference import SamplerSettings
+from forecast.sweep.params import Effect, Param, Value
+
+PARETO_K_MAX = 0.7
+"""Above this Pareto k, importance weights are unreliable (Vehtari et al., PSIS)."""
+
+CHUNK = 256
+"""Scenarios evaluated together on one posterior's draws (bounds memory)."""
+
+Settings = tuple[tuple[str, Value], ...]
+
+
+@dataclass(frozen=True)
+class Split:
+    """A scenario's settings by what they change."""
+
+    prior: Settings
+    data: Settings
+    draws: dict[str, Value]
+
+    @property
+    def key(self) -> tuple[Settings, Settings]:
+        """Scenarios with the same key share a posterior."""
+        return (self.prior, self.data)
+
+
+def split(
+    settings: Mapping[str, Value],
+    params: Mapping[str, Param],
+    current: Mapping[str, Value] | None = None,
+) -> Split:
+    """Sort a scenario's settings into prior, data and draws settings.
+
+    A prior or data setting equal to the file's own value (``current``) changes
+    nothing, so it does not call for another posterior.
+    """
+    now = current or {}
+
+    def changes(n: str, v: Value, effect: Effect) -> bool:
+        return params[n].effect is effect and now.get(n) != v
+
+    prior = tuple((n, v) for n, v in settings.items() if changes(n, v, Effect.prior))
+    data = tuple((n, v) for n, v in settings.items() if changes(n, v, Effect.data))
+    draws = {n: v for n, v in settings.items() if params[n].effect is Effect.draws}
+    return Split(prior, data, draws)
+
+
+def derived_seed(seed: int, key: Any) -> int:
+    """A seed for one posterior: the run's seed mixed with a stable hash of its key."""
+    blob = json.dumps([seed, key], default=str).encode()
+    return int(hashlib.sha256(blob).hexdigest()[:8], 16) % (2**31)
+
+
+# ---------------------------------------------------------------------------
+# Sampling (runs wherever the executor puts it: here, a local process, a Dask worker)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One posterior to sample: prepared inputs (prior applied) and data to swap in."""
+
+    kind: str
+    inputs: Any
+    data: Settings
+    settings: SamplerSettings
+    model_key: str
+    tag: Any = None
+
+
+@dataclass
+class Posterior:
+    """Draws of one posterior, with its diagnostics and how long it took."""
+
+    draws: Any
+    diagnostics: dict[str, Any]
+    seconds: float
+    tag: Any = None
+
+
+_COMPILED: OrderedDict[str, tuple[Any, Any]] = OrderedDict()
+_COMPILED_MAX = 8
+
+
+def _compiled(job: Job) -> tuple[Any, Any]:
+    """The model and its NUTS step (compiled logp and gradient) for ``job``, built once."""
+    import pymc as pm
+
+    from forecast.inference import quiet_pymc
+
+    hit = _COMPILED.get(job.model_key)
+    if hit is not None:
+        _COMPILED.move_to_end(job.model_key)
+        return hit
+    model = ADAPTERS[job.kind].build(job.inputs)
+    with quiet_pymc(), model:
+        step = pm.NUTS(target_accept=job.settings.target_accept)
+    _COMPILED[job.model_key] = (model, step)
+    while len(_COMPILED) > _COMPILED_MAX:
+        _COMPILED.popitem(last=False)
+    return model, step
+
+
+def sample_job(job: Job) -> Posterior:
+    """Sample one posterior on a model compiled once per process, data swapped in."""
+    import pymc as pm
+
+    from forecast.errors import SamplingError
+    from forecast.inference import diagnose, quiet_pymc
+
+    adapter = ADAPTERS[job.kind]
+    model, step = _compiled(job)
+    adapter.set_data(model, job.inputs, dict(job.data))
+    s = job.settings
+    start = time.perf_counter()
+    try:
+        with quiet_pymc(), model:
+            idata = pm.sample(
+                draws=s.draws,
+                tune=s.tune,
+                chains=s.chains,
+                cores=1,
+                random_seed=s.seed,
+                step=step,
+                progressbar=False,
+                compute_convergence_checks=False,
+            )
+    except (ValueError, RuntimeError, FloatingPointError) as exc:
+        raise SamplingError(f"sampling failed: {exc}") from exc
+    seconds = time.perf_counter() - start
+    post = idata["posterior"]
+    names = [n for n in adapter.diagnosed if n in post]
+    diag = diagnose(idata, names, seconds)
+    return Posterior(adapter.extract(job.inputs, idata), diag.to_dict(), seconds, job.tag)
+
+
+# ---------------------------------------------------------------------------
+# Per-kind adapters: build, swap data, extract draws, prior densities, evaluation
+
+
+def _scaled(experts: Sequence[Any], strength: float) -> tuple[Any, ...]:
+    """Experts' Betas with their pseudo-sample size a + b multiplied by ``strength``."""
+    if strength == 1.0:
+        return tuple(experts)
+    return tuple(
+        dataclasses.replace(
+            f,
+            params={"alpha": f.params["alpha"] * strength, "beta": f.params["beta"] * strength},
+        )
+        for f in experts
+    )
+
+
+def _prior_changes(inputs: Any, prior: Mapping[str, Value]) -> dict[str, Any]:
+    """The ``experts`` / ``weights`` replacements that expert and strength settings ask for."""
+    names = list(inputs.expert_names)
+    weights = list(inputs.weights)
+    for n, v in prior.items():
+        if n.startswith("expert.") and n.endswith(".weight"):
+            weights[names.index(n[len("expert.") : -len(".weight")])] = float(v)
+    if sum(weights) <= 0:
+        raise ForecastError(
+            "expert weights must not all be zero in a scenario",
+            hint="give at least one expert a positive weight",
+        )
+    strength = float(prior.get("prior.strength", 1.0))
+    return {"experts": _scaled(inputs.experts, strength), "weights": tuple(weights)}
+
+
+def _current_prior(inputs: Any) -> dict[str, Value]:
+    """The file's expert weights and a prior strength of 1."""
+    now: dict[str, Value] = {"prior.strength": 1.0}
+    for n, w in zip(inputs.expert_names, inputs.weights, strict=True):
+        now[f"expert.{n}.weight"] = float(w)
+    return now
+
+
+def _pool_logpdf_p(
+    experts: Sequence[Any], weights: Sequence[float], pool: Any, p: np.ndarray
+) -> Any:
+    """Log prior density of the pooled propensity, as a density of logit p, at ``p``."""
+    from forecast.elicit.pool import pooled_logpdf
+
+    logpdf, _ = pooled_logpdf(experts, weights, pool)
+    pc = np.clip(p, 1e-300, 1 - 1e-16)
+    return logpdf(np.log(pc) - np.log1p(-pc))
+
+
+class EventAdapter:
+    """Event questions: evidence is evaluated on the draws; base rate swapped as data."""
+
+    diagnosed = ("p", "q", "llr", "pool_logit", "expert_spread")
+
+    @staticmethod
+    def current(inputs: Any) -> dict[str, Value]:
+        """The file's own values of the prior and data settings."""
+        now = _current_prior(inputs)
+        if inputs.base_rate is not None:
+            k, n, w = inputs.base_rate
+            now.update(
+                {
+                    "base_rate.successes": float(k),
+                    "base_rate.trials": float(n),
+                    "base_rate.weight": float(w),
+                }
+            )
+        pool = getattr(inputs, "pool", None)
+        if pool is not None:
+            now.update({"pool": pool.method, "pool.extremize": float(pool.extremize)})
+        return now
+
+    @staticmethod
+    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
+        """Inputs with the scenario's prior (weights, strength, pool)."""
+        from forecast.elicit.pool import PoolSpec
+
+        changes = _prior_changes(inputs, prior)
+        pool = getattr(inputs, "pool", PoolSpec())
+        if "pool" in prior or "pool.extremize" in prior:
+            pool = PoolSpec(
+                str(prior.get("pool", pool.method)),
+                float(prior.get("pool.extremize", pool.extremize)),
+            )
+        if pool != PoolSpec() and not hasattr(inputs, "pool"):
+            raise ForecastError("this version of the event model has only the linear pool")
+        if hasattr(inputs, "pool"):
+            changes["pool"] = pool
+        return dataclasses.replace(inputs, **changes)
+
+    @staticmethod
+    def base_rate(inputs: Any, data: Mapping[str, Value]) -> tuple[float, float, float]:
+        """(successes, trials, weight) with the scenario's data settings."""
+        k, n, w = inputs.base_rate
+        k = float(data.get("base_rate.successes", k))
+        n = float(data.get("base_rate.trials", n))
+        w = float(data.get("base_rate.weight", w))
+        if k > n:
+            raise ForecastError(
+                f"base_rate.successes ({k:g}) cannot exceed base_rate.trials ({n:g})",
+                hint="sweep them together in a scenarios file so each pair is valid",
+            )
+        return k, n, w
+
+    @staticmethod
+    def build(inputs: Any) -> Any:
+        """The event model."""
+        from forecast.models import event
+
+        return event.build(inputs)
+
+    @classmethod
+    def set_data(cls, model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
+        """Swap in the scenario's base rate (or put back the file's)."""
+        if inputs.base_rate is None:
+            return
+        from forecast.models import event
+
+        event.set_base_rate(model, *cls.base_rate(inputs, data))
+
+    @staticmethod
+    def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
+        """p (chain, draw) and the sampled llr (chain, draw, U)."""
+        post = idata["posterior"]
+        out = {"p": np.asarray(post["p"].values, dtype=float)}
+        if "llr" in post:
+            out["llr"] = np.asarray(post["llr"].values, dtype=float)
+        return out
+
+    @staticmethod
+    def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Log prior density at the draws of p (as a density of logit p)."""
+        from forecast.elicit.pool import PoolSpec
+
+        pool = getattr(inputs, "pool", PoolSpec())
+        return np.asarray(_pool_logpdf_p(inputs.experts, inputs.weights, pool, draws["p"]))
+
+    def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
+        self.ids = [e.id for e in inputs.evidence]
+        self.inputs = inputs
+        self.seed = seed
+
+    def evaluate(
+        self, inputs: Any, draws: Mapping[str, np.ndarray], scenarios: Sequence[Mapping[str, Value]]
+    ) -> np.ndarray:
+        """Per-draw P(event), (scenarios, chain, draw)."""
+        p = draws["p"]
+        shape = p.shape
+        n = p.size
+        pc = np.clip(p.reshape(-1), 1e-300, 1 - 1e-16)
+        logit_p = np.log(pc) - np.log1p(-pc)
+        shifts = np.zeros((len(self.ids), n))
+        default_on = np.zeros(len(self.ids))
+        uncertain = [e.id for e in inputs.applied if not e.fitted.fixed]
+        for j, e in enumerate(inputs.evidence):
+            if e.fitted.fixed:
+                shifts[j] = e.fitted.params["mu"]
+            elif e.applied:
+                shifts[j] = draws["llr"].reshape(n, -1)[:, uncertain.index(e.id)]
+            else:
+                rng = np.random.default_rng(derived_seed(self.seed, ["evidence", e.id]))
+                shifts[j] = rng.normal(e.fitted.params["mu"], e.fitted.params["sigma"], n)
+            default_on[j] = 1.0 if e.applied else 0.0
+        m = np.tile(default_on, (len(scenarios), 1))
+        c = np.zeros(len(scenarios))
+        for i, s in enumerate(scenarios):
+            for j, eid in enumerate(self.ids):
+                on = s.get(f"evidence.{eid}")
+                if on is not None:
+                    m[i, j] = 1.0 if on == "on" else 0.0
+                lr = s.get(f"evidence.{eid}.lr")
+                if lr is not None:
+                    c[i] += m[i, j] * math.log(float(lr))
+                    m[i, j] = 0.0
+        out = expit(logit_p[None, :] + m @ shifts + c[:, None])
+        return out.reshape(len(scenarios), *shape)
+
+
+class DriversAdapter:
+    """Drivers questions: levels and named scenarios on the draws; prior reweighted."""
+
+    diagnosed: tuple[str, ...] = ("p", "beta")
+
+    @staticmethod
+    def current(inputs: Any) -> dict[str, Value]:
+        """The file's own values of the prior settings."""
+        return _current_prior(inputs) if hasattr(inputs, "expert_names") else {}
+
+    @staticmethod
+    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
+        """Inputs with the scenario's expert weights and prior strength."""
+        return dataclasses.replace(inputs, **_prior_changes(inputs, prior))
+
+    @staticmethod
+    def build(inputs: Any) -> Any:
+        """The drivers model."""
+        from forecast.models import drivers
+
+        return drivers.build(inputs)
+
+    @staticmethod
+    def set_data(model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
+        """Nothing to swap yet: cases are not swept."""
+
+    @staticmethod
+    def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
+        """alpha (chain, draw), beta (chain, draw, J) and p."""
+        from forecast.models import drivers
+
+        alpha, beta = drivers.posterior_draws(inputs, idata)
+        return {"alpha": alpha, "beta": beta, "p": expit(alpha)}
+
+    @staticmethod
+    def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Log prior density (linear pool) at the draws of the baseline p."""
+        from forecast.elicit.pool import PoolSpec
+
+        return np.asarray(_pool_logpdf_p(inputs.experts, inputs.weights, PoolSpec(), draws["p"]))
+
+    def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
+        self.spec = spec
+        self.ids = [d.id for d in inputs.drivers]
+
+    def levels(self, s: Mapping[str, Value]) -> list[float]:
+        """Driver levels (in driver order) of a scenario."""
+        named = s.get("scenario")
+        levels = self.spec.scenario_levels(None if named is None else str(named))
+        for i in self.ids:
+            if f"driver.{i}" in s:
+                levels[i] = float(s[f"driver.{i}"])
+        return [float(levels[i]) for i in self.ids]
+
+    def evaluate(
+        self, inputs: Any, draws: Mapping[str, np.ndarray], scenarios: Sequence[Mapping[str, Value]]
+    ) -> np.ndarray:
+        """Per-draw P(event), (scenarios, chain, draw)."""
+        from forecast.models import drivers
+
+        alpha, beta = draws["alpha"], draws["beta"]
+        return np.stack([drivers.probability_at(alpha, beta, self.levels(s)) for s in scenarios])
+
+
+class TteAdapter(DriversAdapter):
+    """Time-to-event questions: driver levels and named scenarios on the draws."""
+
+    diagnosed: tuple[str, ...] = ("q", "log_trend", "beta", "median_years", "shape")
+
+    @staticmethod
+    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
+        """No prior settings for this kind (the registry offers none)."""
+        return inputs
+
+    @staticmethod
+    def build(inputs: Any) -> Any:
+        """The time-to-event model."""
+        from forecast.models import tte
+
+        return tte.build(inputs)
+
+    @staticmethod
+    def extract(inputs: Any, idata: Any) -> Any:
+        """The draws the curve needs."""
+        from forecast.models import tte
+
+        return tte.posterior_draws(inputs, idata)
+
+    def evaluate(
+        self, inputs: Any, draws: Any, scenarios: Sequence[Mapping[str, Value]]
+    ) -> np.ndarray:
+        """Per-draw P(by the deadline), (scenarios, chain, draw)."""
+        from forecast.models import tte
+
+        return np.stack(
+            [
+                tte.probability_by(inputs, draws, self.levels(s), self.spec.deadline)
+                for s in scenarios
+            ]
+        )
+
+
+ADAPTERS: dict[str, Any] = {
+    "event": EventAdapter,
+    "drivers": DriversAdapter,
+    "time-to-event": TteAdapter,
+}
+"""Model kind -> its adapter class."""
+
+
+def prepare(q: Any) -> Any:
+    """Fit a question's judgements (in this process, once)."""
+    kind = q.spec.kind
+    if kind == "event":
+        from forecast.models import event
+
+        return event.prepare(q.spec)
+    if kind == "drivers":
+        from forecast.models import drivers
+
+        return drivers.prepare(q.spec, q.path.parent)
+    if kind == "time-to-event":
+        from forecast.models import tte
+
+        return tte.prepare(q.spec)
+    raise ForecastError(f"{q.id}: cannot sweep questions of kind {kind!r}")
+
+
+# ---------------------------------------------------------------------------
+# Importance reweighting and summaries
+
+
+@dataclass(frozen=True)
+class Reweighting:
+    """Pareto-smoothed importance weights over the flattened draws, and their Pareto k."""
+
+    weights: np.ndarray
+    pareto_k: float
+
+    @property
+    def ok(self) -> bool:
+        """True when the weights can be trusted (k <= 0.7)."""
+        return bool(np.isfinite(self.pareto_k) and self.pareto_k <= PARETO_K_MAX)
+
+    @property
+    def ess(self) -> float:
+        """Effective sample size of the weights, 1 / sum w^2."""
+        return float(1.0 / np.sum(self.weights**2))
+
+
+def reweight(log_new: np.ndarray, log_old: np.ndarray) -> Reweighting:
+    """PSIS weights for a posterior under a new prior, from the same likelihood.
+
+    new posterior / old posterior = new prior / old prior, so the log ratios are
+    ``log_new - log_old`` at the draws; ArviZ smooths their largest values with a
+    generalised Pareto fit and reports its shape k.
+    """
+    from arviz_stats.base import array_stats
+
+    ratio = np.asarray(log_new - log_old, dtype=float).reshape(-1)
+    if np.allclose(ratio, ratio[0]):
+        n = ratio.size
+        return Reweighting(np.full(n, 1.0 / n), 0.0)
+    # ArviZ's psislw takes minus the log ratios (as loo passes minus log-likelihoods).
+    lw, k = array_stats.psislw(-ratio)
+    w = np.exp(np.asarray(lw) - np.max(lw))
+    return Reweighting(w / w.sum(), float(k))
+
+
+def _weighted_quantiles(x: np.ndarray, w: np.ndarray, qs: Sequence[float]) -> list[float]:
+    order = np.argsort(x)
+    cum = np.cumsum(w[order])
+    cum = (cum - 0.5 * w[order]) / cum[-1]
+    return [float(np.interp(q, cum, x[order])) for q in qs]
+
+
+MASSES = (0.8, 0.95)
+"""The credible intervals each row reports."""
+
+
+def summary(per_draw: np.ndarray, weights: np.ndarray | None = None) -> dict[str, float]:
+    """Probability, its Monte Carlo error and the 80% and 95% intervals of one scenario."""
+    from forecast.results import mcse_mean
+
+    flat = per_draw.reshape(-1)
+    qs = [q for m in MASSES for q in ((1 - m) / 2, (1 + m) / 2)]
+    if weights is None:
+        mean = float(flat.mean())
+        if per_draw.ndim == 2:
+            mcse = mcse_mean(per_draw)
+        else:
+            mcse = float(flat.std() / math.sqrt(flat.size))
+        bounds = [float(b) for b in np.quantile(flat, qs)]
+    else:
+        mean = float(np.sum(weights * flat))
+        mcse = float(math.sqrt(np.sum(weights**2 * (flat - mean) ** 2)))
+        bounds = _weighted_quantiles(flat, weights, qs)
+    out = {"probability": mean, "mcse": mcse}
+    for i, m in enumerate(MASSES):
+        pct = round(100 * m)
+        out[f"lo{pct}"] = bounds[2 * i]
+        out[f"hi{pct}"] = bounds[2 * i + 1]
+    return out
+
+
+@dataclass
+class Group:
+    """Scenarios of one question that share a posterior."""
+
+    key: tuple[Settings, Settings]
+    members: list[tuple[str, str | None, dict[str, Value], dict[str, Value]]] = field(
+        default_factory=list
+    )
+    pareto_k: float | None = None
+    note: str | None = None
+
+    @property
+    def prior(self) -> dict[str, Value]:
+        """The group's prior settings."""
+        return dict(self.key[0])
+
+    @property
+    def data(self) -> dict[str, Value]:
+        """The group's data settings."""
+        return dict(self.key[1])
+
+    @property
+    def strategy(self) -> str:
+        """The strategy the group starts with."""
+        if self.key[1]:
+            return "resampled"
+        if self.key[0]:
+            return "reweighted"
+        return "vectorised"
+
+
+__all__ = [
+    "ADAPTERS",
+    "PARETO_K_MAX",
+    "Group",
+    "Job",
+    "Posterior",
+    "Reweighting",
+    "derived_seed",
+    "prepare",
+    "reweight",
+    "sample_job",
+    "split",
+    "summary",
+]
