@@ -31,6 +31,12 @@ def run(
         metavar="NAME",
         help="Forecast under a scenario named in the file (its driver levels).",
     ),
+    record: bool = typer.Option(
+        False, "--record", help="Record each forecast in the ledger (see forecast history)."
+    ),
+    ledger: Path | None = typer.Option(
+        None, "--ledger", envvar="FORECAST_LEDGER", help="The ledger file for --record."
+    ),
 ) -> None:
     """Sample each question's model and print the forecast with its uncertainty.
 
@@ -53,6 +59,10 @@ def run(
 
     for q in loaded:  # an unknown scenario fails before any sampling
         engine.check_scenario(q, scenario)
+    if record:
+        from forecast.ledger import check_writable, record_at
+
+        where = check_writable(ledger)  # fail before sampling, not after
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     failed = bool(bad)
     unconverged = False
@@ -75,6 +85,9 @@ def run(
             unconverged = True
             for w in forecast.diagnostics.warnings:
                 errc.print(f"warning: {q.id}: {w}", markup=False, highlight=False, style="yellow")
+        if record:
+            rid = record_at(ledger, forecast, q)
+            errc.print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
         if format_ is Format.json:
             print_json(forecast.to_dict())
         elif format_ is Format.markdown:

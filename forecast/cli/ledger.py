@@ -1,0 +1,302 @@
+"""``forecast history``, ``resolve``, ``score`` and ``export``: the forecast ledger.
+
+The ledger is an SQLite file in the user data directory unless ``--ledger PATH`` or
+``FORECAST_LEDGER`` names another; ``forecast run --record`` writes to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from forecast.cli._common import err, handle_errors, out, print_json
+from forecast.errors import UsageError
+
+LEDGER_HELP = (
+    "The ledger file (default: $FORECAST_LEDGER, else ledger.sqlite in the user data directory)."
+)
+
+
+def ledger_option() -> Any:
+    """The ``--ledger PATH`` option, shared by every command that uses the ledger."""
+    return typer.Option(
+        None, "--ledger", envvar="FORECAST_LEDGER", help=LEDGER_HELP, show_envvar=False
+    )
+
+
+class Outcome(StrEnum):
+    """How a question resolved."""
+
+    yes = "yes"
+    no = "no"
+    annulled = "annulled"
+
+
+class HistoryFormat(StrEnum):
+    """Output formats of ``history``."""
+
+    rich = "rich"
+    json = "json"
+
+
+class ScoreFormat(StrEnum):
+    """Output formats of ``score``."""
+
+    rich = "rich"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    """File formats of ``export``."""
+
+    csv = "csv"
+    parquet = "parquet"
+
+
+class By(StrEnum):
+    """Groupings of ``score``."""
+
+    tag = "tag"
+    horizon = "horizon"
+    expert = "expert"
+
+
+class Which(StrEnum):
+    """Which forecast counts for a question in ``score``."""
+
+    last = "last"
+    mean = "mean"
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} must be a date such as 2027-12-31 (got {value!r})") from None
+
+
+def _record_json(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "recorded_at": r.recorded_at.isoformat(),
+        "probability": r.probability,
+        "intervals": {k: list(v) for k, v in r.intervals.items()},
+        "prior_probability": r.prior_probability,
+        "kind": r.kind,
+        "pool": r.pool,
+        "seed": r.seed,
+        "version": r.version,
+        "priors_sha256": r.priors_sha256,
+        "contributions": [
+            {
+                "label": c.label,
+                "kind": c.kind,
+                "before": c.before,
+                "after": c.after,
+                "delta": c.delta,
+            }
+            for c in r.contributions
+        ],
+        "experts": [
+            {"name": e.name, "weight": e.weight, "probability": e.probability} for e in r.experts
+        ],
+    }
+
+
+def history(
+    question: str = typer.Argument(..., help="Question id or priors file path."),
+    format_: HistoryFormat = typer.Option(
+        HistoryFormat.rich, "--format", "-f", help="Output format."
+    ),
+    ledger: Path | None = ledger_option(),
+) -> None:
+    """Show a question's recorded forecasts over time and why each move happened.
+
+    For each move between consecutive forecasts: what changed in the priors file
+    (experts, evidence, base rate) and how much of the move each input explains; the
+    rest is shown as other/sampling.
+
+    Example: forecast history turkiye-joins-consultative-meeting
+    """
+    from forecast.ledger import open_ledger
+    from forecast.ledger.history import moves
+    from forecast.ledger.resolve import question_id
+
+    qid = question_id(question)
+    with open_ledger(ledger, write=False) as book:
+        records = book.forecasts(qid)
+        resolution = book.resolutions().get(qid)
+    steps = moves(records)
+    if format_ is HistoryFormat.json:
+        print_json(
+            {
+                "schema": "forecast.history/1",
+                "question": qid,
+                "resolution": None
+                if resolution is None
+                else {"outcome": resolution.outcome, "date": resolution.resolved_on.isoformat()},
+                "forecasts": [_record_json(r) for r in records],
+                "moves": [m.to_dict() for m in steps],
+            }
+        )
+        return
+    if not records:
+        err().print(f"No forecasts of {qid} are recorded in {book.location}.", highlight=False)
+        err().print("  hint: record one with: forecast run PRIORS --record", style="dim")
+        return
+    from forecast.ledger.render import history_view
+
+    out().print(history_view(qid, records, steps))
+    if resolution is not None:
+        out().print(
+            f"Resolved {resolution.outcome} on {resolution.resolved_on.isoformat()}.",
+            highlight=False,
+        )
+
+
+def resolve(
+    question: str = typer.Argument(..., help="Question id or priors file path."),
+    outcome: Outcome = typer.Argument(..., help="yes, no or annulled."),
+    date: str | None = typer.Option(
+        None, "--date", help="When it resolved, YYYY-MM-DD (default: today)."
+    ),
+    priors_dir: Path = typer.Option(
+        Path("priors"), "--priors-dir", help="Where to look up a question given by id."
+    ),
+    ledger: Path | None = ledger_option(),
+) -> None:
+    """Record a question's outcome and set its status in the priors file.
+
+    The outcome goes into the ledger (replacing an earlier one) and `status` in the
+    priors file is set, keeping its comments and layout. A question never forecast
+    can be resolved too.
+
+    Example: forecast resolve turkiye-joins-consultative-meeting no --date 2028-12-31
+    """
+    from forecast.ledger import Resolution, open_ledger
+    from forecast.ledger.records import utc_now
+    from forecast.ledger.resolve import find_priors, question_id, set_status
+    from forecast.spec import load_question
+
+    qid = question_id(question)
+    day = _date(date, "--date") or dt.date.today()
+    with open_ledger(ledger) as book:
+        known = next((r.priors_path for r in reversed(book.forecasts(qid)) if r.priors_path), None)
+        path = find_priors(question, directory=priors_dir, known=known)
+        if path is not None:
+            load_question(path)  # a broken file is reported before anything is recorded
+        book.resolve(Resolution(qid, outcome.value, day, utc_now()))
+    err().print(f"Recorded: {qid} resolved {outcome.value} on {day.isoformat()}.", highlight=False)
+    if path is None:
+        err().print(
+            f"warning: no priors file for {qid} in {priors_dir}/; its status was not changed",
+            style="yellow",
+            highlight=False,
+        )
+        return
+    if set_status(path, outcome.value):
+        err().print(f"Set status: {outcome.value} in {path}.", highlight=False)
+
+
+def score(
+    by: By | None = typer.Option(None, "--by", help="Also score per tag, horizon or expert."),
+    since: str | None = typer.Option(
+        None, "--since", help="Only questions resolved on or after this date (YYYY-MM-DD)."
+    ),
+    which: Which = typer.Option(
+        Which.last,
+        "--which",
+        help="The forecast that counts: the last before the deadline/resolution, "
+        "or the time-averaged mean.",
+    ),
+    format_: ScoreFormat = typer.Option(ScoreFormat.rich, "--format", "-f", help="Output format."),
+    ledger: Path | None = ledger_option(),
+) -> None:
+    """Score resolved forecasts: Brier, log and baseline scores, and calibration.
+
+    Brier (0 perfect), log score (ln of the probability given to what happened,
+    0 perfect), baseline score (100·log2(2p) for a yes, 100·log2(2(1−p)) for a no;
+    0 for always saying 50%), the Murphy decomposition and a calibration table in ten
+    bins. Per expert, each expert's own implied probability is scored. Annulled
+    questions are left out.
+
+    Example: forecast score --by tag --since 2026-01-01
+    """
+    from forecast.ledger import open_ledger
+    from forecast.ledger.evaluate import report
+
+    since_day = _date(since, "--since")
+    with open_ledger(ledger, write=False) as book:
+        rep = report(
+            book.forecasts(),
+            book.resolutions(),
+            which=which.value,
+            by=None if by is None else by.value,
+            since=since_day,
+        )
+    if format_ is ScoreFormat.json:
+        print_json(rep.to_dict())
+    elif format_ is ScoreFormat.csv:
+        typer.echo(_score_csv(rep), nl=False)
+    else:
+        from forecast.ledger.render import score_view
+
+        out().print(score_view(rep))
+
+
+def _score_csv(rep: Any) -> str:
+    import csv
+    import io
+
+    fields = [
+        "group",
+        "n",
+        "brier",
+        "log",
+        "baseline",
+        "reliability",
+        "resolution",
+        "uncertainty",
+        "within_bin_variance",
+        "within_bin_covariance",
+    ]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in [{"group": "all", **rep.overall.to_dict()}, *(g.to_dict() for g in rep.groups)]:
+        writer.writerow({k: "" if row.get(k) is None else row[k] for k in fields})
+    return buf.getvalue()
+
+
+def export(
+    format_: ExportFormat = typer.Option(..., "--format", "-f", help="csv or parquet."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="The file to write."),
+    ledger: Path | None = ledger_option(),
+) -> None:
+    """Write the whole ledger (every forecast and resolution) to a CSV or Parquet file.
+
+    One row per recorded forecast and per resolution; Parquet needs pyarrow.
+
+    Example: forecast export --format csv --out ledger.csv
+    """
+    from forecast.ledger import open_ledger
+    from forecast.ledger.export import write
+
+    with open_ledger(ledger, write=False) as book:
+        n = write(book, out_path, format_.value)
+    err().print(f"Wrote {n} rows to {out_path}.", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ledger commands to the app."""
+    app.command("history")(handle_errors(history))
+    app.command("resolve")(handle_errors(resolve))
+    app.command("score")(handle_errors(score))
+    app.command("export")(handle_errors(export))
