@@ -468,6 +468,33 @@ def test_other_pools_keep_the_experts_together() -> None:
     assert sum(v for _, v in c.values()) == pytest.approx(r.probability, abs=1e-12)
 
 
+def test_a_driver_is_one_input_whatever_its_level() -> None:
+    text = PRIORS + textwrap.dedent("""\
+        drivers:
+          - id: rivalry
+            description: a rival objects
+            odds_ratio: 0.5
+            level: 1
+    """)
+    a = make(at=when(1), text=text)
+    b = make(at=when(2), text=text.replace("level: 1", "level: 0.5"))
+    steps_a = (*a.contributions, Contribution("driver: rivalry (level on)", "driver", 0.3, 0.2))
+    steps_b = (*b.contributions, Contribution("driver: rivalry (level 0.5)", "driver", 0.3, 0.25))
+    a = ForecastRecord(**{**a.__dict__, "contributions": steps_a, "probability": 0.2})
+    b = ForecastRecord(**{**b.__dict__, "contributions": steps_b, "probability": 0.25})
+    move = history.explain(a, b)
+    (row,) = move.attributions
+    assert row.input == "driver: rivalry" and row.why == "driver rivalry changed"
+    assert row.delta == pytest.approx(0.05, abs=1e-12)
+    assert "level 1 → 0.5" in move.changes[0].detail
+
+
+def test_a_scenario_forecast_is_not_recorded() -> None:
+    doc = {"question": {"id": "q"}, "probability": 0.5, "scenario": "calm"}
+    with pytest.raises(ValueError, match="scenario"):
+        record_of(doc, priors_text="")
+
+
 # ------------------------------------------------------------------ what is scored
 
 

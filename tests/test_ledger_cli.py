@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from forecast.cli import app
 from forecast.ledger import Resolution, open_ledger
 from forecast.ledger.sqlite import SCHEMA_VERSION
+from forecast.spec import load_question
 from tests.test_ledger import PRIORS, make, when
 
 runner = CliRunner()
@@ -285,6 +286,17 @@ def test_run_record_refuses_a_bad_ledger_before_sampling(tmp_path: Path, write_p
     assert "not a forecast ledger" in result.stderr
     assert "Sampling" not in result.output
     assert bad.read_bytes() == b"garbage"
+
+
+def test_run_record_refuses_a_scenario(ledger: Path) -> None:
+    from tests.conftest import PRIORS as SHIPPED
+
+    path = SHIPPED / "us-kazakhstan-critical-minerals.yaml"
+    scenario = next(iter(load_question(path).spec.scenarios))  # type: ignore[attr-defined]
+    result = runner.invoke(app, ["run", str(path), "--record", "--scenario", scenario])
+    assert result.exit_code == 2
+    assert "--record keeps the base forecast" in result.stderr
+    assert not ledger.exists()
 
 
 # ------------------------------------------------------------------ end to end

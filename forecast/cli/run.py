@@ -60,8 +60,14 @@ def run(
     for q in loaded:  # an unknown scenario fails before any sampling
         engine.check_scenario(q, scenario)
     if record:
+        from forecast.errors import UsageError
         from forecast.ledger import check_writable, record_at
 
+        if scenario is not None:
+            raise UsageError(
+                "--record keeps the base forecast, which is what gets scored; "
+                "run without --scenario to record"
+            )
         where = check_writable(ledger)  # fail before sampling, not after
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     failed = bool(bad)

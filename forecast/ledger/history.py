@@ -251,9 +251,17 @@ def contributions(record: ForecastRecord) -> dict[str, tuple[str, float]]:
     for c in steps:
         if c.kind == "experts":
             continue
-        kind, value = out.get(c.label, (c.kind, 0.0))
-        out[c.label] = (kind, value + c.delta)
+        label = _input_label(c.label, c.kind)
+        kind, value = out.get(label, (c.kind, 0.0))
+        out[label] = (kind, value + c.delta)
     return out
+
+
+def _input_label(label: str, kind: str) -> str:
+    """The input a step belongs to: 'driver: x (level 0.5)' is driver x at any level."""
+    if kind == "driver":
+        return label.split(" (level", 1)[0]
+    return label
 
 
 def _expert_split(record: ForecastRecord, prior: float) -> dict[str, float] | None:
@@ -276,7 +284,7 @@ def _why(label: str, kind: str, changes: list[Change], a: ForecastRecord, b: For
             (c.section == "expert" and label in (f"expert: {c.name}", POOLED))
             or (c.section == "evidence" and label == f"evidence: {c.name}")
             or (c.section == "base_rate" and kind == "base_rate")
-            or (c.section == "driver" and kind == "driver" and label.endswith(c.name))
+            or (c.section == "driver" and label == f"driver: {c.name}")
         ):
             return c.short
     if kind == "expert":

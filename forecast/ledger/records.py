@@ -104,6 +104,11 @@ def record_of(
     (``implies.mean``). The pool is the forecast's ``pool`` key, else ``pool``, else
     linear (the pool of forecasts that do not say).
     """
+    if forecast.get("scenario"):
+        raise ValueError(
+            "a forecast under a scenario is not recorded: the ledger keeps the forecasts "
+            "that are scored"
+        )
     question = forecast["question"]
     prov = forecast.get("provenance", {})
     deadline = question.get("deadline")
