@@ -292,7 +292,7 @@ def _why(label: str, kind: str, changes: list[Change], a: ForecastRecord, b: For
         wa, wb = _share(a, name), _share(b, name)
         if wa is not None and wb is not None and abs(wa - wb) > 1e-12:
             return f"share of the pool {wa:.0%} → {wb:.0%} (experts added or removed)"
-    return "unchanged input (knock-on of other changes, or sampling)"
+    return "unchanged (knock-on of other changes, or sampling)"
 
 
 def _share(r: ForecastRecord, name: str) -> float | None:

@@ -125,8 +125,8 @@ class SQLiteLedger:
     def open(cls, path: Path, *, write: bool = True) -> SQLiteLedger:
         """Open (creating and migrating when ``write``) the ledger file at ``path``."""
         shown = str(path)
-        if not write and not path.exists():
-            return cls._empty(shown)
+        if not write and (not path.exists() or (path.is_file() and path.stat().st_size == 0)):
+            return cls._empty(shown)  # nothing recorded yet: read as empty, create nothing
         _check_file(path, write=write)
         try:
             conn = sqlite3.connect(
