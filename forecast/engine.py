@@ -83,6 +83,10 @@ def summarise_event(
             col += 1
         llr_cols.append((f"evidence: {e.id}", shift))
     steps = results.event_steps(prior.mean(), p_flat, llr_cols, inputs.base_rate is not None)
+    from forecast.models.event import compare_pools
+
+    total_shift = sum((s for _, s in llr_cols), np.zeros_like(p_flat)) if llr_cols else None
+    pools = compare_pools(inputs, total_shift)
     br = spec.base_rate
     forecast = results.Forecast(
         question_id=q.id,
@@ -114,6 +118,7 @@ def summarise_event(
         diagnostics=diag,
         provenance=results.provenance(str(q.path), q.sha256, settings),
         draws={"p": p_flat, "q": q_flat},
+        extra={"pools": pools.to_dict()},
     )
     if timer is not None:
         timer.lap("summarise")

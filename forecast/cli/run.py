@@ -3,12 +3,43 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from forecast.cli._common import Format, err, handle_errors, out, print_json, report_error
 from forecast.errors import SamplingError
+
+
+class PoolChoice(StrEnum):
+    """Pool methods ``--pool`` accepts."""
+
+    linear = "linear"
+    logarithmic = "logarithmic"
+    hierarchical = "hierarchical"
+
+
+def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> list[Any]:
+    """Questions with the pool of the command line in place of their file's."""
+    if method is None and d is None:
+        return loaded
+    from forecast.spec.event import EventQuestion, Pool
+
+    out: list[Any] = []
+    for q in loaded:
+        if isinstance(q.spec, EventQuestion):
+            pool = Pool.model_validate(
+                {
+                    "method": str(method) if method is not None else q.spec.pool.method,
+                    "extremize": d if d is not None else q.spec.pool.extremize,
+                }
+            )
+            q = dataclasses.replace(q, spec=q.spec.model_copy(update={"pool": pool}))
+        out.append(q)
+    return out
 
 
 def run(
@@ -25,6 +56,16 @@ def run(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print just the probability."),
     timings: bool = typer.Option(False, "--timings", help="Print where the time went (to stderr)."),
+    pool: PoolChoice | None = typer.Option(
+        None, "--pool", help="Pool the experts this way instead of as the file says."
+    ),
+    extremize: float | None = typer.Option(
+        None,
+        "--extremize",
+        min=0.01,
+        max=5.0,
+        help="Extremize the pool in log-odds, p* = sigmoid(d · logit p) (1 = off).",
+    ),
     scenario: str | None = typer.Option(
         None,
         "--scenario",
@@ -52,6 +93,7 @@ def run(
 
     timer = Timer()
     loaded, bad = load_many(priors)
+    loaded = with_pool(loaded, pool, extremize)
     timer.lap("load and validate")
     for exc in bad:
         report_error(exc)

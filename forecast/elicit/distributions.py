@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from scipy import optimize, stats
@@ -150,7 +150,17 @@ class Mixture:
         return float(optimize.brentq(lambda x: float(self.cdf(x)) - q, lo, hi, xtol=1e-10))
 
 
-def implications(dist: Fitted | Mixture, *, threshold: float = 0.5) -> dict[str, float]:
+class Distribution(Protocol):
+    """What reports need of a distribution for a probability: a fit, a mixture or a pool."""
+
+    def mean(self) -> float: ...
+
+    def cdf(self, x: Any) -> Any: ...
+
+    def ppf(self, q: Any) -> Any: ...
+
+
+def implications(dist: Distribution, *, threshold: float = 0.5) -> dict[str, float]:
     """What a distribution for a probability says, in numbers a user can read back."""
     return {
         "mean": dist.mean(),

@@ -8,6 +8,11 @@
   minimising sum (F(hi) - F(lo) - p)^2 over the parameters on the log scale. PreliZ
   has no call for an arbitrary set of statements (its ``maxent`` with a fixed median
   only approximately holds the median); this is what SHELF's ``fitdist`` does.
+* roulette chips: the share of chips left of each bin edge is a cumulative probability,
+  fitted by the same least squares. As SHELF's ``roulette`` (PreliZ's roulette is a
+  widget), the statements run from the last edge with no chips to its left (P = 0) to
+  the first edge with every chip to its left (P = 1); empty bins beyond those add
+  nothing.
 
 Fits are deterministic functions of the judgement, so they are cached on disk (keyed by
 the judgement and the PreliZ version): a warm ``forecast run`` does not import PreliZ,
@@ -135,8 +140,23 @@ def _maxent(family: str, lo: float, hi: float, mass: float) -> dict[str, float]:
     return {"mu": float(dist.mu), "sigma": float(dist.sigma)}
 
 
+def roulette_points(bins: list[float], chips: list[int]) -> list[tuple[float, float]]:
+    """Roulette chips as (edge, P(X <= edge)) pairs, trimmed as SHELF's ``roulette``."""
+    total = sum(chips)
+    counts = [0]
+    for c in chips:
+        counts.append(counts[-1] + c)
+    first = max(i for i, c in enumerate(counts) if c == 0)
+    last = min(i for i, c in enumerate(counts) if c == total)
+    return [(bins[i], counts[i] / total) for i in range(first, last + 1)]
+
+
 def _statements(j: ProbabilityJudgement | MedianInterval) -> list[tuple[float, float, float]]:
     """A judgement as probability statements P(lo <= X <= hi) = p."""
+    if isinstance(j, ProbabilityJudgement) and j.roulette is not None:
+        return [
+            (-math.inf, edge, p) for edge, p in roulette_points(j.roulette.bins, j.roulette.chips)
+        ]
     if j.quantiles is not None:
         return [(-math.inf, v, level) for level, v in j.quantiles.items()]
     assert j.interval is not None
@@ -201,6 +221,11 @@ def _lsq(family: str, statements: list[tuple[float, float, float]]) -> dict[str,
 def _checks(fitted: Fitted, judgement: ProbabilityJudgement | MedianInterval) -> tuple[Check, ...]:
     """The elicited statements next to the fitted probabilities."""
     out: list[Check] = []
+    if isinstance(judgement, ProbabilityJudgement) and judgement.roulette is not None:
+        r = judgement.roulette
+        for edge, p in roulette_points(r.bins, r.chips):
+            out.append(Check(f"P(X <= {edge:g})", p, float(fitted.cdf(edge))))
+        return tuple(out)
     if judgement.quantiles is not None:
         for level, value in judgement.quantiles.items():
             out.append(Check(f"P(X <= {value:g})", level, float(fitted.cdf(value))))
@@ -247,7 +272,7 @@ def fit_probability(j: ProbabilityJudgement, cache: FitCache | None = None) -> F
         method = "maxent"
     else:
         params = _lsq("beta", _statements(j))
-        method = "least-squares"
+        method = "roulette" if form == "roulette" else "least-squares"
     fitted = Fitted("beta", params, method)
     fitted = Fitted("beta", params, method, _checks(fitted, j))
     cache.put(key, fitted)

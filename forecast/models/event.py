@@ -3,7 +3,11 @@
 Specification -> :class:`EventInputs` (fitted, backend-free numbers) -> PyMC model.
 
 * ``p`` is the event's propensity before the listed evidence. Its prior is the experts'
-  pool: a weighted mixture of their fitted Betas (the linear pool).
+  pool (see :mod:`forecast.elicit.pool`): the weighted mixture of their fitted Betas
+  (``linear``, the default), the Beta of their normalised weighted product
+  (``logarithmic``), or the shared log-odds of which each expert's view is a noisy
+  reading (``hierarchical``, a sub-model with the between-expert spread estimated).
+  With ``extremize`` d the pooled draw p0 becomes p = sigmoid(d · logit p0).
 * The base rate is a binomial likelihood raised to its relevance weight ``w`` (a power
   prior): ``w * [k log p + (n - k) log(1 - p)]``. With a Beta(a, b) prior the posterior
   is Beta(a + w k, b + w (n - k)).
@@ -15,13 +19,24 @@ Specification -> :class:`EventInputs` (fitted, backend-free numbers) -> PyMC mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.elicit.fit import default_cache, fit_positive, fit_probability
+from forecast.elicit.pool import (
+    MU_PRIOR_SD,
+    TAU_PRIOR_SD,
+    Comparison,
+    PooledPrior,
+    PoolSpec,
+    compare,
+    hierarchical_inputs,
+    log_pool_beta,
+)
 from forecast.spec.event import EventQuestion
 
 if TYPE_CHECKING:
@@ -47,11 +62,14 @@ class EventInputs:
     weights: tuple[float, ...]
     base_rate: tuple[int, int, float] | None
     evidence: tuple[EvidenceInput, ...]
+    pool: PoolSpec = field(default_factory=PoolSpec)
 
-    @property
-    def prior(self) -> Mixture:
-        """The pooled prior on ``p`` (linear pool)."""
-        return Mixture(self.experts, self.weights)
+    @cached_property
+    def prior(self) -> Mixture | PooledPrior:
+        """The pooled prior on ``p`` (exact for the plain linear pool, else by quadrature)."""
+        if self.pool == PoolSpec():
+            return Mixture(self.experts, self.weights)
+        return PooledPrior.of(self.experts, self.weights, self.pool)
 
     @property
     def applied(self) -> tuple[EvidenceInput, ...]:
@@ -59,8 +77,8 @@ class EventInputs:
         return tuple(e for e in self.evidence if e.applied)
 
 
-def prepare(spec: EventQuestion) -> EventInputs:
-    """Fit every judgement of an event question."""
+def prepare(spec: EventQuestion, pool: PoolSpec | None = None) -> EventInputs:
+    """Fit every judgement of an event question (``pool`` overrides the file's)."""
     cache = default_cache()
     experts = tuple(fit_probability(e.judgement, cache) for e in spec.experts)
     given = [e.weight for e in spec.experts]
@@ -81,6 +99,19 @@ def prepare(spec: EventQuestion) -> EventInputs:
         weights,
         (br.successes, br.trials, br.weight) if br else None,
         evidence,
+        pool or PoolSpec(spec.pool.method, spec.pool.extremize),
+    )
+
+
+def compare_pools(inputs: EventInputs, shifts: np.ndarray | None) -> Comparison:
+    """The forecast under each pool and without each expert, by quadrature over ``p``.
+
+    Given the evidence's summed log likelihood ratio draws the posterior is one-dimensional
+    in ``p`` (two for the hierarchical pool, whose spread is integrated out), so no
+    alternative needs the sampler.
+    """
+    return compare(
+        inputs.expert_names, inputs.experts, inputs.weights, inputs.pool, inputs.base_rate, shifts
     )
 
 
@@ -91,28 +122,56 @@ def _weighted_binomial_logp(value: Any, p: Any, n: Any, w: Any) -> Any:
     return w * (value * pt.log(p) + (n - value) * pt.log1p(-p))
 
 
+def _pooled_prior(inputs: EventInputs) -> Any:
+    """The propensity ``p`` under the pool (call inside a model context)."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    method, d = inputs.pool.method, inputs.pool.extremize
+    name = "p" if d == 1.0 and method != "hierarchical" else "p_pooled"
+    weights = np.array(inputs.weights, dtype=float) / sum(inputs.weights)
+    if method == "hierarchical":
+        m, s, c = hierarchical_inputs(inputs.experts, inputs.weights)
+        mu = pm.Normal("pool_logit", mu=0.0, sigma=MU_PRIOR_SD)
+        tau = pm.HalfNormal("expert_spread", sigma=TAU_PRIOR_SD)
+        pm.Normal("expert_views", mu=mu, sigma=pt.sqrt(s**2 + tau**2) / np.sqrt(c), observed=m)
+        return pm.Deterministic("p", pm.math.sigmoid(d * mu))
+    if method == "logarithmic":
+        pooled = log_pool_beta(inputs.experts, inputs.weights)
+        p0 = pm.Beta(name, alpha=pooled.params["alpha"], beta=pooled.params["beta"])
+    else:
+        keep = weights > 0
+        alphas = np.array([f.params["alpha"] for f in inputs.experts])[keep]
+        betas = np.array([f.params["beta"] for f in inputs.experts])[keep]
+        if len(alphas) == 1:
+            p0 = pm.Beta(name, alpha=alphas[0], beta=betas[0])
+        else:
+            p0 = pm.Mixture(
+                name, w=weights[keep], comp_dists=pm.Beta.dist(alpha=alphas, beta=betas)
+            )
+    if d == 1.0:
+        return p0
+    return pm.Deterministic("p", pm.math.sigmoid(d * (pt.log(p0) - pt.log1p(-p0))))
+
+
 def build(inputs: EventInputs) -> pm.Model:
     """The PyMC model for an event question."""
     import pymc as pm
     import pytensor.tensor as pt
 
     with pm.Model() as model:
-        alphas = np.array([f.params["alpha"] for f in inputs.experts])
-        betas = np.array([f.params["beta"] for f in inputs.experts])
-        if len(inputs.experts) == 1:
-            p = pm.Beta("p", alpha=alphas[0], beta=betas[0])
-        else:
-            w = np.array(inputs.prior.weights)
-            p = pm.Mixture("p", w=w, comp_dists=pm.Beta.dist(alpha=alphas, beta=betas))
+        p = _pooled_prior(inputs)
         if inputs.base_rate is not None:
             k, n, weight = inputs.base_rate
+            # Data containers, so one compiled model serves other base rates
+            # (:func:`set_base_rate`, used by scenario sweeps).
             pm.CustomDist(
                 "base_rate",
                 p,
-                float(n),
-                float(weight),
+                pm.Data("base_rate_trials", float(n)),
+                pm.Data("base_rate_weight", float(weight)),
                 logp=_weighted_binomial_logp,
-                observed=float(k),
+                observed=pm.Data("base_rate_successes", float(k)),
             )
         logit_q = pt.log(p) - pt.log1p(-p)
         applied = inputs.applied
@@ -131,3 +190,17 @@ def build(inputs: EventInputs) -> pm.Model:
             logit_q = logit_q + fixed_shift
         pm.Deterministic("q", pm.math.sigmoid(logit_q))
     return model
+
+
+def set_base_rate(model: pm.Model, successes: float, trials: float, weight: float) -> None:
+    """Swap the base rate of a built model (no rebuilding, no recompiling)."""
+    import pymc as pm
+
+    with model:
+        pm.set_data(
+            {
+                "base_rate_successes": float(successes),
+                "base_rate_trials": float(trials),
+                "base_rate_weight": float(weight),
+            }
+        )

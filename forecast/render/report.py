@@ -22,6 +22,7 @@ _FORMS = {
     "interval": "interval + mass",
     "quantiles": "quantiles",
     "pseudo_counts": "pseudo-counts",
+    "roulette": "roulette chips",
 }
 
 
@@ -56,6 +57,11 @@ class Report:
         yield from sections(f, options.max_width)
         if f.experts:
             yield self._experts()
+        from forecast.render.pools import section
+
+        pools = section(f.extra)
+        if pools is not None:
+            yield pools
         if f.evidence:
             yield self._evidence()
         yield self._diagnostics()
@@ -127,7 +133,11 @@ class Report:
 
     def _experts(self) -> RenderableType:
         f = self.f
-        t = Table(title="Experts (linear pool)", title_justify="left", show_edge=False)
+        pool = f.extra.get("pools") or {}
+        how = f"{pool.get('method', 'linear')} pool"
+        if pool.get("extremize", 1.0) != 1.0:
+            how += f", extremized d = {pool['extremize']:g}"
+        t = Table(title=f"Experts ({how})", title_justify="left", show_edge=False)
         t.add_column("expert")
         t.add_column("weight", justify="right")
         t.add_column("judgement")

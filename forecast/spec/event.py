@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from forecast.spec.base import NonEmpty, Positive, QuestionMeta, Source, StrictModel
@@ -48,6 +48,22 @@ class BaseRate(StrictModel):
         return self
 
 
+PoolMethod = Literal["linear", "logarithmic", "hierarchical"]
+
+
+class Pool(StrictModel):
+    """How the experts' judgements become one prior.
+
+    ``linear`` is the weighted mixture, ``logarithmic`` the normalised weighted product,
+    ``hierarchical`` treats each expert's log-odds as a noisy reading of a shared one.
+    ``extremize`` d scales the pooled log-odds (p* = sigmoid(d · logit p)); d > 1 pushes
+    away from 50%, d < 1 pulls towards it, 1 leaves the pool as it is.
+    """
+
+    method: PoolMethod = "linear"
+    extremize: Annotated[float, Field(gt=0.0, le=5.0)] = 1.0
+
+
 class Evidence(StrictModel):
     """An observed signal and its uncertain likelihood ratio P(signal|yes)/P(signal|no)."""
 
@@ -67,6 +83,7 @@ class EventQuestion(QuestionMeta):
 
     kind: Literal["event"]
     experts: Annotated[list[Expert], Field(min_length=1)]
+    pool: Pool = Field(default_factory=Pool)
     base_rate: BaseRate | None = None
     evidence: list[Evidence] = Field(default_factory=list)
 
@@ -75,6 +92,30 @@ class EventQuestion(QuestionMeta):
         _unique_names([e.name for e in self.experts], "expert name")
         _unique_names([e.id for e in self.evidence], "evidence id")
         return self
+
+    @field_validator("experts")
+    @classmethod
+    def _weights(cls, experts: list[Expert]) -> list[Expert]:
+        _check_weights([e.weight for e in experts])
+        return experts
+
+
+def _check_weights(weights: list[float | None]) -> None:
+    given = [w for w in weights if w is not None]
+    if not given:
+        return
+    if len(given) != len(weights):
+        raise PydanticCustomError(
+            "partial_weights",
+            "give a weight to every expert or to none ({given} of {n} experts have one)",
+            {"given": len(given), "n": len(weights)},
+        )
+    if sum(given) <= 0:
+        raise PydanticCustomError(
+            "zero_weights",
+            "expert weights must not all be zero (got {weights})",
+            {"weights": ", ".join(f"{w:g}" for w in given)},
+        )
 
 
 def _unique_names(names: list[str], what: str) -> None:
@@ -87,4 +128,4 @@ def _unique_names(names: list[str], what: str) -> None:
         seen.add(n)
 
 
-__all__ = ["BaseRate", "EventQuestion", "Evidence", "Expert", "Positive"]
+__all__ = ["BaseRate", "EventQuestion", "Evidence", "Expert", "Pool", "PoolMethod", "Positive"]

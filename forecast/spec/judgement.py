@@ -6,7 +6,8 @@ Forms for a probability (``ProbabilityJudgement``):
 * ``probability`` + ``interval`` (+ ``mass``, default 0.9): a median with an interval;
 * ``interval`` + ``mass``: an interval and how sure the expert is of it;
 * ``quantiles``: two or more ``{cumulative probability: value}`` pairs;
-* ``pseudo_counts``: ``{successes: k, trials: n}``, "as if k in n".
+* ``pseudo_counts``: ``{successes: k, trials: n}``, "as if k in n";
+* ``roulette``: ``{bins: [edges...], chips: [counts...]}``, chips placed in bins.
 
 Forms for a positive quantity such as a likelihood or odds ratio
 (``PositiveJudgement``): a fixed number, ``median`` + ``interval`` (+ ``mass``), or
@@ -25,7 +26,9 @@ from forecast.spec.base import OpenProbability, Positive, Probability, StrictMod
 
 DEFAULT_MASS = 0.9
 
-ProbabilityForm = Literal["point", "median_interval", "interval", "quantiles", "pseudo_counts"]
+ProbabilityForm = Literal[
+    "point", "median_interval", "interval", "quantiles", "pseudo_counts", "roulette"
+]
 PositiveForm = Literal["fixed", "median_interval", "quantiles"]
 
 
@@ -85,6 +88,35 @@ class PseudoCounts(StrictModel):
         return self
 
 
+class Roulette(StrictModel):
+    """Chips placed in bins: ``chips[i]`` chips between ``bins[i]`` and ``bins[i + 1]``.
+
+    The share of chips left of an edge is the expert's probability of being below it.
+    """
+
+    bins: Annotated[list[Probability], Field(min_length=3)]
+    chips: Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Roulette:
+        _check_increasing(list(self.bins), "bin edges")
+        if len(self.chips) != len(self.bins) - 1:
+            raise PydanticCustomError(
+                "roulette_shape",
+                "give one chip count per bin: {edges} edges make {n} bins, "
+                "but {chips} counts were given",
+                {"edges": len(self.bins), "n": len(self.bins) - 1, "chips": len(self.chips)},
+            )
+        used = sum(1 for c in self.chips if c > 0)
+        if used < 2:
+            raise PydanticCustomError(
+                "roulette_one_bin",
+                "put chips in at least 2 bins ({used} used): one bin cannot show a spread",
+                {"used": used},
+            )
+        return self
+
+
 class ProbabilityJudgement(StrictModel):
     """An expert's judgement about a probability (see the module docstring for forms)."""
 
@@ -94,6 +126,7 @@ class ProbabilityJudgement(StrictModel):
     mass: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     quantiles: dict[float, Probability] | None = None
     pseudo_counts: PseudoCounts | None = None
+    roulette: Roulette | None = None
 
     @field_validator("interval")
     @classmethod
@@ -120,6 +153,8 @@ class ProbabilityJudgement(StrictModel):
             return "quantiles"
         if self.pseudo_counts is not None:
             return "pseudo_counts"
+        if self.roulette is not None:
+            return "roulette"
         if self.strength is not None:
             return "point"
         if self.probability is not None:
@@ -136,12 +171,14 @@ class ProbabilityJudgement(StrictModel):
             {"interval", "mass"},
             {"quantiles"},
             {"pseudo_counts"},
+            {"roulette"},
         ]
         if given not in allowed:
             raise PydanticCustomError(
                 "judgement_form",
                 "{got} is not a judgement form; give one of: probability + strength, "
-                "probability + interval (+ mass), interval + mass, quantiles, pseudo_counts",
+                "probability + interval (+ mass), interval + mass, quantiles, pseudo_counts, "
+                "roulette",
                 {"got": " + ".join(sorted(given)) or "nothing"},
             )
         if self.form == "point":
@@ -239,4 +276,5 @@ __all__ = [
     "PositiveJudgement",
     "ProbabilityJudgement",
     "PseudoCounts",
+    "Roulette",
 ]

@@ -1,0 +1,492 @@
+"""Pools: several experts' fitted judgements of a probability become one prior.
+
+* ``linear``: the weighted mixture of the experts' distributions (SHELF's linear pool);
+* ``logarithmic``: the normalised weighted product. For Betas with weights summing to 1
+  it is again a Beta, Beta(Σ w_i (a_i - 1) + 1, Σ w_i (b_i - 1) + 1);
+* ``hierarchical``: each expert's view of the log-odds (the mean and spread of logit p
+  under their Beta) is a noisy reading of one shared log-odds ``mu``; the readings
+  scatter around it with the expert's own spread plus a between-expert spread ``tau``
+  that is estimated. The pooled prior is the distribution of ``mu`` given the readings,
+  with ``tau`` integrated out. A weight scales how much a reading counts (its precision);
+* ``extremize`` d, on any pool: p* = sigmoid(d · logit p).
+
+Everything here is NumPy/SciPy: a pool is held as a log-density of u = logit p that can
+be evaluated anywhere, plus the points where it needs resolution, so that the forecast
+under any pool (or with any expert left out) is a one-dimensional quadrature over p
+given the base rate and the evidence draws. The PyMC form of each pool is built in
+:mod:`forecast.models.event`; the two are checked against each other in the tests.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import special, stats
+
+from forecast.elicit.distributions import Fitted
+
+METHODS: tuple[str, ...] = ("linear", "logarithmic", "hierarchical")
+"""Pool methods, in the order reports show them."""
+
+MU_PRIOR_SD = 2.5
+"""Prior sd of the shared log-odds in the hierarchical pool (weak: 95% of p in 0.7%–99.3%)."""
+
+TAU_PRIOR_SD = 1.0
+"""Half-normal scale of the between-expert spread of log-odds in the hierarchical pool."""
+
+INFLUENCE_FLAG = 0.05
+"""Leaving one expert out moves the forecast by more than this: the report flags it."""
+
+_U_LIMIT = 300.0
+_TAU_POINTS = 241
+_SHIFT_POINTS = 400
+
+LogDensity = Callable[[np.ndarray], np.ndarray]
+
+
+def normalise(weights: Sequence[float]) -> np.ndarray:
+    """Weights scaled to sum to 1.
+
+    Raises
+    ------
+    ValueError
+        When a weight is negative or not finite, or all are zero.
+    """
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 1 or not len(w):
+        raise ValueError("give at least one weight")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError(f"weights must be finite and non-negative (got {list(w)})")
+    total = float(w.sum())
+    if total <= 0:
+        raise ValueError(f"weights must not all be zero (got {list(w)})")
+    return w / total
+
+
+def extremize(p: Any, d: float) -> Any:
+    """p* = sigmoid(d · logit p), computed in log-odds so the tails keep their precision."""
+    p = np.asarray(p, dtype=float)
+    with np.errstate(divide="ignore"):
+        u = np.log(p) - np.log1p(-p)
+    return special.expit(d * u)
+
+
+def beta_logpdf_u(alpha: float, beta: float) -> LogDensity:
+    """Log-density of u = logit p when p ~ Beta(alpha, beta): a log σ(u) + b log σ(-u) - log B."""
+    const = float(special.betaln(alpha, beta))
+
+    def f(u: np.ndarray) -> np.ndarray:
+        return alpha * special.log_expit(u) + beta * special.log_expit(-u) - const
+
+    return f
+
+
+def log_pool_beta(experts: Sequence[Fitted], weights: Sequence[float]) -> Fitted:
+    """The logarithmic pool of Betas, in closed form (weights normalised to sum to 1)."""
+    w = normalise(weights)
+    a = 1.0 + sum(wi * (f.params["alpha"] - 1.0) for wi, f in zip(w, experts, strict=True))
+    b = 1.0 + sum(wi * (f.params["beta"] - 1.0) for wi, f in zip(w, experts, strict=True))
+    return Fitted("beta", {"alpha": float(a), "beta": float(b)}, "logarithmic pool")
+
+
+def logit_view(f: Fitted) -> tuple[float, float]:
+    """Mean and sd of logit p under a Beta: ψ(a) - ψ(b) and sqrt(ψ'(a) + ψ'(b))."""
+    a, b = f.params["alpha"], f.params["beta"]
+    mean = float(special.digamma(a) - special.digamma(b))
+    sd = float(math.sqrt(special.polygamma(1, a) + special.polygamma(1, b)))
+    return mean, sd
+
+
+def hierarchical_inputs(
+    experts: Sequence[Fitted], weights: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Readings, own spreads and precision scales of the experts with a positive weight.
+
+    A weight w_i (normalised) makes a reading count as ``c_i = w_i · K`` readings, K the
+    number of experts weighted above zero, so equal weights give c_i = 1.
+    """
+    w = normalise(weights)
+    keep = w > 0
+    views = [logit_view(f) for f, k in zip(experts, keep, strict=True) if k]
+    m = np.array([v[0] for v in views])
+    s = np.array([v[1] for v in views])
+    c = w[keep] * keep.sum()
+    return m, s, c
+
+
+def hierarchical_logpdf_u(experts: Sequence[Fitted], weights: Sequence[float]) -> LogDensity:
+    """Unnormalised log-density of the shared log-odds ``mu`` given the experts' readings.
+
+    p(mu | m) ∝ N(mu; 0, MU_PRIOR_SD) ∫ HalfNormal(tau) Π_i N(m_i; mu, sqrt(s_i² + tau²)/√c_i)
+    dtau, the integral by the trapezoid rule on a fine grid of tau. For each tau the
+    product over experts is a normal in mu times a constant, which keeps this cheap.
+    """
+    m, s, c = hierarchical_inputs(experts, weights)
+    tau = np.linspace(0.0, 8.0 * TAU_PRIOR_SD, _TAU_POINTS)
+    log_tau_prior = stats.halfnorm.logpdf(tau, scale=TAU_PRIOR_SD) + math.log(tau[1] - tau[0])
+    log_tau_prior[[0, -1]] += math.log(0.5)
+    var = (s[None, :] ** 2 + tau[:, None] ** 2) / c[None, :]  # (tau, expert)
+    prec = (1.0 / var).sum(axis=1)
+    centre = (m[None, :] / var).sum(axis=1) / prec
+    # log Π_i N(m_i; mu, var_i) = log_c(tau) + log N(mu; centre(tau), 1/prec(tau))
+    log_c = (
+        -0.5 * np.log(2 * np.pi * var).sum(axis=1)
+        + 0.5 * np.log(2 * np.pi / prec)
+        - 0.5 * ((m[None, :] ** 2 / var).sum(axis=1) - centre**2 * prec)
+    )
+    weight = log_tau_prior + log_c + 0.5 * np.log(prec / (2 * np.pi))
+
+    def f(u: np.ndarray) -> np.ndarray:
+        u = np.asarray(u, dtype=float)
+        flat = u.reshape(-1)
+        out = np.empty_like(flat)
+        for start in range(0, len(flat), 4096):
+            chunk = flat[start : start + 4096]
+            ll = weight[None, :] - 0.5 * prec[None, :] * (chunk[:, None] - centre[None, :]) ** 2
+            out[start : start + 4096] = special.logsumexp(ll, axis=1)
+        out += stats.norm.logpdf(flat, 0.0, MU_PRIOR_SD)
+        return out.reshape(u.shape)
+
+    return f
+
+
+def _beta_knots(a: float, b: float, n: int = 801) -> np.ndarray:
+    """Points of u = logit p covering a Beta's mass finely."""
+    lo = stats.beta.ppf(1e-10, a, b)
+    hi = stats.beta.isf(1e-10, a, b)
+    ulo = _logit(lo) if lo > 0 else -_U_LIMIT
+    uhi = _logit(hi) if hi < 1 else _U_LIMIT
+    mode_sd = math.sqrt(special.polygamma(1, a) + special.polygamma(1, b))
+    centre = float(special.digamma(a) - special.digamma(b))
+    near = np.linspace(centre - 8 * mode_sd, centre + 8 * mode_sd, n)
+    return np.concatenate([np.linspace(max(ulo, -_U_LIMIT), min(uhi, _U_LIMIT), n), near])
+
+
+def _logit(p: float) -> float:
+    return math.log(p) - math.log1p(-p)
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """Which pool: the method and the extremizing factor d."""
+
+    method: str = "linear"
+    extremize: float = 1.0
+
+    def describe(self) -> str:
+        """``logarithmic pool, extremized d = 1.5``."""
+        out = f"{self.method} pool"
+        if self.extremize != 1.0:
+            out += f", extremized d = {self.extremize:g}"
+        return out
+
+
+@dataclass(frozen=True)
+class LogitDensity:
+    """A normalised density of u = logit p held on a sorted grid (for quadrature)."""
+
+    u: np.ndarray
+    logd: np.ndarray
+
+    @classmethod
+    def build(cls, logpdf: LogDensity, knots: np.ndarray) -> LogitDensity:
+        """Evaluate ``logpdf`` on the knots, refine where the mass is, and normalise."""
+        knots = np.clip(knots[np.isfinite(knots)], -_U_LIMIT, _U_LIMIT)
+        coarse = np.unique(np.concatenate([knots, np.linspace(-60, 60, 1201)]))
+        lc = logpdf(coarse)
+        top = float(np.max(lc))
+        alive = coarse[lc > top - 45.0]
+        lo, hi = float(alive.min()), float(alive.max())
+        span = max(hi - lo, 1e-6)
+        lo, hi = lo - 0.05 * span, hi + 0.05 * span
+        inside = coarse[(coarse >= lo) & (coarse <= hi)]
+        u = np.unique(np.concatenate([inside, np.linspace(lo, hi, 4001)]))
+        logd = logpdf(u)
+        return cls._normalised(u, logd)
+
+    @classmethod
+    def _normalised(cls, u: np.ndarray, logd: np.ndarray) -> LogitDensity:
+        top = float(np.max(logd))
+        mass = float(np.trapezoid(np.exp(logd - top), u))
+        return cls(u, logd - top - math.log(mass))
+
+    @property
+    def density(self) -> np.ndarray:
+        """The density of u on the grid."""
+        return np.exp(self.logd)
+
+    def reweighted(self, loglik: np.ndarray) -> LogitDensity:
+        """The density times a likelihood evaluated on the grid, normalised again."""
+        return self._normalised(self.u, self.logd + loglik)
+
+    def expect(self, fn: Callable[[np.ndarray], np.ndarray]) -> float:
+        """E[fn(u)]."""
+        return float(np.trapezoid(fn(self.u) * self.density, self.u))
+
+    def mean(self) -> float:
+        """E[p]."""
+        return self.expect(special.expit)
+
+    def _cum(self) -> np.ndarray:
+        d = self.density
+        steps = 0.5 * (d[1:] + d[:-1]) * np.diff(self.u)
+        cum = np.concatenate([[0.0], np.cumsum(steps)])
+        return cum / cum[-1]
+
+    def cdf(self, x: Any) -> Any:
+        """P(p <= x)."""
+        x = np.asarray(x, dtype=float)
+        with np.errstate(divide="ignore"):
+            ux = np.log(x) - np.log1p(-x)
+        return np.interp(ux, self.u, self._cum(), left=0.0, right=1.0)
+
+    def ppf(self, q: Any) -> Any:
+        """The quantile function of p."""
+        cum = self._cum()
+        keep = np.concatenate([[True], np.diff(cum) > 0])
+        return special.expit(np.interp(q, cum[keep], self.u[keep]))
+
+
+def pooled_logpdf(
+    experts: Sequence[Fitted], weights: Sequence[float], spec: PoolSpec
+) -> tuple[LogDensity, np.ndarray]:
+    """The pool's (unnormalised) log-density of u = logit p, and where it needs resolution."""
+    w = normalise(weights)
+    used = [(wi, f) for wi, f in zip(w, experts, strict=True) if wi > 0]
+    knots = np.concatenate(
+        [_beta_knots(f.params["alpha"], f.params["beta"]) for _, f in used]
+        + [np.linspace(-60, 60, 1201)]
+    )
+    base: LogDensity
+    if spec.method == "linear":
+        parts = [
+            (math.log(wi), beta_logpdf_u(f.params["alpha"], f.params["beta"])) for wi, f in used
+        ]
+
+        def linear(u: np.ndarray) -> np.ndarray:
+            return special.logsumexp([lw + g(u) for lw, g in parts], axis=0)
+
+        base = linear
+
+    elif spec.method == "logarithmic":
+        pooled = log_pool_beta(experts, weights)
+        a, b = pooled.params["alpha"], pooled.params["beta"]
+        base = beta_logpdf_u(a, b)
+        knots = np.concatenate([knots, _beta_knots(a, b)])
+    elif spec.method == "hierarchical":
+        base = hierarchical_logpdf_u(experts, weights)
+        m, s, _ = hierarchical_inputs(experts, weights)
+        knots = np.concatenate(
+            [knots, np.linspace(m.min() - 6 * s.max() - 3, m.max() + 6 * s.max() + 3, 1601)]
+        )
+    else:
+        raise ValueError(f"unknown pool method {spec.method!r}; valid: {', '.join(METHODS)}")
+    d = spec.extremize
+    if d == 1.0:
+        return base, knots
+
+    def stretched(u: np.ndarray) -> np.ndarray:
+        # u* = d · u: the density of u* is g(u*/d) / d.
+        return base(np.asarray(u) / d) - math.log(d)
+
+    return stretched, knots * d
+
+
+@dataclass(frozen=True)
+class PooledPrior:
+    """A pooled prior on p under any method, evaluated by quadrature on logit p."""
+
+    components: tuple[Fitted, ...]
+    weights: tuple[float, ...]
+    spec: PoolSpec
+    grid: LogitDensity = field(repr=False)
+
+    @classmethod
+    def of(cls, experts: Sequence[Fitted], weights: Sequence[float], spec: PoolSpec) -> PooledPrior:
+        """Pool ``experts`` with ``weights`` as ``spec`` says."""
+        logpdf, knots = pooled_logpdf(experts, weights, spec)
+        w = tuple(float(x) for x in normalise(weights))
+        return cls(tuple(experts), w, spec, LogitDensity.build(logpdf, knots))
+
+    def mean(self) -> float:
+        """E[p] under the pool."""
+        return self.grid.mean()
+
+    def cdf(self, x: Any) -> Any:
+        """P(p <= x)."""
+        return self.grid.cdf(x)
+
+    def sf(self, x: Any) -> Any:
+        """P(p > x)."""
+        return 1.0 - self.grid.cdf(x)
+
+    def ppf(self, q: Any) -> Any:
+        """Quantiles of p."""
+        return self.grid.ppf(q)
+
+
+def base_rate_loglik(u: np.ndarray, base_rate: tuple[int, int, float] | None) -> np.ndarray:
+    """The power-prior binomial log-likelihood w [k log p + (n - k) log(1 - p)] at u = logit p."""
+    if base_rate is None:
+        return np.zeros_like(u)
+    k, n, w = base_rate
+    return w * (k * special.log_expit(u) + (n - k) * special.log_expit(-u))
+
+
+def forecast(
+    experts: Sequence[Fitted],
+    weights: Sequence[float],
+    spec: PoolSpec,
+    base_rate: tuple[int, int, float] | None,
+    shifts: np.ndarray | None,
+) -> float:
+    """P(event) under a pool, by quadrature over p given the base rate.
+
+    ``shifts`` are draws of the evidence's summed log likelihood ratio (None when no
+    evidence applies): the forecast is the mean over them of E[sigmoid(logit p + shift)].
+    """
+    logpdf, knots = pooled_logpdf(experts, weights, spec)
+    if base_rate is not None:
+        k, n, w = base_rate
+        knots = np.concatenate([knots, _beta_knots(w * k + 1.0, w * (n - k) + 1.0)])
+
+        def post(u: np.ndarray) -> np.ndarray:
+            return logpdf(u) + base_rate_loglik(u, base_rate)
+
+        grid = LogitDensity.build(post, knots)
+    else:
+        grid = LogitDensity.build(logpdf, knots)
+    if shifts is None or not len(shifts):
+        return grid.mean()
+    s = np.sort(np.asarray(shifts, dtype=float).reshape(-1))
+    if len(s) > _SHIFT_POINTS:
+        # Evenly spaced order statistics stand for the draws: the error is far below
+        # the draws' own Monte Carlo error, the cost a fraction.
+        s = s[np.linspace(0, len(s) - 1, _SHIFT_POINTS).round().astype(int)]
+    dens = grid.density
+    values = np.trapezoid(special.expit(grid.u[None, :] + s[:, None]) * dens[None, :], grid.u)
+    return float(values.mean())
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """The forecast under one alternative pool or with one expert left out."""
+
+    label: str
+    kind: str  # "pool" or "drop"
+    method: str
+    forecast: float
+    delta: float
+    chosen: bool = False
+    expert: str | None = None
+
+    @property
+    def flagged(self) -> bool:
+        """Leaving this expert out moves the forecast by more than INFLUENCE_FLAG."""
+        return self.kind == "drop" and abs(self.delta) > INFLUENCE_FLAG
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "method": self.method,
+            "expert": self.expert,
+            "forecast": self.forecast,
+            "delta": self.delta,
+            "chosen": self.chosen,
+            "flagged": self.flagged,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Forecasts under each pool and with each expert left out, all by quadrature."""
+
+    spec: PoolSpec
+    reference: float
+    rows: tuple[Alternative, ...]
+
+    @property
+    def flagged(self) -> tuple[Alternative, ...]:
+        """Experts whose removal moves the forecast by more than 5 percentage points."""
+        return tuple(r for r in self.rows if r.flagged)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (the ``pools`` object of ``forecast run --format json``)."""
+        return {
+            "method": self.spec.method,
+            "extremize": self.spec.extremize,
+            "reference": self.reference,
+            "influence_flag": INFLUENCE_FLAG,
+            "alternatives": [r.to_dict() for r in self.rows],
+        }
+
+
+def compare(
+    names: Sequence[str],
+    experts: Sequence[Fitted],
+    weights: Sequence[float],
+    spec: PoolSpec,
+    base_rate: tuple[int, int, float] | None,
+    shifts: np.ndarray | None,
+) -> Comparison:
+    """The forecast under each pool method and with each expert left out.
+
+    The reference is the chosen pool's forecast by the same quadrature, so differences
+    are free of Monte Carlo error.
+    """
+    reference = forecast(experts, weights, spec, base_rate, shifts)
+    rows: list[Alternative] = []
+    for method in METHODS:
+        alt = PoolSpec(method, spec.extremize)
+        value = (
+            reference
+            if method == spec.method
+            else forecast(experts, weights, alt, base_rate, shifts)
+        )
+        rows.append(
+            Alternative(
+                alt.describe(), "pool", method, value, value - reference, method == spec.method
+            )
+        )
+    w = list(weights)
+    if len(experts) > 1:
+        for i, name in enumerate(names):
+            rest_w = w[:i] + w[i + 1 :]
+            if sum(rest_w) <= 0:
+                continue
+            rest = list(experts[:i]) + list(experts[i + 1 :])
+            value = forecast(rest, rest_w, spec, base_rate, shifts)
+            rows.append(
+                Alternative(
+                    f"without {name}",
+                    "drop",
+                    spec.method,
+                    value,
+                    value - reference,
+                    expert=name,
+                )
+            )
+    return Comparison(spec, reference, tuple(rows))
+
+
+__all__ = [
+    "INFLUENCE_FLAG",
+    "METHODS",
+    "Alternative",
+    "Comparison",
+    "LogitDensity",
+    "PoolSpec",
+    "PooledPrior",
+    "compare",
+    "extremize",
+    "forecast",
+    "log_pool_beta",
+    "logit_view",
+    "normalise",
+]

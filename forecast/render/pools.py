@@ -1,0 +1,81 @@
+"""The report's pools section: the forecast under each pool and without each expert.
+
+It renders the ``pools`` object a forecast carries (see
+:func:`forecast.elicit.pool.Comparison.to_dict`), so it works the same for a forecast
+made now or read back from JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from forecast.render import fmt
+
+
+class PoolsSection:
+    """Forecasts under each pool method and with each expert left out, side by side."""
+
+    def __init__(self, pools: dict[str, Any]) -> None:
+        self.pools = pools
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Iterable[RenderableType]:
+        pools = self.pools
+        flag = float(pools.get("influence_flag", 0.05))
+        t = Table(
+            title="Pools and influence (each computed exactly over p, no resampling)",
+            title_justify="left",
+            show_edge=False,
+        )
+        t.add_column("prior from")
+        t.add_column("forecast", justify="right")
+        t.add_column("change", justify="right")
+        t.add_column("")
+        notes: list[Text] = []
+        for row in pools["alternatives"]:
+            chosen = bool(row.get("chosen"))
+            label = ("▸ " if chosen else "  ") + row["label"]
+            change = "" if chosen else fmt.pp(row["delta"])
+            mark = Text("used", style="bold") if chosen else Text("")
+            if row.get("flagged"):
+                mark = Text("⚠ influential", style="bold yellow")
+                notes.append(
+                    Text(
+                        f"  ⚠ leaving out {row['expert']} moves the forecast by "
+                        f"{fmt.pp(row['delta'])} (more than {100 * flag:.0f} pp): "
+                        "this forecast leans on one expert",
+                        style="yellow",
+                    )
+                )
+            t.add_row(
+                Text(label, style="bold" if chosen else ""),
+                fmt.pct(row["forecast"]),
+                Text(change, style="green" if row["delta"] > 0 else "red" if change else ""),
+                mark,
+            )
+        yield Text("")
+        yield t
+        yield from notes
+
+
+def markdown(pools: dict[str, Any]) -> str:
+    """The same section as a markdown table."""
+    lines = ["### Pools and influence", "", "| prior from | forecast | change |", "|---|---:|---:|"]
+    for row in pools["alternatives"]:
+        change = "used" if row.get("chosen") else fmt.pp(row["delta"])
+        if row.get("flagged"):
+            change += " ⚠"
+        lines.append(f"| {row['label']} | {fmt.pct(row['forecast'])} | {change} |")
+    return "\n".join(lines) + "\n"
+
+
+def section(extra: dict[str, Any]) -> PoolsSection | None:
+    """The section for a forecast's ``extra`` data, when it has pools."""
+    pools = extra.get("pools")
+    return PoolsSection(pools) if pools else None
