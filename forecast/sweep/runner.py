@@ -112,7 +112,8 @@ def _rows(
         out = []
         for (sid, label, parsed, _), values in zip(chunk, per_draw, strict=True):
             row: dict[str, Any] = {"question": p.q.id, "scenario": sid, "name": label}
-            row.update(st.summary(values, None if weights is None else weights.weights))
+            r_eff = d["ess_bulk_min"] / max(1, d["draws"] * d["chains"])
+            row.update(st.summary(values, None if weights is None else weights.weights, r_eff))
             row.update(
                 {
                     "strategy": strategy,
@@ -192,7 +193,7 @@ def _from_base(
         else:
             group.pareto_k = rw.pareto_k
             group.note = (
-                f"Pareto k {rw.pareto_k:.2f} > {st.PARETO_K_MAX}: importance weights "
+                f"Pareto k {rw.pareto_k:.2f} > {rw.threshold:.2f}: importance weights "
                 "unreliable, refit with the new prior"
             )
             submitted.add(executor.submit(st.sample_job, _job(p, group, refit=True)))

@@ -495,9 +495,14 @@ class Reweighting:
     pareto_k: float
 
     @property
+    def threshold(self) -> float:
+        """The largest k to trust: min(1 - 1/log10(S), 0.7) for S draws (Vehtari et al.)."""
+        return min(1.0 - 1.0 / math.log10(max(self.weights.size, 11)), PARETO_K_MAX)
+
+    @property
     def ok(self) -> bool:
-        """True when the weights can be trusted (k <= 0.7)."""
-        return bool(np.isfinite(self.pareto_k) and self.pareto_k <= PARETO_K_MAX)
+        """True when the weights can be trusted (k at most :attr:`threshold`)."""
+        return bool(np.isfinite(self.pareto_k) and self.pareto_k <= self.threshold)
 
     @property
     def ess(self) -> float:
@@ -535,8 +540,14 @@ MASSES = (0.8, 0.95)
 """The credible intervals each row reports."""
 
 
-def summary(per_draw: np.ndarray, weights: np.ndarray | None = None) -> dict[str, float]:
-    """Probability, its Monte Carlo error and the 80% and 95% intervals of one scenario."""
+def summary(
+    per_draw: np.ndarray, weights: np.ndarray | None = None, r_eff: float = 1.0
+) -> dict[str, float]:
+    """Probability, its Monte Carlo error and the 80% and 95% intervals of one scenario.
+
+    ``r_eff`` (effective over actual draws) widens the error of weighted draws, which
+    are autocorrelated like the chains they come from.
+    """
     from forecast.results import mcse_mean
 
     flat = per_draw.reshape(-1)
@@ -550,7 +561,7 @@ def summary(per_draw: np.ndarray, weights: np.ndarray | None = None) -> dict[str
         bounds = [float(b) for b in np.quantile(flat, qs)]
     else:
         mean = float(np.sum(weights * flat))
-        mcse = float(math.sqrt(np.sum(weights**2 * (flat - mean) ** 2)))
+        mcse = float(math.sqrt(np.sum(weights**2 * (flat - mean) ** 2) / min(1.0, r_eff)))
         bounds = _weighted_quantiles(flat, weights, qs)
     out = {"probability": mean, "mcse": mcse}
     for i, m in enumerate(MASSES):
