@@ -187,7 +187,7 @@ def test_cases_give_the_conjugate_posterior(tmp_path: Path) -> None:
 def test_cli_json_has_scenarios_and_swings(tmp_path: Path) -> None:
     path = _write(tmp_path, BODY)
     args = ["run", str(path), "--format", "json", "--draws", "200", "--tune", "200"]
-    result = CliRunner().invoke(app, [*args, "--chains", "1", "--scenario", "clear"])
+    result = CliRunner().invoke(app, [*args, "--chains", "2", "--scenario", "clear"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["scenario"] == "clear"

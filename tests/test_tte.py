@@ -196,7 +196,7 @@ def test_cli_json_curve_scenario_and_report(tmp_path: Path) -> None:
     )
     path = _write(tmp_path, body)
     args = ["run", str(path), "--format", "json", "--draws", "300", "--tune", "300"]
-    result = CliRunner().invoke(app, [*args, "--chains", "1", "--scenario", "invited"])
+    result = CliRunner().invoke(app, [*args, "--chains", "2", "--scenario", "invited"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     curve = out["curve"]
