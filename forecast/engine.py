@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast import results
+from forecast import results, sensitivity
 from forecast.errors import ForecastError
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose, sample
 from forecast.spec import LoadedQuestion
@@ -118,7 +118,12 @@ def summarise_event(
         diagnostics=diag,
         provenance=results.provenance(str(q.path), q.sha256, settings),
         draws={"p": p_flat, "q": q_flat},
-        extra={"pools": pools.to_dict()},
+        extra={
+            "pools": pools.to_dict(),
+            "sensitivity": sensitivity.for_event(
+                inputs, np.asarray(post["p"].values, dtype=float), q_chain
+            ).to_dict(),
+        },
     )
     if timer is not None:
         timer.lap("summarise")

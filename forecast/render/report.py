@@ -59,8 +59,11 @@ class Report:
             yield self._experts()
         from forecast.render.pools import section
 
+        trust = self._sensitivity()
+        if trust is not None:
+            yield trust
         pools = section(f.extra)
-        if pools is not None:
+        if pools is not None and trust is None:  # else its rows are in the sensitivity table
             yield pools
         if f.evidence:
             yield self._evidence()
@@ -198,6 +201,78 @@ class Report:
         parts: list[RenderableType] = [Text(""), line]
         for w in d.warnings:
             parts.append(Text(f"  ⚠ {w}", style="yellow"))
+        return Group(*parts)
+
+    def _sensitivity(self) -> RenderableType | None:
+        """How far the forecast moves when the prior, the data or the pool change."""
+        from forecast import sensitivity
+
+        f = self.f
+        s = sensitivity.of(f)
+        table = sensitivity.table(f)
+        if s is None or table is None:
+            return None
+        warn = s.prior_driven or s.conflict or not s.has_data
+        verdict = Text(("⚠ " if warn else "") + s.verdict, style="bold yellow" if warn else "")
+        t = Table(
+            title="Sensitivity: how far the forecast moves",
+            title_justify="left",
+            show_edge=False,
+        )
+        t.add_column("if")
+        t.add_column("forecast", justify="right")
+        t.add_column("change", justify="right")
+        t.add_column("")
+        kind = None
+        notes: list[Text] = []
+        for row in table.rows:
+            if kind is not None and row.kind != kind:
+                t.add_section()
+            kind = row.kind
+            used = row.note == "the pool used"
+            change = "" if used else fmt.pp(row.delta)
+            note = Text("used", style="bold") if used else Text(row.note)
+            if row.note == "influential expert":
+                note = Text("⚠ influential", style="bold yellow")
+                notes.append(
+                    Text(
+                        f"  ⚠ {row.label} the forecast moves by {fmt.pp(row.delta)}: "
+                        "it leans on one expert",
+                        style="yellow",
+                    )
+                )
+            elif not row.reliable:
+                note = Text(row.note, style="yellow")
+            t.add_row(
+                Text(("▸ " if used else "") + row.label, style="bold" if used else ""),
+                fmt.pct(row.forecast),
+                Text(change, style="green" if row.delta > 0 else "red" if change else ""),
+                note,
+            )
+        parts: list[RenderableType] = [Text("")]
+        if table.rows:
+            parts.append(t)
+        parts += [verdict, *notes]
+        if s.quantities:
+            q = Table(show_edge=False, box=None, padding=(0, 1))
+            q.add_column("power-scaling (ArviZ)", style="dim")
+            q.add_column("prior", justify="right", style="dim")
+            q.add_column("data", justify="right", style="dim")
+            q.add_column("diagnosis")
+            for x in s.quantities:
+                q.add_row(
+                    x.label,
+                    f"{x.prior:.3f}",
+                    f"{x.likelihood:.3f}",
+                    Text(x.diagnosis or "✓", style="yellow" if x.diagnosis else "green"),
+                )
+            parts += [
+                q,
+                Text(
+                    f"  sensitivity above {s.threshold:g}: that input shapes the quantity",
+                    style="dim",
+                ),
+            ]
         return Group(*parts)
 
     def _provenance(self) -> Text:

@@ -1,0 +1,168 @@
+"""``forecast report``: sample each question and write a report file with plots."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from forecast.cli._common import err, handle_errors, out, report_error
+from forecast.errors import ForecastError, SamplingError
+
+
+class FileFormat(StrEnum):
+    """Formats of the report files."""
+
+    html = "html"
+    markdown = "markdown"
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` so readers see the old file or the new one, never half of one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # a report is shared like any file, not private
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _calibration_bins(ledger: Path | None) -> list[Any]:
+    """The calibration table over the ledger's resolved questions; empty when there are none."""
+    try:
+        from forecast.ledger import evaluate, open_ledger
+        from forecast.ledger.store import default_path
+
+        if ledger is None and not default_path().exists():
+            return []
+        with open_ledger(ledger, write=False) as book:
+            scored = evaluate.report(book.forecasts(), book.resolutions())
+    except (ImportError, ForecastError, OSError, AttributeError):
+        return []  # no ledger, or one this version cannot read: the plot is optional
+    if not scored.overall.n:
+        return []
+    return list(scored.overall.bins)
+
+
+def write_report(forecast: Any, fmt: FileFormat, directory: Path, bins: list[Any]) -> Path:
+    """Draw the plots and write one question's report into ``directory``; return its path."""
+    from forecast.render import html, plots
+
+    drawn = plots.draw(forecast, calibration_bins=bins)
+    stem = forecast.question_id
+    if fmt is FileFormat.html:
+        target = directory / f"{stem}.html"
+        _write(target, html.page(forecast, drawn).encode("utf-8"))
+        return target
+    folder = directory / f"{stem}-plots"
+    folder.mkdir(exist_ok=True)
+    images = []
+    for plot in drawn:
+        _write(folder / f"{plot.name}.png", plot.png)
+        images.append((plot, f"{folder.name}/{plot.name}.png"))
+    target = directory / f"{stem}.md"
+    _write(target, html.markdown_page(forecast, images).encode("utf-8"))
+    return target
+
+
+def report(
+    priors: list[Path] = typer.Argument(..., help="Priors files or directories of them."),
+    format_: FileFormat = typer.Option(
+        FileFormat.html, "--format", "-f", help="html (one self-contained file) or markdown."
+    ),
+    out_dir: Path = typer.Option(
+        Path("reports"), "--out", "-o", help="Directory for the report files (created)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Random seed (default: derived from the file, so runs repeat)."
+    ),
+    draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
+    tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
+    chains: int = typer.Option(4, "--chains", min=1, max=64, help="Number of chains."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 3 when sampling diagnostics are not all good."
+    ),
+    ledger: Path | None = typer.Option(
+        None,
+        "--ledger",
+        envvar="FORECAST_LEDGER",
+        help="Ledger whose resolved questions give the calibration plot (when it has any).",
+    ),
+) -> None:
+    """Sample each question and write its report, with plots, to a file.
+
+    The plots: prior and posterior, each expert's judgement, what moved the forecast,
+    sensitivity, and where they apply P(by date), drivers and calibration.
+
+    HTML reports are single files with the plots inside; markdown reports keep their
+    PNG plots in a folder beside them. The path of each file written goes to stdout.
+
+    Example: forecast report priors/ --format html --out reports/
+    """
+    from forecast.inference import SamplerSettings
+    from forecast.spec import load_many
+
+    loaded, bad = load_many(priors)
+    for exc in bad:
+        report_error(exc)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ForecastError(
+            f"cannot create the report directory {out_dir}: {exc.strerror}",
+            hint="choose another place with --out DIR",
+        ) from None
+    from forecast import engine
+
+    bins = _calibration_bins(ledger)
+    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    failed, unconverged = bool(bad), False
+    console, errc = out(), err()
+    for q in loaded:
+        settings = engine.settings_for(q, base, seed)
+        status = (
+            errc.status(f"Sampling {q.id} ({chains} chains × {draws} draws)…")
+            if errc.is_terminal
+            else contextlib.nullcontext()
+        )
+        try:
+            with status:
+                forecast = engine.run(q, settings)
+        except SamplingError as exc:
+            report_error(exc)
+            failed = True
+            continue
+        if not forecast.diagnostics.ok:
+            unconverged = True
+            for w in forecast.diagnostics.warnings:
+                errc.print(f"warning: {q.id}: {w}", markup=False, highlight=False, style="yellow")
+        try:
+            path = write_report(forecast, format_, out_dir, bins)
+        except OSError as exc:
+            raise ForecastError(
+                f"cannot write the report for {q.id} in {out_dir}: {exc.strerror}",
+                hint="choose another place with --out DIR",
+            ) from None
+        console.print(str(path), markup=False, highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+    if strict and unconverged:
+        raise typer.Exit(SamplingError.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("report")(handle_errors(report))

@@ -1,0 +1,311 @@
+"""The report files of ``forecast report``: one self-contained HTML page per question, or
+markdown with its PNG plots beside it.
+
+The HTML page carries everything inline (CSS, plots as base64 PNG), loads nothing from
+elsewhere, and escapes every piece of text that came from a priors file.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Sequence
+
+from forecast import sensitivity as sens
+from forecast.render import fmt
+from forecast.render.markdown import render as markdown_body
+from forecast.render.plots import Plot
+from forecast.results import Forecast
+
+_CSS = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d232a;
+max-width:60rem;margin:2rem auto;padding:0 1rem}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2rem;
+border-bottom:1px solid #dde2e6;padding-bottom:.2rem}
+.meta,.dim{color:#5b6670;font-size:.9rem}
+.headline{font-size:2.2rem;font-weight:700;color:#1f7a4a;margin:.6rem 0 .2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem}
+th,td{padding:.25rem .7rem;border-bottom:1px solid #e6e9ec;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.section td{border-top:2px solid #c9d0d6}
+.up{color:#1f7a4a}.down{color:#b0362d}
+.warn{background:#fff6dc;border-left:4px solid #e0a800;padding:.5rem .8rem;margin:.6rem 0}
+.ok{background:#e9f6ee;border-left:4px solid #2a9d5c;padding:.5rem .8rem;margin:.6rem 0}
+figure{margin:1rem 0}figure img{max-width:100%;height:auto}
+figcaption{color:#5b6670;font-size:.85rem}
+code{font-size:.85rem}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _cls(delta: float) -> str:
+    return "up" if delta > 0 else "down" if delta < 0 else ""
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]) -> str:
+    """An HTML table; cells are already escaped."""
+    th = "".join(
+        f'<th class="n">{h}</th>' if i in numeric else f"<th>{h}</th>" for i, h in enumerate(head)
+    )
+    body = []
+    for row in rows:
+        cls = ""
+        if row and row[0].startswith("\x00"):  # a section break before this row
+            cls, row = ' class="section"', [row[0][1:], *row[1:]]
+        tds = "".join(
+            f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        )
+        body.append(f"<tr{cls}>{tds}</tr>")
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _moves(f: Forecast) -> str:
+    rows = []
+    for s in f.steps:
+        label = s.label
+        if s.kind == "base_rate" and f.base_rate:
+            br = f.base_rate
+            label = (
+                f"base rate {br['successes']}/{br['trials']}, weight {br['weight']:g} "
+                f"(as {br['effective_trials']:g} cases)"
+            )
+        change = "" if s.kind == "experts" else fmt.pp(s.delta)
+        rows.append(
+            [_e(label), f'<span class="{_cls(s.delta)}">{_e(change)}</span>', _e(fmt.pct(s.after))]
+        )
+    for ev in f.evidence:
+        if not ev.applied:
+            rows.append([_e(f"evidence: {ev.id}"), "already in the judgements", ""])
+    return _table(["input", "change", "forecast"], rows, [1, 2])
+
+
+def _sensitivity(f: Forecast) -> str:
+    s = sens.of(f)
+    table = sens.table(f)
+    if table is None:
+        return ""
+    out = ["<h2>Sensitivity: how far the forecast moves</h2>"]
+    if s is not None:
+        warn = s.prior_driven or s.conflict or not s.has_data
+        out.append(f'<div class="{"warn" if warn else "ok"}">{_e(s.verdict)}</div>')
+    rows = []
+    kind = None
+    for r in table.rows:
+        used = r.note == "the pool used"
+        label = _e(r.label) + (" <strong>(used)</strong>" if used else "")
+        if kind is not None and r.kind != kind:
+            label = "\x00" + label
+        kind = r.kind
+        note = "" if used else "⚠ " + r.note if r.note == "influential expert" else r.note
+        rows.append(
+            [
+                label,
+                _e(r.kind),
+                _e(fmt.pct(r.forecast)),
+                "" if used else f'<span class="{_cls(r.delta)}">{_e(fmt.pp(r.delta))}</span>',
+                _e(note),
+            ]
+        )
+    if rows:
+        out.append(_table(["if", "what", "forecast", "change", ""], rows, [2, 3]))
+    if s is not None and s.quantities:
+        q_rows = [
+            [
+                _e(x.label),
+                f"{x.prior:.3f}",
+                f"{x.likelihood:.3f}",
+                _e(x.diagnosis or "✓"),
+            ]
+            for x in s.quantities
+        ]
+        out.append(
+            _table(
+                ["power-scaling (ArviZ psense)", "prior", _e(s.data_label), "diagnosis"],
+                q_rows,
+                [1, 2],
+            )
+        )
+        out.append(
+            f'<p class="dim">Sensitivity above {s.threshold:g} means that input shapes the '
+            "quantity. Changes above are estimated by reweighting the posterior draws; "
+            "pool and drop-one rows are computed exactly over p.</p>"
+        )
+    return "\n".join(out)
+
+
+def _experts(f: Forecast) -> str:
+    if not f.experts:
+        return ""
+    rows = []
+    for x in f.experts:
+        imp = x.implies
+        rows.append(
+            [
+                _e(x.name),
+                f"{x.weight:.2f}",
+                _e(x.form),
+                _e(x.fitted.describe()),
+                _e(fmt.pct(imp["mean"])),
+                _e(fmt.interval(imp["lo90"], imp["hi90"])),
+                _e(fmt.fit_error(x.fitted.fit_error)),
+                _e(f"P(p > 50%) = {fmt.pct(imp['p_above'])}"),
+            ]
+        )
+    head = ["expert", "weight", "judgement", "fit", "mean", "90% interval", "fit error", "implies"]
+    return "<h2>Experts</h2>" + _table(head, rows, [1, 4, 5, 6])
+
+
+def _evidence(f: Forecast) -> str:
+    if not f.evidence:
+        return ""
+    rows = [
+        [
+            _e(ev.id),
+            _e(ev.description),
+            f"{ev.median_lr:.3g}",
+            _e(f"{ev.lo90_lr:.3g} – {ev.hi90_lr:.3g}"),
+            "yes" if ev.applied else "no: already in the judgements",
+        ]
+        for ev in f.evidence
+    ]
+    return "<h2>Evidence</h2>" + _table(
+        ["id", "signal", "median LR", "90% interval", "applied"], rows, [2, 3]
+    )
+
+
+def _diagnostics(f: Forecast) -> str:
+    d = f.diagnostics
+    line = (
+        f"R-hat {d.rhat_max:.3f} · bulk ESS {d.ess_bulk_min:.0f} · tail ESS "
+        f"{d.ess_tail_min:.0f} · {d.divergences} divergences · {d.chains}×{d.draws} draws"
+    )
+    if d.ok:
+        return f'<h2>Diagnostics</h2><div class="ok">✓ converged: {_e(line)}</div>'
+    items = "".join(f"<li>{_e(w)}</li>" for w in d.warnings)
+    return (
+        f'<h2>Diagnostics</h2><div class="warn"><strong>⚠ Sampling did not fully converge: '
+        f"do not trust these numbers yet.</strong><br>{_e(line)}<ul>{items}</ul></div>"
+    )
+
+
+def _plots(plots: Sequence[Plot]) -> str:
+    if not plots:
+        return ""
+    figs = []
+    for p in plots:
+        data = base64.b64encode(p.png).decode("ascii")
+        figs.append(
+            f'<figure id="plot-{_e(p.name)}"><img alt="{_e(p.title)}" '
+            f'src="data:image/png;base64,{data}"><figcaption>{_e(p.title)}</figcaption></figure>'
+        )
+    return "<h2>Plots</h2>" + "\n".join(figs)
+
+
+def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
+    """The report of one forecast as a self-contained HTML page."""
+    i80, i95 = f.interval(0.8), f.interval(0.95)
+    p = f.provenance
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(f.title)} — forecast</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(f.title)}</h1>",
+        f'<p class="meta"><code>{_e(f.question_id)}</code> · {_e(f.kind)} · deadline '
+        f"{_e(f.deadline.isoformat())} · {_e(f.status)}</p>",
+        f'<p class="dim">Resolves: {_e(f.resolution)}</p>',
+        f'<p class="headline">{_e(fmt.pct(f.probability))}</p>',
+        f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error ±{_e(fmt.pct(f.mcse))}</p>",
+        _table(
+            ["", ""],
+            [
+                ["80% interval", _e(fmt.interval(i80.lo, i80.hi))],
+                ["95% interval", _e(fmt.interval(i95.lo, i95.hi))],
+                [
+                    "prior → posterior",
+                    _e(
+                        f"{fmt.pct(f.prior_probability)} (95% "
+                        f"{fmt.interval(f.prior_interval.lo, f.prior_interval.hi)}) → "
+                        f"{fmt.pct(f.probability)}"
+                    ),
+                ],
+            ],
+            [],
+        ),
+        '<p class="dim">Intervals are of the event\'s propensity.</p>',
+    ]
+    if not f.diagnostics.ok:
+        parts.append(
+            '<div class="warn"><strong>⚠ Sampling diagnostics are not all good</strong> — '
+            "see Diagnostics below for what to try.</div>"
+        )
+    parts += [
+        "<h2>What moved it (applied in this order)</h2>",
+        _moves(f),
+        _sensitivity(f),
+        _experts(f),
+        _evidence(f),
+        _plots(plots),
+        _diagnostics(f),
+        f'<p class="dim">Provenance: {_e(p.file)} sha256:{_e(p.sha256[:12])} · forecast '
+        f"{_e(p.version)} · seed {p.seed} · {_e(p.sampler)} {p.chains}×{p.draws} "
+        f"(tune {p.tune}) · pymc {_e(p.pymc)} · {_e(p.created)}</p>",
+        "</body></html>",
+    ]
+    return "\n".join(x for x in parts if x) + "\n"
+
+
+def sensitivity_markdown(f: Forecast) -> list[str]:
+    """The sensitivity section as markdown lines (none when the run computed none)."""
+    s = sens.of(f)
+    table = sens.table(f)
+    if table is None:
+        return []
+    lines = ["### Sensitivity: how far the forecast moves", ""]
+    if s is not None:
+        warn = s.prior_driven or s.conflict or not s.has_data
+        lines += [("> ⚠ " if warn else "") + s.verdict, ""]
+    if table.rows:
+        lines += ["| if | what | forecast | change | |", "|---|---|---:|---:|---|"]
+        for r in table.rows:
+            used = r.note == "the pool used"
+            label = _md(r.label) + (" **(used)**" if used else "")
+            change = "" if used else fmt.pp(r.delta)
+            note = "" if used else r.note
+            lines.append(f"| {label} | {r.kind} | {fmt.pct(r.forecast)} | {change} | {note} |")
+        lines.append("")
+    if s is not None and s.quantities:
+        lines += [
+            f"| power-scaling (ArviZ psense) | prior | {_md(s.data_label)} | diagnosis |",
+            "|---|---:|---:|---|",
+        ]
+        for x in s.quantities:
+            lines.append(
+                f"| {x.label} | {x.prior:.3f} | {x.likelihood:.3f} | {x.diagnosis or '✓'} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _md(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_page(f: Forecast, images: Sequence[tuple[Plot, str]] = ()) -> str:
+    """The markdown report: the run's markdown, sensitivity, warnings and plot links."""
+    lines = [markdown_body(f).rstrip(), ""]
+    d = f.diagnostics
+    if not d.ok:
+        lines += ["### ⚠ Sampling diagnostics are not all good", ""]
+        lines += [f"- {w}" for w in d.warnings] + [""]
+    lines += sensitivity_markdown(f)
+    if images:
+        lines += ["### Plots", ""]
+        for plot, path in images:
+            lines += [f"![{_md(plot.title)}]({path})", ""]
+    return "\n".join(lines).rstrip() + "\n"
