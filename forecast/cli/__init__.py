@@ -44,9 +44,9 @@ def _main(
 
 
 def _register() -> None:
-    from forecast.cli import check, ledger, list_, run, show
+    from forecast.cli import check, ledger, list_, report, run, show
 
-    for module in (run, check, show, list_, ledger):
+    for module in (run, check, show, list_, ledger, report):
         module.register(app)
 
 
