@@ -116,7 +116,8 @@ class DaskExecutor:
         """Results of the jobs done so far (at least one)."""
         from distributed import wait
 
-        done, _ = wait(list(pending), return_when="FIRST_COMPLETED")
+        with self._client.as_current():
+            done, _ = wait(list(pending), return_when="FIRST_COMPLETED")
         for fut in done:
             yield fut, fut.result()
 
