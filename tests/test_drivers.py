@@ -196,3 +196,11 @@ def test_cli_json_has_scenarios_and_swings(tmp_path: Path) -> None:
     bad = CliRunner().invoke(app, ["run", str(path), "--scenario", "nope"])
     assert bad.exit_code == 1
     assert "no scenario 'nope'" in bad.stderr and "clear, pushed" in bad.stderr
+
+
+def test_show_lists_the_odds_ratios(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["show", str(_write(tmp_path, BODY)), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert [e["id"] for e in out["evidence"]] == ["push (odds ratio)", "block (odds ratio)"]
+    assert out["pooled"]["mean"] == pytest.approx(0.3)

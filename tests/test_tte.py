@@ -214,3 +214,19 @@ def test_cli_json_curve_scenario_and_report(tmp_path: Path) -> None:
     text = buf.getvalue()
     assert "P(by date)" in text and "2027-06-01 ◂ by the deadline" in text
     assert "Median time to the event" in text and "Driver swings" in text
+
+
+def test_show_fits_a_hazard_question_without_sampling(tmp_path: Path) -> None:
+    body = """\
+    deadline: 2028-12-01
+    horizon: 2035-12-01
+    hazard:
+      since: 2020-12-01
+      shape: {median: 1.2, interval: [0.8, 1.8], mass: 0.9}
+      experts:
+        - name: a
+          median_years: {median: 8, interval: [3.5, 18.3], mass: 0.9}
+    """
+    result = CliRunner().invoke(app, ["show", str(_write(tmp_path, body))])
+    assert result.exit_code == 0, result.output
+    assert "a (median years)" in result.stdout and "Weibull shape" in result.stdout

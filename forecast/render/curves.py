@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -216,3 +217,51 @@ def markdown(f: Any) -> list[str]:
             )
         lines.append("")
     return lines
+
+
+@dataclass(frozen=True)
+class _Positive:
+    """A positive-quantity judgement shown by ``forecast show`` (odds ratio, trend, median)."""
+
+    id: str
+    fitted: Any
+    applied: bool = True
+
+
+@dataclass(frozen=True)
+class ShowInputs:
+    """What ``forecast show`` needs of a time-to-event or drivers question."""
+
+    experts: tuple[Any, ...]
+    prior: Any
+    evidence: tuple[_Positive, ...]
+    positives_title: str = "\nOdds ratios and other positive judgements"
+
+
+def show_inputs(spec: Any) -> ShowInputs:
+    """Fit the judgements of a time-to-event or drivers question, without sampling."""
+    from forecast.elicit.distributions import Mixture
+
+    if spec.kind == "drivers":
+        from forecast.models import drivers
+
+        d = drivers.prepare(spec) if not isinstance(spec.cases, str) else None
+        if d is None:  # the cases file is read when the question is run
+            spec = spec.model_copy(update={"cases": None})
+            d = drivers.prepare(spec)
+        rows = tuple(_Positive(f"{x.id} (odds ratio)", x.fitted) for x in d.drivers)
+        return ShowInputs(d.experts, d.prior, rows)
+    from forecast.models import tte
+
+    t = tte.prepare(spec)
+    if isinstance(t, tte.HazardInputs):
+        rows = tuple(
+            _Positive(f"{n} (median years)", f)
+            for n, f in zip(t.expert_names, t.experts, strict=True)
+        )
+        rows += (_Positive("Weibull shape", t.shape),)
+        return ShowInputs((), None, rows, "\nMedian time to the event (years from since)")
+    rows = tuple(_Positive(f"{x.id} (odds ratio)", x.fitted) for x in t.drivers)
+    if t.trend is not None:
+        rows = (_Positive("trend (odds per opportunity)", t.trend), *rows)
+    return ShowInputs(t.experts, Mixture(t.experts, t.weights), rows)

@@ -30,14 +30,16 @@ class JudgementsView:
         """Fit every judgement of ``q``."""
         from forecast.models import event
 
-        assert isinstance(q.spec, EventQuestion)
+        if not isinstance(q.spec, EventQuestion):
+            from forecast.render.curves import show_inputs
+
+            return cls(q, show_inputs(q.spec))
         return cls(q, event.prepare(q.spec))
 
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> Iterable[RenderableType]:
-        spec = self.question.spec
-        assert isinstance(spec, EventQuestion)
+        spec: Any = self.question.spec
         yield Panel(
             Text.assemble(
                 (spec.title, "bold"),
@@ -63,22 +65,24 @@ class JudgementsView:
         for e, f in zip(spec.experts, self.inputs.experts, strict=True):
             yield _implies(e.name, f)
         prior = self.inputs.prior
-        imp = implications(prior)
-        yield Text(
-            f"\nPooled (linear, {len(spec.experts)} experts): mean {fmt.pct(imp['mean'])},"
-            f" median {fmt.pct(imp['median'])}, 90% "
-            f"{fmt.interval(imp['lo90'], imp['hi90'])}, P(p > 50%) = "
-            f"{fmt.pct(imp['p_above'])}",
-            style="bold",
-        )
-        if spec.base_rate:
+        if spec.experts:
+            imp = implications(prior)
+            yield Text(
+                f"\nPooled (linear, {len(spec.experts)} experts): mean {fmt.pct(imp['mean'])},"
+                f" median {fmt.pct(imp['median'])}, 90% "
+                f"{fmt.interval(imp['lo90'], imp['hi90'])}, P(p > 50%) = "
+                f"{fmt.pct(imp['p_above'])}",
+                style="bold",
+            )
+        if getattr(spec, "base_rate", None):
             br = spec.base_rate
             yield Text(
                 f"Base rate: {br.successes} of {br.trials} ({br.reference_class.strip()}); "
                 f"weight {br.weight:g}, so it counts as {br.weight * br.trials:g} cases"
             )
         if self.inputs.evidence:
-            ev = Table(title="\nEvidence likelihood ratios", title_justify="left", show_edge=False)
+            title = getattr(self.inputs, "positives_title", "\nEvidence likelihood ratios")
+            ev = Table(title=title, title_justify="left", show_edge=False)
             for col in ("id", "fit", "median", "90% interval", "applied"):
                 ev.add_column(col)
             for e in self.inputs.evidence:
@@ -94,8 +98,7 @@ class JudgementsView:
 
     def markdown(self) -> str:
         """The same view as markdown."""
-        spec = self.question.spec
-        assert isinstance(spec, EventQuestion)
+        spec: Any = self.question.spec
         lines = [
             f"## {spec.title}",
             "",
@@ -131,8 +134,7 @@ def _implies(name: str, f: Fitted) -> Text:
 
 def judgements_dict(view: JudgementsView) -> dict[str, Any]:
     """The ``show --format json`` object."""
-    spec = view.question.spec
-    assert isinstance(spec, EventQuestion)
+    spec: Any = view.question.spec
     return {
         "schema": "forecast.show/1",
         "question": {"id": view.question.id, "title": spec.title, "kind": spec.kind},
@@ -145,7 +147,7 @@ def judgements_dict(view: JudgementsView) -> dict[str, Any]:
             }
             for e, f in zip(spec.experts, view.inputs.experts, strict=True)
         ],
-        "pooled": implications(view.inputs.prior),
+        "pooled": implications(view.inputs.prior) if spec.experts else None,
         "evidence": [
             {"id": e.id, "applied": e.applied, "fit": e.fitted.to_dict()}
             for e in view.inputs.evidence
