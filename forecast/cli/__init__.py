@@ -44,9 +44,9 @@ def _main(
 
 
 def _register() -> None:
-    from forecast.cli import check, ledger, list_, report, run, show
+    from forecast.cli import check, ledger, list_, report, run, show, sweep
 
-    for module in (run, check, show, list_, ledger, report):
+    for module in (run, check, show, list_, ledger, sweep, report):
         module.register(app)
 
 
