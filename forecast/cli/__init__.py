@@ -48,6 +48,9 @@ def _register() -> None:
 
     for module in (run, check, show, list_, ledger, sweep, report):
         module.register(app)
+    from forecast.cli import elicit
+
+    elicit.register(app)
 
 
 _register()

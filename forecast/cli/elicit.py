@@ -1,0 +1,156 @@
+"""``forecast elicit``: an elicitation session at the terminal that writes the priors file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from forecast.cli._common import err, handle_errors, out
+from forecast.errors import ForecastError
+
+
+class TerminalChannel:
+    """Prompts and feedback on stderr, answers from stdin.
+
+    On a terminal each question is printed with its default; from a pipe the prompts
+    are left out (the answers are lines of stdin) and the feedback still goes to stderr.
+    """
+
+    def __init__(self, *, interactive: bool) -> None:
+        self.interactive = interactive
+        self.console = err()
+
+    def ask(self, key: str, text: str, default: str | None) -> str:
+        if self.interactive:
+            shown = f" [{default}]" if default else ""
+            self.console.print(f"{text}{shown}: ", end="", markup=False, highlight=False)
+            self.console.file.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line.rstrip("\r\n")
+
+    def reject(self, key: str, reason: str) -> None:
+        self.console.print(
+            f"  ✗ {reason}", style="red", markup=False, highlight=False, soft_wrap=True
+        )
+
+    def show(self, renderable: Any) -> None:
+        self.console.print(renderable)
+
+
+class AnswersChannel:
+    """Answers from a file: a list (in the order asked) or a mapping by question key.
+
+    A list is read like lines typed at the prompt, so a refused answer is followed by
+    the next one; in a mapping a refused answer is an error naming the key.
+    """
+
+    KEYS = (
+        "title, resolution, deadline, expert, method, lowest, highest, median, "
+        "lower_quartile, upper_quartile, bins, chips, accept, another"
+    )
+
+    def __init__(self, path: Path) -> None:
+        from forecast import yamlio
+
+        data, _, _ = yamlio.load(path, str(path))
+        self.path = path
+        self.console = err()
+        if isinstance(data, list):
+            self.queue: list[Any] | None = list(data)
+            self.mapping: dict[str, Any] = {}
+        elif isinstance(data, dict):
+            self.queue = None
+            self.mapping = {str(k): v for k, v in data.items()}
+            self.used: dict[str, int] = {}
+        else:
+            raise ForecastError(
+                f"{path}: answers must be a list or a mapping of question to answer",
+                hint=f"keys: {self.KEYS}",
+            )
+
+    def ask(self, key: str, text: str, default: str | None) -> str:
+        if self.queue is not None:
+            if not self.queue:
+                raise EOFError
+            return _text(self.queue.pop(0))
+        if key not in self.mapping:
+            if default is not None:
+                return default
+            raise ForecastError(
+                f"{self.path}: no answer for {key!r} ({text})", hint=f"keys: {self.KEYS}"
+            )
+        value = self.mapping[key]
+        if isinstance(value, list) and key not in ("bins", "chips"):
+            # A list under a key answers that question each time it is asked.
+            i = self.used.get(key, 0)
+            self.used[key] = i + 1
+            if i >= len(value):
+                raise EOFError
+            return _text(value[i])
+        return _text(value)
+
+    def reject(self, key: str, reason: str) -> None:
+        if self.queue is not None:
+            self.console.print(f"  ✗ {key}: {reason}", style="red", markup=False, soft_wrap=True)
+            return
+        raise ForecastError(f"{self.path}: {key}: {reason}")
+
+    def show(self, renderable: Any) -> None:
+        self.console.print(renderable)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+def elicit(
+    question: str = typer.Argument(..., help="The question id: the file name without .yaml."),
+    directory: Path = typer.Option(Path("priors"), "--dir", help="Where priors files live."),
+    answers: Path | None = typer.Option(
+        None, "--answers", help="Take the answers from this YAML file instead of asking."
+    ),
+) -> None:
+    """Elicit an expert's judgement at the terminal and write it to DIR/QUESTION.yaml.
+
+    Asks who the expert is, the lowest and highest plausible probability, then the
+    median and quartiles (or a roulette grid of chips); after each answer it shows the
+    fitted distribution and what it implies, and lets the expert revise. A new question
+    also asks for its title, resolution and deadline. The file is written once, at the
+    end; Ctrl-C or end of input leaves it as it was. Answers can also come from a pipe
+    (one per line) or from --answers FILE.
+
+    Example: forecast elicit turkiye-joins-consultative-meeting
+    """
+    from forecast.elicit.session import run_session
+
+    channel: Any = (
+        AnswersChannel(answers) if answers else TerminalChannel(interactive=sys.stdin.isatty())
+    )
+    try:
+        outcome = run_session(question, directory, channel)
+    except EOFError:
+        raise ForecastError(
+            "input ended before the session finished; nothing was written",
+            hint="answer every question, or pass them all with --answers FILE",
+        ) from None
+    verb = "wrote" if outcome.created else "updated"
+    out().print(
+        f"{verb} {outcome.path}: {', '.join(outcome.experts)} "
+        f"({outcome.total} expert(s) in the file)",
+        markup=False,
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("elicit")(handle_errors(elicit))

@@ -1,0 +1,615 @@
+"""An elicitation session: the questions, their checks and the file it writes.
+
+The session is independent of any user interface. It talks through a
+:class:`Channel` (a terminal, a piped stdin, or a file of answers) and:
+
+* asks who the expert is, then the extremes first (lowest and highest plausible
+  probability: asking for the range before the middle avoids anchoring on a first
+  number), then the median and quartiles, or a roulette grid of chips;
+* after every answer shows the distribution fitted so far, what it implies and how
+  well it fits, and lets the expert revise before accepting;
+* for a new question asks its title, resolution and deadline;
+* writes ``DIR/QUESTION.yaml`` once, at the end, atomically: an existing file keeps
+  everything in it, comments included (a round-trip YAML writer appends the expert),
+  and the result is validated by the same loader as ``forecast check`` before it is
+  written. Stopping at any prompt leaves the file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from forecast.elicit.distributions import Fitted, implications
+from forecast.elicit.fit import FitCache, fit_probability
+from forecast.errors import ForecastError, InputError, UsageError
+from forecast.render import fmt
+from forecast.render.chart import density_chart, display_range
+
+POOR_FIT = 0.01
+"""A fit error (sum of squared probability differences) above this is called poor."""
+
+OUTSIDE_RANGE = 0.10
+"""More than this much fitted mass outside the plausible range earns a warning."""
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class Invalid(ValueError):
+    """An answer that cannot be used; the message is the one-line reason."""
+
+
+class Channel(Protocol):
+    """How the session reaches the expert."""
+
+    def ask(self, key: str, text: str, default: str | None) -> str:
+        """The raw answer to one question (raises EOFError when input ends)."""
+        ...
+
+    def reject(self, key: str, reason: str) -> None:
+        """Tell the expert why an answer was refused (the question is asked again)."""
+        ...
+
+    def show(self, renderable: RenderableType) -> None:
+        """Show a fitted distribution, a summary or a note."""
+        ...
+
+
+def ask[T](
+    channel: Channel,
+    key: str,
+    text: str,
+    parse: Callable[[str], T],
+    default: str | None = None,
+) -> T:
+    """Ask until the answer parses; each refusal is one line and the same question again."""
+    while True:
+        raw = channel.ask(key, text, default).strip()
+        if not raw and default is not None:
+            raw = default
+        try:
+            return parse(raw)
+        except Invalid as exc:
+            channel.reject(key, str(exc))
+
+
+# --- parsers ------------------------------------------------------------------------
+
+
+def parse_probability(raw: str, *, lo: float = 0.0, hi: float = 1.0, what: str = "") -> float:
+    """A probability written as 0.12 or 12%, within [lo, hi]."""
+    text = raw.strip().replace(",", ".")
+    if not text:
+        raise Invalid("give a number between 0 and 1 (or a percentage such as 12%)")
+    percent = text.endswith("%")
+    try:
+        value = float(text.rstrip("%").strip())
+    except ValueError:
+        raise Invalid(f"{raw!r} is not a number; give e.g. 0.12 or 12%") from None
+    if not math.isfinite(value):
+        raise Invalid(f"{raw!r} is not a finite number")
+    if percent:
+        value /= 100.0
+    if not 0.0 <= value <= 1.0:
+        shown = f"{value * 100:g}%" if percent else f"{value:g}"
+        hint = f"; to mean {value:g}%, write {value:g}%" if 1 < value <= 100 and not percent else ""
+        raise Invalid(f"a probability must be between 0 and 1 (got {shown}){hint}")
+    name = f"{what} " if what else ""
+    if value < lo or value > hi:
+        raise Invalid(f"the {name}must lie between {lo:g} and {hi:g} (got {value:g})")
+    return value
+
+
+def parse_text(raw: str) -> str:
+    """Non-empty text."""
+    if not raw.strip():
+        raise Invalid("an answer is required")
+    return raw.strip()
+
+
+def parse_date(raw: str, today: dt.date) -> dt.date:
+    """A date in the future, written 2028-12-31."""
+    try:
+        value = dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise Invalid(f"{raw!r} is not a date; write it as 2028-12-31") from None
+    if value <= today:
+        raise Invalid(f"the deadline must be after today, {today.isoformat()} (got {value})")
+    return value
+
+
+def parse_choice(options: dict[str, str]) -> Callable[[str], str]:
+    """One of ``options`` (keys or their first letters)."""
+
+    def parse(raw: str) -> str:
+        text = raw.strip().lower()
+        for key, value in options.items():
+            if text in (key, key[0]):
+                return value
+        raise Invalid(f"answer one of: {', '.join(options)} (got {raw!r})")
+
+    return parse
+
+
+def parse_edges(raw: str, lo: float, hi: float) -> list[float]:
+    """Bin edges: at least three increasing probabilities."""
+    parts = [p for p in re.split(r"[\s,;]+", raw.strip()) if p]
+    edges = [parse_probability(p) for p in parts]
+    if len(edges) < 3:
+        raise Invalid(f"give at least 3 edges (2 bins); got {len(edges)}")
+    for a, b in itertools.pairwise(edges):
+        if not b > a:
+            raise Invalid(f"bin edges must increase ({b:g} after {a:g})")
+    return edges
+
+
+def parse_chips(raw: str, bins: int) -> list[int]:
+    """One whole number of chips per bin."""
+    parts = [p for p in re.split(r"[\s,;]+", raw.strip()) if p]
+    try:
+        chips = [int(p) for p in parts]
+    except ValueError:
+        raise Invalid(f"chips are whole numbers, one per bin (got {raw!r})") from None
+    if len(chips) != bins:
+        raise Invalid(f"give one count per bin: {bins} bins, {len(chips)} counts given")
+    if any(c < 0 for c in chips):
+        raise Invalid("chip counts cannot be negative")
+    if sum(1 for c in chips if c > 0) < 2:
+        raise Invalid("put chips in at least 2 bins: one bin cannot show a spread")
+    return chips
+
+
+def parse_name(taken: set[str]) -> Callable[[str], str]:
+    """An expert's name not yet in the file."""
+
+    def parse(raw: str) -> str:
+        name = parse_text(raw)
+        if name in taken:
+            raise Invalid(f"an expert named {name!r} is already in the file; give another name")
+        return name
+
+    return parse
+
+
+# --- fitting and feedback -----------------------------------------------------------
+
+
+def _fit(judgement: dict[str, Any]) -> Fitted:
+    from forecast.spec.judgement import ProbabilityJudgement
+
+    # A private cache: provisional fits are not worth keeping on disk.
+    return fit_probability(ProbabilityJudgement.model_validate(judgement), FitCache(Path("-")))
+
+
+def feedback(
+    fitted: Fitted, extremes: tuple[float, float], marks: list[float], *, final: bool
+) -> tuple[RenderableType, list[str]]:
+    """The chart, what the fit implies, and warnings that state the rule and the values."""
+    lo, hi = display_range(fitted.ppf, marks)
+    chart = density_chart(lambda x: fitted.frozen().pdf(x), lo, hi, marks=marks)
+    imp = implications(fitted)
+    lines = [
+        f"Fitted {fitted.describe()} ({fitted.method}); fit error "
+        f"{fmt.fit_error(fitted.fit_error)}",
+        f"You are saying: the probability is about {fmt.pct(imp['median'])} (median), "
+        f"90% sure it lies in {fmt.interval(imp['lo90'], imp['hi90'])}, "
+        f"and P(p > 50%) = {fmt.pct(imp['p_above'])}.",
+    ]
+    for c in fitted.checks:
+        lines.append(f"  you said {c.statement} = {c.elicited:.3g}; the fit gives {c.fitted:.3f}")
+    warnings: list[str] = []
+    if fitted.fit_error > POOR_FIT:
+        worst = max(fitted.checks, key=lambda c: abs(c.elicited - c.fitted))
+        warnings.append(
+            f"poor fit: the squared differences add to {fitted.fit_error:.3f} (above "
+            f"{POOR_FIT:g}); worst is {worst.statement}: you said {worst.elicited:.3g}, "
+            f"a Beta can give {worst.fitted:.3f}. Consider revising the values."
+        )
+    if final:
+        low, high = extremes
+        outside = float(fitted.cdf(low)) + float(1.0 - fitted.cdf(high))
+        if outside > OUTSIDE_RANGE:
+            warnings.append(
+                f"the fit puts {fmt.pct(outside)} outside your plausible range "
+                f"{fmt.interval(low, high)} (more than {fmt.pct(OUTSIDE_RANGE)}): widen the "
+                "range or bring the quartiles in"
+            )
+    body = Group(chart, Text("\n".join(lines)), *(Text(f"⚠ {w}", style="yellow") for w in warnings))
+    return body, warnings
+
+
+def _provisional(extremes: tuple[float, float], given: dict[float, float]) -> dict[str, Any]:
+    """Quantiles so far, with the plausible extremes standing in as 1% and 99%."""
+    low, high = extremes
+    q = dict(given)
+    if low > 0:
+        q[0.01] = low
+    if high < 1:
+        q[0.99] = high
+    return {"quantiles": dict(sorted(q.items()))}
+
+
+def _show_fit(
+    channel: Channel,
+    judgement: dict[str, Any],
+    extremes: tuple[float, float],
+    marks: list[float],
+    *,
+    final: bool,
+) -> Fitted | None:
+    try:
+        fitted = _fit(judgement)
+    except (ValueError, ForecastError) as exc:
+        channel.show(Text(f"(no fit yet: {exc})", style="dim"))
+        return None
+    body, _ = feedback(fitted, extremes, marks, final=final)
+    channel.show(body)
+    return fitted
+
+
+def _sig(x: float) -> float | int:
+    """Four significant figures, and whole numbers written as such (0, not 0.0)."""
+    v = float(f"{x:.4g}")
+    return int(v) if v.is_integer() else v
+
+
+@dataclass
+class Answers:
+    """What one expert said, as it will be written."""
+
+    name: str
+    judgement: dict[str, Any]
+    fitted: Fitted | None = None
+    extremes: tuple[float, float] = (0.0, 1.0)
+    notes: list[str] = field(default_factory=list)
+
+
+def elicit_quartiles(
+    channel: Channel, extremes: tuple[float, float], prev: dict[str, str]
+) -> dict[str, Any]:
+    """Median, then lower and upper quartiles, each checked against the others."""
+    low, high = extremes
+    median = ask(
+        channel,
+        "median",
+        "Median: the probability you think is as likely to be too low as too high",
+        lambda r: _strictly_between(parse_probability(r), low, high, "median"),
+        prev.get("median"),
+    )
+    prev["median"] = f"{median:g}"
+    _show_fit(channel, _provisional(extremes, {0.5: median}), extremes, [median], final=False)
+    q1 = ask(
+        channel,
+        "lower_quartile",
+        "Lower quartile: 25% chance the probability is below this",
+        lambda r: _quartile(parse_probability(r), low, median, "lower quartile", below=True),
+        prev.get("lower_quartile"),
+    )
+    prev["lower_quartile"] = f"{q1:g}"
+    _show_fit(
+        channel,
+        _provisional(extremes, {0.25: q1, 0.5: median}),
+        extremes,
+        [q1, median],
+        final=False,
+    )
+    q3 = ask(
+        channel,
+        "upper_quartile",
+        "Upper quartile: 25% chance the probability is above this",
+        lambda r: _quartile(parse_probability(r), median, high, "upper quartile", below=False),
+        prev.get("upper_quartile"),
+    )
+    prev["upper_quartile"] = f"{q3:g}"
+    return {"quantiles": {0.25: _sig(q1), 0.5: _sig(median), 0.75: _sig(q3)}}
+
+
+def _strictly_between(v: float, lo: float, hi: float, what: str) -> float:
+    if not lo < v < hi:
+        raise Invalid(
+            f"the {what} must lie strictly between your lowest and highest plausible values "
+            f"{lo:g} and {hi:g} (got {v:g})"
+        )
+    return v
+
+
+def _quartile(v: float, lo: float, hi: float, what: str, *, below: bool) -> float:
+    if below and not lo <= v < hi:
+        raise Invalid(
+            f"the {what} must be at least the lowest plausible value {lo:g} and below the "
+            f"median {hi:g} (got {v:g})"
+        )
+    if not below and not lo < v <= hi:
+        raise Invalid(
+            f"the {what} must be above the median {lo:g} and at most the highest plausible "
+            f"value {hi:g} (got {v:g})"
+        )
+    return v
+
+
+def default_edges(low: float, high: float, bins: int = 10) -> list[float]:
+    """Equal bins across the plausible range, on round numbers."""
+    step = (high - low) / bins
+    digits = max(2, 1 - math.floor(math.log10(step))) if step > 0 else 2
+    edges = sorted({round(low + i * step, digits) for i in range(bins + 1)})
+    edges[0], edges[-1] = low, high
+    return edges
+
+
+def elicit_roulette(
+    channel: Channel, extremes: tuple[float, float], prev: dict[str, str]
+) -> dict[str, Any]:
+    """Bin edges across the plausible range, then chips per bin."""
+    low, high = extremes
+    edges = ask(
+        channel,
+        "bins",
+        "Bin edges (Enter keeps equal bins across your plausible range)",
+        lambda r: parse_edges(r, low, high),
+        prev.get("bins") or " ".join(f"{e:g}" for e in default_edges(low, high)),
+    )
+    prev["bins"] = " ".join(f"{e:g}" for e in edges)
+    bins = len(edges) - 1
+    chips = ask(
+        channel,
+        "chips",
+        f"Chips per bin: {bins} whole numbers, more chips where you think the probability is",
+        lambda r: parse_chips(r, bins),
+        prev.get("chips"),
+    )
+    prev["chips"] = " ".join(str(c) for c in chips)
+    return {"roulette": {"bins": [_sig(e) for e in edges], "chips": chips}}
+
+
+def elicit_expert(channel: Channel, taken: set[str]) -> Answers:
+    """Ask one expert for their judgement, with feedback, until they accept it."""
+    name = ask(channel, "expert", "Who is the expert (name or role)?", parse_name(taken))
+    method = ask(
+        channel,
+        "method",
+        "Judge by [q]uartiles or by [r]oulette chips?",
+        parse_choice({"quartiles": "quartiles", "roulette": "roulette"}),
+        "quartiles",
+    )
+    prev: dict[str, str] = {}
+    while True:
+        low = ask(
+            channel,
+            "lowest",
+            "Lowest plausible probability (you would be very surprised if it were lower)",
+            lambda r: parse_probability(r, hi=0.999999, what="lowest plausible probability"),
+            prev.get("lowest"),
+        )
+        prev["lowest"] = f"{low:g}"
+        high = ask(
+            channel,
+            "highest",
+            "Highest plausible probability (you would be very surprised if it were higher)",
+            lambda r: _above(parse_probability(r), low),  # noqa: B023 - used at once
+            prev.get("highest"),
+        )
+        prev["highest"] = f"{high:g}"
+        extremes = (low, high)
+        if method == "quartiles":
+            judgement = elicit_quartiles(channel, extremes, prev)
+            marks = list(judgement["quantiles"].values())
+        else:
+            judgement = elicit_roulette(channel, extremes, prev)
+            marks = []
+        fitted = _show_fit(channel, judgement, extremes, marks, final=True)
+        choice = ask(
+            channel,
+            "accept",
+            "Accept this judgement? [y]es, or [r]evise (Enter keeps each earlier answer)",
+            parse_choice({"yes": "yes", "revise": "revise"}),
+            "yes",
+        )
+        if choice == "yes" and fitted is not None:
+            return Answers(name, judgement, fitted, extremes)
+        if choice == "yes":
+            channel.reject("accept", "this judgement cannot be fitted; revise it")
+
+
+def _above(v: float, low: float) -> float:
+    if not v > low:
+        raise Invalid(
+            f"the highest plausible probability must be above the lowest, {low:g} (got {v:g})"
+        )
+    return v
+
+
+# --- the file -------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What a session wrote."""
+
+    path: Path
+    created: bool
+    experts: list[str]
+    total: int
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 120
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def _flow(data: dict[str, Any]) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    out = CommentedMap()
+    for k, v in data.items():
+        if isinstance(v, dict):
+            out[k] = _flow(v)
+        elif isinstance(v, list):
+            seq = CommentedSeq(v)
+            seq.fa.set_flow_style()
+            out[k] = seq
+        else:
+            out[k] = v
+    out.fa.set_flow_style()
+    return out
+
+
+def _expert_node(a: Answers, today: dt.date) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    node = CommentedMap()
+    node["name"] = a.name
+    node["judgement"] = _flow(a.judgement)
+    node["date"] = _date(today)
+    return node
+
+
+def _date(d: dt.date) -> dt.date:
+    """A fresh date object: the writer would tie equal objects together with an anchor."""
+    return dt.date.fromordinal(d.toordinal())
+
+
+def render_file(
+    existing: str | None, meta: dict[str, Any] | None, experts: list[Answers], today: dt.date
+) -> str:
+    """The new file's text: the existing one with the experts appended, or a new question."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    y = _yaml()
+    if existing is not None:
+        doc = y.load(existing)
+        if doc.get("experts") is None:
+            doc["experts"] = CommentedSeq()
+    else:
+        assert meta is not None
+        doc = CommentedMap()
+        doc["format"] = 1
+        doc["kind"] = "event"
+        for k in ("title", "resolution", "deadline"):
+            doc[k] = meta[k]
+        doc["status"] = "open"
+        doc["created"] = _date(today)
+        doc["experts"] = CommentedSeq()
+        doc.yaml_set_start_comment(
+            f"{meta['title']}\nStarted with `forecast elicit` on {today.isoformat()}."
+        )
+    for a in experts:
+        doc["experts"].append(_expert_node(a, today))
+    buf = io.StringIO()
+    y.dump(doc, buf)
+    return buf.getvalue()
+
+
+def validate_text(text: str, shown: str) -> None:
+    """Check the text as ``forecast check`` would (safe loader, full validation)."""
+    from forecast import yamlio
+    from forecast.spec import validate
+
+    data, marks = yamlio.loads(text, shown)
+    validate(data, marks, shown)
+
+
+def run_session(
+    question: str,
+    directory: Path,
+    channel: Channel,
+    *,
+    today: dt.date | None = None,
+) -> Outcome:
+    """Elicit one or more experts for ``question`` and write ``directory/question.yaml``.
+
+    Raises
+    ------
+    UsageError
+        For a question id that cannot be a file name.
+    InputError
+        When the existing file is invalid, or the result would be.
+    EOFError, KeyboardInterrupt
+        When input ends or the user stops; nothing is written.
+    """
+    from forecast import yamlio
+    from forecast.spec import load_question
+    from forecast.spec.event import EventQuestion
+
+    today = today or dt.date.today()
+    if not _ID.match(question):
+        raise UsageError(
+            f"{question!r} is not a question id",
+            hint="use lower-case letters, digits, '-' and '_', e.g. turkiye-joins-ots",
+        )
+    path = directory / f"{question}.yaml"
+    existing: str | None = None
+    meta: dict[str, Any] | None = None
+    taken: set[str] = set()
+    if path.exists():
+        loaded = load_question(path)
+        if not isinstance(loaded.spec, EventQuestion):
+            raise ForecastError(
+                f"{path}: elicit adds experts to event questions; this is a "
+                f"{loaded.spec.kind} question",
+            )
+        existing = loaded.text
+        taken = {e.name for e in loaded.spec.experts}
+        channel.show(
+            Text.assemble(
+                ("Adding an expert to ", ""),
+                (loaded.spec.title, "bold"),
+                (f"\n{path} · {len(taken)} expert(s) so far: {', '.join(sorted(taken))}", "dim"),
+            )
+        )
+    else:
+        if not directory.is_dir():
+            raise UsageError(f"{directory} is not a directory", hint="create it or pass --dir")
+        channel.show(Text(f"A new question: {path}", style="bold"))
+        meta = {
+            "title": ask(channel, "title", "Title (the event, by when)", parse_text),
+            "resolution": ask(
+                channel,
+                "resolution",
+                "Resolution: what would a stranger check to say yes or no?",
+                parse_text,
+            ),
+            "deadline": ask(
+                channel,
+                "deadline",
+                "Deadline (YYYY-MM-DD)",
+                lambda r: parse_date(r, today),
+            ),
+        }
+    done: list[Answers] = []
+    while True:
+        answers = elicit_expert(channel, taken | {a.name for a in done})
+        done.append(answers)
+        more = ask(
+            channel,
+            "another",
+            "Elicit another expert now? [y]es / [n]o",
+            parse_choice({"yes": "yes", "no": "no"}),
+            "no",
+        )
+        if more == "no":
+            break
+    # Re-read just before writing: an edit saved during the session is kept.
+    if path.exists():
+        existing = yamlio.read_text(path, str(path))
+    text = render_file(existing, meta, done, today)
+    try:
+        validate_text(text, str(path))
+    except InputError:
+        raise
+    yamlio.atomic_write(path, text)
+    return Outcome(path, existing is None, [a.name for a in done], len(taken) + len(done))

@@ -1,0 +1,73 @@
+"""A density chart for the terminal: block characters, an axis, and marked values.
+
+Used by ``forecast elicit`` to show an expert the distribution fitted to what they
+said, after every answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from rich.text import Text
+
+from forecast.render import fmt
+
+_BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def display_range(
+    ppf: Callable[[float], float], marks: Sequence[float] = ()
+) -> tuple[float, float]:
+    """A range for p that shows the bulk of the distribution and every marked value."""
+    lo = min([float(ppf(0.002)), *marks])
+    hi = max([float(ppf(0.998)), *marks])
+    pad = 0.08 * max(hi - lo, 0.01)
+    return max(0.0, lo - pad), min(1.0, hi + pad)
+
+
+def density_chart(
+    pdf: Callable[[np.ndarray], np.ndarray],
+    lo: float,
+    hi: float,
+    *,
+    width: int = 60,
+    height: int = 6,
+    marks: Sequence[float] = (),
+    style: str = "cyan",
+) -> Text:
+    """Rows of block characters tracing ``pdf`` over [lo, hi], an axis, and ``marks``.
+
+    Each column is the density at its centre, scaled so the tallest column fills
+    ``height`` rows; marked values are shown as ``▲`` under the axis.
+    """
+    width = max(10, width)
+    x = lo + (np.arange(width) + 0.5) * (hi - lo) / width
+    with np.errstate(all="ignore"):
+        y = np.nan_to_num(np.asarray(pdf(x), dtype=float), nan=0.0, posinf=0.0)
+    top = float(y.max()) if y.size and float(y.max()) > 0 else 1.0
+    levels = np.round(y / top * height * 8).astype(int)
+    out = Text()
+    for row in range(height, 0, -1):
+        line = ""
+        for lv in levels:
+            filled = lv - (row - 1) * 8
+            line += _BLOCKS[max(0, min(8, filled))]
+        out.append(line.rstrip() + "\n", style=style)
+    out.append("─" * width + "\n", style="dim")
+    if marks:
+        under = [" "] * width
+        for m in marks:
+            col = int((m - lo) / (hi - lo) * width) if hi > lo else 0
+            under[max(0, min(width - 1, col))] = "▲"
+        out.append("".join(under).rstrip() + "\n", style="bold")
+    labels = [" "] * width
+    for k in range(5):
+        v = lo + k * (hi - lo) / 4
+        label = fmt.pct(v)
+        col = round(k * (width - 1) / 4)
+        start = max(0, min(width - len(label), col - len(label) // 2))
+        if all(c == " " for c in labels[max(0, start - 1) : start + len(label) + 1]):
+            labels[start : start + len(label)] = list(label)
+    out.append("".join(labels).rstrip(), style="dim")
+    return out

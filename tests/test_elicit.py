@@ -1,0 +1,335 @@
+"""``forecast elicit``: scripted through CliRunner, from a file, and at a real terminal."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import subprocess
+import sys
+import termios
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from forecast.cli import app
+from forecast.elicit.session import Invalid, default_edges, parse_probability
+from forecast.spec import load_question
+from tests.conftest import ROOT
+
+NEW_QUESTION = [
+    "Türkiye joins the format by 2028",
+    "Resolves yes if a summit declaration admits Türkiye as a full participant.",
+    "2028-12-31",
+]
+QUARTILES = ["Regional analyst", "q", "0.02", "0.6", "0.15", "0.08", "0.25", "y", "n"]
+
+EXISTING = """\
+# A hand-written question; this comment must survive.
+format: 1
+kind: event
+title: An existing question
+resolution: Resolves yes if the test event happens, as the test says.
+deadline: 2030-01-01
+experts:
+  - name: First expert   # the first one
+    judgement: {probability: 0.2, strength: 10}
+base_rate: {successes: 1, trials: 8, weight: 0.5, reference_class: test}
+"""
+
+
+def _invoke(args: list[str], lines: list[str]):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, args, input="\n".join(lines) + "\n")
+
+
+def test_new_question_from_stdin_writes_a_valid_file(tmp_path: Path) -> None:
+    result = _invoke(["elicit", "new-q", "--dir", str(tmp_path)], NEW_QUESTION + QUARTILES)
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.stdout and "Regional analyst" in result.stdout
+    q = load_question(tmp_path / "new-q.yaml")
+    spec = q.spec
+    assert spec.title == NEW_QUESTION[0]  # type: ignore[attr-defined]
+    assert str(spec.deadline) == "2028-12-31"
+    (e,) = spec.experts  # type: ignore[attr-defined]
+    assert e.judgement.quantiles == {0.25: 0.08, 0.5: 0.15, 0.75: 0.25}
+    # the fitted feedback went to stderr, with the implications in plain words
+    assert "You are saying" in result.stderr and "Fitted Beta" in result.stderr
+    check = CliRunner().invoke(app, ["check", str(tmp_path / "new-q.yaml")])
+    assert check.exit_code == 0, check.output
+
+
+def test_adding_an_expert_keeps_the_file_and_its_comments(tmp_path: Path) -> None:
+    path = tmp_path / "old-q.yaml"
+    path.write_text(EXISTING, encoding="utf-8")
+    lines = ["Second expert", "r", "0", "0.5", "", "0 1 3 5 4 3 2 1 1 0", "y", "n"]
+    result = _invoke(["elicit", "old-q", "--dir", str(tmp_path)], lines)
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "# A hand-written question; this comment must survive." in text
+    assert "# the first one" in text
+    assert "base_rate: {successes: 1, trials: 8, weight: 0.5, reference_class: test}" in text
+    spec = load_question(path).spec
+    names = [e.name for e in spec.experts]  # type: ignore[attr-defined]
+    assert names == ["First expert", "Second expert"]
+    r = spec.experts[1].judgement.roulette  # type: ignore[attr-defined]
+    assert r.chips == [0, 1, 3, 5, 4, 3, 2, 1, 1, 0]
+    assert r.bins == default_edges(0, 0.5)
+
+
+def test_bad_answers_get_a_reason_and_the_question_again(tmp_path: Path) -> None:
+    lines = [
+        *NEW_QUESTION[:2],
+        "last year",  # not a date
+        "2001-01-01",  # in the past
+        NEW_QUESTION[2],
+        "Analyst",
+        "maybe",  # not a method
+        "q",
+        "abc",  # text where a number belongs
+        "1.3",  # not a probability
+        "0.02",
+        "0.01",  # highest below lowest
+        "0.6",
+        "0.7",  # median outside the plausible range
+        "15%",
+        "0.2",  # lower quartile above the median
+        "0.08",
+        "0.1",  # upper quartile below the median
+        "0.25",
+        "y",
+        "n",
+    ]
+    result = _invoke(["elicit", "q", "--dir", str(tmp_path)], lines)
+    assert result.exit_code == 0, result.output
+    reasons = [ln for ln in result.stderr.splitlines() if ln.strip().startswith("✗")]
+    assert len(reasons) == 9, reasons
+    joined = "\n".join(reasons)
+    assert "'abc' is not a number" in joined
+    assert "must be between 0 and 1 (got 1.3)" in joined
+    assert "below the median 0.15 (got 0.2)" in joined
+    assert "above the median 0.15" in joined and "(got 0.1)" in joined
+    assert "is not a date" in joined and "after today" in joined
+    assert "Traceback" not in result.output
+    spec = load_question(tmp_path / "q.yaml").spec
+    assert spec.experts[0].judgement.quantiles == {0.25: 0.08, 0.5: 0.15, 0.75: 0.25}  # type: ignore[attr-defined]
+
+
+def test_revise_keeps_earlier_answers_as_defaults(tmp_path: Path) -> None:
+    lines = [*NEW_QUESTION, *QUARTILES[:7], "r", "", "", "", "0.1", "", "y", "n"]
+    result = _invoke(["elicit", "q", "--dir", str(tmp_path)], lines)
+    assert result.exit_code == 0, result.output
+    spec = load_question(tmp_path / "q.yaml").spec
+    # Enter kept the extremes, the median and the upper quartile; the lower one changed.
+    quantiles = spec.experts[0].judgement.quantiles  # type: ignore[attr-defined]
+    assert quantiles == {0.25: 0.1, 0.5: 0.15, 0.75: 0.25}
+
+
+def test_end_of_input_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "old-q.yaml"
+    path.write_text(EXISTING, encoding="utf-8")
+    before = path.stat().st_mtime_ns
+    result = _invoke(["elicit", "old-q", "--dir", str(tmp_path)], ["Second", "q", "0.02"])
+    assert result.exit_code == 1
+    assert "nothing was written" in result.stderr
+    assert path.read_text(encoding="utf-8") == EXISTING
+    assert path.stat().st_mtime_ns == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old-q.yaml"]  # no temp files
+
+
+def test_answers_file_as_a_mapping_and_as_a_list(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        textwrap.dedent(
+            """\
+            title: A question from a file of answers
+            resolution: Resolves yes if it happens, as a stranger could check.
+            deadline: 2031-06-30
+            expert: Scripted analyst
+            method: roulette
+            lowest: 0.0
+            highest: 0.4
+            chips: [0, 2, 6, 5, 3, 2, 1, 1, 0, 0]
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["elicit", "from-map", "--dir", str(tmp_path), "--answers", str(answers)]
+    )
+    assert result.exit_code == 0, result.output
+    spec = load_question(tmp_path / "from-map.yaml").spec
+    assert spec.experts[0].judgement.form == "roulette"  # type: ignore[attr-defined]
+
+    listed = tmp_path / "list.yaml"
+    listed.write_text(
+        "\n".join(f"- {v!r}" for v in [*NEW_QUESTION, *QUARTILES]) + "\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        app, ["elicit", "from-list", "--dir", str(tmp_path), "--answers", str(listed)]
+    )
+    assert result.exit_code == 0, result.output
+    assert load_question(tmp_path / "from-list.yaml").spec.experts[0].name == "Regional analyst"  # type: ignore[attr-defined]
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(answers.read_text().replace("highest: 0.4", "highest: 1.3"), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["elicit", "from-bad", "--dir", str(tmp_path), "--answers", str(bad)]
+    )
+    assert result.exit_code == 1
+    assert "highest: a probability must be between 0 and 1 (got 1.3)" in result.stderr
+    assert not (tmp_path / "from-bad.yaml").exists()
+
+
+def test_a_bad_question_id_is_a_usage_error(tmp_path: Path) -> None:
+    result = _invoke(["elicit", "Not An Id", "--dir", str(tmp_path)], [])
+    assert result.exit_code == 2
+    assert "not a question id" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("0.12", 0.12), ("12%", 0.12), (" 0,5 ", 0.5), ("0", 0.0), ("100%", 1.0)]
+)
+def test_probability_answers(raw: str, value: float) -> None:
+    assert parse_probability(raw) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "1.3", "-0.1", "120%", "nan"])
+def test_bad_probability_answers(raw: str) -> None:
+    with pytest.raises(Invalid):
+        parse_probability(raw)
+
+
+# --- a real pseudo-terminal -----------------------------------------------------------
+
+
+def _spawn(args: list[str], cwd: Path) -> tuple[subprocess.Popen[bytes], int]:
+    master, slave = os.openpty()
+
+    def controlling_tty() -> None:  # the pty becomes the child's terminal: Ctrl-C works
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    env = dict(os.environ, COLUMNS="100", TERM="xterm", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from forecast.cli import main; main()", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
+        preexec_fn=controlling_tty,
+    )
+    os.close(slave)
+    return proc, master
+
+
+def _read_until(master: int, needle: str, timeout: float = 60.0) -> str:
+    seen = b""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if needle.encode() in seen:
+                return seen.decode(errors="replace")
+    raise AssertionError(f"{needle!r} never appeared; saw:\n{seen.decode(errors='replace')}")
+
+
+def test_at_a_real_terminal_prompts_answers_and_writes(tmp_path: Path) -> None:
+    (tmp_path / "priors").mkdir()
+    proc, master = _spawn(["elicit", "pty-q"], tmp_path)
+    try:
+        answers = iter(NEW_QUESTION + QUARTILES)
+        prompts = [
+            "Title",
+            "Resolution",
+            "Deadline",
+            "Who is the expert",
+            "[q]uartiles or",
+            "Lowest plausible",
+            "Highest plausible",
+            "Median",
+            "Lower quartile",
+            "Upper quartile",
+            "Accept this judgement",
+            "another expert",
+        ]
+        for prompt in prompts:
+            _read_until(master, prompt)
+            os.write(master, (next(answers) + "\r").encode())
+        assert proc.wait(timeout=60) == 0
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    spec = load_question(tmp_path / "priors" / "pty-q.yaml").spec
+    assert spec.experts[0].name == "Regional analyst"  # type: ignore[attr-defined]
+
+
+def test_ctrl_c_at_a_real_terminal_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "priors").mkdir()
+    path = tmp_path / "priors" / "old-q.yaml"
+    path.write_text(EXISTING, encoding="utf-8")
+    proc, master = _spawn(["elicit", "old-q"], tmp_path)
+    try:
+        _read_until(master, "Who is the expert")
+        os.write(master, b"Second\r")
+        _read_until(master, "[q]uartiles or")
+        os.write(master, b"q\r")
+        _read_until(master, "Lowest plausible")
+        os.write(master, b"\x03")  # Ctrl-C, through the terminal's line discipline
+        tail = _read_until(master, "Interrupted")
+        assert proc.wait(timeout=30) == 130
+        assert "Traceback" not in tail
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+    assert path.read_text(encoding="utf-8") == EXISTING
+
+
+# --- the file it writes runs ----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_written_file_runs(tmp_path: Path) -> None:
+    lines = [*NEW_QUESTION, *QUARTILES[:-1], "y", "Second analyst", "r", "0", "0.5", ""]
+    lines += ["0 1 3 5 4 3 2 1 1 0", "y", "n"]
+    result = _invoke(["elicit", "q", "--dir", str(tmp_path)], lines)
+    assert result.exit_code == 0, result.output
+    run = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(tmp_path / "q.yaml"),
+            "--format",
+            "json",
+            "--draws",
+            "300",
+            "--tune",
+            "300",
+            "--chains",
+            "2",
+            "--seed",
+            "1",
+            "--pool",
+            "logarithmic",
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    import json
+
+    out = json.loads(run.stdout.splitlines()[-1])
+    assert 0.05 < out["probability"] < 0.4
+    assert [e["name"] for e in out["experts"]] == ["Regional analyst", "Second analyst"]
+    assert out["pools"]["method"] == "logarithmic"
