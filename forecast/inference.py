@@ -145,7 +145,7 @@ def diagnose(idata: Any, var_names: list[str], seconds: float) -> Diagnostics:
     notes: list[str] = []
     if not np.isfinite(rhat_max) or rhat_max > RHAT_MAX:
         notes.append(
-            f"R-hat {rhat_max:.3f} > {RHAT_MAX}: chains disagree; "
+            f"R-hat {rhat_max:.4f} > {RHAT_MAX}: chains disagree; "
             "try more --draws or check for a multi-modal pool"
         )
     if ess_bulk < ESS_MIN:

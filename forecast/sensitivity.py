@@ -57,8 +57,8 @@ class Quantity:
     diagnosis: str  # "", CONFLICT or PRIOR_DRIVEN
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON."""
-        return dict(self.__dict__)
+        """Plain data for JSON (a value that could not be computed is null)."""
+        return {k: _finite(v) for k, v in self.__dict__.items()}
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,17 @@ class Move:
     reliable: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON."""
-        return dict(self.__dict__)
+        """Plain data for JSON (a value that could not be computed is null)."""
+        return {k: _finite(v) for k, v in self.__dict__.items()}
+
+
+def _finite(v: Any) -> Any:
+    """NaN and infinities as None: the JSON output is strict."""
+    return None if isinstance(v, float) and not np.isfinite(v) else v
+
+
+def _number(v: Any) -> float:
+    return float("nan") if v is None else float(v)
 
 
 @dataclass(frozen=True)
@@ -123,8 +132,27 @@ class Sensitivity:
         """Inverse of :meth:`to_dict`."""
         return cls(
             has_data=bool(d["has_data"]),
-            quantities=tuple(Quantity(**x) for x in d.get("quantities", ())),
-            moves=tuple(Move(**m) for m in d.get("moves", ())),
+            quantities=tuple(
+                Quantity(
+                    x["name"],
+                    x["label"],
+                    _number(x["prior"]),
+                    _number(x["likelihood"]),
+                    x["diagnosis"],
+                )
+                for x in d.get("quantities", ())
+            ),
+            moves=tuple(
+                Move(
+                    m["label"],
+                    m["kind"],
+                    _number(m["forecast"]),
+                    _number(m["delta"]),
+                    m.get("note", ""),
+                    bool(m.get("reliable", True)),
+                )
+                for m in d.get("moves", ())
+            ),
             verdict=str(d.get("verdict", NO_DATA)),
             prior_driven=bool(d.get("prior_driven", True)),
             conflict=bool(d.get("conflict", False)),
@@ -366,6 +394,14 @@ def table(f: Forecast) -> Table | None:
     if isinstance(pools, Mapping):
         rows += _pool_rows(pools)
     return Table(f.probability, tuple(rows), tuple(notes))
+
+
+def not_computed(kind: str) -> str:
+    """What a report says for a kind of question that carries no sensitivity yet."""
+    return (
+        f"Sensitivity: not computed for {kind} questions yet; read the prior → posterior "
+        "line and what moved the forecast to see how much the experts' prior drives it."
+    )
 
 
 def of(f: Forecast) -> Sensitivity | None:

@@ -212,3 +212,15 @@ def test_log_densities_are_the_event_models() -> None:
     assert np.ptp(log_prior - ref_prior) < 1e-6  # equal up to the normalising constant
     assert log_lik is not None
     assert np.ptp(log_lik - ref_lik) < 1e-9
+
+
+def test_a_value_that_cannot_be_computed_is_null_in_json() -> None:
+    s = sensitivity.Sensitivity(
+        has_data=True,
+        quantities=(sensitivity.Quantity("q", "forecast", float("nan"), 0.1, ""),),
+        moves=(sensitivity.Move("x", "power-scaling", float("nan"), float("inf")),),
+    )
+    d = json.loads(json.dumps(s.to_dict(), allow_nan=False))
+    assert d["quantities"][0]["prior"] is None and d["moves"][0]["delta"] is None
+    back = sensitivity.Sensitivity.from_dict(d)
+    assert np.isnan(back.quantities[0].prior) and back.quantities[0].likelihood == 0.1

@@ -87,7 +87,7 @@ def _sensitivity(f: Forecast) -> str:
     s = sens.of(f)
     table = sens.table(f)
     if table is None:
-        return ""
+        return f'<p class="dim">{_e(sens.not_computed(f.kind))}</p>'
     out = ["<h2>Sensitivity: how far the forecast moves</h2>"]
     if s is not None:
         warn = s.prior_driven or s.conflict or not s.has_data
@@ -264,7 +264,7 @@ def sensitivity_markdown(f: Forecast) -> list[str]:
     s = sens.of(f)
     table = sens.table(f)
     if table is None:
-        return []
+        return [sens.not_computed(f.kind), ""]
     lines = ["### Sensitivity: how far the forecast moves", ""]
     if s is not None:
         warn = s.prior_driven or s.conflict or not s.has_data

@@ -276,7 +276,9 @@ def sensitivity(f: Forecast) -> Figure | None:
     table = sens.table(f)
     if table is None or not table.rows:
         return None
-    rows = [r for r in table.rows if r.note != "the pool used"]
+    rows = [r for r in table.rows if r.note != "the pool used" and np.isfinite(r.delta)]
+    if not rows:
+        return None
     fig, ax = _figure(0.9 + 0.36 * len(rows))
     y = np.arange(len(rows))[::-1]
     colors = {"power-scaling": _PRIOR, "pool": _POST, "drop-one": _NEUTRAL}

@@ -63,7 +63,7 @@ class Report:
         if trust is not None:
             yield trust
         pools = section(f.extra)
-        if pools is not None and trust is None:  # else its rows are in the sensitivity table
+        if pools is not None and "sensitivity" not in f.extra:  # else in the sensitivity table
             yield pools
         if f.evidence:
             yield self._evidence()
@@ -211,7 +211,9 @@ class Report:
         s = sensitivity.of(f)
         table = sensitivity.table(f)
         if s is None or table is None:
-            return None
+            if f.kind == "event":
+                return None
+            return Group(Text(""), Text(sensitivity.not_computed(f.kind), style="dim"))
         warn = s.prior_driven or s.conflict or not s.has_data
         verdict = Text(("⚠ " if warn else "") + s.verdict, style="bold yellow" if warn else "")
         t = Table(
