@@ -178,6 +178,11 @@ def test_hazard_by_quadrature(tmp_path: Path) -> None:
     dates = [c["date"] for c in f.extra["curve"]]
     assert "2028-12-01" in dates and dates[-1] == "2035-12-01"
     assert f.extra["median_time"] == "after the horizon" or f.extra["median_time"] > "2025-12-01"
+    buf = io.StringIO()
+    Console(file=buf, width=110, color_system=None).print(Report(f))
+    text = buf.getvalue()
+    assert "2028-12-01 ◂ by the deadline" in text and "median years to the event" in text
+    assert "5.0 years since 2020-12-01 without the event" in text
 
 
 @pytest.mark.slow
