@@ -48,9 +48,10 @@ def _register() -> None:
 
     for module in (run, check, show, list_, ledger, sweep, report):
         module.register(app)
-    from forecast.cli import elicit
+    from forecast.cli import elicit, watch
 
     elicit.register(app)
+    watch.register(app)
 
 
 _register()

@@ -1,0 +1,226 @@
+"""``forecast watch``: re-run a question's forecast each time its file is saved.
+
+One process stays warm: PyMC and PyTensor are imported once, the fitted judgements
+are cached, and PyTensor's compiled code is reused from its cache, so a save costs the
+sampling and little else. The file is polled (its modification time and size), so no
+watcher library is needed. On an event question the exact forecast (by quadrature over
+p, no sampling) is shown as soon as the file is read; the sampled report follows. An
+invalid save shows its problems and the watch goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from forecast.cli._common import err, handle_errors, out, report_error
+from forecast.cli.run import PoolChoice, with_pool
+from forecast.errors import ForecastError, InputError
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def exact_event_forecast(q: Any, seed: int = 0, draws: int = 4000) -> float | None:
+    """P(event) of an event question by quadrature, with the evidence drawn by NumPy."""
+    import numpy as np
+
+    from forecast.models import event
+    from forecast.spec.event import EventQuestion
+
+    if not isinstance(q.spec, EventQuestion):
+        return None
+    inputs = event.prepare(q.spec)
+    rng = np.random.default_rng(seed)
+    applied = inputs.applied
+    shifts = None
+    if applied:
+        shifts = np.zeros(draws)
+        for e in applied:
+            mu, sigma = e.fitted.params["mu"], e.fitted.params["sigma"]
+            shifts += mu if e.fitted.fixed else rng.normal(mu, sigma, draws)
+    from forecast.elicit import pool
+
+    return pool.forecast(inputs.experts, inputs.weights, inputs.pool, inputs.base_rate, shifts)
+
+
+@dataclass
+class Outcome:
+    """What one pass of the watch did."""
+
+    kind: str  # "forecast", "invalid", "failed"
+    probability: float | None = None
+    exact: float | None = None
+    seconds: float = 0.0
+
+
+class Watcher:
+    """Polls one priors file and re-runs its forecast after each save.
+
+    ``run_forecast`` turns a loaded question into a forecast (the engine by default; tests
+    pass a cheap one). :meth:`tick` checks the file once, so tests can drive it step by
+    step; :meth:`run` loops until stopped.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        run_forecast: Callable[[Any], Any],
+        *,
+        show: Callable[[Any], None],
+        pool: PoolChoice | None = None,
+        extremize: float | None = None,
+        exact: bool = True,
+    ) -> None:
+        self.path = path
+        self.run_forecast = run_forecast
+        self.show = show
+        self.pool = pool
+        self.extremize = extremize
+        self.exact = exact
+        self.last: float | None = None
+        self.stamp: tuple[int, int] | None = None
+        self.runs = 0
+
+    def changed(self) -> bool:
+        """True when the file's modification time or size differs from the last pass."""
+        return _stamp(self.path) != self.stamp
+
+    def tick(self) -> Outcome | None:
+        """Handle a save if there was one (None when the file did not change)."""
+        if not self.changed():
+            return None
+        # Wait until the save is complete: the stamp must hold still for a moment.
+        stamp = _stamp(self.path)
+        while True:
+            time.sleep(0.05)
+            again = _stamp(self.path)
+            if again == stamp:
+                break
+            stamp = again
+        self.stamp = stamp
+        return self._handle()
+
+    def _handle(self) -> Outcome:
+        from rich.text import Text
+
+        from forecast.render import fmt
+        from forecast.spec import load_question
+
+        start = time.perf_counter()
+        self.runs += 1
+        try:
+            (q,) = with_pool([load_question(self.path)], self.pool, self.extremize)
+        except InputError as exc:
+            report_error(exc)
+            self.show(Text("⚠ not re-run: fix the file and save again", style="yellow"))
+            return Outcome("invalid", seconds=time.perf_counter() - start)
+        exact = exact_event_forecast(q) if self.exact else None
+        if exact is not None:
+            note = f"exact forecast {fmt.pct(exact)}"
+            self.show(Text(f"{note} (sampling for the full report…)", style="dim"))
+        try:
+            forecast = self.run_forecast(q)
+        except ForecastError as exc:
+            report_error(exc)
+            return Outcome("failed", exact=exact, seconds=time.perf_counter() - start)
+        p = float(forecast.probability)
+        self.show(forecast)
+        line = Text(f"Forecast {fmt.pct(p)}", style="bold")
+        if self.last is not None:
+            delta = p - self.last
+            line.append(
+                f"   {fmt.pp(delta)} since the last run ({fmt.pct(self.last)} → {fmt.pct(p)})",
+                style="green" if delta > 0 else "red" if delta < 0 else "",
+            )
+        self.show(line)
+        self.last = p
+        return Outcome("forecast", p, exact, time.perf_counter() - start)
+
+    def run(
+        self,
+        *,
+        interval: float = 0.5,
+        max_runs: int | None = None,
+        timeout: float | None = None,
+        on_idle: Callable[[], None] | None = None,
+    ) -> None:
+        """Poll until interrupted, ``max_runs`` passes, or ``timeout`` seconds without a save."""
+        idle_since = time.monotonic()
+        while True:
+            outcome = self.tick()
+            if outcome is not None:
+                idle_since = time.monotonic()
+                if on_idle is not None:
+                    on_idle()
+                if max_runs is not None and self.runs >= max_runs:
+                    return
+            elif timeout is not None and time.monotonic() - idle_since > timeout:
+                return
+            time.sleep(interval)
+
+
+def watch(
+    priors: Path = typer.Argument(..., help="The priors file to watch."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: from the file)."),
+    draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
+    tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
+    chains: int = typer.Option(2, "--chains", min=1, max=64, help="Number of chains."),
+    pool: PoolChoice | None = typer.Option(None, "--pool", help="Pool the experts this way."),
+    extremize: float | None = typer.Option(
+        None, "--extremize", min=0.01, max=5.0, help="Extremize the pool in log-odds."
+    ),
+    interval: float = typer.Option(0.5, "--interval", min=0.05, help="Seconds between polls."),
+    max_runs: int | None = typer.Option(
+        None, "--max-runs", min=1, help="Stop after this many passes (for scripts and tests)."
+    ),
+    timeout: float | None = typer.Option(
+        None, "--timeout", min=0.0, help="Stop after this many seconds without a save."
+    ),
+) -> None:
+    """Re-run the forecast each time PRIORS is saved, showing what changed.
+
+    The process stays warm between saves (PyMC imported, fits cached, compiled code
+    reused). An invalid save shows its problems and the watch goes on. Ctrl-C stops.
+
+    Example: forecast watch priors/turkiye-joins-consultative-meeting.yaml
+    """
+    from forecast import engine
+    from forecast.inference import SamplerSettings
+    from forecast.render.report import Report
+
+    if not priors.is_file():
+        raise ForecastError(f"{priors}: no such file", hint="watch one priors file")
+    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    console = out()
+
+    def run_forecast(q: Any) -> Any:
+        return engine.run(q, engine.settings_for(q, base, seed))
+
+    def show(renderable: Any) -> None:
+        console.print(Report(renderable) if hasattr(renderable, "diagnostics") else renderable)
+
+    watcher = Watcher(priors, run_forecast, show=show, pool=pool, extremize=extremize)
+    errc = err()
+    errc.print(f"watching {priors} (Ctrl-C to stop)", style="dim", markup=False)
+    watcher.run(
+        interval=interval,
+        max_runs=max_runs,
+        timeout=timeout,
+        on_idle=lambda: errc.print(f"watching {priors}…", style="dim", markup=False),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("watch")(handle_errors(watch))

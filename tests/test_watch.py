@@ -1,0 +1,124 @@
+"""``forecast watch``: re-runs on save, reports the change, survives an invalid save."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from forecast.cli import app
+from forecast.cli.watch import Watcher, exact_event_forecast
+from forecast.spec import load_question
+from tests.conftest import EVENT_HEADER
+
+BODY = """\
+experts:
+  - name: a
+    judgement: {probability: 0.2, strength: 10}
+"""
+
+
+class FakeForecast:
+    def __init__(self, p: float) -> None:
+        self.probability = p
+
+
+def _save(path: Path, text: str, bump: int) -> None:
+    path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    # Saves within one clock tick must still look new to the poller.
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + bump * 1_000_000_000))
+
+
+def _watcher(path: Path) -> tuple[Watcher, io.StringIO, list[Any]]:
+    buf = io.StringIO()
+    console = Console(file=buf, width=100, color_system=None)
+    seen: list[Any] = []
+
+    def run_forecast(q: Any) -> FakeForecast:
+        seen.append(q)
+        # The forecast of a one-expert file without data is that expert's mean.
+        j = q.spec.experts[0].judgement
+        return FakeForecast(j.probability)
+
+    return Watcher(path, run_forecast, show=console.print, exact=False), buf, seen
+
+
+def test_reruns_on_save_and_reports_the_change(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    _save(path, EVENT_HEADER + BODY, 0)
+    w, buf, seen = _watcher(path)
+    first = w.tick()
+    assert first is not None and first.kind == "forecast" and first.probability == 0.2
+    assert w.tick() is None  # nothing saved since
+    _save(path, EVENT_HEADER + BODY.replace("0.2", "0.35"), 1)
+    second = w.tick()
+    assert second is not None and second.probability == 0.35
+    assert len(seen) == 2
+    assert "+15.0 pp since the last run (20.0% → 35.0%)" in buf.getvalue()
+
+
+def test_an_invalid_save_shows_problems_and_keeps_watching(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "q.yaml"
+    _save(path, EVENT_HEADER + BODY, 0)
+    w, buf, seen = _watcher(path)
+    w.tick()
+    _save(path, EVENT_HEADER + BODY.replace("0.2", "1.3"), 1)
+    bad = w.tick()
+    assert bad is not None and bad.kind == "invalid"
+    errors = capsys.readouterr().err
+    assert "q.yaml:" in errors and "experts[0].judgement" in errors
+    assert "not re-run" in buf.getvalue()
+    _save(path, EVENT_HEADER + BODY.replace("0.2", "0.1"), 2)
+    good = w.tick()
+    assert good is not None and good.kind == "forecast"
+    # The change is measured from the last good forecast.
+    assert "-10.0 pp since the last run (20.0% → 10.0%)" in buf.getvalue()
+    assert len(seen) == 2
+
+
+def test_run_stops_after_max_runs_and_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    _save(path, EVENT_HEADER + BODY, 0)
+    w, _, seen = _watcher(path)
+    w.run(interval=0.05, max_runs=1)
+    assert len(seen) == 1
+    w.run(interval=0.05, timeout=0.2)  # no save: stops when idle
+    assert len(seen) == 1
+
+
+def test_exact_forecast_of_a_conjugate_question(write_priors) -> None:  # type: ignore[no-untyped-def]
+    q = load_question(
+        write_priors(
+            EVENT_HEADER
+            + BODY
+            + "base_rate: {successes: 3, trials: 12, weight: 1, reference_class: test}\n"
+        )
+    )
+    # Beta(2, 8) and 3 of 12: Beta(5, 17), mean 5/22.
+    assert exact_event_forecast(q) == pytest.approx(5 / 22, abs=1e-6)
+
+
+def test_watch_of_a_missing_file_is_an_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["watch", str(tmp_path / "nope.yaml"), "--max-runs", "1"])
+    assert result.exit_code == 1
+    assert "no such file" in result.stderr
+
+
+@pytest.mark.slow
+def test_watch_command_runs_the_real_forecast_once(write_priors) -> None:  # type: ignore[no-untyped-def]
+    path = write_priors(EVENT_HEADER + BODY)
+    result = CliRunner().invoke(
+        app,
+        ["watch", str(path), "--max-runs", "1", "--draws", "300", "--tune", "300", "--seed", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "exact forecast 20.0%" in result.stdout
+    assert "Forecast" in result.stdout and "Diagnostics" in result.stdout
