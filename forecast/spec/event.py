@@ -8,7 +8,14 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from forecast.spec.base import NonEmpty, Positive, QuestionMeta, Source, StrictModel
+from forecast.spec.base import (
+    NonEmpty,
+    Positive,
+    QuestionMeta,
+    Source,
+    StrictModel,
+    located_error,
+)
 from forecast.spec.judgement import PositiveJudgement, ProbabilityJudgement
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -40,10 +47,13 @@ class BaseRate(StrictModel):
     @model_validator(mode="after")
     def _k_le_n(self) -> BaseRate:
         if self.successes > self.trials:
-            raise PydanticCustomError(
+            raise located_error(
+                "BaseRate",
+                ("successes",),
                 "k_gt_n",
                 "successes ({k}) cannot exceed trials ({n})",
                 {"k": self.successes, "n": self.trials},
+                self.successes,
             )
         return self
 
@@ -89,8 +99,8 @@ class EventQuestion(QuestionMeta):
 
     @model_validator(mode="after")
     def _unique(self) -> EventQuestion:
-        _unique_names([e.name for e in self.experts], "expert name")
-        _unique_names([e.id for e in self.evidence], "evidence id")
+        _unique_names([e.name for e in self.experts], "expert name", ("experts", "name"))
+        _unique_names([e.id for e in self.evidence], "evidence id", ("evidence", "id"))
         return self
 
     @field_validator("experts")
@@ -118,14 +128,24 @@ def _check_weights(weights: list[float | None]) -> None:
         )
 
 
-def _unique_names(names: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for n in names:
+def _unique_names(names: list[str], what: str, where: tuple[str, str] | None = None) -> None:
+    """Refuse a name given twice; ``where`` = (list field, key) places the error on it."""
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names):
         if n in seen:
+            if where is not None:
+                raise located_error(
+                    "duplicate",
+                    (where[0], i, where[1]),
+                    "duplicate_name",
+                    "{what} '{name}' is given twice (first at {first})",
+                    {"what": what, "name": n, "first": f"{where[0]}[{seen[n]}]"},
+                    n,
+                )
             raise PydanticCustomError(
                 "duplicate_name", "{what} '{name}' is given twice", {"what": what, "name": n}
             )
-        seen.add(n)
+        seen[n] = i
 
 
 __all__ = ["BaseRate", "EventQuestion", "Evidence", "Expert", "Pool", "PoolMethod", "Positive"]

@@ -22,7 +22,13 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from forecast.spec.base import OpenProbability, Positive, Probability, StrictModel
+from forecast.spec.base import (
+    OpenProbability,
+    Positive,
+    Probability,
+    StrictModel,
+    located_error,
+)
 
 DEFAULT_MASS = 0.9
 
@@ -80,10 +86,13 @@ class PseudoCounts(StrictModel):
     @model_validator(mode="after")
     def _k_le_n(self) -> PseudoCounts:
         if self.successes > self.trials:
-            raise PydanticCustomError(
+            raise located_error(
+                "PseudoCounts",
+                ("successes",),
                 "k_gt_n",
                 "successes ({k}) cannot exceed trials ({n})",
                 {"k": self.successes, "n": self.trials},
+                self.successes,
             )
         return self
 
@@ -185,26 +194,35 @@ class ProbabilityJudgement(StrictModel):
             p = self.probability
             assert p is not None
             if not 0.0 < p < 1.0:
-                raise PydanticCustomError(
+                raise located_error(
+                    "ProbabilityJudgement",
+                    ("probability",),
                     "point_edge",
                     "a point probability with a strength must lie strictly between 0 and 1 "
                     "(got {p}); use pseudo_counts for 'never in n'",
                     {"p": p},
+                    p,
                 )
         if self.form == "median_interval":
             assert self.interval is not None and self.probability is not None
             lo, hi = self.interval
             if not lo < self.probability < hi:
-                raise PydanticCustomError(
+                raise located_error(
+                    "ProbabilityJudgement",
+                    ("interval",),
                     "point_outside",
                     "the interval [{lo}, {hi}] must contain the probability {p}",
                     {"lo": lo, "hi": hi, "p": self.probability},
+                    list(self.interval),
                 )
         if self.interval is not None and self.interval == (0.0, 1.0):
-            raise PydanticCustomError(
+            raise located_error(
+                "ProbabilityJudgement",
+                ("interval",),
                 "vacuous_interval",
                 "the interval [0, 1] says nothing; narrow it or use a strength",
                 {},
+                list(self.interval),
             )
         return self
 
@@ -253,10 +271,13 @@ class MedianInterval(StrictModel):
         if self.interval is not None and self.median is not None:
             lo, hi = self.interval
             if not lo < self.median < hi:
-                raise PydanticCustomError(
+                raise located_error(
+                    "MedianInterval",
+                    ("interval",),
                     "point_outside",
                     "the interval [{lo}, {hi}] must contain the median {m}",
                     {"lo": lo, "hi": hi, "m": self.median},
+                    list(self.interval),
                 )
         return self
 
