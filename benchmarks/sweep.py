@@ -69,7 +69,16 @@ def bench_drivers(tmp: Path) -> None:
     run = wall([str(BIN / "forecast"), "run", str(DRIVERS), "--seed", str(SEED)])
     out = tmp / "drivers.csv"
     sweep = wall(
-        [str(BIN / "forecast"), "sweep", str(DRIVERS), *grid, "--seed", str(SEED), "--out", str(out)]  # noqa: E501
+        [
+            str(BIN / "forecast"),
+            "sweep",
+            str(DRIVERS),
+            *grid,
+            "--seed",
+            str(SEED),
+            "--out",
+            str(out),
+        ]
     )
     rows = len(out.read_text("utf-8").splitlines()) - 1
     # A naive loop writes each scenario's levels into the file and runs it.
