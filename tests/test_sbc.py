@@ -28,7 +28,7 @@ from forecast.spec import load_question
 
 REPLICATES = 100
 THIN = 3
-KEEP = 100  # thinned draws per replicate: ranks run 0..KEEP
+KEEP = 99  # thinned draws per replicate: ranks run 0..KEEP, 10 values a bin
 TUNE = 200
 BINS = 10
 P_MIN = 0.01
