@@ -115,6 +115,14 @@ def sample(model: pm.Model, settings: SamplerSettings, *, progress: bool = False
         ) from exc
 
 
+def _worst(values: list[float], pick: Any, default: float) -> float:
+    """The worst finite value (NaN when every value is NaN), or ``default`` when none."""
+    if not values:
+        return default
+    finite = [v for v in values if np.isfinite(v)]
+    return float(pick(finite)) if finite else float("nan")
+
+
 def diagnose(idata: Any, var_names: list[str], seconds: float) -> Diagnostics:
     """R-hat, bulk and tail ESS (ArviZ) and divergences, with warnings and advice."""
     import arviz_stats as azs
@@ -139,11 +147,17 @@ def diagnose(idata: Any, var_names: list[str], seconds: float) -> Diagnostics:
     div_name = "diverging" if "diverging" in stats else "divergences"
     divergences = int(np.asarray(stats[div_name].values).sum()) if div_name in stats else 0
     chains, draws = post.sizes["chain"], post.sizes["draw"]
-    rhat_max = max(rhats, default=1.0)
-    ess_bulk = min(bulk, default=float(chains * draws))
-    ess_tail = min(tail, default=float(chains * draws))
+    rhat_max = _worst(rhats, max, 1.0)
+    ess_bulk = _worst(bulk, min, float(chains * draws))
+    ess_tail = _worst(tail, min, float(chains * draws))
     notes: list[str] = []
-    if not np.isfinite(rhat_max) or rhat_max > RHAT_MAX:
+    if chains < 2:
+        rhat_max = float("nan")
+        notes.append(
+            f"R-hat needs at least 2 chains (got {chains}): convergence cannot be checked; "
+            "use --chains 4"
+        )
+    elif not np.isfinite(rhat_max) or rhat_max > RHAT_MAX:
         notes.append(
             f"R-hat {rhat_max:.4f} > {RHAT_MAX}: chains disagree; "
             "try more --draws or check for a multi-modal pool"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 import traceback
 from collections.abc import Callable
@@ -60,9 +61,22 @@ def echo_lines(lines: list[str], *, stderr: bool = False) -> None:
         console.print(line, markup=False, highlight=False, soft_wrap=True, style=style)
 
 
+def finite(obj: Any) -> Any:
+    """``obj`` with NaN and infinities replaced by None: JSON has no spelling for them."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [finite(v) for v in obj]
+    return obj
+
+
 def print_json(obj: Any) -> None:
-    """One JSON object on one line of stdout (JSON Lines)."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, allow_nan=False, default=str) + "\n")
+    """One JSON object on one line of stdout (JSON Lines); a value that could not be
+    computed (NaN) is written as null."""
+    text = json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, default=str)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 

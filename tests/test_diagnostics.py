@@ -1,0 +1,67 @@
+"""Convergence diagnostics on fabricated chains, and JSON for values that cannot be computed."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from arviz_base import from_dict
+
+from forecast.cli._common import finite
+from forecast.inference import ESS_MIN, RHAT_MAX, diagnose
+
+
+def _idata(chains: np.ndarray, diverging: int = 0):  # type: ignore[no-untyped-def]
+    div = np.zeros(chains.shape, dtype=bool)
+    div.flat[:diverging] = True
+    return from_dict({"posterior": {"x": chains}, "sample_stats": {"diverging": div}})
+
+
+def test_well_mixed_chains_pass() -> None:
+    rng = np.random.default_rng(1)
+    d = diagnose(_idata(rng.normal(size=(4, 1000))), ["x"], 1.0)
+    assert d.ok, d.warnings
+    assert d.rhat_max < RHAT_MAX
+    assert d.ess_bulk_min > ESS_MIN and d.ess_tail_min > ESS_MIN
+
+
+def test_disagreeing_chains_warn_about_rhat() -> None:
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(4, 1000))
+    x[0] += 1.0
+    d = diagnose(_idata(x), ["x"], 1.0)
+    assert d.rhat_max > RHAT_MAX
+    assert any("R-hat" in w for w in d.warnings)
+
+
+def test_sticky_chains_warn_about_ess() -> None:
+    rng = np.random.default_rng(3)
+    # An AR(1) chain with rho = 0.99 has an ESS of about n (1 - rho) / (1 + rho) ~ 20.
+    x = np.zeros((2, 1000))
+    for c in range(2):
+        for t in range(1, 1000):
+            x[c, t] = 0.99 * x[c, t - 1] + rng.normal()
+    d = diagnose(_idata(x), ["x"], 1.0)
+    assert d.ess_bulk_min < ESS_MIN
+    assert any("bulk ESS" in w for w in d.warnings)
+
+
+def test_one_chain_cannot_check_convergence() -> None:
+    rng = np.random.default_rng(4)
+    d = diagnose(_idata(rng.normal(size=(1, 1000))), ["x"], 1.0)
+    assert np.isnan(d.rhat_max)
+    assert any("at least 2 chains" in w for w in d.warnings)
+    text = json.dumps(finite(d.to_dict()), allow_nan=False)
+    assert json.loads(text)["rhat_max"] is None
+
+
+def test_divergences_are_counted() -> None:
+    rng = np.random.default_rng(5)
+    d = diagnose(_idata(rng.normal(size=(2, 500)), diverging=7), ["x"], 1.0)
+    assert d.divergences == 7
+    assert any("7 divergent" in w for w in d.warnings)
+
+
+def test_finite_replaces_nan_and_infinity_everywhere() -> None:
+    obj = {"a": float("nan"), "b": [1.0, float("inf"), {"c": -float("inf")}], "d": "x"}
+    assert finite(obj) == {"a": None, "b": [1.0, None, {"c": None}], "d": "x"}
