@@ -128,7 +128,14 @@ def test_markdown_report(write_priors) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("p", "text"),
-    [(0.103, "10.3%"), (0.0042, "0.42%"), (0.99942, "99.942%"), (0.5, "50.0%"), (0.0, "0%")],
+    [
+        (0.103, "10.3%"),
+        (0.0042, "0.42%"),
+        (0.99942, "99.942%"),
+        (0.5, "50.0%"),
+        (0.0, "0%"),
+        (1e-9, "<0.001%"),
+    ],
 )
 def test_percent_format(p: float, text: str) -> None:
     assert fmt.pct(p) == text

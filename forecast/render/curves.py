@@ -47,7 +47,7 @@ def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40)
         bar.append("·" * (width - hi), style="dim")
         label = Text(point["date"])
         if i == at_deadline:
-            label.append(" ◂ by the deadline", style="bold")
+            label.append(" ◂ deadline", style="bold")
         t.add_row(label, bar, fmt.pct(point["probability"]), fmt.interval(point["lo"], point["hi"]))
     return t
 
@@ -168,13 +168,14 @@ def sections(f: Any, width: int = 80) -> list[RenderableType]:
             median if median != "after the horizon" else f"after the horizon ({extra['horizon']})"
         )
         line.append(f"   known as of {extra['as_of']}", style="dim")
-        bar_width = max(10, min(40, width - 45))
+        # date + marker (22), P (7), band (17) and padding leave the rest to the bar.
+        bar_width = max(8, min(40, width - 54))
         out += [Text(""), line, curve_chart(extra["curve"], f.deadline.isoformat(), bar_width)]
         if "hazard" in extra:
             out.append(_hazard(extra))
     if "swings" in extra:
         out += [Text(""), scenarios_table(extra["scenarios"], extra.get("scenario"))]
-        out += [Text(""), tornado(extra["swings"], f.probability, max(10, min(30, width - 60)))]
+        out += [Text(""), tornado(extra["swings"], f.probability, max(8, min(30, width - 72)))]
     return out
 
 

@@ -10,6 +10,10 @@ def pct(p: float) -> str:
     x = 100.0 * p
     if x == 0:
         return "0%"
+    if x < 0.001:
+        return "<0.001%"
+    if x > 99.999:
+        return ">99.999%"
     if x < 1 or x > 99:
         return f"{x:.2g}%" if x < 1 else f"{100 - float(f'{100 - x:.2g}'):g}%"
     return f"{x:.1f}%"
