@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -28,28 +28,6 @@ def default_seed(sha256: str) -> int:
 def settings_for(q: LoadedQuestion, settings: SamplerSettings, seed: int | None) -> SamplerSettings:
     """Settings with the seed filled in for this question."""
     return replace(settings, seed=default_seed(q.sha256) if seed is None else seed)
-
-
-def run_event(
-    q: LoadedQuestion,
-    settings: SamplerSettings,
-    timer: Timer | None = None,
-    *,
-    progress: bool = False,
-) -> results.Forecast:
-    """Sample an event question and summarise it."""
-    from forecast.models import event
-
-    timer = timer or Timer()
-    spec = q.spec
-    assert isinstance(spec, EventQuestion)
-    inputs = event.prepare(spec)
-    timer.lap("fit judgements")
-    model = event.build(inputs)
-    timer.lap("build model")
-    idata = sample(model, settings, progress=progress)
-    timer.lap("compile and sample")
-    return summarise_event(q, inputs, idata, settings, timer)
 
 
 def summarise_event(
@@ -244,29 +222,6 @@ def _experts_view(
     )
 
 
-def run_drivers(
-    q: LoadedQuestion,
-    settings: SamplerSettings,
-    timer: Timer | None = None,
-    *,
-    progress: bool = False,
-    scenario: str | None = None,
-) -> results.Forecast:
-    """Sample a drivers question and summarise it."""
-    from forecast.models import drivers
-
-    timer = timer or Timer()
-    spec = q.spec
-    assert isinstance(spec, DriversQuestion)
-    inputs = drivers.prepare(spec, q.path.parent)
-    timer.lap("fit judgements")
-    model = drivers.build(inputs)
-    timer.lap("build model")
-    idata = sample(model, settings, progress=progress)
-    timer.lap("compile and sample")
-    return summarise_drivers(q, inputs, idata, settings, timer, scenario=scenario)
-
-
 def summarise_drivers(
     q: LoadedQuestion,
     inputs: Any,
@@ -328,29 +283,6 @@ def summarise_drivers(
     if timer is not None:
         timer.lap("summarise")
     return forecast
-
-
-def run_tte(
-    q: LoadedQuestion,
-    settings: SamplerSettings,
-    timer: Timer | None = None,
-    *,
-    progress: bool = False,
-    scenario: str | None = None,
-) -> results.Forecast:
-    """Sample a time-to-event question and summarise it."""
-    from forecast.models import tte
-
-    timer = timer or Timer()
-    spec = q.spec
-    assert isinstance(spec, TimeToEventQuestion)
-    inputs = tte.prepare(spec)
-    timer.lap("fit judgements")
-    model = tte.build(inputs)
-    timer.lap("build model")
-    idata = sample(model, settings, progress=progress)
-    timer.lap("compile and sample")
-    return summarise_tte(q, inputs, idata, settings, timer, scenario=scenario)
 
 
 def summarise_tte(
@@ -444,12 +376,43 @@ def run(
     progress: bool = False,
     scenario: str | None = None,
 ) -> results.Forecast:
-    """Forecast one question of any supported kind (``scenario``: a named scenario)."""
+    """Forecast one question of any supported kind (``scenario``: a named scenario).
+
+    Every kind goes the same way: fit the judgements (``prepare``), build the PyMC
+    model, sample it, and summarise the posterior into a Forecast.
+    """
+    import importlib
+
     check_scenario(q, scenario)
-    if q.spec.kind == "event":
-        return run_event(q, settings, timer, progress=progress)
-    if q.spec.kind == "drivers":
-        return run_drivers(q, settings, timer, progress=progress, scenario=scenario)
-    if q.spec.kind == "time-to-event":
-        return run_tte(q, settings, timer, progress=progress, scenario=scenario)
-    raise NotImplementedError(q.spec.kind)  # pragma: no cover - the loader rejects others
+    kind = _KINDS[q.spec.kind]
+    backend = importlib.import_module(f"forecast.models.{kind.module}")
+    timer = timer or Timer()
+    # Case data files of a drivers question are found next to the priors file.
+    args = (q.spec, q.path.parent) if kind.reads_files else (q.spec,)
+    inputs = backend.prepare(*args)
+    timer.lap("fit judgements")
+    model = backend.build(inputs)
+    timer.lap("build model")
+    idata = sample(model, settings, progress=progress)
+    timer.lap("compile and sample")
+    if kind.has_scenarios:
+        return kind.summarise(q, inputs, idata, settings, timer, scenario=scenario)
+    return kind.summarise(q, inputs, idata, settings, timer)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How to forecast one model kind."""
+
+    module: str
+    summarise: Callable[..., results.Forecast]
+    has_scenarios: bool = False
+    reads_files: bool = False
+
+
+_KINDS = {
+    "event": _Kind("event", summarise_event),
+    "drivers": _Kind("drivers", summarise_drivers, has_scenarios=True, reads_files=True),
+    "time-to-event": _Kind("tte", summarise_tte, has_scenarios=True),
+}
+"""Model kind -> its backend module in forecast.models and how to summarise it."""

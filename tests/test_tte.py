@@ -181,7 +181,7 @@ def test_hazard_by_quadrature(tmp_path: Path) -> None:
     buf = io.StringIO()
     Console(file=buf, width=110, color_system=None).print(Report(f))
     text = buf.getvalue()
-    assert "2028-12-01 ◂ by the deadline" in text and "median years to the event" in text
+    assert "2028-12-01 ◂ deadline" in text and "median years to the event" in text
     assert "5.0 years since 2020-12-01 without the event" in text
 
 
@@ -217,7 +217,7 @@ def test_cli_json_curve_scenario_and_report(tmp_path: Path) -> None:
     buf = io.StringIO()
     Console(file=buf, width=110, color_system=None).print(Report(f))
     text = buf.getvalue()
-    assert "P(by date)" in text and "2027-06-01 ◂ by the deadline" in text
+    assert "P(by date)" in text and "2027-06-01 ◂ deadline" in text
     assert "Median time to the event" in text and "Driver swings" in text
 
 

@@ -7,7 +7,7 @@ import json
 import math
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -121,3 +121,61 @@ def handle_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+@dataclass
+class SampleOutcome:
+    """What sampling a batch of questions came to, for the exit code."""
+
+    failed: bool = False
+    unconverged: bool = False
+
+    def exit(self, strict: bool) -> None:
+        """Exit 1 when a question failed, 3 under ``--strict`` when one did not converge."""
+        from forecast.errors import SamplingError
+
+        if self.failed:
+            raise typer.Exit(1)
+        if strict and self.unconverged:
+            raise typer.Exit(SamplingError.exit_code)
+
+
+def sample_each(
+    loaded: list[Any],
+    settings: Any,
+    seed: int | None,
+    outcome: SampleOutcome,
+    *,
+    timer: Any = None,
+    scenario: str | None = None,
+) -> Iterator[tuple[Any, Any]]:
+    """Forecast each question in turn, with a spinner on a terminal.
+
+    A question whose sampling fails is reported and skipped; diagnostics that fall short
+    are warned about on stderr. Yields ``(question, forecast)``.
+    """
+    import contextlib
+
+    from forecast import engine
+    from forecast.errors import SamplingError
+
+    errc = err()
+    for q in loaded:
+        these = engine.settings_for(q, settings, seed)
+        status = (
+            errc.status(f"Sampling {q.id} ({these.chains} chains × {these.draws} draws)…")
+            if errc.is_terminal
+            else contextlib.nullcontext()
+        )
+        try:
+            with status:
+                forecast = engine.run(q, these, timer, scenario=scenario)
+        except SamplingError as exc:
+            report_error(exc)
+            outcome.failed = True
+            continue
+        if not forecast.diagnostics.ok:
+            outcome.unconverged = True
+            for w in forecast.diagnostics.warnings:
+                errc.print(f"warning: {q.id}: {w}", markup=False, highlight=False, style="yellow")
+        yield q, forecast

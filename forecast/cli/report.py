@@ -11,8 +11,8 @@ from typing import Any
 
 import typer
 
-from forecast.cli._common import err, handle_errors, out, report_error
-from forecast.errors import ForecastError, SamplingError
+from forecast.cli._common import SampleOutcome, handle_errors, out, report_error, sample_each
+from forecast.errors import ForecastError
 
 
 class FileFormat(StrEnum):
@@ -125,30 +125,12 @@ def report(
             f"cannot create the report directory {out_dir}: {exc.strerror}",
             hint="choose another place with --out DIR",
         ) from None
-    from forecast import engine
 
     bins = _calibration_bins(ledger)
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
-    failed, unconverged = bool(bad), False
-    console, errc = out(), err()
-    for q in loaded:
-        settings = engine.settings_for(q, base, seed)
-        status = (
-            errc.status(f"Sampling {q.id} ({chains} chains × {draws} draws)…")
-            if errc.is_terminal
-            else contextlib.nullcontext()
-        )
-        try:
-            with status:
-                forecast = engine.run(q, settings)
-        except SamplingError as exc:
-            report_error(exc)
-            failed = True
-            continue
-        if not forecast.diagnostics.ok:
-            unconverged = True
-            for w in forecast.diagnostics.warnings:
-                errc.print(f"warning: {q.id}: {w}", markup=False, highlight=False, style="yellow")
+    outcome = SampleOutcome(failed=bool(bad))
+    console = out()
+    for q, forecast in sample_each(loaded, base, seed, outcome):
         try:
             path = write_report(forecast, format_, out_dir, bins)
         except OSError as exc:
@@ -157,10 +139,7 @@ def report(
                 hint="choose another place with --out DIR",
             ) from None
         console.print(str(path), markup=False, highlight=False, soft_wrap=True)
-    if failed:
-        raise typer.Exit(1)
-    if strict and unconverged:
-        raise typer.Exit(SamplingError.exit_code)
+    outcome.exit(strict)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from enum import StrEnum
 from pathlib import Path
@@ -10,8 +9,16 @@ from typing import Any
 
 import typer
 
-from forecast.cli._common import Format, err, handle_errors, out, print_json, report_error
-from forecast.errors import SamplingError
+from forecast.cli._common import (
+    Format,
+    SampleOutcome,
+    err,
+    handle_errors,
+    out,
+    print_json,
+    report_error,
+    sample_each,
+)
 
 
 class PoolChoice(StrEnum):
@@ -112,27 +119,9 @@ def run(
             )
         where = check_writable(ledger)  # fail before sampling, not after
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
-    failed = bool(bad)
-    unconverged = False
+    outcome = SampleOutcome(failed=bool(bad))
     console, errc = out(), err()
-    for q in loaded:
-        settings = engine.settings_for(q, base, seed)
-        status = (
-            errc.status(f"Sampling {q.id} ({chains} chains × {draws} draws)…")
-            if errc.is_terminal
-            else contextlib.nullcontext()
-        )
-        try:
-            with status:
-                forecast = engine.run(q, settings, timer, scenario=scenario)
-        except SamplingError as exc:
-            report_error(exc)
-            failed = True
-            continue
-        if not forecast.diagnostics.ok:
-            unconverged = True
-            for w in forecast.diagnostics.warnings:
-                errc.print(f"warning: {q.id}: {w}", markup=False, highlight=False, style="yellow")
+    for q, forecast in sample_each(loaded, base, seed, outcome, timer=timer, scenario=scenario):
         if record:
             rid = record_at(ledger, forecast, q)
             errc.print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
@@ -151,10 +140,7 @@ def run(
         total = sum(timer.phases.values())
         for name, secs in timer.phases.items():
             errc.print(f"{name:>20}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)
-    if failed:
-        raise typer.Exit(1)
-    if strict and unconverged:
-        raise typer.Exit(SamplingError.exit_code)
+    outcome.exit(strict)
 
 
 def register(app: typer.Typer) -> None:

@@ -190,10 +190,20 @@ class SQLiteLedger:
             raise _damaged(self.location, exc) from None
 
     def _identify(self) -> tuple[int, int, int]:
+        """Application id, schema version and table count, read from one snapshot.
+
+        One read transaction matters: read statement by statement, a reader can see the
+        application id from before another process's first migration committed and the
+        tables from after, and take a new ledger for a foreign database.
+        """
         conn = self._conn
-        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+        conn.execute("BEGIN")
+        try:
+            app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+        finally:
+            conn.execute("COMMIT")
         return app_id, version, tables
 
     def _migrate(self, conn: sqlite3.Connection | None = None) -> None:
