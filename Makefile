@@ -33,6 +33,8 @@ test: lint typecheck pytest
 bench: setup
 	$(VENV)/bin/python benchmarks/startup.py
 	$(VENV)/bin/python benchmarks/run_vs_pymc.py
+	$(VENV)/bin/python benchmarks/watch.py
+	$(VENV)/bin/python benchmarks/sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
