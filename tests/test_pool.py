@@ -328,10 +328,12 @@ def test_pool_means_lie_between_the_experts(items: list[tuple[float, float]], d:
     for method in ("linear", "logarithmic"):
         m = PooledPrior.of(experts, [1] * len(items), PoolSpec(method)).mean()
         assert min(means) - 1e-6 <= m <= max(means) + 1e-6 or method == "logarithmic"
-    # Extremizing keeps the side of 1/2 of the pooled median.
+    # Extremizing is monotone, so it maps the pooled median to the extremized pool's
+    # median. Checked on the CDF: where two experts disagree the median can sit in a gap
+    # of almost no density, and there a tiny error in probability is a large one in p.
     med = float(PooledPrior.of(experts, [1] * len(items), PoolSpec("linear")).ppf(0.5))
-    med_d = float(PooledPrior.of(experts, [1] * len(items), PoolSpec("linear", d)).ppf(0.5))
-    assert med_d == pytest.approx(float(extremize(med, d)), abs=3e-3)
+    pooled_d = PooledPrior.of(experts, [1] * len(items), PoolSpec("linear", d))
+    assert float(pooled_d.cdf(float(extremize(med, d)))) == pytest.approx(0.5, abs=2e-3)
 
 
 # --- the priors file ------------------------------------------------------------------
