@@ -10,6 +10,7 @@ means the posterior is too narrow, a hump too wide, a slope a bias.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -23,9 +24,18 @@ from tests.test_sbc import BINS, KEEP, PROBLEMS, REPLICATES, ranks, uniformity  
 
 def main() -> None:
     """Run the replicates of each kind and print the histograms."""
-    args = sys.argv[1:]
-    replicates = int(args.pop(0)) if args and args[0].isdigit() else REPLICATES
-    kinds = args or list(PROBLEMS)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("replicates", nargs="?", type=int, default=REPLICATES)
+    parser.add_argument(
+        "kinds",
+        nargs="*",
+        choices=list(PROBLEMS),
+        metavar="KIND",
+        help=f"one or more of {', '.join(PROBLEMS)} (default: all)",
+    )
+    args = parser.parse_args()
+    replicates = args.replicates
+    kinds = args.kinds or list(PROBLEMS)
     for kind in kinds:
         with tempfile.TemporaryDirectory() as tmp:
             problem = PROBLEMS[kind](Path(tmp))
