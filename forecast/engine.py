@@ -416,3 +416,61 @@ _KINDS = {
     "time-to-event": _Kind("tte", summarise_tte, has_scenarios=True),
 }
 """Model kind -> its backend module in forecast.models and how to summarise it."""
+
+
+class CompiledModels:
+    """Forecasts again and again in one process, compiling each event model only once.
+
+    An event model is kept per :func:`~forecast.models.event.structure` (experts, pool,
+    evidence items applied and how, base rate or not) together with its compiled NUTS
+    step. A question of a structure seen before gets its numbers swapped in
+    (``pm.set_data``) and is sampled on the compiled step; a new structure is built and
+    compiled once. Other kinds go through :func:`run`. ``builds`` counts the compiles.
+    """
+
+    def __init__(self, keep: int = 4) -> None:
+        self.keep = keep
+        self.builds = 0
+        self._models: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+
+    def model_for(self, inputs: Any, settings: SamplerSettings) -> tuple[Any, Any]:
+        """The model and NUTS step for ``inputs``, built only for a new structure."""
+        import pymc as pm
+
+        from forecast.inference import quiet_pymc
+        from forecast.models import event
+
+        key = (*event.structure(inputs), settings.target_accept)
+        hit = self._models.pop(key, None)
+        if hit is None:
+            model = event.build(inputs, swappable=True)
+            with quiet_pymc(), model:
+                step = pm.NUTS(target_accept=settings.target_accept)
+            hit = (model, step, step.sampling_state)
+            self.builds += 1
+        else:
+            event.set_inputs(hit[0], inputs)
+        self._models[key] = hit  # the most recently used last
+        while len(self._models) > self.keep:
+            del self._models[next(iter(self._models))]
+        model, step, state = hit
+        # Every run starts from the step's state as compiled, whatever ran before.
+        step.sampling_state = state
+        return model, step
+
+    def run(
+        self, q: LoadedQuestion, settings: SamplerSettings, timer: Timer | None = None
+    ) -> results.Forecast:
+        """Forecast ``q`` like :func:`run`, on a compiled model when one fits."""
+        if not isinstance(q.spec, EventQuestion):
+            return run(q, settings, timer)
+        from forecast.models import event
+
+        timer = timer or Timer()
+        inputs = event.prepare(q.spec)
+        timer.lap("fit judgements")
+        model, step = self.model_for(inputs, settings)
+        timer.lap("build model")
+        idata = sample(model, settings, step=step)
+        timer.lap("compile and sample")
+        return summarise_event(q, inputs, idata, settings, timer)

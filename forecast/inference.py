@@ -87,15 +87,22 @@ def quiet_pymc() -> Iterator[None]:
             lg.setLevel(lv)
 
 
-def sample(model: pm.Model, settings: SamplerSettings, *, progress: bool = False) -> Any:
+def sample(
+    model: pm.Model, settings: SamplerSettings, *, progress: bool = False, step: Any = None
+) -> Any:
     """Run NUTS on ``model`` and return the ArviZ ``DataTree``.
 
     Chains run one after another in this process: for the small models of a question
-    file that is faster than starting worker processes.
+    file that is faster than starting worker processes. ``step``: a NUTS step already
+    compiled for ``model`` (see :class:`forecast.engine.CompiledModels`), reused
+    instead of compiling a new one.
     """
     import pymc as pm
 
     os.environ.setdefault("PYTENSOR_FLAGS", "")
+    how: dict[str, Any] = (
+        {"target_accept": settings.target_accept} if step is None else {"step": step}
+    )
     try:
         with quiet_pymc(), model:
             return pm.sample(
@@ -104,9 +111,9 @@ def sample(model: pm.Model, settings: SamplerSettings, *, progress: bool = False
                 chains=settings.chains,
                 cores=1,
                 random_seed=settings.seed,
-                target_accept=settings.target_accept,
                 progressbar=progress,
                 compute_convergence_checks=False,
+                **how,
             )
     except (ValueError, RuntimeError, FloatingPointError) as exc:
         raise SamplingError(

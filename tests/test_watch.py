@@ -11,8 +11,11 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from forecast import engine
 from forecast.cli import app
 from forecast.cli.watch import Watcher, exact_event_forecast
+from forecast.inference import SamplerSettings
+from forecast.models import event
 from forecast.spec import load_question
 from tests.conftest import EVENT_HEADER
 
@@ -122,3 +125,96 @@ def test_watch_command_runs_the_real_forecast_once(write_priors) -> None:  # typ
     assert result.exit_code == 0, result.output
     assert "exact forecast 20.0%" in result.stdout
     assert "Forecast" in result.stdout and "Diagnostics" in result.stdout
+    assert "watch sampling: 2 chains × 300 draws after 300 tuning" in result.stdout
+
+
+EDITABLE = """\
+experts:
+  - name: a
+    judgement: {{probability: {p}, strength: 12}}
+    weight: 1
+  - name: b
+    judgement: {{probability: 0.3, interval: [0.1, 0.6], mass: 0.9}}
+    weight: {w}
+base_rate: {{successes: {k}, trials: 10, weight: 0.5, reference_class: test}}
+evidence:
+  - id: signal
+    description: a signal
+    likelihood_ratio: {{median: {lr}, interval: [0.8, 3.0], mass: 0.9}}
+  - id: known
+    description: a known fact
+    likelihood_ratio: 1.5
+"""
+ADDED = """\
+  - name: c
+    judgement: {probability: 0.1, strength: 20}
+    weight: 1
+"""
+SETTINGS = SamplerSettings(draws=1000, tune=500, chains=2)
+
+
+def _editable(p: float = 0.2, w: float = 1.0, k: int = 2, lr: float = 1.5) -> str:
+    return EVENT_HEADER + EDITABLE.format(p=p, w=w, k=k, lr=lr)
+
+
+def test_structure_holds_through_number_edits_and_changes_with_the_shape(write_priors) -> None:  # type: ignore[no-untyped-def]
+    def structure(text: str) -> tuple[Any, ...]:
+        return event.structure(event.prepare(load_question(write_priors(text)).spec))
+
+    base = structure(_editable())
+    assert structure(_editable(p=0.35, w=2.0, k=4, lr=2.0)) == base
+    more = _editable().replace("base_rate:", ADDED.rstrip("\n") + "\nbase_rate:")
+    assert structure(more) != base
+    assert (
+        structure(
+            _editable().replace(
+                "likelihood_ratio: 1.5",
+                "likelihood_ratio: {median: 1.5, interval: [1, 2], mass: 0.9}",
+            )
+        )
+        != base
+    )
+    assert structure(_editable().replace("\nbase_rate:", "\n#base_rate:")) != base
+
+
+def _compiled_watcher(path: Path, models: engine.CompiledModels) -> Watcher:
+    def run_forecast(q: Any) -> Any:
+        return models.run(q, engine.settings_for(q, SETTINGS, 11))
+
+    return Watcher(path, run_forecast, show=lambda _: None, exact=False)
+
+
+@pytest.mark.slow
+def test_saves_with_the_same_structure_reuse_the_compiled_model(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    _save(path, _editable(), 0)
+    models = engine.CompiledModels()
+    w = _compiled_watcher(path, models)
+    assert w.tick() is not None and models.builds == 1
+    first = models.model_for(event.prepare(load_question(path).spec), SETTINGS)[0]
+    _save(path, _editable(p=0.35, w=2.0, k=4, lr=2.5), 1)
+    edited = w.tick()
+    assert edited is not None and edited.kind == "forecast" and edited.probability is not None
+    assert models.builds == 1
+    q = load_question(path)
+    assert models.model_for(event.prepare(q.spec), SETTINGS)[0] is first
+    # The edited numbers were sampled: the forecast agrees with a fresh run of the file.
+    reused = models.run(q, engine.settings_for(q, SETTINGS, 11))
+    assert reused.probability == pytest.approx(edited.probability, abs=1e-12)
+    fresh = engine.run(q, engine.settings_for(q, SETTINGS, 5))
+    tolerance = 3 * (reused.mcse**2 + fresh.mcse**2) ** 0.5
+    assert abs(reused.probability - fresh.probability) <= tolerance
+    assert reused.diagnostics.ok, reused.diagnostics.warnings
+
+
+@pytest.mark.slow
+def test_a_save_that_adds_an_expert_rebuilds(tmp_path: Path) -> None:
+    path = tmp_path / "q.yaml"
+    _save(path, _editable(), 0)
+    models = engine.CompiledModels()
+    w = _compiled_watcher(path, models)
+    w.tick()
+    _save(path, _editable().replace("base_rate:", ADDED.rstrip("\n") + "\nbase_rate:"), 1)
+    outcome = w.tick()
+    assert outcome is not None and outcome.kind == "forecast"
+    assert models.builds == 2

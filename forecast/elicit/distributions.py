@@ -6,6 +6,7 @@ just a family and its parameters, so reports, pools and caches do not need Preli
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -14,6 +15,18 @@ import numpy as np
 from scipy import optimize, stats
 
 Family = Literal["beta", "lognormal"]
+
+
+@functools.lru_cache(maxsize=512)
+def _frozen(family: Family, first: float, second: float) -> Any:
+    """A SciPy frozen distribution: Beta(alpha, beta) or LogNormal(sigma, mu).
+
+    Freezing costs about a millisecond (SciPy builds its docstring), and quadrature and
+    root finding on a pool ask for the same few distributions many times over.
+    """
+    if family == "beta":
+        return stats.beta(first, second)
+    return stats.lognorm(s=first, scale=math.exp(second))
 
 
 @dataclass(frozen=True)
@@ -57,10 +70,10 @@ class Fitted:
         return self.family == "lognormal" and self.params["sigma"] == 0.0
 
     def frozen(self) -> Any:
-        """The SciPy frozen distribution."""
+        """The SciPy frozen distribution (made once per family and parameters)."""
         if self.family == "beta":
-            return stats.beta(self.params["alpha"], self.params["beta"])
-        return stats.lognorm(s=self.params["sigma"], scale=math.exp(self.params["mu"]))
+            return _frozen("beta", self.params["alpha"], self.params["beta"])
+        return _frozen("lognormal", self.params["sigma"], self.params["mu"])
 
     def mean(self) -> float:
         """The mean."""

@@ -20,7 +20,9 @@ given the base rate and the evidence draws. The PyMC form of each pool is built 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -368,8 +370,26 @@ def forecast(
         # the draws' own Monte Carlo error, the cost a fraction.
         s = s[np.linspace(0, len(s) - 1, _SHIFT_POINTS).round().astype(int)]
     dens = grid.density
-    values = np.trapezoid(special.expit(grid.u[None, :] + s[:, None]) * dens[None, :], grid.u)
+
+    def rows(block: np.ndarray) -> np.ndarray:
+        return np.trapezoid(special.expit(grid.u[None, :] + block[:, None]) * dens[None, :], grid.u)
+
+    # Each shift's integral on its own, a few at a time (they stay in the CPU cache) and
+    # on two threads (NumPy lets go of the GIL): the same numbers, sooner.
+    blocks = [s[i : i + _SHIFT_BLOCK] for i in range(0, len(s), _SHIFT_BLOCK)]
+    values = np.concatenate(list(_threads().map(rows, blocks)))
     return float(values.mean())
+
+
+_SHIFT_BLOCK = 16
+_THREADS: list[ThreadPoolExecutor] = []
+
+
+def _threads() -> ThreadPoolExecutor:
+    """Two worker threads for the quadrature (made on first use)."""
+    if not _THREADS:
+        _THREADS.append(ThreadPoolExecutor(min(2, os.cpu_count() or 1), "forecast-quadrature"))
+    return _THREADS[0]
 
 
 @dataclass(frozen=True)

@@ -122,74 +122,152 @@ def _weighted_binomial_logp(value: Any, p: Any, n: Any, w: Any) -> Any:
     return w * (value * pt.log(p) + (n - value) * pt.log1p(-p))
 
 
-def _pooled_prior(inputs: EventInputs) -> Any:
+def structure(inputs: EventInputs) -> tuple[Any, ...]:
+    """What fixes the shape of the event model; inputs that share it share one model.
+
+    The kind, the number of experts (and of those weighted above zero), the pool method
+    and whether it is extremized, each evidence item as left out, fixed or uncertain,
+    and whether there is a base rate. Every other number is data (:func:`set_inputs`).
+    """
+    return (
+        "event",
+        len(inputs.experts),
+        sum(1 for w in _normalised_weights(inputs) if w > 0),
+        inputs.pool.method,
+        inputs.pool.extremize != 1.0,
+        tuple(
+            ("fixed" if e.fitted.fixed else "uncertain") if e.applied else "left out"
+            for e in inputs.evidence
+        ),
+        inputs.base_rate is not None,
+    )
+
+
+def _normalised_weights(inputs: EventInputs) -> np.ndarray:
+    return np.array(inputs.weights, dtype=float) / sum(inputs.weights)
+
+
+def _data_values(inputs: EventInputs) -> dict[str, Any]:
+    """The numbers of the event model's data containers, by name."""
+    values: dict[str, Any] = {}
+    method, d = inputs.pool.method, inputs.pool.extremize
+    if d != 1.0:
+        values["extremize"] = float(d)
+    if method == "hierarchical":
+        m, s, c = hierarchical_inputs(inputs.experts, inputs.weights)
+        values.update(expert_logits=m, expert_logit_sds=s, expert_counts=c)
+    elif method == "logarithmic":
+        pooled = log_pool_beta(inputs.experts, inputs.weights)
+        values.update(pool_alpha=pooled.params["alpha"], pool_beta=pooled.params["beta"])
+    else:
+        weights = _normalised_weights(inputs)
+        keep = weights > 0
+        alphas = np.array([f.params["alpha"] for f in inputs.experts])[keep]
+        betas = np.array([f.params["beta"] for f in inputs.experts])[keep]
+        if len(alphas) == 1:
+            values.update(pool_alpha=alphas[0], pool_beta=betas[0])
+        else:
+            values.update(expert_alphas=alphas, expert_betas=betas, expert_weights=weights[keep])
+    if inputs.base_rate is not None:
+        k, n, weight = inputs.base_rate
+        values.update(
+            base_rate_successes=float(k),
+            base_rate_trials=float(n),
+            base_rate_weight=float(weight),
+        )
+    applied = inputs.applied
+    uncertain = [e for e in applied if not e.fitted.fixed]
+    if uncertain:
+        values["llr_mu"] = np.array([e.fitted.params["mu"] for e in uncertain])
+        values["llr_sigma"] = np.array([e.fitted.params["sigma"] for e in uncertain])
+    if any(e.fitted.fixed for e in applied):
+        values["fixed_llr"] = float(sum(e.fitted.params["mu"] for e in applied if e.fitted.fixed))
+    return values
+
+
+def _pooled_prior(inputs: EventInputs, data: dict[str, Any]) -> Any:
     """The propensity ``p`` under the pool (call inside a model context)."""
     import pymc as pm
     import pytensor.tensor as pt
 
     method, d = inputs.pool.method, inputs.pool.extremize
     name = "p" if d == 1.0 and method != "hierarchical" else "p_pooled"
-    weights = np.array(inputs.weights, dtype=float) / sum(inputs.weights)
+    extremize = data["extremize"] if d != 1.0 else 1.0
     if method == "hierarchical":
-        m, s, c = hierarchical_inputs(inputs.experts, inputs.weights)
+        s, c = data["expert_logit_sds"], data["expert_counts"]
         mu = pm.Normal("pool_logit", mu=0.0, sigma=MU_PRIOR_SD)
         tau = pm.HalfNormal("expert_spread", sigma=TAU_PRIOR_SD)
-        pm.Normal("expert_views", mu=mu, sigma=pt.sqrt(s**2 + tau**2) / np.sqrt(c), observed=m)
-        return pm.Deterministic("p", pm.math.sigmoid(d * mu))
-    if method == "logarithmic":
-        pooled = log_pool_beta(inputs.experts, inputs.weights)
-        p0 = pm.Beta(name, alpha=pooled.params["alpha"], beta=pooled.params["beta"])
+        pm.Normal(
+            "expert_views",
+            mu=mu,
+            sigma=pt.sqrt(s**2 + tau**2)
+            / (np.sqrt(c) if isinstance(c, np.ndarray) else pt.sqrt(c)),
+            observed=data["expert_logits"],
+        )
+        return pm.Deterministic("p", pm.math.sigmoid(extremize * mu))
+    if "expert_alphas" in data:
+        p0 = pm.Mixture(
+            name,
+            w=data["expert_weights"],
+            comp_dists=pm.Beta.dist(alpha=data["expert_alphas"], beta=data["expert_betas"]),
+        )
     else:
-        keep = weights > 0
-        alphas = np.array([f.params["alpha"] for f in inputs.experts])[keep]
-        betas = np.array([f.params["beta"] for f in inputs.experts])[keep]
-        if len(alphas) == 1:
-            p0 = pm.Beta(name, alpha=alphas[0], beta=betas[0])
-        else:
-            p0 = pm.Mixture(
-                name, w=weights[keep], comp_dists=pm.Beta.dist(alpha=alphas, beta=betas)
-            )
+        p0 = pm.Beta(name, alpha=data["pool_alpha"], beta=data["pool_beta"])
     if d == 1.0:
         return p0
-    return pm.Deterministic("p", pm.math.sigmoid(d * (pt.log(p0) - pt.log1p(-p0))))
+    return pm.Deterministic("p", pm.math.sigmoid(extremize * (pt.log(p0) - pt.log1p(-p0))))
 
 
-def build(inputs: EventInputs) -> pm.Model:
-    """The PyMC model for an event question."""
+def build(inputs: EventInputs, *, swappable: bool = False) -> pm.Model:
+    """The PyMC model for an event question.
+
+    The base rate is held in data containers, so one compiled model serves other base
+    rates (:func:`set_base_rate`, used by scenario sweeps). With ``swappable`` every
+    number from the file is (the experts' Betas and weights, the pool's extremizing
+    factor, the evidence's log likelihood ratios too), so one compiled model serves any
+    inputs of the same :func:`structure` (:func:`set_inputs`, used by ``forecast watch``).
+    """
     import pymc as pm
     import pytensor.tensor as pt
 
     with pm.Model() as model:
-        p = _pooled_prior(inputs)
+        data = {
+            name: pm.Data(name, value) if swappable or name.startswith("base_rate") else value
+            for name, value in _data_values(inputs).items()
+        }
+        p = _pooled_prior(inputs, data)
         if inputs.base_rate is not None:
-            k, n, weight = inputs.base_rate
-            # Data containers, so one compiled model serves other base rates
-            # (:func:`set_base_rate`, used by scenario sweeps).
             pm.CustomDist(
                 "base_rate",
                 p,
-                pm.Data("base_rate_trials", float(n)),
-                pm.Data("base_rate_weight", float(weight)),
+                data["base_rate_trials"],
+                data["base_rate_weight"],
                 logp=_weighted_binomial_logp,
-                observed=pm.Data("base_rate_successes", float(k)),
+                observed=data["base_rate_successes"],
             )
         logit_q = pt.log(p) - pt.log1p(-p)
-        applied = inputs.applied
-        uncertain = [e for e in applied if not e.fitted.fixed]
-        fixed_shift = float(sum(e.fitted.params["mu"] for e in applied if e.fitted.fixed))
-        if uncertain:
+        if "llr_mu" in data:
+            uncertain = [e for e in inputs.applied if not e.fitted.fixed]
             llr = pm.Normal(
                 "llr",
-                mu=np.array([e.fitted.params["mu"] for e in uncertain]),
-                sigma=np.array([e.fitted.params["sigma"] for e in uncertain]),
+                mu=data["llr_mu"],
+                sigma=data["llr_sigma"],
                 dims=None,
                 shape=(len(uncertain),),
             )
             logit_q = logit_q + llr.sum()
-        if fixed_shift:
-            logit_q = logit_q + fixed_shift
+        if "fixed_llr" in data and (swappable or data["fixed_llr"]):
+            logit_q = logit_q + data["fixed_llr"]
         pm.Deterministic("q", pm.math.sigmoid(logit_q))
     return model
+
+
+def set_inputs(model: pm.Model, inputs: EventInputs) -> None:
+    """Swap every number of a swappable model for those of ``inputs`` (same structure)."""
+    import pymc as pm
+
+    with model:
+        pm.set_data(_data_values(inputs))
 
 
 def set_base_rate(model: pm.Model, successes: float, trials: float, weight: float) -> None:
