@@ -8,7 +8,7 @@ Both forecast the same event question with the same sampler settings in this run
   the judgement is edited and saved, and the time is taken until the new report is
   printed (and, separately, until the exact forecast by quadrature is shown).
 
-The sampler settings default to the watch's (2 chains × 1000 draws after 500 tuning).
+The sampler settings default to the watch's (2 chains × 500 draws after 500 tuning).
 
 Target: a warm save-to-report within 2 s. Usage: python benchmarks/watch.py [--repeat 3]
 """
@@ -53,7 +53,7 @@ evidence:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--draws", type=int, default=500)
     parser.add_argument("--tune", type=int, default=500)
     parser.add_argument("--chains", type=int, default=2)
     args = parser.parse_args()

@@ -4,7 +4,7 @@ One process stays warm: PyMC and PyTensor are imported once, the fitted judgemen
 are cached, and an event question's model is compiled once per structure (its experts,
 pool, evidence items applied and base rate or not): a save that changes only numbers
 swaps them into the compiled model and samples again, so it costs the sampling and
-little else. By default the watch samples 2 chains of 1000 draws after 500 tuning
+little else. By default the watch samples 2 chains of 500 draws after 500 tuning
 steps, enough for the convergence checks on these small models; each report says so,
 and ``forecast run`` gives the full run. The file is polled (its modification time and
 size), so no watcher library is needed. On an event question the exact forecast (by quadrature over
@@ -185,7 +185,7 @@ def sampled_note(settings: Any) -> str:
 def watch(
     priors: Path = typer.Argument(..., help="The priors file to watch."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed (default: from the file)."),
-    draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
+    draws: int = typer.Option(500, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(500, "--tune", min=100, help="Tuning steps per chain."),
     chains: int = typer.Option(2, "--chains", min=1, max=64, help="Number of chains."),
     pool: PoolChoice | None = typer.Option(None, "--pool", help="Pool the experts this way."),
@@ -204,7 +204,7 @@ def watch(
 
     The process stays warm between saves (PyMC imported, fits cached, an event model
     compiled once and its numbers swapped on each save). An invalid save shows its
-    problems and the watch goes on. Ctrl-C stops. Sampling defaults to 2 chains of 1000
+    problems and the watch goes on. Ctrl-C stops. Sampling defaults to 2 chains of 500
     draws after 500 tuning steps.
 
     Example: forecast watch priors/turkiye-joins-consultative-meeting.yaml
