@@ -270,6 +270,7 @@ def summarise_drivers(
         )
     extra = _driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
     extra["cases"] = {"n": n_cases, "with_event": int(inputs.cases_y.sum())}
+    extra["sensitivity"] = sensitivity.for_drivers(inputs, alpha, beta, chain_draws).to_dict()
     forecast = _assemble(
         q,
         settings,
@@ -362,6 +363,7 @@ def summarise_tte(
         }
     if inputs.drivers:
         extra.update(_driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
+    extra["sensitivity"] = sensitivity.for_tte(inputs, draws, chain_draws).to_dict()
     forecast = _assemble(q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra)
     if timer is not None:
         timer.lap("summarise")

@@ -3,10 +3,19 @@
 Power-scaling (Kallioinen et al. 2024, via ArviZ's ``psense_summary``) raises the prior
 or the likelihood to a power near 1 and measures how much each posterior quantity
 changes; ArviZ labels a quantity "prior-data conflict" when both matter and "strong
-prior / weak likelihood" when only the prior does. For an event question the prior is
-the experts' pool on the propensity ``p`` and the likelihood is the base rate. The
-evidence's likelihood ratios are left out of the power-scaled prior: they are elicited
-and nothing observed speaks to them, so scaling them would only restate that.
+prior / weak likelihood" when only the prior does. What counts as prior and as data:
+
+* event: the experts' pool on the propensity ``p``; the base rate.
+* drivers: the experts' pool on the baseline ``p0`` and the uncertain odds ratios'
+  LogNormal priors (on the log odds ratios, as the model has them); the coded cases.
+* time-to-event, scheduled: the experts' pool on the per-opportunity chance ``q`` and
+  the trend's prior when it is uncertain; the passed opportunities without the event.
+* time-to-event, hazard: the experts' pool on the median time and the Weibull shape's
+  prior when it is uncertain; the time passed without the event.
+
+Priors that nothing observed speaks to are left out of the power-scaled prior (an
+event's evidence likelihood ratios, a time-to-event question's drivers, which shift only
+the opportunities to come): scaling them would only restate that they are elicited.
 
 The table a user reads puts each input's weight halved and doubled in percentage points
 of the forecast, by Pareto-smoothed importance sampling on the posterior draws (no
@@ -39,11 +48,21 @@ KHAT_MAX = 0.7
 """Above this Pareto k the importance-sampling estimate of a row is rough."""
 
 NO_DATA = "no data: the forecast is the experts' prior moved by evidence"
+NO_CASES = "no data: no cases are coded; the forecast is the experts' prior moved by the drivers"
+NO_HISTORY = "no data: nothing has passed yet, so the forecast is the experts' prior"
 
 CONFLICT = "prior-data conflict"
 PRIOR_DRIVEN = "strong prior / weak likelihood"
 
 QUANTITY_LABELS = {"p": "propensity before evidence", "q": "forecast"}
+DRIVERS_LABELS = {"p": "chance with every driver off", "q": "forecast"}
+TTE_LABELS = {
+    "q_opportunity": "chance at each opportunity",
+    "log_trend": "trend (log odds multiplier)",
+    "median_years": "median years to the event",
+    "shape": "Weibull shape",
+    "q": "forecast",
+}
 
 
 @dataclass(frozen=True)
@@ -231,6 +250,8 @@ def _sense(x: np.ndarray, log_density: np.ndarray) -> float:
     """Power-scaling sensitivity of draws ``x`` to ``log_density`` (ArviZ's NumPy layer)."""
     from arviz_stats.base import array_stats
 
+    if not np.ptp(x) > 0:  # a constant quantity moves with nothing (ArviZ divides by 0)
+        return 0.0
     lo, hi = 0.99, 1.01  # psense's default alphas
     weights = []
     for alpha in (lo, hi):
@@ -241,7 +262,10 @@ def _sense(x: np.ndarray, log_density: np.ndarray) -> float:
 
 
 def _psense(
-    posterior: Mapping[str, np.ndarray], log_prior: np.ndarray, log_likelihood: np.ndarray
+    posterior: Mapping[str, np.ndarray],
+    log_prior: np.ndarray,
+    log_likelihood: np.ndarray,
+    labels: Mapping[str, str] = QUANTITY_LABELS,
 ) -> list[Quantity]:
     """ArviZ's ``psense_summary`` over ``posterior`` (name -> (chain, draw)).
 
@@ -254,7 +278,7 @@ def _psense(
     for name, draws in posterior.items():
         x = np.asarray(draws, dtype=float)
         prior, lik = _sense(x, lp), _sense(x, ll)
-        out.append(Quantity(name, QUANTITY_LABELS.get(name, name), prior, lik, _label(prior, lik)))
+        out.append(Quantity(name, labels.get(name, name), prior, lik, _label(prior, lik)))
     return out
 
 
@@ -267,6 +291,8 @@ def assess(
     prior_label: str = "experts' prior",
     data_label: str = "base rate",
     disagree: bool | None = None,
+    labels: Mapping[str, str] = QUANTITY_LABELS,
+    no_data: str = NO_DATA,
 ) -> Sensitivity:
     """Power-scaling sensitivity of the quantities in ``posterior`` and of the forecast.
 
@@ -284,10 +310,14 @@ def assess(
     disagree
         Whether the data's own estimate lies outside the prior's 90% interval, when
         known: it tells a real conflict from a prior and data that both carry weight.
+    labels
+        How the report names each quantity.
+    no_data
+        The verdict when nothing observed enters the model.
     """
     if log_likelihood is None:
-        return Sensitivity(has_data=False)
-    quantities = _psense(posterior, log_prior, log_likelihood)
+        return Sensitivity(has_data=False, verdict=no_data)
+    quantities = _psense(posterior, log_prior, log_likelihood, labels)
     base = float(np.mean(forecast))
     moves = []
     for label, density in ((prior_label, log_prior), (data_label, log_likelihood)):
@@ -354,6 +384,171 @@ def for_event(inputs: Any, p: np.ndarray, q: np.ndarray) -> Sensitivity:
         prior = inputs.prior
         disagree = not prior.ppf(0.05) <= k / n <= prior.ppf(0.95) if n else None
     return assess({"p": p, "q": q}, q, log_prior, log_lik, data_label=data_label, disagree=disagree)
+
+
+def _log_beta_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
+    """Log density at ``x`` of the experts' linear pool of Betas (the models' mixture)."""
+    from scipy import stats
+    from scipy.special import logsumexp
+
+    w = np.asarray(weights, dtype=float) / float(sum(weights))
+    x = np.clip(np.asarray(x, dtype=float), 1e-300, 1 - 1e-16)
+    with np.errstate(divide="ignore"):
+        parts = [
+            np.log(wi) + stats.beta.logpdf(x, f.params["alpha"], f.params["beta"])
+            for wi, f in zip(w, experts, strict=True)
+        ]
+    return np.asarray(logsumexp(np.stack(parts), axis=0), dtype=float)
+
+
+def _log_normal(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    """Normal log density, without its 2 pi constant."""
+    return np.asarray(-0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma), dtype=float)
+
+
+def _log_lognormal_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
+    """Log density at ``x`` of the experts' linear pool of LogNormals, without 2 pi."""
+    from scipy.special import logsumexp
+
+    w = np.asarray(weights, dtype=float) / float(sum(weights))
+    log_x = np.log(np.asarray(x, dtype=float))
+    with np.errstate(divide="ignore"):
+        parts = [
+            np.log(wi) + _log_normal(log_x, f.params["mu"], f.params["sigma"]) - log_x
+            for wi, f in zip(w, experts, strict=True)
+        ]
+    return np.asarray(logsumexp(np.stack(parts), axis=0), dtype=float)
+
+
+def drivers_log_densities(
+    inputs: Any, alpha: np.ndarray, beta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Log prior and the cases' log likelihood of a drivers model, per draw.
+
+    ``alpha`` is logit p0 (chain, draw), ``beta`` the log odds ratios (chain, draw, J)
+    with fixed ones filled in. The prior is the pool's density at p0 plus each
+    uncertain log odds ratio's Normal density (PyMC's ``compute_log_prior`` on ``p``
+    and ``beta``, up to constants); the likelihood is the model's ``cases`` term.
+    ``None`` for the likelihood when no cases are coded.
+    """
+    from scipy.special import expit
+
+    alpha = np.asarray(alpha, dtype=float)
+    beta = np.asarray(beta, dtype=float)
+    log_prior = _log_beta_pool(inputs.experts, inputs.weights, expit(alpha))
+    for j, d in enumerate(inputs.drivers):
+        if not d.fitted.fixed:
+            log_prior = log_prior + _log_normal(
+                beta[..., j], d.fitted.params["mu"], d.fitted.params["sigma"]
+            )
+    y = np.asarray(inputs.cases_y, dtype=float)
+    if y.size == 0:
+        return log_prior, None
+    x = np.asarray(inputs.cases_x, dtype=float).reshape(len(y), -1)
+    eta = alpha[..., None] + beta @ x.T  # (chain, draw, cases)
+    # log sigmoid(eta) = -softplus(-eta), as the model writes it.
+    log_lik = -(y * np.logaddexp(0.0, -eta) + (1 - y) * np.logaddexp(0.0, eta)).sum(axis=-1)
+    return log_prior, np.asarray(log_lik, dtype=float)
+
+
+def for_drivers(
+    inputs: Any, alpha: np.ndarray, beta: np.ndarray, forecast: np.ndarray
+) -> Sensitivity:
+    """Sensitivity of a drivers forecast (per-draw probabilities, (chain, draw))."""
+    from scipy.special import expit
+
+    alpha = np.asarray(alpha, dtype=float)
+    beta = np.asarray(beta, dtype=float)
+    log_prior, log_lik = drivers_log_densities(inputs, alpha, beta)
+    posterior: dict[str, np.ndarray] = {"p": expit(alpha)}
+    labels = dict(DRIVERS_LABELS)
+    for j, d in enumerate(inputs.drivers):
+        if not d.fitted.fixed:
+            posterior[f"odds_ratio[{d.id}]"] = np.exp(beta[..., j])
+            labels[f"odds_ratio[{d.id}]"] = f"odds ratio: {d.id}"
+    posterior["q"] = np.asarray(forecast, dtype=float)
+    y = np.asarray(inputs.cases_y, dtype=float)
+    data_label = f"cases ({int(y.sum())} of {y.size} with the event)"
+    return assess(
+        posterior,
+        posterior["q"],
+        log_prior,
+        log_lik,
+        data_label=data_label,
+        labels=labels,
+        no_data=NO_CASES,
+    )
+
+
+def tte_log_densities(inputs: Any, draws: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """Log prior and the history's log likelihood of a time-to-event model, per draw.
+
+    ``draws`` are :class:`forecast.models.tte.Draws` shaped (chain, draw). Scheduled:
+    the pool's density at q plus the log trend's Normal density when the trend is
+    uncertain; the likelihood is the model's ``passed`` term, each passed opportunity
+    without the event adding log(1 - q_i). Hazard: the pool's density at the median
+    plus the shape's LogNormal density when uncertain; the likelihood is the model's
+    ``elapsed_without`` term, log S(t0). Priors up to constants. ``None`` for the
+    likelihood when nothing has passed.
+    """
+    from scipy.special import expit
+
+    from forecast.models.tte import LN2, HazardInputs
+
+    main = np.asarray(draws.main, dtype=float)
+    second = np.asarray(draws.trend, dtype=float)
+    if isinstance(inputs, HazardInputs):
+        log_prior = _log_lognormal_pool(inputs.experts, inputs.weights, main)
+        if not inputs.shape.fixed:
+            s = inputs.shape.params
+            log_prior = log_prior + _log_normal(np.log(second), s["mu"], s["sigma"])
+            log_prior = log_prior - np.log(second)
+        t0 = inputs.elapsed
+        if t0 <= 0:
+            return log_prior, None
+        return log_prior, np.asarray(-LN2 * (t0 / main) ** second, dtype=float)
+    log_prior = _log_beta_pool(inputs.experts, inputs.weights, expit(main))
+    if inputs.trend is not None and not inputs.trend.fixed:
+        t = inputs.trend.params
+        log_prior = log_prior + _log_normal(second, t["mu"], t["sigma"])
+    index = np.asarray(inputs.passed_index, dtype=float)
+    if index.size == 0:
+        return log_prior, None
+    eta = main[..., None] + index * second[..., None]
+    return log_prior, np.asarray(-np.logaddexp(0.0, eta).sum(axis=-1), dtype=float)
+
+
+def for_tte(inputs: Any, draws: Any, forecast: np.ndarray) -> Sensitivity:
+    """Sensitivity of a time-to-event forecast (P(by the deadline) per draw)."""
+    from scipy.special import expit
+
+    from forecast.models.tte import HazardInputs
+
+    log_prior, log_lik = tte_log_densities(inputs, draws)
+    main = np.asarray(draws.main, dtype=float)
+    second = np.asarray(draws.trend, dtype=float)
+    posterior: dict[str, np.ndarray]
+    if isinstance(inputs, HazardInputs):
+        posterior = {"median_years": main}
+        if not inputs.shape.fixed:
+            posterior["shape"] = second
+        data_label = f"{inputs.elapsed:.1f} event-free years"
+    else:
+        posterior = {"q_opportunity": expit(main)}
+        if inputs.trend is not None and not inputs.trend.fixed:
+            posterior["log_trend"] = second
+        n = len(inputs.passed)
+        data_label = f"{n} event-free opportunit{'y' if n == 1 else 'ies'}"
+    posterior["q"] = np.asarray(forecast, dtype=float)
+    return assess(
+        posterior,
+        posterior["q"],
+        log_prior,
+        log_lik,
+        data_label=data_label,
+        labels=TTE_LABELS,
+        no_data=NO_HISTORY,
+    )
 
 
 def _pool_rows(pools: Mapping[str, Any]) -> list[Move]:

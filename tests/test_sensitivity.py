@@ -6,6 +6,7 @@ import io
 import json
 import textwrap
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -224,3 +225,384 @@ def test_a_value_that_cannot_be_computed_is_null_in_json() -> None:
     assert d["quantities"][0]["prior"] is None and d["moves"][0]["delta"] is None
     back = sensitivity.Sensitivity.from_dict(d)
     assert np.isnan(back.quantities[0].prior) and back.quantities[0].likelihood == 0.1
+
+
+# Drivers and time-to-event questions: the same machinery on their own densities.
+
+
+def _beta(a: float, b: float) -> Fitted:
+    return Fitted("beta", {"alpha": a, "beta": b}, "strength")
+
+
+def _lognormal(mu: float, sigma: float) -> Fitted:
+    return Fitted("lognormal", {"mu": mu, "sigma": sigma}, "maxent")
+
+
+def _drivers_inputs(
+    experts: tuple[Fitted, ...],
+    weights: tuple[float, ...],
+    ors: tuple[Fitted, ...],
+    x: np.ndarray,
+    y: np.ndarray,
+) -> Any:
+    from forecast.models import drivers
+
+    ds = tuple(drivers.DriverInput(f"d{j}", "", f, 0.5) for j, f in enumerate(ors))
+    return drivers.DriversInputs(
+        tuple(f"e{i}" for i in range(len(experts))), experts, weights, ds, x, y
+    )
+
+
+def _schedule_inputs(
+    experts: tuple[Fitted, ...], weights: tuple[float, ...], trend: Fitted | None, passed: int
+) -> Any:
+    import datetime as dt
+
+    from forecast.models import tte
+
+    past = tuple(dt.date(2020 + i, 6, 1) for i in range(passed))
+    future = tuple(dt.date(2026 + i, 6, 1) for i in range(4))
+    return tte.ScheduleInputs(("e",) * len(experts), experts, weights, trend, (), past, future)
+
+
+def _hazard_inputs(
+    experts: tuple[Fitted, ...], weights: tuple[float, ...], shape: Fitted, elapsed_years: int
+) -> Any:
+    import datetime as dt
+
+    from forecast.models import tte
+
+    since = dt.date(2020, 12, 1)
+    as_of = dt.date(2020 + elapsed_years, 12, 1)
+    dates = (dt.date(2028, 12, 1), dt.date(2030, 12, 1))
+    return tte.HazardInputs(("e",) * len(experts), experts, weights, shape, since, as_of, dates)
+
+
+def _scaled_means(
+    value: Any, log_prior: Any, log_lik: Any, lo: float, hi: float, *, jacobian: bool = False
+) -> dict[tuple[str, float], float]:
+    """E[value] with the prior or the likelihood raised to 1/2 and 2, by quadrature.
+
+    With ``jacobian`` the integration variable is u = log of the model's variable.
+    """
+    from scipy import integrate
+
+    out = {}
+    for which in ("prior", "data"):
+        for c in (1.0, *sensitivity.SCALES):
+            cp, cl = (c, 1.0) if which == "prior" else (1.0, c)
+
+            def w(u: float, cp: float = cp, cl: float = cl) -> float:
+                return float(np.exp(cp * log_prior(u) + cl * log_lik(u) + (u if jacobian else 0)))
+
+            z = integrate.quad(w, lo, hi, limit=200)[0]
+            num = integrate.quad(lambda u, w=w: value(u) * w(u), lo, hi, limit=200)[0]
+            out[which, c] = num / z
+    return out
+
+
+def _check_moves(
+    s: sensitivity.Sensitivity, exact: dict[tuple[str, float], float], tol: float = 0.004
+) -> None:
+    """The four power-scaling rows against exact means, relative to the exact base."""
+    assert s.has_data and len(s.moves) == 4
+    expected = [exact[w, c] - exact[w, 1.0] for w in ("prior", "data") for c in sensitivity.SCALES]
+    for move, delta in zip(s.moves, expected, strict=True):
+        assert move.reliable, move
+        # Monte Carlo error of 8000 reweighted iid draws: about half a point at most.
+        assert move.delta == pytest.approx(delta, abs=tol), move.label
+
+
+def test_drivers_without_drivers_match_the_beta_binomial_closed_form() -> None:
+    # Beta(a, b) on p0, k of n cases: the posterior is Beta(a + k, b + n - k); scaling the
+    # prior by c gives Beta(c(a - 1) + 1 + k, c(b - 1) + 1 + n - k), the cases Beta(a + ck, ...).
+    a, b, k, n = 3.0, 7.0, 4, 10
+    y = np.array([1.0] * k + [0.0] * (n - k))
+    inputs = _drivers_inputs((_beta(a, b),), (1.0,), (), np.zeros((n, 0)), y)
+    p = np.random.default_rng(11).beta(a + k, b + n - k, size=(4, 2000))
+    s = sensitivity.for_drivers(inputs, np.log(p / (1 - p)), np.zeros((4, 2000, 0)), p)
+
+    def mean(alpha: float, beta: float) -> float:
+        return alpha / (alpha + beta)
+
+    exact = {("prior", c): mean(c * (a - 1) + 1 + k, c * (b - 1) + 1 + n - k) for c in (0.5, 2)}
+    exact |= {("data", c): mean(a + c * k, b + c * (n - k)) for c in (0.5, 2)}
+    exact["prior", 1.0] = exact["data", 1.0] = mean(a + k, b + n - k)
+    _check_moves(s, exact)
+    assert s.data_label == "cases (4 of 10 with the event)"
+    assert [x.name for x in s.quantities] == ["p", "q"]
+    assert s.moves[-1].label == "cases (4 of 10 with the event) counted double"
+
+
+def test_drivers_odds_ratio_moves_match_quadrature() -> None:
+    # One uncertain odds ratio, every case with the driver on and p0 fixed near 0.3 by a
+    # sharp prior: the cases speak to beta alone, a Normal prior times a Bernoulli
+    # likelihood, one-dimensional quadrature.
+    from scipy.special import expit
+
+    a, b, mu, sd = 3000.0, 7000.0, np.log(2.0), 0.6
+    y = np.array([1.0] * 7 + [0.0] * 3)
+    inputs = _drivers_inputs((_beta(a, b),), (1.0,), (_lognormal(mu, sd),), np.ones((10, 1)), y)
+    alpha0 = np.log(a / b)
+
+    def log_prior(u: float) -> float:
+        return -0.5 * ((u - mu) / sd) ** 2
+
+    def log_lik(u: float) -> float:
+        return float(7 * np.log(expit(alpha0 + u)) + 3 * np.log(expit(-alpha0 - u)))
+
+    def value(u: float) -> float:
+        return float(expit(alpha0 + u))
+
+    grid = np.linspace(mu - 8 * sd, mu + 8 * sd, 20001)
+    dens = np.exp([log_prior(u) + log_lik(u) for u in grid])
+    cdf = np.cumsum(dens) / dens.sum()
+    u = np.interp(np.random.default_rng(12).uniform(size=(4, 2000)), cdf, grid)
+    alpha = np.full_like(u, alpha0)
+    s = sensitivity.for_drivers(inputs, alpha, u[..., None], expit(alpha + u))
+    exact = _scaled_means(value, log_prior, log_lik, mu - 8 * sd, mu + 8 * sd)
+    # p0 is held at its mean, so the prior's pool term is a constant: only beta's moves.
+    _check_moves(s, exact)
+    assert [x.name for x in s.quantities] == ["p", "odds_ratio[d0]", "q"]
+    assert s.quantities[1].label == "odds ratio: d0"
+
+
+def test_drivers_without_cases_say_no_data() -> None:
+    inputs = _drivers_inputs((_beta(3, 7),), (1.0,), (_lognormal(0.5, 0.3),), np.zeros((0, 1)),
+                             np.zeros(0))  # fmt: skip
+    p = np.random.default_rng(13).beta(3, 7, size=(2, 500))
+    beta = np.random.default_rng(14).normal(0.5, 0.3, size=(2, 500, 1))
+    s = sensitivity.for_drivers(inputs, np.log(p / (1 - p)), beta, p)
+    assert not s.has_data and s.moves == () and s.quantities == ()
+    assert s.verdict.startswith("no data:") and "drivers" in s.verdict
+
+
+def test_time_to_event_with_constant_q_matches_the_beta_binomial_closed_form() -> None:
+    # Beta(a, b) on q, k passed opportunities without the event: the posterior is
+    # Beta(a, b + k) and P(by the m-th next opportunity) = 1 - B(a, b + m) / B(a, b) under it.
+    from scipy.special import betaln
+
+    from forecast.models import tte
+
+    a, b, k, m = 6.0, 14.0, 5, 3
+    inputs = _schedule_inputs((_beta(a, b),), (1.0,), None, k)
+    q = np.random.default_rng(15).beta(a, b + k, size=(4, 2000))
+    draws = tte.Draws(np.log(q / (1 - q)), np.zeros_like(q), np.zeros((4, 2000, 0)))
+    forecast = tte.cumulative(inputs, draws, [])[..., m - 1]
+    assert forecast == pytest.approx(1 - (1 - q) ** m)
+    s = sensitivity.for_tte(inputs, draws, forecast)
+
+    def by_m(alpha: float, beta: float) -> float:
+        return 1 - float(np.exp(betaln(alpha, beta + m) - betaln(alpha, beta)))
+
+    exact = {("prior", c): by_m(c * (a - 1) + 1, c * (b - 1) + 1 + k) for c in (0.5, 2)}
+    exact |= {("data", c): by_m(a, b + c * k) for c in (0.5, 2)}
+    exact["prior", 1.0] = exact["data", 1.0] = by_m(a, b + k)
+    # Halving this prior weighs up the posterior's tails: its row is the noisiest.
+    _check_moves(s, exact, tol=0.006)
+    assert s.data_label == "5 event-free opportunities"
+    assert [x.name for x in s.quantities] == ["q_opportunity", "q"]
+
+
+def test_hazard_moves_match_quadrature() -> None:
+    from forecast.models import tte
+
+    # Weibull with a fixed shape 1.5, LogNormal prior on the median, five years without the
+    # event: the posterior over log m is one-dimensional.
+    mu, sd, shape = np.log(8.0), 0.5, 1.5
+    inputs = _hazard_inputs((_lognormal(mu, sd),), (1.0,), _lognormal(np.log(shape), 0.0), 5)
+    t0 = inputs.elapsed
+    t = t0 + 3.0
+
+    def log_prior(u: float) -> float:  # density of log m
+        return -0.5 * ((u - mu) / sd) ** 2
+
+    def log_lik(u: float) -> float:
+        return float(-np.log(2) * (t0 / np.exp(u)) ** shape)
+
+    def value(u: float) -> float:
+        m = np.exp(u)
+        return float(-np.expm1(-np.log(2) * ((t / m) ** shape - (t0 / m) ** shape)))
+
+    lo, hi = mu - 8 * sd, mu + 8 * sd
+    grid = np.linspace(lo, hi, 20001)
+    dens = np.exp([log_prior(u) + log_lik(u) for u in grid])
+    cdf = np.cumsum(dens) / dens.sum()
+    m = np.exp(np.interp(np.random.default_rng(16).uniform(size=(4, 2000)), cdf, grid))
+    draws = tte.Draws(m, np.full_like(m, shape), np.zeros((4, 2000, 0)))
+    forecast = -np.expm1(-np.log(2) * ((t / m) ** shape - (t0 / m) ** shape))
+    s = sensitivity.for_tte(inputs, draws, forecast)
+    # The model's prior is on m: in u = log m it is N(u) / m, and du = dm / m adds u back.
+    exact = _scaled_means(value, lambda u: log_prior(u) - u, log_lik, lo, hi, jacobian=True)
+    _check_moves(s, exact)
+    assert s.data_label == "5.0 event-free years"
+    assert [x.name for x in s.quantities] == ["median_years", "q"]
+
+
+def _model_logps(
+    model: Any, prior_vars: list[str], data_term: str, point: dict[str, Any]
+) -> tuple[float, float]:
+    """The model's own log prior (on the constrained values) and its data term at ``point``."""
+    from pymc.model.transform.conditioning import remove_value_transforms
+
+    plain = remove_value_transforms(model)
+    prior = plain.compile_logp(vars=[plain[v] for v in prior_vars], jacobian=False)
+    data = plain.compile_logp(vars=[plain[data_term]], jacobian=False)
+    return float(prior(point)), float(data(point))
+
+
+@pytest.mark.slow
+def test_log_densities_are_the_drivers_models() -> None:
+    """Pool and odds-ratio priors and the cases' Potential, against the compiled model."""
+    from forecast.models import drivers
+
+    x = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    ors = (_lognormal(0.7, 0.4), _lognormal(np.log(0.5), 0.0), _lognormal(-0.2, 0.9))
+    inputs = _drivers_inputs((_beta(2, 8), _beta(4, 4)), (1.0, 2.0), ors, x, y)
+    model = drivers.build(inputs)
+    rng = np.random.default_rng(17)
+    p = rng.beta(3, 9, size=(1, 3))
+    free = rng.normal(0.0, 0.8, size=(1, 3, 2))
+    post = from_dict({"posterior": {"p": p, "beta": free}})["posterior"]
+    beta = drivers.assemble_beta(inputs.drivers, post)
+    log_prior, log_lik = sensitivity.drivers_log_densities(inputs, np.log(p / (1 - p)), beta)
+    assert log_lik is not None
+    ref = [
+        _model_logps(model, ["p", "beta"], "cases", {"p": p[0, i], "beta": free[0, i]})
+        for i in range(3)
+    ]
+    assert np.ptp(log_prior[0] - [r[0] for r in ref]) < 1e-6  # up to a constant
+    assert log_lik[0] == pytest.approx([r[1] for r in ref], abs=1e-9)
+
+
+@pytest.mark.slow
+def test_log_densities_are_the_time_to_event_models() -> None:
+    """Scheduled (pool, trend, passed opportunities) and hazard (pool, shape, elapsed time)."""
+    from forecast.models import tte
+
+    rng = np.random.default_rng(18)
+    inputs = _schedule_inputs((_beta(2, 8), _beta(5, 5)), (3.0, 1.0), _lognormal(0.1, 0.3), 4)
+    q = rng.beta(2, 9, size=(1, 3))
+    lt = rng.normal(0.1, 0.3, size=(1, 3))
+    draws = tte.Draws(np.log(q / (1 - q)), lt, np.zeros((1, 3, 0)))
+    log_prior, log_lik = sensitivity.tte_log_densities(inputs, draws)
+    model = tte.build(inputs)
+    ref = [
+        _model_logps(model, ["q", "log_trend"], "passed", {"q": q[0, i], "log_trend": lt[0, i]})
+        for i in range(3)
+    ]
+    assert log_lik is not None
+    assert np.ptp(log_prior[0] - [r[0] for r in ref]) < 1e-6
+    assert log_lik[0] == pytest.approx([r[1] for r in ref], abs=1e-9)
+
+    experts = (_lognormal(np.log(8.0), 0.5), _lognormal(np.log(3.0), 0.8))
+    hazard = _hazard_inputs(experts, (1.0, 1.0), _lognormal(0.2, 0.3), 5)
+    m = rng.lognormal(np.log(6.0), 0.5, size=(1, 3))
+    k = rng.lognormal(0.2, 0.3, size=(1, 3))
+    log_prior, log_lik = sensitivity.tte_log_densities(hazard, tte.Draws(m, k, m[..., None] * 0))
+    model = tte.build(hazard)
+    ref = [
+        _model_logps(
+            model,
+            ["median_years", "shape"],
+            "elapsed_without",
+            {"median_years": m[0, i], "shape": k[0, i]},
+        )
+        for i in range(3)
+    ]
+    assert log_lik is not None
+    assert np.ptp(log_prior[0] - [r[0] for r in ref]) < 1e-6
+    assert log_lik[0] == pytest.approx([r[1] for r in ref], abs=1e-9)
+
+
+DRIVERS_Q = """\
+format: 1
+kind: drivers
+title: A drivers question
+resolution: Resolves yes if the test event happens, as the test says.
+deadline: 2030-01-01
+experts:
+  - name: a
+    judgement: {probability: 0.3, strength: 10}
+drivers:
+  - id: push
+    description: makes the event likelier
+    odds_ratio: {median: 3, interval: [1.5, 6], mass: 0.9}
+    level: 0.4
+"""
+
+
+def test_a_drivers_run_carries_its_sensitivity(write_priors) -> None:  # type: ignore[no-untyped-def]
+    from forecast.models import drivers
+
+    cases = "cases:\n" + "".join(
+        f"  - {{drivers: {{push: {str(i % 2 == 0).lower()}}}, outcome: {str(i < 3).lower()}}}\n"
+        for i in range(8)
+    )
+    settings = SamplerSettings(draws=500, chains=2, seed=5)
+    rng = np.random.default_rng(19)
+    idata = from_dict(
+        {
+            "posterior": {
+                "p": rng.beta(4, 9, size=(2, 500)),
+                "beta": rng.normal(1, 0.3, (2, 500, 1)),
+            },
+            "sample_stats": {"diverging": np.zeros((2, 500), dtype=bool)},
+        }
+    )
+    for body, has_data in ((DRIVERS_Q + cases, True), (DRIVERS_Q, False)):
+        q = load_question(write_priors(body))
+        inputs = drivers.prepare(q.spec)  # type: ignore[arg-type]
+        f = engine.summarise_drivers(q, inputs, idata, settings)
+        d = json.loads(json.dumps(f.to_dict(), allow_nan=False))
+        assert d["sensitivity"]["has_data"] is has_data
+        text = _text(Report(f), width=80)
+        assert "not computed" not in text
+        if has_data:
+            assert "cases (3 of 8 with the event) counted double" in text
+            assert "odds ratio: push" in text
+        else:
+            assert "no data: no cases are coded" in text and "counted double" not in text
+
+
+TTE_Q = """\
+format: 1
+kind: time-to-event
+title: A time-to-event question
+resolution: Resolves yes if the test event happens, as the test says.
+as_of: 2025-12-01
+deadline: 2027-12-31
+horizon: 2031-12-31
+opportunities:
+  dates: [{dates}]
+  every_months: 12
+experts:
+  - name: a
+    judgement: {{probability: 0.2, strength: 10}}
+"""
+
+
+def test_a_time_to_event_run_carries_its_sensitivity(write_priors) -> None:  # type: ignore[no-untyped-def]
+    from forecast.models import tte
+
+    settings = SamplerSettings(draws=500, chains=2, seed=5)
+    rng = np.random.default_rng(20)
+    idata = from_dict(
+        {
+            "posterior": {"q": rng.beta(2, 11, size=(2, 500))},
+            "sample_stats": {"diverging": np.zeros((2, 500), dtype=bool)},
+        }
+    )
+    for dates, has_data in (("2023-06-01, 2024-06-01, 2025-06-01", True), ("2026-06-01", False)):
+        q = load_question(write_priors(TTE_Q.format(dates=dates)))
+        inputs = tte.prepare(q.spec)  # type: ignore[arg-type]
+        f = engine.summarise_tte(q, inputs, idata, settings)
+        d = json.loads(json.dumps(f.to_dict(), allow_nan=False))
+        assert d["sensitivity"]["has_data"] is has_data
+        text = _text(Report(f), width=80)
+        assert "not computed" not in text
+        if has_data:
+            assert "3 event-free opportunities counted double" in text
+        else:
+            assert "no data: nothing has passed yet" in text and "counted double" not in text
