@@ -3,7 +3,8 @@
 Reads the fitted numbers from a JSON file (argv[1]) so it builds exactly the model that
 `forecast run` builds, with nothing but PyMC: mixture-of-Betas prior, power-prior base
 rate, evidence log likelihood ratios; same draws, tune, chains, seed and sampler
-settings; prints the posterior mean of q.
+settings; PyMC's own defaults otherwise (so it checks convergence, as `forecast run`
+does); prints the posterior mean of q.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ def main() -> None:
             random_seed=cfg["seed"],
             target_accept=0.9,
             progressbar=False,
-            compute_convergence_checks=False,
         )
     print(float(idata["posterior"]["q"].mean()))
     del q
