@@ -124,6 +124,15 @@ def test_markdown_report(write_priors) -> None:  # type: ignore[no-untyped-def]
     assert md.startswith("## A test question")
     assert f"**Forecast: {fmt.pct(f.probability)}**" in md
     assert "| base rate |" in md
+    assert md.count("### Sensitivity: how far the forecast moves") == 1
+    assert "counted half" in md
+
+
+def test_markdown_report_file_has_the_sensitivity_once(write_priors) -> None:  # type: ignore[no-untyped-def]
+    from forecast.render.html import markdown_page
+
+    page = markdown_page(_forecast(write_priors))
+    assert page.count("### Sensitivity: how far the forecast moves") == 1
 
 
 @pytest.mark.parametrize(

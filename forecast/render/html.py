@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from forecast import sensitivity as sens
 from forecast.render import fmt
+from forecast.render.markdown import md as _md
 from forecast.render.markdown import render as markdown_body
 from forecast.render.plots import Plot
 from forecast.results import Forecast
@@ -259,51 +260,13 @@ def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
     return "\n".join(x for x in parts if x) + "\n"
 
 
-def sensitivity_markdown(f: Forecast) -> list[str]:
-    """The sensitivity section as markdown lines (none when the run computed none)."""
-    s = sens.of(f)
-    table = sens.table(f)
-    if table is None:
-        return [sens.not_computed(f.kind), ""]
-    lines = ["### Sensitivity: how far the forecast moves", ""]
-    if s is not None:
-        warn = s.prior_driven or s.conflict or not s.has_data
-        lines += [("> ⚠ " if warn else "") + s.verdict, ""]
-    if table.rows:
-        lines += ["| if | what | forecast | change | |", "|---|---|---:|---:|---|"]
-        for r in table.rows:
-            used = r.note == "the pool used"
-            label = _md(r.label) + (" **(used)**" if used else "")
-            change = "" if used else fmt.pp(r.delta)
-            note = "" if used else r.note
-            lines.append(f"| {label} | {r.kind} | {fmt.pct(r.forecast)} | {change} | {note} |")
-        lines.append("")
-    if s is not None and s.quantities:
-        lines += [
-            f"| power-scaling (ArviZ psense) | prior | {_md(s.data_label)} | diagnosis |",
-            "|---|---:|---:|---|",
-        ]
-        for x in s.quantities:
-            lines.append(
-                f"| {x.label} | {x.prior:.3f} | {x.likelihood:.3f} | {x.diagnosis or '✓'} |"
-            )
-        lines.append("")
-    return lines
-
-
-def _md(text: str) -> str:
-    """Text safe inside a markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def markdown_page(f: Forecast, images: Sequence[tuple[Plot, str]] = ()) -> str:
-    """The markdown report: the run's markdown, sensitivity, warnings and plot links."""
+    """The markdown report: the run's markdown (sensitivity included), warnings, plots."""
     lines = [markdown_body(f).rstrip(), ""]
     d = f.diagnostics
     if not d.ok:
         lines += ["### ⚠ Sampling diagnostics are not all good", ""]
         lines += [f"- {w}" for w in d.warnings] + [""]
-    lines += sensitivity_markdown(f)
     if images:
         lines += ["### Plots", ""]
         for plot, path in images:

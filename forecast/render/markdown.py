@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from forecast import sensitivity as sens
 from forecast.render import fmt
 from forecast.results import Forecast
 
@@ -49,6 +50,7 @@ def render(f: Forecast) -> str:
             f"| {x.name} | {x.weight:.2f} | {x.fitted.describe()} | {fmt.pct(imp['mean'])}"
             f" | {fmt.interval(imp['lo90'], imp['hi90'])} | {fmt.fit_error(x.fitted.fit_error)} |"
         )
+    lines += ["", *sensitivity_markdown(f)]
     d = f.diagnostics
     lines += [
         "",
@@ -61,3 +63,40 @@ def render(f: Forecast) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def sensitivity_markdown(f: Forecast) -> list[str]:
+    """The sensitivity section as markdown lines (none when the run computed none)."""
+    s = sens.of(f)
+    table = sens.table(f)
+    if table is None:
+        return [sens.not_computed(f.kind), ""]
+    lines = ["### Sensitivity: how far the forecast moves", ""]
+    if s is not None:
+        warn = s.prior_driven or s.conflict or not s.has_data
+        lines += [("> ⚠ " if warn else "") + s.verdict, ""]
+    if table.rows:
+        lines += ["| if | what | forecast | change | |", "|---|---|---:|---:|---|"]
+        for r in table.rows:
+            used = r.note == "the pool used"
+            label = md(r.label) + (" **(used)**" if used else "")
+            change = "" if used else fmt.pp(r.delta)
+            note = "" if used else r.note
+            lines.append(f"| {label} | {r.kind} | {fmt.pct(r.forecast)} | {change} | {note} |")
+        lines.append("")
+    if s is not None and s.quantities:
+        lines += [
+            f"| power-scaling (ArviZ psense) | prior | {md(s.data_label)} | diagnosis |",
+            "|---|---:|---:|---|",
+        ]
+        for x in s.quantities:
+            lines.append(
+                f"| {x.label} | {x.prior:.3f} | {x.likelihood:.3f} | {x.diagnosis or '✓'} |"
+            )
+        lines.append("")
+    return lines
+
+
+def md(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
