@@ -58,5 +58,29 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    After a command that loaded PyMC the interpreter's own teardown (finalising the
+    thousands of PyTensor objects) takes over a second and does nothing for the user:
+    every file is closed and every result written by then, so the process flushes its
+    output and ends at once.
+    """
+    import os
+    import sys
+
+    code: int | str | None = 0
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+    if "pymc" not in sys.modules:
+        sys.exit(code)
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = code or 1
+    os._exit(int(code or 0))

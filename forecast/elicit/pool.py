@@ -44,8 +44,8 @@ INFLUENCE_FLAG = 0.05
 """Leaving one expert out moves the forecast by more than this: the report flags it."""
 
 _U_LIMIT = 300.0
-_TAU_POINTS = 241
-_SHIFT_POINTS = 400
+_TAU_POINTS = 81
+_SHIFT_POINTS = 200
 
 LogDensity = Callable[[np.ndarray], np.ndarray]
 
@@ -206,7 +206,7 @@ class LogitDensity:
         span = max(hi - lo, 1e-6)
         lo, hi = lo - 0.05 * span, hi + 0.05 * span
         inside = coarse[(coarse >= lo) & (coarse <= hi)]
-        u = np.unique(np.concatenate([inside, np.linspace(lo, hi, 4001)]))
+        u = np.unique(np.concatenate([inside, np.linspace(lo, hi, 2001)]))
         logd = logpdf(u)
         return cls._normalised(u, logd)
 
