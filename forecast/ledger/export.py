@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from forecast.ledger.records import ForecastRecord, Resolution
+from forecast.ledger.records import ForecastRecord, Resolution, contributions_json, experts_json
 from forecast.ledger.store import Ledger, LedgerError
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -71,17 +71,8 @@ def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
         "title": r.title,
         "deadline": r.deadline.isoformat() if r.deadline else None,
         "tags": json.dumps(list(r.tags), ensure_ascii=False),
-        "contributions": json.dumps(
-            [
-                {"label": c.label, "kind": c.kind, "before": c.before, "after": c.after}
-                for c in r.contributions
-            ],
-            ensure_ascii=False,
-        ),
-        "experts": json.dumps(
-            [{"name": e.name, "weight": e.weight, "probability": e.probability} for e in r.experts],
-            ensure_ascii=False,
-        ),
+        "contributions": contributions_json(r),
+        "experts": experts_json(r),
         "priors": r.priors_text,
         "document": None
         if r.document is None

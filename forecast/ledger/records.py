@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,3 +154,22 @@ def _pool_name(pool: Any) -> str | None:
     if isinstance(pool, Mapping) and pool.get("method"):
         return str(pool["method"])
     return None
+
+
+def contributions_json(r: ForecastRecord) -> str:
+    """A record's contributions as the JSON text stored and exported."""
+    return json.dumps(
+        [
+            {"label": c.label, "kind": c.kind, "before": c.before, "after": c.after}
+            for c in r.contributions
+        ],
+        ensure_ascii=False,
+    )
+
+
+def experts_json(r: ForecastRecord) -> str:
+    """A record's experts as the JSON text stored and exported."""
+    return json.dumps(
+        [{"name": e.name, "weight": e.weight, "probability": e.probability} for e in r.experts],
+        ensure_ascii=False,
+    )

@@ -32,6 +32,8 @@ from forecast.ledger.records import (
     ForecastRecord,
     Resolution,
     as_utc,
+    contributions_json,
+    experts_json,
 )
 from forecast.ledger.store import ENV, LedgerError
 
@@ -425,17 +427,8 @@ def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
         "deadline": r.deadline.isoformat() if r.deadline else None,
         "tags": json.dumps(list(r.tags), ensure_ascii=False),
         "prior_probability": r.prior_probability,
-        "contributions": json.dumps(
-            [
-                {"label": c.label, "kind": c.kind, "before": c.before, "after": c.after}
-                for c in r.contributions
-            ],
-            ensure_ascii=False,
-        ),
-        "experts": json.dumps(
-            [{"name": e.name, "weight": e.weight, "probability": e.probability} for e in r.experts],
-            ensure_ascii=False,
-        ),
+        "contributions": contributions_json(r),
+        "experts": experts_json(r),
         "document": None
         if r.document is None
         else json.dumps(r.document, ensure_ascii=False, default=str),
