@@ -298,6 +298,60 @@ def test_ctrl_c_at_a_real_terminal_leaves_the_file_as_it_was(tmp_path: Path) -> 
     assert path.read_text(encoding="utf-8") == EXISTING
 
 
+# --- drivers and time-to-event questions ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("us-kazakhstan-critical-minerals", "by 2027-12-31 with every driver off"),
+        ("turkiye-joins-consultative-meeting", "the event at the next opportunity (2026-09-15)"),
+        ("central-asian-state-recognises-trnc", "The probability to judge: the event by 20"),
+    ],
+)
+def test_experts_are_added_to_drivers_and_scheduled_questions(
+    tmp_path: Path, name: str, says: str
+) -> None:
+    original = (ROOT / "priors" / f"{name}.yaml").read_text(encoding="utf-8")
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(original, encoding="utf-8")
+    before = [e.name for e in load_question(path).spec.experts]  # type: ignore[attr-defined]
+    result = _invoke(["elicit", name, "--dir", str(tmp_path)], QUARTILES)
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.stderr.split())
+    assert "The probability to judge: " in shown and says in shown
+    spec = load_question(path).spec
+    assert [e.name for e in spec.experts] == [*before, "Regional analyst"]  # type: ignore[attr-defined]
+    assert spec.experts[-1].judgement.quantiles == {0.25: 0.08, 0.5: 0.15, 0.75: 0.25}  # type: ignore[attr-defined]
+    # everything else in the file, comments and long lines included, is kept as it was
+    assert path.read_text(encoding="utf-8").startswith(original.split("experts:")[0])
+
+
+def test_a_hazard_question_is_refused_with_what_its_experts_judge(tmp_path: Path) -> None:
+    path = tmp_path / "h.yaml"
+    text = textwrap.dedent(
+        """\
+        format: 1
+        kind: time-to-event
+        title: A hazard question
+        resolution: Resolves yes if the test event happens, as the test says.
+        deadline: 2028-12-01
+        horizon: 2035-12-01
+        as_of: 2025-12-01
+        hazard:
+          since: 2020-12-01
+          experts:
+            - name: a
+              median_years: {median: 8, interval: [3.5, 18.3], mass: 0.9}
+        """
+    )
+    path.write_text(text, encoding="utf-8")
+    result = _invoke(["elicit", "h", "--dir", str(tmp_path)], QUARTILES)
+    assert result.exit_code == 1
+    assert "median time to the event" in result.stderr and "Traceback" not in result.output
+    assert path.read_text(encoding="utf-8") == text
+
+
 # --- the file it writes runs ----------------------------------------------------------
 
 

@@ -9,6 +9,9 @@ The session is independent of any user interface. It talks through a
 * after every answer shows the distribution fitted so far, what it implies and how
   well it fits, and lets the expert revise before accepting;
 * for a new question asks its title, resolution and deadline;
+* adds experts to an existing ``event``, ``drivers`` or scheduled ``time-to-event``
+  question, saying first what the probability is of (the event by the deadline; the
+  event with every driver off; the event at the next opportunity);
 * writes ``DIR/QUESTION.yaml`` once, at the end, atomically: an existing file keeps
   everything in it, comments included (a round-trip YAML writer appends the expert),
   and the result is validated by the same loader as ``forecast check`` before it is
@@ -371,9 +374,14 @@ def elicit_roulette(
     return {"roulette": {"bins": [_sig(e) for e in edges], "chips": chips}}
 
 
-def elicit_expert(channel: Channel, taken: set[str]) -> Answers:
-    """Ask one expert for their judgement, with feedback, until they accept it."""
+def elicit_expert(channel: Channel, taken: set[str], subject: str | None = None) -> Answers:
+    """Ask one expert for their judgement, with feedback, until they accept it.
+
+    ``subject``: what the probability is of, shown before the first number is asked.
+    """
     name = ask(channel, "expert", "Who is the expert (name or role)?", parse_name(taken))
+    if subject:
+        channel.show(Text(f"The probability to judge: {subject}", style="bold"))
     method = ask(
         channel,
         "method",
@@ -446,7 +454,7 @@ def _yaml() -> Any:
 
     y = YAML(typ="rt")
     y.preserve_quotes = True
-    y.width = 120
+    y.width = 4096  # never re-wrap a line the user wrote
     y.indent(mapping=2, sequence=4, offset=2)
     return y
 
@@ -523,6 +531,40 @@ def validate_text(text: str, shown: str) -> None:
     validate(data, marks, shown)
 
 
+def subject(spec: Any) -> str:
+    """What an expert's probability is of, for each kind of question that has experts.
+
+    Raises
+    ------
+    ForecastError
+        For a continuous-hazard question, whose experts judge a time, not a probability.
+    """
+    from forecast.spec.drivers import DriversQuestion
+    from forecast.spec.tte import TimeToEventQuestion
+
+    deadline = spec.deadline.isoformat()
+    if isinstance(spec, DriversQuestion):
+        drivers = ", ".join(d.id for d in spec.drivers)
+        return (
+            f"the event by {deadline} with every driver off ({drivers}); the drivers' "
+            "odds ratios are in the file"
+        )
+    if isinstance(spec, TimeToEventQuestion):
+        if spec.opportunities is None:
+            raise ForecastError(
+                "elicit asks for probabilities; the experts of a continuous-hazard "
+                "question judge the median time to the event, in years"
+            )
+        after = [d for d in spec.opportunity_dates() if d > spec.as_of_date]
+        nxt = f" ({after[0].isoformat()})" if after else ""
+        off = " with every driver off" if spec.drivers else ""
+        return (
+            f"the event at the next opportunity{nxt}{off}, as if none had passed; "
+            "the opportunities that passed are data"
+        )
+    return f"the event by {deadline}"
+
+
 def run_session(
     question: str,
     directory: Path,
@@ -543,7 +585,6 @@ def run_session(
     """
     from forecast import yamlio
     from forecast.spec import load_question
-    from forecast.spec.event import EventQuestion
 
     today = today or dt.date.today()
     if not _ID.match(question):
@@ -557,13 +598,16 @@ def run_session(
     taken: set[str] = set()
     if path.exists():
         loaded = load_question(path)
-        if not isinstance(loaded.spec, EventQuestion):
+        try:
+            what = subject(loaded.spec)
+        except ForecastError as exc:
             raise ForecastError(
-                f"{path}: elicit adds experts to event questions; this is a "
-                f"{loaded.spec.kind} question",
-            )
+                f"{path}: {exc.message}",
+                hint="add hazard experts (median_years judgements) by editing the file",
+            ) from None
         existing = loaded.text
-        taken = {e.name for e in loaded.spec.experts}
+        spec: Any = loaded.spec  # an event, drivers or scheduled time-to-event question
+        taken = {e.name for e in spec.experts}
         channel.show(
             Text.assemble(
                 ("Adding an expert to ", ""),
@@ -575,6 +619,7 @@ def run_session(
         if not directory.is_dir():
             raise UsageError(f"{directory} is not a directory", hint="create it or pass --dir")
         channel.show(Text(f"A new question: {path}", style="bold"))
+        what = ""
         meta = {
             "title": ask(channel, "title", "Title (the event, by when)", parse_text),
             "resolution": ask(
@@ -592,7 +637,7 @@ def run_session(
         }
     done: list[Answers] = []
     while True:
-        answers = elicit_expert(channel, taken | {a.name for a in done})
+        answers = elicit_expert(channel, taken | {a.name for a in done}, what)
         done.append(answers)
         more = ask(
             channel,
