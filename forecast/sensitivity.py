@@ -352,10 +352,10 @@ def assess(
         )
     elif prior_driven:
         verdict = (
-            f"Driven by the prior: the {data_label} hardly moves the experts' view, so the "
-            "forecast stands or falls with the judgements (halving or doubling the prior's "
-            f"weight moves it by up to {100 * prior_swing:.2g} pp, the data's by "
-            f"{100 * data_swing:.2g} pp)."
+            f"Driven by the prior: counting the {data_label} half or double hardly changes "
+            "the experts' view, so the forecast stands or falls with the judgements (halving "
+            f"or doubling the prior's weight moves it by up to {100 * prior_swing:.2g} pp, "
+            f"the data's by {100 * data_swing:.2g} pp)."
         )
     elif main.likelihood >= THRESHOLD:
         verdict = f"Driven by the {data_label} more than by the experts' prior."

@@ -217,7 +217,7 @@ def test_cli_json_curve_scenario_and_report(tmp_path: Path) -> None:
     buf = io.StringIO()
     Console(file=buf, width=110, color_system=None).print(Report(f))
     text = buf.getvalue()
-    assert "P(by date)" in text and "2027-06-01 ◂ deadline" in text
+    assert "P(by date)" in text and "2027-06-01 ◂ last before the deadline" in text
     assert "Median time to the event" in text and "Driver swings" in text
 
 

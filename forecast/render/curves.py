@@ -28,7 +28,11 @@ def _pos(p: float, lo: float, hi: float, width: int) -> int:
 
 
 def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40) -> Table:
-    """P(by date) with its 80% band, one row per date; the deadline row is marked."""
+    """P(by date) with its 80% band, one row per date.
+
+    The deadline's row is marked, or the last date before the deadline (the date the
+    headline probability is for) when the deadline itself is not on the curve.
+    """
     t = Table(title="P(by date), 80% band shaded", title_justify="left", show_edge=False, box=None)
     t.add_column("by", no_wrap=True)
     t.add_column("", no_wrap=True)
@@ -47,7 +51,8 @@ def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40)
         bar.append("·" * (width - hi), style="dim")
         label = Text(point["date"])
         if i == at_deadline:
-            label.append(" ◂ deadline", style="bold")
+            on = point["date"] == deadline
+            label.append(" ◂ deadline" if on else " ◂ last before the deadline", style="bold")
         t.add_row(label, bar, fmt.pct(point["probability"]), fmt.interval(point["lo"], point["hi"]))
     return t
 
