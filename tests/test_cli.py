@@ -70,9 +70,11 @@ def test_show_rich_states_implications(write_priors) -> None:  # type: ignore[no
     assert "you are saying" in result.stdout
 
 
-def test_list_json(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flag", [["--format", "json"], ["--json"]])
+def test_list_json(tmp_path: Path, flag: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORECAST_LEDGER", str(tmp_path / "none.sqlite"))
     (tmp_path / "one.yaml").write_text(GOOD, encoding="utf-8")
-    result = runner.invoke(app, ["list", str(tmp_path), "--json"])
+    result = runner.invoke(app, ["list", str(tmp_path), *flag])
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows == [
@@ -83,6 +85,7 @@ def test_list_json(tmp_path: Path) -> None:
             "deadline": "2030-01-01",
             "status": "open",
             "file": str(tmp_path / "one.yaml"),
+            "latest": None,
         }
     ]
 

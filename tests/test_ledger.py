@@ -119,6 +119,23 @@ def test_a_record_reads_back_whole(ledger_path: Path) -> None:
     assert back[0].recorded_at.tzinfo is not None
 
 
+def test_latest_is_the_newest_forecast_of_each_question(ledger_path: Path) -> None:
+    with open_ledger(ledger_path, write=False) as book:
+        assert book.latest() == {}  # no ledger yet: nothing, and no file made
+    assert not ledger_path.exists()
+    with open_ledger(ledger_path) as book:
+        book.record(make(at=when(3), residual=0.3))
+        book.record(make(at=when(1)))
+        book.record(make(question="q2", at=when(2)))
+        book.record(make(question="q2", at=when(2), residual=0.1))  # same time: the later id
+        latest = book.latest()
+    assert set(latest) == {"q1", "q2"}
+    assert latest["q1"].recorded_at == when(3)
+    assert latest["q1"].probability == pytest.approx(make(residual=0.3).probability)
+    assert latest["q2"].probability == pytest.approx(make(residual=0.1).probability)
+    assert latest["q2"].priors_sha256 == make().priors_sha256
+
+
 def test_records_come_back_in_time_order_and_by_question(ledger_path: Path) -> None:
     with open_ledger(ledger_path) as book:
         book.record(make(at=when(3)))

@@ -44,6 +44,46 @@ def _fill(path: Path) -> None:
         book.resolve(Resolution("q3", "annulled", dt.date(2026, 3, 1), when(3)))
 
 
+def test_list_shows_the_latest_forecast_and_whether_the_file_changed(
+    ledger: Path, tmp_path: Path
+) -> None:
+    priors = tmp_path / "priors"
+    priors.mkdir()
+    (priors / "q1.yaml").write_text(PRIORS, encoding="utf-8")
+    (priors / "q2.yaml").write_text(PRIORS, encoding="utf-8")
+    (priors / "q3.yaml").write_text(PRIORS, encoding="utf-8")
+    with open_ledger(ledger) as book:
+        book.record(make(at=when(1)))
+        book.record(make(at=when(2), residual=0.1))
+        book.record(make(question="q2", at=when(1), text=PRIORS + "# edited since\n"))
+    result = runner.invoke(app, ["list", str(priors), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r["latest"] for r in map(json.loads, result.stdout.splitlines())}
+    assert rows["q1"] == {
+        "probability": pytest.approx(make(residual=0.1).probability),
+        "recorded_at": "2026-02-01T12:00:00+00:00",
+        "file_changed": False,
+    }
+    assert rows["q2"]["file_changed"] is True
+    assert rows["q3"] is None
+    text = " ".join(runner.invoke(app, ["list", str(priors)], env={"COLUMNS": "80"}).stdout.split())
+    assert f"latest {100 * make(residual=0.1).probability:.1f}% on 2026-02-01" in text
+    assert "file changed since" in text and "latest none recorded" in text
+    wide = runner.invoke(app, ["list", str(priors)], env={"COLUMNS": "160"}).stdout
+    assert "latest forecast" in wide and "┃" in wide
+
+
+def test_list_goes_on_without_a_ledger_it_cannot_read(tmp_path: Path) -> None:
+    priors = tmp_path / "priors"
+    priors.mkdir()
+    (priors / "q1.yaml").write_text(PRIORS, encoding="utf-8")
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database", encoding="utf-8")
+    result = runner.invoke(app, ["list", str(priors), "--ledger", str(junk)])
+    assert result.exit_code == 0
+    assert "q1" in result.stdout and "warning: no latest forecasts" in result.stderr
+
+
 @pytest.mark.parametrize("name", ["history", "resolve", "score", "export"])
 def test_help_has_an_example(name: str) -> None:
     result = runner.invoke(app, [name, "--help"])

@@ -1,27 +1,85 @@
-"""``forecast list``: the questions in a directory."""
+"""``forecast list``: the questions in a directory, with their latest recorded forecast."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from forecast.cli._common import handle_errors, out, print_json, report_error
+from forecast.cli._common import err, handle_errors, out, print_json, report_error
+from forecast.cli.ledger import ledger_option
+
+if TYPE_CHECKING:
+    from forecast.ledger import Latest
+    from forecast.spec import LoadedQuestion
+
+
+WIDE = 120
+"""Terminals at least this wide get a table; narrower ones get each question on three lines."""
+
+
+class ListFormat(StrEnum):
+    """Output formats of ``list``."""
+
+    text = "text"
+    json = "json"
+
+
+def _latest(ledger: Path | None) -> dict[str, Latest]:
+    """The latest recorded forecast of each question; a ledger that cannot be read is
+    reported on stderr and the list goes on without it."""
+    from forecast.ledger import LedgerError, open_ledger
+
+    try:
+        with open_ledger(ledger, write=False) as book:
+            return book.latest()
+    except LedgerError as exc:
+        err().print(f"warning: no latest forecasts: {exc.message}", markup=False, highlight=False)
+        return {}
+
+
+def _latest_json(q: LoadedQuestion, latest: Latest | None) -> dict[str, Any] | None:
+    if latest is None:
+        return None
+    return {
+        "probability": latest.probability,
+        "recorded_at": latest.recorded_at.isoformat(),
+        "file_changed": latest.priors_sha256 != q.sha256,
+    }
+
+
+def _latest_text(q: LoadedQuestion, latest: Latest | None) -> str:
+    if latest is None:
+        return "none recorded"
+    from forecast.render import fmt
+
+    text = f"{fmt.pct(latest.probability)} on {latest.recorded_at.date().isoformat()}"
+    return text + (" · file changed since" if latest.priors_sha256 != q.sha256 else "")
 
 
 def list_(
     directory: Path = typer.Argument(Path("priors"), help="Directory of priors files."),
-    json_: bool = typer.Option(False, "--json", help="One JSON object per question per line."),
+    format_: ListFormat = typer.Option(ListFormat.text, "--format", help="Output format."),
+    json_: bool = typer.Option(False, "--json", hidden=True, help="Same as --format json."),
+    ledger: Path | None = ledger_option(),
 ) -> None:
-    """List questions with their deadline and status.
+    """List questions with their kind, deadline, status and latest recorded forecast.
+
+    The latest forecast is the newest one `forecast run --record` kept in the ledger;
+    "file changed since" says the priors file was edited after it was recorded.
+    Nothing is sampled.
 
     Example: forecast list priors/
     """
     from forecast.spec import load_many
 
     loaded, bad = load_many([directory])
-    if json_:
-        for q in loaded:
+    latest = _latest(ledger) if loaded else {}
+    rows = sorted(loaded, key=lambda q: (q.spec.deadline, q.id))
+    if json_ or format_ is ListFormat.json:
+        for q in rows:
             print_json(
                 {
                     "id": q.id,
@@ -30,19 +88,41 @@ def list_(
                     "deadline": q.spec.deadline.isoformat(),
                     "status": q.spec.status,
                     "file": str(q.path),
+                    "latest": _latest_json(q, latest.get(q.id)),
                 }
             )
     else:
-        from rich.table import Table
-
-        table = Table(show_edge=False)
-        for col in ("id", "title", "kind", "deadline", "status"):
-            table.add_column(col, overflow="fold")
-        for q in sorted(loaded, key=lambda q: (q.spec.deadline, q.id)):
-            table.add_row(
-                q.id, q.spec.title, q.spec.kind, q.spec.deadline.isoformat(), q.spec.status
+        console = out()
+        cells = [
+            (
+                q,
+                q.spec.kind,
+                q.spec.deadline.isoformat(),
+                q.spec.status,
+                _latest_text(q, latest.get(q.id)),
             )
-        out().print(table)
+            for q in rows
+        ]
+        if console.width >= WIDE:
+            from rich.table import Table
+
+            table = Table(show_edge=False)
+            table.add_column("id", no_wrap=True)
+            table.add_column("title", ratio=1, overflow="fold")
+            for col in ("kind", "deadline", "status", "latest forecast"):
+                table.add_column(col, no_wrap=col != "latest forecast")
+            for q, *rest in cells:
+                table.add_row(q.id, q.spec.title, *rest)
+            console.print(table)
+        else:
+            from rich.padding import Padding
+            from rich.text import Text
+
+            for q, kind, deadline, status, last in cells:
+                console.print(Text(q.id, style="bold"), soft_wrap=True)
+                console.print(Padding(Text(q.spec.title), (0, 0, 0, 2), expand=False))
+                line = Text(f"{kind} · deadline {deadline} · {status} · latest {last}", style="dim")
+                console.print(Padding(line, (0, 0, 0, 2), expand=False))
     for exc in bad:
         report_error(exc)
     if bad:

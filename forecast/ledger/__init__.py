@@ -14,6 +14,7 @@ from forecast.ledger.records import (
     Contribution,
     ExpertEntry,
     ForecastRecord,
+    Latest,
     Resolution,
     record_of,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "Contribution",
     "ExpertEntry",
     "ForecastRecord",
+    "Latest",
     "Ledger",
     "LedgerError",
     "Resolution",

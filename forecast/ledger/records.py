@@ -77,6 +77,16 @@ class ForecastRecord:
 
 
 @dataclass(frozen=True)
+class Latest:
+    """The newest recorded forecast of a question, without its documents."""
+
+    question_id: str
+    recorded_at: dt.datetime
+    probability: float
+    priors_sha256: str
+
+
+@dataclass(frozen=True)
 class Resolution:
     """The outcome of a question and the date it resolved."""
 

@@ -30,6 +30,7 @@ from forecast.ledger.records import (
     Contribution,
     ExpertEntry,
     ForecastRecord,
+    Latest,
     Resolution,
     as_utc,
     contributions_json,
@@ -348,6 +349,23 @@ class SQLiteLedger:
             return {
                 q: Resolution(q, o, dt.date.fromisoformat(d), as_utc(dt.datetime.fromisoformat(r)))
                 for q, o, d, r in rows
+            }
+
+        return self._read(fetch)
+
+    def latest(self) -> dict[str, Latest]:
+        """The newest recorded forecast of every question (one indexed lookup each)."""
+
+        def fetch(conn: sqlite3.Connection) -> dict[str, Latest]:
+            rows = conn.execute(
+                "SELECT f.question_id, f.recorded_at, f.probability, f.priors_sha256 "
+                "FROM forecasts f WHERE f.id = (SELECT g.id FROM forecasts g "
+                "WHERE g.question_id = f.question_id ORDER BY g.recorded_at DESC, g.id DESC "
+                "LIMIT 1)"
+            ).fetchall()
+            return {
+                q: Latest(q, as_utc(dt.datetime.fromisoformat(t)), float(p), sha)
+                for q, t, p, sha in rows
             }
 
         return self._read(fetch)

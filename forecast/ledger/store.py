@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from forecast.errors import ForecastError
-from forecast.ledger.records import ForecastRecord, Resolution
+from forecast.ledger.records import ForecastRecord, Latest, Resolution
 
 ENV = "FORECAST_LEDGER"
 """Environment variable naming the ledger file (``--ledger`` wins over it)."""
@@ -43,6 +43,10 @@ class Ledger(Protocol):
 
     def resolutions(self) -> dict[str, Resolution]:
         """Every recorded outcome, by question id."""
+        ...
+
+    def latest(self) -> dict[str, Latest]:
+        """The newest recorded forecast of every question, by question id."""
         ...
 
     def close(self) -> None:
