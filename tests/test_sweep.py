@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
+from forecast import engine
 from forecast.cli import app
 from forecast.errors import ForecastError, UsageError
+from forecast.inference import SamplerSettings
 from forecast.spec import load_question
-from forecast.sweep import grid, output, strategies
+from forecast.sweep import grid, output, provenance, strategies
 from forecast.sweep.params import Effect, params_for
 from tests.conftest import EVENT_HEADER
 
@@ -200,3 +203,289 @@ def test_cli_refuses_an_unknown_output_format(event_q, tmp_path: Path) -> None: 
     result = runner.invoke(app, [*args, str(tmp_path / "x.xlsx")])
     assert result.exit_code == 1
     assert ".csv, .jsonl, .parquet" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Resuming checks the run settings the file's rows were made with. The sampler is
+# replaced by draws made up from the job's settings, so these run in milliseconds.
+
+SAMPLED = ["--draws", "100", "--tune", "100", "--chains", "2"]
+
+
+@pytest.fixture
+def fake_sampling(monkeypatch: pytest.MonkeyPatch) -> list[SamplerSettings]:
+    """Replace NUTS with seeded made-up draws; return the settings each job asked for."""
+    jobs: list[SamplerSettings] = []
+
+    def sample_job(job: strategies.Job) -> strategies.Posterior:
+        s = job.settings
+        jobs.append(s)
+        rng = np.random.default_rng(s.seed)
+        uncertain = [e for e in job.inputs.applied if not e.fitted.fixed]
+        draws = {
+            "p": rng.beta(2.0, 5.0, size=(s.chains, s.draws)),
+            "llr": rng.normal(0.5, 0.2, size=(s.chains, s.draws, len(uncertain))),
+        }
+        diagnostics = {
+            "rhat_max": 1.0,
+            "ess_bulk_min": float(s.chains * s.draws),
+            "divergences": 0,
+            "draws": s.draws,
+            "chains": s.chains,
+            "ok": True,
+            "warnings": [],
+        }
+        return strategies.Posterior(draws, diagnostics, 0.0, job.tag)
+
+    monkeypatch.setattr(strategies, "sample_job", sample_job)
+    return jobs
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in tmp_path, so messages name short relative paths."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _sweep(out: str, *args: str, weights: str = "0.5", resume: bool = False) -> Result:
+    grids = ["--grid", f"base_rate.weight={weights}", "--grid", "evidence.signal=on,off"]
+    more = ["--resume"] if resume else []
+    return runner.invoke(app, ["sweep", "q.yaml", *grids, *args, "--out", out, *more])
+
+
+def _rows(path: Path) -> list[dict[str, object]]:
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in path.read_text().splitlines()]
+    if path.suffix == ".csv":
+        with path.open(newline="") as f:
+            return list(csv.DictReader(f))
+    import pyarrow.parquet as pq
+
+    return list(pq.read_table(path).to_pylist())
+
+
+def _said(result: Result) -> str:
+    """stderr with the console's line wrapping undone."""
+    return " ".join(result.stderr.split())
+
+
+FORMATS = [".csv", ".jsonl", ".parquet"]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_resume_with_the_same_settings_skips_what_the_file_holds(
+    suffix: str, write_priors, in_tmp: Path, fake_sampling: list[SamplerSettings]
+) -> None:  # type: ignore[no-untyped-def]
+    q = load_question(write_priors(EVENT))
+    out = f"out{suffix}"
+    first = _sweep(out, *SAMPLED)  # the seed is derived from the file
+    assert first.exit_code == 0, first.stderr
+    rows = _rows(in_tmp / out)
+    settings = engine.settings_for(q, SamplerSettings(draws=100, tune=100, chains=2), None)
+    run = provenance.fingerprint(q, settings)
+    assert {r["run"] for r in rows} == {run}
+    assert run == (
+        f"sha256={q.sha256[:12]} seed={engine.default_seed(q.sha256)} draws=100 tune=100 chains=2"
+    )
+    assert len(fake_sampling) == 1  # both scenarios on the file's own posterior
+
+    again = _sweep(out, *SAMPLED, weights="0.5,1", resume=True)
+    assert again.exit_code == 0, again.stderr
+    assert len(fake_sampling) == 2  # only the new base-rate weight was sampled
+    rows = _rows(in_tmp / out)
+    ids = [r["scenario"] for r in rows]
+    assert len(ids) == len(set(ids)) == 4
+    assert {r["run"] for r in rows} == {run}
+    if suffix == ".parquet":
+        assert not output.journal_path(in_tmp / out).exists()
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_resume_with_another_option_names_it_with_both_values(
+    suffix: str, write_priors, in_tmp: Path, fake_sampling: list[SamplerSettings]
+) -> None:  # type: ignore[no-untyped-def]
+    write_priors(EVENT)
+    out = f"out{suffix}"
+    base = {"--seed": "7", "--draws": "100", "--tune": "100", "--chains": "2"}
+    first = _sweep(out, *(x for kv in base.items() for x in kv))
+    assert first.exit_code == 0, first.stderr
+    before = (in_tmp / out).read_bytes()
+    sampled = len(fake_sampling)
+    for option, other in [
+        ("--seed", "8"),
+        ("--draws", "200"),
+        ("--tune", "300"),
+        ("--chains", "3"),
+    ]:
+        args = {**base, option: other}
+        result = _sweep(out, *(x for kv in args.items() for x in kv), resume=True)
+        said = _said(result)
+        assert result.exit_code == 1, said
+        assert f"Error: {out} holds rows of a sweep made with other settings" in said
+        assert f"{option} {base[option]} there, {other} now" in said
+        assert (
+            f"hint: rerun with {option} {base[option]} to resume, or write to a new --out" in said
+        )
+        assert said.count(" there, ") == 1  # only what differs is named
+    both = _sweep(
+        out, "--seed", "8", "--draws", "200", "--tune", "100", "--chains", "2", resume=True
+    )
+    said = _said(both)
+    assert both.exit_code == 1
+    assert "--seed 7 there, 8 now; --draws 100 there, 200 now" in said
+    assert "rerun with --seed 7 --draws 100 to resume" in said
+    # Nothing was sampled or written, and no journal was started.
+    assert len(fake_sampling) == sampled
+    assert (in_tmp / out).read_bytes() == before
+    assert not output.journal_path(in_tmp / out).exists()
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_given_seed_and_the_file_s_seed_do_not_mix(
+    suffix: str, write_priors, in_tmp: Path, fake_sampling: list[SamplerSettings]
+) -> None:  # type: ignore[no-untyped-def]
+    q = load_question(write_priors(EVENT))
+    derived = engine.default_seed(q.sha256)
+    out = f"out{suffix}"
+    assert _sweep(out, *SAMPLED).exit_code == 0
+    given = _sweep(out, *SAMPLED, "--seed", "7", resume=True)
+    assert given.exit_code == 1
+    said = _said(given)
+    assert f"--seed {derived} (from the file) there, 7 now" in said
+    assert "hint: rerun without --seed to resume" in said
+    # The same seed given explicitly makes the same numbers: that resumes.
+    same = _sweep(out, *SAMPLED, "--seed", str(derived), weights="0.5,1", resume=True)
+    assert same.exit_code == 0, same.stderr
+
+    other = f"given{suffix}"
+    assert _sweep(other, *SAMPLED, "--seed", "7").exit_code == 0
+    bare = _sweep(other, *SAMPLED, resume=True)
+    assert bare.exit_code == 1
+    said = _said(bare)
+    assert f"--seed 7 there, {derived} (from the file) now" in said
+    assert "hint: rerun with --seed 7 to resume" in said
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_resume_after_the_priors_file_changed_is_refused(
+    suffix: str, write_priors, in_tmp: Path, fake_sampling: list[SamplerSettings]
+) -> None:  # type: ignore[no-untyped-def]
+    old = load_question(write_priors(EVENT))
+    out = f"out{suffix}"
+    assert _sweep(out, *SAMPLED).exit_code == 0
+    new = load_question(write_priors(EVENT.replace("probability: 0.4", "probability: 0.45")))
+    before = (in_tmp / out).read_bytes()
+    result = _sweep(out, *SAMPLED, resume=True)
+    said = _said(result)
+    assert result.exit_code == 1, said
+    assert (
+        f"q.yaml has changed since its rows were written "
+        f"(sha256 {old.sha256[:12]} there, {new.sha256[:12]} now)"
+    ) in said
+    assert "--seed" not in said.partition("hint:")[0]  # its seed follows the file
+    assert "hint: restore q.yaml as it was to resume, or write to a new --out file" in said
+    assert (in_tmp / out).read_bytes() == before
+    # With an option changed too, both are said and both fixes given.
+    both = _sweep(out, "--draws", "200", "--tune", "100", "--chains", "2", resume=True)
+    said = _said(both)
+    assert "q.yaml has changed" in said and "--draws 100 there, 200 now" in said
+    assert "restore q.yaml as it was and rerun with --draws 100 to resume" in said
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_rows_without_run_settings_are_refused(
+    suffix: str, write_priors, in_tmp: Path, fake_sampling: list[SamplerSettings]
+) -> None:  # type: ignore[no-untyped-def]
+    write_priors(EVENT)
+    out = in_tmp / f"out{suffix}"
+    assert _sweep(out.name, *SAMPLED).exit_code == 0
+    # As a sweep wrote them before rows said which run settings made them.
+    if suffix == ".jsonl":
+        rows = [{k: v for k, v in r.items() if k != "run"} for r in _rows(out)]
+        out.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    elif suffix == ".csv":
+        lines = out.read_text().splitlines()
+        header = lines[0].split(",")
+        at = header.index("run")
+        kept = [",".join(c for i, c in enumerate(line.split(",")) if i != at) for line in lines]
+        out.write_text("\n".join(kept) + "\n")
+    else:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        pq.write_table(table.drop_columns(["run"]), out)
+    result = _sweep(out.name, *SAMPLED, resume=True)
+    said = _said(result)
+    assert result.exit_code == 1, said
+    assert (
+        f"{out.name}: 2 rows were written before sweeps recorded their run settings "
+        "(no 'run' column), so they cannot be checked against this sweep's"
+    ) in said
+    assert "hint: write to a new --out file" in said
+
+
+def test_a_crashed_parquet_sweep_is_checked_from_its_journal(event_q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "out.parquet"
+    settings = SamplerSettings(draws=100, tune=100, chains=2)
+    expected = provenance.Expected.of([event_q], settings, 7)
+    sink = output.open_sink(path, False, ["a"], expected)
+    row = {**_row(event_q.id, "s1"), "run": expected.runs[event_q.id]}
+    sink.write([row])
+    assert isinstance(sink, output.ParquetSink)
+    sink._journal._f.close()  # a crash before the Parquet file is written
+    assert not path.exists() and output.journal_path(path).exists()
+    again = output.open_sink(path, True, ["a"], expected)
+    assert again.done == {(event_q.id, "s1")}
+    again._journal._f.close()
+    with pytest.raises(ForecastError, match="--seed 7 there, 8 now"):
+        output.open_sink(path, True, ["a"], provenance.Expected.of([event_q], settings, 8))
+
+
+def test_rows_of_questions_not_in_this_sweep_are_checked_as_far_as_they_can_be(
+    event_q, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    settings = SamplerSettings(draws=100, tune=100, chains=2)
+    derived = engine.default_seed("0123456789ab")
+    other = {"question": "other", "scenario": "s1"}
+
+    def rows(run: str) -> list[dict[str, object]]:
+        return [{**other, "run": run}]
+
+    path = tmp_path / "out.jsonl"
+    fine = f"sha256=0123456789ab seed={derived} draws=100 tune=100 chains=2"
+    provenance.check(path, rows(fine), provenance.Expected.of([event_q], settings, None))
+    with pytest.raises(ForecastError, match=f"--seed {derived} \\(from the file\\) there, 7 now"):
+        provenance.check(path, rows(fine), provenance.Expected.of([event_q], settings, 7))
+    with pytest.raises(ForecastError, match="--chains 2 there, 4 now") as info:
+        more = SamplerSettings(draws=100, tune=100, chains=4)
+        provenance.check(path, rows(fine), provenance.Expected.of([event_q], more, None))
+    assert info.value.hint == "rerun with --chains 2 to resume, or write to a new --out file"
+    given = "sha256=0123456789ab seed=7 draws=100 tune=100 chains=2"
+    provenance.check(path, rows(given), provenance.Expected.of([event_q], settings, 7))
+    with pytest.raises(ForecastError, match="--seed 7 there, from the file now"):
+        provenance.check(path, rows(given), provenance.Expected.of([event_q], settings, None))
+
+
+def test_a_changed_cases_file_is_refused(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    cases = tmp_path / "cases.csv"
+    cases.write_text("trade,outcome\n1,1\n0,0\n")
+    q = SimpleNamespace(
+        id="d", path=tmp_path / "d.yaml", sha256="ab" * 32, spec=SimpleNamespace(cases="cases.csv")
+    )
+    settings = SamplerSettings(draws=100, tune=100, chains=2, seed=3)
+    run = provenance.fingerprint(q, settings)
+    assert run.startswith("sha256=abababababab cases=") and run.endswith(
+        " seed=3 draws=100 tune=100 chains=2"
+    )
+    rows = [{"question": "d", "scenario": "s1", "run": run}]
+    base = SamplerSettings(draws=100, tune=100, chains=2)
+    provenance.check(tmp_path / "out.csv", rows, provenance.Expected.of([q], base, 3))
+    cases.write_text("trade,outcome\n1,1\n1,0\n")
+    with pytest.raises(ForecastError, match=r"the cases file of d\.yaml has changed") as info:
+        provenance.check(tmp_path / "out.csv", rows, provenance.Expected.of([q], base, 3))
+    assert info.value.hint is not None and info.value.hint.startswith(
+        "restore the cases file of d.yaml to resume"
+    )

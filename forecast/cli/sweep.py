@@ -31,7 +31,10 @@ def sweep(
         help="Write rows to this .csv, .jsonl or .parquet file (default: JSON Lines on stdout).",
     ),
     resume: bool = typer.Option(
-        False, "--resume", help="Continue into --out, skipping scenarios it already holds."
+        False,
+        "--resume",
+        help="Continue into --out, skipping scenarios it already holds; the file, --seed, "
+        "--draws, --tune and --chains must be those its rows were made with.",
     ),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Local processes that sample."),
     executor: str = typer.Option(
@@ -66,6 +69,7 @@ def sweep(
     from forecast.sweep import grid as grids
     from forecast.sweep import output, runner
     from forecast.sweep.executors import make_executor
+    from forecast.sweep.provenance import Expected
 
     if bool(grid) == bool(scenarios):
         raise UsageError(
@@ -92,8 +96,8 @@ def sweep(
         report_error(exc)
     if bad:
         raise typer.Exit(1)
-    sink = output.open_sink(out, resume, names)
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    sink = output.open_sink(out, resume, names, Expected.of(loaded, base, seed))
     started = time.perf_counter()
     try:
         plans = [

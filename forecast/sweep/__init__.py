@@ -10,6 +10,8 @@
   processes or a Dask cluster;
 * :mod:`~forecast.sweep.output` rows streamed to CSV, JSON Lines or Parquet, and
   resumed without duplicates;
+* :mod:`~forecast.sweep.provenance` the run settings each row carries, which a resume
+  must match;
 * :mod:`~forecast.sweep.runner` the loop that ties them together.
 
 Nothing here imports PyMC at module level.

@@ -9,6 +9,9 @@ Parquet cannot be appended to, so rows stream into a JSON Lines journal next to 
 file (``.NAME.parquet.partial.jsonl``); the Parquet file is written atomically when
 the sweep ends, from its earlier rows and the journal. A crashed Parquet sweep is
 resumed from both.
+
+Each row carries the run settings that made it (:mod:`forecast.sweep.provenance`);
+``--resume`` refuses a file whose rows were made with others, before writing anything.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from forecast.errors import ForecastError
+from forecast.sweep import provenance
+from forecast.sweep.provenance import Expected
 
 FIELDS = (
     "question",
@@ -44,6 +49,7 @@ FIELDS = (
     "draws",
     "ok",
     "note",
+    provenance.COLUMN,
 )
 """Columns of every row; the settings follow as one column each, by name."""
 
@@ -128,11 +134,11 @@ def _key(row: dict[str, Any]) -> Key:
 class JsonlSink:
     """JSON Lines in a file, appended and flushed row by row."""
 
-    def __init__(self, path: Path, resume: bool) -> None:
+    def __init__(self, path: Path, resume: bool, expected: Expected | None = None) -> None:
         self.path = path
-        self.done: set[Key] = set()
-        if resume and path.exists():
-            self.done = {_key(r) for r in _read_jsonl(path)}
+        earlier = _read_jsonl(path) if resume and path.exists() else []
+        provenance.check(path, earlier, expected)
+        self.done: set[Key] = {_key(r) for r in earlier}
         self._f = path.open("a" if resume else "w", encoding="utf-8")
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
@@ -151,7 +157,13 @@ class JsonlSink:
 class CsvSink:
     """CSV with one column per setting, appended and flushed row by row."""
 
-    def __init__(self, path: Path, resume: bool, setting_names: Sequence[str]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        resume: bool,
+        setting_names: Sequence[str],
+        expected: Expected | None = None,
+    ) -> None:
         self.path = path
         self.names = list(setting_names)
         self.columns = [*FIELDS, *self.names]
@@ -161,12 +173,10 @@ class CsvSink:
             lines = _complete_lines(path)
             if lines:
                 reader = csv.DictReader(io.StringIO("\n".join(lines) + "\n"))
-                if list(reader.fieldnames or []) != self.columns:
-                    raise ForecastError(
-                        f"{path}: its columns differ from this sweep's",
-                        hint="resume with the same --grid names or scenarios file",
-                    )
-                self.done = {_key(r) for r in reader}
+                earlier = list(reader)
+                provenance.check(path, earlier, expected)
+                _same_columns(path, list(reader.fieldnames or []), self.columns)
+                self.done = {_key(r) for r in earlier}
                 fresh = False
         self._f = path.open("a" if resume else "w", encoding="utf-8", newline="")
         self._w = csv.DictWriter(self._f, fieldnames=self.columns, lineterminator="\n")
@@ -187,6 +197,15 @@ class CsvSink:
         self._f.close()
 
 
+def _same_columns(path: Path, found: Sequence[str], columns: Sequence[str]) -> None:
+    """Refuse to add rows to a table whose columns are not this sweep's."""
+    if list(found) != list(columns):
+        raise ForecastError(
+            f"{path}: its columns differ from this sweep's",
+            hint="resume with the same --grid names or scenarios file",
+        )
+
+
 def journal_path(path: Path) -> Path:
     """Where a Parquet sweep streams its rows before the file is written."""
     return path.with_name(f".{path.name}.partial.jsonl")
@@ -195,7 +214,13 @@ def journal_path(path: Path) -> Path:
 class ParquetSink:
     """Rows journaled as JSON Lines, written to Parquet atomically at the end."""
 
-    def __init__(self, path: Path, resume: bool, setting_names: Sequence[str]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        resume: bool,
+        setting_names: Sequence[str],
+        expected: Expected | None = None,
+    ) -> None:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
@@ -207,11 +232,17 @@ class ParquetSink:
         self.names = list(setting_names)
         self.journal = journal_path(path)
         self._earlier: list[dict[str, Any]] = []
-        if resume and path.exists():
-            import pyarrow.parquet as pq
+        if resume:
+            if path.exists():
+                import pyarrow.parquet as pq
 
-            self._earlier = pq.read_table(path).to_pylist()
-        if not resume and self.journal.exists():
+                table = pq.read_table(path)
+                self._earlier = table.to_pylist()
+                provenance.check(path, self._earlier, expected)
+                _same_columns(path, table.column_names, [*FIELDS, *self.names])
+            if self.journal.exists():
+                provenance.check(path, _read_jsonl(self.journal), expected)
+        elif self.journal.exists():
             self.journal.unlink()
         self._journal = JsonlSink(self.journal, resume)
         self.done = {_key(r) for r in self._earlier} | self._journal.done
@@ -234,8 +265,17 @@ class ParquetSink:
         self.journal.unlink()
 
 
-def open_sink(path: Path | None, resume: bool, setting_names: Iterable[str]) -> Sink:
-    """The sink for ``--out`` (None: stdout), refusing to overwrite without ``--resume``."""
+def open_sink(
+    path: Path | None,
+    resume: bool,
+    setting_names: Iterable[str],
+    expected: Expected | None = None,
+) -> Sink:
+    """The sink for ``--out`` (None: stdout), refusing to overwrite without ``--resume``.
+
+    With ``expected`` (this sweep's run settings), resuming into a file whose rows were
+    made with other settings is refused before anything is written.
+    """
     names = list(setting_names)
     if path is None:
         if resume:
@@ -255,10 +295,10 @@ def open_sink(path: Path | None, resume: bool, setting_names: Iterable[str]) -> 
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".jsonl":
-        return JsonlSink(path, resume)
+        return JsonlSink(path, resume, expected)
     if suffix == ".csv":
-        return CsvSink(path, resume, names)
-    return ParquetSink(path, resume, names)
+        return CsvSink(path, resume, names, expected)
+    return ParquetSink(path, resume, names, expected)
 
 
 __all__ = ["FIELDS", "FORMATS", "CsvSink", "JsonlSink", "ParquetSink", "Sink", "open_sink"]

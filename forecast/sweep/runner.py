@@ -23,6 +23,7 @@ from forecast.sweep.executors import Executor
 from forecast.sweep.grid import Scenario, parse_settings, scenario_id
 from forecast.sweep.output import Sink
 from forecast.sweep.params import params_for
+from forecast.sweep.provenance import COLUMN, fingerprint
 
 Progress = Callable[[int], None]
 
@@ -36,6 +37,8 @@ class Plan:
     adapter: Any
     settings: SamplerSettings
     groups: dict[Any, st.Group]
+    run: str = ""
+    """The run settings every row of the question carries (:mod:`~forecast.sweep.provenance`)."""
 
     @property
     def count(self) -> int:
@@ -70,7 +73,7 @@ def plan(
     for g in groups.values():
         if g.data and check is not None:
             check(inputs, g.data)  # refuse impossible counts before sampling
-    return Plan(q, inputs, adapter, settings, groups)
+    return Plan(q, inputs, adapter, settings, groups, fingerprint(q, settings))
 
 
 def _model_key(q: Any, prior: Any) -> str:
@@ -126,6 +129,7 @@ def _rows(
                     "ok": bool(d["ok"]),
                     "note": note or ("; ".join(d["warnings"]) or None),
                     "settings": parsed,
+                    COLUMN: p.run,
                 }
             )
             out.append(row)
