@@ -2,7 +2,8 @@
 
 Each file states what it must give in its first lines (see tests/bad/README.md); the
 same expectations are checked through the library, through ``forecast check`` (text
-and JSON) and, for a few files, through a real subprocess.
+and JSON) and, for a few files, through a real subprocess. A drivers question's broken
+cases file (``NAME.csv``) lies next to the priors file that names it.
 """
 
 from __future__ import annotations
@@ -26,18 +27,25 @@ BAD = Path(__file__).resolve().parent / "bad"
 FILES = sorted(p for p in BAD.iterdir() if p.suffix == ".yaml")
 runner = CliRunner()
 
-_EXPECT = re.compile(r"^(?P<loc>\d+(?::\d+)?|-) (?:(?P<field>\S+): )?(?P<message>.+)$")
+_EXPECT = re.compile(
+    r"^(?:(?P<file>[\w.-]+\.csv):)?(?P<loc>\d+(?::\d+)?|-) (?:(?P<field>\S+): )?(?P<message>.+)$"
+)
 
 
 @dataclass(frozen=True)
 class Expected:
-    """One problem a file must give: where, which field, a part of the message and hint."""
+    """One problem a file must give: where, which field, a part of the message and hint.
+
+    ``file`` names the file next to the priors file that the problem is in (its cases
+    file), or is empty for the priors file itself.
+    """
 
     line: int | None
     column: int | None
     field: str
     message: str
     hint: str | None = None
+    file: str = ""
 
     @classmethod
     def parse(cls, text: str, hint: str | None = None) -> Expected:
@@ -51,7 +59,12 @@ class Expected:
             m["field"] or "",
             m["message"],
             hint,
+            m["file"] or "",
         )
+
+    def target(self, path: Path) -> Path:
+        """The file the problem is in: ``path`` or the file it names next to it."""
+        return path.parent / self.file if self.file else path
 
     def location(self) -> str:
         if self.line is None:
@@ -79,7 +92,9 @@ def expectations(path: Path) -> list[Expected]:
             out.append(Expected.parse(line.removeprefix("# expect: ")))
         elif line.startswith("# hint: "):
             last = out.pop()
-            out.append(Expected(last.line, last.column, last.field, last.message, line[8:]))
+            out.append(
+                Expected(last.line, last.column, last.field, last.message, line[8:], last.file)
+            )
         else:
             break
     assert out, f"{path.name} states no expectation"
@@ -96,7 +111,7 @@ def shown(path: Path) -> str:
 
 def assert_matches(problem: Problem, want: Expected, path: Path) -> None:
     got = f"{problem}\n  hint: {problem.hint}"
-    assert problem.path == shown(path), got
+    assert problem.path == shown(want.target(path)), got
     assert (problem.line, problem.column) == (want.line, want.column), got
     assert problem.field == want.field, got
     assert want.message in problem.message, got
@@ -118,6 +133,13 @@ def test_bad_file_gives_its_message(path: Path) -> None:
     assert len(problems) == len(wanted), "\n".join(info.value.lines())
     for problem, want in zip(problems, wanted, strict=True):
         assert_matches(problem, want, path)
+
+
+def test_every_cases_file_is_named_by_a_broken_priors_file() -> None:
+    named = {p.with_suffix(".csv").name for p in FILES}
+    csvs = {p.name for p in BAD.iterdir() if p.suffix == ".csv"}
+    assert csvs <= named, csvs - named
+    assert "cases-missing-file.csv" not in csvs
 
 
 def test_all_problems_of_a_file_are_reported() -> None:
@@ -170,7 +192,7 @@ def test_a_50_mb_file_is_refused_before_parsing(
 
 def expected_line(path: Path, want: Expected) -> str:
     field = f"{want.field}: " if want.field else ""
-    return f"{shown(path)}{want.location()} {field}"
+    return f"{shown(want.target(path))}{want.location()} {field}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -197,6 +219,7 @@ def test_check_json_parses(path: Path) -> None:
     assert len(record["problems"]) == len(wanted)
     for got, want in zip(record["problems"], wanted, strict=True):
         assert (got["line"], got["column"], got["field"]) == (want.line, want.column, want.field)
+        assert got["file"] == shown(want.target(path))
         assert want.message in got["message"]
 
 
@@ -220,6 +243,7 @@ SUBPROCESS = [
     "binary-junk.yaml",
     "alias-bomb.yaml",
     "three-problems.yaml",
+    "cases-value-not-0-or-1.yaml",
 ]
 
 

@@ -16,13 +16,13 @@ from scipy import integrate, stats
 from scipy.special import expit, logit
 from typer.testing import CliRunner
 
-from forecast import engine
+from forecast import engine, yamlio
 from forecast.cli import app
 from forecast.errors import InputError
 from forecast.inference import SamplerSettings
 from forecast.models import drivers
 from forecast.render.report import Report
-from forecast.spec import load_question
+from forecast.spec import cases, load_question
 
 HEADER = """\
 format: 1
@@ -90,18 +90,107 @@ def test_level_outside_zero_one_is_refused(tmp_path: Path) -> None:
     assert "drivers[0].level: must be <= 1" in line
 
 
-def test_cases_csv_next_to_the_file(tmp_path: Path) -> None:
-    (tmp_path / "cases.csv").write_text(
-        "case,push,block,outcome\nA,1,0,1\nB,0,1,0\nC,0,0,yes\n", encoding="utf-8"
+def test_cases_csv_next_to_the_file_is_read_with_the_question(tmp_path: Path) -> None:
+    # A byte-order mark, CRLF line ends, a blank line, quoted values with a comma, a quote
+    # and a line break, and columns in any order.
+    (tmp_path / "cases.csv").write_bytes(
+        b"\xef\xbb\xbfid,outcome,block,date,push,note,source\r\n"
+        b'A,1,0,2019-05-01,1,"held, then ""lapsed""",https://example.org\r\n'
+        b"\r\n"
+        b'B,0,1,,0,"two\r\nlines",\r\n'
+        b"C,1,0,,0,,\r\n"
     )
     q = load_question(_write(tmp_path, BODY + "cases: cases.csv\n"))
+    (tmp_path / "cases.csv").unlink()  # read once, with the question
     inputs = drivers.prepare(q.spec, tmp_path)  # type: ignore[arg-type]
     assert inputs.cases_x.tolist() == [[1, 0], [0, 1], [0, 0]]
     assert inputs.cases_y.tolist() == [1, 0, 1]
+    cases = q.spec.coded_cases()  # type: ignore[attr-defined]
+    assert [c.id for c in cases] == ["A", "B", "C"]
+    assert [str(c.date) for c in cases] == ["2019-05-01", "None", "None"]
+    assert q.spec.cases == "cases.csv"  # type: ignore[attr-defined]
+
+
+def test_a_header_line_alone_is_a_question_without_cases(tmp_path: Path) -> None:
+    (tmp_path / "cases.csv").write_text("push,block,outcome\n", encoding="utf-8")
+    q = load_question(_write(tmp_path, BODY + "cases: cases.csv\n"))
+    inputs = drivers.prepare(q.spec)  # type: ignore[arg-type]
+    assert inputs.cases_x.shape == (0, 2) and inputs.cases_y.shape == (0,)
+
+
+def test_a_cases_file_is_checked_with_the_question(tmp_path: Path) -> None:
     (tmp_path / "cases.csv").write_text("push,block,outcome\n1,0,1\n1,2,0\n", encoding="utf-8")
+    path = _write(tmp_path, BODY + "cases: cases.csv\n")
+    lines = _problems(path)
+    row = len(path.read_text().splitlines())
+    csv = tmp_path / "cases.csv"
+    assert lines == [
+        f"{path}:{row}:8 cases: 1 problem in the cases file {csv}",
+        f"{csv}:3:3 block: must be 0 or 1 (got '2')",
+    ]
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "cases.csv:3:3 block: must be 0 or 1 (got '2')" in result.stdout
+
+
+def test_a_question_built_without_the_loader_reads_its_cases_file(tmp_path: Path) -> None:
+    import yaml
+
+    from forecast.spec.drivers import DriversQuestion
+
+    data = yaml.safe_load(HEADER + BODY + "cases: cases.csv\n")
+    spec = DriversQuestion.model_validate(data)
+    (tmp_path / "cases.csv").write_text("push,block,outcome\n0,1,1\n", encoding="utf-8")
+    assert drivers.prepare(spec, tmp_path).cases_x.tolist() == [[0, 1]]
+    (tmp_path / "cases.csv").write_text("push,outcome\n0,1\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        drivers.prepare(q.spec, tmp_path)  # type: ignore[arg-type]
-    assert str(exc.value.problems[0]).endswith("cases.csv:3:2 block: must be 0 or 1 (got '2')")
+        drivers.prepare(spec, tmp_path)
+    [problem] = exc.value.problems
+    assert str(problem).endswith("cases.csv:1:1 block: missing column (one per driver is required)")
+
+
+def test_problems_of_a_cases_file_are_capped(tmp_path: Path) -> None:
+    rows = "".join(f"C{i},2,0,1\n" for i in range(30))
+    (tmp_path / "cases.csv").write_text("id,push,block,outcome\n" + rows, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_question(_write(tmp_path, BODY + "cases: cases.csv\n"))
+    problems = exc.value.problems
+    assert len(problems) == 1 + cases.MAX_PROBLEMS + 1
+    assert problems[0].field == "cases" and problems[0].message.startswith("30 problems")
+    assert [p.line for p in problems[1:-1]] == list(range(2, 22))
+    assert problems[-1].message == "... and 10 more problems"
+    assert problems[-1].line is None
+
+
+def test_a_cases_file_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with (tmp_path / "cases.csv").open("w", encoding="utf-8") as fh:
+        fh.write("push,block,outcome\n")
+        fh.write("1,0,1\n" * (yamlio.MAX_BYTES // 6 + 1))
+    path = _write(tmp_path, BODY + "cases: cases.csv\n")
+
+    read_bytes = Path.read_bytes
+
+    def no_reading(self: Path) -> bytes:
+        assert self.suffix != ".csv", "a file over the limit was read"
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    with pytest.raises(InputError) as exc:
+        load_question(path)
+    heading, problem = exc.value.problems
+    assert heading.field == "cases"
+    assert problem.message.startswith("file is 2.0 MB; a cases file may be at most 2 MB")
+
+
+def test_show_and_check_take_a_question_with_a_cases_file(tmp_path: Path) -> None:
+    (tmp_path / "cases.csv").write_text("push,block,outcome\n1,0,1\n", encoding="utf-8")
+    path = _write(tmp_path, BODY + "cases: cases.csv\n")
+    checked = CliRunner().invoke(app, ["check", str(path)])
+    assert checked.exit_code == 0, checked.output
+    shown = CliRunner().invoke(app, ["show", str(path), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
 
 
 def test_states_cover_uncertain_levels_exactly() -> None:
@@ -165,15 +254,21 @@ def test_scenario_becomes_the_headline_and_renders(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_cases_give_the_conjugate_posterior(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["inline", "csv"])
+def test_cases_give_the_conjugate_posterior(tmp_path: Path, where: str) -> None:
     # Cases with every driver off see p = sigmoid(alpha) directly: Beta(3, 7) with 4 of
     # 10 gives Beta(7, 13); the driver off scenario is its mean, on is E[sigmoid(logit p
-    # + log 3)] under it, by quadrature.
-    cases = "cases:\n" + "".join(
-        f"  - {{drivers: {{push: false, block: false}}, outcome: {str(i < 4).lower()}}}\n"
-        for i in range(10)
-    )
-    q = load_question(_write(tmp_path, BODY + cases))
+    # + log 3)] under it, by quadrature. The same cases inline or in a cases file.
+    if where == "inline":
+        coded = "cases:\n" + "".join(
+            f"  - {{drivers: {{push: false, block: false}}, outcome: {str(i < 4).lower()}}}\n"
+            for i in range(10)
+        )
+    else:
+        rows = "".join(f"0,0,{int(i < 4)}\n" for i in range(10))
+        (tmp_path / "cases.csv").write_text("push,block,outcome\n" + rows, encoding="utf-8")
+        coded = "cases: cases.csv\n"
+    q = load_question(_write(tmp_path, BODY + coded))
     f = engine.run(q, SamplerSettings(draws=1000, tune=500, chains=2, seed=4), scenario="clear")
     assert abs(f.probability - 7 / 20) <= 3 * f.mcse, (f.probability, f.mcse)
     post = stats.beta(7, 13)

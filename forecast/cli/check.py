@@ -43,8 +43,10 @@ def check(
                 {
                     "file": exc.problems[0].path,
                     "ok": False,
+                    # A problem may be in a file the priors file names (its cases file).
                     "problems": [
                         {
+                            "file": p.path,
                             "line": p.line,
                             "column": p.column,
                             "field": p.field,

@@ -17,7 +17,6 @@ Specification -> :class:`DriversInputs` (fitted numbers) -> PyMC model.
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,8 +28,8 @@ from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.elicit.fit import FitCache, default_cache, fit_positive, fit_probability
-from forecast.errors import InputError, Problem
-from forecast.spec.drivers import Driver, DriversQuestion
+from forecast.spec.cases import read_cases
+from forecast.spec.drivers import Case, Driver, DriversQuestion
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -82,76 +81,36 @@ def expert_weights(given: Sequence[float | None]) -> tuple[float, ...]:
     return weights if sum(weights) > 0 else tuple(1.0 for _ in weights)
 
 
-def read_cases(path: Path, ids: Sequence[str], shown: str) -> tuple[np.ndarray, np.ndarray]:
-    """Cases from a CSV file: one column per driver (0/1) and ``outcome`` (0/1).
-
-    Other columns (a case name, a date, a source) are allowed and ignored.
-    """
-    truthy = {"1": 1.0, "true": 1.0, "yes": 1.0, "0": 0.0, "false": 0.0, "no": 0.0}
-    problems: list[Problem] = []
-    try:
-        text = path.read_text("utf-8")
-    except OSError as exc:
-        raise InputError(
-            [Problem(shown, None, None, "cases", f"cannot read the cases file: {exc.strerror}")]
-        ) from None
-    reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
-    missing = [c for c in (*ids, "outcome") if c not in header]
-    if missing:
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    1,
-                    1,
-                    "",
-                    f"missing column(s): {', '.join(missing)}",
-                    "give one 0/1 column per driver id and an 'outcome' column",
-                )
-            ]
-        )
-    xs: list[list[float]] = []
-    ys: list[float] = []
-    for row in reader:
-        line = reader.line_num
-        values: list[float] = []
-        for name in (*ids, "outcome"):
-            raw = (row.get(name) or "").strip().lower()
-            if raw not in truthy:
-                col = header.index(name) + 1
-                problems.append(Problem(shown, line, col, name, f"must be 0 or 1 (got {raw!r})"))
-                values.append(0.0)
-            else:
-                values.append(truthy[raw])
-        xs.append(values[:-1])
-        ys.append(values[-1])
-    if problems:
-        raise InputError(problems)
-    return np.array(xs, dtype=float).reshape(-1, len(ids)), np.array(ys, dtype=float)
+def case_arrays(cases: Sequence[Case], ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The cases as numbers: x (cases, drivers) in driver order and y (cases,), 0 or 1."""
+    x = np.array([[float(c.drivers[i]) for i in ids] for c in cases], dtype=float)
+    y = np.array([float(c.outcome) for c in cases], dtype=float)
+    return x.reshape(-1, len(ids)), y
 
 
 def prepare(spec: DriversQuestion, base_dir: Path | None = None) -> DriversInputs:
-    """Fit every judgement of a drivers question and read its cases."""
+    """Fit every judgement of a drivers question and take its coded cases.
+
+    A question loaded from its priors file holds the cases of its cases file, read and
+    checked by the loader; one built otherwise has its file read here, from
+    ``base_dir`` (default: the working directory).
+    """
     cache = default_cache()
     experts = tuple(fit_probability(e.judgement, cache) for e in spec.experts)
     drivers = fit_drivers(spec.drivers, cache)
     cache.flush()
     ids = [d.id for d in spec.drivers]
-    if isinstance(spec.cases, str):
-        path = (base_dir or Path.cwd()) / spec.cases
-        x, y = read_cases(path, ids, str(path))
-    elif spec.cases:
-        x = np.array([[float(c.drivers[i]) for i in ids] for c in spec.cases], dtype=float)
-        y = np.array([float(c.outcome) for c in spec.cases], dtype=float)
-    else:
-        x, y = np.zeros((0, len(ids))), np.zeros(0)
+    cases = spec.coded_cases()
+    if cases is None:
+        assert isinstance(spec.cases, str)
+        cases = read_cases((base_dir or Path.cwd()) / spec.cases, ids)
+    x, y = case_arrays(cases, ids)
     return DriversInputs(
         tuple(e.name for e in spec.experts),
         experts,
         expert_weights([e.weight for e in spec.experts]),
         drivers,
-        x.reshape(-1, len(ids)),
+        x,
         y,
     )
 
@@ -307,6 +266,7 @@ __all__ = [
     "DriverInput",
     "DriversInputs",
     "build",
+    "case_arrays",
     "prepare",
     "prior_draws",
     "probability_at",

@@ -2,7 +2,8 @@
 
 :func:`load_question` reads one file safely, validates it with pydantic and, when
 anything is wrong, raises :class:`~forecast.errors.InputError` carrying *all* the
-problems, each as ``path:line:col field: message``.
+problems, each as ``path:line:col field: message``. A drivers question's cases file is
+read and checked with it (:mod:`forecast.spec.cases`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from forecast import yamlio
 from forecast.errors import InputError, Problem
 from forecast.spec.base import FORMAT_VERSION, QuestionMeta
+from forecast.spec.cases import Origin, read_cases
 from forecast.spec.drivers import DriversQuestion
 from forecast.spec.event import EventQuestion
 from forecast.spec.tte import TimeToEventQuestion
@@ -44,6 +46,9 @@ class LoadedQuestion:
     text: str
     sha256: str
     marks: yamlio.Marks
+    weighting: Any = None
+    """Performance weights earned for its experts (a ``forecast.ledger.weights.Weighting``),
+    when they replace the weights in the file."""
 
 
 def _display(path: Path) -> str:
@@ -378,8 +383,21 @@ def load_question(path: Path | str) -> LoadedQuestion:
     shown = _display(path)
     data, marks, text = yamlio.load(path, shown)
     spec = validate(data, marks, shown)
+    if isinstance(spec, DriversQuestion) and isinstance(spec.cases, str):
+        spec = _with_cases_file(spec, path, shown, marks)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return LoadedQuestion(path.stem, path, spec, text, digest, marks)
+
+
+def _with_cases_file(
+    spec: DriversQuestion, path: Path, shown: str, marks: yamlio.Marks
+) -> DriversQuestion:
+    """The question with the cases of the file it names, found next to the priors file."""
+    assert isinstance(spec.cases, str)
+    file = path.parent / spec.cases
+    line, col = marks.find(("cases",)) or (None, None)
+    ids = [d.id for d in spec.drivers]
+    return spec.with_file_cases(read_cases(file, ids, _display(file), Origin(shown, line, col)))
 
 
 def load_many(paths: list[Path]) -> tuple[list[LoadedQuestion], list[InputError]]:

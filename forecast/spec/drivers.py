@@ -6,7 +6,8 @@
   judgement) and a current ``level``: the probability that it holds now (0 or 1 when it
   is known). The base forecast integrates over uncertain levels.
 * Optional ``cases``: comparable historical cases coded by driver with their outcomes,
-  inline or in a CSV file next to the priors file; they update alpha and beta.
+  inline or in a CSV file next to the priors file (read and checked by the loader, see
+  :mod:`forecast.spec.cases`); they update alpha and beta.
 * ``scenarios`` fix some drivers' levels (``{name: {driver: level}}``); drivers a
   scenario does not name keep their current level.
 
@@ -16,10 +17,10 @@ The driver and scenario pieces are shared with ``time-to-event`` questions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from forecast.spec.base import NonEmpty, Probability, QuestionMeta, Source, StrictModel
@@ -120,6 +121,21 @@ class DriversQuestion(DriverSet, QuestionMeta):
     cases: list[Case] | NonEmpty | None = Field(
         default=None, description="coded historical cases, inline or a CSV file next to this one"
     )
+    _file_cases: tuple[Case, ...] | None = PrivateAttr(default=None)
+
+    def coded_cases(self) -> tuple[Case, ...] | None:
+        """The coded cases, inline or from the cases file; None for a file not yet read."""
+        if self.cases is None:
+            return ()
+        if isinstance(self.cases, list):
+            return tuple(self.cases)
+        return self._file_cases
+
+    def with_file_cases(self, cases: Sequence[Case]) -> DriversQuestion:
+        """A copy of the question holding the cases read from its cases file."""
+        copy = self.model_copy()
+        copy._file_cases = tuple(cases)
+        return copy
 
     @field_validator("cases")
     @classmethod
