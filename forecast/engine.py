@@ -398,8 +398,15 @@ def run(
     idata = sample(model, settings, progress=progress)
     timer.lap("compile and sample")
     if kind.has_scenarios:
-        return kind.summarise(q, inputs, idata, settings, timer, scenario=scenario)
-    return kind.summarise(q, inputs, idata, settings, timer)
+        return _weighted(q, kind.summarise(q, inputs, idata, settings, timer, scenario=scenario))
+    return _weighted(q, kind.summarise(q, inputs, idata, settings, timer))
+
+
+def _weighted(q: LoadedQuestion, forecast: results.Forecast) -> results.Forecast:
+    """The forecast, saying how its experts' weights were earned when they were."""
+    if q.weighting is not None:
+        forecast.extra["weighting"] = q.weighting.to_dict()
+    return forecast
 
 
 @dataclass(frozen=True)
@@ -475,4 +482,4 @@ class CompiledModels:
         timer.lap("build model")
         idata = sample(model, settings, step=step)
         timer.lap("compile and sample")
-        return summarise_event(q, inputs, idata, settings, timer)
+        return _weighted(q, summarise_event(q, inputs, idata, settings, timer))

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from forecast.cli._common import SampleOutcome, handle_errors, out, report_error, sample_each
+from forecast.cli.run import with_weights
 from forecast.errors import ForecastError
 
 
@@ -99,7 +100,8 @@ def report(
         None,
         "--ledger",
         envvar="FORECAST_LEDGER",
-        help="Ledger whose resolved questions give the calibration plot (when it has any).",
+        help="Ledger whose resolved questions give the calibration plot (when it has any) "
+        "and performance weights (when the file asks for them).",
     ),
 ) -> None:
     """Sample each question and write its report, with plots, to a file.
@@ -116,6 +118,7 @@ def report(
     from forecast.spec import load_many
 
     loaded, bad = load_many(priors)
+    loaded = with_weights(loaded, ledger)
     for exc in bad:
         report_error(exc)
     try:

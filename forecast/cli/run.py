@@ -29,6 +29,31 @@ class PoolChoice(StrEnum):
     hierarchical = "hierarchical"
 
 
+class WeightsChoice(StrEnum):
+    """Expert weights ``--weights`` accepts."""
+
+    given = "given"
+    performance = "performance"
+
+
+def with_weights(
+    loaded: list[Any], ledger: Path | None, choice: WeightsChoice | None = None
+) -> list[Any]:
+    """Questions with performance weights where their file or ``--weights`` asks for them.
+
+    ``--weights given`` keeps the weights as written even where the file asks for
+    performance weights.
+    """
+    if choice is WeightsChoice.given:
+        return loaded
+    from forecast.ledger.weights import apply
+
+    weighted, warnings = apply(loaded, ledger, force=choice is WeightsChoice.performance)
+    for w in warnings:
+        err().print(f"warning: {w}", markup=False, highlight=False, style="yellow")
+    return weighted
+
+
 def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> list[Any]:
     """Questions with the pool of the command line in place of their file's."""
     if method is None and d is None:
@@ -73,6 +98,12 @@ def run(
         max=5.0,
         help="Extremize the pool in log-odds, p* = sigmoid(d · logit p) (1 = off).",
     ),
+    weights: WeightsChoice | None = typer.Option(
+        None,
+        "--weights",
+        help="Expert weights: as given in the file, or performance weights earned on the "
+        "ledger's resolved questions (default: as the file's pool says).",
+    ),
     scenario: str | None = typer.Option(
         None,
         "--scenario",
@@ -83,7 +114,10 @@ def run(
         False, "--record", help="Record each forecast in the ledger (see forecast history)."
     ),
     ledger: Path | None = typer.Option(
-        None, "--ledger", envvar="FORECAST_LEDGER", help="The ledger file for --record."
+        None,
+        "--ledger",
+        envvar="FORECAST_LEDGER",
+        help="The ledger file for --record and performance weights.",
     ),
 ) -> None:
     """Sample each question's model and print the forecast with its uncertainty.
@@ -100,7 +134,7 @@ def run(
 
     timer = Timer()
     loaded, bad = load_many(priors)
-    loaded = with_pool(loaded, pool, extremize)
+    loaded = with_weights(with_pool(loaded, pool, extremize), ledger, weights)
     timer.lap("load and validate")
     for exc in bad:
         report_error(exc)

@@ -23,8 +23,9 @@ from typing import Any
 import typer
 
 from forecast.cli._common import err, handle_errors, out, report_error
-from forecast.cli.run import PoolChoice, with_pool
+from forecast.cli.run import PoolChoice, with_pool, with_weights
 from forecast.errors import ForecastError, InputError
+from forecast.ledger.store import LedgerError
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -124,8 +125,10 @@ class Watcher:
         start = time.perf_counter()
         self.runs += 1
         try:
-            (q,) = with_pool([load_question(self.path)], self.pool, self.extremize)
-        except InputError as exc:
+            (q,) = with_weights(
+                with_pool([load_question(self.path)], self.pool, self.extremize), None
+            )
+        except (InputError, LedgerError) as exc:
             report_error(exc)
             self.show(Text("⚠ not re-run: fix the file and save again", style="yellow"))
             return Outcome("invalid", seconds=time.perf_counter() - start)

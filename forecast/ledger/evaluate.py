@@ -5,7 +5,9 @@ that count are those recorded on or before its cutoff, the earlier of the deadli
 the resolution date. ``which="last"`` takes the last of them; ``which="mean"`` takes
 their time average, each forecast holding from when it was recorded until the next
 one (or the end of the cutoff day). Per expert, the same is done with each expert's
-own implied probability, over the forecasts in which that expert took part.
+own implied probability, over the forecasts in which that expert took part; only
+event questions count there, since the experts of a drivers or time-to-event question
+judge another quantity (the chance with every driver off, or at one opportunity).
 """
 
 from __future__ import annotations
@@ -185,6 +187,8 @@ def counted(
 
 def _expert_value(name: str) -> Callable[[ForecastRecord], float | None]:
     def value(r: ForecastRecord) -> float | None:
+        if r.kind != "event":
+            return None
         return next((e.probability for e in r.experts if e.name == name), None)
 
     return value

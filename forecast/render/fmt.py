@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 
 def pct(p: float) -> str:
     """A probability as a percentage with sensible precision (tails keep two figures)."""
@@ -44,3 +47,24 @@ def interval(lo: float, hi: float) -> str:
 def fit_error(err: float) -> str:
     """A fit error (sum of squared probability differences); below 1e-6 it is 0."""
     return "0" if err < 1e-6 else f"{err:.2g}"
+
+
+def weighting(w: dict[str, Any] | None) -> list[str]:
+    """Plain lines saying how performance weights were earned (none when weights were given)."""
+    if not w:
+        return []
+    lines = [
+        f"Weights earned on {w['resolved_questions']} resolved event question(s) in "
+        f"{w['ledger']}: the geometric mean of the probability each expert gave to what "
+        f"happened, shrunk towards 50% by {w['pseudo_questions']:g} imaginary questions."
+    ]
+    for e in w["experts"]:
+        if e["questions"]:
+            lines.append(
+                f"  {e['name']}: {e['questions']} resolved, gave what happened "
+                f"{pct(math.exp(e['log_score']))} (geometric mean), Brier {e['brier']:.3f}"
+                f" → weight {e['weight']:.2f}"
+            )
+        else:
+            lines.append(f"  {e['name']}: none resolved, counted as 50% → weight {e['weight']:.2f}")
+    return lines

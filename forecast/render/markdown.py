@@ -50,6 +50,12 @@ def render(f: Forecast) -> str:
             f"| {x.name} | {x.weight:.2f} | {x.fitted.describe()} | {fmt.pct(imp['mean'])}"
             f" | {fmt.interval(imp['lo90'], imp['hi90'])} | {fmt.fit_error(x.fitted.fit_error)} |"
         )
+    earned = fmt.weighting(f.extra.get("weighting"))
+    if earned:
+        lines += [
+            "",
+            *(line.strip() if i == 0 else "- " + line.strip() for i, line in enumerate(earned)),
+        ]
     lines += ["", *sensitivity_markdown(f)]
     d = f.diagnostics
     lines += [

@@ -140,6 +140,9 @@ class Report:
         how = f"{pool.get('method', 'linear')} pool"
         if pool.get("extremize", 1.0) != 1.0:
             how += f", extremized d = {pool['extremize']:g}"
+        earned = fmt.weighting(f.extra.get("weighting"))
+        if earned:
+            how += ", performance weights"
         t = Table(title=f"Experts ({how})", title_justify="left", show_edge=False)
         t.add_column("expert")
         t.add_column("weight", justify="right")
@@ -168,6 +171,7 @@ class Report:
                     style="dim",
                 )
             )
+        notes += [Text(line, style="dim") for line in earned]
         return Group(Text(""), t, *notes)
 
     def _evidence(self) -> Table:

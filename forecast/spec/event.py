@@ -59,6 +59,7 @@ class BaseRate(StrictModel):
 
 
 PoolMethod = Literal["linear", "logarithmic", "hierarchical"]
+WeightsMethod = Literal["given", "performance"]
 
 
 class Pool(StrictModel):
@@ -67,11 +68,14 @@ class Pool(StrictModel):
     ``linear`` is the weighted mixture, ``logarithmic`` the normalised weighted product,
     ``hierarchical`` treats each expert's log-odds as a noisy reading of a shared one.
     ``extremize`` d scales the pooled log-odds (p* = sigmoid(d · logit p)); d > 1 pushes
-    away from 50%, d < 1 pulls towards it, 1 leaves the pool as it is.
+    away from 50%, d < 1 pulls towards it, 1 leaves the pool as it is. ``weights``:
+    ``given`` takes each expert's ``weight`` (equal when none is given); ``performance``
+    earns them on the ledger's resolved questions (see :mod:`forecast.ledger.weights`).
     """
 
     method: PoolMethod = "linear"
     extremize: Annotated[float, Field(gt=0.0, le=5.0)] = 1.0
+    weights: WeightsMethod = "given"
 
 
 class Evidence(StrictModel):
@@ -148,4 +152,13 @@ def _unique_names(names: list[str], what: str, where: tuple[str, str] | None = N
         seen[n] = i
 
 
-__all__ = ["BaseRate", "EventQuestion", "Evidence", "Expert", "Pool", "PoolMethod", "Positive"]
+__all__ = [
+    "BaseRate",
+    "EventQuestion",
+    "Evidence",
+    "Expert",
+    "Pool",
+    "PoolMethod",
+    "Positive",
+    "WeightsMethod",
+]
