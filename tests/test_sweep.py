@@ -489,3 +489,30 @@ def test_a_changed_cases_file_is_refused(tmp_path: Path) -> None:
     assert info.value.hint is not None and info.value.hint.startswith(
         "restore the cases file of d.yaml to resume"
     )
+
+
+def test_performance_weights_are_used_and_a_new_resolution_stops_a_resume(
+    write_priors, in_tmp: Path, fake_sampling: list[SamplerSettings]
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from forecast.ledger import Resolution, open_ledger
+    from tests.test_ledger import make, when
+
+    write_priors(EVENT.replace("experts:", "pool: {weights: performance}\nexperts:", 1))
+    ledger = in_tmp / "ledger.sqlite"
+    with open_ledger(ledger) as book:
+        book.record(make(question="r1", at=when(1), experts=(("A", 1.0, 0.9), ("B", 1.0, 0.2))))
+        book.resolve(Resolution("r1", "yes", dt.date(2026, 6, 1), when(6)))
+    first = _sweep("out.jsonl", *SAMPLED, "--ledger", str(ledger))
+    assert first.exit_code == 0, first.stderr
+    run = {r["run"] for r in _rows(in_tmp / "out.jsonl")}
+    assert len(run) == 1 and " weights=" in run.pop()
+    # the same ledger: the resume goes on
+    assert _sweep("out.jsonl", *SAMPLED, "--ledger", str(ledger), resume=True).exit_code == 0
+    with open_ledger(ledger) as book:
+        book.record(make(question="r2", at=when(1), experts=(("A", 1.0, 0.1), ("B", 1.0, 0.2))))
+        book.resolve(Resolution("r2", "yes", dt.date(2026, 6, 1), when(6)))
+    again = _sweep("out.jsonl", *SAMPLED, "--ledger", str(ledger), resume=True)
+    assert again.exit_code == 1
+    assert "performance weights of q.yaml have changed" in _said(again)

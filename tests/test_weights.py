@@ -188,3 +188,19 @@ def test_run_pools_with_the_earned_weights(tmp_path: Path) -> None:
     text = CliRunner().invoke(app, [*args[:2], "--ledger", str(ledger), "--weights", "performance"])
     shown = " ".join(text.stdout.split())
     assert "performance weights" in shown and "Ana: 2 resolved, gave what happened 84.9%" in shown
+
+
+def test_show_gives_the_earned_weights_and_the_pool_they_make(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.sqlite"
+    _ledger(ledger)
+    path = _question(tmp_path, "performance")
+    result = CliRunner().invoke(app, ["show", str(path), "--ledger", str(ledger), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert [e["weight"] for e in out["experts"]] == pytest.approx([SHARE["Ana"], SHARE["Bo"]])
+    assert out["pooled"]["mean"] == pytest.approx(SHARE["Ana"] * 7 / 12 + SHARE["Bo"] * 2 / 12)
+    assert out["weighting"]["experts"][1]["questions"] == 1
+    text = CliRunner().invoke(app, ["show", str(path), "--ledger", str(ledger)]).stdout
+    shown = " ".join(text.split())
+    assert "Weights earned on 2 resolved event question(s)" in shown
+    assert "Bo: 1 resolved, gave what happened 20.0%" in shown

@@ -51,11 +51,12 @@ class JudgementsView:
             )
         )
         t = Table(title="Judgements and their fits", title_justify="left", show_edge=False)
-        for col in ("expert", "judgement", "fit", "method", "fit error"):
-            t.add_column(col)
-        for e, f in zip(spec.experts, self.inputs.experts, strict=True):
+        for col in ("expert", "weight", "judgement", "fit", "method", "fit error"):
+            t.add_column(col, justify="right" if col == "weight" else "left")
+        for e, f, w in zip(spec.experts, self.inputs.experts, weights(spec), strict=True):
             t.add_row(
                 e.name,
+                f"{w:.2f}",
                 _FORMS[e.judgement.form],
                 f.describe(),
                 f.method,
@@ -67,13 +68,20 @@ class JudgementsView:
         prior = self.inputs.prior
         if spec.experts:
             imp = implications(prior)
+            pool = getattr(spec, "pool", None)
+            how = pool.method if pool is not None else "linear"
+            if pool is not None and pool.extremize != 1.0:
+                how += f", extremized d = {pool.extremize:g}"
             yield Text(
-                f"\nPooled (linear, {len(spec.experts)} experts): mean {fmt.pct(imp['mean'])},"
+                f"\nPooled ({how}, {len(spec.experts)} experts): mean {fmt.pct(imp['mean'])},"
                 f" median {fmt.pct(imp['median'])}, 90% "
                 f"{fmt.interval(imp['lo90'], imp['hi90'])}, P(p > 50%) = "
                 f"{fmt.pct(imp['p_above'])}",
                 style="bold",
             )
+        weighting = self.question.weighting
+        for line in fmt.weighting(weighting.to_dict() if weighting is not None else None):
+            yield Text(line, style="dim")
         if getattr(spec, "base_rate", None):
             br = spec.base_rate
             yield Text(
@@ -132,6 +140,13 @@ def _implies(name: str, f: Fitted) -> Text:
     return t
 
 
+def weights(spec: Any) -> list[float]:
+    """The experts' pool weights, normalised: as given, 1 each when none is given."""
+    given = [1.0 if e.weight is None else float(e.weight) for e in spec.experts]
+    total = sum(given)
+    return [w / total for w in given] if total > 0 else [1.0 / len(given)] * len(given)
+
+
 def judgements_dict(view: JudgementsView) -> dict[str, Any]:
     """The ``show --format json`` object."""
     spec: Any = view.question.spec
@@ -142,11 +157,13 @@ def judgements_dict(view: JudgementsView) -> dict[str, Any]:
             {
                 "name": e.name,
                 "form": e.judgement.form,
+                "weight": w,
                 "fit": f.to_dict(),
                 "implies": implications(f),
             }
-            for e, f in zip(spec.experts, view.inputs.experts, strict=True)
+            for e, f, w in zip(spec.experts, view.inputs.experts, weights(spec), strict=True)
         ],
+        "weighting": view.question.weighting.to_dict() if view.question.weighting else None,
         "pooled": implications(view.inputs.prior) if spec.experts else None,
         "evidence": [
             {"id": e.id, "applied": e.applied, "fit": e.fitted.to_dict()}

@@ -5,7 +5,9 @@ text such as ``sha256=6c27e44d1a2b seed=7 draws=1000 tune=1000 chains=4``. ``sha
 is the start of the priors file's hash (as ``forecast run``'s provenance gives it in
 full), ``seed`` the seed the question was sampled with (given, or derived from the
 file), and ``draws``, ``tune`` and ``chains`` the sampler's options. A drivers
-question whose cases are a CSV file adds ``cases``, the start of that file's hash.
+question whose cases are a CSV file adds ``cases``, the start of that file's hash, and
+one whose experts have performance weights adds ``weights``, the start of their hash
+(they change when the ledger gets new resolutions).
 
 Nothing else changes a row's numbers: what a scenario sets (the pool, weights,
 evidence, ...) is in its id, and ``--jobs`` and ``--executor`` only move the same
@@ -46,12 +48,24 @@ def _cases_digest(q: Any) -> str | None:
     return hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
 
 
+def _weights_digest(q: Any) -> str | None:
+    """The start of the hash of performance weights earned on the ledger; None without."""
+    weighting = getattr(q, "weighting", None)
+    if weighting is None:
+        return None
+    text = ";".join(f"{name}={w:.12g}" for name, w in sorted(weighting.weights().items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:HASH_DIGITS]
+
+
 def fingerprint(q: Any, settings: SamplerSettings) -> str:
     """The run settings of question ``q``'s rows, as the ``run`` column holds them."""
     parts = [f"sha256={q.sha256[:HASH_DIGITS]}"]
     cases = _cases_digest(q)
     if cases is not None:
         parts.append(f"cases={cases}")
+    weights = _weights_digest(q)
+    if weights is not None:
+        parts.append(f"weights={weights}")
     parts += [
         f"seed={settings.seed}",
         f"draws={settings.draws}",
@@ -158,6 +172,14 @@ def _compare(old: Mapping[str, str], qid: str, expected: Expected, diffs: _Diffe
                 f"the cases file of {name} has changed since its rows were written "
                 f"(cases {old.get('cases') or 'none'} there, {new.get('cases') or 'none'} now)",
                 f"restore the cases file of {name}",
+            )
+        if old.get("weights") != new.get("weights"):
+            diffs.add(
+                f"weights:{qid}",
+                f"the experts' performance weights of {name} have changed since its rows were "
+                f"written (weights {old.get('weights') or 'as given'} there, "
+                f"{new.get('weights') or 'as given'} now; the ledger has new resolutions)",
+                "write to a new --out file",
             )
     for key in OPTIONS:
         if key not in new or old.get(key) == new[key]:
