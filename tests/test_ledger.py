@@ -168,12 +168,45 @@ def test_the_file_is_a_versioned_wal_ledger(ledger_path: Path) -> None:
         conn.close()
 
 
-def test_resolution_is_stored_and_replaced(ledger_path: Path) -> None:
+def test_a_corrected_resolution_counts_and_the_earlier_one_is_kept(ledger_path: Path) -> None:
+    first = Resolution("q9", "yes", dt.date(2026, 5, 1), when(5))
+    fixed = Resolution("q9", "annulled", dt.date(2026, 5, 2), when(5, 2))
+    other = Resolution("q8", "no", dt.date(2026, 4, 1), when(5, 1))
     with open_ledger(ledger_path) as book:
-        book.resolve(Resolution("q9", "yes", dt.date(2026, 5, 1), when(5)))
-        book.resolve(Resolution("q9", "annulled", dt.date(2026, 5, 2), when(5, 2)))
-        got = book.resolutions()
-    assert got == {"q9": Resolution("q9", "annulled", dt.date(2026, 5, 2), when(5, 2))}
+        book.resolve(first)
+        book.resolve(other)
+        book.resolve(fixed)
+        assert book.resolutions() == {"q9": fixed, "q8": other}
+        assert book.resolution_log() == [first, other, fixed]
+        assert book.resolution_log("q9") == [first, fixed]
+
+
+def test_a_version_1_ledger_is_migrated_with_its_resolutions_logged(ledger_path: Path) -> None:
+    from forecast.ledger.sqlite import MIGRATIONS
+
+    conn = sqlite3.connect(ledger_path)
+    for statement in MIGRATIONS[1]:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO resolutions VALUES "
+        "('q7', 'no', '2026-02-01', '2026-02-02T12:00:00.000000+00:00')"
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.commit()
+    conn.close()
+    old = Resolution("q7", "no", dt.date(2026, 2, 1), when(2, 2))
+    with open_ledger(ledger_path, write=False) as book:  # opening migrates it
+        assert book.resolutions() == {"q7": old}
+        assert book.resolution_log() == [old]
+    with open_ledger(ledger_path) as book:
+        book.resolve(Resolution("q7", "yes", dt.date(2026, 2, 3), when(2, 3)))
+        assert [r.outcome for r in book.resolution_log("q7")] == ["no", "yes"]
+    conn = sqlite3.connect(ledger_path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    finally:
+        conn.close()
 
 
 def test_an_outcome_must_be_yes_no_or_annulled() -> None:
@@ -652,11 +685,14 @@ def test_csv_export_has_every_forecast_and_resolution(ledger_path: Path, tmp_pat
     with open_ledger(ledger_path) as book:
         book.record(make(at=when(1)))
         book.record(make(question="q2", at=when(2)))
-        book.resolve(Resolution("q1", "yes", dt.date(2026, 3, 1), when(3)))
+        book.resolve(Resolution("q1", "no", dt.date(2026, 3, 1), when(3)))
+        book.resolve(Resolution("q1", "yes", dt.date(2026, 3, 1), when(3, 2)))
         out = tmp_path / "out.csv"
-        assert export.write(book, out, "csv") == 3
+        assert export.write(book, out, "csv") == 4
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert [r["record"] for r in rows] == ["forecast", "forecast", "resolution"]
+    assert [r["record"] for r in rows] == ["forecast", "forecast", "superseded", "resolution"]
+    assert rows[2]["outcome"] == "no"
+    rows.pop(2)
     assert rows[0]["priors"] == PRIORS  # the whole file, newlines and all
     assert float(rows[0]["probability"]) == pytest.approx(make().probability)
     assert rows[2]["outcome"] == "yes" and rows[2]["probability"] == ""

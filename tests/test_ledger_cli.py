@@ -164,6 +164,11 @@ def test_resolve_records_and_sets_the_status(
     assert (res.outcome, res.resolved_on) == ("no", dt.date(2026, 6, 30))
     check = runner.invoke(app, ["check", str(path)])
     assert check.exit_code == 0, check.output
+    again = runner.invoke(app, ["resolve", "q1", "yes", "--date", "2026-07-01"])
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stderr.split())
+    assert "It replaces the outcome recorded on" in said and "no on 2026-06-30" in said
+    assert 'status: "yes"' in path.read_text(encoding="utf-8")
 
 
 def test_resolving_a_question_without_a_file_or_forecasts_still_records(

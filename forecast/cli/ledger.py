@@ -174,9 +174,10 @@ def resolve(
 ) -> None:
     """Record a question's outcome and set its status in the priors file.
 
-    The outcome goes into the ledger (replacing an earlier one) and `status` in the
-    priors file is set, keeping its comments and layout. A question never forecast
-    can be resolved too.
+    The outcome goes into the ledger and `status` in the priors file is set, keeping
+    its comments and layout. Resolving again corrects the outcome: the new one counts,
+    and the ledger keeps the earlier one in its resolution log (see export). A question
+    never forecast can be resolved too.
 
     Example: forecast resolve turkiye-joins-consultative-meeting no --date 2028-12-31
     """
@@ -192,8 +193,16 @@ def resolve(
         path = find_priors(question, directory=priors_dir, known=known)
         if path is not None:
             load_question(path)  # a broken file is reported before anything is recorded
+        earlier = book.resolutions().get(qid)
         book.resolve(Resolution(qid, outcome.value, day, utc_now()))
     err().print(f"Recorded: {qid} resolved {outcome.value} on {day.isoformat()}.", highlight=False)
+    if earlier is not None:
+        err().print(
+            f"It replaces the outcome recorded on {earlier.recorded_at.date().isoformat()}: "
+            f"{earlier.outcome} on {earlier.resolved_on.isoformat()} (kept in the ledger's "
+            "resolution log).",
+            highlight=False,
+        )
     if path is None:
         err().print(
             f"warning: no priors file for {qid} in {priors_dir}/; its status was not changed",

@@ -1,5 +1,8 @@
 """The whole ledger as one table: a row per recorded forecast and per resolution.
 
+``record`` says what a row is: ``forecast``, ``resolution`` (a question's current
+outcome) or ``superseded`` (an outcome recorded earlier and corrected since).
+
 Columns are the same for CSV and Parquet; structured fields (contributions, experts,
 the full JSON report) are JSON text, and ``priors`` is the priors file as sampled.
 Parquet needs the optional ``pyarrow`` package.
@@ -80,9 +83,9 @@ def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
     }
 
 
-def _resolution_row(r: Resolution) -> dict[str, Any]:
+def _resolution_row(r: Resolution, current: bool = True) -> dict[str, Any]:
     return {
-        "record": "resolution",
+        "record": "resolution" if current else "superseded",
         "question_id": r.question_id,
         "recorded_at": r.recorded_at.isoformat(timespec="microseconds"),
         "outcome": r.outcome,
@@ -91,10 +94,14 @@ def _resolution_row(r: Resolution) -> dict[str, Any]:
 
 
 def rows(ledger: Ledger) -> list[dict[str, Any]]:
-    """Every forecast (oldest first) then every resolution, as rows with all columns."""
+    """Every forecast (oldest first) then every resolution by question, corrections
+    included (the last of each question is its current outcome), as rows with all columns."""
     names = [c for c, _ in COLUMNS]
     out = [_forecast_row(r) for r in ledger.forecasts()]
-    out += [_resolution_row(r) for _, r in sorted(ledger.resolutions().items())]
+    log = sorted(ledger.resolution_log(), key=lambda r: r.question_id)  # stable: in order
+    for i, r in enumerate(log):
+        last = i + 1 == len(log) or log[i + 1].question_id != r.question_id
+        out.append(_resolution_row(r, current=last))
     return [{n: row.get(n) for n in names} for row in out]
 
 

@@ -91,6 +91,25 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    2: (
+        # Every outcome ever recorded, corrections included; `resolutions` keeps the
+        # current one of each question.
+        """
+        CREATE TABLE resolution_log (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            question_id TEXT NOT NULL,
+            outcome     TEXT NOT NULL CHECK (outcome IN ('yes', 'no', 'annulled')),
+            resolved_on TEXT NOT NULL,
+            recorded_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX resolution_log_by_question ON resolution_log (question_id, id)",
+        """
+        INSERT INTO resolution_log (question_id, outcome, resolved_on, recorded_at)
+        SELECT question_id, outcome, resolved_on, recorded_at FROM resolutions
+        ORDER BY recorded_at, question_id
+        """,
+    ),
 }
 """Schema changes by the version they lead to; applied in order, never edited."""
 
@@ -299,20 +318,27 @@ class SQLiteLedger:
             raise _damaged(self.location, exc) from None
 
     def resolve(self, resolution: Resolution) -> None:
-        """Store the outcome of a question, replacing an earlier one."""
+        """Store the outcome of a question: it becomes the current one, and the log keeps
+        every earlier one."""
+        row = (
+            resolution.question_id,
+            resolution.outcome,
+            resolution.resolved_on.isoformat(),
+            _iso(resolution.recorded_at),
+        )
 
         def upsert(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO resolution_log (question_id, outcome, resolved_on, recorded_at) "
+                "VALUES (?, ?, ?, ?)",
+                row,
+            )
             conn.execute(
                 "INSERT INTO resolutions (question_id, outcome, resolved_on, recorded_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (question_id) DO UPDATE SET "
                 "outcome = excluded.outcome, resolved_on = excluded.resolved_on, "
                 "recorded_at = excluded.recorded_at",
-                (
-                    resolution.question_id,
-                    resolution.outcome,
-                    resolution.resolved_on.isoformat(),
-                    _iso(resolution.recorded_at),
-                ),
+                row,
             )
 
         try:
@@ -350,6 +376,23 @@ class SQLiteLedger:
                 q: Resolution(q, o, dt.date.fromisoformat(d), as_utc(dt.datetime.fromisoformat(r)))
                 for q, o, d, r in rows
             }
+
+        return self._read(fetch)
+
+    def resolution_log(self, question_id: str | None = None) -> list[Resolution]:
+        """Every outcome recorded, corrections included, in the order recorded."""
+        sql = "SELECT question_id, outcome, resolved_on, recorded_at FROM resolution_log"
+        args: tuple[Any, ...] = ()
+        if question_id is not None:
+            sql += " WHERE question_id = ?"
+            args = (question_id,)
+        sql += " ORDER BY id"
+
+        def fetch(conn: sqlite3.Connection) -> list[Resolution]:
+            return [
+                Resolution(q, o, dt.date.fromisoformat(d), as_utc(dt.datetime.fromisoformat(r)))
+                for q, o, d, r in conn.execute(sql, args).fetchall()
+            ]
 
         return self._read(fetch)
 

@@ -34,7 +34,8 @@ class Ledger(Protocol):
         ...
 
     def resolve(self, resolution: Resolution) -> None:
-        """Store (or replace) the outcome of a question."""
+        """Store the outcome of a question; it replaces the current one, and the
+        resolution log keeps both."""
         ...
 
     def forecasts(self, question_id: str | None = None) -> list[ForecastRecord]:
@@ -43,6 +44,10 @@ class Ledger(Protocol):
 
     def resolutions(self) -> dict[str, Resolution]:
         """Every recorded outcome, by question id."""
+        ...
+
+    def resolution_log(self, question_id: str | None = None) -> list[Resolution]:
+        """Every outcome recorded (of one question or all), corrections included, in order."""
         ...
 
     def latest(self) -> dict[str, Latest]:
