@@ -131,6 +131,7 @@ def _assemble(
     steps: list[results.Step],
     experts: tuple[results.ExpertView, ...],
     extra: dict[str, Any],
+    evidence: Sequence[Any] = (),
 ) -> results.Forecast:
     """A Forecast from per-draw probabilities (chain, draw) and prior draws of the same."""
     spec = q.spec
@@ -150,7 +151,7 @@ def _assemble(
         prior_interval=results.Interval(0.95, lo, hi),
         steps=tuple(steps),
         experts=experts,
-        evidence=(),
+        evidence=tuple(results.evidence_view(e) for e in evidence),
         base_rate=None,
         diagnostics=diag,
         provenance=results.provenance(str(q.path), q.sha256, settings),
@@ -238,14 +239,20 @@ def summarise_drivers(
     assert isinstance(spec, DriversQuestion)
     post = idata["posterior"]
     seconds = float(post.attrs.get("sampling_time", 0.0) or 0.0)
-    diag = diagnose(idata, ["p"] + (["beta"] if "beta" in post else []), seconds)
+    names = ["p"] + [n for n in ("beta", "llr") if n in post]
+    diag = diagnose(idata, names, seconds)
     alpha, beta = dm.posterior_draws(inputs, idata)
+    llr = dm.evidence_shifts(inputs, post)
+    shift = llr.sum(axis=-1)
     rng = np.random.default_rng(settings.seed)
     pa, pb = dm.prior_draws(inputs.experts, inputs.weights, inputs.drivers, PRIOR_DRAWS, rng)
     levels = dm.levels_vector(inputs.drivers, spec.scenario_levels(scenario))
 
-    def post_prob(lv: list[float]) -> np.ndarray:
+    def base_prob(lv: list[float]) -> np.ndarray:
         return dm.probability_at(alpha, beta, lv)
+
+    def post_prob(lv: list[float]) -> np.ndarray:
+        return dm.probability_at(alpha + shift, beta, lv)
 
     def prior_prob(lv: list[float]) -> np.ndarray:
         return dm.probability_at(pa, pb, lv)
@@ -255,19 +262,22 @@ def summarise_drivers(
     start = (
         float(np.mean(1 / (1 + np.exp(-pa))))
         if n_cases
-        else float(np.mean(post_prob([0.0] * len(levels))))
+        else float(np.mean(base_prob([0.0] * len(levels))))
     )
     steps = [results.Step("experts (pooled, every driver off)", "experts", start, start)]
-    steps += _driver_steps(inputs.drivers, levels, prior_prob if n_cases else post_prob, start)
+    steps += _driver_steps(inputs.drivers, levels, prior_prob if n_cases else base_prob, start)
     if n_cases:
         steps.append(
             results.Step(
                 f"cases ({int(inputs.cases_y.sum())} of {n_cases} with the event)",
                 "cases",
                 steps[-1].after,
-                float(chain_draws.mean()),
+                float(np.mean(base_prob(levels))),
             )
         )
+    for k, e in enumerate(inputs.applied):
+        after = float(np.mean(dm.probability_at(alpha + llr[..., : k + 1].sum(-1), beta, levels)))
+        steps.append(results.Step(f"evidence: {e.id}", "evidence", steps[-1].after, after))
     extra = _driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
     extra["cases"] = {"n": n_cases, "with_event": int(inputs.cases_y.sum())}
     extra["sensitivity"] = sensitivity.for_drivers(inputs, alpha, beta, chain_draws).to_dict()
@@ -280,6 +290,7 @@ def summarise_drivers(
         steps,
         _experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts),
         extra,
+        inputs.evidence,
     )
     if timer is not None:
         timer.lap("summarise")

@@ -299,3 +299,94 @@ def test_show_lists_the_odds_ratios(tmp_path: Path) -> None:
     out = json.loads(result.stdout)
     assert [e["id"] for e in out["evidence"]] == ["push (odds ratio)", "block (odds ratio)"]
     assert out["pooled"]["mean"] == pytest.approx(0.3)
+
+
+# --- evidence in a drivers question ------------------------------------------------------
+
+EVIDENCE = """\
+evidence:
+  - id: signal
+    description: a signal for the event
+    likelihood_ratio: {median: 2, interval: [1.2, 3.3], mass: 0.9}
+  - id: fixed
+    description: a signal with a known likelihood ratio
+    likelihood_ratio: 1.5
+  - id: known
+    description: already in the judgements
+    likelihood_ratio: 10
+    in_judgements: true
+"""
+
+
+def _llr_quadrature(shifts: list[tuple[float, float]], mu: float, sigma: float, p_of) -> float:  # type: ignore[no-untyped-def]
+    """E over p (density ``p_of``) and llr ~ Normal(mu, sigma) of sum_s w_s sigmoid(logit p
+    + s + llr): Gauss-Hermite in llr, adaptive quadrature in p."""
+    nodes, weights = np.polynomial.hermite_e.hermegauss(40)
+    weights = weights / weights.sum()
+
+    def inner(p: float) -> float:
+        u = logit(p) + mu + sigma * nodes
+        return float(sum(w * (weights * expit(u + s)).sum() for w, s in shifts))
+
+    return integrate.quad(lambda p: inner(p) * p_of(p), 0, 1, limit=200)[0]
+
+
+def test_evidence_shifts_the_forecast_not_counted_twice(tmp_path: Path) -> None:
+    q = load_question(_write(tmp_path, BODY + EVIDENCE))
+    inputs = drivers.prepare(q.spec)  # type: ignore[arg-type]
+    assert [e.id for e in inputs.applied] == ["signal", "fixed"]
+    sig = inputs.applied[0].fitted.params
+    rng = np.random.default_rng(3)
+    p = rng.beta(3, 7, size=(4, 5000))
+    llr = rng.normal(sig["mu"], sig["sigma"], size=(4, 5000, 1))
+    idata = from_dict({"posterior": {"p": p, "llr": llr}, "sample_stats": {"diverging": p < 0}})
+    f = engine.summarise_drivers(q, inputs, idata, SamplerSettings(draws=5000, chains=4, seed=2))
+    l3, l5, l15 = np.log(3), np.log(0.5), np.log(1.5)
+    truth = _llr_quadrature(
+        [(0.4, l3 + l5 + l15), (0.6, l5 + l15)], sig["mu"], sig["sigma"], stats.beta(3, 7).pdf
+    )
+    assert f.probability == pytest.approx(truth, abs=4 * 0.2 / np.sqrt(20000))
+    labels = [s.label for s in f.steps]
+    assert labels[-2:] == ["evidence: signal", "evidence: fixed"]
+    assert f.steps[-1].after == pytest.approx(f.probability)
+    assert f.steps[-3].after == pytest.approx(_expect([(0.4, l3 + l5), (0.6, l5)]), abs=0.01)
+    clear = next(s for s in f.extra["scenarios"] if s["name"] == "clear")
+    truth_clear = _llr_quadrature([(1, l15)], sig["mu"], sig["sigma"], stats.beta(3, 7).pdf)
+    assert clear["probability"] == pytest.approx(truth_clear, abs=4 * 0.2 / np.sqrt(20000))
+    assert [e.id for e in f.evidence] == ["signal", "fixed", "known"]
+    buf = io.StringIO()
+    Console(file=buf, width=120, color_system=None).print(Report(f))
+    assert "evidence: signal" in buf.getvalue()
+
+
+def test_a_repeated_evidence_id_is_located(tmp_path: Path) -> None:
+    body = BODY + EVIDENCE.replace("id: fixed", "id: signal")
+    (problem,) = _problems(_write(tmp_path, body))
+    assert "evidence[1].id" in problem and "signal" in problem
+
+
+def test_show_lists_the_likelihood_ratios(tmp_path: Path) -> None:
+    path = _write(tmp_path, BODY + EVIDENCE)
+    result = CliRunner().invoke(app, ["show", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {e["id"]: e["applied"] for e in json.loads(result.stdout)["evidence"]}
+    assert rows["signal (likelihood ratio)"] is True
+    assert rows["known (likelihood ratio)"] is False
+
+
+@pytest.mark.slow
+def test_sampled_evidence_and_cases_match_quadrature(tmp_path: Path) -> None:
+    # Cases with every driver off make the posterior of p Beta(7, 13) (as above); the
+    # evidence is independent of the cases, so under the clear scenario the forecast is
+    # E[sigmoid(logit p + log 1.5 + llr)] with llr from the signal's fitted Normal.
+    coded = "cases:\n" + "".join(
+        f"  - {{drivers: {{push: false, block: false}}, outcome: {str(i < 4).lower()}}}\n"
+        for i in range(10)
+    )
+    q = load_question(_write(tmp_path, BODY + coded + EVIDENCE))
+    f = engine.run(q, SamplerSettings(draws=1000, tune=500, chains=2, seed=5), scenario="clear")
+    sig = drivers.prepare(q.spec).applied[0].fitted.params  # type: ignore[arg-type]
+    truth = _llr_quadrature([(1, np.log(1.5))], sig["mu"], sig["sigma"], stats.beta(7, 13).pdf)
+    assert abs(f.probability - truth) <= 3 * f.mcse, (f.probability, truth, f.mcse)
+    assert [s.kind for s in f.steps][-3:] == ["cases", "evidence", "evidence"]
+    assert f.diagnostics.ok

@@ -9,6 +9,9 @@ Specification -> :class:`DriversInputs` (fitted numbers) -> PyMC model.
 * Coded historical cases add a Bernoulli likelihood ``y_i ~ Bernoulli(sigmoid(alpha +
   x_i . beta))``; the case data are ``pm.Data``, so a compiled model can be reused
   with other cases (:func:`set_cases`).
+* Evidence not already in the judgements adds its log likelihood ratio ``llr_k ~
+  Normal(mu_k, sigma_k)`` to the log-odds of the forecast (not of the historical cases,
+  which it says nothing about): ``logit p = alpha + x . beta + sum_k llr_k``.
 * A driver's current level ``l_j`` is the probability that it holds; forecasts
   integrate over ``x_j ~ Bernoulli(l_j)`` exactly, summing over the 2^U states of the
   U uncertain drivers, vectorised over the posterior draws
@@ -30,6 +33,9 @@ from forecast.elicit.distributions import Fitted, Mixture
 from forecast.elicit.fit import FitCache, default_cache, fit_positive, fit_probability
 from forecast.spec.cases import read_cases
 from forecast.spec.drivers import Case, Driver, DriversQuestion
+
+if TYPE_CHECKING:
+    from forecast.models.event import EvidenceInput
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -55,6 +61,12 @@ class DriversInputs:
     drivers: tuple[DriverInput, ...]
     cases_x: np.ndarray
     cases_y: np.ndarray
+    evidence: tuple[EvidenceInput, ...] = ()
+
+    @property
+    def applied(self) -> tuple[EvidenceInput, ...]:
+        """Evidence items that enter the forecast (not already in the judgements)."""
+        return tuple(e for e in self.evidence if e.applied)
 
     @property
     def prior(self) -> Mixture:
@@ -95,9 +107,12 @@ def prepare(spec: DriversQuestion, base_dir: Path | None = None) -> DriversInput
     checked by the loader; one built otherwise has its file read here, from
     ``base_dir`` (default: the working directory).
     """
+    from forecast.models.event import fit_evidence
+
     cache = default_cache()
     experts = tuple(fit_probability(e.judgement, cache) for e in spec.experts)
     drivers = fit_drivers(spec.drivers, cache)
+    evidence = fit_evidence(spec.evidence, cache)
     cache.flush()
     ids = [d.id for d in spec.drivers]
     cases = spec.coded_cases()
@@ -112,6 +127,7 @@ def prepare(spec: DriversQuestion, base_dir: Path | None = None) -> DriversInput
         drivers,
         x,
         y,
+        evidence,
     )
 
 
@@ -165,6 +181,14 @@ def build(inputs: DriversInputs) -> pm.Model:
         eta = alpha + pt.dot(x, beta)
         # log sigmoid(eta) = -softplus(-eta), stable in both tails.
         pm.Potential("cases", (-y * pt.softplus(-eta) - (1 - y) * pt.softplus(eta)).sum())
+        uncertain = [e for e in inputs.applied if not e.fitted.fixed]
+        if uncertain:
+            pm.Normal(
+                "llr",
+                mu=np.array([e.fitted.params["mu"] for e in uncertain]),
+                sigma=np.array([e.fitted.params["sigma"] for e in uncertain]),
+                shape=(len(uncertain),),
+            )
     return model
 
 
@@ -182,6 +206,22 @@ def posterior_draws(inputs: DriversInputs, idata: Any) -> tuple[np.ndarray, np.n
     p = np.asarray(post["p"].values, dtype=float)
     alpha = np.log(p) - np.log1p(-p)
     return alpha, assemble_beta(inputs.drivers, post)
+
+
+def evidence_shifts(inputs: DriversInputs, post: Any) -> np.ndarray:
+    """Each applied evidence item's log likelihood ratio per draw, (chain, draw, K)."""
+    shape: tuple[int, ...] = (post.sizes["chain"], post.sizes["draw"])
+    out = np.zeros((*shape, len(inputs.applied)))
+    free = np.asarray(post["llr"].values, dtype=float) if "llr" in post else None
+    k = 0
+    for i, e in enumerate(inputs.applied):
+        if e.fitted.fixed:
+            out[..., i] = e.fitted.params["mu"]
+        else:
+            assert free is not None
+            out[..., i] = free[..., k]
+            k += 1
+    return out
 
 
 def assemble_beta(drivers: Sequence[DriverInput], post: Any) -> np.ndarray:
@@ -267,6 +307,7 @@ __all__ = [
     "DriversInputs",
     "build",
     "case_arrays",
+    "evidence_shifts",
     "prepare",
     "prior_draws",
     "probability_at",

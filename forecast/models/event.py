@@ -19,6 +19,7 @@ Specification -> :class:`EventInputs` (fitted, backend-free numbers) -> PyMC mod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.elicit.distributions import Fitted, Mixture
-from forecast.elicit.fit import default_cache, fit_positive, fit_probability
+from forecast.elicit.fit import FitCache, default_cache, fit_positive, fit_probability
 from forecast.elicit.pool import (
     MU_PRIOR_SD,
     TAU_PRIOR_SD,
@@ -37,7 +38,7 @@ from forecast.elicit.pool import (
     hierarchical_inputs,
     log_pool_beta,
 )
-from forecast.spec.event import EventQuestion
+from forecast.spec.event import EventQuestion, Evidence
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -77,6 +78,16 @@ class EventInputs:
         return tuple(e for e in self.evidence if e.applied)
 
 
+def fit_evidence(items: Sequence[Evidence], cache: FitCache) -> tuple[EvidenceInput, ...]:
+    """Fit each evidence item's likelihood ratio; items in the judgements are not applied."""
+    return tuple(
+        EvidenceInput(
+            ev.id, ev.description, fit_positive(ev.likelihood_ratio, cache), not ev.in_judgements
+        )
+        for ev in items
+    )
+
+
 def prepare(spec: EventQuestion, pool: PoolSpec | None = None) -> EventInputs:
     """Fit every judgement of an event question (``pool`` overrides the file's)."""
     cache = default_cache()
@@ -85,12 +96,7 @@ def prepare(spec: EventQuestion, pool: PoolSpec | None = None) -> EventInputs:
     weights = tuple(1.0 if w is None else float(w) for w in given)
     if sum(weights) <= 0:
         weights = tuple(1.0 for _ in weights)
-    evidence = tuple(
-        EvidenceInput(
-            ev.id, ev.description, fit_positive(ev.likelihood_ratio, cache), not ev.in_judgements
-        )
-        for ev in spec.evidence
-    )
+    evidence = fit_evidence(spec.evidence, cache)
     cache.flush()
     br = spec.base_rate
     return EventInputs(

@@ -251,11 +251,11 @@ def show_inputs(spec: Any) -> ShowInputs:
     if spec.kind == "drivers":
         from forecast.models import drivers
 
-        d = drivers.prepare(spec) if not isinstance(spec.cases, str) else None
-        if d is None:  # the cases file is read when the question is run
-            spec = spec.model_copy(update={"cases": None})
-            d = drivers.prepare(spec)
+        d = drivers.prepare(spec)
         rows = tuple(_Positive(f"{x.id} (odds ratio)", x.fitted) for x in d.drivers)
+        rows += tuple(
+            _Positive(f"{e.id} (likelihood ratio)", e.fitted, e.applied) for e in d.evidence
+        )
         return ShowInputs(d.experts, d.prior, rows)
     from forecast.models import tte
 

@@ -8,6 +8,9 @@
 * Optional ``cases``: comparable historical cases coded by driver with their outcomes,
   inline or in a CSV file next to the priors file (read and checked by the loader, see
   :mod:`forecast.spec.cases`); they update alpha and beta.
+* Optional ``evidence``: observed signals with uncertain likelihood ratios, as in an
+  event question; each one not already in the judgements shifts the log-odds of the
+  forecast (not of the historical cases).
 * ``scenarios`` fix some drivers' levels (``{name: {driver: level}}``); drivers a
   scenario does not name keep their current level.
 
@@ -24,7 +27,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from forecast.spec.base import NonEmpty, Probability, QuestionMeta, Source, StrictModel
-from forecast.spec.event import Expert, Identifier, _unique_names
+from forecast.spec.event import Evidence, Expert, Identifier, _unique_names
 from forecast.spec.judgement import PositiveJudgement
 
 MAX_DRIVERS = 12
@@ -121,6 +124,7 @@ class DriversQuestion(DriverSet, QuestionMeta):
     cases: list[Case] | NonEmpty | None = Field(
         default=None, description="coded historical cases, inline or a CSV file next to this one"
     )
+    evidence: list[Evidence] = Field(default_factory=list)
     _file_cases: tuple[Case, ...] | None = PrivateAttr(default=None)
 
     def coded_cases(self) -> tuple[Case, ...] | None:
@@ -151,6 +155,7 @@ class DriversQuestion(DriverSet, QuestionMeta):
     @model_validator(mode="after")
     def _check(self) -> DriversQuestion:
         _unique_names([e.name for e in self.experts], "expert name")
+        _unique_names([e.id for e in self.evidence], "evidence id", ("evidence", "id"))
         if not self.drivers:
             raise_field_errors(
                 "DriversQuestion",

@@ -358,7 +358,7 @@ class EventAdapter:
 class DriversAdapter:
     """Drivers questions: levels and named scenarios on the draws; prior reweighted."""
 
-    diagnosed: tuple[str, ...] = ("p", "beta")
+    diagnosed: tuple[str, ...] = ("p", "beta", "llr")
 
     @staticmethod
     def current(inputs: Any) -> dict[str, Value]:
@@ -383,11 +383,12 @@ class DriversAdapter:
 
     @staticmethod
     def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
-        """alpha (chain, draw), beta (chain, draw, J) and p."""
+        """alpha (chain, draw), beta (chain, draw, J), p, and the evidence's log-odds shift."""
         from forecast.models import drivers
 
         alpha, beta = drivers.posterior_draws(inputs, idata)
-        return {"alpha": alpha, "beta": beta, "p": expit(alpha)}
+        shift = drivers.evidence_shifts(inputs, idata["posterior"]).sum(axis=-1)
+        return {"alpha": alpha, "beta": beta, "p": expit(alpha), "shift": shift}
 
     @staticmethod
     def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
@@ -415,7 +416,7 @@ class DriversAdapter:
         """Per-draw P(event), (scenarios, chain, draw)."""
         from forecast.models import drivers
 
-        alpha, beta = draws["alpha"], draws["beta"]
+        alpha, beta = draws["alpha"] + draws["shift"], draws["beta"]
         return np.stack([drivers.probability_at(alpha, beta, self.levels(s)) for s in scenarios])
 
 
