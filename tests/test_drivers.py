@@ -390,3 +390,21 @@ def test_sampled_evidence_and_cases_match_quadrature(tmp_path: Path) -> None:
     assert abs(f.probability - truth) <= 3 * f.mcse, (f.probability, truth, f.mcse)
     assert [s.kind for s in f.steps][-3:] == ["cases", "evidence", "evidence"]
     assert f.diagnostics.ok
+
+
+@pytest.mark.slow
+def test_a_sweep_of_driver_levels_gives_the_swings_of_a_run(tmp_path: Path) -> None:
+    # The sweep evaluates driver levels on the question's own posterior, so each row is
+    # the run's swing end, evidence included (the sweep samples on a model compiled for
+    # swapping data, so its draws are others than the run's: compare within MC error).
+    path = _write(tmp_path, BODY + EVIDENCE)
+    sampled = ["--draws", "300", "--tune", "300", "--chains", "2", "--seed", "9"]
+    result = CliRunner().invoke(app, ["sweep", str(path), "--grid", "driver.push=0,1", *sampled])
+    assert result.exit_code == 0, result.output
+    rows = {r["settings"]["driver.push"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert {r["strategy"] for r in rows.values()} == {"vectorised"}
+    f = engine.run(load_question(path), SamplerSettings(draws=300, tune=300, chains=2, seed=9))
+    push = next(s for s in f.extra["swings"] if s["driver"] == "push")
+    for level, end in ((1, "on"), (0, "off")):
+        tol = 4 * (rows[level]["mcse"] + f.mcse)
+        assert abs(rows[level]["probability"] - push[end]) <= tol, (level, rows[level], push)
