@@ -48,6 +48,17 @@ def _check_increasing(values: list[float], what: str) -> None:
             )
 
 
+def _ordered(v: tuple[float, float] | None) -> tuple[float, float] | None:
+    """An interval whose lower end is below its upper end."""
+    if v is not None and not v[0] < v[1]:
+        raise PydanticCustomError(
+            "bad_interval",
+            "the interval's lower end must be below its upper end (got [{lo}, {hi}])",
+            {"lo": v[0], "hi": v[1]},
+        )
+    return v
+
+
 def _check_quantiles(q: dict[float, float], lo: float | None, hi: float | None) -> None:
     if len(q) < 2:
         raise PydanticCustomError("too_few", "give at least 2 quantiles ({n} given)", {"n": len(q)})
@@ -137,16 +148,7 @@ class ProbabilityJudgement(StrictModel):
     pseudo_counts: PseudoCounts | None = None
     roulette: Roulette | None = None
 
-    @field_validator("interval")
-    @classmethod
-    def _interval(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
-        if v is not None and not v[0] < v[1]:
-            raise PydanticCustomError(
-                "bad_interval",
-                "the interval's lower end must be below its upper end (got [{lo}, {hi}])",
-                {"lo": v[0], "hi": v[1]},
-            )
-        return v
+    _interval = field_validator("interval")(staticmethod(_ordered))
 
     @field_validator("quantiles")
     @classmethod
@@ -240,16 +242,7 @@ class MedianInterval(StrictModel):
     mass: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     quantiles: dict[float, Positive] | None = None
 
-    @field_validator("interval")
-    @classmethod
-    def _interval(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
-        if v is not None and not v[0] < v[1]:
-            raise PydanticCustomError(
-                "bad_interval",
-                "the interval's lower end must be below its upper end (got [{lo}, {hi}])",
-                {"lo": v[0], "hi": v[1]},
-            )
-        return v
+    _interval = field_validator("interval")(staticmethod(_ordered))
 
     @field_validator("quantiles")
     @classmethod
