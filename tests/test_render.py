@@ -153,3 +153,19 @@ def test_percent_format(p: float, text: str) -> None:
 def test_odds_format() -> None:
     assert fmt.odds(0.2) == "1:4"
     assert fmt.odds(0.8) == "4:1"
+
+
+def test_performance_weights_are_explained_in_every_format(write_priors) -> None:  # type: ignore[no-untyped-def]
+    from forecast.ledger.weights import Weighting, record_of
+    from forecast.render.html import page
+
+    f = _forecast(write_priors)
+    alpha = record_of("Alpha", [(0.8, 1), (0.3, 0)])
+    w = Weighting("ledger.sqlite", (alpha, record_of("Beta", [])), resolved=2)
+    f.extra["weighting"] = w.to_dict()
+    said = "Weights earned on 2 resolved event question(s) in ledger.sqlite"
+    alpha_line = "Alpha: 2 resolved, gave what happened 74.8% (geometric mean), Brier 0.065"
+    for text in (_text(Report(f), width=160), render_markdown(f), page(f)):
+        flat = " ".join(text.split())
+        assert said in flat and alpha_line in flat and "Beta: none resolved" in flat
+    assert "performance weights" in _text(Report(f), width=160)

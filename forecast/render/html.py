@@ -157,7 +157,9 @@ def _experts(f: Forecast) -> str:
             ]
         )
     head = ["expert", "weight", "judgement", "fit", "mean", "90% interval", "fit error", "implies"]
-    return "<h2>Experts</h2>" + _table(head, rows, [1, 4, 5, 6])
+    earned = fmt.weighting(f.extra.get("weighting"))
+    notes = "".join(f'<p class="dim">{_e(line.strip())}</p>' for line in earned)
+    return "<h2>Experts</h2>" + _table(head, rows, [1, 4, 5, 6]) + notes
 
 
 def _evidence(f: Forecast) -> str:
