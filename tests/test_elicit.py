@@ -327,29 +327,50 @@ def test_experts_are_added_to_drivers_and_scheduled_questions(
     assert path.read_text(encoding="utf-8").startswith(original.split("experts:")[0])
 
 
-def test_a_hazard_question_is_refused_with_what_its_experts_judge(tmp_path: Path) -> None:
+HAZARD = """\
+format: 1
+kind: time-to-event
+title: A hazard question
+resolution: Resolves yes if the test event happens, as the test says.
+deadline: 2028-12-01
+horizon: 2035-12-01
+as_of: 2025-12-01
+hazard:
+  since: 2020-12-01  # the clock starts here
+  experts:
+    - name: a
+      median_years: {median: 8, interval: [3.5, 18.3], mass: 0.9}
+"""
+
+
+def test_a_hazard_question_gets_median_times_in_years(tmp_path: Path) -> None:
     path = tmp_path / "h.yaml"
-    text = textwrap.dedent(
-        """\
-        format: 1
-        kind: time-to-event
-        title: A hazard question
-        resolution: Resolves yes if the test event happens, as the test says.
-        deadline: 2028-12-01
-        horizon: 2035-12-01
-        as_of: 2025-12-01
-        hazard:
-          since: 2020-12-01
-          experts:
-            - name: a
-              median_years: {median: 8, interval: [3.5, 18.3], mass: 0.9}
-        """
-    )
-    path.write_text(text, encoding="utf-8")
-    result = _invoke(["elicit", "h", "--dir", str(tmp_path)], QUARTILES)
-    assert result.exit_code == 1
-    assert "median time to the event" in result.stderr and "Traceback" not in result.output
-    assert path.read_text(encoding="utf-8") == text
+    path.write_text(HAZARD, encoding="utf-8")
+    # a probability-style answer is refused for a time, then the quartiles in years
+    lines = ["Hazard analyst", "-2", "2", "40", "9", "6", "14", "y", "n"]
+    result = _invoke(["elicit", "h", "--dir", str(tmp_path)], lines)
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.stderr.split())
+    assert "The median time in years to judge: years from 2020-12-01 to the event" in shown
+    assert "give a positive number (got '-2')" in shown
+    assert "Fitted LogNormal" in shown and "You are saying: about 9.09 years (median)" in shown
+    assert "roulette" not in shown  # no chips for a time
+    spec = load_question(path).spec
+    (first, b) = spec.hazard.experts  # type: ignore[attr-defined]
+    assert first.name == "a"
+    assert b.name == "Hazard analyst"
+    assert b.median_years.quantiles == {0.25: 6, 0.5: 9, 0.75: 14}
+    text = path.read_text(encoding="utf-8")
+    assert "# the clock starts here" in text and "experts:" not in text.split("hazard:")[0]
+
+
+def test_a_time_answer_must_be_a_positive_number() -> None:
+    from forecast.elicit.session import parse_positive
+
+    assert parse_positive("2,5") == 2.5
+    for bad in ("0", "-1", "nan", "inf", "soon"):
+        with pytest.raises(Invalid):
+            parse_positive(bad)
 
 
 # --- the file it writes runs ----------------------------------------------------------

@@ -124,9 +124,9 @@ def elicit(
     Asks who the expert is, the lowest and highest plausible probability, then the
     median and quartiles (or a roulette grid of chips); after each answer it shows the
     fitted distribution and what it implies, and lets the expert revise. A new question
-    also asks for its title, resolution and deadline; for a drivers or scheduled
-    time-to-event question it first says what the probability is of (the event with
-    every driver off, or at the next opportunity). The file is written once, at the
+    also asks for its title, resolution and deadline; for a drivers or time-to-event
+    question it first says what is judged (the event with every driver off, at the next
+    opportunity, or a hazard question's median time in years). The file is written once, at the
     end; Ctrl-C or end of input leaves it as it was. Answers can also come from a pipe
     (one per line) or from --answers FILE.
 

@@ -9,9 +9,10 @@ The session is independent of any user interface. It talks through a
 * after every answer shows the distribution fitted so far, what it implies and how
   well it fits, and lets the expert revise before accepting;
 * for a new question asks its title, resolution and deadline;
-* adds experts to an existing ``event``, ``drivers`` or scheduled ``time-to-event``
-  question, saying first what the probability is of (the event by the deadline; the
-  event with every driver off; the event at the next opportunity);
+* adds experts to an existing question of any kind, saying first what is judged (the
+  event by the deadline; with every driver off; at the next opportunity; or, for a
+  continuous-hazard question, the median time to the event in years, elicited the same
+  way on a positive scale and written under ``hazard.experts``);
 * writes ``DIR/QUESTION.yaml`` once, at the end, atomically: an existing file keeps
   everything in it, comments included (a round-trip YAML writer appends the expert),
   and the result is validated by the same loader as ``forecast check`` before it is
@@ -34,7 +35,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from forecast.elicit.distributions import Fitted, implications
-from forecast.elicit.fit import FitCache, fit_probability
+from forecast.elicit.fit import FitCache, fit_positive, fit_probability
 from forecast.errors import ForecastError, InputError, UsageError
 from forecast.render import fmt
 from forecast.render.chart import density_chart, display_range
@@ -184,29 +185,93 @@ def parse_name(taken: set[str]) -> Callable[[str], str]:
     return parse
 
 
+def parse_positive(raw: str, *, lo: float = 0.0, hi: float = math.inf, what: str = "") -> float:
+    """A positive number (such as a number of years), within (lo, hi]."""
+    text = raw.strip().replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        raise Invalid(f"{raw!r} is not a number; give e.g. 8 or 2.5") from None
+    if not math.isfinite(value) or value <= 0:
+        raise Invalid(f"give a positive number (got {raw!r})")
+    if value < lo or value > hi:
+        raise Invalid(f"the {what or 'value'} must lie between {lo:g} and {hi:g} (got {value:g})")
+    return value
+
+
+# --- what is judged ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What an expert's numbers are: a probability, or a positive quantity such as years."""
+
+    short: str
+    """How prompts name one value ("probability", "median time in years")."""
+    parse: Callable[..., float]
+    bounds: tuple[float, float]
+    label: Callable[[float], str]
+    key: str
+    """The key the judgement is written under in the expert's entry."""
+
+    @property
+    def roulette(self) -> bool:
+        """Whether the roulette method is offered (for probabilities)."""
+        return self.key == "judgement"
+
+    def fit(self, judgement: dict[str, Any]) -> Fitted:
+        """The distribution fitted to a judgement on this scale (not cached on disk)."""
+        from forecast.spec.judgement import MedianInterval, ProbabilityJudgement
+
+        cache = FitCache(Path("-"))  # provisional fits are not worth keeping
+        if self.roulette:
+            return fit_probability(ProbabilityJudgement.model_validate(judgement), cache)
+        return fit_positive(MedianInterval.model_validate(judgement), cache)
+
+    def says(self, fitted: Fitted) -> str:
+        """What the fitted distribution says, read back in plain words."""
+        lo, mid, hi = (float(fitted.ppf(x)) for x in (0.05, 0.5, 0.95))
+        if self.roulette:
+            imp = implications(fitted)
+            return (
+                f"You are saying: the probability is about {fmt.pct(mid)} (median), "
+                f"90% sure it lies in {fmt.interval(lo, hi)}, "
+                f"and P(p > 50%) = {fmt.pct(imp['p_above'])}."
+            )
+        return (
+            f"You are saying: about {mid:.3g} years (median), 90% sure it lies in "
+            f"{lo:.3g} – {hi:.3g} years."
+        )
+
+    def interval(self, lo: float, hi: float) -> str:
+        """A range of values on this scale, as text."""
+        return fmt.interval(lo, hi) if self.roulette else f"{lo:.3g} – {hi:.3g}"
+
+
+PROBABILITY = Scale("probability", parse_probability, (0.0, 1.0), fmt.pct, "judgement")
+YEARS = Scale(
+    "median time in years", parse_positive, (0.0, math.inf), lambda v: f"{v:.3g}", "median_years"
+)
+
+
 # --- fitting and feedback -----------------------------------------------------------
 
 
-def _fit(judgement: dict[str, Any]) -> Fitted:
-    from forecast.spec.judgement import ProbabilityJudgement
-
-    # A private cache: provisional fits are not worth keeping on disk.
-    return fit_probability(ProbabilityJudgement.model_validate(judgement), FitCache(Path("-")))
-
-
 def feedback(
-    fitted: Fitted, extremes: tuple[float, float], marks: list[float], *, final: bool
+    fitted: Fitted,
+    extremes: tuple[float, float],
+    marks: list[float],
+    *,
+    final: bool,
+    scale: Scale = PROBABILITY,
 ) -> tuple[RenderableType, list[str]]:
     """The chart, what the fit implies, and warnings that state the rule and the values."""
-    lo, hi = display_range(fitted.ppf, marks)
-    chart = density_chart(lambda x: fitted.frozen().pdf(x), lo, hi, marks=marks)
-    imp = implications(fitted)
+    lo, hi = display_range(fitted.ppf, marks, scale.bounds)
+    chart = density_chart(lambda x: fitted.frozen().pdf(x), lo, hi, marks=marks, label=scale.label)
     lines = [
         f"Fitted {fitted.describe()} ({fitted.method}); fit error "
         f"{fmt.fit_error(fitted.fit_error)}",
-        f"You are saying: the probability is about {fmt.pct(imp['median'])} (median), "
-        f"90% sure it lies in {fmt.interval(imp['lo90'], imp['hi90'])}, "
-        f"and P(p > 50%) = {fmt.pct(imp['p_above'])}.",
+        scale.says(fitted),
     ]
     for c in fitted.checks:
         lines.append(f"  you said {c.statement} = {c.elicited:.3g}; the fit gives {c.fitted:.3f}")
@@ -216,7 +281,8 @@ def feedback(
         warnings.append(
             f"poor fit: the squared differences add to {fitted.fit_error:.3f} (above "
             f"{POOR_FIT:g}); worst is {worst.statement}: you said {worst.elicited:.3g}, "
-            f"a Beta can give {worst.fitted:.3f}. Consider revising the values."
+            f"the fitted {fitted.family.capitalize()} gives {worst.fitted:.3f}. Consider "
+            "revising the values."
         )
     if final:
         low, high = extremes
@@ -224,20 +290,22 @@ def feedback(
         if outside > OUTSIDE_RANGE:
             warnings.append(
                 f"the fit puts {fmt.pct(outside)} outside your plausible range "
-                f"{fmt.interval(low, high)} (more than {fmt.pct(OUTSIDE_RANGE)}): widen the "
-                "range or bring the quartiles in"
+                f"{scale.interval(low, high)} (more than {fmt.pct(OUTSIDE_RANGE)}): widen "
+                "the range or bring the quartiles in"
             )
     body = Group(chart, Text("\n".join(lines)), *(Text(f"⚠ {w}", style="yellow") for w in warnings))
     return body, warnings
 
 
-def _provisional(extremes: tuple[float, float], given: dict[float, float]) -> dict[str, Any]:
+def _provisional(
+    extremes: tuple[float, float], given: dict[float, float], scale: Scale = PROBABILITY
+) -> dict[str, Any]:
     """Quantiles so far, with the plausible extremes standing in as 1% and 99%."""
     low, high = extremes
     q = dict(given)
-    if low > 0:
+    if low > scale.bounds[0]:
         q[0.01] = low
-    if high < 1:
+    if high < scale.bounds[1]:
         q[0.99] = high
     return {"quantiles": dict(sorted(q.items()))}
 
@@ -249,13 +317,14 @@ def _show_fit(
     marks: list[float],
     *,
     final: bool,
+    scale: Scale = PROBABILITY,
 ) -> Fitted | None:
     try:
-        fitted = _fit(judgement)
+        fitted = scale.fit(judgement)
     except (ValueError, ForecastError) as exc:
         channel.show(Text(f"(no fit yet: {exc})", style="dim"))
         return None
-    body, _ = feedback(fitted, extremes, marks, final=final)
+    body, _ = feedback(fitted, extremes, marks, final=final, scale=scale)
     channel.show(body)
     return fitted
 
@@ -278,39 +347,51 @@ class Answers:
 
 
 def elicit_quartiles(
-    channel: Channel, extremes: tuple[float, float], prev: dict[str, str]
+    channel: Channel,
+    extremes: tuple[float, float],
+    prev: dict[str, str],
+    scale: Scale = PROBABILITY,
 ) -> dict[str, Any]:
     """Median, then lower and upper quartiles, each checked against the others."""
     low, high = extremes
+    what = scale.short
     median = ask(
         channel,
         "median",
-        "Median: the probability you think is as likely to be too low as too high",
-        lambda r: _strictly_between(parse_probability(r), low, high, "median"),
+        f"Median: the {what} you think is as likely to be too low as too high",
+        lambda r: _strictly_between(scale.parse(r), low, high, "median"),
         prev.get("median"),
     )
     prev["median"] = f"{median:g}"
-    _show_fit(channel, _provisional(extremes, {0.5: median}), extremes, [median], final=False)
+    _show_fit(
+        channel,
+        _provisional(extremes, {0.5: median}, scale),
+        extremes,
+        [median],
+        final=False,
+        scale=scale,
+    )
     q1 = ask(
         channel,
         "lower_quartile",
-        "Lower quartile: 25% chance the probability is below this",
-        lambda r: _quartile(parse_probability(r), low, median, "lower quartile", below=True),
+        f"Lower quartile: 25% chance the {what} is below this",
+        lambda r: _quartile(scale.parse(r), low, median, "lower quartile", below=True),
         prev.get("lower_quartile"),
     )
     prev["lower_quartile"] = f"{q1:g}"
     _show_fit(
         channel,
-        _provisional(extremes, {0.25: q1, 0.5: median}),
+        _provisional(extremes, {0.25: q1, 0.5: median}, scale),
         extremes,
         [q1, median],
         final=False,
+        scale=scale,
     )
     q3 = ask(
         channel,
         "upper_quartile",
-        "Upper quartile: 25% chance the probability is above this",
-        lambda r: _quartile(parse_probability(r), median, high, "upper quartile", below=False),
+        f"Upper quartile: 25% chance the {what} is above this",
+        lambda r: _quartile(scale.parse(r), median, high, "upper quartile", below=False),
         prev.get("upper_quartile"),
     )
     prev["upper_quartile"] = f"{q3:g}"
@@ -374,47 +455,58 @@ def elicit_roulette(
     return {"roulette": {"bins": [_sig(e) for e in edges], "chips": chips}}
 
 
-def elicit_expert(channel: Channel, taken: set[str], subject: str | None = None) -> Answers:
+def elicit_expert(
+    channel: Channel,
+    taken: set[str],
+    subject: str | None = None,
+    scale: Scale = PROBABILITY,
+) -> Answers:
     """Ask one expert for their judgement, with feedback, until they accept it.
 
-    ``subject``: what the probability is of, shown before the first number is asked.
+    ``subject``: what is judged, shown before the first number is asked; ``scale``:
+    a probability (quartiles or roulette) or a positive quantity (quartiles).
     """
     name = ask(channel, "expert", "Who is the expert (name or role)?", parse_name(taken))
     if subject:
-        channel.show(Text(f"The probability to judge: {subject}", style="bold"))
-    method = ask(
-        channel,
-        "method",
-        "Judge by [q]uartiles or by [r]oulette chips?",
-        parse_choice({"quartiles": "quartiles", "roulette": "roulette"}),
-        "quartiles",
-    )
+        channel.show(Text(f"The {scale.short} to judge: {subject}", style="bold"))
+    method = "quartiles"
+    if scale.roulette:
+        method = ask(
+            channel,
+            "method",
+            "Judge by [q]uartiles or by [r]oulette chips?",
+            parse_choice({"quartiles": "quartiles", "roulette": "roulette"}),
+            "quartiles",
+        )
+    what = scale.short
     prev: dict[str, str] = {}
     while True:
         low = ask(
             channel,
             "lowest",
-            "Lowest plausible probability (you would be very surprised if it were lower)",
-            lambda r: parse_probability(r, hi=0.999999, what="lowest plausible probability"),
+            f"Lowest plausible {what} (you would be very surprised if it were lower)",
+            lambda r: scale.parse(
+                r, hi=min(scale.bounds[1], 1e12) * 0.999999, what=f"lowest plausible {what}"
+            ),
             prev.get("lowest"),
         )
         prev["lowest"] = f"{low:g}"
         high = ask(
             channel,
             "highest",
-            "Highest plausible probability (you would be very surprised if it were higher)",
-            lambda r: _above(parse_probability(r), low),  # noqa: B023 - used at once
+            f"Highest plausible {what} (you would be very surprised if it were higher)",
+            lambda r: _above(scale.parse(r), low, what),  # noqa: B023 - used at once
             prev.get("highest"),
         )
         prev["highest"] = f"{high:g}"
         extremes = (low, high)
         if method == "quartiles":
-            judgement = elicit_quartiles(channel, extremes, prev)
+            judgement = elicit_quartiles(channel, extremes, prev, scale)
             marks = list(judgement["quantiles"].values())
         else:
             judgement = elicit_roulette(channel, extremes, prev)
             marks = []
-        fitted = _show_fit(channel, judgement, extremes, marks, final=True)
+        fitted = _show_fit(channel, judgement, extremes, marks, final=True, scale=scale)
         choice = ask(
             channel,
             "accept",
@@ -428,11 +520,9 @@ def elicit_expert(channel: Channel, taken: set[str], subject: str | None = None)
             channel.reject("accept", "this judgement cannot be fitted; revise it")
 
 
-def _above(v: float, low: float) -> float:
+def _above(v: float, low: float, what: str = "probability") -> float:
     if not v > low:
-        raise Invalid(
-            f"the highest plausible probability must be above the lowest, {low:g} (got {v:g})"
-        )
+        raise Invalid(f"the highest plausible {what} must be above the lowest, {low:g} (got {v:g})")
     return v
 
 
@@ -476,12 +566,12 @@ def _flow(data: dict[str, Any]) -> Any:
     return out
 
 
-def _expert_node(a: Answers, today: dt.date) -> Any:
+def _expert_node(a: Answers, today: dt.date, key: str = "judgement") -> Any:
     from ruamel.yaml.comments import CommentedMap
 
     node = CommentedMap()
     node["name"] = a.name
-    node["judgement"] = _flow(a.judgement)
+    node[key] = _flow(a.judgement)
     node["date"] = _date(today)
     return node
 
@@ -492,16 +582,25 @@ def _date(d: dt.date) -> dt.date:
 
 
 def render_file(
-    existing: str | None, meta: dict[str, Any] | None, experts: list[Answers], today: dt.date
+    existing: str | None,
+    meta: dict[str, Any] | None,
+    experts: list[Answers],
+    today: dt.date,
+    scale: Scale = PROBABILITY,
 ) -> str:
-    """The new file's text: the existing one with the experts appended, or a new question."""
+    """The new file's text: the existing one with the experts appended, or a new question.
+
+    Probability judgements go to ``experts`` (each under ``judgement``); a hazard
+    question's median times go to ``hazard.experts`` (each under ``median_years``).
+    """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     y = _yaml()
     if existing is not None:
         doc = y.load(existing)
-        if doc.get("experts") is None:
-            doc["experts"] = CommentedSeq()
+        parent = doc if scale.roulette else doc["hazard"]
+        if parent.get("experts") is None:
+            parent["experts"] = CommentedSeq()
     else:
         assert meta is not None
         doc = CommentedMap()
@@ -515,8 +614,9 @@ def render_file(
         doc.yaml_set_start_comment(
             f"{meta['title']}\nStarted with `forecast elicit` on {today.isoformat()}."
         )
+    target = doc["experts"] if scale.roulette else doc["hazard"]["experts"]
     for a in experts:
-        doc["experts"].append(_expert_node(a, today))
+        target.append(_expert_node(a, today, scale.key))
     buf = io.StringIO()
     y.dump(doc, buf)
     return buf.getvalue()
@@ -531,14 +631,8 @@ def validate_text(text: str, shown: str) -> None:
     validate(data, marks, shown)
 
 
-def subject(spec: Any) -> str:
-    """What an expert's probability is of, for each kind of question that has experts.
-
-    Raises
-    ------
-    ForecastError
-        For a continuous-hazard question, whose experts judge a time, not a probability.
-    """
+def subject(spec: Any) -> tuple[str, Scale]:
+    """What an expert judges in a question of each kind, and on which scale."""
     from forecast.spec.drivers import DriversQuestion
     from forecast.spec.tte import TimeToEventQuestion
 
@@ -548,21 +642,22 @@ def subject(spec: Any) -> str:
         return (
             f"the event by {deadline} with every driver off ({drivers}); the drivers' "
             "odds ratios are in the file"
-        )
+        ), PROBABILITY
     if isinstance(spec, TimeToEventQuestion):
-        if spec.opportunities is None:
-            raise ForecastError(
-                "elicit asks for probabilities; the experts of a continuous-hazard "
-                "question judge the median time to the event, in years"
-            )
+        if spec.hazard is not None:
+            return (
+                f"years from {spec.hazard.since.isoformat()} to the event, as you would judge "
+                "it without knowing how long it has already been (the time that passed "
+                "without it is data)"
+            ), YEARS
         after = [d for d in spec.opportunity_dates() if d > spec.as_of_date]
         nxt = f" ({after[0].isoformat()})" if after else ""
         off = " with every driver off" if spec.drivers else ""
         return (
             f"the event at the next opportunity{nxt}{off}, as if none had passed; "
             "the opportunities that passed are data"
-        )
-    return f"the event by {deadline}"
+        ), PROBABILITY
+    return f"the event by {deadline}", PROBABILITY
 
 
 def run_session(
@@ -598,16 +693,11 @@ def run_session(
     taken: set[str] = set()
     if path.exists():
         loaded = load_question(path)
-        try:
-            what = subject(loaded.spec)
-        except ForecastError as exc:
-            raise ForecastError(
-                f"{path}: {exc.message}",
-                hint="add hazard experts (median_years judgements) by editing the file",
-            ) from None
+        what, scale = subject(loaded.spec)
         existing = loaded.text
-        spec: Any = loaded.spec  # an event, drivers or scheduled time-to-event question
-        taken = {e.name for e in spec.experts}
+        spec: Any = loaded.spec
+        experts = spec.experts if scale.roulette else spec.hazard.experts
+        taken = {e.name for e in experts}
         channel.show(
             Text.assemble(
                 ("Adding an expert to ", ""),
@@ -619,7 +709,7 @@ def run_session(
         if not directory.is_dir():
             raise UsageError(f"{directory} is not a directory", hint="create it or pass --dir")
         channel.show(Text(f"A new question: {path}", style="bold"))
-        what = ""
+        what, scale = "", PROBABILITY
         meta = {
             "title": ask(channel, "title", "Title (the event, by when)", parse_text),
             "resolution": ask(
@@ -637,7 +727,7 @@ def run_session(
         }
     done: list[Answers] = []
     while True:
-        answers = elicit_expert(channel, taken | {a.name for a in done}, what)
+        answers = elicit_expert(channel, taken | {a.name for a in done}, what, scale)
         done.append(answers)
         more = ask(
             channel,
@@ -651,7 +741,7 @@ def run_session(
     # Re-read just before writing: an edit saved during the session is kept.
     if path.exists():
         existing = yamlio.read_text(path, str(path))
-    text = render_file(existing, meta, done, today)
+    text = render_file(existing, meta, done, today, scale)
     try:
         validate_text(text, str(path))
     except InputError:

@@ -17,13 +17,16 @@ _BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
 def display_range(
-    ppf: Callable[[float], float], marks: Sequence[float] = ()
+    ppf: Callable[[float], float],
+    marks: Sequence[float] = (),
+    bounds: tuple[float, float] = (0.0, 1.0),
 ) -> tuple[float, float]:
-    """A range for p that shows the bulk of the distribution and every marked value."""
+    """A range that shows the bulk of the distribution and every marked value, within
+    ``bounds`` (a probability's [0, 1] by default)."""
     lo = min([float(ppf(0.002)), *marks])
     hi = max([float(ppf(0.998)), *marks])
     pad = 0.08 * max(hi - lo, 0.01)
-    return max(0.0, lo - pad), min(1.0, hi + pad)
+    return max(bounds[0], lo - pad), min(bounds[1], hi + pad)
 
 
 def density_chart(
@@ -35,6 +38,7 @@ def density_chart(
     height: int = 6,
     marks: Sequence[float] = (),
     style: str = "cyan",
+    label: Callable[[float], str] = fmt.pct,
 ) -> Text:
     """Rows of block characters tracing ``pdf`` over [lo, hi], an axis, and ``marks``.
 
@@ -64,10 +68,10 @@ def density_chart(
     labels = [" "] * width
     for k in range(5):
         v = lo + k * (hi - lo) / 4
-        label = fmt.pct(v)
+        text = label(v)
         col = round(k * (width - 1) / 4)
-        start = max(0, min(width - len(label), col - len(label) // 2))
-        if all(c == " " for c in labels[max(0, start - 1) : start + len(label) + 1]):
-            labels[start : start + len(label)] = list(label)
+        start = max(0, min(width - len(text), col - len(text) // 2))
+        if all(c == " " for c in labels[max(0, start - 1) : start + len(text) + 1]):
+            labels[start : start + len(text)] = list(text)
     out.append("".join(labels).rstrip(), style="dim")
     return out
