@@ -153,3 +153,20 @@ def test_strict_exits_3_when_diagnostics_fail(
     json.loads(loose.stdout)
     strict = runner.invoke(app, ["run", path, "--strict", "--format", "json"])
     assert strict.exit_code == 3
+
+
+@pytest.mark.slow
+def test_run_with_jobs_gives_the_same_numbers_in_the_same_order(tmp_path: Path) -> None:
+    for name, p in (("b-second", 0.4), ("a-first", 0.2), ("c-third", 0.1)):
+        (tmp_path / f"{name}.yaml").write_text(
+            GOOD.replace("probability: 0.3", f"probability: {p}"), encoding="utf-8"
+        )
+    args = ["run", str(tmp_path), "--format", "json", "--draws", "200", "--tune", "200"]
+    args += ["--chains", "2"]
+    one = runner.invoke(app, args)
+    two = runner.invoke(app, [*args, "--jobs", "2"])
+    assert one.exit_code == 0 and two.exit_code == 0, (one.output, two.output)
+    rows = [[json.loads(line) for line in r.stdout.splitlines()] for r in (one, two)]
+    assert [r["question"]["id"] for r in rows[1]] == [r["question"]["id"] for r in rows[0]]
+    assert [r["probability"] for r in rows[1]] == [r["probability"] for r in rows[0]]
+    assert len(rows[1]) == 3

@@ -140,6 +140,45 @@ class SampleOutcome:
             raise typer.Exit(SamplingError.exit_code)
 
 
+def run_one(job: tuple[Any, Any, str | None]) -> tuple[Any, Any]:
+    """Forecast one question in a worker process: (forecast, None) or (None, the error)."""
+    from forecast import engine
+    from forecast.errors import SamplingError
+
+    q, settings, scenario = job
+    try:
+        return engine.run(q, settings, scenario=scenario), None
+    except SamplingError as exc:
+        return None, (exc.message, exc.hint)
+
+
+def _in_parallel(
+    loaded: list[Any], settings: list[Any], scenario: str | None, jobs: int
+) -> Iterator[tuple[Any, Any]]:
+    """(forecast or None, error or None) for each question, in order, sampled ``jobs`` at
+    a time in worker processes; each is yielded as soon as those before it are done."""
+    from forecast.sweep.executors import ProcessExecutor
+
+    pool = ProcessExecutor(min(jobs, len(loaded)))
+    try:
+        handles = {
+            pool.submit(run_one, (q, s, scenario)): i
+            for i, (q, s) in enumerate(zip(loaded, settings, strict=True))
+        }
+        done: dict[int, tuple[Any, Any]] = {}
+        pending = set(handles)
+        nxt = 0
+        while nxt < len(loaded):
+            while nxt not in done:
+                for handle, result in pool.wait_any(pending):
+                    pending.discard(handle)
+                    done[handles[handle]] = result
+            yield done.pop(nxt)
+            nxt += 1
+    finally:
+        pool.close()
+
+
 def sample_each(
     loaded: list[Any],
     settings: Any,
@@ -148,9 +187,13 @@ def sample_each(
     *,
     timer: Any = None,
     scenario: str | None = None,
+    jobs: int = 1,
 ) -> Iterator[tuple[Any, Any]]:
     """Forecast each question in turn, with a spinner on a terminal.
 
+    With ``jobs`` > 1 and several questions, up to ``jobs`` are sampled at once in worker
+    processes, and each is yielded, in order, as soon as it and those before it are done
+    (the numbers are the same as one at a time: each question has its own seed).
     A question whose sampling fails is reported and skipped; diagnostics that fall short
     are warned about on stderr. Yields ``(question, forecast)``.
     """
@@ -160,16 +203,22 @@ def sample_each(
     from forecast.errors import SamplingError
 
     errc = err()
-    for q in loaded:
-        these = engine.settings_for(q, settings, seed)
-        status = (
-            errc.status(f"Sampling {q.id} ({these.chains} chains × {these.draws} draws)…")
-            if errc.is_terminal
-            else contextlib.nullcontext()
+    these = [engine.settings_for(q, settings, seed) for q in loaded]
+    parallel = jobs > 1 and len(loaded) > 1
+    results = _in_parallel(loaded, these, scenario, jobs) if parallel else None
+    for i, q in enumerate(loaded):
+        what = f"Sampling {q.id} ({these[i].chains} chains × {these[i].draws} draws" + (
+            f"; {min(jobs, len(loaded))} questions at a time)…" if parallel else ")…"
         )
+        status = errc.status(what) if errc.is_terminal else contextlib.nullcontext()
         try:
             with status:
-                forecast = engine.run(q, these, timer, scenario=scenario)
+                if results is not None:
+                    forecast, error = next(results)
+                    if error is not None:
+                        raise SamplingError(error[0], hint=error[1])
+                else:
+                    forecast = engine.run(q, these[i], timer, scenario=scenario)
         except SamplingError as exc:
             report_error(exc)
             outcome.failed = True

@@ -113,6 +113,14 @@ def run(
     record: bool = typer.Option(
         False, "--record", help="Record each forecast in the ledger (see forecast history)."
     ),
+    jobs: int = typer.Option(
+        1,
+        "--jobs",
+        "-j",
+        min=1,
+        max=64,
+        help="Sample up to this many questions at once, in worker processes (same numbers).",
+    ),
     ledger: Path | None = typer.Option(
         None,
         "--ledger",
@@ -155,7 +163,8 @@ def run(
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     outcome = SampleOutcome(failed=bool(bad))
     console, errc = out(), err()
-    for q, forecast in sample_each(loaded, base, seed, outcome, timer=timer, scenario=scenario):
+    each = sample_each(loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs)
+    for q, forecast in each:
         if record:
             rid = record_at(ledger, forecast, q)
             errc.print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
