@@ -93,6 +93,9 @@ def report(
     draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
     chains: int = typer.Option(4, "--chains", min=1, max=64, help="Number of chains."),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=1, max=64, help="Sample up to this many questions at once."
+    ),
     strict: bool = typer.Option(
         False, "--strict", help="Exit 3 when sampling diagnostics are not all good."
     ),
@@ -133,7 +136,7 @@ def report(
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     outcome = SampleOutcome(failed=bool(bad))
     console = out()
-    for q, forecast in sample_each(loaded, base, seed, outcome):
+    for q, forecast in sample_each(loaded, base, seed, outcome, jobs=jobs):
         try:
             path = write_report(forecast, format_, out_dir, bins)
         except OSError as exc:
