@@ -235,3 +235,67 @@ def test_show_fits_a_hazard_question_without_sampling(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["show", str(_write(tmp_path, body))])
     assert result.exit_code == 0, result.output
     assert "a (median years)" in result.stdout and "Weibull shape" in result.stdout
+
+
+HAZARD_DRIVERS = """\
+deadline: 2028-12-01
+horizon: 2035-12-01
+hazard:
+  since: 2020-12-01
+  experts:
+    - name: a
+      median_years: {median: 8, interval: [3.5, 18.3], mass: 0.9}
+drivers:
+  - id: push
+    description: makes the event likelier from now on
+    odds_ratio: {median: 3, interval: [1.5, 6], mass: 0.8}
+    level: 0.5
+scenarios:
+  pushed: {push: 1}
+"""
+
+
+def _hazard_driver_truth(q, level: float) -> float:  # type: ignore[no-untyped-def]
+    """P(by the deadline) by quadrature: m over prior x S(t0 | m) (exponential hazard),
+    the hazard ratio over its Normal log (Gauss-Hermite), the driver on with ``level``."""
+    inputs = tte.prepare(q.spec)
+    fit = inputs.experts[0].params
+    hr = inputs.drivers[0].fitted.params
+    prior = stats.lognorm(s=fit["sigma"], scale=math.exp(fit["mu"]))
+    t0 = (dt.date(2025, 12, 1) - dt.date(2020, 12, 1)).days / 365.25
+    t = (dt.date(2028, 12, 1) - dt.date(2020, 12, 1)).days / 365.25
+    nodes, weights = np.polynomial.hermite_e.hermegauss(40)
+    ratios = np.exp(hr["mu"] + hr["sigma"] * nodes)
+    weights = weights / weights.sum()
+
+    def weight(m: float) -> float:
+        return float(prior.pdf(m) * math.exp(-math.log(2) * t0 / m))
+
+    def p(m: float) -> float:
+        added = math.log(2) * (t - t0) / m
+        on = float((weights * -np.expm1(-ratios * added)).sum())
+        return level * on + (1 - level) * -math.expm1(-added)
+
+    z = integrate.quad(weight, 0, np.inf)[0]
+    return integrate.quad(lambda m: weight(m) * p(m), 0, np.inf)[0] / z
+
+
+@pytest.mark.slow
+def test_hazard_drivers_multiply_the_hazard_from_now_by_quadrature(tmp_path: Path) -> None:
+    q = load_question(_write(tmp_path, HAZARD_DRIVERS))
+    f = engine.run(q, SETTINGS)
+    assert abs(f.probability - _hazard_driver_truth(q, 0.5)) <= 3 * f.mcse
+    pushed = next(s for s in f.extra["scenarios"] if s["name"] == "pushed")
+    assert abs(pushed["probability"] - _hazard_driver_truth(q, 1.0)) <= 3 * f.mcse
+    swing = f.extra["swings"][0]
+    assert swing["driver"] == "push" and swing["on"] > f.probability > swing["off"]
+    assert f.extra["curve"][-1]["date"] == "2035-12-01"
+
+
+def test_hazard_drivers_are_shown_as_hazard_ratios(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["show", str(_write(tmp_path, HAZARD_DRIVERS)), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    ids = [e["id"] for e in json.loads(result.stdout)["evidence"]]
+    assert "push (hazard ratio)" in ids

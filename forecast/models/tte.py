@@ -15,6 +15,10 @@ Continuous hazard (``hazard``)
     from ``since``. ``m`` has the experts' pooled prior (a mixture of LogNormals),
     ``k`` is fixed or LogNormal. Time ``t0`` passed without the event is data, log S(t0)
     (an event seen at t adds log f(t) instead). P(by t | none by t0) = 1 - S(t)/S(t0).
+    Drivers multiply the hazard from ``as_of`` on by exp(x . beta): their odds ratios
+    are read as hazard ratios (the odds ratio of the event within a short span), so
+    P(by t | none by t0) = 1 - exp(-exp(x . beta) ln 2 ((t/m)^k - (t0/m)^k)), averaged
+    over driver states.
 """
 
 from __future__ import annotations
@@ -114,6 +118,7 @@ def prepare(spec: TimeToEventQuestion) -> TteInputs:
         hz = spec.hazard
         fitted = tuple(fit_positive(e.median_years, cache) for e in hz.experts)
         shape = fit_positive(hz.shape, cache)
+        hz_drivers = fit_drivers(spec.drivers, cache)
         cache.flush()
         return HazardInputs(
             tuple(e.name for e in hz.experts),
@@ -123,6 +128,7 @@ def prepare(spec: TimeToEventQuestion) -> TteInputs:
             hz.since,
             spec.as_of_date,
             hazard_dates(spec),
+            hz_drivers,
         )
     experts = tuple(fit_probability(e.judgement, cache) for e in spec.experts)
     trend = fit_positive(spec.trend, cache) if spec.trend is not None else None
@@ -188,6 +194,8 @@ def _build_hazard(inputs: HazardInputs) -> pm.Model:
             k = pm.LogNormal(
                 "shape", mu=inputs.shape.params["mu"], sigma=inputs.shape.params["sigma"]
             )
+        if inputs.drivers:
+            log_odds_ratios(inputs.drivers)  # hazard ratios after as_of: no data on them
         t = pm.Data("elapsed", inputs.elapsed)
         seen = pm.Data("event_seen", 0.0)
         z = (t / m) ** k
@@ -233,7 +241,7 @@ def posterior_draws(inputs: TteInputs, idata: Any) -> Draws:
             k = np.asarray(post["shape"].values, dtype=float)
         else:
             k = np.full_like(m, math.exp(inputs.shape.params["mu"]))
-        return Draws(m, k, np.zeros((*m.shape, 0)))
+        return Draws(m, k, assemble_beta(inputs.drivers, post))
     q = np.asarray(post["q"].values, dtype=float)
     lq = np.log(q) - np.log1p(-q)
     if "log_trend" in post:
@@ -253,20 +261,35 @@ def prior_draws(inputs: TteInputs, n: int, rng: np.random.Generator) -> Draws:
         m = np.exp(rng.normal(mu, sd))
         s = inputs.shape.params
         k = np.exp(rng.normal(s["mu"], s["sigma"], size=n)) if s["sigma"] > 0 else None
-        return Draws(m, k if k is not None else np.full(n, math.exp(s["mu"])), np.zeros((n, 0)))
+        ks = k if k is not None else np.full(n, math.exp(s["mu"]))
+        return Draws(m, ks, _prior_beta(inputs.drivers, n, rng))
     a = np.array([f.params["alpha"] for f in inputs.experts])[which]
     b = np.array([f.params["beta"] for f in inputs.experts])[which]
     q = np.clip(rng.beta(a, b), 1e-12, 1 - 1e-12)
     t = inputs.trend.params if inputs.trend is not None else {"mu": 0.0, "sigma": 0.0}
     lt = rng.normal(t["mu"], t["sigma"], size=n)
-    beta = np.column_stack(
-        [
-            rng.normal(d.fitted.params["mu"], d.fitted.params["sigma"], size=n)
-            for d in inputs.drivers
-        ]
+    return Draws(np.log(q) - np.log1p(-q), lt, _prior_beta(inputs.drivers, n, rng))
+
+
+def _prior_beta(drivers: Sequence[DriverInput], n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` prior draws of the drivers' log odds (or hazard) ratios, (n, J)."""
+    return np.column_stack(
+        [rng.normal(d.fitted.params["mu"], d.fitted.params["sigma"], size=n) for d in drivers]
         or [np.zeros(n)]
-    )[:, : len(inputs.drivers)]
-    return Draws(np.log(q) - np.log1p(-q), lt, beta)
+    )[:, : len(drivers)]
+
+
+def _hazard_by(
+    inputs: HazardInputs, draws: Draws, levels: Sequence[float], t: np.ndarray
+) -> np.ndarray:
+    """P(by each time t (years from since) | none by as_of) per draw, (..., T), averaged
+    over the drivers' states, each multiplying the hazard after as_of."""
+    t0 = inputs.elapsed
+    m, k = draws.main[..., None], draws.trend[..., None]
+    added = LN2 * ((t / m) ** k - (t0 / m) ** k)  # (..., T) cumulative hazard since as_of
+    shifts, w = shift_states(draws.beta, levels)  # (..., S), (S,)
+    survive = np.exp(-np.exp(shifts)[..., :, None] * added[..., None, :])  # (..., S, T)
+    return np.asarray(1.0 - np.einsum("...st,s->...t", survive, w))
 
 
 def curve_dates(inputs: TteInputs) -> tuple[dt.date, ...]:
@@ -277,11 +300,8 @@ def curve_dates(inputs: TteInputs) -> tuple[dt.date, ...]:
 def cumulative(inputs: TteInputs, draws: Draws, levels: Sequence[float]) -> np.ndarray:
     """P(by each curve date | nothing by as_of) per draw: shape (..., dates)."""
     if isinstance(inputs, HazardInputs):
-        t0 = inputs.elapsed
         t = np.array([years(inputs.since, d) for d in inputs.curve_dates])
-        m, k = draws.main[..., None], draws.trend[..., None]
-        # 1 - S(t)/S(t0), with S(t) = exp(-ln2 (t/m)^k).
-        return -np.expm1(-LN2 * ((t / m) ** k - (t0 / m) ** k))
+        return _hazard_by(inputs, draws, levels, t)
     i = np.arange(len(inputs.future), dtype=float)
     eta = draws.main[..., None] + i * draws.trend[..., None]  # (..., F)
     shifts, w = shift_states(draws.beta, levels)  # (..., S), (S,)
@@ -296,10 +316,7 @@ def probability_by(
     """P(by ``day`` | nothing by as_of) per draw."""
     dates = curve_dates(inputs)
     if isinstance(inputs, HazardInputs):
-        t0, t = inputs.elapsed, years(inputs.since, day)
-        return np.asarray(
-            -np.expm1(-LN2 * ((t / draws.main) ** draws.trend - (t0 / draws.main) ** draws.trend))
-        )
+        return _hazard_by(inputs, draws, levels, np.array([years(inputs.since, day)]))[..., 0]
     upto = [j for j, d in enumerate(dates) if d <= day]
     if not upto:
         return np.zeros(draws.main.shape)
@@ -313,10 +330,14 @@ def median_date(inputs: TteInputs, draws: Draws, levels: Sequence[float]) -> dt.
         from scipy import optimize
 
         t0 = inputs.elapsed
-        m, k = draws.main.reshape(-1), draws.trend.reshape(-1)
+        flat = Draws(
+            draws.main.reshape(-1),
+            draws.trend.reshape(-1),
+            draws.beta.reshape(-1, len(inputs.drivers)),
+        )
 
         def excess(t: float) -> float:
-            return float(np.mean(-np.expm1(-LN2 * ((t / m) ** k - (t0 / m) ** k)))) - 0.5
+            return float(np.mean(_hazard_by(inputs, flat, levels, np.array([t])))) - 0.5
 
         end = years(inputs.since, dates[-1])
         if excess(end) < 0:

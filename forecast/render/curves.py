@@ -266,6 +266,7 @@ def show_inputs(spec: Any) -> ShowInputs:
             for n, f in zip(t.expert_names, t.experts, strict=True)
         )
         rows += (_Positive("Weibull shape", t.shape),)
+        rows += tuple(_Positive(f"{x.id} (hazard ratio)", x.fitted) for x in t.drivers)
         return ShowInputs((), None, rows, "\nMedian time to the event (years from since)")
     rows = tuple(_Positive(f"{x.id} (odds ratio)", x.fitted) for x in t.drivers)
     if t.trend is not None:

@@ -13,7 +13,9 @@ Two forms, one per file:
   time to the event, in years from ``hazard.since`` (the start of the clock), as they
   would without knowing how long it has already been; ``shape`` is the Weibull shape
   (1, the default, is a constant hazard). The time from ``since`` to ``as_of`` without
-  the event is data.
+  the event is data. ``drivers`` multiply the hazard after ``as_of``; their
+  ``odds_ratio`` is read as a hazard ratio (the odds ratio of the event within a short
+  span).
 
 The curve P(by date) runs to the ``horizon``; ``deadline`` is the date the headline
 probability is for.
@@ -217,7 +219,7 @@ class TimeToEventQuestion(DriverSet, QuestionMeta):
     def _hazard_errors(self, as_of: dt.date | None) -> list[FieldError]:
         assert self.hazard is not None
         errors: list[FieldError] = []
-        for what in ("experts", "trend", "drivers"):
+        for what in ("experts", "trend"):
             if getattr(self, what):
                 errors.append(
                     (
