@@ -48,7 +48,10 @@ KHAT_MAX = 0.7
 """Above this Pareto k the importance-sampling estimate of a row is rough."""
 
 NO_DATA = "no data: the forecast is the experts' prior moved by evidence"
-NO_CASES = "no data: no cases are coded; the forecast is the experts' prior moved by the drivers"
+NO_CASES = (
+    "no data: no cases are coded; the forecast is the experts' prior moved by the drivers "
+    "(and by evidence, if any)"
+)
 NO_HISTORY = "no data: nothing has passed yet, so the forecast is the experts' prior"
 
 CONFLICT = "prior-data conflict"

@@ -170,3 +170,44 @@ def test_run_with_jobs_gives_the_same_numbers_in_the_same_order(tmp_path: Path) 
     assert [r["question"]["id"] for r in rows[1]] == [r["question"]["id"] for r in rows[0]]
     assert [r["probability"] for r in rows[1]] == [r["probability"] for r in rows[0]]
     assert len(rows[1]) == 3
+
+
+def test_with_jobs_an_error_comes_in_its_turn_after_the_questions_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from forecast import engine
+    from forecast.cli import _common
+    from forecast.inference import SamplerSettings
+    from forecast.spec import load_question
+    from forecast.sweep import executors
+
+    class InOrderPool(executors.InlineExecutor):  # runs the last job first
+        def __init__(self, jobs: int) -> None:
+            super().__init__()
+
+        def wait_any(self, pending):  # type: ignore[no-untyped-def]
+            handle = max(pending, key=lambda h: h.order)
+            yield handle, handle.fn(handle.arg)
+
+    def fake_run(q, settings, timer=None, *, scenario=None):  # type: ignore[no-untyped-def]
+        if q.id == "b":
+            raise ForecastError("b cannot be fitted", hint="fix b")
+        if q.id == "c":
+            raise KeyError("a defect in c")
+        return SimpleNamespace(diagnostics=SimpleNamespace(ok=True, warnings=()), id=q.id)
+
+    monkeypatch.setattr(executors, "ProcessExecutor", InOrderPool)
+    monkeypatch.setattr(engine, "run", fake_run)
+    loaded = []
+    for name in "abc":
+        (tmp_path / f"{name}.yaml").write_text(GOOD, encoding="utf-8")
+        loaded.append(load_question(tmp_path / f"{name}.yaml"))
+    outcome = _common.SampleOutcome()
+    each = _common.sample_each(loaded, SamplerSettings(), 1, outcome, jobs=3)
+    assert next(each)[1].id == "a"  # c and b were done first, yet a comes first
+    with pytest.raises(ForecastError, match="b cannot be fitted"):
+        next(each)
+    result = _common.run_one((loaded[2], SamplerSettings(), None))
+    assert result[0] is None and result[1][0] == "internal" and "KeyError" in result[1][1]

@@ -408,3 +408,12 @@ def test_a_sweep_of_driver_levels_gives_the_swings_of_a_run(tmp_path: Path) -> N
     for level, end in ((1, "on"), (0, "off")):
         tol = 4 * (rows[level]["mcse"] + f.mcse)
         assert abs(rows[level]["probability"] - push[end]) <= tol, (level, rows[level], push)
+
+
+def test_a_driver_may_not_take_the_name_of_a_cases_file_column(tmp_path: Path) -> None:
+    (tmp_path / "cases.csv").write_text("outcome,block\n1,0\n", encoding="utf-8")
+    body = BODY.replace("id: push", "id: outcome").replace("{push: 1}", "{outcome: 1}")
+    body = body.replace("{push: 0, block: 0}", "{outcome: 0, block: 0}")
+    (problem,) = _problems(_write(tmp_path, body + "cases: cases.csv\n"))
+    assert "drivers[0].id: 'outcome' names a column of its own in a cases file" in problem
+    assert load_question(_write(tmp_path, body))  # inline cases have no columns to clash

@@ -196,10 +196,19 @@ def test_a_version_1_ledger_is_migrated_with_its_resolutions_logged(ledger_path:
     conn.commit()
     conn.close()
     old = Resolution("q7", "no", dt.date(2026, 2, 1), when(2, 2))
-    with open_ledger(ledger_path, write=False) as book:  # opening migrates it
+    with open_ledger(ledger_path, write=False) as book:  # a reader leaves it as it is
         assert book.resolutions() == {"q7": old}
         assert book.resolution_log() == [old]
-    with open_ledger(ledger_path) as book:
+    conn = sqlite3.connect(ledger_path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    finally:
+        conn.close()
+    ledger_path.chmod(0o444)  # (root may write anyway; then this shows nothing more)
+    with open_ledger(ledger_path, write=False) as book:
+        assert book.resolution_log("q7") == [old]
+    ledger_path.chmod(0o644)
+    with open_ledger(ledger_path) as book:  # a writer upgrades it
         book.resolve(Resolution("q7", "yes", dt.date(2026, 2, 3), when(2, 3)))
         assert [r.outcome for r in book.resolution_log("q7")] == ["no", "yes"]
     conn = sqlite3.connect(ledger_path)

@@ -516,3 +516,4 @@ def test_performance_weights_are_used_and_a_new_resolution_stops_a_resume(
     again = _sweep("out.jsonl", *SAMPLED, "--ledger", str(ledger), resume=True)
     assert again.exit_code == 1
     assert "performance weights of q.yaml have changed" in _said(again)
+    assert "hint: write to a new --out file" in _said(again)

@@ -204,3 +204,52 @@ def test_show_gives_the_earned_weights_and_the_pool_they_make(tmp_path: Path) ->
     shown = " ".join(text.split())
     assert "Weights earned on 2 resolved event question(s)" in shown
     assert "Bo: 1 resolved, gave what happened 20.0%" in shown
+
+
+def test_earned_factors_multiply_the_given_weights_and_no_record_keeps_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from forecast.cli.run import with_weights
+
+    text = (
+        QUESTION.format(weights="performance")
+        .replace(
+            "judgement: {pseudo_counts: {successes: 1",
+            "weight: 1\n    judgement: {pseudo_counts: {successes: 1",
+        )
+        .replace(
+            "judgement: {pseudo_counts: {successes: 6",
+            "weight: 3\n    judgement: {pseudo_counts: {successes: 6",
+        )
+    )
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    q = load_question(path)
+    assert [e.weight for e in q.spec.experts] == [3, 1]  # type: ignore[attr-defined]
+    (none,) = with_weights([q], tmp_path / "none.sqlite")
+    assert [e.weight for e in none.spec.experts] == pytest.approx([0.75, 0.25])
+    assert "none of its experts has a resolved event question" in capsys.readouterr().err
+    ledger = tmp_path / "ledger.sqlite"
+    _ledger(ledger)
+    (got,) = with_weights([q], ledger)
+    raw = {"Ana": 3 * EARNED["Ana"], "Bo": 1 * EARNED["Bo"]}
+    want = [raw["Ana"] / sum(raw.values()), raw["Bo"] / sum(raw.values())]
+    assert [e.weight for e in got.spec.experts] == pytest.approx(want)
+    assert "× given weight 3" in " ".join(fmt_lines(got))
+
+
+def fmt_lines(q) -> list[str]:  # type: ignore[no-untyped-def]
+    from forecast.render import fmt
+
+    return fmt.weighting(q.weighting.to_dict())
+
+
+def test_a_pool_from_the_command_line_keeps_performance_weights(tmp_path: Path) -> None:
+    from forecast.cli.run import PoolChoice, with_pool, with_weights
+
+    ledger = tmp_path / "ledger.sqlite"
+    _ledger(ledger)
+    q = load_question(_question(tmp_path, "performance"))
+    (got,) = with_weights(with_pool([q], PoolChoice.logarithmic, 1.5), ledger)
+    assert got.spec.pool.method == "logarithmic" and got.spec.pool.weights == "performance"
+    assert {e.name: e.weight for e in got.spec.experts} == pytest.approx(SHARE)

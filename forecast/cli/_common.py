@@ -7,7 +7,7 @@ import json
 import math
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -141,20 +141,42 @@ class SampleOutcome:
 
 
 def run_one(job: tuple[Any, Any, str | None]) -> tuple[Any, Any]:
-    """Forecast one question in a worker process: (forecast, None) or (None, the error)."""
+    """Forecast one question in a worker process: (forecast, None) or (None, the error).
+
+    Every error comes back as plain data, (kind, message, hint), so that it is raised
+    in the parent only when that question's turn comes, after those before it.
+    """
     from forecast import engine
-    from forecast.errors import SamplingError
+    from forecast.errors import ForecastError, SamplingError
 
     q, settings, scenario = job
     try:
         return engine.run(q, settings, scenario=scenario), None
     except SamplingError as exc:
-        return None, (exc.message, exc.hint)
+        return None, ("sampling", exc.message, exc.hint)
+    except ForecastError as exc:
+        return None, ("forecast", exc.message, exc.hint)
+    except Exception as exc:  # a defect: reported with its traceback, in order
+        detail = "".join(traceback.format_exception(exc))
+        return None, ("internal", f"{type(exc).__name__}: {exc}", detail)
+
+
+def _raise(kind: str, message: str, detail: str | None) -> None:
+    """Raise in this process an error a worker returned as data."""
+    from forecast.errors import ForecastError, SamplingError
+
+    if kind == "sampling":
+        raise SamplingError(message, hint=detail)
+    if kind == "forecast":
+        raise ForecastError(message, hint=detail)
+    if STATE.debug and detail:
+        sys.stderr.write(detail)
+    raise RuntimeError(message)
 
 
 def _in_parallel(
     loaded: list[Any], settings: list[Any], scenario: str | None, jobs: int
-) -> Iterator[tuple[Any, Any]]:
+) -> Generator[tuple[Any, Any]]:
     """(forecast or None, error or None) for each question, in order, sampled ``jobs`` at
     a time in worker processes; each is yielded as soon as those before it are done."""
     from forecast.sweep.executors import ProcessExecutor
@@ -197,15 +219,34 @@ def sample_each(
     A question whose sampling fails is reported and skipped; diagnostics that fall short
     are warned about on stderr. Yields ``(question, forecast)``.
     """
+    from forecast import engine
+
+    these = [engine.settings_for(q, settings, seed) for q in loaded]
+    parallel = jobs > 1 and len(loaded) > 1
+    results = _in_parallel(loaded, these, scenario, jobs) if parallel else None
+    try:
+        yield from _each(loaded, these, results, outcome, timer, scenario, jobs)
+    finally:
+        if results is not None:
+            results.close()  # stops the workers when a question ends the command
+
+
+def _each(
+    loaded: list[Any],
+    these: list[Any],
+    results: Generator[tuple[Any, Any]] | None,
+    outcome: SampleOutcome,
+    timer: Any,
+    scenario: str | None,
+    jobs: int,
+) -> Iterator[tuple[Any, Any]]:
     import contextlib
 
     from forecast import engine
     from forecast.errors import SamplingError
 
     errc = err()
-    these = [engine.settings_for(q, settings, seed) for q in loaded]
-    parallel = jobs > 1 and len(loaded) > 1
-    results = _in_parallel(loaded, these, scenario, jobs) if parallel else None
+    parallel = results is not None
     for i, q in enumerate(loaded):
         what = f"Sampling {q.id} ({these[i].chains} chains × {these[i].draws} draws" + (
             f"; {min(jobs, len(loaded))} questions at a time)…" if parallel else ")…"
@@ -216,7 +257,7 @@ def sample_each(
                 if results is not None:
                     forecast, error = next(results)
                     if error is not None:
-                        raise SamplingError(error[0], hint=error[1])
+                        _raise(*error)
                 else:
                     forecast = engine.run(q, these[i], timer, scenario=scenario)
         except SamplingError as exc:

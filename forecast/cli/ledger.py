@@ -196,7 +196,7 @@ def resolve(
         earlier = book.resolutions().get(qid)
         book.resolve(Resolution(qid, outcome.value, day, utc_now()))
     err().print(f"Recorded: {qid} resolved {outcome.value} on {day.isoformat()}.", highlight=False)
-    if earlier is not None:
+    if earlier is not None and (earlier.outcome, earlier.resolved_on) != (outcome.value, day):
         err().print(
             f"It replaces the outcome recorded on {earlier.recorded_at.date().isoformat()}: "
             f"{earlier.outcome} on {earlier.resolved_on.isoformat()} (kept in the ledger's "

@@ -67,6 +67,7 @@ def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> 
                 {
                     "method": str(method) if method is not None else q.spec.pool.method,
                     "extremize": d if d is not None else q.spec.pool.extremize,
+                    "weights": q.spec.pool.weights,
                 }
             )
             q = dataclasses.replace(q, spec=q.spec.model_copy(update={"pool": pool}))
@@ -180,6 +181,12 @@ def run(
             console.print(Report(forecast, quiet=quiet))
         timer.lap("report")
     if timings:
+        if jobs > 1 and len(loaded) > 1:
+            errc.print(
+                "(sampled in worker processes: the fitting, building, sampling and summarising "
+                "phases happened there and are not in these timings)",
+                highlight=False,
+            )
         total = sum(timer.phases.values())
         for name, secs in timer.phases.items():
             errc.print(f"{name:>20}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)

@@ -140,6 +140,7 @@ class SQLiteLedger:
     def __init__(self, conn: sqlite3.Connection, location: str) -> None:
         self._conn = conn
         self.location = location
+        self.schema = SCHEMA_VERSION
 
     # ------------------------------------------------------------------ opening
 
@@ -201,8 +202,10 @@ class SQLiteLedger:
                     conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
-            if version < SCHEMA_VERSION:
+            if version < SCHEMA_VERSION and write:
                 self._write(lambda c: self._migrate(c))
+                version = SCHEMA_VERSION
+            self.schema = version  # a reader leaves an older ledger as it is
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc).lower():
                 raise LedgerError(
@@ -380,7 +383,14 @@ class SQLiteLedger:
         return self._read(fetch)
 
     def resolution_log(self, question_id: str | None = None) -> list[Resolution]:
-        """Every outcome recorded, corrections included, in the order recorded."""
+        """Every outcome recorded, corrections included, in the order recorded.
+
+        A schema 1 ledger opened to read (and so not upgraded) has no log: its current
+        outcomes are all it knows.
+        """
+        if self.schema < 2:
+            current = sorted(self.resolutions().values(), key=lambda r: r.recorded_at)
+            return [r for r in current if question_id is None or r.question_id == question_id]
         sql = "SELECT question_id, outcome, resolved_on, recorded_at FROM resolution_log"
         args: tuple[Any, ...] = ()
         if question_id is not None:

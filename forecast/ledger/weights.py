@@ -11,13 +11,18 @@ The earned weight is the geometric mean of the probabilities the expert gave to 
 happened, shrunk towards 50% (a forecaster without skill) by :data:`PSEUDO_QUESTIONS`
 imaginary questions:
 
-    w = exp((Σ log p_j(outcome_j) + n0 · log 0.5) / (n + n0))
+    e = exp((Σ log p_j(outcome_j) + n0 · log 0.5) / (n + n0))
 
-so an expert with no resolved questions weighs as much as one who always said 50%, one
-who gave what happened 80% on many questions weighs up to 1.6 times as much, and a
-confidently wrong one weighs less. The weights are then normalised. It is a tempered,
-proper-score weighting: an expert cannot raise their weight by stating other than
-what they believe, and a few lucky calls move it only a little.
+so an expert with no resolved questions earns as much as one who always said 50%, one
+who gave what happened 80% on many questions earns up to 1.6 times as much, and a
+confidently wrong one earns less. The factor multiplies the expert's given weight (1
+when the file gives none), and the products are normalised: with no record at all the
+weights are as given. It is a tempered weighting built on the log score: a few lucky
+calls move it only a little. It is not strictly proper: the weight is a power of the
+probabilities given, so an expert could gain a little by overstating (with one
+resolved question believed at 70%, stating 78% raises the expected factor by 0.4%).
+The 50% reference also credits knowing base rates: always saying 5% on rare events
+earns more than saying 50%, as it should for a forecaster who knows they are rare.
 """
 
 from __future__ import annotations
@@ -46,9 +51,11 @@ class ExpertRecord:
     """Mean log of the probability given to what happened (None: nothing resolved)."""
     brier: float | None
     earned: float
-    """The unnormalised earned weight, in (0, 1]."""
+    """The earned factor, in (0, 1]."""
+    given: float = 1.0
+    """The weight the file gives (1 when none)."""
     weight: float = 0.0
-    """The normalised pool weight among the question's experts."""
+    """The normalised pool weight among the question's experts: given × earned."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -58,6 +65,7 @@ class ExpertRecord:
             "log_score": self.log_score,
             "brier": self.brier,
             "earned": self.earned,
+            "given": self.given,
             "weight": self.weight,
         }
 
@@ -107,23 +115,29 @@ def earn(
     *,
     ledger: str = "",
     exclude: str | None = None,
+    given: Sequence[float] | None = None,
 ) -> Weighting:
     """Performance weights for the experts ``names`` from the ledger's resolved questions.
 
-    ``exclude``: a question id left out of the record (the question being forecast).
+    ``exclude``: a question id left out of the record (the question being forecast);
+    ``given``: the weights the file gives (default: 1 each), which the earned factors
+    multiply.
     """
     from forecast.ledger.evaluate import counted
 
     events = [r for r in records if r.kind == "event" and r.question_id != exclude]
     qs, _, _ = counted(events, resolutions, which="last")
+    gw = [1.0] * len(names) if given is None else [float(g) for g in given]
     experts = [
         record_of(name, [(c.experts[name], c.outcome) for c in qs if name in c.experts])
         for name in names
     ]
-    total = sum(e.earned for e in experts)
+    total = sum(g * e.earned for g, e in zip(gw, experts, strict=True))
     experts = [
-        ExpertRecord(**{**e.__dict__, "weight": e.earned / total if total > 0 else 0.0})
-        for e in experts
+        ExpertRecord(
+            **{**e.__dict__, "given": g, "weight": g * e.earned / total if total > 0 else 0.0}
+        )
+        for g, e in zip(gw, experts, strict=True)
     ]
     return Weighting(ledger=ledger, experts=tuple(experts), resolved=len(qs))
 
@@ -167,7 +181,22 @@ def apply(
             )
             out.append(q)
             continue
-        w = earn([e.name for e in experts], records, resolutions, ledger=where, exclude=q.id)
+        given = [1.0 if e.weight is None else float(e.weight) for e in experts]
+        if sum(given) <= 0:
+            given = [1.0] * len(given)
+        w = earn(
+            [e.name for e in experts],
+            records,
+            resolutions,
+            ledger=where,
+            exclude=q.id,
+            given=given,
+        )
+        if not any(e.questions for e in w.experts):
+            warnings.append(
+                f"{q.id}: none of its experts has a resolved event question in {where}, "
+                "so their weights are as given"
+            )
         by_name = w.weights()
         spec = q.spec.model_copy(
             update={"experts": [e.model_copy(update={"weight": by_name[e.name]}) for e in experts]}

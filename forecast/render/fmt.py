@@ -59,12 +59,16 @@ def weighting(w: dict[str, Any] | None) -> list[str]:
         f"happened, shrunk towards 50% by {w['pseudo_questions']:g} imaginary questions."
     ]
     for e in w["experts"]:
+        given = e.get("given", 1.0)
+        times = f", × given weight {given:g}" if given != 1.0 else ""
         if e["questions"]:
             lines.append(
                 f"  {e['name']}: {e['questions']} resolved, gave what happened "
                 f"{pct(math.exp(e['log_score']))} (geometric mean), Brier {e['brier']:.3f}"
-                f" → weight {e['weight']:.2f}"
+                f"{times} → weight {e['weight']:.2f}"
             )
         else:
-            lines.append(f"  {e['name']}: none resolved, counted as 50% → weight {e['weight']:.2f}")
+            lines.append(
+                f"  {e['name']}: none resolved, counted as 50%{times} → weight {e['weight']:.2f}"
+            )
     return lines

@@ -110,16 +110,20 @@ class JudgementsView:
         lines = [
             f"## {spec.title}",
             "",
-            "| expert | judgement | fit | mean | 90% interval | P(p > 50%) | fit error |",
-            "|---|---|---|---:|---:|---:|---:|",
+            "| expert | weight | judgement | fit | mean | 90% interval | P(p > 50%) | fit error |",
+            "|---|---:|---|---|---:|---:|---:|---:|",
         ]
-        for e, f in zip(spec.experts, self.inputs.experts, strict=True):
+        for e, f, w in zip(spec.experts, self.inputs.experts, weights(spec), strict=True):
             imp = implications(f)
             lines.append(
-                f"| {e.name} | {_FORMS[e.judgement.form]} | {f.describe()} | "
+                f"| {e.name} | {w:.2f} | {_FORMS[e.judgement.form]} | {f.describe()} | "
                 f"{fmt.pct(imp['mean'])} | {fmt.interval(imp['lo90'], imp['hi90'])} | "
                 f"{fmt.pct(imp['p_above'])} | {fmt.fit_error(f.fit_error)} |"
             )
+        weighting = self.question.weighting
+        earned = fmt.weighting(weighting.to_dict() if weighting is not None else None)
+        if earned:
+            lines += ["", earned[0], "", *(f"- {line.strip()}" for line in earned[1:])]
         return "\n".join(lines) + "\n"
 
 

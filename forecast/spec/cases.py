@@ -35,12 +35,12 @@ from typing import NamedTuple
 
 from forecast import yamlio
 from forecast.errors import InputError, Problem
-from forecast.spec.drivers import Case
+from forecast.spec.drivers import CASES_COLUMNS, Case
 
 MAX_PROBLEMS = 20
 """Most problems listed for one cases file; one more line counts the rest."""
 
-OPTIONAL_COLUMNS = ("id", "date", "source", "note")
+OPTIONAL_COLUMNS = tuple(c for c in CASES_COLUMNS if c != "outcome")
 """Columns a cases file may have besides one per driver and ``outcome``."""
 
 _CODES = {"0": False, "1": True}

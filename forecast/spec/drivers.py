@@ -30,6 +30,9 @@ from forecast.spec.base import NonEmpty, Probability, QuestionMeta, Source, Stri
 from forecast.spec.event import Evidence, Expert, Identifier, _unique_names
 from forecast.spec.judgement import PositiveJudgement
 
+CASES_COLUMNS = ("outcome", "id", "date", "source", "note")
+"""Columns of a cases file that are not drivers, so no driver may take these ids."""
+
 MAX_DRIVERS = 12
 """Most drivers a question may have: levels are integrated exactly over 2^J states."""
 
@@ -165,6 +168,22 @@ class DriversQuestion(DriverSet, QuestionMeta):
             ids = {d.id for d in self.drivers}
             raise_field_errors(
                 "DriversQuestion", _case_errors([c.drivers for c in self.cases], ids)
+            )
+        elif isinstance(self.cases, str):
+            raise_field_errors(
+                "DriversQuestion",
+                [
+                    (
+                        ("drivers", i, "id"),
+                        "reserved_id",
+                        "'{id}' names a column of its own in a cases file; give the driver "
+                        "another id",
+                        {"id": d.id},
+                        d.id,
+                    )
+                    for i, d in enumerate(self.drivers)
+                    if d.id in CASES_COLUMNS
+                ],
             )
         return self
 

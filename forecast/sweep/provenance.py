@@ -179,7 +179,7 @@ def _compare(old: Mapping[str, str], qid: str, expected: Expected, diffs: _Diffe
                 f"the experts' performance weights of {name} have changed since its rows were "
                 f"written (weights {old.get('weights') or 'as given'} there, "
                 f"{new.get('weights') or 'as given'} now; the ledger has new resolutions)",
-                "write to a new --out file",
+                "",
             )
     for key in OPTIONS:
         if key not in new or old.get(key) == new[key]:
@@ -235,9 +235,11 @@ def check(path: Path, rows: Iterable[Mapping[str, Any]], expected: Expected | No
         rerun.append("with " + " ".join(flags))
     if rerun:
         steps.append("rerun " + " and ".join(rerun))
+    # (a change of earned weights cannot be undone: only a new file helps)
+    hint = " and ".join(steps) + " to resume, or write" if steps else "write"
     raise ForecastError(
         f"{path} holds rows of a sweep made with other settings: " + "; ".join(diffs.said.values()),
-        hint=" and ".join(steps) + " to resume, or write to a new --out file",
+        hint=hint + " to a new --out file",
     )
 
 

@@ -76,8 +76,10 @@ def plan(
     return Plan(q, inputs, adapter, settings, groups, fingerprint(q, settings))
 
 
-def _model_key(q: Any, prior: Any) -> str:
-    return f"{q.sha256}:{json.dumps(prior, default=str)}"
+def _model_key(p: Plan, prior: Any) -> str:
+    """What a compiled model is reused for: the same run settings (the priors file, its
+    cases file, its experts' performance weights) and the same prior settings."""
+    return f"{p.run}:{json.dumps(prior, default=str)}"
 
 
 def _job(p: Plan, group: st.Group | None, *, refit: bool = False) -> st.Job:
@@ -92,7 +94,7 @@ def _job(p: Plan, group: st.Group | None, *, refit: bool = False) -> st.Job:
         inputs,
         tuple(data),
         dataclasses.replace(p.settings, seed=seed),
-        _model_key(p.q, sorted(prior.items())),
+        _model_key(p, sorted(prior.items())),
         (p.q.id, key, "refit" if refit else None),
     )
 
