@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from forecast.cli._common import SampleOutcome, handle_errors, out, report_error, sample_each
-from forecast.cli.run import with_weights
+from forecast.cli.run import WeightsChoice, with_weights
 from forecast.errors import ForecastError
 
 
@@ -93,6 +93,9 @@ def report(
     draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
     chains: int = typer.Option(4, "--chains", min=1, max=64, help="Number of chains."),
+    weights: WeightsChoice | None = typer.Option(
+        None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."
+    ),
     jobs: int = typer.Option(
         1, "--jobs", "-j", min=1, max=64, help="Sample up to this many questions at once."
     ),
@@ -121,7 +124,7 @@ def report(
     from forecast.spec import load_many
 
     loaded, bad = load_many(priors)
-    loaded = with_weights(loaded, ledger)
+    loaded = with_weights(loaded, ledger, weights)
     for exc in bad:
         report_error(exc)
     try:

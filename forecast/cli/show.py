@@ -8,12 +8,15 @@ import typer
 
 from forecast.cli._common import Format, handle_errors, out, print_json
 from forecast.cli.ledger import ledger_option
-from forecast.cli.run import with_weights
+from forecast.cli.run import WeightsChoice, with_weights
 
 
 def show(
     priors: Path = typer.Argument(..., help="A priors file."),
     format_: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
+    weights: WeightsChoice | None = typer.Option(
+        None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."
+    ),
     ledger: Path | None = ledger_option(),
 ) -> None:
     """Show each judgement, the distribution fitted to it and what it implies.
@@ -25,7 +28,7 @@ def show(
     from forecast.render.judgements import JudgementsView, judgements_dict
     from forecast.spec import load_question
 
-    (q,) = with_weights([load_question(priors)], ledger)
+    (q,) = with_weights([load_question(priors)], ledger, weights)
     view = JudgementsView.of(q)
     if format_ is Format.json:
         print_json(judgements_dict(view))

@@ -10,7 +10,7 @@ import typer
 
 from forecast.cli._common import err, handle_errors, report_error
 from forecast.cli.ledger import ledger_option
-from forecast.cli.run import with_weights
+from forecast.cli.run import WeightsChoice, with_weights
 from forecast.errors import UsageError
 
 
@@ -51,6 +51,9 @@ def sweep(
     draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
     chains: int = typer.Option(4, "--chains", min=1, max=64, help="Number of chains."),
+    weights: WeightsChoice | None = typer.Option(
+        None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."
+    ),
     ledger: Path | None = ledger_option(),
 ) -> None:
     """Forecast every scenario of a grid or a scenarios file, one row per scenario and question.
@@ -99,7 +102,7 @@ def sweep(
         report_error(exc)
     if bad:
         raise typer.Exit(1)
-    loaded = with_weights(loaded, ledger)
+    loaded = with_weights(loaded, ledger, weights)
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     sink = output.open_sink(out, resume, names, Expected.of(loaded, base, seed))
     started = time.perf_counter()
