@@ -218,3 +218,24 @@ def test_a_save_that_adds_an_expert_rebuilds(tmp_path: Path) -> None:
     outcome = w.tick()
     assert outcome is not None and outcome.kind == "forecast"
     assert models.builds == 2
+
+
+def test_a_save_of_the_cases_file_reruns_too(tmp_path: Path) -> None:
+    head = EVENT_HEADER.replace("kind: event", "kind: drivers")
+    drivers = """\
+drivers:
+  - id: push
+    description: a push
+    odds_ratio: 2
+    level: 0.5
+cases: cases.csv
+"""
+    cases = tmp_path / "cases.csv"
+    _save(cases, "push,outcome\n1,1\n", 0)
+    path = tmp_path / "q.yaml"
+    _save(path, head + BODY + drivers, 0)
+    w, _, seen = _watcher(path)
+    assert w.tick() is not None and w.tick() is None
+    _save(cases, "push,outcome\n1,1\n0,0\n", 1)
+    assert w.tick() is not None
+    assert [len(q.spec.coded_cases()) for q in seen] == [1, 2]

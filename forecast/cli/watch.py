@@ -36,6 +36,19 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
+def _cases_name(path: Path) -> str | None:
+    """The cases CSV a priors file names (``cases: file.csv``), read leniently: None when
+    the file cannot be read or names none (loading it reports any problem)."""
+    from forecast import yamlio
+
+    try:
+        data, _, _ = yamlio.load(path, str(path))
+    except Exception:
+        return None
+    cases = data.get("cases") if isinstance(data, dict) else None
+    return cases if isinstance(cases, str) else None
+
+
 def exact_event_forecast(q: Any, seed: int = 0, draws: int = 4000) -> float | None:
     """P(event) of an event question by quadrature, with the evidence drawn by NumPy."""
     import numpy as np
@@ -94,27 +107,35 @@ class Watcher:
         self.extremize = extremize
         self.exact = exact
         self.last: float | None = None
-        self.stamp: tuple[int, int] | None = None
+        self.stamp: tuple[tuple[int, int] | None, ...] | None = None
+        self.companions: list[Path] = []
+        """Files the question reads besides its priors file (a drivers cases CSV)."""
         self.runs = 0
 
+    def _stamps(self) -> tuple[tuple[int, int] | None, ...]:
+        return tuple(_stamp(p) for p in (self.path, *self.companions))
+
     def changed(self) -> bool:
-        """True when the file's modification time or size differs from the last pass."""
-        return _stamp(self.path) != self.stamp
+        """True when the modification time or size of the file, or of a file it reads
+        (a cases CSV), differs from the last pass."""
+        return self._stamps() != self.stamp
 
     def tick(self) -> Outcome | None:
         """Handle a save if there was one (None when the file did not change)."""
         if not self.changed():
             return None
         # Wait until the save is complete: the stamp must hold still for a moment.
-        stamp = _stamp(self.path)
+        stamp = self._stamps()
         while True:
             time.sleep(0.05)
-            again = _stamp(self.path)
+            again = self._stamps()
             if again == stamp:
                 break
             stamp = again
         self.stamp = stamp
-        return self._handle()
+        outcome = self._handle()
+        self.stamp = self._stamps()  # the files it reads may have changed with the save
+        return outcome
 
     def _handle(self) -> Outcome:
         from rich.text import Text
@@ -125,6 +146,8 @@ class Watcher:
         start = time.perf_counter()
         self.runs += 1
         try:
+            cases = _cases_name(self.path)
+            self.companions = [self.path.parent / cases] if cases else []
             (q,) = with_weights(
                 with_pool([load_question(self.path)], self.pool, self.extremize), None
             )
