@@ -297,7 +297,9 @@ def test_show_lists_the_odds_ratios(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["show", str(_write(tmp_path, BODY)), "--format", "json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert [e["id"] for e in out["evidence"]] == ["push (odds ratio)", "block (odds ratio)"]
+    assert out["evidence"] == []
+    rows = [(e["id"], e["what"]) for e in out["positive_judgements"]]
+    assert rows == [("push", "odds ratio"), ("block", "odds ratio")]
     assert out["pooled"]["mean"] == pytest.approx(0.3)
 
 
@@ -369,9 +371,10 @@ def test_show_lists_the_likelihood_ratios(tmp_path: Path) -> None:
     path = _write(tmp_path, BODY + EVIDENCE)
     result = CliRunner().invoke(app, ["show", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = {e["id"]: e["applied"] for e in json.loads(result.stdout)["evidence"]}
-    assert rows["signal (likelihood ratio)"] is True
-    assert rows["known (likelihood ratio)"] is False
+    out = json.loads(result.stdout)
+    rows = {e["id"]: e["applied"] for e in out["evidence"]}
+    assert rows == {"signal": True, "fixed": True, "known": False}
+    assert {e["what"] for e in out["positive_judgements"]} == {"odds ratio", "likelihood ratio"}
 
 
 @pytest.mark.slow

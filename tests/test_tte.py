@@ -297,5 +297,5 @@ def test_hazard_drivers_are_shown_as_hazard_ratios(tmp_path: Path) -> None:
         app, ["show", str(_write(tmp_path, HAZARD_DRIVERS)), "--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    ids = [e["id"] for e in json.loads(result.stdout)["evidence"]]
-    assert "push (hazard ratio)" in ids
+    rows = [(e["id"], e["what"]) for e in json.loads(result.stdout)["positive_judgements"]]
+    assert ("push", "hazard ratio") in rows and ("shape", "Weibull shape") in rows

@@ -227,11 +227,18 @@ def markdown(f: Any) -> list[str]:
 
 @dataclass(frozen=True)
 class _Positive:
-    """A positive-quantity judgement shown by ``forecast show`` (odds ratio, trend, median)."""
+    """A positive-quantity judgement shown by ``forecast show``: ``what`` it is of (odds
+    ratio, likelihood ratio, hazard ratio, trend, median years, Weibull shape)."""
 
     id: str
+    what: str
     fitted: Any
     applied: bool = True
+
+    @property
+    def label(self) -> str:
+        """How a table names it."""
+        return f"{self.id} ({self.what})"
 
 
 @dataclass(frozen=True)
@@ -252,23 +259,20 @@ def show_inputs(spec: Any) -> ShowInputs:
         from forecast.models import drivers
 
         d = drivers.prepare(spec)
-        rows = tuple(_Positive(f"{x.id} (odds ratio)", x.fitted) for x in d.drivers)
-        rows += tuple(
-            _Positive(f"{e.id} (likelihood ratio)", e.fitted, e.applied) for e in d.evidence
-        )
+        rows = tuple(_Positive(x.id, "odds ratio", x.fitted) for x in d.drivers)
+        rows += tuple(_Positive(e.id, "likelihood ratio", e.fitted, e.applied) for e in d.evidence)
         return ShowInputs(d.experts, d.prior, rows)
     from forecast.models import tte
 
     t = tte.prepare(spec)
     if isinstance(t, tte.HazardInputs):
         rows = tuple(
-            _Positive(f"{n} (median years)", f)
-            for n, f in zip(t.expert_names, t.experts, strict=True)
+            _Positive(n, "median years", f) for n, f in zip(t.expert_names, t.experts, strict=True)
         )
-        rows += (_Positive("Weibull shape", t.shape),)
-        rows += tuple(_Positive(f"{x.id} (hazard ratio)", x.fitted) for x in t.drivers)
+        rows += (_Positive("shape", "Weibull shape", t.shape),)
+        rows += tuple(_Positive(x.id, "hazard ratio", x.fitted) for x in t.drivers)
         return ShowInputs((), None, rows, "\nMedian time to the event (years from since)")
-    rows = tuple(_Positive(f"{x.id} (odds ratio)", x.fitted) for x in t.drivers)
+    rows = tuple(_Positive(x.id, "odds ratio", x.fitted) for x in t.drivers)
     if t.trend is not None:
-        rows = (_Positive("trend (odds per opportunity)", t.trend), *rows)
+        rows = (_Positive("trend", "odds multiplier per opportunity", t.trend), *rows)
     return ShowInputs(t.experts, Mixture(t.experts, t.weights), rows)

@@ -96,7 +96,7 @@ class JudgementsView:
             for e in self.inputs.evidence:
                 f = e.fitted
                 ev.add_row(
-                    e.id,
+                    getattr(e, "label", e.id),
                     f.describe(),
                     f"{float(f.ppf(0.5)):.3g}",
                     f"{float(f.ppf(0.05)):.3g} – {float(f.ppf(0.95)):.3g}",
@@ -173,6 +173,16 @@ def judgements_dict(view: JudgementsView) -> dict[str, Any]:
         "pooled": implications(view.inputs.prior) if spec.experts else None,
         "evidence": [
             {"id": e.id, "applied": e.applied, "fit": e.fitted.to_dict()}
+            for e in view.inputs.evidence
+            if getattr(e, "what", "likelihood ratio") == "likelihood ratio"
+        ],
+        "positive_judgements": [
+            {
+                "id": e.id,
+                "what": getattr(e, "what", "likelihood ratio"),
+                "applied": e.applied,
+                "fit": e.fitted.to_dict(),
+            }
             for e in view.inputs.evidence
         ],
     }
