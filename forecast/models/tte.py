@@ -330,10 +330,11 @@ def median_date(inputs: TteInputs, draws: Draws, levels: Sequence[float]) -> dt.
         from scipy import optimize
 
         t0 = inputs.elapsed
+        n = draws.main.size
         flat = Draws(
-            draws.main.reshape(-1),
-            draws.trend.reshape(-1),
-            draws.beta.reshape(-1, len(inputs.drivers)),
+            draws.main.reshape(n),
+            draws.trend.reshape(n),
+            draws.beta.reshape(n, len(inputs.drivers)),
         )
 
         def excess(t: float) -> float:
