@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -65,6 +67,7 @@ def summarise_event(
 
     total_shift = sum((s for _, s in llr_cols), np.zeros_like(p_flat)) if llr_cols else None
     pools = compare_pools(inputs, total_shift)
+    diag = _check_against_exact(diag, float(q_flat.mean()), results.mcse_mean(q_chain), pools)
     br = spec.base_rate
     forecast = results.Forecast(
         question_id=q.id,
@@ -106,6 +109,33 @@ def summarise_event(
     if timer is not None:
         timer.lap("summarise")
     return forecast
+
+
+EXACT_TOLERANCE = 0.002
+"""Least gap (in probability) between the sampled forecast and the exact one that is
+called a sampling failure; the Monte Carlo error widens it (four standard errors)."""
+
+
+def _check_against_exact(
+    diag: Diagnostics, sampled: float, mcse: float, pools: Any
+) -> Diagnostics:
+    """Diagnostics with a warning when the sampled forecast misses the exact one.
+
+    The pool comparison computes the same forecast by quadrature over p (given the
+    evidence draws), so a gap larger than the Monte Carlo error means the chains did
+    not explore the posterior: typically experts whose judgements barely overlap make
+    it multi-modal, and every chain stayed in one mode, which R-hat cannot see.
+    """
+    exact = float(pools.reference)
+    if abs(sampled - exact) <= max(4 * mcse, EXACT_TOLERANCE):
+        return diag
+    note = (
+        f"the sampled forecast {100 * sampled:.1f}% misses the exact {100 * exact:.1f}% "
+        "(quadrature over p): the chains did not explore the whole posterior, likely "
+        "because the experts' judgements barely overlap; trust the exact value, widen "
+        "the judgements, or try --pool logarithmic"
+    )
+    return dataclasses.replace(diag, warnings=(*diag.warnings, note))
 
 
 def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from arviz_base import from_dict
 
 from forecast.cli._common import finite
@@ -65,3 +66,37 @@ def test_divergences_are_counted() -> None:
 def test_finite_replaces_nan_and_infinity_everywhere() -> None:
     obj = {"a": float("nan"), "b": [1.0, float("inf"), {"c": -float("inf")}], "d": "x"}
     assert finite(obj) == {"a": None, "b": [1.0, None, {"c": None}], "d": "x"}
+
+
+def test_a_forecast_that_misses_the_exact_one_is_flagged() -> None:
+    from types import SimpleNamespace
+
+    from forecast.engine import _check_against_exact
+    from forecast.inference import Diagnostics
+
+    clean = Diagnostics(1.0, 4000.0, 4000.0, 0, 1000, 4, 1.0)
+    exact = SimpleNamespace(reference=0.35)
+    assert _check_against_exact(clean, 0.352, 0.001, exact).ok  # within 4 MCSE
+    missed = _check_against_exact(clean, 0.60, 0.001, exact)
+    assert not missed.ok and "misses the exact 35.0%" in missed.warnings[0]
+
+
+@pytest.mark.slow
+def test_experts_who_barely_overlap_fail_strict(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from forecast.cli import app
+    from tests.conftest import EVENT_HEADER
+
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        EVENT_HEADER
+        + "experts:\n"
+        + "  - {name: Hawk, judgement: {probability: 0.1, interval: [0.07, 0.13], mass: 0.9}}\n"
+        + "  - {name: Dove, judgement: {probability: 0.6, interval: [0.55, 0.65], mass: 0.9}}\n",
+        encoding="utf-8",
+    )
+    args = ["run", str(path), "--strict", "--draws", "500", "--tune", "500", "--chains", "2"]
+    result = CliRunner().invoke(app, [*args, "--seed", "1"])
+    assert result.exit_code == 3, result.output
+    assert "misses the exact 35.0%" in " ".join(result.stderr.split())
