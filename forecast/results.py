@@ -5,6 +5,8 @@ The JSON form is versioned by :data:`SCHEMA`; see ``docs/json.md``.
 
 from __future__ import annotations
 
+import math
+
 import datetime as dt
 import platform
 from dataclasses import dataclass, field
@@ -121,7 +123,9 @@ class Forecast:
 
     @property
     def odds(self) -> float:
-        """The forecast as odds for the event."""
+        """The forecast as odds for the event (infinite when it is certain: null in JSON)."""
+        if self.probability >= 1.0:
+            return math.inf
         return self.probability / (1.0 - self.probability)
 
     def to_dict(self) -> dict[str, Any]:

@@ -52,6 +52,15 @@ evidence:
 BASE_RATE = "base_rate: {successes: 1, trials: 8, weight: 0.5, reference_class: eight years}\n"
 
 
+@pytest.fixture(autouse=True)
+def _fabricated_draws_are_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fabricated draws are not the model's posterior: leave out the check that a sampled
+    forecast matches the exact one (tests/test_diagnostics.py tests it)."""
+    from forecast import engine
+
+    monkeypatch.setattr(engine, "_check_against_exact", lambda diag, *_: diag)
+
+
 def _forecast(  # type: ignore[no-untyped-def]
     write_priors,
     *,

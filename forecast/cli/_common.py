@@ -108,6 +108,14 @@ def handle_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err().print("Interrupted.", style="yellow")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (`forecast run ... | head`): what it wanted it has.
+            # Point stdout at nothing so the final flush cannot fail again.
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as exc:
             if STATE.debug:
                 raise

@@ -19,7 +19,9 @@ class CheckFormat(StrEnum):
 
 
 def check(
-    priors: list[Path] = typer.Argument(..., help="Priors files or directories of them."),
+    priors: list[Path] = typer.Argument(
+        ..., metavar="PRIORS", help="Priors files or directories of them."
+    ),
     format_: CheckFormat = typer.Option(CheckFormat.text, "--format", help="Output format."),
 ) -> None:
     """Validate priors files; print every problem as path:line:col field: message.

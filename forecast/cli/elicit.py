@@ -113,7 +113,9 @@ def _text(value: Any) -> str:
 
 
 def elicit(
-    question: str = typer.Argument(..., help="The question id: the file name without .yaml."),
+    question: str = typer.Argument(
+        ..., metavar="QUESTION", help="The question id: the file name without .yaml."
+    ),
     directory: Path = typer.Option(Path("priors"), "--dir", help="Where priors files live."),
     answers: Path | None = typer.Option(
         None, "--answers", help="Take the answers from this YAML file instead of asking."

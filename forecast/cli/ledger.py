@@ -111,7 +111,9 @@ def _record_json(r: Any) -> dict[str, Any]:
 
 
 def history(
-    question: str = typer.Argument(..., help="Question id or priors file path."),
+    question: str = typer.Argument(
+        ..., metavar="QUESTION", help="Question id or priors file path."
+    ),
     format_: HistoryFormat = typer.Option(
         HistoryFormat.rich, "--format", "-f", help="Output format."
     ),
@@ -162,8 +164,10 @@ def history(
 
 
 def resolve(
-    question: str = typer.Argument(..., help="Question id or priors file path."),
-    outcome: Outcome = typer.Argument(..., help="yes, no or annulled."),
+    question: str = typer.Argument(
+        ..., metavar="QUESTION", help="Question id or priors file path."
+    ),
+    outcome: Outcome = typer.Argument(..., metavar="yes|no|annulled", help="yes, no or annulled."),
     date: str | None = typer.Option(
         None, "--date", help="When it resolved, YYYY-MM-DD (default: today)."
     ),

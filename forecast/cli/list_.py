@@ -60,7 +60,9 @@ def _latest_text(q: LoadedQuestion, latest: Latest | None) -> str:
 
 
 def list_(
-    directory: Path = typer.Argument(Path("priors"), help="Directory of priors files."),
+    directory: Path = typer.Argument(
+        Path("priors"), metavar="DIR", help="Directory of priors files."
+    ),
     format_: ListFormat = typer.Option(ListFormat.text, "--format", help="Output format."),
     json_: bool = typer.Option(False, "--json", hidden=True, help="Same as --format json."),
     ledger: Path | None = ledger_option(),

@@ -80,7 +80,9 @@ def write_report(forecast: Any, fmt: FileFormat, directory: Path, bins: list[Any
 
 
 def report(
-    priors: list[Path] = typer.Argument(..., help="Priors files or directories of them."),
+    priors: list[Path] = typer.Argument(
+        ..., metavar="PRIORS", help="Priors files or directories of them."
+    ),
     format_: FileFormat = typer.Option(
         FileFormat.html, "--format", "-f", help="html (one self-contained file) or markdown."
     ),

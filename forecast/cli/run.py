@@ -76,7 +76,9 @@ def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> 
 
 
 def run(
-    priors: list[Path] = typer.Argument(..., help="Priors files or directories of them."),
+    priors: list[Path] = typer.Argument(
+        ..., metavar="PRIORS", help="Priors files or directories of them."
+    ),
     format_: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
     seed: int | None = typer.Option(
         None, "--seed", help="Random seed (default: derived from the file, so runs repeat)."

@@ -12,7 +12,7 @@ from forecast.cli.run import WeightsChoice, with_weights
 
 
 def show(
-    priors: Path = typer.Argument(..., help="A priors file."),
+    priors: Path = typer.Argument(..., metavar="PRIORS", help="A priors file."),
     format_: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
     weights: WeightsChoice | None = typer.Option(
         None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."

@@ -15,7 +15,9 @@ from forecast.errors import UsageError
 
 
 def sweep(
-    priors: list[Path] = typer.Argument(..., help="Priors files or directories of them."),
+    priors: list[Path] = typer.Argument(
+        ..., metavar="PRIORS", help="Priors files or directories of them."
+    ),
     grid: list[str] = typer.Option(
         [],
         "--grid",

@@ -209,7 +209,7 @@ def sampled_note(settings: Any) -> str:
 
 
 def watch(
-    priors: Path = typer.Argument(..., help="The priors file to watch."),
+    priors: Path = typer.Argument(..., metavar="PRIORS", help="The priors file to watch."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed (default: from the file)."),
     draws: int = typer.Option(500, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(500, "--tune", min=100, help="Tuning steps per chain."),

@@ -25,7 +25,9 @@ def pct(p: float) -> str:
 def pp(delta: float) -> str:
     """A change in probability in percentage points, signed."""
     x = 100.0 * delta
-    return f"{x:+.1f} pp" if abs(x) >= 0.05 else f"{x:+.2g} pp"
+    if abs(x) < 0.005:
+        return "±0.00 pp"  # below anything a forecast can resolve
+    return f"{x:+.1f} pp" if abs(x) >= 0.05 else f"{x:+.2f} pp"
 
 
 def odds(p: float) -> str:

@@ -27,7 +27,8 @@ import calendar
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from forecast.spec.base import NonEmpty, QuestionMeta, StrictModel
 from forecast.spec.drivers import DriverSet, FieldError, raise_field_errors
@@ -60,6 +61,19 @@ class HazardExpert(StrictModel):
     weight: Annotated[float, Field(ge=0.0)] | None = None
     affiliation: str | None = None
     date: dt.date | None = None
+
+    @field_validator("median_years")
+    @classmethod
+    def _uncertain(cls, v: PositiveJudgement) -> PositiveJudgement:
+        if isinstance(v, int | float):
+            raise PydanticCustomError(
+                "certain_median",
+                "give the median time as a median with an interval, or quantiles (got the "
+                "single number {v}): the time that passes without the event updates it, "
+                "which a certain value cannot be",
+                {"v": v},
+            )
+        return v
 
 
 class Hazard(StrictModel):
