@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -116,9 +114,7 @@ EXACT_TOLERANCE = 0.002
 called a sampling failure; the Monte Carlo error widens it (four standard errors)."""
 
 
-def _check_against_exact(
-    diag: Diagnostics, sampled: float, mcse: float, pools: Any
-) -> Diagnostics:
+def _check_against_exact(diag: Diagnostics, sampled: float, mcse: float, pools: Any) -> Diagnostics:
     """Diagnostics with a warning when the sampled forecast misses the exact one.
 
     The pool comparison computes the same forecast by quadrature over p (given the
@@ -135,7 +131,7 @@ def _check_against_exact(
         "because the experts' judgements barely overlap; trust the exact value, widen "
         "the judgements, or try --pool logarithmic"
     )
-    return dataclasses.replace(diag, warnings=(*diag.warnings, note))
+    return replace(diag, warnings=(*diag.warnings, note))
 
 
 def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:

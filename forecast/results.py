@@ -5,9 +5,8 @@ The JSON form is versioned by :data:`SCHEMA`; see ``docs/json.md``.
 
 from __future__ import annotations
 
-import math
-
 import datetime as dt
+import math
 import platform
 from dataclasses import dataclass, field
 from importlib import metadata

@@ -131,6 +131,18 @@ def handle_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def load_some(paths: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Load priors files (or directories of them); refuse a set that holds none at all."""
+    from forecast.errors import InputError, Problem
+    from forecast.spec import load_many
+
+    ok, bad = load_many(paths)
+    if not ok and not bad:
+        where = ", ".join(str(p) for p in paths)
+        raise InputError([Problem(where, None, None, "", "no priors files (*.yaml) found")])
+    return ok, bad
+
+
 @dataclass
 class SampleOutcome:
     """What sampling a batch of questions came to, for the exit code."""
@@ -269,6 +281,8 @@ def _each(
                 else:
                     forecast = engine.run(q, these[i], timer, scenario=scenario)
         except SamplingError as exc:
+            if STATE.debug:
+                traceback.print_exc()
             report_error(exc)
             outcome.failed = True
             continue

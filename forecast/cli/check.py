@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from forecast.cli._common import echo_lines, handle_errors, out, print_json
-from forecast.errors import InputError, Problem
+from forecast.cli._common import echo_lines, handle_errors, load_some, out, print_json
 
 
 class CheckFormat(StrEnum):
@@ -30,13 +29,8 @@ def check(
 
     Example: forecast check priors/
     """
-    from forecast.spec import load_many
 
-    ok, bad = load_many(priors)
-    if not ok and not bad:
-        raise InputError(
-            [Problem(str(priors[0]), None, None, "", "no priors files (*.yaml) found")]
-        )
+    ok, bad = load_some(priors)
     if format_ is CheckFormat.json:
         for q in ok:
             print_json({"file": str(q.path), "id": q.id, "ok": True, "problems": []})

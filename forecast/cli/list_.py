@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from forecast.cli._common import err, handle_errors, out, print_json, report_error
+from forecast.cli._common import err, handle_errors, load_some, out, print_json, report_error
 from forecast.cli.ledger import ledger_option
 
 if TYPE_CHECKING:
@@ -75,9 +75,8 @@ def list_(
 
     Example: forecast list priors/
     """
-    from forecast.spec import load_many
 
-    loaded, bad = load_many([directory])
+    loaded, bad = load_some([directory])
     latest = _latest(ledger) if loaded else {}
     rows = sorted(loaded, key=lambda q: (q.spec.deadline, q.id))
     if json_ or format_ is ListFormat.json:

@@ -11,7 +11,14 @@ from typing import Any
 
 import typer
 
-from forecast.cli._common import SampleOutcome, handle_errors, out, report_error, sample_each
+from forecast.cli._common import (
+    SampleOutcome,
+    handle_errors,
+    load_some,
+    out,
+    report_error,
+    sample_each,
+)
 from forecast.cli.run import WeightsChoice, with_weights
 from forecast.errors import ForecastError
 
@@ -90,7 +97,7 @@ def report(
         Path("reports"), "--out", "-o", help="Directory for the report files (created)."
     ),
     seed: int | None = typer.Option(
-        None, "--seed", help="Random seed (default: derived from the file, so runs repeat)."
+        None, "--seed", min=0, help="Random seed (default: derived from the file, so runs repeat)."
     ),
     draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
@@ -123,9 +130,8 @@ def report(
     Example: forecast report priors/ --format html --out reports/
     """
     from forecast.inference import SamplerSettings
-    from forecast.spec import load_many
 
-    loaded, bad = load_many(priors)
+    loaded, bad = load_some(priors)
     loaded = with_weights(loaded, ledger, weights)
     for exc in bad:
         report_error(exc)

@@ -14,6 +14,7 @@ from forecast.cli._common import (
     SampleOutcome,
     err,
     handle_errors,
+    load_some,
     out,
     print_json,
     report_error,
@@ -81,7 +82,7 @@ def run(
     ),
     format_: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
     seed: int | None = typer.Option(
-        None, "--seed", help="Random seed (default: derived from the file, so runs repeat)."
+        None, "--seed", min=0, help="Random seed (default: derived from the file, so runs repeat)."
     ),
     draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
@@ -141,10 +142,9 @@ def run(
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --scenario guest-in-2026
     """
     from forecast.inference import SamplerSettings, Timer
-    from forecast.spec import load_many
 
     timer = Timer()
-    loaded, bad = load_many(priors)
+    loaded, bad = load_some(priors)
     loaded = with_weights(with_pool(loaded, pool, extremize), ledger, weights)
     timer.lap("load and validate")
     for exc in bad:

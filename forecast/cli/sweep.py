@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from forecast.cli._common import err, handle_errors, report_error
+from forecast.cli._common import err, handle_errors, load_some, report_error
 from forecast.cli.ledger import ledger_option
 from forecast.cli.run import WeightsChoice, with_weights
 from forecast.errors import UsageError
@@ -48,7 +48,10 @@ def sweep(
         None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786."
     ),
     seed: int | None = typer.Option(
-        None, "--seed", help="Random seed (default: derived from the file, so sweeps repeat)."
+        None,
+        "--seed",
+        min=0,
+        help="Random seed (default: derived from the file, so sweeps repeat).",
     ),
     draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
@@ -73,7 +76,6 @@ def sweep(
     """
     from forecast import engine
     from forecast.inference import SamplerSettings
-    from forecast.spec import load_many
     from forecast.sweep import grid as grids
     from forecast.sweep import output, runner
     from forecast.sweep.executors import make_executor
@@ -99,7 +101,7 @@ def sweep(
         def each() -> Any:
             return grids.grid_scenarios(parsed)
 
-    loaded, bad = load_many(priors)
+    loaded, bad = load_some(priors)
     for exc in bad:
         report_error(exc)
     if bad:

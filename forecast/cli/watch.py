@@ -210,7 +210,9 @@ def sampled_note(settings: Any) -> str:
 
 def watch(
     priors: Path = typer.Argument(..., metavar="PRIORS", help="The priors file to watch."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: from the file)."),
+    seed: int | None = typer.Option(
+        None, "--seed", min=0, help="Random seed (default: from the file)."
+    ),
     draws: int = typer.Option(500, "--draws", min=100, help="Draws per chain after tuning."),
     tune: int = typer.Option(500, "--tune", min=100, help="Tuning steps per chain."),
     chains: int = typer.Option(2, "--chains", min=1, max=64, help="Number of chains."),
