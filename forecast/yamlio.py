@@ -8,6 +8,7 @@ Every value keeps the position of its node, so validation problems can be report
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,6 +55,13 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+# YAML 1.1 reads an exponent without a decimal point (1e-3) as text; YAML 1.2, and every
+# user, reads it as a number. Resolve it as one, so that text in quotes stays text.
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 class Marks:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import types
 import typing
 from functools import cache
@@ -57,12 +58,20 @@ def _yaml_word(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _numeric(text: str) -> bool:
+    """Whether text reads as a finite number ('0.2' in quotes)."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 class StrictModel(BaseModel):
     """A model that refuses unknown keys, NaN and infinity.
 
-    Where a number is expected it also refuses true/false (YAML reads an unquoted
-    ``yes``, ``no``, ``on`` or ``off`` as true or false, which would otherwise pass as
-    1 or 0), and where a date is expected it refuses a number (which would pass as
+    Where a number is expected it refuses text (a quoted '0.2') and true/false (YAML
+    reads an unquoted ``yes``, ``no``, ``on`` or ``off`` as true or false, which would
+    otherwise pass as 1 or 0), and where a date is expected it refuses a number (which would pass as
     seconds since 1970).
     """
 
@@ -91,6 +100,14 @@ class StrictModel(BaseModel):
                         "bool_not_number",
                         "must be a number (got {word})",
                         {"word": _yaml_word(item)},
+                    )
+        if numbers and str not in accepts:
+            for item in items:
+                if isinstance(item, str) and _numeric(item):
+                    raise PydanticCustomError(
+                        "text_not_number",
+                        "must be a number (got the text '{text}'); write it without quotes",
+                        {"text": item},
                     )
         if dt.date in accepts and not numbers:
             for item in items:

@@ -69,11 +69,13 @@ def _check_quantiles(q: dict[float, float], lo: float | None, hi: float | None) 
                 "quantile levels must lie strictly between 0 and 1 (got {level})",
                 {"level": level},
             )
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if (lo is not None and value <= lo) or (hi is not None and value >= hi):
+            inside = f"strictly between {lo:g} and {hi:g}" if hi is not None else f"above {lo:g}"
             raise PydanticCustomError(
                 "bad_value",
-                "quantile values must lie in [{lo}, {hi}] (got {value} at {level})",
-                {"lo": lo, "hi": hi, "value": value, "level": level},
+                "quantile values must lie {inside} (got {value} at {level}): a quantile "
+                "at a bound says some values are impossible",
+                {"inside": inside, "value": value, "level": level},
             )
     levels = sorted(q)
     if list(q) != levels:
