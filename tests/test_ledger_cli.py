@@ -171,11 +171,17 @@ def test_resolve_records_and_sets_the_status(
     assert 'status: "yes"' in path.read_text(encoding="utf-8")
 
 
-def test_resolving_a_question_without_a_file_or_forecasts_still_records(
+def test_resolving_a_question_without_a_file_or_forecasts_needs_force(
     ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["resolve", "ghost", "annulled"])
+    typo = runner.invoke(app, ["resolve", "ghost", "annulled"])
+    assert typo.exit_code == 1 and "nothing was recorded" in " ".join(typo.stderr.split())
+    (tmp_path / "priors").mkdir()
+    assert runner.invoke(app, ["resolve", "priors", "yes"]).exit_code == 2  # a directory
+    future = runner.invoke(app, ["resolve", "ghost", "yes", "--date", "2999-01-01"])
+    assert future.exit_code == 2 and "in the future" in future.stderr
+    result = runner.invoke(app, ["resolve", "ghost", "annulled", "--force"])
     assert result.exit_code == 0, result.output
     assert "status was not changed" in result.stderr
     with open_ledger(ledger, write=False) as book:
@@ -370,3 +376,16 @@ def test_run_record_then_history_resolve_and_score(
     assert score["brier"] == pytest.approx((1 - forecast["probability"]) ** 2, abs=1e-12)
     history = json.loads(runner.invoke(app, ["history", "e2e", "-f", "json"]).stdout)
     assert history["forecasts"][0]["probability"] == forecast["probability"]
+
+
+def test_a_ledger_that_is_not_there_is_said_and_not_exported(tmp_path: Path) -> None:
+    out = tmp_path / "good.csv"
+    out.write_text("a good export\n", encoding="utf-8")
+    typo = tmp_path / "typo.sqlite"
+    result = runner.invoke(
+        app, ["export", "--format", "csv", "--out", str(out), "--ledger", str(typo)]
+    )
+    assert result.exit_code == 1 and "nothing to export" in result.stderr
+    assert out.read_text(encoding="utf-8") == "a good export\n" and not typo.exists()
+    history = runner.invoke(app, ["history", "q1", "--ledger", str(typo)])
+    assert "there is no ledger at" in " ".join(history.stderr.split())

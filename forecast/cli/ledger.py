@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from forecast.cli._common import err, handle_errors, out, print_json
-from forecast.errors import UsageError
+from forecast.errors import ForecastError, UsageError
 
 LEDGER_HELP = (
     "The ledger file (default: $FORECAST_LEDGER, else ledger.sqlite in the user data directory)."
@@ -26,6 +26,18 @@ def ledger_option() -> Any:
     return typer.Option(
         None, "--ledger", envvar="FORECAST_LEDGER", help=LEDGER_HELP, show_envvar=False
     )
+
+
+def _missing(ledger: Path | None) -> bool:
+    """Warn (on stderr) when the ledger named does not exist; True when it does not."""
+    if ledger is None or ledger.expanduser().exists():
+        return False
+    err().print(
+        f"warning: there is no ledger at {ledger}: nothing has been recorded there",
+        style="yellow",
+        highlight=False,
+    )
+    return True
 
 
 class Outcome(StrEnum):
@@ -132,6 +144,7 @@ def history(
     from forecast.ledger.resolve import question_id
 
     qid = question_id(question)
+    _missing(ledger)
     with open_ledger(ledger, write=False) as book:
         records = book.forecasts(qid)
         resolution = book.resolutions().get(qid)
@@ -174,6 +187,9 @@ def resolve(
     priors_dir: Path = typer.Option(
         Path("priors"), "--priors-dir", help="Where to look up a question given by id."
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Record it even though no priors file or forecast names it."
+    ),
     ledger: Path | None = ledger_option(),
 ) -> None:
     """Record a question's outcome and set its status in the priors file.
@@ -181,20 +197,38 @@ def resolve(
     The outcome goes into the ledger and `status` in the priors file is set, keeping
     its comments and layout. Resolving again corrects the outcome: the new one counts,
     and the ledger keeps the earlier one in its resolution log (see export). A question
-    never forecast can be resolved too.
+    with neither a priors file nor a recorded forecast (a typo, most often) is refused
+    unless --force is given.
 
-    Example: forecast resolve turkiye-joins-consultative-meeting no --date 2028-12-31
+    Example: forecast resolve turkmenistan-joins-ots no --date 2026-11-20
     """
     from forecast.ledger import Resolution, open_ledger
     from forecast.ledger.records import utc_now
     from forecast.ledger.resolve import find_priors, question_id, set_status
     from forecast.spec import load_question
 
+    if Path(question).is_dir():
+        raise UsageError(
+            f"{question} is a directory; resolve one question at a time",
+            hint="give its id or its priors file",
+        )
     qid = question_id(question)
     day = _date(date, "--date") or dt.date.today()
+    if day > dt.date.today():
+        raise UsageError(
+            f"--date {day.isoformat()} is in the future; an outcome is known when it happens"
+        )
     with open_ledger(ledger) as book:
-        known = next((r.priors_path for r in reversed(book.forecasts(qid)) if r.priors_path), None)
+        recorded = book.forecasts(qid)
+        known = next((r.priors_path for r in reversed(recorded) if r.priors_path), None)
         path = find_priors(question, directory=priors_dir, known=known)
+        if path is None and not recorded and not force:
+            raise ForecastError(
+                f"no priors file for {qid!r} in {priors_dir}/ and no forecast of it in "
+                f"{book.location}; nothing was recorded",
+                hint="check the id (forecast list), pass --priors-dir, or --force to record "
+                "it anyway",
+            )
         if path is not None:
             load_question(path)  # a broken file is reported before anything is recorded
         earlier = book.resolutions().get(qid)
@@ -246,6 +280,7 @@ def score(
     from forecast.ledger.evaluate import report
 
     since_day = _date(since, "--since")
+    _missing(ledger)
     with open_ledger(ledger, write=False) as book:
         rep = report(
             book.forecasts(),
@@ -302,6 +337,11 @@ def export(
     from forecast.ledger import open_ledger
     from forecast.ledger.export import write
 
+    if _missing(ledger):
+        raise ForecastError(
+            f"nothing to export from {ledger}",
+            hint="check --ledger or FORECAST_LEDGER; nothing was written",
+        )
     with open_ledger(ledger, write=False) as book:
         n = write(book, out_path, format_.value)
     err().print(f"Wrote {n} rows to {out_path}.", highlight=False)
