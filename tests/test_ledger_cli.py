@@ -66,6 +66,13 @@ def test_list_shows_the_latest_forecast_and_whether_the_file_changed(
     }
     assert rows["q2"]["file_changed"] is True
     assert rows["q3"] is None
+    # resolving sets the status line: that is not a change of the judgements
+    resolved = PRIORS.replace("deadline: 2030-01-01\n", "deadline: 2030-01-01\nstatus: 'no'\n")
+    assert resolved != PRIORS
+    (priors / "q1.yaml").write_text(resolved, "utf-8")
+    again = runner.invoke(app, ["list", str(priors), "--format", "json"])
+    rows = {r["id"]: r["latest"] for r in map(json.loads, again.stdout.splitlines())}
+    assert rows["q1"]["file_changed"] is False
     text = " ".join(runner.invoke(app, ["list", str(priors)], env={"COLUMNS": "80"}).stdout.split())
     assert f"latest {100 * make(residual=0.1).probability:.1f}% on 2026-02-01" in text
     assert "file changed since" in text and "latest none recorded" in text

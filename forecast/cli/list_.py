@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,13 +41,24 @@ def _latest(ledger: Path | None) -> dict[str, Latest]:
         return {}
 
 
+_STATUS = re.compile(r"^status:.*(?:\n|$)", re.MULTILINE)
+
+
+def changed_since(q: LoadedQuestion, latest: Latest) -> bool:
+    """Whether the priors file differs from the one the forecast was made from, other
+    than in its ``status`` line (which `forecast resolve` sets)."""
+    if latest.priors_sha256 == q.sha256:
+        return False
+    return _STATUS.sub("", q.text) != _STATUS.sub("", latest.priors_text)
+
+
 def _latest_json(q: LoadedQuestion, latest: Latest | None) -> dict[str, Any] | None:
     if latest is None:
         return None
     return {
         "probability": latest.probability,
         "recorded_at": latest.recorded_at.isoformat(),
-        "file_changed": latest.priors_sha256 != q.sha256,
+        "file_changed": changed_since(q, latest),
     }
 
 
@@ -56,7 +68,7 @@ def _latest_text(q: LoadedQuestion, latest: Latest | None) -> str:
     from forecast.render import fmt
 
     text = f"{fmt.pct(latest.probability)} on {latest.recorded_at.date().isoformat()}"
-    return text + (" · file changed since" if latest.priors_sha256 != q.sha256 else "")
+    return text + (" · file changed since" if changed_since(q, latest) else "")
 
 
 def list_(

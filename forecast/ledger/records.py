@@ -84,6 +84,7 @@ class Latest:
     recorded_at: dt.datetime
     probability: float
     priors_sha256: str
+    priors_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -411,14 +411,15 @@ class SQLiteLedger:
 
         def fetch(conn: sqlite3.Connection) -> dict[str, Latest]:
             rows = conn.execute(
-                "SELECT f.question_id, f.recorded_at, f.probability, f.priors_sha256 "
-                "FROM forecasts f WHERE f.id = (SELECT g.id FROM forecasts g "
+                "SELECT f.question_id, f.recorded_at, f.probability, f.priors_sha256, "
+                "s.content FROM forecasts f JOIN snapshots s ON s.sha256 = f.priors_sha256 "
+                "WHERE f.id = (SELECT g.id FROM forecasts g "
                 "WHERE g.question_id = f.question_id ORDER BY g.recorded_at DESC, g.id DESC "
                 "LIMIT 1)"
             ).fetchall()
             return {
-                q: Latest(q, as_utc(dt.datetime.fromisoformat(t)), float(p), sha)
-                for q, t, p, sha in rows
+                q: Latest(q, as_utc(dt.datetime.fromisoformat(t)), float(p), sha, text)
+                for q, t, p, sha, text in rows
             }
 
         return self._read(fetch)
