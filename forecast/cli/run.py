@@ -62,6 +62,14 @@ def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> 
     from forecast.spec.event import EventQuestion, Pool
 
     out: list[Any] = []
+    others = [q.id for q in loaded if not isinstance(q.spec, EventQuestion)]
+    if others:
+        err().print(
+            f"warning: --pool and --extremize apply to event questions; {', '.join(others)} "
+            "pool their experts linearly",
+            style="yellow",
+            highlight=False,
+        )
     for q in loaded:
         if isinstance(q.spec, EventQuestion):
             pool = Pool.model_validate(

@@ -70,10 +70,14 @@ class JudgementsView:
             imp = implications(prior)
             pool = getattr(spec, "pool", None)
             how = pool.method if pool is not None else "linear"
+            per = {
+                "time-to-event": ", at one opportunity",
+                "drivers": ", every driver off",
+            }.get(spec.kind, "")
             if pool is not None and pool.extremize != 1.0:
                 how += f", extremized d = {pool.extremize:g}"
             yield Text(
-                f"\nPooled ({how}, {len(spec.experts)} experts): mean {fmt.pct(imp['mean'])},"
+                f"\nPooled ({how}, {len(spec.experts)} experts){per}: mean {fmt.pct(imp['mean'])},"
                 f" median {fmt.pct(imp['median'])}, 90% "
                 f"{fmt.interval(imp['lo90'], imp['hi90'])}, P(p > 50%) = "
                 f"{fmt.pct(imp['p_above'])}",

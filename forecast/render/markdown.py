@@ -20,7 +20,7 @@ def render(f: Forecast) -> str:
         "",
         f"- 80% interval of the propensity: {fmt.interval(i80.lo, i80.hi)}",
         f"- 95% interval of the propensity: {fmt.interval(i95.lo, i95.hi)}",
-        f"- Prior (experts pooled): {fmt.pct(f.prior_probability)} "
+        f"- Prior (before the data): {fmt.pct(f.prior_probability)} "
         f"(95% {fmt.interval(f.prior_interval.lo, f.prior_interval.hi)})",
         "",
         "### What moved it",

@@ -26,7 +26,7 @@ class Expert(StrictModel):
 
     name: NonEmpty
     judgement: ProbabilityJudgement
-    weight: Annotated[float, Field(ge=0.0)] | None = None
+    weight: Annotated[float, Field(ge=0.0, le=1e6)] | None = None
     affiliation: str | None = None
     date: dt.date | None = None
 

@@ -58,7 +58,7 @@ class HazardExpert(StrictModel):
 
     name: NonEmpty
     median_years: PositiveJudgement
-    weight: Annotated[float, Field(ge=0.0)] | None = None
+    weight: Annotated[float, Field(ge=0.0, le=1e6)] | None = None
     affiliation: str | None = None
     date: dt.date | None = None
 
