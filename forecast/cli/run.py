@@ -98,7 +98,12 @@ def run(
     strict: bool = typer.Option(
         False, "--strict", help="Exit 3 when sampling diagnostics are not all good."
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print just the probability."),
+    quiet: bool = typer.Option(
+        False,
+        "--quiet",
+        "-q",
+        help="Print just the probability (with several questions: id, a tab, the probability).",
+    ),
     timings: bool = typer.Option(False, "--timings", help="Print where the time went (to stderr)."),
     pool: PoolChoice | None = typer.Option(
         None, "--pool", help="Pool the experts this way instead of as the file says."
@@ -185,6 +190,10 @@ def run(
             from forecast.render.markdown import render
 
             typer.echo(render(forecast))
+        elif quiet and len(loaded) > 1:
+            from forecast.render import fmt
+
+            typer.echo(f"{q.id}\t{fmt.pct(forecast.probability)}")  # one line a question
         else:
             from forecast.render.report import Report
 

@@ -72,7 +72,14 @@ def history_table(records: Sequence[ForecastRecord]) -> RenderableType:
         ("priors", "left"),
         ("seed", "right"),
     ):
-        table.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
+        # numbers are never cut; the time, file hash and seed fold onto a second line
+        numbers = col in ("#", "forecast", "80% interval", "move")
+        table.add_column(
+            col,
+            justify=just,  # type: ignore[arg-type]
+            no_wrap=numbers,
+            overflow="ellipsis" if numbers else "fold",
+        )
     prev: ForecastRecord | None = None
     for r in records:
         i80 = r.intervals.get("80")

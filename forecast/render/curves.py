@@ -173,8 +173,9 @@ def sections(f: Any, width: int = 80) -> list[RenderableType]:
             median if median != "after the horizon" else f"after the horizon ({extra['horizon']})"
         )
         line.append(f"   known as of {extra['as_of']}", style="dim")
-        # date + marker (22), P (7), band (17) and padding leave the rest to the bar.
-        bar_width = max(8, min(40, width - 54))
+        # the date and its marker (up to 37), P (7), the band (17) and padding (about 9)
+        # leave the rest to the bar, so no number is ever cut short.
+        bar_width = max(8, min(40, width - 70))
         out += [Text(""), line, curve_chart(extra["curve"], f.deadline.isoformat(), bar_width)]
         if "hazard" in extra:
             out.append(_hazard(extra))

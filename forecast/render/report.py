@@ -144,7 +144,7 @@ class Report:
         if earned:
             how += ", performance weights"
         t = Table(title=f"Experts ({how})", title_justify="left", show_edge=False)
-        t.add_column("expert")
+        t.add_column("expert", overflow="fold")
         t.add_column("weight", justify="right")
         t.add_column("judgement")
         t.add_column("fit")
