@@ -143,7 +143,11 @@ class ProbabilityJudgement(StrictModel):
     """An expert's judgement about a probability (see the module docstring for forms)."""
 
     probability: Probability | None = None
-    strength: Positive | None = Field(default=None, description="as if this many cases")
+    strength: Annotated[float, Field(ge=1.0, le=1e6)] | None = Field(
+        default=None,
+        description="as if this many cases: at least 1 (below that it says almost nothing, "
+        "and the Beta it makes piles up at 0 and 1)",
+    )
     interval: tuple[Probability, Probability] | None = None
     mass: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
     quantiles: dict[float, Probability] | None = None
