@@ -145,8 +145,8 @@ class ProbabilityJudgement(StrictModel):
     probability: Probability | None = None
     strength: Annotated[float, Field(ge=1.0, le=1e6)] | None = Field(
         default=None,
-        description="as if this many cases: at least 1 (below that it says almost nothing, "
-        "and the Beta it makes piles up at 0 and 1)",
+        description="as if this many cases: at least one (near 0 the Beta it makes piles "
+        "up at 0 and 1)",
     )
     interval: tuple[Probability, Probability] | None = None
     mass: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
