@@ -47,6 +47,12 @@ def with_weights(
     """
     if choice is WeightsChoice.given:
         return loaded
+    asked = any(
+        getattr(getattr(q.spec, "pool", None), "weights", "given") == "performance"
+        for q in loaded
+    )
+    if choice is None and not asked:
+        return loaded  # nothing to earn: the ledger is not even imported
     from forecast.ledger.weights import apply
 
     weighted, warnings = apply(loaded, ledger, force=choice is WeightsChoice.performance)
