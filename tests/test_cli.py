@@ -211,3 +211,15 @@ def test_with_jobs_an_error_comes_in_its_turn_after_the_questions_before_it(
         next(each)
     result = _common.run_one((loaded[2], SamplerSettings(), None))
     assert result[0] is None and result[1][0] == "internal" and "KeyError" in result[1][1]
+
+
+def test_show_markdown_has_what_the_terminal_view_has() -> None:
+    from tests.conftest import ROOT
+
+    path = ROOT / "priors" / "turkmenistan-joins-ots.yaml"
+    md = runner.invoke(app, ["show", str(path), "-f", "markdown"])
+    assert md.exit_code == 0, md.output
+    for part in ("| OTS specialist | 0.33 |", "Pooled (linear, 3 experts)", "Base rate: 0 of 5"):
+        assert part in md.stdout
+    assert "| avaza-proposal-2025 | LogNormal" in md.stdout
+    assert "| observer-since-2021 |" in md.stdout and "no: already in the judgements" in md.stdout

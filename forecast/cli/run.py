@@ -48,8 +48,7 @@ def with_weights(
     if choice is WeightsChoice.given:
         return loaded
     asked = any(
-        getattr(getattr(q.spec, "pool", None), "weights", "given") == "performance"
-        for q in loaded
+        getattr(getattr(q.spec, "pool", None), "weights", "given") == "performance" for q in loaded
     )
     if choice is None and not asked:
         return loaded  # nothing to earn: the ledger is not even imported

@@ -65,47 +65,22 @@ class JudgementsView:
         yield t
         for e, f in zip(spec.experts, self.inputs.experts, strict=True):
             yield _implies(e.name, f)
-        prior = self.inputs.prior
-        if spec.experts:
-            imp = implications(prior)
-            pool = getattr(spec, "pool", None)
-            how = pool.method if pool is not None else "linear"
-            per = {
-                "time-to-event": ", at one opportunity",
-                "drivers": ", every driver off",
-            }.get(spec.kind, "")
-            if pool is not None and pool.extremize != 1.0:
-                how += f", extremized d = {pool.extremize:g}"
-            yield Text(
-                f"\nPooled ({how}, {len(spec.experts)} experts){per}: mean {fmt.pct(imp['mean'])},"
-                f" median {fmt.pct(imp['median'])}, 90% "
-                f"{fmt.interval(imp['lo90'], imp['hi90'])}, P(p > 50%) = "
-                f"{fmt.pct(imp['p_above'])}",
-                style="bold",
-            )
+        pooled = _pooled(spec, self.inputs.prior)
+        if pooled:
+            yield Text(f"\n{pooled}", style="bold")
         weighting = self.question.weighting
         for line in fmt.weighting(weighting.to_dict() if weighting is not None else None):
             yield Text(line, style="dim")
-        if getattr(spec, "base_rate", None):
-            br = spec.base_rate
-            yield Text(
-                f"Base rate: {br.successes} of {br.trials} ({br.reference_class.strip()}); "
-                f"weight {br.weight:g}, so it counts as {br.weight * br.trials:g} cases"
-            )
+        base = _base_rate(spec)
+        if base:
+            yield Text(base)
         if self.inputs.evidence:
             title = getattr(self.inputs, "positives_title", "\nEvidence likelihood ratios")
             ev = Table(title=title, title_justify="left", show_edge=False)
             for col in ("id", "fit", "median", "90% interval", "applied"):
-                ev.add_column(col)
-            for e in self.inputs.evidence:
-                f = e.fitted
-                ev.add_row(
-                    getattr(e, "label", e.id),
-                    f.describe(),
-                    f"{float(f.ppf(0.5)):.3g}",
-                    f"{float(f.ppf(0.05)):.3g} – {float(f.ppf(0.95)):.3g}",
-                    "yes" if e.applied else "no: already in the judgements",
-                )
+                ev.add_column(col, overflow="fold", no_wrap=col in ("median", "90% interval"))
+            for row in _positive_rows(self.inputs.evidence):
+                ev.add_row(*row)
             yield ev
 
     def markdown(self) -> str:
@@ -124,11 +99,68 @@ class JudgementsView:
                 f"{fmt.pct(imp['mean'])} | {fmt.interval(imp['lo90'], imp['hi90'])} | "
                 f"{fmt.pct(imp['p_above'])} | {fmt.fit_error(f.fit_error)} |"
             )
+        pooled = _pooled(spec, self.inputs.prior)
+        if pooled:
+            lines += ["", pooled]
         weighting = self.question.weighting
         earned = fmt.weighting(weighting.to_dict() if weighting is not None else None)
         if earned:
             lines += ["", earned[0], "", *(f"- {line.strip()}" for line in earned[1:])]
+        base = _base_rate(spec)
+        if base:
+            lines += ["", base]
+        if self.inputs.evidence:
+            lines += [
+                "",
+                "| judgement | fit | median | 90% interval | applied |",
+                "|---|---|---:|---:|---|",
+                *("| " + " | ".join(row) + " |" for row in _positive_rows(self.inputs.evidence)),
+            ]
         return "\n".join(lines) + "\n"
+
+
+def _pooled(spec: Any, prior: Any) -> str | None:
+    """The pooled prior in one line (None without experts)."""
+    if not spec.experts:
+        return None
+    imp = implications(prior)
+    pool = getattr(spec, "pool", None)
+    how = pool.method if pool is not None else "linear"
+    per = {"time-to-event": ", at one opportunity", "drivers": ", every driver off"}.get(
+        spec.kind, ""
+    )
+    if pool is not None and pool.extremize != 1.0:
+        how += f", extremized d = {pool.extremize:g}"
+    return (
+        f"Pooled ({how}, {len(spec.experts)} experts){per}: mean {fmt.pct(imp['mean'])}, "
+        f"median {fmt.pct(imp['median'])}, 90% {fmt.interval(imp['lo90'], imp['hi90'])}, "
+        f"P(p > 50%) = {fmt.pct(imp['p_above'])}"
+    )
+
+
+def _base_rate(spec: Any) -> str | None:
+    """The base rate in one line (None without one)."""
+    br = getattr(spec, "base_rate", None)
+    if not br:
+        return None
+    return (
+        f"Base rate: {br.successes} of {br.trials} ({br.reference_class.strip()}); "
+        f"weight {br.weight:g}, so it counts as {br.weight * br.trials:g} cases"
+    )
+
+
+def _positive_rows(items: Any) -> list[tuple[str, str, str, str, str]]:
+    """Each positive-quantity judgement (evidence, odds ratios, ...) as table cells."""
+    return [
+        (
+            getattr(e, "label", e.id),
+            e.fitted.describe(),
+            f"{float(e.fitted.ppf(0.5)):.3g}",
+            f"{float(e.fitted.ppf(0.05)):.3g} – {float(e.fitted.ppf(0.95)):.3g}",
+            "yes" if e.applied else "no: already in the judgements",
+        )
+        for e in items
+    ]
 
 
 def _implies(name: str, f: Fitted) -> Text:
