@@ -210,29 +210,24 @@ def posterior_draws(inputs: DriversInputs, idata: Any) -> tuple[np.ndarray, np.n
 
 def evidence_shifts(inputs: DriversInputs, post: Any) -> np.ndarray:
     """Each applied evidence item's log likelihood ratio per draw, (chain, draw, K)."""
-    shape: tuple[int, ...] = (post.sizes["chain"], post.sizes["draw"])
-    out = np.zeros((*shape, len(inputs.applied)))
-    free = np.asarray(post["llr"].values, dtype=float) if "llr" in post else None
-    k = 0
-    for i, e in enumerate(inputs.applied):
-        if e.fitted.fixed:
-            out[..., i] = e.fitted.params["mu"]
-        else:
-            assert free is not None
-            out[..., i] = free[..., k]
-            k += 1
-    return out
+    return _assemble(inputs.applied, post, "llr")
 
 
 def assemble_beta(drivers: Sequence[DriverInput], post: Any) -> np.ndarray:
     """The full beta array (chain, draw, J), constants filled in for fixed odds ratios."""
+    return _assemble(drivers, post, "beta")
+
+
+def _assemble(items: Sequence[Any], post: Any, name: str) -> np.ndarray:
+    """Log ratios per draw, (chain, draw, len(items)): the posterior's ``name`` for the
+    uncertain items, in order, and each fixed item's constant."""
     shape: tuple[int, ...] = (post.sizes["chain"], post.sizes["draw"])
-    out = np.zeros((*shape, len(drivers)))
-    free = np.asarray(post["beta"].values, dtype=float) if "beta" in post else None
+    out = np.zeros((*shape, len(items)))
+    free = np.asarray(post[name].values, dtype=float) if name in post else None
     k = 0
-    for j, d in enumerate(drivers):
-        if d.fitted.fixed:
-            out[..., j] = d.fitted.params["mu"]
+    for j, item in enumerate(items):
+        if item.fitted.fixed:
+            out[..., j] = item.fitted.params["mu"]
         else:
             assert free is not None
             out[..., j] = free[..., k]
