@@ -432,3 +432,21 @@ def test_quadrature_agrees_with_a_full_run_under_that_pool(write_priors, pool: s
         pools["reference"],
         f.mcse,
     )
+
+
+def test_a_hierarchical_pool_of_one_weighted_expert_is_that_expert() -> None:
+    # One reading says nothing of the spread between experts: the pool is the expert's
+    # own Beta, whose mean is the forecast without data.
+    alone = forecast([beta(2, 8)], [1.0], PoolSpec("hierarchical"), None, None)
+    assert alone == pytest.approx(0.2, abs=1e-4)
+    zero_weight = forecast(
+        [beta(2, 8), beta(6, 4)], [1.0, 0.0], PoolSpec("hierarchical"), None, None
+    )
+    assert zero_weight == pytest.approx(0.2, abs=1e-4)
+    both = forecast([beta(2, 8), beta(6, 4)], [1.0, 1.0], PoolSpec("hierarchical"), None, None)
+    assert 0.2 < both < 0.6  # with two the spread is learned, and the pool lies between
+    rows = compare(
+        ["A", "B"], [beta(2, 8), beta(6, 4)], [1.0, 1.0], PoolSpec("hierarchical"), None, None
+    )
+    without_b = next(r for r in rows.rows if r.expert == "B")
+    assert without_b.forecast == pytest.approx(0.2, abs=1e-4)

@@ -253,10 +253,20 @@ class LogitDensity:
         return special.expit(np.interp(q, cum[keep], self.u[keep]))
 
 
+def effective(spec: PoolSpec, weights: Sequence[float]) -> PoolSpec:
+    """The pool as computed: a hierarchical pool of fewer than two weighted experts is
+    that expert's judgement (one reading says nothing of the spread between experts,
+    which would otherwise only widen it)."""
+    if spec.method == "hierarchical" and sum(1 for w in weights if w > 0) < 2:
+        return PoolSpec("linear", spec.extremize)
+    return spec
+
+
 def pooled_logpdf(
     experts: Sequence[Fitted], weights: Sequence[float], spec: PoolSpec
 ) -> tuple[LogDensity, np.ndarray]:
     """The pool's (unnormalised) log-density of u = logit p, and where it needs resolution."""
+    spec = effective(spec, weights)
     w = normalise(weights)
     used = [(wi, f) for wi, f in zip(w, experts, strict=True) if wi > 0]
     knots = np.concatenate(

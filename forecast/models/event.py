@@ -35,6 +35,7 @@ from forecast.elicit.pool import (
     PooledPrior,
     PoolSpec,
     compare,
+    effective,
     hierarchical_inputs,
     log_pool_beta,
 )
@@ -105,7 +106,7 @@ def prepare(spec: EventQuestion, pool: PoolSpec | None = None) -> EventInputs:
         weights,
         (br.successes, br.trials, br.weight) if br else None,
         evidence,
-        pool or PoolSpec(spec.pool.method, spec.pool.extremize),
+        effective(pool or PoolSpec(spec.pool.method, spec.pool.extremize), weights),
     )
 
 
