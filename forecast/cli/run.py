@@ -47,10 +47,9 @@ def with_weights(
     """
     if choice is WeightsChoice.given:
         return loaded
-    asked = any(
-        getattr(getattr(q.spec, "pool", None), "weights", "given") == "performance" for q in loaded
-    )
-    if choice is None and not asked:
+    from forecast.spec.event import asks_performance_weights
+
+    if choice is None and not any(asks_performance_weights(q.spec) for q in loaded):
         return loaded  # nothing to earn: the ledger is not even imported
     from forecast.ledger.weights import apply
 

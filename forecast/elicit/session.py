@@ -215,8 +215,8 @@ class Scale:
     """The key the judgement is written under in the expert's entry."""
 
     @property
-    def roulette(self) -> bool:
-        """Whether the roulette method is offered (for probabilities)."""
+    def probability(self) -> bool:
+        """Whether values are probabilities (then roulette chips are offered too)."""
         return self.key == "judgement"
 
     def fit(self, judgement: dict[str, Any]) -> Fitted:
@@ -224,14 +224,14 @@ class Scale:
         from forecast.spec.judgement import MedianInterval, ProbabilityJudgement
 
         cache = FitCache(Path("-"))  # provisional fits are not worth keeping
-        if self.roulette:
+        if self.probability:
             return fit_probability(ProbabilityJudgement.model_validate(judgement), cache)
         return fit_positive(MedianInterval.model_validate(judgement), cache)
 
     def says(self, fitted: Fitted) -> str:
         """What the fitted distribution says, read back in plain words."""
         lo, mid, hi = (float(fitted.ppf(x)) for x in (0.05, 0.5, 0.95))
-        if self.roulette:
+        if self.probability:
             imp = implications(fitted)
             return (
                 f"You are saying: the probability is about {fmt.pct(mid)} (median), "
@@ -245,7 +245,7 @@ class Scale:
 
     def interval(self, lo: float, hi: float) -> str:
         """A range of values on this scale, as text."""
-        return fmt.interval(lo, hi) if self.roulette else f"{lo:.3g} – {hi:.3g}"
+        return fmt.interval(lo, hi) if self.probability else f"{lo:.3g} – {hi:.3g}"
 
 
 PROBABILITY = Scale("probability", parse_probability, (0.0, 1.0), fmt.pct, "judgement")
@@ -470,7 +470,7 @@ def elicit_expert(
     if subject:
         channel.show(Text(f"The {scale.short} to judge: {subject}", style="bold"))
     method = "quartiles"
-    if scale.roulette:
+    if scale.probability:
         method = ask(
             channel,
             "method",
@@ -598,7 +598,7 @@ def render_file(
     y = _yaml()
     if existing is not None:
         doc = y.load(existing)
-        parent = doc if scale.roulette else doc["hazard"]
+        parent = doc if scale.probability else doc["hazard"]
         if parent.get("experts") is None:
             parent["experts"] = CommentedSeq()
     else:
@@ -614,7 +614,7 @@ def render_file(
         doc.yaml_set_start_comment(
             f"{meta['title']}\nStarted with `forecast elicit` on {today.isoformat()}."
         )
-    target = doc["experts"] if scale.roulette else doc["hazard"]["experts"]
+    target = doc["experts"] if scale.probability else doc["hazard"]["experts"]
     for a in experts:
         target.append(_expert_node(a, today, scale.key))
     buf = io.StringIO()
@@ -696,7 +696,7 @@ def run_session(
         what, scale = subject(loaded.spec)
         existing = loaded.text
         spec: Any = loaded.spec
-        experts = spec.experts if scale.roulette else spec.hazard.experts
+        experts = spec.experts if scale.probability else spec.hazard.experts
         taken = {e.name for e in experts}
         channel.show(
             Text.assemble(

@@ -142,12 +142,6 @@ def earn(
     return Weighting(ledger=ledger, experts=tuple(experts), resolved=len(qs))
 
 
-def wanted(spec: Any) -> bool:
-    """Whether a question's file asks for performance weights (``pool: {weights: ...}``)."""
-    pool = getattr(spec, "pool", None)
-    return pool is not None and getattr(pool, "weights", "given") == "performance"
-
-
 def apply(
     loaded: Sequence[Any], ledger: Any = None, *, force: bool = False
 ) -> tuple[list[Any], list[str]]:
@@ -161,8 +155,9 @@ def apply(
     import dataclasses
 
     from forecast.ledger.store import open_ledger
+    from forecast.spec.event import asks_performance_weights, given_weights
 
-    targets = [q for q in loaded if force or wanted(q.spec)]
+    targets = [q for q in loaded if force or asks_performance_weights(q.spec)]
     if not targets:
         return list(loaded), []
     with open_ledger(ledger, write=False) as book:
@@ -171,7 +166,7 @@ def apply(
     warnings: list[str] = []
     for q in loaded:
         experts = getattr(q.spec, "experts", None)
-        if not (force or wanted(q.spec)):
+        if not (force or asks_performance_weights(q.spec)):
             out.append(q)
             continue
         if not experts:
@@ -181,9 +176,7 @@ def apply(
             )
             out.append(q)
             continue
-        given = [1.0 if e.weight is None else float(e.weight) for e in experts]
-        if sum(given) <= 0:
-            given = [1.0] * len(given)
+        given = given_weights([e.weight for e in experts])
         w = earn(
             [e.name for e in experts],
             records,

@@ -33,6 +33,7 @@ from forecast.elicit.distributions import Fitted, Mixture
 from forecast.elicit.fit import FitCache, default_cache, fit_positive, fit_probability
 from forecast.spec.cases import read_cases
 from forecast.spec.drivers import Case, Driver, DriversQuestion
+from forecast.spec.event import given_weights
 
 if TYPE_CHECKING:
     from forecast.models.event import EvidenceInput
@@ -87,12 +88,6 @@ def fit_drivers(drivers: Sequence[Driver], cache: FitCache) -> tuple[DriverInput
     )
 
 
-def expert_weights(given: Sequence[float | None]) -> tuple[float, ...]:
-    """Stated weights, 1 when missing; all equal when they sum to zero."""
-    weights = tuple(1.0 if w is None else float(w) for w in given)
-    return weights if sum(weights) > 0 else tuple(1.0 for _ in weights)
-
-
 def case_arrays(cases: Sequence[Case], ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The cases as numbers: x (cases, drivers) in driver order and y (cases,), 0 or 1."""
     x = np.array([[float(c.drivers[i]) for i in ids] for c in cases], dtype=float)
@@ -123,7 +118,7 @@ def prepare(spec: DriversQuestion, base_dir: Path | None = None) -> DriversInput
     return DriversInputs(
         tuple(e.name for e in spec.experts),
         experts,
-        expert_weights([e.weight for e in spec.experts]),
+        given_weights([e.weight for e in spec.experts]),
         drivers,
         x,
         y,

@@ -39,7 +39,7 @@ from forecast.elicit.pool import (
     hierarchical_inputs,
     log_pool_beta,
 )
-from forecast.spec.event import EventQuestion, Evidence
+from forecast.spec.event import EventQuestion, Evidence, given_weights
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -93,10 +93,7 @@ def prepare(spec: EventQuestion, pool: PoolSpec | None = None) -> EventInputs:
     """Fit every judgement of an event question (``pool`` overrides the file's)."""
     cache = default_cache()
     experts = tuple(fit_probability(e.judgement, cache) for e in spec.experts)
-    given = [e.weight for e in spec.experts]
-    weights = tuple(1.0 if w is None else float(w) for w in given)
-    if sum(weights) <= 0:
-        weights = tuple(1.0 for _ in weights)
+    weights = given_weights([e.weight for e in spec.experts])
     evidence = fit_evidence(spec.evidence, cache)
     cache.flush()
     br = spec.base_rate

@@ -36,12 +36,12 @@ from forecast.elicit.distributions import Fitted
 from forecast.elicit.fit import default_cache, fit_positive, fit_probability
 from forecast.models.drivers import (
     DriverInput,
-    expert_weights,
     fit_drivers,
     log_odds_ratios,
     pooled_beta,
     shift_states,
 )
+from forecast.spec.event import given_weights
 from forecast.spec.tte import TimeToEventQuestion, add_months
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def prepare(spec: TimeToEventQuestion) -> TteInputs:
         return HazardInputs(
             tuple(e.name for e in hz.experts),
             fitted,
-            expert_weights([e.weight for e in hz.experts]),
+            given_weights([e.weight for e in hz.experts]),
             shape,
             hz.since,
             spec.as_of_date,
@@ -139,7 +139,7 @@ def prepare(spec: TimeToEventQuestion) -> TteInputs:
     return ScheduleInputs(
         tuple(e.name for e in spec.experts),
         experts,
-        expert_weights([e.weight for e in spec.experts]),
+        given_weights([e.weight for e in spec.experts]),
         trend,
         drivers,
         tuple(d for d in dates if d <= as_of),

@@ -182,11 +182,10 @@ def _implies(name: str, f: Fitted) -> Text:
 
 def weights(spec: Any) -> list[float]:
     """The experts' pool weights, normalised: as given, 1 each when none is given."""
-    given = [1.0 if e.weight is None else float(e.weight) for e in spec.experts]
-    total = sum(given)
-    if total <= 0:  # no experts (a hazard question's are under hazard), or all weights 0
-        return [1.0 / len(given)] * len(given) if given else []
-    return [w / total for w in given]
+    from forecast.spec.event import given_weights
+
+    given = given_weights([e.weight for e in spec.experts])  # none for a hazard question
+    return [w / sum(given) for w in given]
 
 
 def judgements_dict(view: JudgementsView) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -130,6 +131,18 @@ def _check_weights(weights: list[float | None]) -> None:
             "expert weights must not all be zero (got {weights})",
             {"weights": ", ".join(f"{w:g}" for w in given)},
         )
+
+
+def given_weights(weights: Sequence[float | None]) -> tuple[float, ...]:
+    """Experts' weights as stated, 1 where none is given; all equal when they sum to zero."""
+    out = tuple(1.0 if w is None else float(w) for w in weights)
+    return out if sum(out) > 0 else tuple(1.0 for _ in out)
+
+
+def asks_performance_weights(spec: object) -> bool:
+    """Whether a question's file asks for performance weights (``pool: {weights: ...}``)."""
+    pool = getattr(spec, "pool", None)
+    return getattr(pool, "weights", "given") == "performance"
 
 
 def _unique_names(names: list[str], what: str, where: tuple[str, str] | None = None) -> None:
