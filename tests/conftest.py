@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,3 +42,41 @@ title: A test question
 resolution: Resolves yes if the test event happens, as the test says.
 deadline: 2030-01-01
 """
+
+
+@pytest.fixture
+def fake_sampling(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Replace NUTS with seeded made-up draws; return the settings each job asked for."""
+    from forecast.sweep import strategies
+
+    jobs: list[Any] = []
+
+    def sample_job(job: Any) -> Any:
+        s = job.settings
+        jobs.append(s)
+        rng = np.random.default_rng(s.seed)
+        uncertain = [e for e in job.inputs.applied if not e.fitted.fixed]
+        draws = {
+            "p": rng.beta(2.0, 5.0, size=(s.chains, s.draws)),
+            "llr": rng.normal(0.5, 0.2, size=(s.chains, s.draws, len(uncertain))),
+        }
+        diagnostics = {
+            "rhat_max": 1.0,
+            "ess_bulk_min": float(s.chains * s.draws),
+            "divergences": 0,
+            "draws": s.draws,
+            "chains": s.chains,
+            "ok": True,
+            "warnings": [],
+        }
+        return strategies.Posterior(draws, diagnostics, 0.0, job.tag)
+
+    monkeypatch.setattr(strategies, "sample_job", sample_job)
+    return jobs
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in tmp_path, so messages name short relative paths."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -212,42 +212,6 @@ def test_cli_refuses_an_unknown_output_format(event_q, tmp_path: Path) -> None: 
 SAMPLED = ["--draws", "100", "--tune", "100", "--chains", "2"]
 
 
-@pytest.fixture
-def fake_sampling(monkeypatch: pytest.MonkeyPatch) -> list[SamplerSettings]:
-    """Replace NUTS with seeded made-up draws; return the settings each job asked for."""
-    jobs: list[SamplerSettings] = []
-
-    def sample_job(job: strategies.Job) -> strategies.Posterior:
-        s = job.settings
-        jobs.append(s)
-        rng = np.random.default_rng(s.seed)
-        uncertain = [e for e in job.inputs.applied if not e.fitted.fixed]
-        draws = {
-            "p": rng.beta(2.0, 5.0, size=(s.chains, s.draws)),
-            "llr": rng.normal(0.5, 0.2, size=(s.chains, s.draws, len(uncertain))),
-        }
-        diagnostics = {
-            "rhat_max": 1.0,
-            "ess_bulk_min": float(s.chains * s.draws),
-            "divergences": 0,
-            "draws": s.draws,
-            "chains": s.chains,
-            "ok": True,
-            "warnings": [],
-        }
-        return strategies.Posterior(draws, diagnostics, 0.0, job.tag)
-
-    monkeypatch.setattr(strategies, "sample_job", sample_job)
-    return jobs
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Work in tmp_path, so messages name short relative paths."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def _sweep(out: str, *args: str, weights: str = "0.5", resume: bool = False) -> Result:
     grids = ["--grid", f"base_rate.weight={weights}", "--grid", "evidence.signal=on,off"]
     more = ["--resume"] if resume else []

@@ -70,8 +70,11 @@ def sweep(
     computed: vectorised (one posterior's draws), resampled (data swapped on a compiled
     model), reweighted (importance sampling, with its Pareto k) or refit.
 
-    Example: forecast sweep priors/turkiye-joins-consultative-meeting.yaml
-    --grid evidence.no-guest-invitation-2026=on,off --grid base_rate.weight=0.25,0.5,1
+    Rows come out in grid order (the last --grid varies fastest); with --out, a line on
+    stderr says how many were written where.
+
+    Example: forecast sweep priors/turkmenistan-joins-ots.yaml
+    --grid evidence.avaza-proposal-2025=on,off --grid base_rate.weight=0.25,0.5,1
     --out sweep.csv
     """
     from forecast import engine
@@ -125,8 +128,13 @@ def sweep(
     secs = time.perf_counter() - started
     skipped = len(sink.done)
     console = err()
-    if console.is_terminal:
-        extra = f", {skipped} already done" if skipped else ""
+    extra = f" ({skipped} already there)" if skipped else ""
+    if out is not None:
+        took = f" in {secs:.1f} s" if console.is_terminal else ""
+        rows = "row" if written == 1 else "rows"
+        said = f"wrote {written} {rows} to {out}{extra}{took}"
+        console.print(said, highlight=False, markup=False, soft_wrap=True)
+    elif console.is_terminal:
         console.print(f"{written} scenarios in {secs:.1f} s{extra}", highlight=False)
 
 

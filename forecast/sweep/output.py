@@ -187,7 +187,7 @@ class CsvSink:
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append and flush."""
         for row in rows:
-            self._w.writerow(flat(row, self.names))
+            self._w.writerow(_csv_cells(flat(row, self.names)))
         self._f.flush()
 
     def close(self) -> None:
@@ -195,6 +195,11 @@ class CsvSink:
         self._f.flush()
         os.fsync(self._f.fileno())
         self._f.close()
+
+
+def _csv_cells(row: dict[str, Any]) -> dict[str, Any]:
+    """Booleans as JSON and Parquet readers show them (``true``/``false``), not Python's."""
+    return {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in row.items()}
 
 
 def _same_columns(path: Path, found: Sequence[str], columns: Sequence[str]) -> None:

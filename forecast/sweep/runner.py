@@ -39,6 +39,8 @@ class Plan:
     groups: dict[Any, st.Group]
     run: str = ""
     """The run settings every row of the question carries (:mod:`~forecast.sweep.provenance`)."""
+    order: list[str] = dataclasses.field(default_factory=list)
+    """The scenario ids still to do, in the order the grid or the scenarios file gives them."""
 
     @property
     def count(self) -> int:
@@ -59,6 +61,7 @@ def plan(
     current = adapter.current(inputs)
     groups: dict[Any, st.Group] = {}
     seen: set[str] = set()
+    order: list[str] = []
     where = f"{q.path.name}"
     for sc in scenarios:
         parsed = parse_settings(sc, params, where)
@@ -66,14 +69,23 @@ def plan(
         if sid in seen or (q.id, sid) in done:
             continue
         seen.add(sid)
+        order.append(sid)
         part = st.split(parsed, params, current)
         group = groups.setdefault(part.key, st.Group(part.key))
-        group.members.append((sid, sc.label, parsed, part.draws))
+        group.members.append((sid, sc.label or label_of(sc, parsed), parsed, part.draws))
     check = getattr(adapter, "base_rate", None)
     for g in groups.values():
         if g.data and check is not None:
             check(inputs, g.data)  # refuse impossible counts before sampling
-    return Plan(q, inputs, adapter, settings, groups, fingerprint(q, settings))
+    return Plan(q, inputs, adapter, settings, groups, fingerprint(q, settings), order)
+
+
+def label_of(sc: Scenario, parsed: dict[str, Any]) -> str:
+    """A scenario's name when the file gives none: its settings in the order given."""
+    return ", ".join(
+        f"{n}={parsed[n]:g}" if isinstance(parsed[n], float) else f"{n}={parsed[n]}"
+        for n in sc.names
+    )
 
 
 def _model_key(p: Plan, prior: Any) -> str:
@@ -141,14 +153,28 @@ def _rows(
 def run(
     plans: Sequence[Plan], executor: Executor, sink: Sink, progress: Progress | None = None
 ) -> int:
-    """Sample what the plans need, evaluate every scenario, stream the rows; rows written."""
+    """Sample what the plans need, evaluate every scenario, stream the rows; rows written.
+
+    Rows reach the sink in grid order (questions in the order given, then scenarios in
+    the order of the grid or file): a row done before those ahead of it waits for them.
+    """
     written = 0
+    ahead = [(p.q.id, sid) for p in plans for sid in p.order]
+    held: dict[tuple[str, str], dict[str, Any]] = {}
+    nxt = 0
 
     def emit(chunks: Iterable[list[dict[str, Any]]]) -> None:
-        nonlocal written
+        nonlocal written, nxt
         for rows in chunks:
-            sink.write(rows)
-            written += len(rows)
+            for row in rows:
+                held[(row["question"], row["scenario"])] = row
+            ready = []
+            while nxt < len(ahead) and ahead[nxt] in held:
+                ready.append(held.pop(ahead[nxt]))
+                nxt += 1
+            if ready:
+                sink.write(ready)
+                written += len(ready)
             if progress is not None:
                 progress(len(rows))
 
@@ -175,6 +201,9 @@ def run(
                 emit(_rows(p, group, inputs, post, "refit", note=group.note, k=group.pareto_k))
             else:
                 emit(_rows(p, group, inputs, post, "resampled"))
+    if held:  # only when one question is given twice: nothing is dropped
+        sink.write(list(held.values()))
+        written += len(held)
     return written
 
 
