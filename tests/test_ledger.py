@@ -67,6 +67,7 @@ def make(
     tags: tuple[str, ...] = ("alpha", "beta"),
     seed: int = 1,
     pool: str = "linear",
+    analyst: str | None = None,
 ) -> ForecastRecord:
     """A fabricated record whose chain is prior -> base rate -> evidence (+ residual)."""
     total_w = sum(w for _, w, _ in experts)
@@ -96,6 +97,7 @@ def make(
         contributions=tuple(steps),
         experts=tuple(ExpertEntry(n, w, m) for n, w, m in experts),
         priors_path=None,
+        analyst=analyst,
         document={"probability": p},
     )
 
@@ -213,7 +215,7 @@ def test_a_version_1_ledger_is_migrated_with_its_resolutions_logged(ledger_path:
         assert [r.outcome for r in book.resolution_log("q7")] == ["no", "yes"]
     conn = sqlite3.connect(ledger_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     finally:
         conn.close()
 

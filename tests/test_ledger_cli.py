@@ -366,7 +366,7 @@ def test_run_record_then_history_resolve_and_score(
 ) -> None:
     path = write_priors(PRIORS, name="e2e")
     args = ["run", str(path), "--draws", "200", "--tune", "200", "--chains", "2", "--seed", "4"]
-    result = runner.invoke(app, [*args, "--record", "--format", "json"])
+    result = runner.invoke(app, [*args, "--record", "--analyst", "Dilnoza", "--format", "json"])
     assert result.exit_code == 0, result.output
     forecast = json.loads(result.stdout)
     assert "recorded e2e as #1" in result.stderr
@@ -374,6 +374,7 @@ def test_run_record_then_history_resolve_and_score(
         (r,) = book.forecasts("e2e")
     assert r.probability == forecast["probability"]
     assert r.seed == 4 and r.pool == "linear" and r.priors_text == path.read_text()
+    assert r.analyst == "Dilnoza"
     assert [e.name for e in r.experts] == ["Ana", "Bo"]
     assert {c.kind for c in r.contributions} >= {"experts", "base_rate", "evidence"}
     monkeypatch.chdir(tmp_path)

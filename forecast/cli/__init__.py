@@ -37,7 +37,7 @@ def _version(value: bool) -> None:
 def _main(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version."
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version."
     ),
 ) -> None:
     """Forecast geopolitical events from elicited expert judgements."""

@@ -98,6 +98,7 @@ def _record_json(r: Any) -> dict[str, Any]:
     return {
         "id": r.id,
         "recorded_at": r.recorded_at.isoformat(),
+        "analyst": r.analyst,
         "probability": r.probability,
         "intervals": {k: list(v) for k, v in r.intervals.items()},
         "prior_probability": r.prior_probability,

@@ -134,6 +134,13 @@ def run(
     record: bool = typer.Option(
         False, "--record", help="Record each forecast in the ledger (see forecast history)."
     ),
+    analyst: str | None = typer.Option(
+        None,
+        "--analyst",
+        envvar="FORECAST_ANALYST",
+        show_envvar=False,
+        help="Who is recording, for --record (default: $FORECAST_ANALYST, else your user name).",
+    ),
     jobs: int = typer.Option(
         1,
         "--jobs",
@@ -186,7 +193,7 @@ def run(
     each = sample_each(loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs)
     for q, forecast in each:
         if record:
-            rid = record_at(ledger, forecast, q)
+            rid = record_at(ledger, forecast, q, analyst=analyst)
             errc.print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
         if format_ is Format.json:
             print_json(forecast.to_dict())

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forecast.ledger.records import (
+    ANALYST_ENV,
     OUTCOMES,
     Contribution,
     ExpertEntry,
     ForecastRecord,
     Latest,
     Resolution,
+    current_analyst,
     record_of,
 )
 from forecast.ledger.store import ENV, Ledger, LedgerError, default_path, open_ledger
@@ -25,8 +27,13 @@ if TYPE_CHECKING:
     from forecast.spec import LoadedQuestion
 
 
-def record_forecast(ledger: Ledger, forecast: Forecast, question: LoadedQuestion) -> int:
-    """Record a forecast made from ``question``'s priors file; return its ledger id."""
+def record_forecast(
+    ledger: Ledger, forecast: Forecast, question: LoadedQuestion, *, analyst: str | None = None
+) -> int:
+    """Record a forecast made from ``question``'s priors file; return its ledger id.
+
+    ``analyst`` is who made it (default: :func:`current_analyst`).
+    """
     return ledger.record(
         record_of(
             forecast.to_dict(),
@@ -34,6 +41,7 @@ def record_forecast(ledger: Ledger, forecast: Forecast, question: LoadedQuestion
             priors_path=str(question.path),
             tags=getattr(question.spec, "tags", ()),
             pool=getattr(getattr(question.spec, "pool", None), "method", None),
+            analyst=current_analyst(analyst),
         )
     )
 
@@ -48,13 +56,20 @@ def check_writable(path: Path | str | None = None) -> str:
         return ledger.location
 
 
-def record_at(path: Path | str | None, forecast: Forecast, question: LoadedQuestion) -> int:
+def record_at(
+    path: Path | str | None,
+    forecast: Forecast,
+    question: LoadedQuestion,
+    *,
+    analyst: str | None = None,
+) -> int:
     """Open the ledger at ``path``, record one forecast, close it; return the forecast's id."""
     with open_ledger(path) as ledger:
-        return record_forecast(ledger, forecast, question)
+        return record_forecast(ledger, forecast, question, analyst=analyst)
 
 
 __all__ = [
+    "ANALYST_ENV",
     "ENV",
     "OUTCOMES",
     "Contribution",
@@ -65,6 +80,7 @@ __all__ = [
     "LedgerError",
     "Resolution",
     "check_writable",
+    "current_analyst",
     "default_path",
     "open_ledger",
     "record_at",

@@ -47,6 +47,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("experts", "string"),
     ("priors", "string"),
     ("document", "string"),
+    ("analyst", "string"),
 )
 """Every exported column and its type."""
 
@@ -59,6 +60,7 @@ def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
         "id": r.id,
         "question_id": r.question_id,
         "recorded_at": r.recorded_at.isoformat(timespec="microseconds"),
+        "analyst": r.analyst,
         "probability": r.probability,
         "lo80": i80[0] if i80 else None,
         "hi80": i80[1] if i80 else None,

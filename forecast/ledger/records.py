@@ -72,6 +72,8 @@ class ForecastRecord:
     contributions: tuple[Contribution, ...] = ()
     experts: tuple[ExpertEntry, ...] = ()
     priors_path: str | None = None
+    analyst: str | None = None
+    """Who made the forecast (None for forecasts recorded before analysts were kept)."""
     document: Mapping[str, Any] | None = field(default=None, compare=False)
     id: int | None = None
 
@@ -109,6 +111,7 @@ def record_of(
     tags: Sequence[str] = (),
     recorded_at: dt.datetime | None = None,
     pool: str | None = None,
+    analyst: str | None = None,
 ) -> ForecastRecord:
     """A ledger record from a forecast's JSON object (``Forecast.to_dict()``).
 
@@ -154,8 +157,27 @@ def record_of(
             if "name" in e and (e.get("implies") or {}).get("mean") is not None
         ),
         priors_path=priors_path,
+        analyst=analyst,
         document=forecast,
     )
+
+
+ANALYST_ENV = "FORECAST_ANALYST"
+"""Environment variable naming the analyst who records forecasts (``--analyst`` wins)."""
+
+
+def current_analyst(given: str | None = None) -> str:
+    """Who is recording: ``given``, else ``$FORECAST_ANALYST``, else the operating-system user."""
+    import getpass
+    import os
+
+    for name in (given, os.environ.get(ANALYST_ENV)):
+        if name is not None and name.strip():
+            return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name for this uid (some containers)
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def _pool_name(pool: Any) -> str | None:

@@ -66,6 +66,7 @@ def history_table(records: Sequence[ForecastRecord]) -> RenderableType:
     for col, just in (
         ("#", "right"),
         ("recorded (UTC)", "left"),
+        ("analyst", "left"),
         ("forecast", "right"),
         ("80% interval", "right"),
         ("move", "right"),
@@ -86,6 +87,7 @@ def history_table(records: Sequence[ForecastRecord]) -> RenderableType:
         table.add_row(
             str(r.id),
             r.recorded_at.strftime("%Y-%m-%d %H:%M"),
+            r.analyst or "—",
             pct(r.probability),
             f"{pct(i80[0])} – {pct(i80[1])}" if i80 else "—",
             "" if prev is None else pp(r.probability - prev.probability),

@@ -16,26 +16,25 @@ Durability and concurrency:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from forecast.ledger.records import (
-    Contribution,
-    ExpertEntry,
-    ForecastRecord,
-    Latest,
-    Resolution,
-    as_utc,
-    contributions_json,
-    experts_json,
+from forecast.ledger.records import ForecastRecord, Latest, Resolution, as_utc
+from forecast.ledger.rows import (
+    forecast_key,
+    forecast_row,
+    iso,
+    record_from_row,
+    resolution_from_row,
+    resolution_key,
 )
+from forecast.ledger.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 from forecast.ledger.store import ENV, LedgerError
 
 T = TypeVar("T")
@@ -50,71 +49,6 @@ RETRY_SECONDS = 120.0
 """How long a write keeps retrying while the ledger stays busy."""
 
 _MAGIC = b"SQLite format 3\x00"
-
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        """
-        CREATE TABLE snapshots (
-            sha256  TEXT PRIMARY KEY,
-            content TEXT NOT NULL
-        )
-        """,
-        """
-        CREATE TABLE forecasts (
-            id                INTEGER PRIMARY KEY AUTOINCREMENT,
-            question_id       TEXT NOT NULL,
-            recorded_at       TEXT NOT NULL,
-            probability       REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
-            intervals         TEXT NOT NULL,
-            kind              TEXT NOT NULL,
-            pool              TEXT NOT NULL,
-            seed              INTEGER,
-            version           TEXT NOT NULL,
-            priors_sha256     TEXT NOT NULL REFERENCES snapshots (sha256),
-            priors_path       TEXT,
-            title             TEXT NOT NULL,
-            deadline          TEXT,
-            tags              TEXT NOT NULL,
-            prior_probability REAL,
-            contributions     TEXT NOT NULL,
-            experts           TEXT NOT NULL,
-            document          TEXT
-        )
-        """,
-        "CREATE INDEX forecasts_by_question ON forecasts (question_id, recorded_at, id)",
-        """
-        CREATE TABLE resolutions (
-            question_id TEXT PRIMARY KEY,
-            outcome     TEXT NOT NULL CHECK (outcome IN ('yes', 'no', 'annulled')),
-            resolved_on TEXT NOT NULL,
-            recorded_at TEXT NOT NULL
-        )
-        """,
-    ),
-    2: (
-        # Every outcome ever recorded, corrections included; `resolutions` keeps the
-        # current one of each question.
-        """
-        CREATE TABLE resolution_log (
-            id          INTEGER PRIMARY KEY AUTOINCREMENT,
-            question_id TEXT NOT NULL,
-            outcome     TEXT NOT NULL CHECK (outcome IN ('yes', 'no', 'annulled')),
-            resolved_on TEXT NOT NULL,
-            recorded_at TEXT NOT NULL
-        )
-        """,
-        "CREATE INDEX resolution_log_by_question ON resolution_log (question_id, id)",
-        """
-        INSERT INTO resolution_log (question_id, outcome, resolved_on, recorded_at)
-        SELECT question_id, outcome, resolved_on, recorded_at FROM resolutions
-        ORDER BY recorded_at, question_id
-        """,
-    ),
-}
-"""Schema changes by the version they lead to; applied in order, never edited."""
-
-SCHEMA_VERSION = max(MIGRATIONS)
-"""The newest ledger schema this version of forecast reads and writes."""
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
@@ -294,19 +228,10 @@ class SQLiteLedger:
 
     def record(self, record: ForecastRecord) -> int:
         """Store one forecast and its priors snapshot in one transaction; return its id."""
-        row = _forecast_row(record)
+        self._writable_schema()
 
         def insert(conn: sqlite3.Connection) -> int:
-            conn.execute(
-                "INSERT OR IGNORE INTO snapshots (sha256, content) VALUES (?, ?)",
-                (record.priors_sha256, record.priors_text),
-            )
-            cur = conn.execute(
-                f"INSERT INTO forecasts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-            assert cur.lastrowid is not None
-            return int(cur.lastrowid)
+            return _insert(conn, record)
 
         try:
             return self._write(insert)
@@ -327,7 +252,7 @@ class SQLiteLedger:
             resolution.question_id,
             resolution.outcome,
             resolution.resolved_on.isoformat(),
-            _iso(resolution.recorded_at),
+            iso(resolution.recorded_at),
         )
 
         def upsert(conn: sqlite3.Connection) -> None:
@@ -364,7 +289,7 @@ class SQLiteLedger:
         def fetch(conn: sqlite3.Connection) -> list[ForecastRecord]:
             cur = conn.execute(sql, args)
             names = [d[0] for d in cur.description]
-            return [_record_from_row(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+            return [record_from_row(dict(zip(names, r, strict=True))) for r in cur.fetchall()]
 
         return self._read(fetch)
 
@@ -375,10 +300,7 @@ class SQLiteLedger:
             rows = conn.execute(
                 "SELECT question_id, outcome, resolved_on, recorded_at FROM resolutions"
             ).fetchall()
-            return {
-                q: Resolution(q, o, dt.date.fromisoformat(d), as_utc(dt.datetime.fromisoformat(r)))
-                for q, o, d, r in rows
-            }
+            return {q: resolution_from_row(q, o, d, r) for q, o, d, r in rows}
 
         return self._read(fetch)
 
@@ -399,10 +321,7 @@ class SQLiteLedger:
         sql += " ORDER BY id"
 
         def fetch(conn: sqlite3.Connection) -> list[Resolution]:
-            return [
-                Resolution(q, o, dt.date.fromisoformat(d), as_utc(dt.datetime.fromisoformat(r)))
-                for q, o, d, r in conn.execute(sql, args).fetchall()
-            ]
+            return [resolution_from_row(*row) for row in conn.execute(sql, args).fetchall()]
 
         return self._read(fetch)
 
@@ -423,6 +342,61 @@ class SQLiteLedger:
             }
 
         return self._read(fetch)
+
+    def merge(
+        self, forecasts: Sequence[ForecastRecord], log: Sequence[Resolution]
+    ) -> tuple[int, int]:
+        """Add the forecasts and logged outcomes this ledger lacks, in one transaction.
+
+        Returns how many forecasts and outcomes were added. A question's current outcome
+        becomes the newest one logged; what is here already is never changed.
+        """
+        self._writable_schema()
+
+        def add(conn: sqlite3.Connection) -> tuple[int, int]:
+            have = {
+                tuple(k)
+                for k in conn.execute(
+                    "SELECT question_id, recorded_at, priors_sha256, coalesce(analyst, '') "
+                    "FROM forecasts"
+                )
+            }
+            n_f = 0
+            for r in forecasts:
+                if forecast_key(r) not in have:
+                    _insert(conn, r)
+                    have.add(forecast_key(r))
+                    n_f += 1
+            cols = "question_id, outcome, resolved_on, recorded_at"
+            logged = {tuple(k) for k in conn.execute(f"SELECT {cols} FROM resolution_log")}
+            new = [r for r in log if resolution_key(r) not in logged]
+            for r in new:
+                conn.execute(
+                    f"INSERT INTO resolution_log ({cols}) VALUES (?, ?, ?, ?)", resolution_key(r)
+                )
+                logged.add(resolution_key(r))
+            for q in {r.question_id for r in new}:
+                conn.execute("DELETE FROM resolutions WHERE question_id = ?", (q,))
+                conn.execute(
+                    f"INSERT INTO resolutions ({cols}) SELECT {cols} FROM resolution_log "
+                    "WHERE question_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
+                    (q,),
+                )
+            return n_f, len(new)
+
+        try:
+            return self._write(add)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.location, exc) from None
+
+    def _writable_schema(self) -> None:
+        """Refuse to write into a ledger that was opened to read and left at an older schema."""
+        if self.schema < SCHEMA_VERSION:
+            raise LedgerError(
+                f"the ledger {self.location} was opened to read and has schema version "
+                f"{self.schema}; it cannot be written this way",
+                hint="open it for writing, which upgrades it",
+            )
 
     def integrity(self) -> str:
         """``PRAGMA integrity_check``: 'ok' for a sound file."""
@@ -478,60 +452,16 @@ def _check_file(path: Path, *, write: bool) -> None:
         )
 
 
-def _iso(t: dt.datetime) -> str:
-    """UTC ISO 8601 with microseconds, so the text sorts in time order."""
-    return as_utc(t).isoformat(timespec="microseconds")
-
-
-def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
-    return {
-        "question_id": r.question_id,
-        "recorded_at": _iso(r.recorded_at),
-        "probability": r.probability,
-        "intervals": json.dumps({k: list(v) for k, v in r.intervals.items()}),
-        "kind": r.kind,
-        "pool": r.pool,
-        "seed": r.seed,
-        "version": r.version,
-        "priors_sha256": r.priors_sha256,
-        "priors_path": r.priors_path,
-        "title": r.title,
-        "deadline": r.deadline.isoformat() if r.deadline else None,
-        "tags": json.dumps(list(r.tags), ensure_ascii=False),
-        "prior_probability": r.prior_probability,
-        "contributions": contributions_json(r),
-        "experts": experts_json(r),
-        "document": None
-        if r.document is None
-        else json.dumps(r.document, ensure_ascii=False, default=str),
-    }
-
-
-def _record_from_row(row: dict[str, Any]) -> ForecastRecord:
-    return ForecastRecord(
-        id=int(row["id"]),
-        question_id=row["question_id"],
-        recorded_at=as_utc(dt.datetime.fromisoformat(row["recorded_at"])),
-        probability=float(row["probability"]),
-        intervals={k: (float(v[0]), float(v[1])) for k, v in json.loads(row["intervals"]).items()},
-        kind=row["kind"],
-        pool=row["pool"],
-        seed=row["seed"],
-        version=row["version"],
-        priors_sha256=row["priors_sha256"],
-        priors_text=row["priors_text"],
-        priors_path=row["priors_path"],
-        title=row["title"],
-        deadline=dt.date.fromisoformat(row["deadline"]) if row["deadline"] else None,
-        tags=tuple(json.loads(row["tags"])),
-        prior_probability=row["prior_probability"],
-        contributions=tuple(
-            Contribution(c["label"], c["kind"], float(c["before"]), float(c["after"]))
-            for c in json.loads(row["contributions"])
-        ),
-        experts=tuple(
-            ExpertEntry(e["name"], float(e["weight"]), float(e["probability"]))
-            for e in json.loads(row["experts"])
-        ),
-        document=None if row["document"] is None else json.loads(row["document"]),
+def _insert(conn: sqlite3.Connection, record: ForecastRecord) -> int:
+    """Insert one forecast and its priors snapshot (inside the caller's transaction)."""
+    row = forecast_row(record)
+    conn.execute(
+        "INSERT OR IGNORE INTO snapshots (sha256, content) VALUES (?, ?)",
+        (record.priors_sha256, record.priors_text),
     )
+    cur = conn.execute(
+        f"INSERT INTO forecasts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        tuple(row.values()),
+    )
+    assert cur.lastrowid is not None
+    return int(cur.lastrowid)
