@@ -369,13 +369,13 @@ class SQLiteLedger:
                     n_f += 1
             cols = "question_id, outcome, resolved_on, recorded_at"
             logged = {tuple(k) for k in conn.execute(f"SELECT {cols} FROM resolution_log")}
-            new = [r for r in log if resolution_key(r) not in logged]
-            for r in new:
-                conn.execute(
-                    f"INSERT INTO resolution_log ({cols}) VALUES (?, ?, ?, ?)", resolution_key(r)
-                )
-                logged.add(resolution_key(r))
-            for q in {r.question_id for r in new}:
+            new: list[Resolution] = []
+            for res in log:
+                if (key := resolution_key(res)) not in logged:
+                    conn.execute(f"INSERT INTO resolution_log ({cols}) VALUES (?, ?, ?, ?)", key)
+                    logged.add(key)
+                    new.append(res)
+            for q in {res.question_id for res in new}:
                 conn.execute("DELETE FROM resolutions WHERE question_id = ?", (q,))
                 conn.execute(
                     f"INSERT INTO resolutions ({cols}) SELECT {cols} FROM resolution_log "
