@@ -7,9 +7,7 @@ Every value keeps the position of its node, so validation problems can be report
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -217,17 +215,19 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
 
 
 def read_text(path: Path, display: str | None = None) -> str:
-    """Read a file as UTF-8 text, refusing what cannot be a priors file."""
+    """Read a file as UTF-8 text, refusing what cannot be a priors file.
+
+    Only a regular file is read (a FIFO or a device is refused without blocking), and
+    at most :data:`MAX_BYTES` + 1 bytes of it.
+    """
+    from forecast import files
+
     shown = display or str(path)
     try:
-        size = path.stat().st_size
+        raw = files.read_bytes(path, MAX_BYTES)
     except FileNotFoundError:
         raise InputError([Problem(shown, None, None, "", "no such file")]) from None
-    except OSError as exc:
-        raise InputError([Problem(shown, None, None, "", f"cannot read: {exc.strerror}")]) from None
-    if path.is_dir():
-        raise InputError([Problem(shown, None, None, "", "is a directory, not a priors file")])
-    if size > MAX_BYTES:
+    except files.TooLarge as exc:
         raise InputError(
             [
                 Problem(
@@ -235,14 +235,17 @@ def read_text(path: Path, display: str | None = None) -> str:
                     None,
                     None,
                     "",
-                    f"file is {size / 1e6:.1f} MB; a priors file may be at most "
+                    f"{exc.reason}; a priors file may be at most "
                     f"{MAX_BYTES / 1e6:.0f} MB",
                     "a question file holds judgements, not data; keep case data in a CSV",
                 )
             ]
-        )
-    try:
-        raw = path.read_bytes()
+        ) from None
+    except files.NotRegular as exc:
+        reason = "is a directory, not a priors file" if path.is_dir() else exc.reason
+        raise InputError(
+            [Problem(shown, None, None, "", reason, "give the path of a YAML file")]
+        ) from None
     except OSError as exc:
         raise InputError([Problem(shown, None, None, "", f"cannot read: {exc.strerror}")]) from None
     try:
@@ -402,18 +405,8 @@ def iter_yaml_files(paths: list[Path]) -> Iterator[Path]:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old or the new file, never half."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` to ``path`` so that readers see the old or the new file, never half
+    (see :func:`forecast.files.atomic_write`)."""
+    from forecast import files
+
+    files.atomic_write(path, text)

@@ -86,9 +86,14 @@ def report_error(exc: ForecastError) -> None:
         echo_lines(exc.lines(), stderr=True)
         return
     console = err()
-    console.print(f"Error: {exc.message}", markup=False, highlight=False, style="bold red")
+    # One line each, however long: scripts read the message, terminals wrap it themselves.
+    console.print(
+        f"Error: {exc.message}", markup=False, highlight=False, style="bold red", soft_wrap=True
+    )
     if exc.hint:
-        console.print(f"  hint: {exc.hint}", markup=False, highlight=False, style="dim")
+        console.print(
+            f"  hint: {exc.hint}", markup=False, highlight=False, style="dim", soft_wrap=True
+        )
 
 
 def handle_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:

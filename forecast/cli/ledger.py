@@ -326,7 +326,7 @@ def _score_csv(rep: Any) -> str:
 
 def export(
     format_: ExportFormat = typer.Option(..., "--format", "-f", help="csv or parquet."),
-    out_path: Path = typer.Option(..., "--out", "-o", help="The file to write."),
+    out_path: Path = typer.Option(..., "--out", "-o", help="The file to write (- for stdout)."),
     ledger: Path | None = ledger_option(),
 ) -> None:
     """Write the whole ledger (every forecast and resolution) to a CSV or Parquet file.
@@ -345,7 +345,8 @@ def export(
         )
     with open_ledger(ledger, write=False) as book:
         n = write(book, out_path, format_.value)
-    err().print(f"Wrote {n} rows to {out_path}.", highlight=False)
+    where = "stdout" if str(out_path) == "-" else str(out_path)
+    err().print(f"Wrote {n} rows to {where}.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -32,20 +29,9 @@ class FileFormat(StrEnum):
 
 def _write(path: Path, data: bytes) -> None:
     """Write ``data`` so readers see the old file or the new one, never half of one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # a report is shared like any file, not private
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    from forecast import files
+
+    files.atomic_write(path, data)
 
 
 def _calibration_bins(ledger: Path | None) -> list[Any]:

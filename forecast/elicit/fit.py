@@ -34,7 +34,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from forecast.elicit.distributions import Check, Fitted
-from forecast.errors import FitError
+from forecast.errors import FitError, ForecastError
 from forecast.spec.judgement import MedianInterval, ProbabilityJudgement
 
 _EPS = 1e-9
@@ -60,11 +60,13 @@ class FitCache:
 
     def _load(self) -> dict[str, Any]:
         if self._data is None:
+            from forecast import files
+
             try:
-                self._data = json.loads(self.path.read_text("utf-8"))
+                self._data = json.loads(files.read_bytes(self.path, 50_000_000))
                 if not isinstance(self._data, dict):
                     self._data = {}
-            except (OSError, ValueError):
+            except (OSError, ValueError, files.FileRefused):
                 self._data = {}
         return self._data
 
@@ -93,7 +95,7 @@ class FitCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, json.dumps(self._data))
             self._dirty = False
-        except OSError:
+        except (OSError, ForecastError):
             pass
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -118,45 +117,42 @@ def to_csv(data: list[dict[str, Any]]) -> str:
 
 
 def write(ledger: Ledger, path: Path, fmt: str) -> int:
-    """Write the ledger to ``path`` as ``csv`` or ``parquet`` (atomically); return the row count."""
-    from forecast.yamlio import atomic_write
+    """Write the ledger to ``path`` as ``csv`` or ``parquet`` (atomically); return the row count.
 
+    ``path`` ``-`` writes to stdout.
+    """
+    from forecast import files
+
+    if fmt not in ("csv", "parquet"):
+        raise LedgerError(f"unknown export format {fmt!r}", hint="use csv or parquet")
+    to_stdout = str(path) == files.STDOUT
+    if not to_stdout:
+        files.target_of(path)  # refuse a device or a FIFO before reading the ledger
+    data = rows(ledger)
     if fmt == "csv":
-        data = rows(ledger)
-        _writable(path)
-        atomic_write(path, to_csv(data))
+        if to_stdout:
+            sys.stdout.write(to_csv(data))
+            sys.stdout.flush()
+        else:
+            files.atomic_write(path, to_csv(data))
         return len(data)
-    if fmt == "parquet":
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise LedgerError(
-                "install pyarrow for Parquet",
-                hint="pip install pyarrow (or uv pip install pyarrow), or export --format csv",
-            ) from None
-        data = rows(ledger)
-        types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64()}
-        schema = pa.schema([(c, types[t]) for c, t in COLUMNS])
-        table = pa.Table.from_pylist(data, schema=schema)
-        _writable(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            pq.write_table(table, tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise LedgerError(
+            "install pyarrow for Parquet",
+            hint="pip install pyarrow (or uv pip install pyarrow), or export --format csv",
+        ) from None
+    types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64()}
+    schema = pa.schema([(c, types[t]) for c, t in COLUMNS])
+    table = pa.Table.from_pylist(data, schema=schema)
+    if to_stdout:
+        sink = io.BytesIO()
+        pq.write_table(table, sink)
+        sys.stdout.buffer.write(sink.getvalue())
+        sys.stdout.flush()
         return len(data)
-    raise LedgerError(f"unknown export format {fmt!r}", hint="use csv or parquet")
-
-
-def _writable(path: Path) -> None:
-    if not path.parent.is_dir():
-        raise LedgerError(f"cannot write {path}: the directory {path.parent} does not exist")
-    if path.is_dir():
-        raise LedgerError(f"cannot write {path}: it is a directory", hint="give a file path")
-    if not os.access(path.parent, os.W_OK):
-        raise LedgerError(f"cannot write {path}: the directory {path.parent} is not writable")
+    with files.replacing(path) as tmp:
+        pq.write_table(table, str(tmp))
+    return len(data)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from forecast import yamlio
 from forecast.errors import InputError, Problem
 from forecast.spec.base import FORMAT_VERSION, QuestionMeta
-from forecast.spec.cases import Origin, read_cases
+from forecast.spec.cases import Origin, locate, read_cases
 from forecast.spec.drivers import DriversQuestion
 from forecast.spec.event import EventQuestion
 from forecast.spec.tte import TimeToEventQuestion
@@ -394,10 +394,11 @@ def _with_cases_file(
 ) -> DriversQuestion:
     """The question with the cases of the file it names, found next to the priors file."""
     assert isinstance(spec.cases, str)
-    file = path.parent / spec.cases
     line, col = marks.find(("cases",)) or (None, None)
+    origin = Origin(shown, line, col)
+    file = locate(path, spec.cases, origin)
     ids = [d.id for d in spec.drivers]
-    return spec.with_file_cases(read_cases(file, ids, _display(file), Origin(shown, line, col)))
+    return spec.with_file_cases(read_cases(file, ids, _display(file), origin))
 
 
 def load_many(paths: list[Path]) -> tuple[list[LoadedQuestion], list[InputError]]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -129,6 +130,49 @@ def _count(n: int, what: str = "problem") -> str:
     return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
+CASES_PATH_ENV = "FORECAST_CASES_PATH"
+"""Folders (separated by ``:``) that cases files may also live in, named by the user."""
+
+
+def fragment(value: str, limit: int = 24) -> str:
+    """``value`` quoted, cut to at most ``limit`` characters (with "..." when cut)."""
+    return repr(value if len(value) <= limit else value[: limit - 3] + "...")
+
+
+def locate(priors: Path, name: str, origin: Origin) -> Path:
+    """The cases file ``name`` of the priors file at ``priors``, confined to safe folders.
+
+    A cases file must resolve, symlinks included, inside the folder of the priors file
+    or inside a folder listed in ``$FORECAST_CASES_PATH``; anything else (an absolute
+    path elsewhere, ``../``, a symlink out) is refused before it is opened.
+
+    Raises
+    ------
+    InputError
+        Placed on the priors file's ``cases`` key.
+    """
+    candidate = priors.parent / name
+    real = Path(os.path.realpath(candidate))
+    allowed = [Path(os.path.realpath(priors.parent))]
+    allowed += [
+        Path(os.path.realpath(Path(p).expanduser()))
+        for p in os.environ.get(CASES_PATH_ENV, "").split(os.pathsep)
+        if p.strip()
+    ]
+    if not any(real.is_relative_to(folder) for folder in allowed):
+        raise InputError(
+            [
+                origin.problem(
+                    f"the cases file {fragment(name, 60)} is outside the folder of the "
+                    "priors file; it was not read",
+                    "put the cases file next to the priors file, or name its folder in "
+                    f"{CASES_PATH_ENV}",
+                )
+            ]
+        )
+    return candidate
+
+
 def read_cases(
     path: Path,
     driver_ids: Sequence[str],
@@ -158,36 +202,35 @@ def _whole_file(origin: Origin | None, shown: str, message: str, hint: str) -> I
 
 def _read_text(path: Path, shown: str, origin: Origin | None, problems: _Problems) -> str:
     """The file's text, or an error saying why it cannot be a cases file."""
+    from forecast import files
+
     where = "a file name is taken relative to the folder of the priors file"
     try:
-        size = path.stat().st_size
-        folder = path.is_dir()
+        raw = files.read_bytes(path, yamlio.MAX_BYTES)
     except FileNotFoundError:
         raise _whole_file(origin, shown, f"the cases file {shown} does not exist", where) from None
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    except files.NotRegular as exc:
+        if path.is_dir():
+            raise _whole_file(
+                origin, shown, f"{shown} is a directory, not a cases file", "name a .csv file"
+            ) from None
         raise _whole_file(
-            origin, shown, f"cannot read the cases file {shown}: {reason}", where
+            origin, shown, f"the cases file {shown} {exc.reason}", "name a .csv file"
         ) from None
-    if folder:
-        raise _whole_file(
-            origin, shown, f"{shown} is a directory, not a cases file", "name a .csv file"
-        )
-    if size > yamlio.MAX_BYTES:
+    except files.TooLarge as exc:
         problems.add(
             None,
             None,
             "",
-            f"file is {size / 1e6:.1f} MB; a cases file may be at most "
+            f"{exc.reason}; a cases file may be at most "
             f"{yamlio.MAX_BYTES / 1e6:.0f} MB",
             "a cases file codes comparable historical cases, one line each",
         )
-        raise problems.error()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
+        raise problems.error() from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise _whole_file(
-            origin, shown, f"cannot read the cases file {shown}: {exc.strerror}", where
+            origin, shown, f"cannot read the cases file {shown}: {reason}", where
         ) from None
     try:
         text = raw.decode("utf-8")
@@ -281,6 +324,11 @@ def _blank(record: list[_Cell]) -> bool:
     return all(not c.value.strip() for c in record)
 
 
+def _short(name: str) -> str:
+    """A column name as a field: at most 24 characters of it."""
+    return name if len(name) <= 24 else name[:21] + "..."
+
+
 def _columns_hint(driver_ids: Sequence[str]) -> str:
     return (
         f"the first line names the columns: one per driver ({', '.join(driver_ids)}), "
@@ -324,13 +372,14 @@ def _header(
             problems.add(
                 cell.line,
                 cell.column,
-                name,
+                _short(name),
                 f"column given twice (first at {seen.line}:{seen.column})",
             )
         elif name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             guess = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.add(cell.line, cell.column, name, f"unknown column {name!r}{guess}", hint)
+            message = f"unknown column {fragment(name)}{guess}"
+            problems.add(cell.line, cell.column, _short(name), message, hint)
         else:
             columns[name] = i
     return columns
@@ -350,9 +399,8 @@ def _code(cell: _Cell, name: str, problems: _Problems) -> bool | None:
             "code every driver and the outcome of every case",
         )
     else:
-        shown = value if len(value) <= 40 else value[:37] + "..."
         hint = "write 1 for yes (true) and 0 for no (false)" if value.lower() in _WORDS else None
-        problems.add(cell.line, cell.column, name, f"must be 0 or 1 (got {shown!r})", hint)
+        problems.add(cell.line, cell.column, name, f"must be 0 or 1 (got {fragment(value)})", hint)
     return None
 
 
@@ -366,12 +414,11 @@ def _date(cell: _Cell | None, problems: _Problems) -> dt.date | None:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    shown = value if len(value) <= 40 else value[:37] + "..."
     problems.add(
         cell.line,
         cell.column,
         "date",
-        f"must be a date such as 2027-12-31 (got {shown!r})",
+        f"must be a date such as 2027-12-31 (got {fragment(value)})",
         "write dates as YYYY-MM-DD, or leave the value empty",
     )
     return None
@@ -452,4 +499,12 @@ def _case_row(
     return Case.model_construct(id=name or None, drivers=drivers, outcome=outcome, date=date)
 
 
-__all__ = ["MAX_PROBLEMS", "OPTIONAL_COLUMNS", "Origin", "read_cases"]
+__all__ = [
+    "CASES_PATH_ENV",
+    "MAX_PROBLEMS",
+    "OPTIONAL_COLUMNS",
+    "Origin",
+    "fragment",
+    "locate",
+    "read_cases",
+]

@@ -150,8 +150,8 @@ class DriversQuestion(DriverSet, QuestionMeta):
         if isinstance(v, str) and not v.lower().endswith(".csv"):
             raise PydanticCustomError(
                 "cases_file",
-                "cases must be a list of cases or the name of a .csv file (got {v!r})",
-                {"v": v},
+                "cases must be a list of cases or the name of a .csv file (got {v})",
+                {"v": repr(v if len(v) <= 60 else v[:57] + "...")},
             )
         return v
 

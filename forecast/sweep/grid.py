@@ -150,8 +150,14 @@ def _read_yaml(path: Path) -> list[Scenario]:
 
 
 def _read_csv(path: Path) -> list[Scenario]:
+    from forecast import files, yamlio
+
     try:
-        text = path.read_text("utf-8")
+        text = files.read_bytes(path, yamlio.MAX_BYTES).decode("utf-8")
+    except files.FileRefused as exc:
+        raise ForecastError(f"cannot read {path}: {exc.reason}") from None
+    except UnicodeDecodeError:
+        raise ForecastError(f"cannot read {path}: not UTF-8 text") from None
     except OSError as exc:
         raise ForecastError(f"cannot read {path}: {exc.strerror}") from None
     reader = csv.DictReader(io.StringIO(text))

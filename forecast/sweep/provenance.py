@@ -41,9 +41,11 @@ def _cases_digest(q: Any) -> str | None:
     cases = getattr(q.spec, "cases", None)
     if not isinstance(cases, str):
         return None
+    from forecast import files, yamlio
+
     try:
-        data = (q.path.parent / cases).read_bytes()
-    except OSError:
+        data = files.read_bytes(q.path.parent / cases, yamlio.MAX_BYTES)
+    except (OSError, files.FileRefused):
         return None  # reading the cases reports it, with its location
     return hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
 
