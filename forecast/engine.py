@@ -209,7 +209,8 @@ def _driver_effects(
         on, off = prob(vec({**now, d.id: 1.0})), prob(vec({**now, d.id: 0.0}))
         swings.append(results.swing_view(d.id, d.description, now[d.id], on, off))
     swings.sort(key=lambda s: -abs(s["swing"]))
-    return {"scenario": scenario, "scenarios": views, "swings": swings}
+    sets = dict(spec.scenarios[scenario]) if scenario is not None else None
+    return {"scenario": scenario, "scenario_sets": sets, "scenarios": views, "swings": swings}
 
 
 def _driver_steps(

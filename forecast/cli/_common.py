@@ -235,6 +235,7 @@ def sample_each(
     timer: Any = None,
     scenario: str | None = None,
     jobs: int = 1,
+    on_failure: Callable[[Any], None] | None = None,
 ) -> Iterator[tuple[Any, Any]]:
     """Forecast each question in turn, with a spinner on a terminal.
 
@@ -242,7 +243,8 @@ def sample_each(
     processes, and each is yielded, in order, as soon as it and those before it are done
     (the numbers are the same as one at a time: each question has its own seed).
     A question whose sampling fails is reported and skipped; diagnostics that fall short
-    are warned about on stderr. Yields ``(question, forecast)``.
+    are warned about on stderr, and ``on_failure(question)`` is called. Yields
+    ``(question, forecast)``.
     """
     from forecast import engine
 
@@ -250,7 +252,7 @@ def sample_each(
     parallel = jobs > 1 and len(loaded) > 1
     results = _in_parallel(loaded, these, scenario, jobs) if parallel else None
     try:
-        yield from _each(loaded, these, results, outcome, timer, scenario, jobs)
+        yield from _each(loaded, these, results, outcome, timer, scenario, jobs, on_failure)
     finally:
         if results is not None:
             results.close()  # stops the workers when a question ends the command
@@ -264,6 +266,7 @@ def _each(
     timer: Any,
     scenario: str | None,
     jobs: int,
+    on_failure: Callable[[Any], None] | None = None,
 ) -> Iterator[tuple[Any, Any]]:
     import contextlib
 
@@ -290,6 +293,8 @@ def _each(
                 traceback.print_exc()
             report_error(exc)
             outcome.failed = True
+            if on_failure is not None:
+                on_failure(q)
             continue
         if not forecast.diagnostics.ok:
             outcome.unconverged = True

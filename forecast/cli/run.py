@@ -173,6 +173,11 @@ def run(
     timer.lap("load and validate")
     for exc in bad:
         report_error(exc)
+    # -q over several files: one line a question, the id first, failures included
+    lines = quiet and format_ is Format.rich and len(loaded) + len(bad) > 1
+    if lines:
+        for exc in bad:
+            typer.echo(f"{_stem(exc)}\tfailed: invalid priors file")
     from forecast import engine
 
     for q in loaded:  # an unknown scenario fails before any sampling
@@ -190,7 +195,13 @@ def run(
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     outcome = SampleOutcome(failed=bool(bad))
     console, errc = out(), err()
-    each = sample_each(loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs)
+    def failed(q: Any) -> None:
+        if lines:
+            typer.echo(f"{q.id}\tfailed: sampling")
+
+    each = sample_each(
+        loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs, on_failure=failed
+    )
     for q, forecast in each:
         if record:
             rid = record_at(ledger, forecast, q, analyst=analyst)
@@ -201,10 +212,12 @@ def run(
             from forecast.render.markdown import render
 
             typer.echo(render(forecast))
-        elif quiet and len(loaded) > 1:
+        elif lines:
             from forecast.render import fmt
 
-            typer.echo(f"{q.id}\t{fmt.pct(forecast.probability)}")  # one line a question
+            under = fmt.scenario(forecast.extra)
+            tail = f"\tscenario {under}" if under else ""
+            typer.echo(f"{q.id}\t{fmt.pct(forecast.probability)}{tail}")  # one line a question
         else:
             from forecast.render.report import Report
 
@@ -221,6 +234,12 @@ def run(
         for name, secs in timer.phases.items():
             errc.print(f"{name:>20}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)
     outcome.exit(strict)
+
+
+def _stem(exc: Any) -> str:
+    """The question id of a file that failed to load (its name without the suffix)."""
+    problems = getattr(exc, "problems", None) or []
+    return Path(problems[0].path).stem if problems else "?"
 
 
 def register(app: typer.Typer) -> None:

@@ -30,6 +30,24 @@ def pp(delta: float) -> str:
     return f"{x:+.1f} pp" if abs(x) >= 0.05 else f"{x:+.2f} pp"
 
 
+def level(x: float) -> str:
+    """A driver level: on, off, or the probability that it holds."""
+    return "on" if x >= 1 else "off" if x <= 0 else pct(x)
+
+
+def scenario(extra: dict[str, Any]) -> str | None:
+    """``guest-in-2026 (guest-invitation on)``: the scenario a forecast is under, with the
+    levels it sets, or None for the base forecast."""
+    name = extra.get("scenario")
+    if not name:
+        return None
+    sets = extra.get("scenario_sets")
+    if sets is None:  # a forecast read back from before the levels were kept
+        sets = next((s["levels"] for s in extra.get("scenarios", ()) if s["name"] == name), {})
+    levels = ", ".join(f"{k} {level(v)}" for k, v in sets.items())
+    return f"{name} ({levels})" if levels else str(name)
+
+
 def odds(p: float) -> str:
     """Odds in the 1:n or n:1 form analysts read."""
     if p <= 0:

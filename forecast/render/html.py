@@ -208,6 +208,11 @@ def _plots(plots: Sequence[Plot]) -> str:
     return "<h2>Plots</h2>" + "\n".join(figs)
 
 
+def _scenario(f: Forecast) -> str:
+    under = fmt.scenario(f.extra)
+    return f'<p class="scenario">Under scenario <strong>{_e(under)}</strong></p>' if under else ""
+
+
 def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
     """The report of one forecast as a self-contained HTML page."""
     i80, i95 = f.interval(0.8), f.interval(0.95)
@@ -221,6 +226,7 @@ def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
         f'<p class="meta"><code>{_e(f.question_id)}</code> · {_e(f.kind)} · deadline '
         f"{_e(f.deadline.isoformat())} · {_e(f.status)}</p>",
         f'<p class="dim">Resolves: {_e(f.resolution)}</p>',
+        _scenario(f),
         f'<p class="headline">{_e(fmt.pct(f.probability))}</p>',
         f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error ±{_e(fmt.pct(f.mcse))}</p>",
         _table(

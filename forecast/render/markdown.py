@@ -15,7 +15,7 @@ def render(f: Forecast) -> str:
         "",
         f"`{f.question_id}` · {f.kind} · deadline {f.deadline.isoformat()} · {f.status}",
         "",
-        f"**Forecast: {fmt.pct(f.probability)}** (odds {fmt.odds(f.probability)}, "
+        f"**Forecast{_under(f)}: {fmt.pct(f.probability)}** (odds {fmt.odds(f.probability)}, "
         f"Monte Carlo error ±{fmt.pct(f.mcse)})",
         "",
         f"- 80% interval of the propensity: {fmt.interval(i80.lo, i80.hi)}",
@@ -69,6 +69,12 @@ def render(f: Forecast) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _under(f: Forecast) -> str:
+    """`` under scenario NAME (levels)`` for a forecast under a named scenario."""
+    under = fmt.scenario(f.extra)
+    return f" under scenario {md(under)}" if under else ""
 
 
 def sensitivity_markdown(f: Forecast) -> list[str]:

@@ -47,7 +47,8 @@ class Report:
     ) -> Iterable[RenderableType]:
         f = self.f
         if self.quiet:
-            yield Text(fmt.pct(f.probability))
+            under = fmt.scenario(f.extra)
+            yield Text(fmt.pct(f.probability) + (f"  scenario {under}" if under else ""))
             return
         yield self._header()
         yield self._headline(options.max_width)
@@ -91,6 +92,9 @@ class Report:
         head.append(
             f"   odds {fmt.odds(f.probability)}   Monte Carlo error ±{fmt.pct(f.mcse)}", style="dim"
         )
+        under = fmt.scenario(f.extra)
+        if under:
+            t.add_row("Scenario", Text(under, style="bold"))
         t.add_row("Forecast", head)
         t.add_row("", bar(f.probability, max(10, min(40, width - 20))))
         t.add_row("80% interval", fmt.interval(i80.lo, i80.hi))
