@@ -15,6 +15,7 @@ from forecast.spec import LoadedQuestion
 from forecast.spec.drivers import DriverSet, DriversQuestion
 from forecast.spec.event import EventQuestion
 from forecast.spec.tte import TimeToEventQuestion
+from forecast.staleness import facts_date
 
 PRIOR_DRAWS = 4000
 """Draws from the prior (NumPy, seeded) for the prior forecast and the driver steps."""
@@ -96,6 +97,7 @@ def summarise_event(
         },
         diagnostics=diag,
         provenance=results.provenance(str(q.path), q.sha256, settings),
+        facts_as_of=facts_date(spec),
         draws={"p": p_flat, "q": q_flat},
         extra={
             "pools": pools.to_dict(),
@@ -181,6 +183,7 @@ def _assemble(
         base_rate=None,
         diagnostics=diag,
         provenance=results.provenance(str(q.path), q.sha256, settings),
+        facts_as_of=facts_date(spec),
         extra=extra,
     )
 

@@ -113,6 +113,10 @@ class Forecast:
     diagnostics: Diagnostics
     provenance: Provenance
     extra: dict[str, Any] = field(default_factory=dict)
+    facts_as_of: dt.date | None = None
+    """The date the question's facts are as of (``as_of``, else ``created``, ...)."""
+    warnings: tuple[dict[str, Any], ...] = ()
+    """What the calendar has overtaken in the file (staleness warnings, as JSON data)."""
     draws: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     """Posterior draws behind the numbers (``q``, ``p``, ...), for plots; not serialised."""
 
@@ -139,7 +143,9 @@ class Forecast:
                 "deadline": self.deadline.isoformat(),
                 "status": self.status,
                 "resolution": self.resolution,
+                "facts_as_of": self.facts_as_of.isoformat() if self.facts_as_of else None,
             },
+            "warnings": list(self.warnings),
             "probability": self.probability,
             "mcse": self.mcse,
             "odds": self.odds,

@@ -23,6 +23,17 @@ def _isolated_cache(
     monkeypatch.setenv("FORECAST_CACHE_DIR", str(cache))
 
 
+TODAY = "2026-12-01"
+"""The day the tests judge staleness by: the date of the shipped examples' facts."""
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staleness warnings do not change with the clock while the suite runs."""
+    monkeypatch.setenv("FORECAST_TODAY", TODAY)
+    monkeypatch.delenv("FORECAST_STALE_DAYS", raising=False)
+
+
 @pytest.fixture
 def write_priors(tmp_path: Path) -> Callable[[str, str], Path]:
     """Write dedented YAML text to ``tmp_path/NAME.yaml`` and return the path."""

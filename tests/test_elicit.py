@@ -305,7 +305,7 @@ def test_ctrl_c_at_a_real_terminal_leaves_the_file_as_it_was(tmp_path: Path) -> 
     ("name", "says"),
     [
         ("us-kazakhstan-critical-minerals", "by 2027-12-31 with every driver off"),
-        ("turkiye-joins-consultative-meeting", "the event at the next opportunity (2026-09-15)"),
+        ("turkiye-joins-consultative-meeting", "2026-11-16, a date already past today"),
         ("central-asian-state-recognises-trnc", "The probability to judge: the event by 20"),
     ],
 )

@@ -148,6 +148,40 @@ def load_some(paths: list[Any]) -> tuple[list[Any], list[Any]]:
     return ok, bad
 
 
+def stale_option() -> Any:
+    """The ``--stale-after DAYS`` option of the commands that warn about stale facts."""
+    return typer.Option(
+        None,
+        "--stale-after",
+        min=1,
+        metavar="DAYS",
+        help="Warn when a file's facts are older than this many days "
+        "(default: $FORECAST_STALE_DAYS, else 180).",
+    )
+
+
+def stale_warnings(loaded: list[Any], days: int | None, *, show: bool = True) -> dict[str, Any]:
+    """Each question's staleness warnings (see :mod:`forecast.staleness`), by id; printed
+    on stderr unless ``show`` is false."""
+    from forecast import staleness
+
+    on, limit = staleness.today(), staleness.stale_days(days)
+    found = {q.id: staleness.warnings_for(q, on=on, days=limit) for q in loaded}
+    if show:
+        for warnings in found.values():
+            for w in warnings:
+                warn_lines(w.lines())
+    return found
+
+
+def warn_lines(lines: list[str]) -> None:
+    """Print warning lines on stderr, unwrapped; the reasons and hints below them dimmed."""
+    console = err()
+    for line in lines:
+        style = "dim" if line.startswith("  ") else "yellow"
+        console.print(line, markup=False, highlight=False, soft_wrap=True, style=style)
+
+
 @dataclass
 class SampleOutcome:
     """What sampling a batch of questions came to, for the exit code."""

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import typer
 
-from forecast.cli._common import echo_lines, handle_errors, load_some, out, print_json
+from forecast.cli._common import (
+    echo_lines,
+    handle_errors,
+    load_some,
+    out,
+    print_json,
+    stale_option,
+    stale_warnings,
+)
 
 
 class CheckFormat(StrEnum):
@@ -22,23 +30,36 @@ def check(
         ..., metavar="PRIORS", help="Priors files or directories of them."
     ),
     format_: CheckFormat = typer.Option(CheckFormat.text, "--format", help="Output format."),
+    stale_after: int | None = stale_option(),
 ) -> None:
     """Validate priors files; print every problem as path:line:col field: message.
 
-    Exit 0 when every file is valid, 1 otherwise. Nothing is sampled.
+    Exit 0 when every file is valid, 1 otherwise. Nothing is sampled. Dates the
+    calendar has overtaken (a scheduled opportunity after as_of, a passed deadline of an
+    open question, old facts) are warned about on stderr; they do not make a file invalid.
 
     Example: forecast check priors/
     """
 
     ok, bad = load_some(priors)
+    stale = stale_warnings(ok, stale_after)
     if format_ is CheckFormat.json:
         for q in ok:
-            print_json({"file": str(q.path), "id": q.id, "ok": True, "problems": []})
+            print_json(
+                {
+                    "file": str(q.path),
+                    "id": q.id,
+                    "ok": True,
+                    "problems": [],
+                    "warnings": [w.to_dict() for w in stale[q.id]],
+                }
+            )
         for exc in bad:
             print_json(
                 {
                     "file": exc.problems[0].path,
                     "ok": False,
+                    "warnings": [],
                     # A problem may be in a file the priors file names (its cases file).
                     "problems": [
                         {

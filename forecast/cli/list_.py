@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from forecast.cli._common import err, handle_errors, load_some, out, print_json, report_error
+from forecast.cli._common import (
+    err,
+    handle_errors,
+    load_some,
+    out,
+    print_json,
+    report_error,
+    stale_option,
+    stale_warnings,
+)
 from forecast.cli.ledger import ledger_option
 
 if TYPE_CHECKING:
@@ -78,17 +87,30 @@ def list_(
     format_: ListFormat = typer.Option(ListFormat.text, "--format", help="Output format."),
     json_: bool = typer.Option(False, "--json", hidden=True, help="Same as --format json."),
     ledger: Path | None = ledger_option(),
+    due: bool = typer.Option(
+        False,
+        "--due",
+        help="Only the questions that need attention (a passed opportunity or deadline, "
+        "old facts), each with what needs doing.",
+    ),
+    stale_after: int | None = stale_option(),
 ) -> None:
     """List questions with their kind, deadline, status and latest recorded forecast.
 
     The latest forecast is the newest one `forecast run --record` kept in the ledger;
     "file changed since" says the priors file was edited after it was recorded.
-    Nothing is sampled.
+    Dates the calendar has overtaken are warned about on stderr; --due lists only the
+    questions they concern, with the warnings. Nothing is sampled.
 
     Example: forecast list priors/
+
+    Example: forecast list priors/ --due
     """
 
     loaded, bad = load_some([directory])
+    stale = stale_warnings(loaded, stale_after, show=not due)
+    if due:
+        loaded = [q for q in loaded if stale[q.id]]
     latest = _latest(ledger) if loaded else {}
     rows = sorted(loaded, key=lambda q: (q.spec.deadline, q.id))
     if json_ or format_ is ListFormat.json:
@@ -102,8 +124,11 @@ def list_(
                     "status": q.spec.status,
                     "file": str(q.path),
                     "latest": _latest_json(q, latest.get(q.id)),
+                    "warnings": [w.to_dict() for w in stale[q.id]],
                 }
             )
+    elif due:
+        _print_due(rows, stale)
     else:
         console = out()
         cells = [
@@ -140,6 +165,25 @@ def list_(
         report_error(exc)
     if bad:
         raise typer.Exit(1)
+
+
+def _print_due(rows: list[LoadedQuestion], stale: dict[str, Any]) -> None:
+    """Each question that needs attention, with what needs doing."""
+    from rich.text import Text
+
+    console = out()
+    if not rows:
+        console.print("nothing due: no passed opportunity or deadline, no old facts")
+        return
+    for q in rows:
+        console.print(Text(q.id, style="bold"), soft_wrap=True)
+        for w in stale[q.id]:
+            for i, line in enumerate(w.lines()):
+                text = line.removeprefix("warning: ") if i == 0 else line.strip()
+                console.print(
+                    Text("  " + ("" if i == 0 else "  ") + text, style="" if i == 0 else "dim"),
+                    soft_wrap=True,
+                )
 
 
 def register(app: typer.Typer) -> None:

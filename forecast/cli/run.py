@@ -19,6 +19,8 @@ from forecast.cli._common import (
     print_json,
     report_error,
     sample_each,
+    stale_option,
+    stale_warnings,
 )
 
 
@@ -155,11 +157,13 @@ def run(
         envvar="FORECAST_LEDGER",
         help="The ledger file for --record and performance weights.",
     ),
+    stale_after: int | None = stale_option(),
 ) -> None:
     """Sample each question's model and print the forecast with its uncertainty.
 
     Data goes to stdout (with --format json, one object per question per line);
-    progress and warnings go to stderr.
+    progress and warnings go to stderr, among them dates the calendar has overtaken
+    (a scheduled opportunity after as_of, a passed deadline, old facts).
 
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --seed 1
 
@@ -178,6 +182,7 @@ def run(
     if lines:
         for exc in bad:
             typer.echo(f"{_stem(exc)}\tfailed: invalid priors file")
+    stale = stale_warnings(loaded, stale_after)
     from forecast import engine
 
     for q in loaded:  # an unknown scenario fails before any sampling
@@ -203,6 +208,8 @@ def run(
         loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs, on_failure=failed
     )
     for q, forecast in each:
+        warned = tuple(w.to_dict() for w in stale[q.id])
+        forecast = dataclasses.replace(forecast, warnings=warned)
         if record:
             rid = record_at(ledger, forecast, q, analyst=analyst)
             errc.print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)

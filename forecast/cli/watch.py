@@ -22,7 +22,14 @@ from typing import Any
 
 import typer
 
-from forecast.cli._common import err, handle_errors, out, report_error
+from forecast.cli._common import (
+    err,
+    handle_errors,
+    out,
+    report_error,
+    stale_option,
+    stale_warnings,
+)
 from forecast.cli.run import PoolChoice, with_pool, with_weights
 from forecast.errors import ForecastError, InputError
 from forecast.ledger.store import LedgerError
@@ -99,8 +106,10 @@ class Watcher:
         pool: PoolChoice | None = None,
         extremize: float | None = None,
         exact: bool = True,
+        stale_after: int | None = None,
     ) -> None:
         self.path = path
+        self.stale_after = stale_after
         self.run_forecast = run_forecast
         self.show = show
         self.pool = pool
@@ -155,6 +164,7 @@ class Watcher:
             report_error(exc)
             self.show(Text("⚠ not re-run: fix the file and save again", style="yellow"))
             return Outcome("invalid", seconds=time.perf_counter() - start)
+        stale_warnings([q], self.stale_after)
         exact = exact_event_forecast(q) if self.exact else None
         if exact is not None:
             note = f"exact forecast {fmt.pct(exact)}"
@@ -227,6 +237,7 @@ def watch(
     timeout: float | None = typer.Option(
         None, "--timeout", min=0.0, help="Stop after this many seconds without a save."
     ),
+    stale_after: int | None = stale_option(),
 ) -> None:
     """Re-run the forecast each time PRIORS is saved, showing what changed.
 
@@ -257,7 +268,9 @@ def watch(
         console.print(Report(renderable))
         console.print(sampled_note(base), style="dim", markup=False, highlight=False)
 
-    watcher = Watcher(priors, run_forecast, show=show, pool=pool, extremize=extremize)
+    watcher = Watcher(
+        priors, run_forecast, show=show, pool=pool, extremize=extremize, stale_after=stale_after
+    )
     errc = err()
     errc.print(f"watching {priors} (Ctrl-C to stop)", style="dim", markup=False)
     watcher.run(

@@ -631,8 +631,12 @@ def validate_text(text: str, shown: str) -> None:
     validate(data, marks, shown)
 
 
-def subject(spec: Any) -> tuple[str, Scale]:
-    """What an expert judges in a question of each kind, and on which scale."""
+def subject(spec: Any, today: dt.date | None = None) -> tuple[str, Scale]:
+    """What an expert judges in a question of each kind, and on which scale.
+
+    A scheduled question's "next opportunity" is the first after ``as_of``; when that is
+    already past ``today`` the expert is told so, not shown a past date as the next one.
+    """
     from forecast.spec.drivers import DriversQuestion
     from forecast.spec.tte import TimeToEventQuestion
 
@@ -652,6 +656,12 @@ def subject(spec: Any) -> tuple[str, Scale]:
             ), YEARS
         after = [d for d in spec.opportunity_dates() if d > spec.as_of_date]
         nxt = f" ({after[0].isoformat()})" if after else ""
+        if after and today is not None and after[0] < today:
+            nxt = (
+                f" after the file's facts (as of {spec.as_of_date.isoformat()}): "
+                f"{after[0].isoformat()}, a date already past today ({today.isoformat()}); "
+                "the file does not say whether the event happened then"
+            )
         off = " with every driver off" if spec.drivers else ""
         return (
             f"the event at the next opportunity{nxt}{off}, as if none had passed; "
@@ -681,7 +691,10 @@ def run_session(
     from forecast import yamlio
     from forecast.spec import load_question
 
-    today = today or dt.date.today()
+    if today is None:
+        from forecast.staleness import today as clock
+
+        today = clock()
     if not _ID.match(question):
         raise UsageError(
             f"{question!r} is not a question id",
@@ -693,7 +706,7 @@ def run_session(
     taken: set[str] = set()
     if path.exists():
         loaded = load_question(path)
-        what, scale = subject(loaded.spec)
+        what, scale = subject(loaded.spec, today)
         existing = loaded.text
         spec: Any = loaded.spec
         experts = spec.experts if scale.probability else spec.hazard.experts

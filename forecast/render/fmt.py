@@ -92,3 +92,8 @@ def weighting(w: dict[str, Any] | None) -> list[str]:
                 f"  {e['name']}: none resolved, counted as 50%{times} → weight {e['weight']:.2f}"
             )
     return lines
+
+
+def facts(day: Any) -> str:
+    """The "facts as of" words of a report header (a date, or that the file dates none)."""
+    return f"facts as of {day.isoformat()}" if day is not None else "facts undated"

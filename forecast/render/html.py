@@ -224,7 +224,7 @@ def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
         f"<title>{_e(f.title)} — forecast</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(f.title)}</h1>",
         f'<p class="meta"><code>{_e(f.question_id)}</code> · {_e(f.kind)} · deadline '
-        f"{_e(f.deadline.isoformat())} · {_e(f.status)}</p>",
+        f"{_e(f.deadline.isoformat())} · {_e(f.status)} · {_e(fmt.facts(f.facts_as_of))}</p>",
         f'<p class="dim">Resolves: {_e(f.resolution)}</p>',
         _scenario(f),
         f'<p class="headline">{_e(fmt.pct(f.probability))}</p>',

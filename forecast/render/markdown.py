@@ -13,7 +13,8 @@ def render(f: Forecast) -> str:
     lines = [
         f"## {f.title}",
         "",
-        f"`{f.question_id}` · {f.kind} · deadline {f.deadline.isoformat()} · {f.status}",
+        f"`{f.question_id}` · {f.kind} · deadline {f.deadline.isoformat()} · {f.status}"
+        f" · {fmt.facts(f.facts_as_of)}",
         "",
         f"**Forecast{_under(f)}: {fmt.pct(f.probability)}** (odds {fmt.odds(f.probability)}, "
         f"Monte Carlo error ±{fmt.pct(f.mcse)})",

@@ -76,7 +76,8 @@ class Report:
         body = Text()
         body.append(f.title, style="bold")
         body.append(
-            f"\n{f.question_id} · {f.kind} · deadline {f.deadline.isoformat()} · {f.status}",
+            f"\n{f.question_id} · {f.kind} · deadline {f.deadline.isoformat()} · {f.status}"
+            f" · {fmt.facts(f.facts_as_of)}",
             style="dim",
         )
         return Panel(body, expand=True)

@@ -128,6 +128,19 @@ class Source(StrictModel):
     date: dt.date | None = None
 
 
+StaleKind = Literal["opportunity-passed", "deadline-passed", "created-after-deadline", "facts-old"]
+
+
+class KnownGap(StrictModel):
+    """Why a staleness warning stands: the file knows, and says why it cannot do better."""
+
+    kind: StaleKind
+    why: NonEmpty
+    date: dt.date | None = Field(
+        default=None, description="for opportunity-passed: the opportunity it is about"
+    )
+
+
 class QuestionMeta(StrictModel):
     """What every question file says about the question itself."""
 
@@ -141,3 +154,7 @@ class QuestionMeta(StrictModel):
     tags: list[NonEmpty] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     note: str | None = None
+    as_of: dt.date | None = Field(
+        default=None, description="the date the file's facts are as of (default: created)"
+    )
+    known_gaps: list[KnownGap] = Field(default_factory=list)
