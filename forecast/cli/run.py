@@ -208,8 +208,9 @@ def run(
         loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs, on_failure=failed
     )
     for q, forecast in each:
-        warned = tuple(w.to_dict() for w in stale[q.id])
-        forecast = dataclasses.replace(forecast, warnings=warned)
+        if stale[q.id]:
+            warned = tuple(w.to_dict() for w in stale[q.id])
+            forecast = dataclasses.replace(forecast, warnings=warned)
         if record:
             rid = record_at(ledger, forecast, q, analyst=analyst)
             errc.print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
