@@ -116,6 +116,8 @@ class Watcher:
         self.extremize = extremize
         self.exact = exact
         self.last: float | None = None
+        self.previous: Any = None
+        """The last forecast as a ledger record, to explain the next move from."""
         self.stamp: tuple[tuple[int, int] | None, ...] | None = None
         self.companions: list[Path] = []
         """Files the question reads besides its priors file (a drivers cases CSV)."""
@@ -184,7 +186,10 @@ class Watcher:
                 style="green" if delta > 0 else "red" if delta < 0 else "",
             )
         self.show(line)
-        self.last = p
+        record = _as_record(q, forecast)
+        if self.previous is not None and record is not None:
+            self.show(_since_last(self.previous, record))
+        self.last, self.previous = p, record
         return Outcome("forecast", p, exact, time.perf_counter() - start)
 
     def run(
@@ -208,6 +213,32 @@ class Watcher:
             elif timeout is not None and time.monotonic() - idle_since > timeout:
                 return
             time.sleep(interval)
+
+
+def _as_record(q: Any, forecast: Any) -> Any:
+    """The forecast as ``forecast history`` compares them (None when it cannot be)."""
+    from forecast.ledger.records import record_of
+
+    to_dict = getattr(forecast, "to_dict", None)
+    if to_dict is None:
+        return None
+    return record_of(to_dict(), priors_text=q.text, priors_path=str(q.path))
+
+
+def _since_last(before: Any, after: Any) -> Any:
+    """What changed since the last run: each change in the file, and the percentage points
+    each expert, evidence item, driver or base rate explains (as ``forecast history``)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from forecast.ledger.history import explain
+    from forecast.ledger.render import what_changed
+
+    move = explain(before, after)
+    head = Text("What changed since the last run", style="bold")
+    if not move.changes and before.priors_sha256 == after.priors_sha256:
+        head.append("  (the same file: the move is sampling)", style="dim")
+    return Group(head, *what_changed(move))
 
 
 def sampled_note(settings: Any) -> str:
@@ -240,6 +271,10 @@ def watch(
     stale_after: int | None = stale_option(),
 ) -> None:
     """Re-run the forecast each time PRIORS is saved, showing what changed.
+
+    After each save the report ends with what changed in the file since the last run
+    (each expert, evidence item, driver or base rate) and how many percentage points
+    each explains, as forecast history does for recorded forecasts.
 
     The process stays warm between saves (PyMC imported, fits cached, an event model
     compiled once and its numbers swapped on each save). An invalid save shows its

@@ -101,7 +101,6 @@ def history_table(records: Sequence[ForecastRecord]) -> RenderableType:
 def move_view(move: Move) -> RenderableType:
     """One move: its headline, what changed in the priors file and what each input explains."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
     a, b = move.before, move.after
@@ -112,7 +111,17 @@ def move_view(move: Move) -> RenderableType:
     )
     if move.notes:
         head.append(f"   ({'; '.join(move.notes)})", style="dim")
-    parts: list[RenderableType] = [head]
+    return Group(head, *what_changed(move))
+
+
+def what_changed(move: Move) -> list[RenderableType]:
+    """What changed in the priors file between two forecasts, and how many percentage
+    points each named input explains (``forecast history`` and ``forecast watch``)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    a, b = move.before, move.after
+    parts: list[RenderableType] = []
     if move.changes:
         for c in move.changes:
             parts.append(Text(f"  • {c}", overflow="fold"))
@@ -128,7 +137,7 @@ def move_view(move: Move) -> RenderableType:
         table.add_row(f"  {row.input}", pct(row.before), pct(row.after), pp(row.delta), row.why)
     table.add_row(f"  {OTHER}", "", "", pp(move.other), "what no named input explains")
     parts.append(table)
-    return Group(*parts)
+    return parts
 
 
 def history_view(
