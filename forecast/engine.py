@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from forecast import results, sensitivity
+from forecast.elicit.fit import located
 from forecast.errors import ForecastError
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose, sample
 from forecast.spec import LoadedQuestion
@@ -66,7 +67,9 @@ def summarise_event(
 
     total_shift = sum((s for _, s in llr_cols), np.zeros_like(p_flat)) if llr_cols else None
     pools = compare_pools(inputs, total_shift)
-    diag = _check_against_exact(diag, float(q_flat.mean()), results.mcse_mean(q_chain), pools)
+    diag = _check_against_exact(
+        diag, float(q_flat.mean()), results.mcse_mean(q_chain), pools, len(inputs.experts)
+    )
     br = spec.base_rate
     forecast = results.Forecast(
         question_id=q.id,
@@ -116,22 +119,33 @@ EXACT_TOLERANCE = 0.002
 called a sampling failure; the Monte Carlo error widens it (four standard errors)."""
 
 
-def _check_against_exact(diag: Diagnostics, sampled: float, mcse: float, pools: Any) -> Diagnostics:
+def _check_against_exact(
+    diag: Diagnostics, sampled: float, mcse: float, pools: Any, experts: int = 2
+) -> Diagnostics:
     """Diagnostics with a warning when the sampled forecast misses the exact one.
 
     The pool comparison computes the same forecast by quadrature over p (given the
     evidence draws), so a gap larger than the Monte Carlo error means the chains did
     not explore the posterior: typically experts whose judgements barely overlap make
-    it multi-modal, and every chain stayed in one mode, which R-hat cannot see.
+    it multi-modal, and every chain stayed in one mode, which R-hat cannot see. With
+    one expert there is no such cause: the judgement itself is extreme.
     """
+    from forecast.render.fmt import pct
+
     exact = float(pools.reference)
     if abs(sampled - exact) <= max(4 * mcse, EXACT_TOLERANCE):
         return diag
+    cause = (
+        "likely because the experts' judgements barely overlap; trust the exact value, "
+        "widen the judgements, or try --pool logarithmic"
+        if experts > 1
+        else "likely because the judgement puts its mass very near 0 or 1; trust the exact "
+        "value, or widen the judgement"
+    )
     note = (
-        f"the sampled forecast {100 * sampled:.1f}% misses the exact {100 * exact:.1f}% "
-        "(quadrature over p): the chains did not explore the whole posterior, likely "
-        "because the experts' judgements barely overlap; trust the exact value, widen "
-        "the judgements, or try --pool logarithmic"
+        f"the sampled forecast {pct(sampled)} misses the exact "
+        f"{pct(exact)} (quadrature over p): the chains did not explore the "
+        f"whole posterior, {cause}"
     )
     return replace(diag, warnings=(*diag.warnings, note))
 
@@ -432,7 +446,8 @@ def run(
     timer = timer or Timer()
     # Case data files of a drivers question are found next to the priors file.
     args = (q.spec, q.path.parent) if kind.reads_files else (q.spec,)
-    inputs = backend.prepare(*args)
+    with located(q):
+        inputs = backend.prepare(*args)
     timer.lap("fit judgements")
     model = backend.build(inputs)
     timer.lap("build model")
@@ -517,7 +532,8 @@ class CompiledModels:
         from forecast.models import event
 
         timer = timer or Timer()
-        inputs = event.prepare(q.spec)
+        with located(q):
+            inputs = event.prepare(q.spec)
         timer.lap("fit judgements")
         model, step = self.model_for(inputs, settings)
         timer.lap("build model")

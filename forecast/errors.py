@@ -65,7 +65,21 @@ class InputError(ForecastError):
 
 
 class FitError(ForecastError):
-    """A judgement could not be turned into a distribution."""
+    """A judgement could not be turned into a distribution.
+
+    ``field`` is where the judgement is in its file (``("experts", 0, "judgement")``),
+    filled in by whoever knows it, so that the error can be reported at its line.
+    """
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, field: tuple[str | int, ...] = ()
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+    def at(self, *prefix: str | int) -> FitError:
+        """The same error, ``prefix`` further out in the file."""
+        return FitError(self.message, hint=self.hint, field=(*prefix, *self.field))
 
 
 class SamplingError(ForecastError):

@@ -52,7 +52,22 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
             ) from None
 
 
+    def construct_yaml_int(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            # Python refuses to read integers of more than 4,300 digits (a guard against
+            # slow conversions); no judgement needs one.
+            digits = sum(ch.isdigit() for ch in str(node.value))
+            raise _BadValue(
+                node,
+                f"a whole number of {digits} digits is too long to be read",
+                "write it in scientific notation (1.5e12) or check for a pasting accident",
+            ) from None
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 # YAML 1.1 reads an exponent without a decimal point (1e-3) as text; YAML 1.2, and every
 # user, reads it as a number. Resolve it as one, so that text in quotes stays text.
 _Loader.add_implicit_resolver(

@@ -65,7 +65,10 @@ def exact_event_forecast(q: Any, seed: int = 0, draws: int = 4000) -> float | No
 
     if not isinstance(q.spec, EventQuestion):
         return None
-    inputs = event.prepare(q.spec)
+    from forecast.elicit.fit import located
+
+    with located(q):
+        inputs = event.prepare(q.spec)
     rng = np.random.default_rng(seed)
     applied = inputs.applied
     shifts = None

@@ -26,6 +26,8 @@ import json
 import math
 import os
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,7 @@ from scipy import optimize, stats
 
 from forecast.elicit.distributions import Check, Fitted
 from forecast.errors import FitError, ForecastError
-from forecast.spec.judgement import MedianInterval, ProbabilityJudgement
+from forecast.spec.judgement import SHAPE_FLOOR, MedianInterval, ProbabilityJudgement
 
 _EPS = 1e-9
 
@@ -213,7 +215,10 @@ def _lsq(family: str, statements: list[tuple[float, float, float]]) -> dict[str,
         loss, x0, method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-15, "maxiter": 4000}
     )
     if not np.all(np.isfinite(best.x)) or best.fun >= 1e6:
-        raise FitError("could not fit a distribution to the stated probabilities")
+        raise FitError(
+            "could not fit a distribution to the stated probabilities",
+            hint="check that the values and their probabilities tell one consistent story",
+        )
     if family == "beta":
         a, b = np.exp(best.x)
         return {"alpha": float(a), "beta": float(b)}
@@ -245,8 +250,65 @@ def _checks(fitted: Fitted, judgement: ProbabilityJudgement | MedianInterval) ->
     return tuple(out)
 
 
+def fit_at[J](
+    where: tuple[str | int, ...], fit: Callable[[J, FitCache | None], Fitted], j: J, cache: FitCache
+) -> Fitted:
+    """``fit(j, cache)``, its FitError placed at ``where`` in the priors file."""
+    try:
+        return fit(j, cache)
+    except FitError as exc:
+        raise exc.at(*where) from None
+
+
+@contextmanager
+def located(q: Any) -> Iterator[None]:
+    """Report a FitError placed in ``q``'s file (a LoadedQuestion) as a located problem."""
+    try:
+        yield
+    except FitError as exc:
+        if not exc.field:
+            raise
+        from forecast.errors import InputError, Problem
+        from forecast.spec import _display as display
+        from forecast.yamlio import dotted
+
+        line, col = q.marks.find(exc.field) or (None, None)
+        problem = Problem(display(q.path), line, col, dotted(exc.field), exc.message, exc.hint)
+        raise InputError([problem]) from None
+
+
 def fit_probability(j: ProbabilityJudgement, cache: FitCache | None = None) -> Fitted:
-    """Fit a Beta distribution to a judgement about a probability."""
+    """Fit a Beta distribution to a judgement about a probability.
+
+    Raises
+    ------
+    FitError
+        When no Beta fits, or the one that fits best has a shape parameter below
+        :data:`~forecast.spec.judgement.SHAPE_FLOOR` (its mass piles up at 0 or 1).
+    """
+    try:
+        fitted = _fit_probability(j, cache)
+    except (ArithmeticError, ValueError) as exc:
+        raise FitError(f"could not fit a Beta to this judgement ({exc})") from None
+    return _above_floor(fitted)
+
+
+def _above_floor(fitted: Fitted) -> Fitted:
+    """``fitted``, refused when a shape parameter is below SHAPE_FLOOR."""
+    a, b = fitted.params["alpha"], fitted.params["beta"]
+    if min(a, b) >= SHAPE_FLOOR * (1 - 1e-9):
+        return fitted
+    edge = "0" if a < b else "1"
+    raise FitError(
+        f"the Beta that fits this judgement best, Beta({a:.3g}, {b:.3g}), has a shape below "
+        f"{SHAPE_FLOOR:g}: nearly all its mass is at a probability indistinguishable from "
+        f"{edge}, which cannot be computed reliably",
+        hint=f"say how sure the expert is with a narrower interval away from {edge}, or "
+        "give a probability with a strength",
+    )
+
+
+def _fit_probability(j: ProbabilityJudgement, cache: FitCache | None) -> Fitted:
     form = j.form
     if form == "point":
         assert j.probability is not None and j.strength is not None
@@ -283,6 +345,13 @@ def fit_probability(j: ProbabilityJudgement, cache: FitCache | None = None) -> F
 
 def fit_positive(j: float | MedianInterval, cache: FitCache | None = None) -> Fitted:
     """Fit a LogNormal to a judgement of a positive quantity (a number is a point mass)."""
+    try:
+        return _fit_positive(j, cache)
+    except (ArithmeticError, ValueError) as exc:
+        raise FitError(f"could not fit a LogNormal to this judgement ({exc})") from None
+
+
+def _fit_positive(j: float | MedianInterval, cache: FitCache | None) -> Fitted:
     if not isinstance(j, MedianInterval):
         return Fitted("lognormal", {"mu": math.log(float(j)), "sigma": 0.0}, "fixed")
     cache = cache or default_cache()

@@ -30,7 +30,7 @@ import numpy as np
 from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted, Mixture
-from forecast.elicit.fit import FitCache, default_cache, fit_positive, fit_probability
+from forecast.elicit.fit import FitCache, default_cache, fit_at, fit_positive
 from forecast.spec.cases import read_cases
 from forecast.spec.drivers import Case, Driver, DriversQuestion
 from forecast.spec.event import given_weights
@@ -83,8 +83,13 @@ class DriversInputs:
 def fit_drivers(drivers: Sequence[Driver], cache: FitCache) -> tuple[DriverInput, ...]:
     """Fit every driver's odds ratio."""
     return tuple(
-        DriverInput(d.id, d.description, fit_positive(d.odds_ratio, cache), d.level)
-        for d in drivers
+        DriverInput(
+            d.id,
+            d.description,
+            fit_at(("drivers", i, "odds_ratio"), fit_positive, d.odds_ratio, cache),
+            d.level,
+        )
+        for i, d in enumerate(drivers)
     )
 
 
@@ -102,10 +107,10 @@ def prepare(spec: DriversQuestion, base_dir: Path | None = None) -> DriversInput
     checked by the loader; one built otherwise has its file read here, from
     ``base_dir`` (default: the working directory).
     """
-    from forecast.models.event import fit_evidence
+    from forecast.models.event import fit_evidence, fit_experts
 
     cache = default_cache()
-    experts = tuple(fit_probability(e.judgement, cache) for e in spec.experts)
+    experts = fit_experts(spec.experts, cache)
     drivers = fit_drivers(spec.drivers, cache)
     evidence = fit_evidence(spec.evidence, cache)
     cache.flush()

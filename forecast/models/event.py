@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.elicit.distributions import Fitted, Mixture
-from forecast.elicit.fit import FitCache, default_cache, fit_positive, fit_probability
+from forecast.elicit.fit import FitCache, default_cache, fit_at, fit_positive, fit_probability
 from forecast.elicit.pool import (
     MU_PRIOR_SD,
     TAU_PRIOR_SD,
@@ -83,16 +83,27 @@ def fit_evidence(items: Sequence[Evidence], cache: FitCache) -> tuple[EvidenceIn
     """Fit each evidence item's likelihood ratio; items in the judgements are not applied."""
     return tuple(
         EvidenceInput(
-            ev.id, ev.description, fit_positive(ev.likelihood_ratio, cache), not ev.in_judgements
+            ev.id,
+            ev.description,
+            fit_at(("evidence", i, "likelihood_ratio"), fit_positive, ev.likelihood_ratio, cache),
+            not ev.in_judgements,
         )
-        for ev in items
+        for i, ev in enumerate(items)
+    )
+
+
+def fit_experts(experts: Sequence[Any], cache: FitCache) -> tuple[Fitted, ...]:
+    """Fit each expert's judgement of a probability, a failure placed at its judgement."""
+    return tuple(
+        fit_at(("experts", i, "judgement"), fit_probability, e.judgement, cache)
+        for i, e in enumerate(experts)
     )
 
 
 def prepare(spec: EventQuestion, pool: PoolSpec | None = None) -> EventInputs:
     """Fit every judgement of an event question (``pool`` overrides the file's)."""
     cache = default_cache()
-    experts = tuple(fit_probability(e.judgement, cache) for e in spec.experts)
+    experts = fit_experts(spec.experts, cache)
     weights = given_weights([e.weight for e in spec.experts])
     evidence = fit_evidence(spec.evidence, cache)
     cache.flush()

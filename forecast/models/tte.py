@@ -33,7 +33,7 @@ import numpy as np
 from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted
-from forecast.elicit.fit import default_cache, fit_positive, fit_probability
+from forecast.elicit.fit import default_cache, fit_at, fit_positive
 from forecast.models.drivers import (
     DriverInput,
     fit_drivers,
@@ -116,8 +116,11 @@ def prepare(spec: TimeToEventQuestion) -> TteInputs:
     cache = default_cache()
     if spec.hazard is not None:
         hz = spec.hazard
-        fitted = tuple(fit_positive(e.median_years, cache) for e in hz.experts)
-        shape = fit_positive(hz.shape, cache)
+        fitted = tuple(
+            fit_at(("hazard", "experts", i, "median_years"), fit_positive, e.median_years, cache)
+            for i, e in enumerate(hz.experts)
+        )
+        shape = fit_at(("hazard", "shape"), fit_positive, hz.shape, cache)
         hz_drivers = fit_drivers(spec.drivers, cache)
         cache.flush()
         return HazardInputs(
@@ -130,8 +133,10 @@ def prepare(spec: TimeToEventQuestion) -> TteInputs:
             hazard_dates(spec),
             hz_drivers,
         )
-    experts = tuple(fit_probability(e.judgement, cache) for e in spec.experts)
-    trend = fit_positive(spec.trend, cache) if spec.trend is not None else None
+    from forecast.models.event import fit_experts
+
+    experts = fit_experts(spec.experts, cache)
+    trend = fit_at(("trend",), fit_positive, spec.trend, cache) if spec.trend is not None else None
     drivers = fit_drivers(spec.drivers, cache)
     cache.flush()
     dates = spec.opportunity_dates()

@@ -28,13 +28,15 @@ class JudgementsView:
     @classmethod
     def of(cls, q: LoadedQuestion) -> JudgementsView:
         """Fit every judgement of ``q``."""
+        from forecast.elicit.fit import located
         from forecast.models import event
 
-        if not isinstance(q.spec, EventQuestion):
-            from forecast.render.curves import show_inputs
+        with located(q):
+            if not isinstance(q.spec, EventQuestion):
+                from forecast.render.curves import show_inputs
 
-            return cls(q, show_inputs(q.spec))
-        return cls(q, event.prepare(q.spec))
+                return cls(q, show_inputs(q.spec))
+            return cls(q, event.prepare(q.spec))
 
     def __rich_console__(
         self, console: Console, options: ConsoleOptions

@@ -264,6 +264,10 @@ def _union_resolved(errors: list[Any]) -> list[tuple[Any, tuple[Any, ...], bool]
     merged: dict[tuple[Any, ...], Any] = {}
     for err, branch in zip(errors, branches, strict=True):
         on_key = "[key]" in err["loc"]
+        if err["type"] == "extra_forbidden":
+            # The last part is the user's own key, whatever it looks like ('a[0]').
+            out.append((err, (*_clean_loc(err["loc"][:-1]), err["loc"][-1]), on_key))
+            continue
         if branch is None or err["type"] not in _EXPECTED:
             out.append((err, _clean_loc(err["loc"]), on_key))
             continue

@@ -468,6 +468,13 @@ ADAPTERS: dict[str, Any] = {
 
 def prepare(q: Any) -> Any:
     """Fit a question's judgements (in this process, once)."""
+    from forecast.elicit.fit import located
+
+    with located(q):
+        return _prepare(q)
+
+
+def _prepare(q: Any) -> Any:
     kind = q.spec.kind
     if kind == "event":
         from forecast.models import event
