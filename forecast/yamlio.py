@@ -51,7 +51,6 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
                 "write dates as YYYY-MM-DD, for example 2027-12-31",
             ) from None
 
-
     def construct_yaml_int(self, node: yaml.Node) -> Any:
         try:
             return super().construct_yaml_int(node)

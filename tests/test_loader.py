@@ -225,7 +225,7 @@ def test_a_number_is_not_a_date(write_priors: WritePriors) -> None:
 def test_yaml_exponents_still_read_as_numbers(write_priors: WritePriors) -> None:
     # YAML 1.1 reads 1e-3 as text; the specification still takes it as the number it is.
     path = write_priors(
-        EVENT_HEADER + "experts:\n  - name: a\n    judgement: {probability: 1e-3, strength: 3}\n"
+        EVENT_HEADER + "experts:\n  - name: a\n    judgement: {probability: 1e-3, strength: 300}\n"
     )
     question = load_question(path)
     assert question.spec.experts[0].judgement.probability == pytest.approx(0.001)  # type: ignore[attr-defined]

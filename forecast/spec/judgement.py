@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -72,7 +72,7 @@ def _within_floor(values: list[float]) -> float | None:
     return None
 
 
-def _floor_error(loc: tuple[str | int, ...], value: float) -> Exception:
+def _floor_error(loc: tuple[Any, ...], value: float) -> Exception:
     return located_error(
         "ProbabilityJudgement",
         loc,
@@ -95,7 +95,7 @@ def _round_up(x: float) -> str:
     return f"{math.ceil(x / 10**digits - 1e-9) * 10**digits:g}" if digits > 0 else f"{math.ceil(x)}"
 
 
-def shape_floor_error(p: float, strength: float) -> tuple[str, dict[str, float]] | None:
+def shape_floor_error(p: float, strength: float) -> tuple[str, dict[str, str]] | None:
     """Why a point and strength make a Beta with a shape below SHAPE_FLOOR (None if not)."""
     a, b = p * strength, (1.0 - p) * strength
     if min(a, b) >= SHAPE_FLOOR * (1 - 1e-9):  # the strength a hint asks for passes
@@ -290,7 +290,12 @@ class ProbabilityJudgement(StrictModel):
             if degenerate is not None:
                 message, ctx = degenerate
                 raise located_error(
-                    "ProbabilityJudgement", ("strength",), "shape_floor", message, ctx, self.strength
+                    "ProbabilityJudgement",
+                    ("strength",),
+                    "shape_floor",
+                    message,
+                    ctx,
+                    self.strength,
                 )
         if self.form == "median_interval":
             assert self.interval is not None and self.probability is not None
@@ -317,7 +322,7 @@ class ProbabilityJudgement(StrictModel):
 
     def _check_floor(self) -> None:
         """Refuse a stated probability closer to 0 or 1 than PROBABILITY_FLOOR."""
-        stated: list[tuple[tuple[str | int, ...], list[float]]] = []
+        stated: list[tuple[tuple[Any, ...], list[float]]] = []
         if self.probability is not None:
             stated.append((("probability",), [self.probability]))
         if self.interval is not None:
@@ -383,15 +388,14 @@ class MedianInterval(StrictModel):
         """The mass inside ``interval`` (the stated one or the default 0.9)."""
         return self.mass if self.mass is not None else DEFAULT_MASS
 
-
     def _check_range(self) -> None:
         """Refuse a stated value outside POSITIVE_RANGE."""
         lo, hi = POSITIVE_RANGE
-        stated: list[tuple[tuple[str | int, ...], float]] = []
+        stated: list[tuple[tuple[Any, ...], float]] = []
         if self.median is not None:
             stated.append((("median",), self.median))
         if self.interval is not None:
-            stated.extend(((("interval",), v) for v in self.interval))
+            stated.extend((("interval",), v) for v in self.interval)
         if self.quantiles is not None:
             stated.extend(((("quantiles", k), v) for k, v in self.quantiles.items()))
         for loc, v in stated:
