@@ -249,8 +249,7 @@ def read_text(path: Path, display: str | None = None) -> str:
                     None,
                     None,
                     "",
-                    f"{exc.reason}; a priors file may be at most "
-                    f"{MAX_BYTES / 1e6:.0f} MB",
+                    f"{exc.reason}; a priors file may be at most {MAX_BYTES / 1e6:.0f} MB",
                     "a question file holds judgements, not data; keep case data in a CSV",
                 )
             ]

@@ -200,6 +200,7 @@ def run(
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     outcome = SampleOutcome(failed=bool(bad))
     console, errc = out(), err()
+
     def failed(q: Any) -> None:
         if lines:
             typer.echo(f"{q.id}\tfailed: sampling")

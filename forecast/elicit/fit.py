@@ -37,7 +37,8 @@ from scipy import optimize, stats
 
 from forecast.elicit.distributions import Check, Fitted
 from forecast.errors import FitError, ForecastError
-from forecast.spec.judgement import SHAPE_FLOOR, MedianInterval, ProbabilityJudgement
+from forecast.spec.judgement import MedianInterval, ProbabilityJudgement
+from forecast.spec.limits import SHAPE_FLOOR
 
 _EPS = 1e-9
 
@@ -284,7 +285,7 @@ def fit_probability(j: ProbabilityJudgement, cache: FitCache | None = None) -> F
     ------
     FitError
         When no Beta fits, or the one that fits best has a shape parameter below
-        :data:`~forecast.spec.judgement.SHAPE_FLOOR` (its mass piles up at 0 or 1).
+        :data:`~forecast.spec.limits.SHAPE_FLOOR` (its mass piles up at 0 or 1).
     """
     try:
         fitted = _fit_probability(j, cache)

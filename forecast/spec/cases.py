@@ -222,8 +222,7 @@ def _read_text(path: Path, shown: str, origin: Origin | None, problems: _Problem
             None,
             None,
             "",
-            f"{exc.reason}; a cases file may be at most "
-            f"{yamlio.MAX_BYTES / 1e6:.0f} MB",
+            f"{exc.reason}; a cases file may be at most {yamlio.MAX_BYTES / 1e6:.0f} MB",
             "a cases file codes comparable historical cases, one line each",
         )
         raise problems.error() from None
