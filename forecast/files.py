@@ -134,6 +134,16 @@ def read_bytes(path: Path | str, limit: int) -> bytes:
         os.close(fd)
 
 
+def read_head(path: Path | str, n: int) -> bytes:
+    """The first ``n`` bytes of the regular file at ``path`` (see :func:`read_bytes`)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        _refuse_irregular(os.fstat(fd).st_mode)
+        return os.pread(fd, n, 0)
+    finally:
+        os.close(fd)
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -273,6 +283,7 @@ __all__ = [
     "check_regular",
     "kind_of",
     "read_bytes",
+    "read_head",
     "replacing",
     "target_of",
 ]

@@ -45,9 +45,9 @@ def _main(
 
 
 def _register() -> None:
-    from forecast.cli import check, ledger, list_, report, run, show, sweep
+    from forecast.cli import check, ledger, ledger_admin, list_, report, run, show, sweep
 
-    for module in (run, check, show, list_, ledger, sweep, report):
+    for module in (run, check, show, list_, ledger, ledger_admin, sweep, report):
         module.register(app)
     from forecast.cli import elicit, watch
 

@@ -90,6 +90,33 @@ def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> 
     return out
 
 
+def _record(
+    ledger: Path | None, forecast: Any, q: Any, analyst: str | None, where: str
+) -> dict[str, Any]:
+    """Record one forecast; a failure is said on stderr and the forecast is still shown.
+
+    Returns what ``--format json`` says about it: ``recorded`` and the ledger's ``id``,
+    or ``recorded: false`` and the ``error``.
+    """
+    from forecast.errors import ForecastError
+    from forecast.ledger import record_at
+
+    try:
+        rid = record_at(ledger, forecast, q, analyst=analyst)
+    except ForecastError as exc:
+        report_error(exc)
+        err().print(
+            f"NOT RECORDED: {q.id} (the forecast below was computed but is not in {where})",
+            markup=False,
+            highlight=False,
+            style="bold red",
+            soft_wrap=True,
+        )
+        return {"recorded": False, "ledger": where, "id": None, "error": exc.message}
+    err().print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
+    return {"recorded": True, "ledger": where, "id": rid, "error": None}
+
+
 def run(
     priors: list[Path] = typer.Argument(
         ..., metavar="PRIORS", help="Priors files or directories of them."
@@ -189,7 +216,7 @@ def run(
         engine.check_scenario(q, scenario)
     if record:
         from forecast.errors import UsageError
-        from forecast.ledger import check_writable, record_at
+        from forecast.ledger import check_writable
 
         if scenario is not None:
             raise UsageError(
@@ -212,11 +239,12 @@ def run(
         if stale[q.id]:
             warned = tuple(w.to_dict() for w in stale[q.id])
             forecast = dataclasses.replace(forecast, warnings=warned)
+        recorded: dict[str, Any] | None = None
         if record:
-            rid = record_at(ledger, forecast, q, analyst=analyst)
-            errc.print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
+            recorded = _record(ledger, forecast, q, analyst, where)
+            outcome.failed |= not recorded["recorded"]
         if format_ is Format.json:
-            print_json(forecast.to_dict())
+            print_json(forecast.to_dict() | ({"record": recorded} if recorded else {}))
         elif format_ is Format.markdown:
             from forecast.render.markdown import render
 

@@ -15,6 +15,7 @@ Durability and concurrency:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -25,6 +26,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from forecast import files
+from forecast.ledger import health
 from forecast.ledger.records import ForecastRecord, Latest, Resolution, as_utc
 from forecast.ledger.rows import (
     forecast_key,
@@ -61,11 +64,7 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 
 
 def _damaged(path: str, exc: sqlite3.Error) -> LedgerError:
-    return LedgerError(
-        f"the ledger {path} cannot be read: {exc}",
-        hint="it may be damaged or not a forecast ledger; it was left as it is "
-        f"(point --ledger or {ENV} at another file)",
-    )
+    return health.damaged(path, exc)
 
 
 class SQLiteLedger:
@@ -129,6 +128,8 @@ class SQLiteLedger:
                 f"{self.location} is an SQLite database but not a forecast ledger",
                 hint=f"point --ledger or {ENV} at another file (this one was left as it is)",
             )
+        if write:  # a damaged ledger is refused before anything is written into it
+            self._retry(lambda: health.quick_check(conn, self.location))
         try:
             if write:
                 mode = self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
@@ -141,12 +142,7 @@ class SQLiteLedger:
                 version = SCHEMA_VERSION
             self.schema = version  # a reader leaves an older ledger as it is
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc).lower():
-                raise LedgerError(
-                    f"the ledger {self.location} is not writable: {exc}",
-                    hint=f"check its permissions or choose another file with --ledger or {ENV}",
-                ) from None
-            raise _damaged(self.location, exc) from None
+            raise health.write_failed(self.location, exc) from None
 
     def _identify(self) -> tuple[int, int, int]:
         """Application id, schema version and table count, read from one snapshot.
@@ -161,8 +157,14 @@ class SQLiteLedger:
             app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             tables = int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
-        finally:
-            conn.execute("COMMIT")
+        except BaseException:
+            # The real error is the one to report: a COMMIT here would replace it with
+            # "no transaction is active" when SQLite already ended the transaction.
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
         return app_id, version, tables
 
     def _migrate(self, conn: sqlite3.Connection | None = None) -> None:
@@ -235,15 +237,8 @@ class SQLiteLedger:
 
         try:
             return self._write(insert)
-        except sqlite3.OperationalError as exc:
-            if "readonly" in str(exc).lower():
-                raise LedgerError(
-                    f"the ledger {self.location} is not writable: {exc}",
-                    hint="check its permissions or choose another file with --ledger",
-                ) from None
-            raise _damaged(self.location, exc) from None
         except sqlite3.DatabaseError as exc:
-            raise _damaged(self.location, exc) from None
+            raise health.write_failed(self.location, exc) from None
 
     def resolve(self, resolution: Resolution) -> None:
         """Store the outcome of a question: it becomes the current one, and the log keeps
@@ -272,7 +267,7 @@ class SQLiteLedger:
         try:
             self._write(upsert)
         except sqlite3.DatabaseError as exc:
-            raise _damaged(self.location, exc) from None
+            raise health.write_failed(self.location, exc) from None
 
     def forecasts(self, question_id: str | None = None) -> list[ForecastRecord]:
         """Recorded forecasts, oldest first (of one question when ``question_id`` is given)."""
@@ -387,7 +382,7 @@ class SQLiteLedger:
         try:
             return self._write(add)
         except sqlite3.DatabaseError as exc:
-            raise _damaged(self.location, exc) from None
+            raise health.write_failed(self.location, exc) from None
 
     def _writable_schema(self) -> None:
         """Refuse to write into a ledger that was opened to read and left at an older schema."""
@@ -425,8 +420,12 @@ def _check_file(path: Path, *, write: bool) -> None:
         raise LedgerError(f"the ledger path {shown} is a directory", hint="give a file path")
     if path.exists():
         try:
-            with path.open("rb") as fh:
-                head = fh.read(len(_MAGIC))
+            head = files.read_head(path, len(_MAGIC))
+        except files.NotRegular as exc:
+            raise LedgerError(
+                f"the ledger path {shown} {exc.reason}",
+                hint=f"it was left as it is; point --ledger or {ENV} at a file",
+            ) from None
         except OSError as exc:
             raise LedgerError(f"cannot read the ledger {shown}: {exc.strerror}") from None
         if head and head != _MAGIC:

@@ -1,0 +1,100 @@
+"""Is an SQLite ledger sound, and what went wrong when a write failed.
+
+* :func:`quick_check` runs SQLite's ``PRAGMA quick_check`` (the b-trees and their
+  pages, without cross-checking every index entry); a ledger opened for writing is
+  checked this way first, and a damaged one is refused before anything is written
+  into it (see ``benchmarks/ledger_check.py`` for its cost);
+* :func:`write_failed` turns the error of a failed write into words that say what it
+  was: a full disk, an I/O error, a read-only file or a damaged ledger; only the last
+  points to ``forecast ledger check``, since a full disk must not invite anyone to
+  delete a healthy file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from forecast.ledger.store import ENV, LedgerError
+
+CHECK_HINT = (
+    "run `forecast ledger check --ledger {path}` to see the damage, and add "
+    "`--recover COPY` to copy what can still be read into a new ledger; the file was "
+    "left as it is"
+)
+"""How a damaged ledger can be looked at and rescued."""
+
+
+class Damaged(LedgerError):
+    """The ledger file is damaged; it was not written to."""
+
+
+def _code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def quick_check(conn: sqlite3.Connection, location: str) -> None:
+    """Refuse a damaged ledger: ``PRAGMA quick_check`` must say ``ok``.
+
+    Raises
+    ------
+    Damaged
+        Naming the first problem SQLite found.
+    """
+    try:
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if _code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise
+        raise Damaged(
+            f"the ledger {location} is damaged ({exc}); nothing was written to it",
+            hint=CHECK_HINT.format(path=location),
+        ) from None
+    found = [str(r[0]) for r in rows]
+    if found != ["ok"]:
+        raise Damaged(
+            f"the ledger {location} is damaged ({found[0]}); nothing was written to it",
+            hint=CHECK_HINT.format(path=location),
+        )
+
+
+def damaged(location: str, exc: sqlite3.Error) -> Damaged:
+    """The error for a ledger SQLite cannot read."""
+    return Damaged(
+        f"the ledger {location} cannot be read: {exc}",
+        hint="it is damaged or not a forecast ledger; " + CHECK_HINT.format(path=location),
+    )
+
+
+def write_failed(location: str, exc: sqlite3.Error) -> LedgerError:
+    """The error for a write to the ledger that SQLite refused; nothing was written."""
+    code = _code(exc)
+    text = str(exc)
+    if code == sqlite3.SQLITE_FULL:
+        return LedgerError(
+            f"cannot write to the ledger {location}: the disk is full ({text})",
+            hint="free some space and try again; nothing was written and the ledger is "
+            "as it was",
+        )
+    if code == sqlite3.SQLITE_IOERR:
+        name = getattr(exc, "sqlite_errorname", "SQLITE_IOERR")
+        return LedgerError(
+            f"cannot write to the ledger {location}: the disk reported an I/O error "
+            f"({text}, {name})",
+            hint="check the disk or the file system; nothing was written and the ledger "
+            "is as it was",
+        )
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text.lower():
+        return LedgerError(
+            f"the ledger {location} is not writable: {text}",
+            hint=f"check its permissions or choose another file with --ledger or {ENV}",
+        )
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return damaged(location, exc)
+    return LedgerError(
+        f"cannot write to the ledger {location}: {text}",
+        hint="nothing was written; the ledger is as it was",
+    )
+
+
+__all__ = ["CHECK_HINT", "Damaged", "damaged", "quick_check", "write_failed"]
