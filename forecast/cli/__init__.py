@@ -49,10 +49,11 @@ def _register() -> None:
 
     for module in (run, check, show, list_, ledger, ledger_admin, sweep, report):
         module.register(app)
-    from forecast.cli import elicit, watch
+    from forecast.cli import cooke, elicit, watch
 
     elicit.register(app)
     watch.register(app)
+    cooke.register(app)
 
 
 _register()
