@@ -267,6 +267,17 @@ def _experts_view(
     )
 
 
+def _swapped_pools(inputs: Any, u: np.ndarray, chain_draws: np.ndarray) -> dict[str, Any]:
+    """Pool swaps and drop-one rows by reweighting the draws (``u``: logit of the pooled
+    quantity), each measured from the forecast the draws give."""
+    from forecast.elicit.pool import PoolSpec
+    from forecast.elicit.swap import compare_by_reweighting
+
+    return compare_by_reweighting(
+        inputs.expert_names, inputs.experts, inputs.weights, PoolSpec(), u, chain_draws
+    ).to_dict()
+
+
 def summarise_drivers(
     q: LoadedQuestion,
     inputs: Any,
@@ -325,6 +336,7 @@ def summarise_drivers(
     extra = _driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
     extra["cases"] = {"n": n_cases, "with_event": int(inputs.cases_y.sum())}
     extra["sensitivity"] = sensitivity.for_drivers(inputs, alpha, beta, chain_draws).to_dict()
+    extra["pools"] = _swapped_pools(inputs, alpha, chain_draws)
     forecast = _assemble(
         q,
         settings,
@@ -419,6 +431,8 @@ def summarise_tte(
     if inputs.drivers:
         extra.update(_driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
     extra["sensitivity"] = sensitivity.for_tte(inputs, draws, chain_draws).to_dict()
+    if not isinstance(inputs, tte.HazardInputs):
+        extra["pools"] = _swapped_pools(inputs, draws.main, chain_draws)
     forecast = _assemble(q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra)
     if timer is not None:
         timer.lap("summarise")

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from forecast.render import fmt
+from forecast.render.kinds import changed_levels, deadline_row, median_line
 
 
 def _pos(p: float, lo: float, hi: float, width: int) -> int:
@@ -38,8 +39,7 @@ def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40)
     t.add_column("", no_wrap=True)
     t.add_column("P", justify="right", no_wrap=True)
     t.add_column("80% band", justify="right", no_wrap=True)
-    upto = [i for i, point in enumerate(curve) if point["date"] <= deadline]
-    at_deadline = upto[-1] if upto else -1
+    at_deadline = deadline_row(list(curve), deadline)
     for i, point in enumerate(curve):
         lo = _pos(point["lo"], 0.0, 1.0, width)
         mid = max(lo, _pos(point["probability"], 0.0, 1.0, width))
@@ -90,7 +90,7 @@ def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> T
                 bar.append(ch, style=style)
         t.add_row(
             s["driver"],
-            _level(s["level"]),
+            fmt.level(s["level"]),
             bar,
             f"{fmt.pct(s['off'])} → {fmt.pct(s['on'])}",
             Text(
@@ -99,10 +99,6 @@ def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> T
             ),
         )
     return t
-
-
-def _level(level: float) -> str:
-    return "on" if level >= 1 else "off" if level <= 0 else fmt.pct(level)
 
 
 def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> Table:
@@ -115,11 +111,6 @@ def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> 
     t.add_column("drivers")
     base = scenarios[0]["levels"] if scenarios else {}
     for s in scenarios:
-        changed = {
-            k: v
-            for k, v in s["levels"].items()
-            if s["name"] == "current levels" or v != base.get(k)
-        }
         name = Text(s["name"], style="bold" if s["name"] == chosen else "")
         if s["name"] == chosen:
             name.append(" ◂", style="bold")
@@ -128,7 +119,7 @@ def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> 
             fmt.pct(s["probability"]),
             fmt.interval(*s["intervals"]["80"]),
             fmt.interval(*s["intervals"]["95"]),
-            ", ".join(f"{k} {_level(v)}" for k, v in changed.items()),
+            changed_levels(s, base),
         )
     return t
 
@@ -167,11 +158,8 @@ def sections(f: Any, width: int = 80) -> list[RenderableType]:
     extra = f.extra
     out: list[RenderableType] = []
     if "curve" in extra:
-        median = extra["median_time"]
         line = Text("Median time to the event  ", style="bold")
-        line.append(
-            median if median != "after the horizon" else f"after the horizon ({extra['horizon']})"
-        )
+        line.append(median_line(extra))
         line.append(f"   known as of {extra['as_of']}", style="dim")
         # the date and its marker (up to 37), P (7), the band (17) and padding (about 9)
         # leave the rest to the bar, so no number is ever cut short.
@@ -183,47 +171,6 @@ def sections(f: Any, width: int = 80) -> list[RenderableType]:
         out += [Text(""), scenarios_table(extra["scenarios"], extra.get("scenario"))]
         out += [Text(""), tornado(extra["swings"], f.probability, max(8, min(30, width - 72)))]
     return out
-
-
-def markdown(f: Any) -> list[str]:
-    """The same sections as markdown lines (empty for other kinds)."""
-    extra = f.extra
-    lines: list[str] = []
-    if "curve" in extra:
-        lines += [
-            "### P(by date)",
-            "",
-            f"Median time to the event: {extra['median_time']} (known as of {extra['as_of']})",
-            "",
-            "| by | P | 80% band |",
-            "|---|---:|---:|",
-        ]
-        for p in extra["curve"]:
-            lines.append(
-                f"| {p['date']} | {fmt.pct(p['probability'])} | {fmt.interval(p['lo'], p['hi'])} |"
-            )
-        lines.append("")
-    if "swings" in extra:
-        lines += ["### Scenarios", "", "| scenario | P | 80% interval |", "|---|---:|---:|"]
-        for s in extra["scenarios"]:
-            lines.append(
-                f"| {s['name']} | {fmt.pct(s['probability'])} "
-                f"| {fmt.interval(*s['intervals']['80'])} |"
-            )
-        lines += [
-            "",
-            "### Driver swings",
-            "",
-            "| driver | level | off | on | swing |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        for s in extra["swings"]:
-            lines.append(
-                f"| {s['driver']} | {_level(s['level'])} | {fmt.pct(s['off'])} "
-                f"| {fmt.pct(s['on'])} | {fmt.pp(s['swing'])} |"
-            )
-        lines.append("")
-    return lines
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,21 @@ def _moves(f: Forecast) -> str:
     return _table(["input", "change", "forecast"], rows, [1, 2])
 
 
+def _kinds(f: Forecast) -> str:
+    """The time-to-event and drivers sections (median time, P(by date), scenarios, swings)."""
+    from forecast.render.kinds import sections
+
+    out = []
+    for s in sections(f):
+        out.append(f"<h2>{_e(s.title)}</h2>")
+        out += [f"<p>{_e(x)}</p>" for x in s.before]
+        if s.head:
+            rows = [[_e(c) for c in row] for row in s.rows]
+            out.append(_table([_e(h) for h in s.head], rows, s.numeric))
+        out += [f'<p class="dim">{_e(x)}</p>' for x in s.after]
+    return "\n".join(out)
+
+
 def _sensitivity(f: Forecast) -> str:
     s = sens.of(f)
     table = sens.table(f)
@@ -255,6 +270,7 @@ def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
     parts += [
         "<h2>What moved it (applied in this order)</h2>",
         _moves(f),
+        _kinds(f),
         _sensitivity(f),
         _experts(f),
         _evidence(f),

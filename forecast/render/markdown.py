@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from forecast import sensitivity as sens
 from forecast.render import fmt
 from forecast.results import Forecast
+
+if TYPE_CHECKING:
+    from forecast.render.kinds import Section
 
 
 def render(f: Forecast) -> str:
@@ -35,9 +40,11 @@ def render(f: Forecast) -> str:
     for e in f.evidence:
         if not e.applied:
             lines.append(f"| evidence: {e.id} | already in the judgements | |")
-    from forecast.render.curves import markdown
+    from forecast.render.kinds import sections
 
-    lines += ["", *markdown(f)]
+    lines.append("")
+    for section in sections(f):
+        lines += section_markdown(section)
     lines += [
         "",
         "### Experts",
@@ -57,6 +64,20 @@ def render(f: Forecast) -> str:
             "",
             *(line.strip() if i == 0 else "- " + line.strip() for i, line in enumerate(earned)),
         ]
+    if f.evidence:
+        lines += [
+            "",
+            "### Evidence (likelihood ratio P(signal | yes) / P(signal | no))",
+            "",
+            "| id | signal | median LR | 90% interval | applied |",
+            "|---|---|---:|---:|---|",
+        ]
+        for e in f.evidence:
+            applied = "yes" if e.applied else "no: already in the judgements"
+            lines.append(
+                f"| {md(e.id)} | {md(e.description)} | {e.median_lr:.3g} "
+                f"| {e.lo90_lr:.3g} – {e.hi90_lr:.3g} | {applied} |"
+            )
     lines += ["", *sensitivity_markdown(f)]
     d = f.diagnostics
     lines += [
@@ -70,6 +91,23 @@ def render(f: Forecast) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def section_markdown(s: Section) -> list[str]:
+    """A report section as markdown lines: its title, text and table."""
+    lines = [f"### {md(s.title)}", ""]
+    if s.before:
+        lines += [*(md(x) for x in s.before), ""]
+    if s.head:
+        lines.append("| " + " | ".join(md(h) for h in s.head) + " |")
+        lines.append(
+            "|" + "|".join("---:" if i in s.numeric else "---" for i in range(len(s.head))) + "|"
+        )
+        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in s.rows]
+        lines.append("")
+    if s.after:
+        lines += [*(md(x) for x in s.after), ""]
+    return lines
 
 
 def _under(f: Forecast) -> str:

@@ -1,0 +1,93 @@
+"""The forecast under another pool, or with one expert left out, from posterior draws.
+
+An event question's pools are compared by quadrature over ``p`` (:func:`pool.compare`).
+A drivers question's baseline ``p0`` and a scheduled time-to-event question's chance per
+opportunity ``q`` carry the experts' pool too, but the forecast also depends on the
+drivers (and the trend), so there is no one-dimensional integral. Changing the pool
+changes only the prior, though, so the posterior draws can be importance-reweighted by
+the ratio of the two pools' densities at each draw's ``logit p0`` (``logit q``):
+Pareto-smoothed (ArviZ's ``psislw``), with the Pareto k saying when a row is rough.
+
+Every row is measured from the forecast the draws give, so the row of the pool in use
+is the headline and its change is 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from forecast.elicit.pool import METHODS, Alternative, Comparison, PoolSpec, pooled_logpdf
+
+KHAT_MAX = 0.7
+"""Above this Pareto k a reweighted row is marked rough in its label."""
+
+
+def _reweighted(values: np.ndarray, log_ratio: np.ndarray) -> tuple[float, float]:
+    """E[values] under weights exp(log_ratio), Pareto-smoothed; and the Pareto k."""
+    from arviz_stats.base import array_stats
+
+    log_ratio = np.asarray(log_ratio, dtype=float).reshape(-1)
+    if not np.all(np.isfinite(log_ratio)) or np.ptp(log_ratio) == 0:
+        finite = np.where(np.isfinite(log_ratio), log_ratio, -np.inf)
+        w = np.exp(finite - finite.max())
+        return float(np.sum(w * values) / w.sum()), 0.0
+    try:
+        # psislw smooths the right tail of the negated input (its LOO convention).
+        lw, khat = array_stats.psislw(-log_ratio, 1.0)
+        lw, k = np.asarray(lw, dtype=float), float(khat)
+    except ValueError:  # all tail values equal: the weights are flat
+        lw, k = log_ratio - log_ratio.max(), 0.0
+    w = np.exp(lw - lw.max())
+    return float(np.sum(w * values) / w.sum()), k
+
+
+def _label(text: str, k: float) -> str:
+    return f"{text} (rough: Pareto k {k:.2f})" if k > KHAT_MAX else text
+
+
+def compare_by_reweighting(
+    names: Sequence[str],
+    experts: Sequence[Any],
+    weights: Sequence[float],
+    spec: PoolSpec,
+    u: np.ndarray,
+    values: np.ndarray,
+) -> Comparison:
+    """Each pool method and each expert left out, from draws ``u`` of the pooled quantity
+    on the logit scale and the forecast ``values`` of the same draws (both (chain, draw))."""
+    u = np.asarray(u, dtype=float).reshape(-1)
+    x = np.asarray(values, dtype=float).reshape(-1)
+    reference = float(x.mean())
+    used, _ = pooled_logpdf(experts, weights, spec)
+    base = np.asarray(used(u), dtype=float)
+    rows: list[Alternative] = []
+    for method in METHODS:
+        alt = PoolSpec(method, spec.extremize)
+        if method == spec.method:
+            rows.append(Alternative(alt.describe(), "pool", method, reference, 0.0, True))
+            continue
+        logpdf, _ = pooled_logpdf(experts, weights, alt)
+        value, k = _reweighted(x, np.asarray(logpdf(u), dtype=float) - base)
+        rows.append(
+            Alternative(_label(alt.describe(), k), "pool", method, value, value - reference)
+        )
+    w = list(weights)
+    if len(experts) > 1:
+        for i, name in enumerate(names):
+            rest_w = w[:i] + w[i + 1 :]
+            if sum(rest_w) <= 0:
+                continue
+            rest = list(experts[:i]) + list(experts[i + 1 :])
+            logpdf, _ = pooled_logpdf(rest, rest_w, spec)
+            value, k = _reweighted(x, np.asarray(logpdf(u), dtype=float) - base)
+            label = _label(f"without {name}", k)
+            rows.append(
+                Alternative(label, "drop", spec.method, value, value - reference, expert=name)
+            )
+    return Comparison(spec, reference, tuple(rows))
+
+
+__all__ = ["KHAT_MAX", "compare_by_reweighting"]
