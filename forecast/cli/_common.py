@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 import sys
 import traceback
 from collections.abc import Callable, Generator, Iterator
@@ -40,17 +41,20 @@ class Format(StrEnum):
 
 
 def out() -> Console:
-    """The console for data (stdout); honours NO_COLOR and non-terminal output."""
-    from rich.console import Console
+    """The console for data (stdout); honours NO_COLOR and non-terminal output.
 
-    return Console(file=sys.stdout)
+    It prints text from files as text: no markup, no control characters
+    (:class:`~forecast.render.safe.SafeConsole`)."""
+    from forecast.render.safe import SafeConsole
+
+    return SafeConsole(file=sys.stdout)
 
 
 def err() -> Console:
-    """The console for progress, warnings and errors (stderr)."""
-    from rich.console import Console
+    """The console for progress, warnings and errors (stderr), as safe as :func:`out`."""
+    from forecast.render.safe import SafeConsole
 
-    return Console(file=sys.stderr)
+    return SafeConsole(file=sys.stderr)
 
 
 def echo_lines(lines: list[str], *, stderr: bool = False) -> None:
@@ -72,10 +76,16 @@ def finite(obj: Any) -> Any:
     return obj
 
 
+_C1 = re.compile("[\x7f-\x9f]")
+
+
 def print_json(obj: Any) -> None:
     """One JSON object on one line of stdout (JSON Lines); a value that could not be
     computed (NaN) is written as null."""
     text = json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, default=str)
+    # JSON escapes C0 controls itself; C1 controls (a one-character escape sequence on
+    # some terminals) may only occur inside strings, where \u escapes mean the same.
+    text = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
 

@@ -22,6 +22,7 @@ from forecast.cli._common import (
     stale_option,
     stale_warnings,
 )
+from forecast.render.safe import printable
 
 
 class PoolChoice(StrEnum):
@@ -208,7 +209,7 @@ def run(
     lines = quiet and format_ is Format.rich and len(loaded) + len(bad) > 1
     if lines:
         for exc in bad:
-            typer.echo(f"{_stem(exc)}\tfailed: invalid priors file")
+            typer.echo(printable(f"{_stem(exc)}\tfailed: invalid priors file"))
     stale = stale_warnings(loaded, stale_after)
     from forecast import engine
 
@@ -230,7 +231,7 @@ def run(
 
     def failed(q: Any) -> None:
         if lines:
-            typer.echo(f"{q.id}\tfailed: sampling")
+            typer.echo(printable(f"{q.id}\tfailed: sampling"))
 
     each = sample_each(
         loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs, on_failure=failed
@@ -254,7 +255,7 @@ def run(
 
             under = fmt.scenario(forecast.extra)
             tail = f"\tscenario {under}" if under else ""
-            typer.echo(f"{q.id}\t{fmt.pct(forecast.probability)}{tail}")  # one line a question
+            typer.echo(printable(f"{q.id}\t{fmt.pct(forecast.probability)}{tail}"))  # a line each
         else:
             from forecast.render.report import Report
 

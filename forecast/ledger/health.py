@@ -73,8 +73,7 @@ def write_failed(location: str, exc: sqlite3.Error) -> LedgerError:
     if code == sqlite3.SQLITE_FULL:
         return LedgerError(
             f"cannot write to the ledger {location}: the disk is full ({text})",
-            hint="free some space and try again; nothing was written and the ledger is "
-            "as it was",
+            hint="free some space and try again; nothing was written and the ledger is as it was",
         )
     if code == sqlite3.SQLITE_IOERR:
         name = getattr(exc, "sqlite_errorname", "SQLITE_IOERR")

@@ -164,8 +164,7 @@ def _copy_table(
         return
     at = {c: i + 1 for i, c in enumerate(have)}  # +1: the rowid comes first
     sql = (
-        f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) "
-        f"VALUES ({', '.join('?' * len(names))})"
+        f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     )
     for row in _rows(src, table):
         if row is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from forecast import sensitivity as sens
 from forecast.render import fmt
@@ -290,9 +291,10 @@ def markdown_page(f: Forecast, images: Sequence[tuple[Plot, str]] = ()) -> str:
     d = f.diagnostics
     if not d.ok:
         lines += ["### ⚠ Sampling diagnostics are not all good", ""]
-        lines += [f"- {w}" for w in d.warnings] + [""]
+        lines += [f"- {_md(w)}" for w in d.warnings] + [""]
     if images:
         lines += ["### Plots", ""]
         for plot, path in images:
-            lines += [f"![{_md(plot.title)}]({path})", ""]
+            # The path is the report's own; quoted so that no character of it ends the link.
+            lines += [f"![{_md(plot.title)}]({quote(path)})", ""]
     return "\n".join(lines).rstrip() + "\n"

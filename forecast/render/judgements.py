@@ -88,8 +88,10 @@ class JudgementsView:
     def markdown(self) -> str:
         """The same view as markdown."""
         spec: Any = self.question.spec
+        from forecast.render.safe import md
+
         lines = [
-            f"## {spec.title}",
+            f"## {md(spec.title)}",
             "",
             "| expert | weight | judgement | fit | mean | 90% interval | P(p > 50%) | fit error |",
             "|---|---:|---|---|---:|---:|---:|---:|",
@@ -97,7 +99,7 @@ class JudgementsView:
         for e, f, w in zip(spec.experts, self.inputs.experts, weights(spec), strict=True):
             imp = implications(f)
             lines.append(
-                f"| {e.name} | {w:.2f} | {_FORMS[e.judgement.form]} | {f.describe()} | "
+                f"| {md(e.name)} | {w:.2f} | {_FORMS[e.judgement.form]} | {f.describe()} | "
                 f"{fmt.pct(imp['mean'])} | {fmt.interval(imp['lo90'], imp['hi90'])} | "
                 f"{fmt.pct(imp['p_above'])} | {fmt.fit_error(f.fit_error)} |"
             )
@@ -107,16 +109,19 @@ class JudgementsView:
         weighting = self.question.weighting
         earned = fmt.weighting(weighting.to_dict() if weighting is not None else None)
         if earned:
-            lines += ["", earned[0], "", *(f"- {line.strip()}" for line in earned[1:])]
+            lines += ["", md(earned[0]), "", *(f"- {md(line.strip())}" for line in earned[1:])]
         base = _base_rate(spec)
         if base:
-            lines += ["", base]
+            lines += ["", md(base)]
         if self.inputs.evidence:
             lines += [
                 "",
                 "| judgement | fit | median | 90% interval | applied |",
                 "|---|---|---:|---:|---|",
-                *("| " + " | ".join(row) + " |" for row in _positive_rows(self.inputs.evidence)),
+                *(
+                    "| " + " | ".join(md(c) for c in row) + " |"
+                    for row in _positive_rows(self.inputs.evidence)
+                ),
             ]
         return "\n".join(lines) + "\n"
 

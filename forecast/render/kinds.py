@@ -50,9 +50,7 @@ def _curve(f: Any) -> Section:
         if i == marked:
             by += " (deadline)" if p["date"] == deadline else " (last before the deadline)"
         rows.append((by, fmt.pct(p["probability"]), fmt.interval(p["lo"], p["hi"])))
-    median = (
-        f"Median time to the event: {median_line(extra)} (known as of {extra['as_of']})"
-    )
+    median = f"Median time to the event: {median_line(extra)} (known as of {extra['as_of']})"
     return Section("P(by date)", ("by", "P", "80% band"), tuple(rows), (1, 2), (median,))
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from forecast import sensitivity as sens
 from forecast.render import fmt
+from forecast.render.safe import code, md
 from forecast.results import Forecast
 
 if TYPE_CHECKING:
@@ -16,9 +17,9 @@ def render(f: Forecast) -> str:
     """The markdown report of one forecast."""
     i80, i95 = f.interval(0.8), f.interval(0.95)
     lines = [
-        f"## {f.title}",
+        f"## {md(f.title)}",
         "",
-        f"`{f.question_id}` · {f.kind} · deadline {f.deadline.isoformat()} · {f.status}"
+        f"{code(f.question_id)} · {f.kind} · deadline {f.deadline.isoformat()} · {f.status}"
         f" · {fmt.facts(f.facts_as_of)}",
         "",
         f"**Forecast{_under(f)}: {fmt.pct(f.probability)}** (odds {fmt.odds(f.probability)}, "
@@ -36,10 +37,10 @@ def render(f: Forecast) -> str:
     ]
     for s in f.steps:
         change = "" if s.kind == "experts" else fmt.pp(s.delta)
-        lines.append(f"| {s.label} | {change} | {fmt.pct(s.after)} |")
+        lines.append(f"| {md(s.label)} | {change} | {fmt.pct(s.after)} |")
     for e in f.evidence:
         if not e.applied:
-            lines.append(f"| evidence: {e.id} | already in the judgements | |")
+            lines.append(f"| evidence: {md(e.id)} | already in the judgements | |")
     from forecast.render.kinds import sections
 
     lines.append("")
@@ -55,14 +56,17 @@ def render(f: Forecast) -> str:
     for x in f.experts:
         imp = x.implies
         lines.append(
-            f"| {x.name} | {x.weight:.2f} | {x.fitted.describe()} | {fmt.pct(imp['mean'])}"
+            f"| {md(x.name)} | {x.weight:.2f} | {x.fitted.describe()} | {fmt.pct(imp['mean'])}"
             f" | {fmt.interval(imp['lo90'], imp['hi90'])} | {fmt.fit_error(x.fitted.fit_error)} |"
         )
     earned = fmt.weighting(f.extra.get("weighting"))
     if earned:
         lines += [
             "",
-            *(line.strip() if i == 0 else "- " + line.strip() for i, line in enumerate(earned)),
+            *(
+                md(line.strip()) if i == 0 else "- " + md(line.strip())
+                for i, line in enumerate(earned)
+            ),
         ]
     if f.evidence:
         lines += [
@@ -84,10 +88,10 @@ def render(f: Forecast) -> str:
         "",
         f"Diagnostics: R-hat {d.rhat_max:.3f}, bulk ESS {d.ess_bulk_min:.0f}, tail ESS "
         f"{d.ess_tail_min:.0f}, {d.divergences} divergences"
-        + ("" if d.ok else " — " + "; ".join(d.warnings)),
+        + ("" if d.ok else " — " + "; ".join(md(w) for w in d.warnings)),
         "",
-        f"Provenance: `{f.provenance.file}` sha256 `{f.provenance.sha256[:12]}`, forecast "
-        f"{f.provenance.version}, seed {f.provenance.seed}, {f.provenance.sampler}",
+        f"Provenance: {code(f.provenance.file)} sha256 `{f.provenance.sha256[:12]}`, forecast "
+        f"{md(f.provenance.version)}, seed {f.provenance.seed}, {md(f.provenance.sampler)}",
         "",
     ]
     return "\n".join(lines)
@@ -125,15 +129,15 @@ def sensitivity_markdown(f: Forecast) -> list[str]:
     lines = ["### Sensitivity: how far the forecast moves", ""]
     if s is not None:
         warn = s.prior_driven or s.conflict or not s.has_data
-        lines += [("> ⚠ " if warn else "") + s.verdict, ""]
+        lines += [("> ⚠ " if warn else "") + md(s.verdict), ""]
     if table.rows:
         lines += ["| if | what | forecast | change | |", "|---|---|---:|---:|---|"]
         for r in table.rows:
             used = r.note == "the pool used"
             label = md(r.label) + (" **(used)**" if used else "")
             change = "" if used else fmt.pp(r.delta)
-            note = "" if used else r.note
-            lines.append(f"| {label} | {r.kind} | {fmt.pct(r.forecast)} | {change} | {note} |")
+            note = "" if used else md(r.note)
+            lines.append(f"| {label} | {md(r.kind)} | {fmt.pct(r.forecast)} | {change} | {note} |")
         lines.append("")
     if s is not None and s.quantities:
         lines += [
@@ -142,12 +146,11 @@ def sensitivity_markdown(f: Forecast) -> list[str]:
         ]
         for x in s.quantities:
             lines.append(
-                f"| {x.label} | {x.prior:.3f} | {x.likelihood:.3f} | {x.diagnosis or '✓'} |"
+                f"| {md(x.label)} | {x.prior:.3f} | {x.likelihood:.3f} "
+                f"| {md(x.diagnosis) if x.diagnosis else '✓'} |"
             )
         lines.append("")
     return lines
 
 
-def md(text: str) -> str:
-    """Text safe inside a markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+__all__ = ["md", "render", "sensitivity_markdown"]

@@ -66,12 +66,14 @@ class PoolsSection:
 
 def markdown(pools: dict[str, Any]) -> str:
     """The same section as a markdown table."""
+    from forecast.render.safe import md
+
     lines = ["### Pools and influence", "", "| prior from | forecast | change |", "|---|---:|---:|"]
     for row in pools["alternatives"]:
         change = "used" if row.get("chosen") else fmt.pp(row["delta"])
         if row.get("flagged"):
             change += " ⚠"
-        lines.append(f"| {row['label']} | {fmt.pct(row['forecast'])} | {change} |")
+        lines.append(f"| {md(row['label'])} | {fmt.pct(row['forecast'])} | {change} |")
     return "\n".join(lines) + "\n"
 
 
