@@ -31,6 +31,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.location()
+        if not self.field and self.line is None:
+            return f"{where}: {self.message}"  # about the whole file: `path: message`
         what = f"{self.field}: {self.message}" if self.field else self.message
         return f"{where} {what}"
 

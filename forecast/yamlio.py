@@ -38,18 +38,39 @@ class _BadValue(yaml.constructor.ConstructorError):
         self.hint = hint
 
 
+class InvalidValue:
+    """Stands in for a scalar that could not be read (a 30th of February) once its
+    problem is noted, so that the rest of the file is still checked."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
 class _Loader(_Base):  # type: ignore[valid-type,misc]
-    """The safe loader, with value errors (a 13th month) reported at their node."""
+    """The safe loader, with value errors (a 13th month) reported at their node.
+
+    With ``deferred`` set to a list, such an error is appended to it and the value
+    becomes an :class:`InvalidValue`; otherwise it is raised at once.
+    """
+
+    deferred: list[_BadValue] | None = None
 
     def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError) as exc:
-            raise _BadValue(
+            bad = _BadValue(
                 node,
                 f"{node.value!r} is not a valid date ({exc})",
                 "write dates as YYYY-MM-DD, for example 2027-12-31",
-            ) from None
+            )
+            if self.deferred is None:
+                raise bad from None
+            self.deferred.append(bad)
+            return InvalidValue(str(node.value))
 
     def construct_yaml_int(self, node: yaml.Node) -> Any:
         try:
@@ -82,6 +103,8 @@ class Marks:
     def __init__(self) -> None:
         self._at: dict[Loc, tuple[int, int]] = {}
         self._key_at: dict[Loc, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        """Problems of values that could not be read (when reading went on past them)."""
 
     def add(self, loc: Loc, node: yaml.Node, key: yaml.Node | None = None) -> None:
         self._at[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -294,8 +317,12 @@ def read_text(path: Path, display: str | None = None) -> str:
     return text.removeprefix("\ufeff")
 
 
-def load(path: Path, display: str | None = None) -> tuple[Any, Marks, str]:
+def load(path: Path, display: str | None = None, *, go_on: bool = False) -> tuple[Any, Marks, str]:
     """Parse one YAML document safely.
+
+    With ``go_on`` a value that cannot be read (an impossible date) does not stop the
+    reading: its problem goes to ``marks.problems``, the value becomes an
+    :class:`InvalidValue`, and validation can report it with every other problem.
 
     Returns
     -------
@@ -304,15 +331,24 @@ def load(path: Path, display: str | None = None) -> tuple[Any, Marks, str]:
     """
     shown = display or str(path)
     text = read_text(path, shown)
-    data, marks = loads(text, shown)
+    data, marks = loads(text, shown, go_on=go_on)
     return data, marks, text
 
 
-def loads(text: str, shown: str) -> tuple[Any, Marks]:
+def _bad_value_problem(exc: _BadValue, marks: Marks, shown: str) -> Problem:
+    line, col = exc.node.start_mark.line + 1, exc.node.start_mark.column + 1
+    where = marks.locate(line, col)
+    return Problem(shown, line, col, _dotted(where or ()), str(exc.problem), exc.hint)
+
+
+def loads(text: str, shown: str, *, go_on: bool = False) -> tuple[Any, Marks]:
     """Parse YAML text (see :func:`load`)."""
     marks = Marks()
     problems: list[Problem] = []
     loader = _Loader(text)
+    deferred: list[_BadValue] = []
+    if go_on:
+        loader.deferred = deferred
     try:
         node = loader.get_single_node()
         if node is None:
@@ -333,20 +369,9 @@ def loads(text: str, shown: str) -> tuple[Any, Marks]:
         if problems:
             raise InputError(problems)
         data = loader.construct_document(node)
+        marks.problems = [_bad_value_problem(bad, marks, shown) for bad in deferred]
     except _BadValue as exc:
-        where = marks.locate(exc.node.start_mark.line + 1, exc.node.start_mark.column + 1)
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    exc.node.start_mark.line + 1,
-                    exc.node.start_mark.column + 1,
-                    _dotted(where or ()),
-                    str(exc.problem),
-                    exc.hint,
-                )
-            ]
-        ) from None
+        raise InputError([_bad_value_problem(exc, marks, shown)]) from None
     except yaml.MarkedYAMLError as exc:
         raise InputError([_syntax_problem(exc, shown)]) from None
     except yaml.YAMLError as exc:
@@ -362,8 +387,8 @@ def loads(text: str, shown: str) -> tuple[Any, Marks]:
 
 _SYNTAX_HINTS = {
     "mapping values are not allowed": "check the indentation, and quote text that holds ': '",
-    "tab character": "indent with spaces, not tabs",
-    "found character '\\t'": "indent with spaces, not tabs",
+    "tab character": "tabs are not allowed in YAML; indent with spaces",
+    "found character '\\t'": "tabs are not allowed in YAML; indent with spaces",
     "did not find expected key": "check the indentation of this line against the one above",
     "found undefined alias": "define the anchor (&name) before using it (*name)",
     "unexpected end of stream": "close the quote or bracket opened earlier",

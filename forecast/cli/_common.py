@@ -154,7 +154,8 @@ def load_some(paths: list[Any]) -> tuple[list[Any], list[Any]]:
     ok, bad = load_many(paths)
     if not ok and not bad:
         where = ", ".join(str(p) for p in paths)
-        raise InputError([Problem(where, None, None, "", "no priors files (*.yaml) found")])
+        found = "no priors files (*.yaml or *.yml) found"
+        raise InputError([Problem(where, None, None, "", found)])
     return ok, bad
 
 

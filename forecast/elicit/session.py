@@ -627,7 +627,7 @@ def validate_text(text: str, shown: str) -> None:
     from forecast import yamlio
     from forecast.spec import validate
 
-    data, marks = yamlio.loads(text, shown)
+    data, marks = yamlio.loads(text, shown, go_on=True)
     validate(data, marks, shown)
 
 

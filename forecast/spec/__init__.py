@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import hashlib
 import math
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -153,6 +154,34 @@ def _message(err: Any) -> tuple[str, str | None]:
     return err["msg"], None
 
 
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?|[-+]?\.\d+)\s*%\s*$")
+
+
+def _as_fraction(percent: float) -> str:
+    """``15`` -> ``'0.15'``: a percentage written as the number it stands for."""
+    return f"{percent / 100:.10g}"
+
+
+def _number_hint(err: Any) -> str | None:
+    """What was probably meant by a number refused as a probability: ``15%`` for 0.15,
+    ``1.5`` (above 1, up to 100) for 1.5%."""
+    value = err.get("input")
+    if isinstance(value, str) and (m := _PERCENT.match(value)):
+        meant = _as_fraction(float(m.group(1)))
+        return f"write {meant}: this is a number from 0 to 1, not a percentage"
+    ctx = err.get("ctx") or {}
+    bound = next(iter(ctx.values()), None) if ctx else None
+    if (
+        err["type"] in {"less_than_equal", "less_than"}
+        and bound == 1
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 1 < value <= 100
+    ):
+        return f"this is a number from 0 to 1: for {value:g}% write {_as_fraction(float(value))}"
+    return None
+
+
 def _step(tp: Any, part: Any) -> Any:
     """The annotation one step (a key or an index) inside ``tp``; None when there is none."""
     origin = typing.get_origin(tp)
@@ -219,6 +248,7 @@ def _problems(
             message, hint = _unknown_key(model, loc)
         else:
             message, hint = _message(err)
+            hint = hint or _number_hint(err)
             if on_key:
                 message = f"key {message}"
         key = (loc, message)
@@ -313,11 +343,29 @@ def _check_numbers(
             _check_numbers(v, (*loc, i), shown, marks, problems)
 
 
+def _inside(field: str, outer: str) -> bool:
+    """Whether the dotted ``field`` is ``outer`` or lies inside it."""
+    return field == outer or field.startswith((outer + ".", outer + "["))
+
+
 def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
-    """Validate parsed YAML as a question of its declared kind."""
+    """Validate parsed YAML as a question of its declared kind.
+
+    Problems the reading noted and went on past (``marks.problems``: an impossible date)
+    are reported with the others, in line order; a key with such a value gets no second
+    problem from validation.
+    """
     root = marks.find(()) or (1, 1)
+    unread = list(marks.problems)
+
+    def fail(problems: list[Problem]) -> InputError:
+        covered = [p.field for p in unread]
+        rest = [p for p in problems if not any(_inside(p.field, f) for f in covered)]
+        both = sorted([*unread, *rest], key=lambda p: (p.line or 0, p.column or 0))
+        return InputError(both)
+
     if not isinstance(data, dict):
-        raise InputError(
+        raise fail(
             [
                 Problem(
                     shown,
@@ -332,7 +380,7 @@ def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
     problems: list[Problem] = []
     _check_numbers(data, (), shown, marks, problems)
     if problems:
-        raise InputError(problems)
+        raise fail(problems)
     fmt = data.get("format")
     if fmt != FORMAT_VERSION:
         at = marks.find(("format",)) if "format" in data else root
@@ -351,7 +399,7 @@ def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
             else None
         )
         line, col = at or (None, None)
-        raise InputError([Problem(shown, line, col, "format", msg, hint)])
+        raise fail([Problem(shown, line, col, "format", msg, hint)])
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
         at = marks.find(("kind",)) if "kind" in data else root
@@ -363,14 +411,14 @@ def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
             else f"must be text (got {_show(kind)})"
         )
         line, col = at or (None, None)
-        raise InputError(
-            [Problem(shown, line, col, "kind", msg, f"valid kinds: {', '.join(KINDS)}")]
-        )
+        raise fail([Problem(shown, line, col, "kind", msg, f"valid kinds: {', '.join(KINDS)}")])
     model: type[BaseModel] = KINDS[kind]
     try:
         spec = model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_problems(exc, shown, marks, model)) from None
+        raise fail(_problems(exc, shown, marks, model)) from None
+    if unread:  # a value that could not be read passed validation (free text, say)
+        raise fail([])
     assert isinstance(spec, QuestionMeta)
     return spec
 
@@ -385,7 +433,7 @@ def load_question(path: Path | str) -> LoadedQuestion:
     """
     path = Path(path)
     shown = _display(path)
-    data, marks, text = yamlio.load(path, shown)
+    data, marks, text = yamlio.load(path, shown, go_on=True)
     spec = validate(data, marks, shown)
     if isinstance(spec, DriversQuestion) and isinstance(spec.cases, str):
         spec = _with_cases_file(spec, path, shown, marks)
