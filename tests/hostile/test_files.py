@@ -48,7 +48,7 @@ def test_reads_stop_at_the_limit_plus_one_byte(tmp_path: Path) -> None:
 def test_a_fifo_priors_file_is_refused_without_blocking(tmp_path: Path) -> None:
     result = cli("check", fifo(tmp_path / "q.yaml"))
     assert result.exit_code == 1  # check lists the problems of the files on stdout
-    assert "q.yaml is a FIFO (named pipe), not a regular file" in result.stdout
+    assert "q.yaml: is a FIFO (named pipe), not a regular file" in result.stdout
 
 
 def test_a_fifo_in_a_checked_folder_does_not_hang_check_or_list(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_a_fifo_in_a_checked_folder_does_not_hang_check_or_list(tmp_path: Path) 
     fifo(tmp_path / "pipe.yaml")
     checked = cli("check", tmp_path)
     assert checked.exit_code == 1
-    assert "pipe.yaml is a FIFO" in checked.stdout
+    assert "pipe.yaml: is a FIFO" in checked.stdout
     listed = cli("list", tmp_path, "--ledger", tmp_path / "none.sqlite")
     assert "Traceback" not in listed.stderr
     assert "good" in listed.stdout
