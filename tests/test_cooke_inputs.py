@@ -112,7 +112,7 @@ def test_round_trips(tmp_path: Path) -> None:
 
 def test_missing_partner_file(tmp_path: Path) -> None:
     (tmp_path / "lonely.dtt").write_text(DTT, encoding="utf-8")
-    assert _lines(tmp_path / "lonely.dtt")[0] == f"{tmp_path / 'lonely'}.rls no such file"
+    assert _lines(tmp_path / "lonely.dtt")[0] == f"{tmp_path / 'lonely'}.rls: no such file"
 
 
 # -- the bad inputs, in a seeds file ----------------------------------------------------
