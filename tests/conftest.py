@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,45 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Work in tmp_path, so messages name short relative paths."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+# ------------------------------------------------------------ PostgreSQL server
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """One PostgreSQL server for the session (see tests/pgserver.py).
+
+    Outside CI a machine without PostgreSQL skips these tests; in CI (``CI`` set) that
+    is a failure, so the suite never passes without them unnoticed.
+    """
+    import os
+
+    from tests import pgserver
+
+    if pgserver.bindir() is None:
+        message = "PostgreSQL is not installed (no pg_config --bindir, no initdb)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must install it (.ci/run does)", pytrace=False)
+        pytest.skip(message)
+    with pgserver.running() as server:
+        yield server
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture
+def pg_url(pg_server: Any) -> str:
+    """The URL of a new, empty database on the session's server."""
+    name = f"ledger_{next(_databases)}"
+    pg_server.sql(f"CREATE DATABASE {name}")
+    return str(pg_server.url(name))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new ledger goes, on each backend: an SQLite file, a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.sqlite")
+    return str(request.getfixturevalue("pg_url"))

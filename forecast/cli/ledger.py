@@ -17,7 +17,8 @@ from forecast.cli._common import err, handle_errors, out, print_json
 from forecast.errors import ForecastError, UsageError
 
 LEDGER_HELP = (
-    "The ledger file (default: $FORECAST_LEDGER, else ledger.sqlite in the user data directory)."
+    "The ledger: a file, or a postgresql://user@host:port/db URL (default: $FORECAST_LEDGER, "
+    "else ledger.sqlite in the user data directory)."
 )
 
 
@@ -28,9 +29,11 @@ def ledger_option() -> Any:
     )
 
 
-def _missing(ledger: Path | None) -> bool:
-    """Warn (on stderr) when the ledger named does not exist; True when it does not."""
-    if ledger is None or ledger.expanduser().exists():
+def _missing(ledger: str | None) -> bool:
+    """Warn (on stderr) when the ledger file named does not exist; True when it does not."""
+    from forecast.ledger.store import exists
+
+    if ledger is None or exists(ledger):
         return False
     err().print(
         f"warning: there is no ledger at {ledger}: nothing has been recorded there",
@@ -130,7 +133,7 @@ def history(
     format_: HistoryFormat = typer.Option(
         HistoryFormat.rich, "--format", "-f", help="Output format."
     ),
-    ledger: Path | None = ledger_option(),
+    ledger: str | None = ledger_option(),
 ) -> None:
     """Show a question's recorded forecasts over time and why each move happened.
 
@@ -191,7 +194,7 @@ def resolve(
     force: bool = typer.Option(
         False, "--force", help="Record it even though no priors file or forecast names it."
     ),
-    ledger: Path | None = ledger_option(),
+    ledger: str | None = ledger_option(),
 ) -> None:
     """Record a question's outcome and set its status in the priors file.
 
@@ -265,7 +268,7 @@ def score(
         "or the time-averaged mean.",
     ),
     format_: ScoreFormat = typer.Option(ScoreFormat.rich, "--format", "-f", help="Output format."),
-    ledger: Path | None = ledger_option(),
+    ledger: str | None = ledger_option(),
 ) -> None:
     """Score resolved forecasts: Brier, log and baseline scores, and calibration.
 
@@ -327,7 +330,7 @@ def _score_csv(rep: Any) -> str:
 def export(
     format_: ExportFormat = typer.Option(..., "--format", "-f", help="csv or parquet."),
     out_path: Path = typer.Option(..., "--out", "-o", help="The file to write (- for stdout)."),
-    ledger: Path | None = ledger_option(),
+    ledger: str | None = ledger_option(),
 ) -> None:
     """Write the whole ledger (every forecast and resolution) to a CSV or Parquet file.
 

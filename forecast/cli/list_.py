@@ -37,7 +37,7 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-def _latest(ledger: Path | None) -> dict[str, Latest]:
+def _latest(ledger: str | None) -> dict[str, Latest]:
     """The latest recorded forecast of each question; a ledger that cannot be read is
     reported on stderr and the list goes on without it."""
     from forecast.ledger import LedgerError, open_ledger
@@ -86,7 +86,7 @@ def list_(
     ),
     format_: ListFormat = typer.Option(ListFormat.text, "--format", help="Output format."),
     json_: bool = typer.Option(False, "--json", hidden=True, help="Same as --format json."),
-    ledger: Path | None = ledger_option(),
+    ledger: str | None = ledger_option(),
     due: bool = typer.Option(
         False,
         "--due",

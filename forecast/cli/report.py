@@ -34,13 +34,13 @@ def _write(path: Path, data: bytes) -> None:
     files.atomic_write(path, data)
 
 
-def _calibration_bins(ledger: Path | None) -> list[Any]:
+def _calibration_bins(ledger: str | None) -> list[Any]:
     """The calibration table over the ledger's resolved questions; empty when there are none."""
     try:
         from forecast.ledger import evaluate, open_ledger
-        from forecast.ledger.store import default_path
+        from forecast.ledger.store import exists
 
-        if ledger is None and not default_path().exists():
+        if ledger is None and not exists(None):
             return []
         with open_ledger(ledger, write=False) as book:
             scored = evaluate.report(book.forecasts(), book.resolutions())
@@ -97,7 +97,7 @@ def report(
     strict: bool = typer.Option(
         False, "--strict", help="Exit 3 when sampling diagnostics are not all good."
     ),
-    ledger: Path | None = typer.Option(
+    ledger: str | None = typer.Option(
         None,
         "--ledger",
         envvar="FORECAST_LEDGER",

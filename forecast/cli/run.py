@@ -41,7 +41,7 @@ class WeightsChoice(StrEnum):
 
 
 def with_weights(
-    loaded: list[Any], ledger: Path | None, choice: WeightsChoice | None = None
+    loaded: list[Any], ledger: str | None, choice: WeightsChoice | None = None
 ) -> list[Any]:
     """Questions with performance weights where their file or ``--weights`` asks for them.
 
@@ -179,11 +179,11 @@ def run(
         max=64,
         help="Sample up to this many questions at once, in worker processes (same numbers).",
     ),
-    ledger: Path | None = typer.Option(
+    ledger: str | None = typer.Option(
         None,
         "--ledger",
         envvar="FORECAST_LEDGER",
-        help="The ledger file for --record and performance weights.",
+        help="The ledger (a file or a postgresql:// URL) for --record and performance weights.",
     ),
     stale_after: int | None = stale_option(),
 ) -> None:

@@ -17,7 +17,7 @@ def show(
     weights: WeightsChoice | None = typer.Option(
         None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."
     ),
-    ledger: Path | None = ledger_option(),
+    ledger: str | None = ledger_option(),
 ) -> None:
     """Show each judgement, the distribution fitted to it and what it implies.
 

@@ -59,7 +59,7 @@ def sweep(
     weights: WeightsChoice | None = typer.Option(
         None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."
     ),
-    ledger: Path | None = ledger_option(),
+    ledger: str | None = ledger_option(),
 ) -> None:
     """Forecast every scenario of a grid or a scenarios file, one row per scenario and question.
 

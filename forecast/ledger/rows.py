@@ -84,7 +84,8 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _time(value: Any) -> dt.datetime:
+def to_time(value: Any) -> dt.datetime:
+    """A stored time (ISO text or a datetime) as an aware UTC datetime."""
     return as_utc(value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value))
 
 
@@ -104,7 +105,7 @@ def record_from_row(row: Mapping[str, Any]) -> ForecastRecord:
     return ForecastRecord(
         id=int(row["id"]),
         question_id=row["question_id"],
-        recorded_at=_time(row["recorded_at"]),
+        recorded_at=to_time(row["recorded_at"]),
         probability=float(row["probability"]),
         intervals={k: (float(v[0]), float(v[1])) for k, v in _json(row["intervals"]).items()},
         kind=row["kind"],
@@ -135,7 +136,7 @@ def resolution_from_row(q: str, outcome: str, day: Any, recorded: Any) -> Resolu
     """A resolution from its four columns."""
     resolved_on = _day(day)
     assert resolved_on is not None
-    return Resolution(q, outcome, resolved_on, _time(recorded))
+    return Resolution(q, outcome, resolved_on, to_time(recorded))
 
 
 def forecast_key(r: ForecastRecord) -> tuple[str, str, str, str]:

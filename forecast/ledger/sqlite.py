@@ -74,6 +74,7 @@ class SQLiteLedger:
         self._conn = conn
         self.location = location
         self.schema = SCHEMA_VERSION
+        self.writable = False
 
     # ------------------------------------------------------------------ opening
 
@@ -94,6 +95,7 @@ class SQLiteLedger:
                 hint=f"choose another place with --ledger PATH or {ENV}",
             ) from None
         ledger = cls(conn, shown)
+        ledger.writable = write
         try:
             ledger._prepare(write=write)
         except BaseException:
@@ -250,6 +252,8 @@ class SQLiteLedger:
             iso(resolution.recorded_at),
         )
 
+        self._writable_schema()
+
         def upsert(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT INTO resolution_log (question_id, outcome, resolved_on, recorded_at) "
@@ -385,12 +389,12 @@ class SQLiteLedger:
             raise health.write_failed(self.location, exc) from None
 
     def _writable_schema(self) -> None:
-        """Refuse to write into a ledger that was opened to read and left at an older schema."""
-        if self.schema < SCHEMA_VERSION:
+        """Refuse to write into a ledger that was opened to read (and may be of an older
+        schema, or not exist at all)."""
+        if not self.writable or self.schema < SCHEMA_VERSION:
             raise LedgerError(
-                f"the ledger {self.location} was opened to read and has schema version "
-                f"{self.schema}; it cannot be written this way",
-                hint="open it for writing, which upgrades it",
+                f"the ledger {self.location} was opened to read; it cannot be written this way",
+                hint="open it for writing (which upgrades an older ledger)",
             )
 
     def integrity(self) -> str:

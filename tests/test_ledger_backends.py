@@ -1,0 +1,133 @@
+"""One suite, every backend: what any ledger (SQLite file, PostgreSQL database) promises.
+
+Each test runs against a new SQLite file and against a new database on a real
+PostgreSQL server the session starts (marked ``postgres``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from forecast.ledger import LedgerError, Resolution, open_ledger
+from forecast.ledger.store import is_url
+from tests.test_ledger import PRIORS, make, when
+
+
+def _sql(url: str, statement: str) -> None:
+    """Run one statement on the ledger's database behind forecast's back."""
+    if is_url(url):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(statement)  # type: ignore[arg-type]
+    else:
+        conn = sqlite3.connect(url)
+        conn.execute(statement)
+        conn.commit()
+        conn.close()
+
+
+def _bump(url: str) -> None:
+    """Make the ledger look as if a newer forecast had upgraded it."""
+    if is_url(url):
+        _sql(url, "UPDATE forecast_ledger SET schema_version = schema_version + 1")
+    else:
+        from forecast.ledger.sqlite import SCHEMA_VERSION
+
+        _sql(url, f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+
+
+def test_a_record_reads_back_whole(ledger_url: str) -> None:
+    r = make(analyst="Aigerim")
+    with open_ledger(ledger_url) as book:
+        rid = book.record(r)
+        (back,) = book.forecasts()
+    assert back.id == rid
+    assert back == r.__class__(**{**r.__dict__, "id": rid})
+    assert back.document == r.document and back.priors_text == PRIORS
+    assert back.recorded_at == r.recorded_at and back.recorded_at.tzinfo is not None
+
+
+def test_forecasts_come_back_in_time_order_by_question_with_the_latest(ledger_url: str) -> None:
+    with open_ledger(ledger_url) as book:
+        book.record(make(at=when(3), residual=0.3))
+        book.record(make(at=when(1)))
+        book.record(make(question="q2", at=when(2), text=PRIORS + "# other\n"))
+        assert [r.recorded_at for r in book.forecasts("q1")] == [when(1), when(3)]
+        assert [r.question_id for r in book.forecasts()] == ["q1", "q2", "q1"]
+        latest = book.latest()
+    assert set(latest) == {"q1", "q2"}
+    assert latest["q1"].recorded_at == when(3)
+    assert latest["q1"].probability == pytest.approx(make(residual=0.3).probability)
+    assert latest["q2"].priors_text == PRIORS + "# other\n"
+
+
+def test_a_corrected_resolution_counts_and_the_earlier_one_is_kept(ledger_url: str) -> None:
+    first = Resolution("q9", "yes", dt.date(2026, 5, 1), when(5))
+    fixed = Resolution("q9", "annulled", dt.date(2026, 5, 2), when(5, 2))
+    other = Resolution("q8", "no", dt.date(2026, 4, 1), when(5, 1))
+    with open_ledger(ledger_url) as book:
+        book.resolve(first)
+        book.resolve(other)
+        book.resolve(fixed)
+        assert book.resolutions() == {"q9": fixed, "q8": other}
+        assert book.resolution_log() == [first, other, fixed]
+        assert book.resolution_log("q9") == [first, fixed]
+
+
+def test_reading_an_empty_ledger_is_empty_and_creates_nothing(ledger_url: str) -> None:
+    with open_ledger(ledger_url, write=False) as book:
+        assert book.forecasts() == [] and book.resolutions() == {} and book.latest() == {}
+        assert book.resolution_log() == []
+        with pytest.raises(LedgerError, match="opened to read"):
+            book.record(make())
+    with open_ledger(ledger_url, write=False) as book:
+        assert book.forecasts() == []
+
+
+def test_a_ledger_of_a_newer_schema_is_refused_and_left_alone(ledger_url: str) -> None:
+    with open_ledger(ledger_url) as book:
+        book.record(make())
+    _bump(ledger_url)
+    for write in (True, False):
+        with pytest.raises(LedgerError, match="newer") as info:
+            open_ledger(ledger_url, write=write)
+        assert "upgrade forecast" in (info.value.hint or "")
+    _sql(ledger_url, "CREATE TABLE probe (x INTEGER)")  # still writable by its owner: untouched
+
+
+def test_someone_elses_database_is_refused(ledger_url: str) -> None:
+    _sql(ledger_url, "CREATE TABLE notes (x INTEGER)")
+    for write in (True, False):
+        with pytest.raises(LedgerError, match="not a forecast ledger"):
+            open_ledger(ledger_url, write=write)
+
+
+def test_merging_adds_only_what_is_missing(ledger_url: str) -> None:
+    ours = make(at=when(1), analyst="Aigerim")
+    theirs = [ours, make(at=when(2), analyst="Bekzat"), make(question="q2", at=when(2))]
+    early = Resolution("q1", "no", dt.date(2026, 3, 1), when(3))
+    late = Resolution("q1", "yes", dt.date(2026, 3, 2), when(4))
+    with open_ledger(ledger_url) as book:
+        book.record(ours)
+        book.resolve(late)
+        assert book.merge(theirs, [early, late]) == (2, 1)
+        assert book.merge(theirs, [early, late]) == (0, 0)  # idempotent
+        got = book.forecasts()
+        assert [(r.question_id, r.analyst) for r in got] == [
+            ("q1", "Aigerim"),
+            ("q1", "Bekzat"),
+            ("q2", None),
+        ]
+        assert book.resolutions()["q1"] == late  # the newest logged outcome stays current
+        assert book.resolution_log("q1") == [late, early]
+
+
+def test_a_second_writer_on_a_new_ledger_finds_the_schema_made(ledger_url: str) -> None:
+    with open_ledger(ledger_url) as a, open_ledger(ledger_url) as b:
+        a.record(make(at=when(1)))
+        b.record(make(at=when(2)))
+        assert len(a.forecasts()) == len(b.forecasts()) == 2
