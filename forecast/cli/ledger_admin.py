@@ -27,7 +27,7 @@ class CheckFormat(StrEnum):
 
 
 def check(
-    ledger: Path | None = ledger_option(),
+    ledger: str | None = ledger_option(),
     recover: Path | None = typer.Option(
         None,
         "--recover",
@@ -45,10 +45,18 @@ def check(
 
     Example: forecast ledger check --ledger ledger.sqlite --recover rescued.sqlite
     """
+    from forecast.errors import UsageError
     from forecast.ledger import repair
-    from forecast.ledger.store import default_path
+    from forecast.ledger.store import default_location, is_url
 
-    path = (ledger or default_path()).expanduser()
+    where = ledger or default_location()
+    if is_url(where):
+        raise UsageError(
+            "ledger check reads SQLite ledger files; a ledger on a PostgreSQL server is "
+            "checked by the server's own tools (pg_amcheck)",
+            hint="give --ledger PATH of a file",
+        )
+    path = Path(where).expanduser()
     report = repair.recover(path, recover) if recover else repair.check(path)
     if format_ is CheckFormat.json:
         print_json(report.to_dict())

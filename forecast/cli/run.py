@@ -92,7 +92,7 @@ def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> 
 
 
 def _record(
-    ledger: Path | None, forecast: Any, q: Any, analyst: str | None, where: str
+    ledger: str | None, forecast: Any, q: Any, analyst: str | None, where: str
 ) -> dict[str, Any]:
     """Record one forecast; a failure is said on stderr and the forecast is still shown.
 
