@@ -6,12 +6,17 @@ PostgreSQL server the session starts (marked ``postgres``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import sqlite3
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from forecast.ledger import LedgerError, Resolution, open_ledger
+from forecast.cli import app
+from forecast.ledger import ForecastRecord, LedgerError, Resolution, open_ledger
 from forecast.ledger.store import is_url
 from tests.test_ledger import PRIORS, make, when
 
@@ -131,3 +136,49 @@ def test_a_second_writer_on_a_new_ledger_finds_the_schema_made(ledger_url: str) 
         a.record(make(at=when(1)))
         b.record(make(at=when(2)))
         assert len(a.forecasts()) == len(b.forecasts()) == 2
+
+
+def _same(a: list[ForecastRecord], b: list[ForecastRecord]) -> None:
+    """The same forecasts (their ids are each ledger's own), reports included."""
+    assert [dataclasses.replace(r, id=None) for r in a] == [
+        dataclasses.replace(r, id=None) for r in b
+    ]
+    assert [r.document for r in a] == [r.document for r in b]
+
+
+def test_ledger_copy_moves_a_personal_ledger_in_and_back_idempotently(
+    ledger_url: str, tmp_path: Path
+) -> None:
+    personal = tmp_path / "mine.sqlite"
+    with open_ledger(personal) as book:
+        book.record(make(at=when(1), analyst="Aigerim"))
+        book.record(make(question="q2", at=when(2), analyst="Aigerim", text=PRIORS + "# b\n"))
+        book.resolve(Resolution("q2", "no", dt.date(2026, 3, 1), when(3)))
+    with open_ledger(ledger_url) as team:  # the team's ledger holds someone else's work
+        team.record(make(at=when(1, 15), analyst="Bekzat"))
+    runner = CliRunner()
+    first = runner.invoke(app, ["ledger", "copy", str(personal), ledger_url, "--format", "json"])
+    assert first.exit_code == 0, first.output
+    got = json.loads(first.stdout)
+    assert got["forecasts"] == {"copied": 2, "there_already": 0}
+    assert got["outcomes"] == {"copied": 1, "there_already": 0}
+    again = runner.invoke(app, ["ledger", "copy", str(personal), ledger_url])
+    assert again.exit_code == 0, again.output
+    assert "copied 0 forecasts and 0 outcomes" in " ".join(again.stdout.split())
+    back = tmp_path / "back.sqlite"
+    assert runner.invoke(app, ["ledger", "copy", ledger_url, str(back)]).exit_code == 0
+    assert runner.invoke(app, ["ledger", "copy", ledger_url, str(back)]).exit_code == 0
+    with open_ledger(ledger_url, write=False) as team, open_ledger(back, write=False) as mine:
+        assert [r.analyst for r in team.forecasts()] == ["Aigerim", "Bekzat", "Aigerim"]
+        _same(team.forecasts(), mine.forecasts())
+        assert team.resolutions() == mine.resolutions()
+        assert team.resolution_log() == mine.resolution_log()
+    with open_ledger(personal, write=False) as book:  # FROM was only read
+        assert len(book.forecasts()) == 2
+
+
+def test_ledger_copy_from_nowhere_writes_nothing(ledger_url: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["ledger", "copy", str(tmp_path / "typo.sqlite"), ledger_url])
+    assert result.exit_code == 1 and "nothing to copy" in result.stderr
+    with open_ledger(ledger_url, write=False) as book:
+        assert book.forecasts() == []

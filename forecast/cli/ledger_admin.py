@@ -1,4 +1,5 @@
-"""``forecast ledger check``: is the ledger file sound, and a copy of what can be read."""
+"""``forecast ledger check`` (is the ledger file sound, and a copy of what can be read) and
+``forecast ledger copy`` (a personal ledger into the team's, and back)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from forecast.cli.ledger import ledger_option
 
 ledger_app = typer.Typer(
     name="ledger",
-    help="Look after the ledger file.\n\nExample: forecast ledger check",
+    help="Look after the ledger: check a file, copy between ledgers.\n\n"
+    "Example: forecast ledger check",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -80,7 +82,61 @@ def check(
         raise typer.Exit(1)
 
 
+def copy(
+    source: str = typer.Argument(
+        ..., metavar="FROM", help="The ledger to copy from (a file or URL)."
+    ),
+    target: str = typer.Argument(
+        ..., metavar="TO", help="The ledger to copy into (a file or URL)."
+    ),
+    format_: CheckFormat = typer.Option(CheckFormat.text, "--format", help="Output format."),
+) -> None:
+    """Copy every forecast and outcome of one ledger into another that lacks them.
+
+    Moves a personal SQLite ledger into the team's PostgreSQL database, or back: what
+    TO already holds is left as it is and copied once only, so copying again adds
+    nothing. Each forecast keeps its analyst, time, priors snapshot and report; a
+    question's current outcome becomes the newest one either ledger recorded. The copy
+    is one transaction: all of it lands, or nothing. FROM is only read.
+
+    Example: forecast ledger copy ~/.local/share/forecast/ledger.sqlite postgresql://ana@db/team
+    """
+    from forecast.errors import ForecastError
+    from forecast.ledger import open_ledger
+    from forecast.ledger.store import exists
+
+    if not exists(source):
+        raise ForecastError(
+            f"there is no ledger at {source}: nothing to copy",
+            hint="check FROM; nothing was written",
+        )
+    with open_ledger(source, write=False) as src:
+        forecasts, log, shown_from = src.forecasts(), src.resolution_log(), src.location
+    with open_ledger(target) as dst:
+        added, logged = dst.merge(forecasts, log)
+        shown_to = dst.location
+    summary = {
+        "schema": "forecast.ledger-copy/1",
+        "from": shown_from,
+        "to": shown_to,
+        "forecasts": {"copied": added, "there_already": len(forecasts) - added},
+        "outcomes": {"copied": logged, "there_already": len(log) - logged},
+    }
+    if format_ is CheckFormat.json:
+        print_json(summary)
+        return
+    out().print(
+        f"copied {added} forecast{'' if added == 1 else 's'} and {logged} outcome"
+        f"{'' if logged == 1 else 's'} from {shown_from} to {shown_to} "
+        f"({len(forecasts) - added} and {len(log) - logged} were there already)",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``ledger`` command group to the app."""
     ledger_app.command("check")(handle_errors(check))
+    ledger_app.command("copy")(handle_errors(copy))
     app.add_typer(ledger_app)

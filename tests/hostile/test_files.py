@@ -148,9 +148,7 @@ def test_export_refuses_a_fifo(tmp_path: Path, ledger: Path, fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
-def test_export_through_a_symlink_writes_its_target(
-    tmp_path: Path, ledger: Path, fmt: str
-) -> None:
+def test_export_through_a_symlink_writes_its_target(tmp_path: Path, ledger: Path, fmt: str) -> None:
     real = tmp_path / "data" / f"real.{fmt}"
     real.parent.mkdir()
     real.write_text("old")
@@ -222,9 +220,7 @@ def test_resolve_through_a_symlinked_priors_file_edits_its_target(tmp_path: Path
     priors.mkdir()
     link = priors / real.name
     link.symlink_to(real)
-    result = cli(
-        "resolve", link, "no", "--date", "2025-01-01", "--ledger", tmp_path / "l.sqlite"
-    )
+    result = cli("resolve", link, "no", "--date", "2025-01-01", "--ledger", tmp_path / "l.sqlite")
     assert result.exit_code == 0, result.stderr
     assert link.is_symlink()
     assert load_question(real).spec.status == "no"

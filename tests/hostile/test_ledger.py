@@ -31,7 +31,9 @@ def _sha(path: Path) -> str:
 
 def _filled(path: Path, n: int = 400) -> Path:
     with open_ledger(path) as book:
-        book.merge([make(question=f"q{i % 40}", at=when(1 + i % 12, 1 + i % 28)) for i in range(n)], [])  # noqa: E501
+        book.merge(
+            [make(question=f"q{i % 40}", at=when(1 + i % 12, 1 + i % 28)) for i in range(n)], []
+        )
     return path
 
 
@@ -82,9 +84,7 @@ def test_resolve_refuses_a_damaged_ledger_and_leaves_the_priors_file(
     assert priors.read_text("utf-8") == text
 
 
-def test_ledger_check_says_damaged_and_recovers_what_it_can(
-    damaged: Path, tmp_path: Path
-) -> None:
+def test_ledger_check_says_damaged_and_recovers_what_it_can(damaged: Path, tmp_path: Path) -> None:
     before = _sha(damaged)
     checked = cli("ledger", "check", "--ledger", damaged)
     assert checked.exit_code == 1 and "DAMAGED" in checked.stdout
@@ -172,7 +172,8 @@ def test_garbage_after_the_magic_is_reported_as_itself(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_forecast_that_cannot_be_recorded_is_still_printed(
-    tmp_path: Path, full_ledger  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    full_ledger,  # type: ignore[no-untyped-def]
 ) -> None:
     path = _filled(tmp_path / "ledger.sqlite", 3)
     full_ledger(1)
