@@ -327,7 +327,7 @@ def test_an_unwritable_ledger_path_is_a_clean_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = runner.invoke(
-        app, ["resolve", "q1", "yes", "--ledger", str(blocker / "ledger.sqlite")]
+        app, ["resolve", "q1", "yes", "--force", "--ledger", str(blocker / "ledger.sqlite")]
     )
     assert result.exit_code == 1
     assert "Error: cannot create the ledger" in result.stderr

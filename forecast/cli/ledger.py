@@ -206,12 +206,16 @@ def resolve(
 
     Example: forecast resolve turkmenistan-joins-ots no --date 2026-11-20
     """
-    from forecast.ledger import Resolution, open_ledger
+    from forecast.ledger import Resolution, check_writable, open_ledger
     from forecast.ledger.records import utc_now
-    from forecast.ledger.resolve import find_priors, question_id, set_status
+    from forecast.ledger.resolve import find_priors, put_back, question_id, read_raw, set_status
     from forecast.spec import load_question
 
-    if Path(question).is_dir():
+    try:
+        folder = Path(question).is_dir()
+    except OSError:  # a name too long to be a path is not a folder
+        folder = False
+    if folder:
         raise UsageError(
             f"{question} is a directory; resolve one question at a time",
             hint="give its id or its priors file",
@@ -222,21 +226,35 @@ def resolve(
         raise UsageError(
             f"--date {day.isoformat()} is in the future; an outcome is known when it happens"
         )
-    with open_ledger(ledger) as book:
+    # Read first: a refusal must not leave an empty ledger behind.
+    with open_ledger(ledger, write=False) as book:
         recorded = book.forecasts(qid)
-        known = next((r.priors_path for r in reversed(recorded) if r.priors_path), None)
-        path = find_priors(question, directory=priors_dir, known=known)
-        if path is None and not recorded and not force:
-            raise ForecastError(
-                f"no priors file for {qid!r} in {priors_dir}/ and no forecast of it in "
-                f"{book.location}; nothing was recorded",
-                hint="check the id (forecast list), pass --priors-dir, or --force to record "
-                "it anyway",
-            )
-        if path is not None:
-            load_question(path)  # a broken file is reported before anything is recorded
         earlier = book.resolutions().get(qid)
-        book.resolve(Resolution(qid, outcome.value, day, utc_now()))
+        location = book.location
+    known = next((r.priors_path for r in reversed(recorded) if r.priors_path), None)
+    path = find_priors(question, directory=priors_dir, known=known)
+    if path is None and not recorded and not force:
+        raise ForecastError(
+            f"no priors file for {qid!r} in {priors_dir}/ and no forecast of it in "
+            f"{location}; nothing was recorded",
+            hint="check the id (forecast list), pass --priors-dir, or --force to record "
+            "it anyway",
+        )
+    if path is not None:
+        load_question(path)  # a broken file is reported before anything is recorded
+    check_writable(ledger)  # a damaged or unwritable ledger, before the file changes
+    # The priors file first, then the ledger; a failed ledger write puts the file back.
+    # Killed in between, the file is ahead of the ledger: resolving again records the
+    # outcome (the status it already has changes nothing), and `forecast list` says so.
+    raw = read_raw(path) if path is not None else None
+    changed = path is not None and set_status(path, outcome.value)
+    try:
+        with open_ledger(ledger) as book:
+            book.resolve(Resolution(qid, outcome.value, day, utc_now()))
+    except BaseException:
+        if changed and path is not None and raw is not None:
+            put_back(path, raw)
+        raise
     err().print(f"Recorded: {qid} resolved {outcome.value} on {day.isoformat()}.", highlight=False)
     if earlier is not None and (earlier.outcome, earlier.resolved_on) != (outcome.value, day):
         err().print(
@@ -252,7 +270,7 @@ def resolve(
             highlight=False,
         )
         return
-    if set_status(path, outcome.value):
+    if changed:
         err().print(f"Set status: {outcome.value} in {path}.", highlight=False)
 
 

@@ -37,17 +37,38 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-def _latest(ledger: str | None) -> dict[str, Latest]:
-    """The latest recorded forecast of each question; a ledger that cannot be read is
-    reported on stderr and the list goes on without it."""
+def _latest(ledger: str | None) -> tuple[dict[str, Latest], dict[str, str]]:
+    """The latest recorded forecast and the recorded outcome of each question; a ledger
+    that cannot be read is reported on stderr and the list goes on without it."""
     from forecast.ledger import LedgerError, open_ledger
 
     try:
         with open_ledger(ledger, write=False) as book:
-            return book.latest()
+            return book.latest(), {q: r.outcome for q, r in book.resolutions().items()}
     except LedgerError as exc:
         err().print(f"warning: no latest forecasts: {exc.message}", markup=False, highlight=False)
-        return {}
+        return {}, {}
+
+
+def _disagreements(
+    loaded: list[LoadedQuestion], latest: dict[str, Any], outcomes: dict[str, str]
+) -> None:
+    """Warn where a priors file is resolved and the ledger, which has its forecasts, is not
+    (`resolve` was stopped between the two), and say how to make them agree."""
+    for q in loaded:
+        status = q.spec.status
+        if status == "open" or q.id not in latest or outcomes.get(q.id) == status:
+            continue
+        said = outcomes.get(q.id)
+        ledger_says = f"records {said}" if said else "has no outcome"
+        err().print(
+            f"warning: {q.id}: the priors file says status: {status} but the ledger "
+            f"{ledger_says}; run `forecast resolve {q.id} {status} --date DAY` to record it",
+            markup=False,
+            highlight=False,
+            style="yellow",
+            soft_wrap=True,
+        )
 
 
 _STATUS = re.compile(r"^status:.*(?:\n|$)", re.MULTILINE)
@@ -111,7 +132,8 @@ def list_(
     stale = stale_warnings(loaded, stale_after, show=not due)
     if due:
         loaded = [q for q in loaded if stale[q.id]]
-    latest = _latest(ledger) if loaded else {}
+    latest, outcomes = _latest(ledger) if loaded else ({}, {})
+    _disagreements(loaded, latest, outcomes)
     rows = sorted(loaded, key=lambda q: (q.spec.deadline, q.id))
     if json_ or format_ is ListFormat.json:
         for q in rows:

@@ -46,7 +46,8 @@ POOR_FIT = 0.01
 OUTSIDE_RANGE = 0.10
 """More than this much fitted mass outside the plausible range earns a warning."""
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,119}$")
+"""A question id: the priors file's name, short enough for every file system."""
 
 
 class Invalid(ValueError):
@@ -697,8 +698,9 @@ def run_session(
         today = clock()
     if not _ID.match(question):
         raise UsageError(
-            f"{question!r} is not a question id",
-            hint="use lower-case letters, digits, '-' and '_', e.g. turkiye-joins-ots",
+            f"{question[:40]!r}{'...' if len(question) > 40 else ''} is not a question id",
+            hint="use at most 120 lower-case letters, digits, '-' and '_', e.g. "
+            "turkiye-joins-ots",
         )
     path = directory / f"{question}.yaml"
     existing: str | None = None

@@ -10,11 +10,12 @@ file (atomically).
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 from forecast import yamlio
-from forecast.errors import InputError, Problem
+from forecast.errors import InputError, Problem, UsageError
 
 
 def find_priors(
@@ -36,10 +37,43 @@ def find_priors(
     return None
 
 
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
+"""What a question id given on its own may be: a file name without its suffix."""
+
+
 def question_id(question: str) -> str:
-    """The question id of an id or a priors file path (the file name without suffix)."""
+    """The question id of an id or a priors file path (the file name without suffix).
+
+    Raises
+    ------
+    UsageError
+        For something that is neither a priors file path nor an id (``../evil``).
+    """
     p = Path(question)
-    return p.stem if p.suffix in (".yaml", ".yml") else question
+    if p.suffix in (".yaml", ".yml"):
+        return p.stem
+    if not _ID.fullmatch(question) or question in (".", ".."):
+        shown = question if len(question) <= 40 else question[:37] + "..."
+        raise UsageError(
+            f"{shown!r} is not a question id",
+            hint="give the id (a priors file's name without .yaml, as `forecast list` shows "
+            "it) or the path of the priors file",
+        )
+    return question
+
+
+def read_raw(path: Path) -> bytes:
+    """The priors file's bytes as they are, to put back if recording its outcome fails."""
+    from forecast import files
+
+    return files.read_bytes(path, yamlio.MAX_BYTES)
+
+
+def put_back(path: Path, raw: bytes) -> None:
+    """Restore the priors file to ``raw`` (atomically)."""
+    from forecast import files
+
+    files.atomic_write(path, raw)
 
 
 def set_status(path: Path, status: str) -> bool:
