@@ -16,6 +16,7 @@ Each row carries the run settings that made it (:mod:`forecast.sweep.provenance`
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -28,6 +29,7 @@ from typing import IO, Any, Protocol
 
 from forecast.errors import ForecastError
 from forecast.sweep import provenance
+from forecast.sweep import resume as existing
 from forecast.sweep.provenance import Expected
 
 FIELDS = (
@@ -103,28 +105,20 @@ class StdoutSink:
         """Nothing to finish."""
 
 
-def _complete_lines(path: Path) -> list[str]:
-    """The file's complete lines; a last line cut short by a crash is cut off the file."""
-    raw = path.read_bytes()
-    end = raw.rfind(b"\n") + 1
-    if end < len(raw):
-        with path.open("r+b") as f:
-            f.truncate(end)
-    return raw[:end].decode("utf-8").splitlines()
-
-
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for i, line in enumerate(_complete_lines(path), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except ValueError:
-            raise ForecastError(
-                f"{path}:{i}: not a sweep row", hint="resume only into a file a sweep wrote"
-            ) from None
+    """The rows of a JSON Lines output, checked; then a line cut short is cut off."""
+    lines, cut = existing.complete_lines(path)
+    rows = existing.jsonl_rows(path, lines)
+    existing.trim(path, cut)
     return rows
+
+
+def _failed(path: Path, exc: OSError) -> ForecastError:
+    """A write to the output that the OS refused (a full disk), in its own words."""
+    return ForecastError(
+        f"cannot write {path}: {exc.strerror or exc}",
+        hint="the rows written before are kept; free some space and run again with --resume",
+    )
 
 
 def _key(row: dict[str, Any]) -> Key:
@@ -136,22 +130,35 @@ class JsonlSink:
 
     def __init__(self, path: Path, resume: bool, expected: Expected | None = None) -> None:
         self.path = path
-        earlier = _read_jsonl(path) if resume and path.exists() else []
+        earlier: list[dict[str, Any]] = []
+        cut = None
+        if resume and path.exists():
+            lines, cut = existing.complete_lines(path)
+            earlier = existing.jsonl_rows(path, lines)
         provenance.check(path, earlier, expected)
+        existing.trim(path, cut)  # only now: the file has been checked
         self.done: set[Key] = {_key(r) for r in earlier}
         self._f = path.open("a" if resume else "w", encoding="utf-8")
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append and flush."""
-        for row in rows:
-            self._f.write(_json(row) + "\n")
-        self._f.flush()
+        try:
+            for row in rows:
+                self._f.write(_json(row) + "\n")
+            self._f.flush()
+        except OSError as exc:
+            raise _failed(self.path, exc) from None
 
     def close(self) -> None:
         """Flush to disk and close."""
-        self._f.flush()
-        os.fsync(self._f.fileno())
-        self._f.close()
+        try:
+            self._f.flush()
+            os.fsync(self._f.fileno())
+        except OSError as exc:
+            raise _failed(self.path, exc) from None
+        finally:
+            with contextlib.suppress(OSError):
+                self._f.close()
 
 
 class CsvSink:
@@ -169,15 +176,18 @@ class CsvSink:
         self.columns = [*FIELDS, *self.names]
         self.done: set[Key] = set()
         fresh = True
+        cut = None
         if resume and path.exists():
-            lines = _complete_lines(path)
+            lines, cut = existing.complete_lines(path)
             if lines:
                 reader = csv.DictReader(io.StringIO("\n".join(lines) + "\n"))
+                existing.header(path, list(reader.fieldnames or []))
                 earlier = list(reader)
                 provenance.check(path, earlier, expected)
                 _same_columns(path, list(reader.fieldnames or []), self.columns)
                 self.done = {_key(r) for r in earlier}
                 fresh = False
+        existing.trim(path, cut)  # only now: the file has been checked
         self._f = path.open("a" if resume else "w", encoding="utf-8", newline="")
         self._w = csv.DictWriter(self._f, fieldnames=self.columns, lineterminator="\n")
         if fresh:
@@ -186,15 +196,23 @@ class CsvSink:
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append and flush."""
-        for row in rows:
-            self._w.writerow(_csv_cells(flat(row, self.names)))
-        self._f.flush()
+        try:
+            for row in rows:
+                self._w.writerow(_csv_cells(flat(row, self.names)))
+            self._f.flush()
+        except OSError as exc:
+            raise _failed(self.path, exc) from None
 
     def close(self) -> None:
         """Flush to disk and close."""
-        self._f.flush()
-        os.fsync(self._f.fileno())
-        self._f.close()
+        try:
+            self._f.flush()
+            os.fsync(self._f.fileno())
+        except OSError as exc:
+            raise _failed(self.path, exc) from None
+        finally:
+            with contextlib.suppress(OSError):
+                self._f.close()
 
 
 def _csv_cells(row: dict[str, Any]) -> dict[str, Any]:
@@ -239,9 +257,7 @@ class ParquetSink:
         self._earlier: list[dict[str, Any]] = []
         if resume:
             if path.exists():
-                import pyarrow.parquet as pq
-
-                table = pq.read_table(path)
+                table = existing.parquet_table(path)
                 self._earlier = table.to_pylist()
                 provenance.check(path, self._earlier, expected)
                 _same_columns(path, table.column_names, [*FIELDS, *self.names])
@@ -261,12 +277,17 @@ class ParquetSink:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        from forecast import files
+
         self._journal.close()
-        rows = self._earlier + [flat(r, self.names) for r in _read_jsonl(self.journal)]
+        # A crash after the file was replaced and before the journal was removed leaves
+        # journal rows that the file already holds: they are not added twice.
+        have = {_key(r) for r in self._earlier}
+        added = [flat(r, self.names) for r in _read_jsonl(self.journal) if _key(r) not in have]
+        rows = self._earlier + added
         table = pa.Table.from_pylist([{c: r.get(c) for c in [*FIELDS, *self.names]} for r in rows])
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        pq.write_table(table, tmp)
-        os.replace(tmp, self.path)
+        with files.replacing(self.path) as tmp:  # synced to disk before the rename
+            pq.write_table(table, str(tmp))
         self.journal.unlink()
 
 
