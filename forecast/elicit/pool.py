@@ -19,10 +19,9 @@ given the base rate and the evidence draws. The PyMC form of each pool is built 
 
 from __future__ import annotations
 
+import functools
 import math
-import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,13 @@ import numpy as np
 from scipy import special, stats
 
 from forecast.elicit.distributions import Fitted
+from forecast.elicit.quadrature import (
+    LogDensity,
+    LogitDensity,
+    beta_knots,
+    log_sum_exp,
+    shift_means,
+)
 
 METHODS: tuple[str, ...] = ("linear", "logarithmic", "hierarchical")
 """Pool methods, in the order reports show them."""
@@ -43,11 +49,7 @@ TAU_PRIOR_SD = 1.0
 INFLUENCE_FLAG = 0.05
 """Leaving one expert out moves the forecast by more than this: the report flags it."""
 
-_U_LIMIT = 300.0
 _TAU_POINTS = 81
-_SHIFT_POINTS = 200
-
-LogDensity = Callable[[np.ndarray], np.ndarray]
 
 
 def normalise(weights: Sequence[float]) -> np.ndarray:
@@ -97,7 +99,11 @@ def log_pool_beta(experts: Sequence[Fitted], weights: Sequence[float]) -> Fitted
 
 def logit_view(f: Fitted) -> tuple[float, float]:
     """Mean and sd of logit p under a Beta: ψ(a) - ψ(b) and sqrt(ψ'(a) + ψ'(b))."""
-    a, b = f.params["alpha"], f.params["beta"]
+    return _logit_view(f.params["alpha"], f.params["beta"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _logit_view(a: float, b: float) -> tuple[float, float]:
     mean = float(special.digamma(a) - special.digamma(b))
     sd = float(math.sqrt(special.polygamma(1, a) + special.polygamma(1, b)))
     return mean, sd
@@ -141,6 +147,10 @@ def hierarchical_logpdf_u(experts: Sequence[Fitted], weights: Sequence[float]) -
         - 0.5 * ((m[None, :] ** 2 / var).sum(axis=1) - centre**2 * prec)
     )
     weight = log_tau_prior + log_c + 0.5 * np.log(prec / (2 * np.pi))
+    # Spreads the readings rule out (e^-50 below the likeliest) add nothing but time:
+    # with many experts most of the grid of tau.
+    alive = weight > weight.max() - 50.0
+    weight, prec, centre = weight[alive], prec[alive], centre[alive]
 
     def f(u: np.ndarray) -> np.ndarray:
         u = np.asarray(u, dtype=float)
@@ -149,27 +159,11 @@ def hierarchical_logpdf_u(experts: Sequence[Fitted], weights: Sequence[float]) -
         for start in range(0, len(flat), 4096):
             chunk = flat[start : start + 4096]
             ll = weight[None, :] - 0.5 * prec[None, :] * (chunk[:, None] - centre[None, :]) ** 2
-            out[start : start + 4096] = special.logsumexp(ll, axis=1)
+            out[start : start + 4096] = log_sum_exp(ll, axis=1)
         out += stats.norm.logpdf(flat, 0.0, MU_PRIOR_SD)
         return out.reshape(u.shape)
 
     return f
-
-
-def _beta_knots(a: float, b: float, n: int = 801) -> np.ndarray:
-    """Points of u = logit p covering a Beta's mass finely."""
-    lo = stats.beta.ppf(1e-10, a, b)
-    hi = stats.beta.isf(1e-10, a, b)
-    ulo = _logit(lo) if lo > 0 else -_U_LIMIT
-    uhi = _logit(hi) if hi < 1 else _U_LIMIT
-    mode_sd = math.sqrt(special.polygamma(1, a) + special.polygamma(1, b))
-    centre = float(special.digamma(a) - special.digamma(b))
-    near = np.linspace(centre - 8 * mode_sd, centre + 8 * mode_sd, n)
-    return np.concatenate([np.linspace(max(ulo, -_U_LIMIT), min(uhi, _U_LIMIT), n), near])
-
-
-def _logit(p: float) -> float:
-    return math.log(p) - math.log1p(-p)
 
 
 @dataclass(frozen=True)
@@ -185,72 +179,6 @@ class PoolSpec:
         if self.extremize != 1.0:
             out += f", extremized d = {self.extremize:g}"
         return out
-
-
-@dataclass(frozen=True)
-class LogitDensity:
-    """A normalised density of u = logit p held on a sorted grid (for quadrature)."""
-
-    u: np.ndarray
-    logd: np.ndarray
-
-    @classmethod
-    def build(cls, logpdf: LogDensity, knots: np.ndarray) -> LogitDensity:
-        """Evaluate ``logpdf`` on the knots, refine where the mass is, and normalise."""
-        knots = np.clip(knots[np.isfinite(knots)], -_U_LIMIT, _U_LIMIT)
-        coarse = np.unique(np.concatenate([knots, np.linspace(-60, 60, 1201)]))
-        lc = logpdf(coarse)
-        top = float(np.max(lc))
-        alive = coarse[lc > top - 45.0]
-        lo, hi = float(alive.min()), float(alive.max())
-        span = max(hi - lo, 1e-6)
-        lo, hi = lo - 0.05 * span, hi + 0.05 * span
-        inside = coarse[(coarse >= lo) & (coarse <= hi)]
-        u = np.unique(np.concatenate([inside, np.linspace(lo, hi, 2001)]))
-        logd = logpdf(u)
-        return cls._normalised(u, logd)
-
-    @classmethod
-    def _normalised(cls, u: np.ndarray, logd: np.ndarray) -> LogitDensity:
-        top = float(np.max(logd))
-        mass = float(np.trapezoid(np.exp(logd - top), u))
-        return cls(u, logd - top - math.log(mass))
-
-    @property
-    def density(self) -> np.ndarray:
-        """The density of u on the grid."""
-        return np.exp(self.logd)
-
-    def reweighted(self, loglik: np.ndarray) -> LogitDensity:
-        """The density times a likelihood evaluated on the grid, normalised again."""
-        return self._normalised(self.u, self.logd + loglik)
-
-    def expect(self, fn: Callable[[np.ndarray], np.ndarray]) -> float:
-        """E[fn(u)]."""
-        return float(np.trapezoid(fn(self.u) * self.density, self.u))
-
-    def mean(self) -> float:
-        """E[p]."""
-        return self.expect(special.expit)
-
-    def _cum(self) -> np.ndarray:
-        d = self.density
-        steps = 0.5 * (d[1:] + d[:-1]) * np.diff(self.u)
-        cum = np.concatenate([[0.0], np.cumsum(steps)])
-        return cum / cum[-1]
-
-    def cdf(self, x: Any) -> Any:
-        """P(p <= x)."""
-        x = np.asarray(x, dtype=float)
-        with np.errstate(divide="ignore"):
-            ux = np.log(x) - np.log1p(-x)
-        return np.interp(ux, self.u, self._cum(), left=0.0, right=1.0)
-
-    def ppf(self, q: Any) -> Any:
-        """The quantile function of p."""
-        cum = self._cum()
-        keep = np.concatenate([[True], np.diff(cum) > 0])
-        return special.expit(np.interp(q, cum[keep], self.u[keep]))
 
 
 def effective(spec: PoolSpec, weights: Sequence[float]) -> PoolSpec:
@@ -269,9 +197,11 @@ def pooled_logpdf(
     spec = effective(spec, weights)
     w = normalise(weights)
     used = [(wi, f) for wi, f in zip(w, experts, strict=True) if wi > 0]
-    knots = np.concatenate(
-        [_beta_knots(f.params["alpha"], f.params["beta"]) for _, f in used]
-        + [np.linspace(-60, 60, 1201)]
+    knots = np.unique(
+        np.concatenate(
+            [beta_knots(f.params["alpha"], f.params["beta"]) for _, f in used]
+            + [np.linspace(-60, 60, 1201)]
+        )
     )
     base: LogDensity
     if spec.method == "linear":
@@ -280,7 +210,7 @@ def pooled_logpdf(
         ]
 
         def linear(u: np.ndarray) -> np.ndarray:
-            return special.logsumexp([lw + g(u) for lw, g in parts], axis=0)
+            return log_sum_exp(np.array([lw + g(u) for lw, g in parts]), axis=0)
 
         base = linear
 
@@ -288,7 +218,7 @@ def pooled_logpdf(
         pooled = log_pool_beta(experts, weights)
         a, b = pooled.params["alpha"], pooled.params["beta"]
         base = beta_logpdf_u(a, b)
-        knots = np.concatenate([knots, _beta_knots(a, b)])
+        knots = np.concatenate([knots, beta_knots(a, b)])
     elif spec.method == "hierarchical":
         base = hierarchical_logpdf_u(experts, weights)
         m, s, _ = hierarchical_inputs(experts, weights)
@@ -364,7 +294,7 @@ def forecast(
     logpdf, knots = pooled_logpdf(experts, weights, spec)
     if base_rate is not None:
         k, n, w = base_rate
-        knots = np.concatenate([knots, _beta_knots(w * k + 1.0, w * (n - k) + 1.0)])
+        knots = np.concatenate([knots, beta_knots(w * k + 1.0, w * (n - k) + 1.0)])
 
         def post(u: np.ndarray) -> np.ndarray:
             return logpdf(u) + base_rate_loglik(u, base_rate)
@@ -372,34 +302,7 @@ def forecast(
         grid = LogitDensity.build(post, knots)
     else:
         grid = LogitDensity.build(logpdf, knots)
-    if shifts is None or not len(shifts):
-        return grid.mean()
-    s = np.sort(np.asarray(shifts, dtype=float).reshape(-1))
-    if len(s) > _SHIFT_POINTS:
-        # Evenly spaced order statistics stand for the draws: the error is far below
-        # the draws' own Monte Carlo error, the cost a fraction.
-        s = s[np.linspace(0, len(s) - 1, _SHIFT_POINTS).round().astype(int)]
-    dens = grid.density
-
-    def rows(block: np.ndarray) -> np.ndarray:
-        return np.trapezoid(special.expit(grid.u[None, :] + block[:, None]) * dens[None, :], grid.u)
-
-    # Each shift's integral on its own, a few at a time (they stay in the CPU cache) and
-    # on two threads (NumPy lets go of the GIL): the same numbers, sooner.
-    blocks = [s[i : i + _SHIFT_BLOCK] for i in range(0, len(s), _SHIFT_BLOCK)]
-    values = np.concatenate(list(_threads().map(rows, blocks)))
-    return float(values.mean())
-
-
-_SHIFT_BLOCK = 16
-_THREADS: list[ThreadPoolExecutor] = []
-
-
-def _threads() -> ThreadPoolExecutor:
-    """Two worker threads for the quadrature (made on first use)."""
-    if not _THREADS:
-        _THREADS.append(ThreadPoolExecutor(min(2, os.cpu_count() or 1), "forecast-quadrature"))
-    return _THREADS[0]
+    return grid.expect(lambda u: shift_means(u, shifts))
 
 
 @dataclass(frozen=True)
@@ -465,44 +368,11 @@ def compare(
     base_rate: tuple[int, int, float] | None,
     shifts: np.ndarray | None,
 ) -> Comparison:
-    """The forecast under each pool method and with each expert left out.
+    """The forecast under each pool method and with each expert left out, on one grid
+    (see :mod:`forecast.elicit.influence`)."""
+    from forecast.elicit import influence
 
-    The reference is the chosen pool's forecast by the same quadrature, so differences
-    are free of Monte Carlo error.
-    """
-    reference = forecast(experts, weights, spec, base_rate, shifts)
-    rows: list[Alternative] = []
-    for method in METHODS:
-        alt = PoolSpec(method, spec.extremize)
-        value = (
-            reference
-            if method == spec.method
-            else forecast(experts, weights, alt, base_rate, shifts)
-        )
-        rows.append(
-            Alternative(
-                alt.describe(), "pool", method, value, value - reference, method == spec.method
-            )
-        )
-    w = list(weights)
-    if len(experts) > 1:
-        for i, name in enumerate(names):
-            rest_w = w[:i] + w[i + 1 :]
-            if sum(rest_w) <= 0:
-                continue
-            rest = list(experts[:i]) + list(experts[i + 1 :])
-            value = forecast(rest, rest_w, spec, base_rate, shifts)
-            rows.append(
-                Alternative(
-                    f"without {name}",
-                    "drop",
-                    spec.method,
-                    value,
-                    value - reference,
-                    expert=name,
-                )
-            )
-    return Comparison(spec, reference, tuple(rows))
+    return influence.compare(names, experts, weights, spec, base_rate, shifts)
 
 
 __all__ = [
@@ -519,4 +389,5 @@ __all__ = [
     "log_pool_beta",
     "logit_view",
     "normalise",
+    "shift_means",
 ]
