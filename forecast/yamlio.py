@@ -87,6 +87,16 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def _no_binary(loader: _Loader, node: yaml.Node) -> Any:
+    """``!!binary`` is refused: a priors file holds text, and bytes would pass as text."""
+    raise _BadValue(
+        node, "tag !!binary is not allowed", "write the value as plain text, without !!binary"
+    )
+
+
+_Loader.add_constructor("tag:yaml.org,2002:binary", _no_binary)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 # YAML 1.1 reads an exponent without a decimal point (1e-3) as text; YAML 1.2, and every
 # user, reads it as a number. Resolve it as one, so that text in quotes stays text.
@@ -157,6 +167,8 @@ class _Walk:
         self.path = path
         self.count = 0
         self.open: set[int] = set()
+        self.seen: set[int] = set()
+        self.aliased = False
 
     def _refuse(self, node: yaml.Node, loc: Loc, message: str, hint: str) -> InputError:
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
@@ -165,23 +177,24 @@ class _Walk:
 
     def walk(self, node: yaml.Node, loc: Loc) -> None:
         self.count += 1
+        if id(node) in self.seen:
+            self.aliased = True  # a node met twice is reached through an alias
+        self.seen.add(id(node))
         if self.count > MAX_NODES:
             # Name the top-level entry that blows up, not a node deep inside its expansion.
             line, col = self.marks.find(loc[:1]) or (None, None)
-            raise InputError(
-                [
-                    Problem(
-                        self.path,
-                        line,
-                        col,
-                        _dotted(loc[:1]),
-                        f"the document holds more than {MAX_NODES} values once aliases "
-                        "are expanded",
-                        "a priors file holds judgements, not data; avoid aliases (*name) "
-                        "of aliases",
-                    )
-                ]
-            )
+            if self.aliased:
+                message = (
+                    f"the document holds more than {MAX_NODES} values once aliases are expanded"
+                )
+                hint = "a priors file holds judgements, not data; avoid aliases (*name) of aliases"
+            else:
+                message = f"the document holds more than {MAX_NODES} values"
+                hint = (
+                    "a priors file holds judgements, not data; keep coded cases in a CSV "
+                    "file (cases: NAME.csv)"
+                )
+            raise InputError([Problem(self.path, line, col, _dotted(loc[:1]), message, hint)])
         if len(loc) > MAX_DEPTH:
             raise self._refuse(
                 node,
@@ -413,6 +426,16 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
     elif "maximum nesting depth" in problem:
         message = f"nested more than {MAX_DEPTH} levels deep"
         hint = "a priors file nests a few levels; check the indentation and brackets"
+    elif (
+        "could not find expected ':'" in problem
+        and exc.context_mark is not None
+        and mark is not None
+        and mark.line == exc.context_mark.line
+        and mark.column - exc.context_mark.column >= 1024
+    ):
+        message = "a key may be at most 1024 characters long, on one line"
+        hint = "a long text belongs in a value: key: 'the text'"
+        mark = exc.context_mark
     else:
         message = f"invalid YAML: {problem or 'cannot be parsed'}"
         if "plain scalar" in context:
