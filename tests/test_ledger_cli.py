@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from forecast import staleness
 from forecast.cli import app
 from forecast.ledger import Resolution, open_ledger
 from forecast.ledger.sqlite import SCHEMA_VERSION
@@ -161,7 +162,8 @@ def test_resolve_records_and_sets_the_status(
     (tmp_path / "priors").mkdir()
     path = tmp_path / "priors" / "q1.yaml"
     path.write_text("# keep me\n" + PRIORS, encoding="utf-8")
-    result = runner.invoke(app, ["resolve", "q1", "no", "--date", "2026-06-30"])
+    why = ["--force", "--reason", "the format was dissolved"]  # a no before the deadline
+    result = runner.invoke(app, ["resolve", "q1", "no", "--date", "2026-06-30", *why])
     assert result.exit_code == 0, result.output
     assert "resolved no on 2026-06-30" in result.stderr
     text = path.read_text(encoding="utf-8")
@@ -169,6 +171,7 @@ def test_resolve_records_and_sets_the_status(
     with open_ledger(ledger, write=False) as book:
         res = book.resolutions()["q1"]
     assert (res.outcome, res.resolved_on) == ("no", dt.date(2026, 6, 30))
+    assert res.reason == "the format was dissolved"
     check = runner.invoke(app, ["check", str(path)])
     assert check.exit_code == 0, check.output
     again = runner.invoke(app, ["resolve", "q1", "yes", "--date", "2026-07-01"])
@@ -192,7 +195,7 @@ def test_resolving_a_question_without_a_file_or_forecasts_needs_force(
     assert result.exit_code == 0, result.output
     assert "status was not changed" in result.stderr
     with open_ledger(ledger, write=False) as book:
-        assert book.resolutions()["ghost"].resolved_on == dt.date.today()
+        assert book.resolutions()["ghost"].resolved_on == staleness.today()
 
 
 def test_resolve_with_a_bad_date_is_a_usage_error(ledger: Path) -> None:
@@ -202,7 +205,12 @@ def test_resolve_with_a_bad_date_is_a_usage_error(ledger: Path) -> None:
 
 
 def test_resolve_with_a_bad_outcome_is_a_usage_error(ledger: Path) -> None:
-    assert runner.invoke(app, ["resolve", "q1", "maybe"]).exit_code == 2
+    result = runner.invoke(app, ["resolve", "q1", "maybe"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.splitlines()[0] == "Error: unknown outcome 'maybe': give yes, no or annulled"
+    )
+    assert "Value error" not in result.stderr
 
 
 def test_resolve_leaves_a_broken_priors_file_and_the_ledger_alone(

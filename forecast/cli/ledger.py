@@ -180,11 +180,62 @@ def history(
         )
 
 
+def _outcome(word: str) -> Outcome:
+    """The outcome a word names (any case); a clean usage error for any other word."""
+    try:
+        return Outcome(word.strip().lower())
+    except ValueError:
+        raise UsageError(
+            f"unknown outcome {word!r}: give yes, no or annulled",
+            hint="yes: it happened by the deadline; no: it did not; annulled: the question "
+            "cannot be settled (it is then not scored)",
+        ) from None
+
+
+def _check_early_no(
+    qid: str,
+    outcome: Outcome,
+    day: dt.date,
+    deadline: dt.date | None,
+    force: bool,
+    reason: str | None,
+) -> None:
+    """Refuse a no before the deadline, unless --force and --reason say why it is known."""
+    if outcome is not Outcome.no or deadline is None or day >= deadline:
+        return
+    if force and reason and reason.strip():
+        return
+    raise UsageError(
+        f"{qid} cannot resolve no on {day.isoformat()}, before its deadline "
+        f"{deadline.isoformat()}: until then the event can still happen",
+        hint="a no is known early only when the event has become impossible; if it has, "
+        "say why: --force --reason TEXT (kept in the ledger)"
+        if not force
+        else "--force needs --reason TEXT: why the event can no longer happen",
+    )
+
+
+def _warn_late_forecasts(qid: str, recorded: list[Any], cutoff: dt.date) -> None:
+    """Say which recorded forecasts come after the outcome was known: score drops them."""
+    late = [r for r in recorded if r.recorded_at.astimezone(dt.UTC).date() > cutoff]
+    if not late:
+        return
+    first = min(r.recorded_at for r in late).date().isoformat()
+    err().print(
+        f"warning: {len(late)} of the {len(recorded)} recorded forecasts of {qid} were made "
+        f"after {cutoff.isoformat()} (the first on {first}); forecast score leaves them out, "
+        "as it counts only forecasts made before the outcome was known",
+        style="yellow",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def resolve(
     question: str = typer.Argument(
         ..., metavar="QUESTION", help="Question id or priors file path."
     ),
-    outcome: Outcome = typer.Argument(..., metavar="yes|no|annulled", help="yes, no or annulled."),
+    word: str = typer.Argument(..., metavar="yes|no|annulled", help="yes, no or annulled."),
     date: str | None = typer.Option(
         None, "--date", help="When it resolved, YYYY-MM-DD (default: today)."
     ),
@@ -192,7 +243,16 @@ def resolve(
         Path("priors"), "--priors-dir", help="Where to look up a question given by id."
     ),
     force: bool = typer.Option(
-        False, "--force", help="Record it even though no priors file or forecast names it."
+        False,
+        "--force",
+        help="Record it even though no priors file or forecast names it, or, with --reason, "
+        "a no before the deadline.",
+    ),
+    reason: str | None = typer.Option(
+        None,
+        "--reason",
+        metavar="TEXT",
+        help="Why, kept in the ledger with the outcome (required for a no before the deadline).",
     ),
     ledger: str | None = ledger_option(),
 ) -> None:
@@ -202,9 +262,13 @@ def resolve(
     its comments and layout. Resolving again corrects the outcome: the new one counts,
     and the ledger keeps the earlier one in its resolution log (see export). A question
     with neither a priors file nor a recorded forecast (a typo, most often) is refused
-    unless --force is given.
+    unless --force is given. A no before the deadline is refused unless --force and
+    --reason say why the event has become impossible. Forecasts recorded after the
+    resolution date do not count in `forecast score`, and resolve says so.
 
-    Example: forecast resolve turkmenistan-joins-ots no --date 2026-11-20
+    Example: forecast resolve turkmenistan-joins-ots yes --date 2026-11-20
+
+    Example: forecast resolve turkmenistan-joins-ots no --force --reason "the OTS was dissolved"
     """
     from forecast.ledger import Resolution, check_writable, open_ledger
     from forecast.ledger.records import utc_now
@@ -220,9 +284,13 @@ def resolve(
             f"{question} is a directory; resolve one question at a time",
             hint="give its id or its priors file",
         )
+    from forecast import staleness
+
+    outcome = _outcome(word)
     qid = question_id(question)
-    day = _date(date, "--date") or dt.date.today()
-    if day > dt.date.today():
+    today = staleness.today()
+    day = _date(date, "--date") or today
+    if day > today:
         raise UsageError(
             f"--date {day.isoformat()} is in the future; an outcome is known when it happens"
         )
@@ -240,8 +308,11 @@ def resolve(
             hint="check the id (forecast list), pass --priors-dir, or --force to record "
             "it anyway",
         )
+    deadline = next((r.deadline for r in reversed(recorded) if r.deadline), None)
     if path is not None:
-        load_question(path)  # a broken file is reported before anything is recorded
+        # a broken file is reported before anything is recorded
+        deadline = load_question(path).spec.deadline
+    _check_early_no(qid, outcome, day, deadline, force, reason)
     check_writable(ledger)  # a damaged or unwritable ledger, before the file changes
     # The priors file first, then the ledger; a failed ledger write puts the file back.
     # Killed in between, the file is ahead of the ledger: resolving again records the
@@ -250,11 +321,12 @@ def resolve(
     changed = path is not None and set_status(path, outcome.value)
     try:
         with open_ledger(ledger) as book:
-            book.resolve(Resolution(qid, outcome.value, day, utc_now()))
+            book.resolve(Resolution(qid, outcome.value, day, utc_now(), reason))
     except BaseException:
         if changed and path is not None and raw is not None:
             put_back(path, raw)
         raise
+    _warn_late_forecasts(qid, recorded, min(day, deadline) if deadline else day)
     err().print(f"Recorded: {qid} resolved {outcome.value} on {day.isoformat()}.", highlight=False)
     if earlier is not None and (earlier.outcome, earlier.resolved_on) != (outcome.value, day):
         err().print(

@@ -47,6 +47,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("priors", "string"),
     ("document", "string"),
     ("analyst", "string"),
+    ("reason", "string"),
 )
 """Every exported column and its type."""
 
@@ -91,6 +92,7 @@ def _resolution_row(r: Resolution, current: bool = True) -> dict[str, Any]:
         "recorded_at": r.recorded_at.isoformat(timespec="microseconds"),
         "outcome": r.outcome,
         "resolved_on": r.resolved_on.isoformat(),
+        "reason": r.reason,
     }
 
 

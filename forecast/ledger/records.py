@@ -97,6 +97,8 @@ class Resolution:
     outcome: str
     resolved_on: dt.date
     recorded_at: dt.datetime
+    reason: str | None = None
+    """Why it was recorded so, when the analyst said (``forecast resolve --reason``)."""
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:

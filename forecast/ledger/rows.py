@@ -132,11 +132,13 @@ def record_from_row(row: Mapping[str, Any]) -> ForecastRecord:
     )
 
 
-def resolution_from_row(q: str, outcome: str, day: Any, recorded: Any) -> Resolution:
-    """A resolution from its four columns."""
+def resolution_from_row(
+    q: str, outcome: str, day: Any, recorded: Any, reason: str | None = None
+) -> Resolution:
+    """A resolution from its four columns (and its reason, where the ledger has one)."""
     resolved_on = _day(day)
     assert resolved_on is not None
-    return Resolution(q, outcome, resolved_on, to_time(recorded))
+    return Resolution(q, outcome, resolved_on, to_time(recorded), reason)
 
 
 def forecast_key(r: ForecastRecord) -> tuple[str, str, str, str]:

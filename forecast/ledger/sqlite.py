@@ -250,21 +250,23 @@ class SQLiteLedger:
             resolution.outcome,
             resolution.resolved_on.isoformat(),
             iso(resolution.recorded_at),
+            resolution.reason,
         )
 
         self._writable_schema()
 
         def upsert(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "INSERT INTO resolution_log (question_id, outcome, resolved_on, recorded_at) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO resolution_log "
+                "(question_id, outcome, resolved_on, recorded_at, reason) "
+                "VALUES (?, ?, ?, ?, ?)",
                 row,
             )
             conn.execute(
-                "INSERT INTO resolutions (question_id, outcome, resolved_on, recorded_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (question_id) DO UPDATE SET "
+                "INSERT INTO resolutions (question_id, outcome, resolved_on, recorded_at, reason) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (question_id) DO UPDATE SET "
                 "outcome = excluded.outcome, resolved_on = excluded.resolved_on, "
-                "recorded_at = excluded.recorded_at",
+                "recorded_at = excluded.recorded_at, reason = excluded.reason",
                 row,
             )
 
@@ -296,12 +298,15 @@ class SQLiteLedger:
         """Every recorded outcome, by question id."""
 
         def fetch(conn: sqlite3.Connection) -> dict[str, Resolution]:
-            rows = conn.execute(
-                "SELECT question_id, outcome, resolved_on, recorded_at FROM resolutions"
-            ).fetchall()
-            return {q: resolution_from_row(q, o, d, r) for q, o, d, r in rows}
+            rows = conn.execute(f"SELECT {self._resolution_cols()} FROM resolutions").fetchall()
+            return {row[0]: resolution_from_row(*row) for row in rows}
 
         return self._read(fetch)
+
+    def _resolution_cols(self) -> str:
+        """The columns of an outcome this ledger's schema has (a reason from version 4)."""
+        cols = "question_id, outcome, resolved_on, recorded_at"
+        return cols + ", reason" if self.schema >= 4 else cols
 
     def resolution_log(self, question_id: str | None = None) -> list[Resolution]:
         """Every outcome recorded, corrections included, in the order recorded.
@@ -312,7 +317,7 @@ class SQLiteLedger:
         if self.schema < 2:
             current = sorted(self.resolutions().values(), key=lambda r: r.recorded_at)
             return [r for r in current if question_id is None or r.question_id == question_id]
-        sql = "SELECT question_id, outcome, resolved_on, recorded_at FROM resolution_log"
+        sql = f"SELECT {self._resolution_cols()} FROM resolution_log"
         args: tuple[Any, ...] = ()
         if question_id is not None:
             sql += " WHERE question_id = ?"
@@ -371,13 +376,17 @@ class SQLiteLedger:
             new: list[Resolution] = []
             for res in log:
                 if (key := resolution_key(res)) not in logged:
-                    conn.execute(f"INSERT INTO resolution_log ({cols}) VALUES (?, ?, ?, ?)", key)
+                    conn.execute(
+                        f"INSERT INTO resolution_log ({cols}, reason) VALUES (?, ?, ?, ?, ?)",
+                        (*key, res.reason),
+                    )
                     logged.add(key)
                     new.append(res)
             for q in {res.question_id for res in new}:
                 conn.execute("DELETE FROM resolutions WHERE question_id = ?", (q,))
                 conn.execute(
-                    f"INSERT INTO resolutions ({cols}) SELECT {cols} FROM resolution_log "
+                    f"INSERT INTO resolutions ({cols}, reason) SELECT {cols}, reason "
+                    "FROM resolution_log "
                     "WHERE question_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
                     (q,),
                 )

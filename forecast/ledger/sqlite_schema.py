@@ -68,6 +68,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     # Who made each forecast; forecasts recorded before have none (NULL).
     3: ("ALTER TABLE forecasts ADD COLUMN analyst TEXT",),
+    # Why an outcome was recorded as it was (a "no" before the deadline needs one).
+    4: (
+        "ALTER TABLE resolutions ADD COLUMN reason TEXT",
+        "ALTER TABLE resolution_log ADD COLUMN reason TEXT",
+    ),
 }
 """Schema changes by the version they lead to; applied in order, never edited."""
 

@@ -220,7 +220,7 @@ def test_resolve_through_a_symlinked_priors_file_edits_its_target(tmp_path: Path
     priors.mkdir()
     link = priors / real.name
     link.symlink_to(real)
-    result = cli("resolve", link, "no", "--date", "2025-01-01", "--ledger", tmp_path / "l.sqlite")
+    result = cli("resolve", link, "yes", "--date", "2025-01-01", "--ledger", tmp_path / "l.sqlite")
     assert result.exit_code == 0, result.stderr
     assert link.is_symlink()
-    assert load_question(real).spec.status == "no"
+    assert load_question(real).spec.status == "yes"

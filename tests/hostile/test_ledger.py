@@ -155,7 +155,7 @@ def test_resolve_on_a_full_disk_says_so(tmp_path: Path, monkeypatch: pytest.Monk
         raise exc
 
     monkeypatch.setattr(SQLiteLedger, "_write", full)
-    result = cli("resolve", "q1", "no", "--date", "2025-01-01", "--ledger", path)
+    result = cli("resolve", "q1", "yes", "--date", "2025-01-01", "--ledger", path)
     stderr = assert_clean(result, contains="the disk is full")
     assert "damaged" not in stderr
 
