@@ -106,3 +106,29 @@ def test_outcome_words_in_any_case(setup: tuple[Path, Path]) -> None:
     with open_ledger(ledger, write=False) as book:
         res = book.resolutions()["q1"]
     assert (res.outcome, res.resolved_on) == ("yes", dt.date(2026, 3, 1))
+
+
+def test_every_backend_keeps_the_reason(ledger_url: str) -> None:
+    from forecast.ledger import Resolution
+
+    why = "the format was dissolved"
+    with open_ledger(ledger_url) as book:
+        book.resolve(Resolution("q1", "no", dt.date(2026, 3, 1), when(3), why))
+        book.resolve(Resolution("q2", "yes", dt.date(2026, 3, 1), when(3)))
+        assert book.resolutions()["q1"].reason == why
+        assert book.resolutions()["q2"].reason is None
+        assert [r.reason for r in book.resolution_log("q1")] == [why]
+
+
+def test_every_backend_merges_the_reason(ledger_url: str, tmp_path: Path) -> None:
+    from forecast.ledger import Resolution
+
+    why = "the format was dissolved"
+    source = tmp_path / "source.sqlite"
+    with open_ledger(source) as book:
+        book.resolve(Resolution("q1", "no", dt.date(2026, 3, 1), when(3), why))
+        log = book.resolution_log()
+    with open_ledger(ledger_url) as other:
+        assert other.merge([], log) == (0, 1)
+        assert other.resolutions()["q1"].reason == why
+        assert [r.reason for r in other.resolution_log("q1")] == [why]

@@ -56,10 +56,12 @@ _INSERT = (
     f"({', '.join('%s' + _CASTS.get(c, '') for c in FORECAST_COLUMNS)}) RETURNING id"
 )
 _RES = "question_id, outcome, resolved_on, recorded_at"
+_RES4 = _RES + ", reason"
 _UPSERT = (
-    f"INSERT INTO resolutions ({_RES}) VALUES (%s, %s, %s::date, %s::timestamptz) "
+    f"INSERT INTO resolutions ({_RES4}) VALUES (%s, %s, %s::date, %s::timestamptz, %s) "
     "ON CONFLICT (question_id) DO UPDATE SET outcome = excluded.outcome, "
-    "resolved_on = excluded.resolved_on, recorded_at = excluded.recorded_at"
+    "resolved_on = excluded.resolved_on, recorded_at = excluded.recorded_at, "
+    "reason = excluded.reason"
 )
 
 
@@ -247,11 +249,13 @@ class PostgresLedger:
             resolution.outcome,
             resolution.resolved_on.isoformat(),
             iso(resolution.recorded_at),
+            resolution.reason,
         )
 
         def upsert(conn: psycopg.Connection[Any]) -> None:
             conn.execute(
-                f"INSERT INTO resolution_log ({_RES}) VALUES (%s, %s, %s::date, %s::timestamptz)",
+                f"INSERT INTO resolution_log ({_RES4}) "
+                "VALUES (%s, %s, %s::date, %s::timestamptz, %s)",
                 row,
             )
             conn.execute(_UPSERT, row)
@@ -275,12 +279,16 @@ class PostgresLedger:
 
     def resolutions(self) -> dict[str, Resolution]:
         """Every recorded outcome, by question id."""
-        rows = self._rows(f"SELECT {_RES} FROM resolutions")
+        rows = self._rows(f"SELECT {self._res()} FROM resolutions")
         return {r[0]: resolution_from_row(*r) for r in rows}
+
+    def _res(self) -> str:
+        """The columns of an outcome this ledger's schema has (a reason from version 4)."""
+        return _RES4 if self.schema >= 4 else _RES
 
     def resolution_log(self, question_id: str | None = None) -> list[Resolution]:
         """Every outcome recorded, corrections included, in the order recorded."""
-        sql = f"SELECT {_RES} FROM resolution_log"
+        sql = f"SELECT {self._res()} FROM resolution_log"
         args: tuple[Any, ...] = ()
         if question_id is not None:
             sql += " WHERE question_id = %s"
@@ -322,28 +330,29 @@ class PostgresLedger:
                     n_f += 1
             logged = {
                 resolution_key(resolution_from_row(*row))
-                for row in conn.execute(f"SELECT {_RES} FROM resolution_log").fetchall()
+                for row in conn.execute(f"SELECT {_RES4} FROM resolution_log").fetchall()
             }
             touched: set[str] = set()
             n_r = 0
             for res in log:
                 if (rkey := resolution_key(res)) not in logged:
                     conn.execute(
-                        f"INSERT INTO resolution_log ({_RES}) "
-                        "VALUES (%s, %s, %s::date, %s::timestamptz)",
-                        rkey,
+                        f"INSERT INTO resolution_log ({_RES4}) "
+                        "VALUES (%s, %s, %s::date, %s::timestamptz, %s)",
+                        (*rkey, res.reason),
                     )
                     logged.add(rkey)
                     touched.add(res.question_id)
                     n_r += 1
             for q in sorted(touched):
                 newest = conn.execute(
-                    f"SELECT {_RES} FROM resolution_log WHERE question_id = %s "
+                    f"SELECT {_RES4} FROM resolution_log WHERE question_id = %s "
                     "ORDER BY recorded_at DESC, id DESC LIMIT 1",
                     (q,),
                 ).fetchone()
                 assert newest is not None
-                conn.execute(_UPSERT, resolution_key(resolution_from_row(*newest)))
+                latest = resolution_from_row(*newest)
+                conn.execute(_UPSERT, (*resolution_key(latest), latest.reason))
             return n_f, n_r
 
         return self._write(add)

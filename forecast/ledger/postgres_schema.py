@@ -68,6 +68,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX resolution_log_by_question ON resolution_log (question_id, id)",
         f"INSERT INTO forecast_ledger VALUES ('{APPLICATION}', 0)",
     ),
+    # Why an outcome was recorded as it was (a "no" before the deadline needs one).
+    4: (
+        "ALTER TABLE resolutions ADD COLUMN reason TEXT",
+        "ALTER TABLE resolution_log ADD COLUMN reason TEXT",
+    ),
 }
 """Schema changes by the version they lead to; applied in order, never edited."""
 
