@@ -79,7 +79,7 @@ def test_resolve_refuses_a_damaged_ledger_and_leaves_the_priors_file(
     priors = tmp_path / QUESTION.name
     priors.write_text(QUESTION.read_text("utf-8"), "utf-8")
     text = priors.read_text("utf-8")
-    result = cli("resolve", priors, "no", "--date", "2025-01-01", "--ledger", damaged)
+    result = cli("resolve", priors, "yes", "--date", "2025-01-01", "--ledger", damaged)
     assert_clean(result, contains="damaged")
     assert priors.read_text("utf-8") == text
 

@@ -53,7 +53,7 @@ def test_a_failed_ledger_write_puts_the_priors_file_back(
         raise exc
 
     monkeypatch.setattr(SQLiteLedger, "_write", full)
-    result = cli("resolve", priors, "no", "--date", "2025-01-01", "--ledger", ledger)
+    result = cli("resolve", priors, "yes", "--date", "2025-01-01", "--ledger", ledger)
     assert_clean(result, contains="the disk is full")
     assert priors.read_bytes() == before
     with open_ledger(ledger, write=False) as book:
@@ -78,18 +78,18 @@ KILLED = textwrap.dedent(
 def test_kill_9_between_the_writes_is_detected_by_list_and_repaired_by_resolving_again(
     priors: Path, ledger: Path
 ) -> None:
-    args = ["resolve", str(priors), "no", "--date", "2025-01-01", "--ledger", str(ledger)]
+    args = ["resolve", str(priors), "yes", "--date", "2025-01-01", "--ledger", str(ledger)]
     proc = subprocess.run(
         [sys.executable, "-c", KILLED, *args], capture_output=True, text=True, timeout=50
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    assert load_question(priors).spec.status == "no"  # the file went first
+    assert load_question(priors).spec.status == "yes"  # the file went first
     listed = cli("list", priors.parent, "--ledger", ledger)
-    assert "the priors file says status: no but the ledger has no outcome" in listed.stderr
+    assert "the priors file says status: yes but the ledger has no outcome" in listed.stderr
     again = cli(*args)
     assert again.exit_code == 0, again.stderr
     with open_ledger(ledger, write=False) as book:
-        assert book.resolutions()["turkmenistan-joins-ots"].outcome == "no"
+        assert book.resolutions()["turkmenistan-joins-ots"].outcome == "yes"
     assert "says status" not in cli("list", priors.parent, "--ledger", ledger).stderr
 
 
