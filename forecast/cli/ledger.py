@@ -79,6 +79,7 @@ class By(StrEnum):
     tag = "tag"
     horizon = "horizon"
     expert = "expert"
+    analyst = "analyst"
 
 
 class Which(StrEnum):
@@ -347,7 +348,16 @@ def resolve(
 
 
 def score(
-    by: By | None = typer.Option(None, "--by", help="Also score per tag, horizon or expert."),
+    by: By | None = typer.Option(
+        None, "--by", help="Also score per tag, horizon, expert or analyst (side by side)."
+    ),
+    extremize: float = typer.Option(
+        1.0,
+        "--extremize",
+        min=0.01,
+        max=5.0,
+        help="With --by analyst: extremize the team forecast, sigmoid(d · mean log-odds).",
+    ),
     since: str | None = typer.Option(
         None, "--since", help="Only questions resolved on or after this date (YYYY-MM-DD)."
     ),
@@ -364,15 +374,24 @@ def score(
 
     Brier (0 perfect), log score (ln of the probability given to what happened,
     0 perfect), baseline score (100·log2(2p) for a yes, 100·log2(2(1−p)) for a no;
-    0 for always saying 50%), the Murphy decomposition and a calibration table in ten
-    bins. Per expert, each expert's own implied probability is scored. Annulled
-    questions are left out.
+    0 for always saying 50%), the Murphy decomposition, a calibration table in ten
+    bins and the CORP reliability diagram (an isotonic fit, with Brier = MCB − DSC +
+    UNC and 90% consistency bands); with fewer than 10 resolved questions calibration
+    cannot be judged yet, and the questions scored are listed instead. Per expert, each
+    expert's own implied probability is scored. Per analyst, each analyst's own
+    forecasts are scored, with peer scores and head-to-head pairs on the questions they
+    shared, and the team forecast (mean of the analysts' log-odds, --extremize D)
+    is scored too. Annulled questions are left out.
 
     Example: forecast score --by tag --since 2026-01-01
+
+    Example: forecast score --by analyst --extremize 1.5
     """
     from forecast.ledger import open_ledger
     from forecast.ledger.evaluate import report
 
+    if extremize != 1.0 and by is not By.analyst:
+        raise UsageError("--extremize sharpens the team forecast of --by analyst; add --by analyst")
     since_day = _date(since, "--since")
     _missing(ledger)
     with open_ledger(ledger, write=False) as book:
@@ -382,6 +401,7 @@ def score(
             which=which.value,
             by=None if by is None else by.value,
             since=since_day,
+            extremize=extremize,
         )
     if format_ is ScoreFormat.json:
         print_json(rep.to_dict())

@@ -15,13 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from forecast import scoring
 from forecast.ledger.records import ForecastRecord, Resolution
 
+if TYPE_CHECKING:
+    from forecast.corp import Corp
+    from forecast.ledger.analysts import Team
+
 Which = Literal["last", "mean"]
-By = Literal["tag", "horizon", "expert"]
+By = Literal["tag", "horizon", "expert", "analyst"]
 
 HORIZONS: tuple[tuple[str, int | None], ...] = (
     ("≤30 days", 30),
@@ -70,9 +74,22 @@ class ScoreReport:
     questions: tuple[Counted, ...]
     unscored: tuple[str, ...]
     annulled: int
+    corp: Corp | None = None
+    """The CORP decomposition and diagram; None below :data:`forecast.corp.MIN_QUESTIONS`."""
+    team: Team | None = None
+    """With ``by="analyst"``: the analysts side by side and the team forecast."""
+
+    @property
+    def judged(self) -> bool:
+        """Whether there are enough resolved questions to judge calibration."""
+        from forecast.corp import MIN_QUESTIONS
+
+        return self.overall.n >= MIN_QUESTIONS
 
     def to_dict(self) -> dict[str, Any]:
         """The ``forecast.score/1`` JSON object."""
+        from forecast.corp import MIN_QUESTIONS
+
         return {
             "schema": "forecast.score/1",
             "which": self.which,
@@ -93,6 +110,12 @@ class ScoreReport:
             ],
             "unscored": list(self.unscored),
             "annulled": self.annulled,
+            "calibration": {
+                "judged": self.judged,
+                "minimum": MIN_QUESTIONS,
+                "corp": None if self.corp is None else self.corp.to_dict(),
+            },
+            **({} if self.team is None else self.team.to_dict()),
         }
 
 
@@ -130,6 +153,13 @@ def pick(
     return mean, held[0][0]
 
 
+def cutoff(rows: list[ForecastRecord], res: Resolution) -> dt.date:
+    """The last day a forecast of the question counts: the earlier of its deadline (as
+    the newest forecast records it) and the resolution date."""
+    deadline = next((r.deadline for r in reversed(rows) if r.deadline), None)
+    return min(res.resolved_on, deadline) if deadline else res.resolved_on
+
+
 def counted(
     records: Iterable[ForecastRecord],
     resolutions: Mapping[str, Resolution],
@@ -156,9 +186,8 @@ def counted(
             annulled += 1
             continue
         rows = sorted(by_q.get(qid, []), key=lambda r: (r.recorded_at, r.id or 0))
-        deadline = next((r.deadline for r in reversed(rows) if r.deadline), None)
-        cutoff = min(res.resolved_on, deadline) if deadline else res.resolved_on
-        got = pick(rows, cutoff, which)
+        end = cutoff(rows, res)
+        got = pick(rows, end, which)
         if got is None:
             unscored.append(qid)
             continue
@@ -166,20 +195,20 @@ def counted(
         names = list(dict.fromkeys(e.name for r in rows for e in r.experts))
         experts: dict[str, float] = {}
         for name in names:
-            e_got = pick(rows, cutoff, which, _expert_value(name))
+            e_got = pick(rows, end, which, _expert_value(name))
             if e_got is not None:
                 experts[name] = e_got[0]
-        tags = next((r.tags for r in reversed(rows) if r.recorded_at < _end_of(cutoff)), ())
+        tags = next((r.tags for r in reversed(rows) if r.recorded_at < _end_of(end)), ())
         out.append(
             Counted(
                 question_id=qid,
                 outcome=1 if res.outcome == "yes" else 0,
                 probability=p,
-                cutoff=cutoff,
-                horizon_days=(cutoff - first.recorded_at.date()).days,
+                cutoff=end,
+                horizon_days=(end - first.recorded_at.date()).days,
                 tags=tuple(tags),
                 experts=experts,
-                forecasts=sum(1 for r in rows if r.recorded_at < _end_of(cutoff)),
+                forecasts=sum(1 for r in rows if r.recorded_at < _end_of(end)),
             )
         )
     return out, unscored, annulled
@@ -209,8 +238,16 @@ def report(
     which: Which = "last",
     by: By | None = None,
     since: dt.date | None = None,
+    extremize: float = 1.0,
 ) -> ScoreReport:
-    """Scores overall and, with ``by``, per tag, horizon group or expert."""
+    """Scores overall and, with ``by``, per tag, horizon group, expert or analyst.
+
+    Per analyst, ``extremize`` sharpens the team forecast (the mean of the analysts'
+    log-odds, times ``extremize``).
+    """
+    from forecast import corp
+
+    records = list(records)
     qs, unscored, annulled = counted(records, resolutions, which=which, since=since)
     overall = scoring.score([c.probability for c in qs], [c.outcome for c in qs])
     pairs: dict[str, tuple[list[float], list[int]]] = {}
@@ -231,4 +268,18 @@ def report(
                 add(name, p, c.outcome)
     order = [h for h, _ in HORIZONS if h in pairs] if by == "horizon" else sorted(pairs)
     groups = tuple(Group(g, scoring.score(*pairs[g])) for g in order)
-    return ScoreReport(which, by, since, overall, groups, tuple(qs), tuple(unscored), annulled)
+    team = None
+    if by == "analyst":
+        from forecast.ledger.analysts import TEAM, compare
+
+        team = compare(records, resolutions, which=which, since=since, extremize=extremize)
+        groups = (
+            *(Group(a.name, a.scores) for a in team.analysts),
+            Group(TEAM, team.team),
+        )
+    fit = None
+    if overall.n >= corp.MIN_QUESTIONS:
+        fit = corp.decompose([c.probability for c in qs], [c.outcome for c in qs])
+    return ScoreReport(
+        which, by, since, overall, groups, tuple(qs), tuple(unscored), annulled, fit, team
+    )

@@ -162,7 +162,9 @@ def history_view(
 
 
 def _num(x: float | None, digits: int = 4) -> str:
-    return "—" if x is None else f"{x:.{digits}f}"
+    from forecast.ledger.render_team import num
+
+    return num(x, digits)
 
 
 def scores_table(report: ScoreReport) -> RenderableType:
@@ -174,7 +176,7 @@ def scores_table(report: ScoreReport) -> RenderableType:
         table.add_column(col, justify="left" if col == "group" else "right")
     for name, s in _rows(report):
         d = s.to_dict()
-        table.add_row(name, str(s.n), _num(d["brier"]), _num(d["log"]), _num(d["baseline"], 1))
+        table.add_row(name, str(s.n), _num(d["brier"]), _num(d["log"]), _num(d["baseline"]))
     return table
 
 
@@ -286,8 +288,16 @@ def score_view(report: ScoreReport) -> RenderableType:
             style="dim",
         )
     )
-    if report.overall.n:
+    from forecast.ledger import render_team
+
+    if report.team is not None:
+        parts.append(render_team.team_view(report.team))
+    if not report.judged:
+        parts.append(render_team.not_judged(report))
+    else:
         parts.append(Text("\nCalibration (all questions)", style="bold"))
         parts.append(calibration_view(report.overall.bins))
         parts.append(Text("█ how often it happened  │ mean forecast  · 90% interval", style="dim"))
+        if report.corp is not None:
+            parts.append(render_team.corp_view(report.corp))
     return Group(*parts)
