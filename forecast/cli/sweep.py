@@ -32,7 +32,8 @@ def sweep(
         None,
         "--out",
         "-o",
-        help="Write rows to this .csv, .jsonl or .parquet file (default: JSON Lines on stdout).",
+        help="Write rows to this .csv, .jsonl or .parquet file (default, or -: JSON Lines on "
+        "stdout).",
     ),
     resume: bool = typer.Option(
         False,

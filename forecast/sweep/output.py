@@ -297,13 +297,13 @@ def open_sink(
     setting_names: Iterable[str],
     expected: Expected | None = None,
 ) -> Sink:
-    """The sink for ``--out`` (None: stdout), refusing to overwrite without ``--resume``.
+    """The sink for ``--out`` (None or ``-``: stdout), refusing to overwrite without ``--resume``.
 
     With ``expected`` (this sweep's run settings), resuming into a file whose rows were
     made with other settings is refused before anything is written.
     """
     names = list(setting_names)
-    if path is None:
+    if path is None or str(path) == "-":  # `--out -` is stdout, as without --out
         if resume:
             raise ForecastError("--resume needs --out FILE", hint="stdout cannot be resumed")
         return StdoutSink()

@@ -224,3 +224,33 @@ def test_resolve_through_a_symlinked_priors_file_edits_its_target(tmp_path: Path
     assert result.exit_code == 0, result.stderr
     assert link.is_symlink()
     assert load_question(real).spec.status == "yes"
+
+
+KILLED_WRITE = """
+import os, sys
+from forecast import files
+
+real_fsync = os.fsync
+
+def die(fd):
+    real_fsync(fd)
+    os.kill(os.getpid(), 9)  # after the new content is written, before the rename
+
+os.fsync = die
+files.atomic_write(sys.argv[1], "new " * 100_000)
+"""
+
+
+def test_kill_9_mid_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "q.yaml"
+    path.write_text("old", "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_WRITE, str(path)], capture_output=True, timeout=50
+    )
+    assert proc.returncode == -9, proc.stderr
+    assert path.read_text("utf-8") == "old"
+    left = [p.name for p in tmp_path.iterdir() if p.name != "q.yaml"]
+    assert all(n.startswith(".q.yaml.") and n.endswith(".tmp") for n in left)

@@ -156,3 +156,16 @@ def test_a_full_disk_in_a_sweep_command_is_one_clean_line(
     with _file_size_limit(3000):
         result = cli(*args)
     assert_clean(result, contains="File too large")
+
+
+def test_out_dash_is_stdout(
+    tmp_path: Path, fake_sampling: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    result = cli("sweep", QUESTION, *GRID, "--out", "-", "--draws", "100", "--tune", "100")
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 2 and {r["question"] for r in rows} == {"turkmenistan-joins-ots"}
+    assert not (tmp_path / "-").exists()
