@@ -11,6 +11,7 @@ import numpy as np
 from forecast import results, sensitivity
 from forecast.elicit.fit import located
 from forecast.errors import ForecastError
+from forecast.headline import measured_from
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose, sample
 from forecast.spec import LoadedQuestion
 from forecast.spec.drivers import DriverSet, DriversQuestion
@@ -103,7 +104,7 @@ def summarise_event(
         facts_as_of=facts_date(spec),
         draws={"p": p_flat, "q": q_flat},
         extra={
-            "pools": pools.to_dict(),
+            "pools": measured_from(pools.to_dict(), float(q_flat.mean())),
             "sensitivity": sensitivity.for_event(
                 inputs, np.asarray(post["p"].values, dtype=float), q_chain
             ).to_dict(),
@@ -273,9 +274,10 @@ def _swapped_pools(inputs: Any, u: np.ndarray, chain_draws: np.ndarray) -> dict[
     from forecast.elicit.pool import PoolSpec
     from forecast.elicit.swap import compare_by_reweighting
 
-    return compare_by_reweighting(
+    pools = compare_by_reweighting(
         inputs.expert_names, inputs.experts, inputs.weights, PoolSpec(), u, chain_draws
-    ).to_dict()
+    )
+    return measured_from(pools.to_dict(), pools.reference)  # the same draws as the headline
 
 
 def summarise_drivers(

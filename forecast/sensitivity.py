@@ -554,10 +554,13 @@ def for_tte(inputs: Any, draws: Any, forecast: np.ndarray) -> Sensitivity:
     )
 
 
-def _pool_rows(pools: Mapping[str, Any]) -> list[Move]:
-    """Rows from a run's pool comparison (``Forecast.extra["pools"]``)."""
+def _pool_rows(pools: Mapping[str, Any], headline: float) -> list[Move]:
+    """Rows from a run's pool comparison (``Forecast.extra["pools"]``), measured from the
+    headline."""
     rows = []
-    for alt in pools.get("alternatives", ()):
+    from forecast.headline import measured_from
+
+    for alt in measured_from(pools, headline).get("alternatives", ()):
         kind = "drop-one" if alt.get("kind") == "drop" else "pool"
         if kind == "pool" and alt.get("chosen"):
             note = "the pool used"
@@ -569,7 +572,7 @@ def _pool_rows(pools: Mapping[str, Any]) -> list[Move]:
             Move(
                 str(alt.get("label", "")),
                 kind,
-                float(alt.get("forecast", float("nan"))),
+                float(alt.get("from_headline", float("nan"))),
                 float(alt.get("delta", 0.0)),
                 note,
             )
@@ -590,7 +593,7 @@ def table(f: Forecast) -> Table | None:
         rows += s.moves
         notes.append(s.verdict)
     if isinstance(pools, Mapping):
-        rows += _pool_rows(pools)
+        rows += _pool_rows(pools, f.probability)
     return Table(f.probability, tuple(rows), tuple(notes))
 
 

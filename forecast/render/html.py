@@ -148,8 +148,9 @@ def _sensitivity(f: Forecast) -> str:
         )
         out.append(
             f'<p class="dim">Sensitivity above {s.threshold:g} means that input shapes the '
-            "quantity. Changes above are estimated by reweighting the posterior draws; "
-            "pool and drop-one rows are computed exactly over p.</p>"
+            "quantity. Every change is measured from the headline forecast; power-scaling "
+            "changes are estimated by reweighting the posterior draws, an event question's "
+            "pool and drop-one changes are computed exactly over p.</p>"
         )
     return "\n".join(out)
 
