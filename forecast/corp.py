@@ -84,16 +84,23 @@ def recalibrate(p: ArrayLike, o: ArrayLike) -> NDArray[np.float64]:
     Equal forecasts share one fitted value: the outcomes are pooled per distinct
     forecast first and fitted with those counts as weights.
     """
-    from scipy.optimize import isotonic_regression
-
     pa = np.asarray(p, dtype=float).reshape(-1)
     oa = np.asarray(o, dtype=float).reshape(-1)
     if pa.size == 0:
         return np.empty(0)
     _, inverse, counts = np.unique(pa, return_inverse=True, return_counts=True)
-    means = np.bincount(inverse, weights=oa) / counts
+    return _fit(inverse, counts, oa)[inverse]
+
+
+def _fit(
+    inverse: NDArray[np.intp], counts: NDArray[np.intp], o: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """PAV on the outcomes pooled per distinct forecast: one fitted value per forecast value."""
+    from scipy.optimize import isotonic_regression
+
+    means = np.bincount(inverse, weights=o, minlength=counts.size) / counts
     fit = isotonic_regression(means, weights=counts.astype(float), increasing=True).x
-    return np.asarray(fit, dtype=float)[inverse]
+    return np.asarray(fit, dtype=float)
 
 
 def decompose(p: ArrayLike, o: ArrayLike, *, bands: bool = True, seed: int = 20210216) -> Corp:
@@ -130,12 +137,11 @@ def _bands(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """The 90% consistency band at each distinct forecast, by resampling under calibration."""
     rng = np.random.default_rng(seed)
-    inverse = np.searchsorted(values, p)
+    _, inverse, counts = np.unique(p, return_inverse=True, return_counts=True)
     fits = np.empty((RESAMPLES, values.size))
     for k in range(RESAMPLES):
         fake = (rng.random(p.size) < p).astype(float)
-        fitted = recalibrate(p, fake)
-        fits[k, inverse] = fitted
+        fits[k] = _fit(inverse, counts, fake)
     tail = (1.0 - BAND) / 2
     lo, hi = np.quantile(fits, [tail, 1.0 - tail], axis=0)
     return np.asarray(lo), np.asarray(hi)

@@ -182,7 +182,8 @@ class Bin:
 
 def calibration(p: ArrayLike, o: ArrayLike, n_bins: int = N_BINS) -> list[Bin]:
     """The calibration table: every bin, with its count, mean forecast and observed frequency."""
-    from scipy.stats import beta
+    # the Beta quantile from scipy.special: scipy.stats takes seconds to import
+    from scipy.special import betaincinv
 
     pa, oa = _check(p, o)
     idx = bin_index(pa, n_bins)
@@ -196,8 +197,8 @@ def calibration(p: ArrayLike, o: ArrayLike, n_bins: int = N_BINS) -> list[Bin]:
         if n == 0:
             rows.append(Bin(float(edges[k]), float(edges[k + 1]), 0, 0, None, None, None, None))
             continue
-        lo = 0.0 if yes == 0 else float(beta.ppf(0.05, yes + 0.5, n - yes + 0.5))
-        hi = 1.0 if yes == n else float(beta.ppf(0.95, yes + 0.5, n - yes + 0.5))
+        lo = 0.0 if yes == 0 else float(betaincinv(yes + 0.5, n - yes + 0.5, 0.05))
+        hi = 1.0 if yes == n else float(betaincinv(yes + 0.5, n - yes + 0.5, 0.95))
         rows.append(
             Bin(
                 float(edges[k]),

@@ -182,3 +182,14 @@ def test_ledger_copy_from_nowhere_writes_nothing(ledger_url: str, tmp_path: Path
     assert result.exit_code == 1 and "nothing to copy" in result.stderr
     with open_ledger(ledger_url, write=False) as book:
         assert book.forecasts() == []
+
+
+def test_a_light_read_has_what_scoring_needs(ledger_url: str) -> None:
+    with open_ledger(ledger_url) as book:
+        book.record(make(at=when(1), analyst="Aigerim"))
+        (full,) = book.forecasts()
+        (light,) = book.forecasts(light=True)
+    assert light.document is None and light.priors_text == "" and light.contributions == ()
+    for name in ("id", "question_id", "recorded_at", "probability", "deadline", "tags"):
+        assert getattr(light, name) == getattr(full, name)
+    assert (light.experts, light.analyst, light.kind) == (full.experts, "Aigerim", "event")

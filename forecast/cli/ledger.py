@@ -306,8 +306,7 @@ def resolve(
         raise ForecastError(
             f"no priors file for {qid!r} in {priors_dir}/ and no forecast of it in "
             f"{location}; nothing was recorded",
-            hint="check the id (forecast list), pass --priors-dir, or --force to record "
-            "it anyway",
+            hint="check the id (forecast list), pass --priors-dir, or --force to record it anyway",
         )
     deadline = next((r.deadline for r in reversed(recorded) if r.deadline), None)
     if path is not None:
@@ -396,7 +395,7 @@ def score(
     _missing(ledger)
     with open_ledger(ledger, write=False) as book:
         rep = report(
-            book.forecasts(),
+            book.forecasts(light=True),
             book.resolutions(),
             which=which.value,
             by=None if by is None else by.value,

@@ -43,7 +43,7 @@ def _calibration_bins(ledger: str | None) -> list[Any]:
         if ledger is None and not exists(None):
             return []
         with open_ledger(ledger, write=False) as book:
-            scored = evaluate.report(book.forecasts(), book.resolutions())
+            scored = evaluate.report(book.forecasts(light=True), book.resolutions())
     except (ImportError, ForecastError, OSError, AttributeError):
         return []  # no ledger, or one this version cannot read: the plot is optional
     if not scored.overall.n:

@@ -699,8 +699,7 @@ def run_session(
     if not _ID.match(question):
         raise UsageError(
             f"{question[:40]!r}{'...' if len(question) > 40 else ''} is not a question id",
-            hint="use at most 120 lower-case letters, digits, '-' and '_', e.g. "
-            "turkiye-joins-ots",
+            hint="use at most 120 lower-case letters, digits, '-' and '_', e.g. turkiye-joins-ots",
         )
     path = directory / f"{question}.yaml"
     existing: str | None = None

@@ -35,6 +35,7 @@ from forecast.ledger.postgres_schema import (
 from forecast.ledger.records import ForecastRecord, Latest, Resolution
 from forecast.ledger.rows import (
     FORECAST_COLUMNS,
+    LIGHT_COLUMNS,
     forecast_key,
     forecast_row,
     iso,
@@ -262,20 +263,24 @@ class PostgresLedger:
 
         self._write(upsert)
 
-    def forecasts(self, question_id: str | None = None) -> list[ForecastRecord]:
-        """Recorded forecasts, oldest first (of one question when ``question_id`` is given)."""
-        cols = ", ".join(f"f.{c}" for c in ("id", *FORECAST_COLUMNS))
-        sql = (
-            f"SELECT {cols}, s.content AS priors_text FROM forecasts f "
-            "JOIN snapshots s ON s.sha256 = f.priors_sha256"
+    def forecasts(
+        self, question_id: str | None = None, *, light: bool = False
+    ) -> list[ForecastRecord]:
+        """Recorded forecasts, oldest first (of one question when ``question_id`` is given).
+
+        ``light`` leaves out the reports, chains, intervals and priors texts.
+        """
+        names = ["id", *(LIGHT_COLUMNS if light else (*FORECAST_COLUMNS, "priors_text"))]
+        cols = ", ".join("s.content" if c == "priors_text" else f"f.{c}" for c in names)
+        sql = f"SELECT {cols} FROM forecasts f" + (
+            "" if light else " JOIN snapshots s ON s.sha256 = f.priors_sha256"
         )
         args: tuple[Any, ...] = ()
         if question_id is not None:
             sql += " WHERE f.question_id = %s"
             args = (question_id,)
-        names = ["id", *FORECAST_COLUMNS, "priors_text"]
         rows = self._rows(sql + " ORDER BY f.recorded_at, f.id", args)
-        return [record_from_row(dict(zip(names, r, strict=True))) for r in rows]
+        return [record_from_row(dict(zip(names, r, strict=True)), light=light) for r in rows]
 
     def resolutions(self) -> dict[str, Resolution]:
         """Every recorded outcome, by question id."""

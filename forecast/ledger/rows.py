@@ -95,31 +95,42 @@ def _day(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def record_from_row(row: Mapping[str, Any]) -> ForecastRecord:
+LIGHT_COLUMNS = tuple(
+    c for c in FORECAST_COLUMNS if c not in ("intervals", "contributions", "document")
+)
+"""The columns a light read (for scoring) needs: no report, no chain, no intervals."""
+
+
+def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastRecord:
     """A forecast from its row (with ``priors_text`` joined from the snapshots table).
 
     A row without an ``analyst`` column (a ledger of an older schema read without
-    upgrading it) has no analyst.
+    upgrading it) has no analyst. ``light`` leaves out what scoring does not need: the
+    intervals, the contributions, the full report and the priors text.
     """
-    document = row["document"]
+    document = None if light else row["document"]
     return ForecastRecord(
         id=int(row["id"]),
         question_id=row["question_id"],
         recorded_at=to_time(row["recorded_at"]),
         probability=float(row["probability"]),
-        intervals={k: (float(v[0]), float(v[1])) for k, v in _json(row["intervals"]).items()},
+        intervals={}
+        if light
+        else {k: (float(v[0]), float(v[1])) for k, v in _json(row["intervals"]).items()},
         kind=row["kind"],
         pool=row["pool"],
         seed=row["seed"],
         version=row["version"],
         priors_sha256=row["priors_sha256"],
-        priors_text=row["priors_text"],
+        priors_text="" if light else row["priors_text"],
         priors_path=row["priors_path"],
         title=row["title"],
         deadline=_day(row["deadline"]),
         tags=tuple(_json(row["tags"])),
         prior_probability=row["prior_probability"],
-        contributions=tuple(
+        contributions=()
+        if light
+        else tuple(
             Contribution(c["label"], c["kind"], float(c["before"]), float(c["after"]))
             for c in _json(row["contributions"])
         ),

@@ -43,8 +43,11 @@ class Ledger(Protocol):
         resolution log keeps both."""
         ...
 
-    def forecasts(self, question_id: str | None = None) -> list[ForecastRecord]:
-        """Recorded forecasts (of one question or all), oldest first."""
+    def forecasts(
+        self, question_id: str | None = None, *, light: bool = False
+    ) -> list[ForecastRecord]:
+        """Recorded forecasts (of one question or all), oldest first; ``light`` leaves out
+        the reports, chains, intervals and priors texts, which scoring does not need."""
         ...
 
     def resolutions(self) -> dict[str, Resolution]:

@@ -161,7 +161,7 @@ def apply(
     if not targets:
         return list(loaded), []
     with open_ledger(ledger, write=False) as book:
-        records, resolutions, where = book.forecasts(), book.resolutions(), book.location
+        records, resolutions, where = book.forecasts(light=True), book.resolutions(), book.location
     out: list[Any] = []
     warnings: list[str] = []
     for q in loaded:

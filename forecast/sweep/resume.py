@@ -64,9 +64,7 @@ def header(path: Path, names: Sequence[str]) -> None:
     if missing:
         shown = ", ".join(repr(n[:24]) for n in list(names)[:4])
         more = ", ..." if len(names) > 4 else ""
-        raise not_a_sweep(
-            path, f"its columns are {shown}{more}, without {', '.join(missing)}"
-        )
+        raise not_a_sweep(path, f"its columns are {shown}{more}, without {', '.join(missing)}")
 
 
 def jsonl_rows(path: Path, lines: Sequence[str]) -> list[dict[str, Any]]:
