@@ -27,15 +27,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from forecast import yamlio
 from forecast.errors import InputError, Problem
+from forecast.spec import csv_cells
+from forecast.spec.cases_where import CASES_PATH_ENV, fragment, locate
+from forecast.spec.csv_cells import Cell, Unclosed, blank
 from forecast.spec.drivers import CASES_COLUMNS, Case
 
 MAX_PROBLEMS = 20
@@ -47,7 +48,6 @@ OPTIONAL_COLUMNS = tuple(c for c in CASES_COLUMNS if c != "outcome")
 _CODES = {"0": False, "1": True}
 _WORDS = {"yes", "no", "true", "false", "y", "n", "on", "off"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_UNQUOTED = re.compile(r"[^,\n]*")
 _SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "bars"}
 
 
@@ -62,23 +62,6 @@ class Origin:
     def problem(self, message: str, hint: str | None = None) -> Problem:
         """A problem placed on the ``cases`` key of the priors file."""
         return Problem(self.path, self.line, self.column, "cases", message, hint)
-
-
-class _Cell(NamedTuple):
-    """One value of the file, with the line and character column where it starts."""
-
-    value: str
-    line: int
-    column: int
-
-
-class _Unclosed(Exception):
-    """A quoted value that runs to the end of the file."""
-
-    def __init__(self, line: int, column: int) -> None:
-        super().__init__(line, column)
-        self.line = line
-        self.column = column
 
 
 class _Problems:
@@ -128,49 +111,6 @@ class _Problems:
 
 def _count(n: int, what: str = "problem") -> str:
     return f"{n} {what}" if n == 1 else f"{n} {what}s"
-
-
-CASES_PATH_ENV = "FORECAST_CASES_PATH"
-"""Folders (separated by ``:``) that cases files may also live in, named by the user."""
-
-
-def fragment(value: str, limit: int = 24) -> str:
-    """``value`` quoted, cut to at most ``limit`` characters (with "..." when cut)."""
-    return repr(value if len(value) <= limit else value[: limit - 3] + "...")
-
-
-def locate(priors: Path, name: str, origin: Origin) -> Path:
-    """The cases file ``name`` of the priors file at ``priors``, confined to safe folders.
-
-    A cases file must resolve, symlinks included, inside the folder of the priors file
-    or inside a folder listed in ``$FORECAST_CASES_PATH``; anything else (an absolute
-    path elsewhere, ``../``, a symlink out) is refused before it is opened.
-
-    Raises
-    ------
-    InputError
-        Placed on the priors file's ``cases`` key.
-    """
-    candidate = priors.parent / name
-    real = Path(os.path.realpath(candidate))
-    allowed = [Path(os.path.realpath(priors.parent))]
-    allowed += [
-        Path(os.path.realpath(Path(p).expanduser()))
-        for p in os.environ.get(CASES_PATH_ENV, "").split(os.pathsep)
-        if p.strip()
-    ]
-    if not any(real.is_relative_to(folder) for folder in allowed):
-        raise InputError(
-            [
-                origin.problem(
-                    f"the cases file {fragment(name, 60)} is outside the folder of the "
-                    "priors file; it was not read",
-                    "put the cases file next to the priors file, or name its folder in "
-                    f"{CASES_PATH_ENV}",
-                )
-            ]
-        )
-    return candidate
 
 
 def read_cases(
@@ -252,77 +192,6 @@ def _read_text(path: Path, shown: str, origin: Origin | None, problems: _Problem
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _records(text: str) -> Iterator[list[_Cell]]:
-    """The file's records, each a list of located values (RFC 4180 quoting)."""
-    n = len(text)
-    pos = 0
-    line = 1
-    while pos < n:
-        end = text.find("\n", pos)
-        end = n if end < 0 else end
-        row = text[pos:end]
-        if not row.strip(", \t"):  # a line with no values
-            pos, line = end + 1, line + 1
-            continue
-        if '"' in row:
-            cells, pos, line = _quoted_record(text, pos, line)
-            yield cells
-            continue
-        cells = []
-        column = 1
-        for value in row.split(","):
-            cells.append(_Cell(value, line, column))
-            column += len(value) + 1
-        yield cells
-        pos, line = end + 1, line + 1
-
-
-def _quoted_record(text: str, pos: int, line: int) -> tuple[list[_Cell], int, int]:
-    """One record that has a quote somewhere: (its values, where the next starts, its line)."""
-    n = len(text)
-    line_start = pos
-    cells: list[_Cell] = []
-    while True:
-        at = (line, pos - line_start + 1)
-        if text.startswith('"', pos):
-            parts: list[str] = []
-            i = pos + 1
-            while True:
-                j = text.find('"', i)
-                if j < 0:
-                    raise _Unclosed(*at)
-                chunk = text[i:j]
-                parts.append(chunk)
-                if "\n" in chunk:
-                    line += chunk.count("\n")
-                    line_start = i + chunk.rindex("\n") + 1
-                if text.startswith('"', j + 1):  # "" is a quote inside the value
-                    parts.append('"')
-                    i = j + 2
-                    continue
-                i = j + 1
-                break
-            rest = _UNQUOTED.match(text, i)
-            assert rest is not None
-            parts.append(rest.group())
-            pos = rest.end()
-            value = "".join(parts)
-        else:
-            plain = _UNQUOTED.match(text, pos)
-            assert plain is not None
-            value = plain.group()
-            pos = plain.end()
-        cells.append(_Cell(value, *at))
-        if pos < n and text[pos] == ",":
-            pos += 1
-            continue
-        return cells, pos + 1, line + 1
-
-
-def _blank(record: list[_Cell]) -> bool:
-    return all(not c.value.strip() for c in record)
-
-
 def _short(name: str) -> str:
     """A column name as a field: at most 24 characters of it."""
     return name if len(name) <= 24 else name[:21] + "..."
@@ -336,7 +205,7 @@ def _columns_hint(driver_ids: Sequence[str]) -> str:
 
 
 def _header(
-    header: list[_Cell], driver_ids: list[str], problems: _Problems
+    header: list[Cell], driver_ids: list[str], problems: _Problems
 ) -> dict[str, int] | None:
     """Column name -> index, or None when the line cannot be a header at all."""
     required = [*driver_ids, "outcome"]
@@ -384,7 +253,7 @@ def _header(
     return columns
 
 
-def _code(cell: _Cell, name: str, problems: _Problems) -> bool | None:
+def _code(cell: Cell, name: str, problems: _Problems) -> bool | None:
     """A driver's or the outcome's 0/1 value, or None after reporting a problem."""
     value = cell.value.strip()
     if value in _CODES:
@@ -403,7 +272,7 @@ def _code(cell: _Cell, name: str, problems: _Problems) -> bool | None:
     return None
 
 
-def _date(cell: _Cell | None, problems: _Problems) -> dt.date | None:
+def _date(cell: Cell | None, problems: _Problems) -> dt.date | None:
     """The case's date: None when there is none or after reporting a problem."""
     value = cell.value.strip() if cell is not None else ""
     if cell is None or not value:
@@ -425,7 +294,7 @@ def _date(cell: _Cell | None, problems: _Problems) -> dt.date | None:
 
 def _parse(text: str, driver_ids: list[str], problems: _Problems) -> tuple[Case, ...]:
     """The cases of a cases file's text, every problem collected."""
-    records = (r for r in _records(text) if not _blank(r))
+    records = (r for r in csv_cells.records(text) if not blank(r))
     cases: list[Case] = []
     try:
         header = next(records, None)
@@ -439,7 +308,7 @@ def _parse(text: str, driver_ids: list[str], problems: _Problems) -> tuple[Case,
             case = _case_row(record, len(header), columns, driver_ids, problems)
             if case is not None:
                 cases.append(case)
-    except _Unclosed as exc:
+    except Unclosed as exc:
         problems.add(
             exc.line,
             exc.column,
@@ -452,7 +321,7 @@ def _parse(text: str, driver_ids: list[str], problems: _Problems) -> tuple[Case,
 
 
 def _case_row(
-    record: list[_Cell],
+    record: list[Cell],
     width: int,
     columns: dict[str, int],
     driver_ids: list[str],
@@ -480,7 +349,7 @@ def _case_row(
         return None
     before = problems.count
 
-    def cell(name: str) -> _Cell | None:
+    def cell(name: str) -> Cell | None:
         i = columns.get(name)
         return record[i] if i is not None else None
 
