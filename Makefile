@@ -13,8 +13,10 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	@touch $@
 
 setup: $(VENV)/.synced
-	@# Byte-compile the package too, so start-up does not depend on a writable cache.
+	@# Byte-compile the project, and import what start-up needs (typer, rich, pydantic,
+	@# YAML) once so Python caches its bytecode; dependencies are not compiled wholesale.
 	@$(VENV)/bin/python -m compileall -q forecast >/dev/null
+	@$(VENV)/bin/python -c "import forecast.cli, forecast.spec"
 
 demo: setup
 	$(VENV)/bin/forecast run $(DEMO)

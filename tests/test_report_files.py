@@ -110,7 +110,7 @@ def test_html_report_is_one_self_contained_file_with_its_plots(write_priors, tmp
     f = _forecast(write_priors)
     out = tmp_path / "reports"
     out.mkdir()
-    path = write_report(f, FileFormat.html, out, [])
+    path = write_report(f, FileFormat.html, out)
     assert path == out / "q.html"
     assert [p.name for p in out.iterdir()] == ["q.html"]  # nothing beside it, no temp files
     page = path.read_text(encoding="utf-8")
@@ -140,7 +140,7 @@ def test_html_report_is_one_self_contained_file_with_its_plots(write_priors, tmp
 def test_html_escapes_everything_the_user_wrote(write_priors, tmp_path) -> None:  # type: ignore[no-untyped-def]
     title = "'<script>alert(1)</script> & \"quotes\"'"
     f = _forecast(write_priors, title=title, name="'<b>Dr $x$ & co</b>'")
-    page = write_report(f, FileFormat.html, tmp_path, []).read_text(encoding="utf-8")
+    page = write_report(f, FileFormat.html, tmp_path).read_text(encoding="utf-8")
     assert "<script>" not in page and "<b>Dr" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;" in page
     assert "&lt;b&gt;Dr $x$ &amp; co&lt;/b&gt;" in page
@@ -149,7 +149,7 @@ def test_html_escapes_everything_the_user_wrote(write_priors, tmp_path) -> None:
 
 def test_markdown_report_keeps_its_pngs_beside_it(write_priors, tmp_path) -> None:  # type: ignore[no-untyped-def]
     f = _forecast(write_priors)
-    path = write_report(f, FileFormat.markdown, tmp_path, [])
+    path = write_report(f, FileFormat.markdown, tmp_path)
     assert path == tmp_path / "q.md"
     md = path.read_text(encoding="utf-8")
     assert md.startswith("## A test question")
@@ -168,10 +168,10 @@ def test_markdown_report_keeps_its_pngs_beside_it(write_priors, tmp_path) -> Non
 
 def test_no_base_rate_says_so_in_the_report(write_priors, tmp_path) -> None:  # type: ignore[no-untyped-def]
     f = _forecast(write_priors, base_rate=False)
-    text = _visible_text(write_report(f, FileFormat.html, tmp_path, []).read_text())
+    text = _visible_text(write_report(f, FileFormat.html, tmp_path).read_text())
     assert "no data: the forecast is the experts' prior moved by evidence" in text
     assert "counted double" not in text
-    md = write_report(f, FileFormat.markdown, tmp_path, []).read_text()
+    md = write_report(f, FileFormat.markdown, tmp_path).read_text()
     assert "no data: the forecast is the experts' prior moved by evidence" in md
 
 
@@ -189,23 +189,57 @@ def test_curve_tornado_and_calibration_plots_when_their_data_exist(write_priors)
     rng = np.random.default_rng(1)
     p = rng.uniform(size=60)
     bins = scoring.calibration(p, (rng.uniform(size=60) < p).astype(int))
-    drawn = {x.name: x for x in plots.draw(g, calibration_bins=bins)}
-    assert {"curve", "tornado", "calibration"} <= set(drawn)
+    drawn = {x.name: x for x in plots.draw(g)}
+    assert {"curve", "tornado"} <= set(drawn)
+    cal = plots.calibration_plot(bins)
+    assert cal is not None and cal.png[:8] == PNG
     for x in drawn.values():
         assert x.png[:8] == PNG
     assert "curve" not in {x.name for x in plots.draw(f)}
-    assert "calibration" not in {x.name for x in plots.draw(f)}
+    assert "calibration" not in {x.name for x in plots.draw(g)}  # one for all, beside them
+
+
+def test_the_calibration_plot_is_written_once_and_linked(write_priors, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from forecast.cli.report import write_calibration
+
+    rng = np.random.default_rng(1)
+    p = rng.uniform(size=60)
+    bins = scoring.calibration(p, (rng.uniform(size=60) < p).astype(int))
+    written = write_calibration(tmp_path, bins)
+    assert written == tmp_path / "calibration.png" and written.read_bytes()[:8] == PNG
+    assert write_calibration(tmp_path / "none", []) is None
+    f = _forecast(write_priors)
+    page = write_report(f, FileFormat.html, tmp_path, "calibration.png").read_text()
+    assert page.count('<a href="calibration.png">') == 1
+    assert "plot-calibration" not in page and len(_embedded(page)) >= 1
+    md = write_report(f, FileFormat.markdown, tmp_path, "calibration.png").read_text()
+    assert md.count("(calibration.png)") == 1
+    assert not (tmp_path / f"{f.question_id}-plots" / "calibration.png").exists()
+    assert "calibration.png" not in write_report(f, FileFormat.html, tmp_path).read_text()
+
+
+def test_percent_axes_end_at_100_percent() -> None:
+    rng = np.random.default_rng(2)
+    p = rng.uniform(size=60)
+    fig = plots.calibration(scoring.calibration(p, (rng.uniform(size=60) < p).astype(int)))
+    assert fig is not None
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    for labels in (ax.get_xticklabels(), ax.get_yticklabels()):
+        shown = [t.get_text() for t in labels if t.get_text()]
+        assert shown[0] == "0%" and shown[-1] == "100%", shown
+        assert all(re.fullmatch(r"\d+%", t) for t in shown), shown
 
 
 def test_bad_chains_are_a_visible_warning_with_advice(write_priors, tmp_path) -> None:  # type: ignore[no-untyped-def]
     f = _forecast(write_priors, shift=0.2, diverging=3)
     assert not f.diagnostics.ok
-    page = write_report(f, FileFormat.html, tmp_path, []).read_text()
+    page = write_report(f, FileFormat.html, tmp_path).read_text()
     text = _visible_text(page)
     assert "Sampling did not fully converge" in text
     assert "3 divergent transitions" in text and "check for extreme judgements" in text
     assert "R-hat" in text and "try more --draws" in text
-    md = write_report(f, FileFormat.markdown, tmp_path, []).read_text()
+    md = write_report(f, FileFormat.markdown, tmp_path).read_text()
     assert "### ⚠ Sampling diagnostics are not all good" in md
 
 
@@ -254,7 +288,7 @@ def test_terminal_report_has_no_colour_with_no_color(write_priors, monkeypatch) 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_html_report_renders_in_headless_chromium(write_priors, tmp_path) -> None:  # type: ignore[no-untyped-def]
     f = _forecast(write_priors)
-    path = write_report(f, FileFormat.html, tmp_path, [])
+    path = write_report(f, FileFormat.html, tmp_path)
     shot = tmp_path / "shot.png"
     common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     dom = subprocess.run(
@@ -298,8 +332,8 @@ def test_kinds_without_sensitivity_say_so(write_priors, tmp_path) -> None:  # ty
     extra = {k: v for k, v in f.extra.items() if k not in ("sensitivity", "pools")}
     g = dataclasses.replace(f, kind="time-to-event", extra=extra)
     said = "Sensitivity: not computed for time-to-event questions yet"
-    assert said in _visible_text(write_report(g, FileFormat.html, tmp_path, []).read_text())
-    assert said in write_report(g, FileFormat.markdown, tmp_path, []).read_text()
+    assert said in _visible_text(write_report(g, FileFormat.html, tmp_path).read_text())
+    assert said in write_report(g, FileFormat.markdown, tmp_path).read_text()
     buf = io.StringIO()
     Console(file=buf, width=100, force_terminal=False).print(Report(g))
     assert said in buf.getvalue()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from forecast.spec import LoadedQuestion
 
 
-WIDE = 120
+WIDE = 100
 """Terminals at least this wide get a table; narrower ones get each question on three lines."""
 
 
@@ -165,14 +165,19 @@ def list_(
         ]
         if console.width >= WIDE:
             from rich.table import Table
+            from rich.text import Text
 
-            table = Table(show_edge=False)
-            table.add_column("id", no_wrap=True)
-            table.add_column("title", ratio=1, overflow="fold")
-            for col in ("kind", "deadline", "status", "latest forecast"):
-                table.add_column(col, no_wrap=col != "latest forecast")
+            # The id and its title share a column, so the title wraps between words
+            # within the id's width instead of being cut into pieces of a few letters.
+            table = Table(show_edge=False, show_lines=True)
+            table.add_column("question", min_width=max(len(q.id) for q in rows))
+            for col in ("kind", "deadline", "status"):
+                table.add_column(col, no_wrap=True)
+            table.add_column("latest forecast", min_width=10)
             for q, *rest in cells:
-                table.add_row(q.id, q.spec.title, *rest)
+                cell = Text(q.id, style="bold")
+                cell.append("\n" + q.spec.title, style="")
+                table.add_row(cell, *rest)
             console.print(table)
         else:
             from rich.padding import Padding

@@ -51,15 +51,37 @@ def _calibration_bins(ledger: str | None) -> list[Any]:
     return list(scored.overall.bins)
 
 
-def write_report(forecast: Any, fmt: FileFormat, directory: Path, bins: list[Any]) -> Path:
-    """Draw the plots and write one question's report into ``directory``; return its path."""
+CALIBRATION = "calibration.png"
+"""The ledger-wide calibration plot, written once beside the reports that link to it."""
+
+
+def write_calibration(directory: Path, bins: list[Any]) -> Path | None:
+    """Draw the ledger's calibration plot once into ``directory`` (None with no bins)."""
+    from forecast.render import plots
+
+    plot = plots.calibration_plot(bins)
+    if plot is None:
+        return None
+    target = directory / CALIBRATION
+    _write(target, plot.png)
+    return target
+
+
+def write_report(
+    forecast: Any, fmt: FileFormat, directory: Path, calibration: str | None = None
+) -> Path:
+    """Draw the plots and write one question's report into ``directory``; return its path.
+
+    ``calibration`` is the file name of the ledger's calibration plot beside it, linked
+    from the report rather than copied into each one.
+    """
     from forecast.render import html, plots
 
-    drawn = plots.draw(forecast, calibration_bins=bins)
+    drawn = plots.draw(forecast)
     stem = forecast.question_id
     if fmt is FileFormat.html:
         target = directory / f"{stem}.html"
-        _write(target, html.page(forecast, drawn).encode("utf-8"))
+        _write(target, html.page(forecast, drawn, calibration).encode("utf-8"))
         return target
     folder = directory / f"{stem}-plots"
     folder.mkdir(exist_ok=True)
@@ -68,7 +90,7 @@ def write_report(forecast: Any, fmt: FileFormat, directory: Path, bins: list[Any
         _write(folder / f"{plot.name}.png", plot.png)
         images.append((plot, f"{folder.name}/{plot.name}.png"))
     target = directory / f"{stem}.md"
-    _write(target, html.markdown_page(forecast, images).encode("utf-8"))
+    _write(target, html.markdown_page(forecast, images, calibration).encode("utf-8"))
     return target
 
 
@@ -111,7 +133,9 @@ def report(
     sensitivity, and where they apply P(by date), drivers and calibration.
 
     HTML reports are single files with the plots inside; markdown reports keep their
-    PNG plots in a folder beside them. The path of each file written goes to stdout.
+    PNG plots in a folder beside them. With resolved questions in the ledger, one
+    calibration.png is written beside the reports and each links to it. The path of
+    each file written goes to stdout.
 
     Example: forecast report priors/ --format html --out reports/
     """
@@ -129,13 +153,22 @@ def report(
             hint="choose another place with --out DIR",
         ) from None
 
-    bins = _calibration_bins(ledger)
+    console = out()
+    try:
+        written = write_calibration(out_dir, _calibration_bins(ledger))
+    except OSError as exc:
+        raise ForecastError(
+            f"cannot write the calibration plot in {out_dir}: {exc.strerror}",
+            hint="choose another place with --out DIR",
+        ) from None
+    if written is not None:
+        console.print(str(written), markup=False, highlight=False, soft_wrap=True)
+    link = None if written is None else written.name
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     outcome = SampleOutcome(failed=bool(bad))
-    console = out()
     for q, forecast in sample_each(loaded, base, seed, outcome, jobs=jobs):
         try:
-            path = write_report(forecast, format_, out_dir, bins)
+            path = write_report(forecast, format_, out_dir, link)
         except OSError as exc:
             raise ForecastError(
                 f"cannot write the report for {q.id} in {out_dir}: {exc.strerror}",

@@ -230,7 +230,17 @@ def _scenario(f: Forecast) -> str:
     return f'<p class="scenario">Under scenario <strong>{_e(under)}</strong></p>' if under else ""
 
 
-def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
+def _calibration(link: str | None) -> str:
+    if not link:
+        return ""
+    return (
+        "<h2>Calibration</h2><p>How well calibrated the ledger's forecasts have been over "
+        f'its resolved questions: <a href="{_e(link)}">{_e(link)}</a> (one plot beside '
+        "the reports, for all of them).</p>"
+    )
+
+
+def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None) -> str:
     """The report of one forecast as a self-contained HTML page."""
     i80, i95 = f.interval(0.8), f.interval(0.95)
     p = f.provenance
@@ -277,6 +287,7 @@ def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
         _experts(f),
         _evidence(f),
         _plots(plots),
+        _calibration(calibration),
         _diagnostics(f),
         f'<p class="dim">Provenance: {_e(p.file)} sha256:{_e(p.sha256[:12])} · forecast '
         f"{_e(p.version)} · seed {p.seed} · {_e(p.sampler)} {p.chains}×{p.draws} "
@@ -286,7 +297,9 @@ def page(f: Forecast, plots: Sequence[Plot] = ()) -> str:
     return "\n".join(x for x in parts if x) + "\n"
 
 
-def markdown_page(f: Forecast, images: Sequence[tuple[Plot, str]] = ()) -> str:
+def markdown_page(
+    f: Forecast, images: Sequence[tuple[Plot, str]] = (), calibration: str | None = None
+) -> str:
     """The markdown report: the run's markdown (sensitivity included), warnings, plots."""
     lines = [markdown_body(f).rstrip(), ""]
     d = f.diagnostics
@@ -298,4 +311,13 @@ def markdown_page(f: Forecast, images: Sequence[tuple[Plot, str]] = ()) -> str:
         for plot, path in images:
             # The path is the report's own; quoted so that no character of it ends the link.
             lines += [f"![{_md(plot.title)}]({quote(path)})", ""]
+    if calibration:
+        lines += [
+            "### Calibration",
+            "",
+            "How well calibrated the ledger's forecasts have been over its resolved "
+            f"questions: [{_md(calibration)}]({quote(calibration)}) (one plot beside the "
+            "reports, for all of them).",
+            "",
+        ]
     return "\n".join(lines).rstrip() + "\n"

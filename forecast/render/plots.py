@@ -80,7 +80,9 @@ def _png(fig: Figure) -> bytes:
 def _percent_axis(ax: Axes, axis: str = "x") -> None:
     from matplotlib.ticker import FuncFormatter
 
-    formatter = FuncFormatter(lambda v, _pos: fmt.pct(v) if 0 <= v <= 1 else "")
+    # Ticks sit at round values, so they read as such: 0%, 25%, 100% (fmt.pct would say
+    # ">99.999%" at 1, as a forecast should, but an axis end is exactly 100%).
+    formatter = FuncFormatter(lambda v, _pos: f"{round(100 * v, 6):g}%" if 0 <= v <= 1 else "")
     (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
 
 
@@ -342,17 +344,27 @@ _PLOTS: tuple[tuple[str, str, Callable[[Forecast], Figure | None]], ...] = (
 )
 
 
-def draw(f: Forecast, *, calibration_bins: Sequence[Any] | None = None) -> list[Plot]:
+CALIBRATION_TITLE = "Calibration over resolved questions"
+
+
+def calibration_plot(bins: Sequence[Any]) -> Plot | None:
+    """The ledger-wide calibration plot as a PNG (None when no bin holds a forecast)."""
+    with _style():
+        fig = calibration(bins)
+        if fig is None:
+            return None
+        try:
+            return Plot("calibration", CALIBRATION_TITLE, _png(fig))
+        finally:
+            _close(fig)
+
+
+def draw(f: Forecast) -> list[Plot]:
     """Every plot the forecast has data for, as PNG images, in report order."""
     out: list[Plot] = []
     jobs: list[tuple[str, str, Callable[[], Figure | None]]] = [
         (name, title, partial(fn, f)) for name, title, fn in _PLOTS
     ]
-    if calibration_bins:
-        bins = calibration_bins
-        jobs.append(
-            ("calibration", "Calibration over resolved questions", lambda: calibration(bins))
-        )
     with _style():
         for name, title, job in jobs:
             fig = job()
