@@ -277,6 +277,20 @@ def test_score_mean_since_and_rich(ledger: Path) -> None:
     assert json.loads(result.stdout)["n"] == 0
 
 
+def test_score_of_one_question_says_it_proves_nothing(ledger: Path) -> None:
+    with open_ledger(ledger) as book:
+        book.record(make(question="q2", at=when(1)))
+        book.resolve(Resolution("q2", "no", dt.date(2026, 3, 1), when(3)))
+    text = " ".join(runner.invoke(app, ["score"]).stdout.split())
+    assert "1 resolved question scored" in text
+    assert "One resolved question proves nothing" in text
+    as_json = runner.invoke(app, ["score", "--format", "json"])
+    assert json.loads(as_json.stdout)["n"] == 1
+    assert "warning: One resolved question proves nothing" in as_json.stderr
+    _fill(ledger)  # two more resolved: no such line
+    assert "proves nothing" not in runner.invoke(app, ["score"]).stdout
+
+
 def test_score_with_an_empty_ledger(ledger: Path) -> None:
     result = runner.invoke(app, ["score"])
     assert result.exit_code == 0

@@ -402,6 +402,11 @@ def score(
             since=since_day,
             extremize=extremize,
         )
+    if format_ is not ScoreFormat.rich and rep.overall.n == 1:
+        from forecast.cli._common import err
+        from forecast.ledger.render import ONE_QUESTION
+
+        err().print(f"warning: {ONE_QUESTION}", markup=False, highlight=False, soft_wrap=True)
     if format_ is ScoreFormat.json:
         print_json(rep.to_dict())
     elif format_ is ScoreFormat.csv:

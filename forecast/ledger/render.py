@@ -247,6 +247,12 @@ def calibration_view(bins: Sequence[Bin], *, width: int = 20) -> RenderableType:
     return table
 
 
+ONE_QUESTION = (
+    "One resolved question proves nothing: a single outcome cannot show whether the "
+    "forecasts are calibrated; the scores below describe that one forecast."
+)
+
+
 def score_view(report: ScoreReport) -> RenderableType:
     """Scores, then the calibration table and chart of every counted forecast."""
     from rich.console import Group
@@ -264,6 +270,8 @@ def score_view(report: ScoreReport) -> RenderableType:
             style="bold",
         )
     )
+    if n == 1:
+        parts.append(Text(ONE_QUESTION, style="yellow"))
     if report.unscored:
         parts.append(
             Text(
