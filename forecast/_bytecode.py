@@ -31,10 +31,48 @@ MODULES = (
 """What ``--help``, ``check``, ``list`` and ``run`` import (the rest follows from them)."""
 
 
+_QUESTION = """\
+format: 1
+kind: event
+title: A question to warm up on
+resolution: Resolves yes never; it only makes a run import what runs import.
+deadline: 2100-01-01
+experts:
+  - name: a
+    judgement: {probability: 0.2, strength: 10}
+base_rate: {successes: 1, trials: 10, weight: 0.5, reference_class: ten cases}
+"""
+
+
+def _one_small_run() -> None:
+    """Sample and render one small forecast: sampling imports more modules as it goes."""
+    import io
+    import tempfile
+
+    from rich.console import Console
+
+    from forecast import engine
+    from forecast.inference import SamplerSettings
+    from forecast.render.report import Report
+    from forecast.spec import load_question
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "warm-up.yaml"
+        path.write_text(_QUESTION, encoding="utf-8")
+        q = load_question(path)
+        f = engine.run(q, SamplerSettings(draws=100, tune=100, chains=1, seed=1))
+    Console(file=io.StringIO(), width=100).print(Report(f))
+
+
 def main() -> int:
-    """Import :data:`MODULES` and write the bytecode of every file they loaded."""
+    """Import :data:`MODULES`, make one small run, and write the bytecode of every file
+    they loaded."""
     for name in MODULES:
         importlib.import_module(name)
+    try:
+        _one_small_run()
+    except Exception as exc:  # the imports above are still compiled
+        print(f"warm-up run failed ({exc}); compiling what was imported", file=sys.stderr)
     written = 0
     for module in list(sys.modules.values()):
         source = getattr(module, "__file__", None)

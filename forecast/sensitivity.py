@@ -29,7 +29,7 @@ when a computation runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -364,6 +364,7 @@ def assess(
         verdict = f"Driven by the {data_label} more than by the experts' prior."
     else:
         verdict = "Neither the experts' prior nor the data alone decides the forecast."
+    verdict += _how_both_hold(main, quantities, data_label)
     return Sensitivity(
         has_data=True,
         quantities=tuple(quantities),
@@ -373,6 +374,29 @@ def assess(
         conflict=conflict,
         data_label=data_label,
     )
+
+
+def _how_both_hold(main: Quantity, quantities: Sequence[Quantity], data_label: str) -> str:
+    """One sentence for each power-scaling row whose diagnosis differs from the forecast's,
+    so the verdict and the row beside it do not seem to contradict each other."""
+
+    def shaped(diagnosis: str) -> str:
+        if diagnosis == CONFLICT:
+            return f"shaped by both the experts' prior and the {data_label}"
+        if diagnosis == PRIOR_DRIVEN:
+            return "shaped by the experts' prior, hardly by the data"
+        return "not decided by either alone"
+
+    out = ""
+    for x in quantities:
+        if x is main or x.diagnosis == main.diagnosis or not x.diagnosis:
+            continue
+        out += (
+            f" How both hold: ArviZ judges each quantity on its own; the {x.label} is "
+            f"{shaped(x.diagnosis)} ({x.diagnosis}), while the forecast is "
+            f"{shaped(main.diagnosis)}."
+        )
+    return out
 
 
 def for_event(inputs: Any, p: np.ndarray, q: np.ndarray) -> Sensitivity:
@@ -600,8 +624,8 @@ def table(f: Forecast) -> Table | None:
 def not_computed(kind: str) -> str:
     """What a report says for a kind of question that carries no sensitivity yet."""
     return (
-        f"Sensitivity: not computed for {kind} questions yet; read the prior → posterior "
-        "line and what moved the forecast to see how much the experts' prior drives it."
+        f"Sensitivity: not computed for {kind} questions yet; read the line from the "
+        "experts' prior to the forecast and what moved it to see how much the prior drives it."
     )
 
 

@@ -27,7 +27,7 @@ def test_every_format_labels_the_headline_with_the_scenario(tmp_path: Path) -> N
     f = _fabricated(tmp_path, scenario="pushed")
     rich = _text(Report(f))
     head = rich[: rich.index("Forecast")]
-    assert f"Scenario           {LABEL}" in head.splitlines()[-1]
+    assert head.splitlines()[-1].split() == ["Scenario", *LABEL.split()]
     from forecast.render import fmt
 
     assert _text(Report(f, quiet=True)).strip() == f"{fmt.pct(f.probability)}  scenario {LABEL}"

@@ -292,7 +292,7 @@ def score_view(report: ScoreReport) -> RenderableType:
     parts.append(
         Text(
             "Brier = reliability − resolution + uncertainty + within-bin variance − "
-            "within-bin covariance",
+            "within-bin covariance (Murphy's terms: see the Glossary in forecast's README)",
             style="dim",
         )
     )

@@ -48,6 +48,33 @@ def scenario(extra: dict[str, Any]) -> str | None:
     return f"{name} ({levels})" if levels else str(name)
 
 
+GLOSSARY = (
+    "Words used here (percentage points, the experts' prior, propensity, power-scaling, "
+    "Pareto k, fit error) are explained in the Glossary of forecast's README "
+    "(README.md#glossary)."
+)
+"""The line every report ends with."""
+
+
+def mc_error(mcse: float) -> str:
+    """The Monte Carlo error of a forecast, in percentage points: ``±0.21 pp``."""
+    return f"±{100.0 * mcse:.2g} pp"
+
+
+def prior_row(f: Any) -> tuple[str, str | None]:
+    """How a report names the forecast before the data, and a note saying what it is.
+
+    "The experts' prior" is one thing everywhere: the pooled judgements (the first row of
+    what moved the forecast). With drivers the forecast before the data is that prior
+    with the drivers at their levels, so it gets its own name rather than "prior".
+    """
+    if any(s.kind == "driver" for s in f.steps):
+        experts = next((s.after for s in f.steps if s.kind == "experts"), None)
+        before = f"the experts' prior ({pct(experts)})" if experts is not None else "the prior"
+        return "Before the data → forecast", f"{before} with the drivers at their levels"
+    return "Experts' prior → forecast", None
+
+
 def odds(p: float) -> str:
     """Odds in the 1:n or n:1 form analysts read."""
     if p <= 0:

@@ -244,6 +244,7 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
     """The report of one forecast as a self-contained HTML page."""
     i80, i95 = f.interval(0.8), f.interval(0.95)
     p = f.provenance
+    prior_label, prior_note = fmt.prior_row(f)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -255,14 +256,15 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
         f'<p class="dim">Resolves: {_e(f.resolution)}</p>',
         _scenario(f),
         f'<p class="headline">{_e(fmt.pct(f.probability))}</p>',
-        f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error ±{_e(fmt.pct(f.mcse))}</p>",
+        f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error {_e(fmt.mc_error(f.mcse))}"
+        "</p>",
         _table(
             ["", ""],
             [
                 ["80% interval", _e(fmt.interval(i80.lo, i80.hi))],
                 ["95% interval", _e(fmt.interval(i95.lo, i95.hi))],
                 [
-                    "prior → posterior",
+                    _e(prior_label),
                     _e(
                         f"{fmt.pct(f.prior_probability)} (95% "
                         f"{fmt.interval(f.prior_interval.lo, f.prior_interval.hi)}) → "
@@ -272,6 +274,7 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
             ],
             [],
         ),
+        f'<p class="dim">Before the data: {_e(prior_note)}.</p>' if prior_note else "",
         '<p class="dim">Intervals are of the event\'s propensity.</p>',
     ]
     if not f.diagnostics.ok:
@@ -292,6 +295,7 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
         f'<p class="dim">Provenance: {_e(p.file)} sha256:{_e(p.sha256[:12])} · forecast '
         f"{_e(p.version)} · seed {p.seed} · {_e(p.sampler)} {p.chains}×{p.draws} "
         f"(tune {p.tune}) · pymc {_e(p.pymc)} · {_e(p.created)}</p>",
+        f'<p class="dim">{_e(fmt.GLOSSARY)}</p>',
         "</body></html>",
     ]
     return "\n".join(x for x in parts if x) + "\n"

@@ -23,11 +23,11 @@ def render(f: Forecast) -> str:
         f" · {fmt.facts(f.facts_as_of)}",
         "",
         f"**Forecast{_under(f)}: {fmt.pct(f.probability)}** (odds {fmt.odds(f.probability)}, "
-        f"Monte Carlo error ±{fmt.pct(f.mcse)})",
+        f"Monte Carlo error {fmt.mc_error(f.mcse)})",
         "",
         f"- 80% interval of the propensity: {fmt.interval(i80.lo, i80.hi)}",
         f"- 95% interval of the propensity: {fmt.interval(i95.lo, i95.hi)}",
-        f"- Prior (before the data): {fmt.pct(f.prior_probability)} "
+        f"- {_prior_label(f)}: {fmt.pct(f.prior_probability)} "
         f"(95% {fmt.interval(f.prior_interval.lo, f.prior_interval.hi)})",
         "",
         "### What moved it",
@@ -93,6 +93,8 @@ def render(f: Forecast) -> str:
         f"Provenance: {code(f.provenance.file)} sha256 `{f.provenance.sha256[:12]}`, forecast "
         f"{md(f.provenance.version)}, seed {f.provenance.seed}, {md(f.provenance.sampler)}",
         "",
+        fmt.GLOSSARY,
+        "",
     ]
     return "\n".join(lines)
 
@@ -112,6 +114,13 @@ def section_markdown(s: Section) -> list[str]:
     if s.after:
         lines += [*(md(x) for x in s.after), ""]
     return lines
+
+
+def _prior_label(f: Forecast) -> str:
+    """``Experts' prior`` or ``Before the data (the experts' prior (17.8%) with ...)``."""
+    label, note = fmt.prior_row(f)
+    head = label.removesuffix(" → forecast")
+    return f"{head} ({note})" if note else head
 
 
 def _under(f: Forecast) -> str:

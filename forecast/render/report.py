@@ -70,6 +70,7 @@ class Report:
             yield self._evidence()
         yield self._diagnostics()
         yield self._provenance()
+        yield Text(fmt.GLOSSARY, style="dim")
 
     def _header(self) -> Panel:
         f = self.f
@@ -91,7 +92,8 @@ class Report:
         head = Text()
         head.append(fmt.pct(f.probability), style="bold green")
         head.append(
-            f"   odds {fmt.odds(f.probability)}   Monte Carlo error ±{fmt.pct(f.mcse)}", style="dim"
+            f"   odds {fmt.odds(f.probability)}   Monte Carlo error {fmt.mc_error(f.mcse)}",
+            style="dim",
         )
         under = fmt.scenario(f.extra)
         if under:
@@ -105,8 +107,11 @@ class Report:
             f"(95% {fmt.interval(f.prior_interval.lo, f.prior_interval.hi)})"
             f"  →  {fmt.pct(f.probability)}"
         )
-        t.add_row("Prior → posterior", prior)
-        return Group(Text(""), t, Text("  intervals are of the event's propensity", style="dim"))
+        label, note = fmt.prior_row(f)
+        t.add_row(label, prior)
+        notes = [Text(f"  before the data: {note}", style="dim")] if note else []
+        notes.append(Text("  intervals are of the event's propensity", style="dim"))
+        return Group(Text(""), t, *notes)
 
     def _moves(self) -> Table:
         f = self.f
