@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from forecast.cli._common import err, handle_errors, load_some, report_error
+from forecast.cli._common import STATE, err, handle_errors, load_some, report_error
 from forecast.cli.ledger import ledger_option
 from forecast.cli.run import WeightsChoice, with_weights
 from forecast.errors import UsageError
@@ -47,6 +47,13 @@ def sweep(
     ),
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786."
+    ),
+    worker_wait: float = typer.Option(
+        60.0,
+        "--worker-wait",
+        min=1.0,
+        metavar="SECONDS",
+        help="With --executor dask: stop when the cluster has had no worker this long.",
     ),
     seed: int | None = typer.Option(
         None,
@@ -112,20 +119,23 @@ def sweep(
         raise typer.Exit(1)
     loaded = with_weights(loaded, ledger, weights)
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
-    sink = output.open_sink(out, resume, names, Expected.of(loaded, base, seed))
-    started = time.perf_counter()
+    # Reach the cluster before the output file is made: one that cannot be reached
+    # leaves no file behind to block the next run.
+    pool = make_executor(executor, jobs, scheduler, worker_wait=worker_wait, quiet=not STATE.debug)
     try:
-        plans = [
-            runner.plan(q, each(), engine.settings_for(q, base, seed), sink.done) for q in loaded
-        ]
-        total = sum(p.count for p in plans)
-        pool = make_executor(executor, jobs, scheduler)
+        sink = output.open_sink(out, resume, names, Expected.of(loaded, base, seed))
+        started = time.perf_counter()
         try:
+            plans = [
+                runner.plan(q, each(), engine.settings_for(q, base, seed), sink.done)
+                for q in loaded
+            ]
+            total = sum(p.count for p in plans)
             written = _with_progress(lambda tick: runner.run(plans, pool, sink, tick), total)
         finally:
-            pool.close()
+            sink.close()
     finally:
-        sink.close()
+        pool.close()
     secs = time.perf_counter() - started
     skipped = len(sink.done)
     console = err()

@@ -9,11 +9,12 @@ that only swap data reuse them.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
-from forecast.errors import ForecastError
+from forecast.errors import ForecastError, UsageError
 
 
 class Executor(Protocol):
@@ -87,12 +88,26 @@ class ProcessExecutor:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+WORKER_WAIT = 60.0
+"""Seconds a Dask sweep waits with jobs to do and no worker in the cluster before it stops."""
+
+_POLL = 1.0
+
+
 class DaskExecutor:
-    """An existing dask.distributed cluster, reached through its scheduler's address."""
+    """An existing dask.distributed cluster, reached through its scheduler's address.
+
+    Whatever the cluster does, the sweep ends with one clean message: an address that is
+    not one, a scheduler that cannot be reached or goes away, a job that kills the
+    workers it runs on, or a cluster left with no worker for ``worker_wait`` seconds
+    (its only worker died) while jobs wait. Rows written before are kept for --resume.
+    """
 
     name = "dask"
 
-    def __init__(self, address: str) -> None:
+    def __init__(
+        self, address: str, worker_wait: float = WORKER_WAIT, *, quiet: bool = True
+    ) -> None:
         try:
             from distributed import Client
         except ImportError:
@@ -100,43 +115,167 @@ class DaskExecutor:
                 "--executor dask needs dask.distributed",
                 hint="install the extra: uv tool install 'forecast[dask]'",
             ) from None
+        _check_address(address)
+        if quiet:
+            _quiet_logs()
+        self.address = address
+        self.worker_wait = worker_wait
         try:
             self._client = Client(address, timeout="10s", set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # any failure to connect is the same to the user
             raise ForecastError(
-                f"cannot reach the Dask scheduler at {address}: {exc}",
+                f"cannot reach the Dask scheduler at {address}: {_said(exc)}",
                 hint="start one with `dask scheduler` and `dask worker ADDRESS`",
             ) from None
 
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Any:
         """Send ``fn(arg)`` to the cluster."""
-        return self._client.submit(fn, arg, pure=False)
+        try:
+            return self._client.submit(fn, arg, pure=False)
+        except Exception as exc:
+            raise self._lost(exc) from None
 
     def wait_any(self, pending: set[Any]) -> Iterator[tuple[Any, Any]]:
-        """Results of the jobs done so far (at least one)."""
+        """Results of the jobs done so far (at least one).
+
+        Raises
+        ------
+        ForecastError
+            When the scheduler is lost, a job killed its workers, or no worker has been
+            in the cluster for ``worker_wait`` seconds.
+        """
+        done = self._wait(pending)
+        for fut in done:
+            try:
+                result = fut.result()
+            except ForecastError:
+                raise
+            except Exception as exc:
+                raise self._failed(exc) from None
+            yield fut, result
+
+    def _wait(self, pending: set[Any]) -> set[Any]:
         from distributed import wait
 
-        with self._client.as_current():
-            done, _ = wait(list(pending), return_when="FIRST_COMPLETED")
-        for fut in done:
-            yield fut, fut.result()
+        alone = 0.0
+        while True:
+            try:
+                with self._client.as_current():
+                    done, _ = wait(list(pending), timeout=_POLL, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            except Exception as exc:
+                raise self._lost(exc) from None
+            if done:
+                return set(done)
+            if self._client.status not in ("running", "connecting", "newly-created"):
+                raise self._lost(None)
+            alone = 0.0 if self._workers() else alone + _POLL
+            if alone >= self.worker_wait:
+                raise ForecastError(
+                    f"the Dask cluster at {self.address} has had no worker for "
+                    f"{alone:.0f} s with {len(pending)} job(s) waiting",
+                    hint="start a worker with `dask worker ADDRESS`, then run the same "
+                    "command with --resume; --worker-wait sets how long to wait",
+                )
+
+    def _workers(self) -> int:
+        """Workers the scheduler knows now (0 when it cannot say)."""
+        try:
+            return len(self._client.nthreads())
+        except Exception as exc:
+            raise self._lost(exc) from None
+
+    def _lost(self, exc: BaseException | None) -> ForecastError:
+        if exc is not None and type(exc).__name__.endswith("CancelledError"):
+            exc = None  # its message lists every job
+        why = f": {_said(exc)}" if exc is not None else " (the connection to it closed)"
+        return ForecastError(
+            f"lost the Dask scheduler at {self.address}{why}",
+            hint="rows written so far are kept; restart the cluster and run the same "
+            "command with --resume",
+        )
+
+    def _failed(self, exc: BaseException) -> ForecastError:
+        if type(exc).__name__ in {"CancelledError", "FutureCancelledError"}:
+            return self._lost(exc)
+        if type(exc).__name__ == "KilledWorker":
+            return ForecastError(
+                f"a sweep job killed every Dask worker it ran on ({_said(exc)})",
+                hint="the workers may be short of memory; rows written so far are kept "
+                "for --resume",
+            )
+        return ForecastError(
+            f"a sweep job failed on the Dask cluster: {type(exc).__name__}: {_said(exc)}",
+            hint="run with --debug for the traceback; rows written so far are kept for --resume",
+        )
 
     def close(self) -> None:
-        """Disconnect; the cluster keeps running."""
-        self._client.close()
+        """Disconnect; the cluster keeps running (a lost one is not waited for)."""
+        with contextlib.suppress(Exception):  # nothing left to release
+            self._client.close(timeout=5)
 
 
-def make_executor(kind: str, jobs: int, scheduler: str | None) -> Executor:
+def _check_address(address: str) -> None:
+    """Refuse a scheduler address Dask cannot parse, before a client is made of it (a
+    half-made client complains at exit)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, where = parse_address(address, strict=False)
+        if scheme in {"tcp", "tls"}:
+            parse_host_port(where)
+    except ValueError as exc:
+        raise UsageError(
+            f"--scheduler {address!r} is not a scheduler address: {exc}",
+            hint="write it as tcp://HOST:PORT, for example tcp://127.0.0.1:8786",
+        ) from None
+
+
+def _said(exc: BaseException | None) -> str:
+    """An exception's message on one line (its type when it has none)."""
+    if exc is None:
+        return ""
+    text = " ".join(str(exc).split())
+    return text[:300] or type(exc).__name__
+
+
+def _quiet_logs() -> None:
+    """Dask's own log lines (reconnecting, a lost worker, tracebacks) are not the user's:
+    the executor reports what they mean once. --debug keeps them."""
+    import logging
+
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]
+    # distributed gives its own loggers levels when imported: each is set, not the parent.
+    for name in ["distributed", "tornado", "asyncio", *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def make_executor(
+    kind: str,
+    jobs: int,
+    scheduler: str | None,
+    *,
+    worker_wait: float = WORKER_WAIT,
+    quiet: bool = True,
+) -> Executor:
     """The executor the command line asked for."""
     if kind == "dask":
         if not scheduler:
-            raise ForecastError(
+            raise UsageError(
                 "--executor dask needs --scheduler ADDRESS", hint="e.g. tcp://10.0.0.5:8786"
             )
-        return DaskExecutor(scheduler)
+        return DaskExecutor(scheduler, worker_wait, quiet=quiet)
     if scheduler:
-        raise ForecastError("--scheduler is for --executor dask")
+        raise UsageError("--scheduler is for --executor dask")
     return InlineExecutor() if jobs <= 1 else ProcessExecutor(jobs)
 
 
-__all__ = ["DaskExecutor", "Executor", "InlineExecutor", "ProcessExecutor", "make_executor"]
+__all__ = [
+    "WORKER_WAIT",
+    "DaskExecutor",
+    "Executor",
+    "InlineExecutor",
+    "ProcessExecutor",
+    "make_executor",
+]
