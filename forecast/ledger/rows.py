@@ -10,6 +10,7 @@ column types.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -80,6 +81,31 @@ def forecast_row(r: ForecastRecord) -> dict[str, Any]:
     return row
 
 
+@functools.lru_cache(maxsize=4096)
+def _tags_of(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _experts_of(text: str) -> tuple[ExpertEntry, ...]:
+    return tuple(
+        ExpertEntry(e["name"], float(e["weight"]), float(e["probability"]))
+        for e in json.loads(text)
+    )
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    """The tags of a row; the same text is decoded once (forecasts of a question share it)."""
+    return _tags_of(value) if isinstance(value, str) else tuple(value)
+
+
+def _experts(value: Any) -> tuple[ExpertEntry, ...]:
+    """The experts of a row, decoded once per distinct text (they are immutable)."""
+    if isinstance(value, str):
+        return _experts_of(value)
+    return tuple(ExpertEntry(e["name"], float(e["weight"]), float(e["probability"])) for e in value)
+
+
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
@@ -126,7 +152,7 @@ def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastR
         priors_path=row["priors_path"],
         title=row["title"],
         deadline=_day(row["deadline"]),
-        tags=tuple(_json(row["tags"])),
+        tags=_tags(row["tags"]),
         prior_probability=row["prior_probability"],
         contributions=()
         if light
@@ -134,10 +160,7 @@ def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastR
             Contribution(c["label"], c["kind"], float(c["before"]), float(c["after"]))
             for c in _json(row["contributions"])
         ),
-        experts=tuple(
-            ExpertEntry(e["name"], float(e["weight"]), float(e["probability"]))
-            for e in _json(row["experts"])
-        ),
+        experts=_experts(row["experts"]),
         analyst=row.get("analyst"),
         document=None if document is None else _json(document),
     )

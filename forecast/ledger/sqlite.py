@@ -30,6 +30,7 @@ from forecast import files
 from forecast.ledger import health
 from forecast.ledger.records import ForecastRecord, Latest, Resolution, as_utc
 from forecast.ledger.rows import (
+    LIGHT_COLUMNS,
     forecast_key,
     forecast_row,
     iso,
@@ -283,12 +284,14 @@ class SQLiteLedger:
         ``light`` leaves out the reports, chains, intervals and priors texts (scoring
         needs none of them), which makes reading a large ledger several times faster.
         """
-        sql = (
-            "SELECT f.* FROM forecasts f"
-            if light
-            else "SELECT f.*, s.content AS priors_text FROM forecasts f "
-            "JOIN snapshots s ON s.sha256 = f.priors_sha256"
-        )
+        if light:
+            cols = [c for c in LIGHT_COLUMNS if c != "analyst" or self.schema >= 3]
+            sql = f"SELECT {', '.join(['id', *cols])} FROM forecasts f"
+        else:
+            sql = (
+                "SELECT f.*, s.content AS priors_text FROM forecasts f "
+                "JOIN snapshots s ON s.sha256 = f.priors_sha256"
+            )
         args: tuple[Any, ...] = ()
         if question_id is not None:
             sql += " WHERE f.question_id = ?"
