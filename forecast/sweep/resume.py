@@ -16,6 +16,9 @@ from typing import Any
 from forecast import files
 from forecast.errors import ForecastError
 
+MAX_OUTPUT_BYTES = 8 << 30
+"""Largest output file ``--resume`` reads (millions of rows)."""
+
 KEY_COLUMNS = ("question", "scenario", "probability")
 """Columns every sweep's output has; a file without them is not a sweep's."""
 
@@ -33,9 +36,14 @@ def complete_lines(path: Path) -> tuple[list[str], int | None]:
     The file is only read; :func:`trim` cuts it once the caller has checked the lines.
     """
     try:
-        files.check_regular(path)
-        with path.open("rb") as fh:
-            raw = fh.read()
+        # Opened non-blocking and checked on the open file: a FIFO cannot hang it.
+        raw = files.read_bytes(path, MAX_OUTPUT_BYTES)
+    except files.TooLarge as exc:
+        raise ForecastError(
+            f"{path} is larger than {MAX_OUTPUT_BYTES >> 30} GB; a sweep resumes into "
+            "smaller files",
+            hint=f"{exc.reason}; write to a new --out file",
+        ) from None
     except files.NotRegular as exc:
         raise ForecastError(f"--out {path} {exc.reason}", hint=_NOT_OURS) from None
     except OSError as exc:
