@@ -37,6 +37,7 @@ bench: setup
 	$(VENV)/bin/python benchmarks/run_vs_pymc.py
 	$(VENV)/bin/python benchmarks/watch.py
 	$(VENV)/bin/python benchmarks/sweep.py
+	$(VENV)/bin/python benchmarks/team_ledger.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
