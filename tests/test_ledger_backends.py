@@ -193,3 +193,12 @@ def test_a_light_read_has_what_scoring_needs(ledger_url: str) -> None:
     for name in ("id", "question_id", "recorded_at", "probability", "deadline", "tags"):
         assert getattr(light, name) == getattr(full, name)
     assert (light.experts, light.analyst, light.kind) == (full.experts, "Aigerim", "event")
+
+
+def test_a_url_without_psycopg_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    with pytest.raises(LedgerError, match="needs the psycopg package") as info:
+        open_ledger("postgresql://ana@127.0.0.1:1/team")
+    assert "geoforecast[postgres]" in (info.value.hint or "")
