@@ -1,7 +1,9 @@
-"""``forecast history``, ``resolve``, ``score`` and ``export``: the forecast ledger.
+"""``forecast history``, ``resolve`` and ``export`` (and ``score``, in its own module): the
+forecast ledger.
 
-The ledger is an SQLite file in the user data directory unless ``--ledger PATH`` or
-``FORECAST_LEDGER`` names another; ``forecast run --record`` writes to it.
+The ledger is an SQLite file in the user data directory unless ``--ledger`` or
+``FORECAST_LEDGER`` names another file or a ``postgresql://`` URL; ``forecast run
+--record`` writes to it.
 """
 
 from __future__ import annotations
@@ -58,35 +60,11 @@ class HistoryFormat(StrEnum):
     json = "json"
 
 
-class ScoreFormat(StrEnum):
-    """Output formats of ``score``."""
-
-    rich = "rich"
-    json = "json"
-    csv = "csv"
-
-
 class ExportFormat(StrEnum):
     """File formats of ``export``."""
 
     csv = "csv"
     parquet = "parquet"
-
-
-class By(StrEnum):
-    """Groupings of ``score``."""
-
-    tag = "tag"
-    horizon = "horizon"
-    expert = "expert"
-    analyst = "analyst"
-
-
-class Which(StrEnum):
-    """Which forecast counts for a question in ``score``."""
-
-    last = "last"
-    mean = "mean"
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -346,101 +324,6 @@ def resolve(
         err().print(f"Set status: {outcome.value} in {path}.", highlight=False)
 
 
-def score(
-    by: By | None = typer.Option(
-        None, "--by", help="Also score per tag, horizon, expert or analyst (side by side)."
-    ),
-    extremize: float = typer.Option(
-        1.0,
-        "--extremize",
-        min=0.01,
-        max=5.0,
-        help="With --by analyst: extremize the team forecast, sigmoid(d · mean log-odds).",
-    ),
-    since: str | None = typer.Option(
-        None, "--since", help="Only questions resolved on or after this date (YYYY-MM-DD)."
-    ),
-    which: Which = typer.Option(
-        Which.last,
-        "--which",
-        help="The forecast that counts: the last before the deadline/resolution, "
-        "or the time-averaged mean.",
-    ),
-    format_: ScoreFormat = typer.Option(ScoreFormat.rich, "--format", "-f", help="Output format."),
-    ledger: str | None = ledger_option(),
-) -> None:
-    """Score resolved forecasts: Brier, log and baseline scores, and calibration.
-
-    Brier (0 perfect), log score (ln of the probability given to what happened,
-    0 perfect), baseline score (100·log2(2p) for a yes, 100·log2(2(1−p)) for a no;
-    0 for always saying 50%), the Murphy decomposition, a calibration table in ten
-    bins and the CORP reliability diagram (an isotonic fit, with Brier = MCB − DSC +
-    UNC and 90% consistency bands); with fewer than 10 resolved questions calibration
-    cannot be judged yet, and the questions scored are listed instead. Per expert, each
-    expert's own implied probability is scored. Per analyst, each analyst's own
-    forecasts are scored, with peer scores and head-to-head pairs on the questions they
-    shared, and the team forecast (mean of the analysts' log-odds, --extremize D)
-    is scored too. Annulled questions are left out.
-
-    Example: forecast score --by tag --since 2026-01-01
-
-    Example: forecast score --by analyst --extremize 1.5
-    """
-    from forecast.ledger import open_ledger
-    from forecast.ledger.evaluate import report
-
-    if extremize != 1.0 and by is not By.analyst:
-        raise UsageError("--extremize sharpens the team forecast of --by analyst; add --by analyst")
-    since_day = _date(since, "--since")
-    _missing(ledger)
-    with open_ledger(ledger, write=False) as book:
-        rep = report(
-            book.forecasts(light=True),
-            book.resolutions(),
-            which=which.value,
-            by=None if by is None else by.value,
-            since=since_day,
-            extremize=extremize,
-        )
-    if format_ is not ScoreFormat.rich and rep.overall.n == 1:
-        from forecast.cli._common import err
-        from forecast.ledger.render import ONE_QUESTION
-
-        err().print(f"warning: {ONE_QUESTION}", markup=False, highlight=False, soft_wrap=True)
-    if format_ is ScoreFormat.json:
-        print_json(rep.to_dict())
-    elif format_ is ScoreFormat.csv:
-        typer.echo(_score_csv(rep), nl=False)
-    else:
-        from forecast.ledger.render import score_view
-
-        out().print(score_view(rep))
-
-
-def _score_csv(rep: Any) -> str:
-    import csv
-    import io
-
-    fields = [
-        "group",
-        "n",
-        "brier",
-        "log",
-        "baseline",
-        "reliability",
-        "resolution",
-        "uncertainty",
-        "within_bin_variance",
-        "within_bin_covariance",
-    ]
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in [{"group": "all", **rep.overall.to_dict()}, *(g.to_dict() for g in rep.groups)]:
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in fields})
-    return buf.getvalue()
-
-
 def export(
     format_: ExportFormat = typer.Option(..., "--format", "-f", help="csv or parquet."),
     out_path: Path = typer.Option(..., "--out", "-o", help="The file to write (- for stdout)."),
@@ -470,5 +353,7 @@ def register(app: typer.Typer) -> None:
     """Add the ledger commands to the app."""
     app.command("history")(handle_errors(history))
     app.command("resolve")(handle_errors(resolve))
-    app.command("score")(handle_errors(score))
+    from forecast.cli import score
+
+    score.register(app)
     app.command("export")(handle_errors(export))

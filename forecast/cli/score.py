@@ -1,0 +1,136 @@
+"""``forecast score``: how good the recorded forecasts have been, overall and by group."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import typer
+
+from forecast.cli._common import handle_errors, out, print_json
+from forecast.cli.ledger import _date, _missing, ledger_option
+from forecast.errors import UsageError
+
+
+class ScoreFormat(StrEnum):
+    """Output formats of ``score``."""
+
+    rich = "rich"
+    json = "json"
+    csv = "csv"
+
+
+class By(StrEnum):
+    """Groupings of ``score``."""
+
+    tag = "tag"
+    horizon = "horizon"
+    expert = "expert"
+    analyst = "analyst"
+
+
+class Which(StrEnum):
+    """Which forecast counts for a question in ``score``."""
+
+    last = "last"
+    mean = "mean"
+
+
+def score(
+    by: By | None = typer.Option(
+        None, "--by", help="Also score per tag, horizon, expert or analyst (side by side)."
+    ),
+    extremize: float = typer.Option(
+        1.0,
+        "--extremize",
+        min=0.01,
+        max=5.0,
+        help="With --by analyst: extremize the team forecast, sigmoid(d · mean log-odds).",
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Only questions resolved on or after this date (YYYY-MM-DD)."
+    ),
+    which: Which = typer.Option(
+        Which.last,
+        "--which",
+        help="The forecast that counts: the last before the deadline/resolution, "
+        "or the time-averaged mean.",
+    ),
+    format_: ScoreFormat = typer.Option(ScoreFormat.rich, "--format", "-f", help="Output format."),
+    ledger: str | None = ledger_option(),
+) -> None:
+    """Score resolved forecasts: Brier, log and baseline scores, and calibration.
+
+    Brier (0 perfect), log score (ln of the probability given to what happened,
+    0 perfect), baseline score (100·log2(2p) for a yes, 100·log2(2(1−p)) for a no;
+    0 for always saying 50%), the Murphy decomposition, a calibration table in ten
+    bins and the CORP reliability diagram (an isotonic fit, with Brier = MCB − DSC +
+    UNC and 90% consistency bands); with fewer than 10 resolved questions calibration
+    cannot be judged yet, and the questions scored are listed instead. Per expert, each
+    expert's own implied probability is scored. Per analyst, each analyst's own
+    forecasts are scored, with peer scores and head-to-head pairs on the questions they
+    shared, and the team forecast (mean of the analysts' log-odds, --extremize D)
+    is scored too. Annulled questions are left out.
+
+    Example: forecast score --by tag --since 2026-01-01
+
+    Example: forecast score --by analyst --extremize 1.5
+    """
+    from forecast.ledger import open_ledger
+    from forecast.ledger.evaluate import report
+
+    if extremize != 1.0 and by is not By.analyst:
+        raise UsageError("--extremize sharpens the team forecast of --by analyst; add --by analyst")
+    since_day = _date(since, "--since")
+    _missing(ledger)
+    with open_ledger(ledger, write=False) as book:
+        rep = report(
+            book.forecasts(light=True),
+            book.resolutions(),
+            which=which.value,
+            by=None if by is None else by.value,
+            since=since_day,
+            extremize=extremize,
+        )
+    if format_ is not ScoreFormat.rich and rep.overall.n == 1:
+        from forecast.cli._common import err
+        from forecast.ledger.render import ONE_QUESTION
+
+        err().print(f"warning: {ONE_QUESTION}", markup=False, highlight=False, soft_wrap=True)
+    if format_ is ScoreFormat.json:
+        print_json(rep.to_dict())
+    elif format_ is ScoreFormat.csv:
+        typer.echo(_score_csv(rep), nl=False)
+    else:
+        from forecast.ledger.render import score_view
+
+        out().print(score_view(rep))
+
+
+def _score_csv(rep: Any) -> str:
+    import csv
+    import io
+
+    fields = [
+        "group",
+        "n",
+        "brier",
+        "log",
+        "baseline",
+        "reliability",
+        "resolution",
+        "uncertainty",
+        "within_bin_variance",
+        "within_bin_covariance",
+    ]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in [{"group": "all", **rep.overall.to_dict()}, *(g.to_dict() for g in rep.groups)]:
+        writer.writerow({k: "" if row.get(k) is None else row[k] for k in fields})
+    return buf.getvalue()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``score`` to the app."""
+    app.command("score")(handle_errors(score))
