@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -42,6 +43,7 @@ def check(
     """
 
     ok, bad = load_some(priors)
+    ok, bad = _fitted(ok, bad)
     stale = stale_warnings(ok, stale_after)
     if format_ is CheckFormat.json:
         for q in ok:
@@ -82,6 +84,22 @@ def check(
             echo_lines(exc.lines())
     if bad:
         raise typer.Exit(1)
+
+
+def _fitted(ok: list[Any], bad: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The loaded questions whose judgements fit, and the rest with what failed, so that
+    check refuses what run would (see :mod:`forecast.elicit.checks`)."""
+    from forecast.elicit.checks import fit_problems
+    from forecast.errors import InputError
+
+    kept = []
+    for q in ok:
+        problems = fit_problems(q)
+        if problems:
+            bad = [*bad, InputError(problems)]
+        else:
+            kept.append(q)
+    return kept, bad
 
 
 def register(app: typer.Typer) -> None:

@@ -309,6 +309,14 @@ def _above_floor(fitted: Fitted) -> Fitted:
     )
 
 
+def needs_preliz(j: ProbabilityJudgement, cache: FitCache | None = None) -> bool:
+    """Whether fitting ``j`` would import PreliZ (an interval fit not in the cache)."""
+    if j.form != "interval":
+        return False
+    cache = cache or default_cache()
+    return cache.get(_key("probability", j.model_dump(mode="json"))) is None
+
+
 def _fit_probability(j: ProbabilityJudgement, cache: FitCache | None) -> Fitted:
     form = j.form
     if form == "point":

@@ -256,8 +256,7 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
         f'<p class="dim">Resolves: {_e(f.resolution)}</p>',
         _scenario(f),
         f'<p class="headline">{_e(fmt.pct(f.probability))}</p>',
-        f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error {_e(fmt.mc_error(f.mcse))}"
-        "</p>",
+        f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error {_e(fmt.mc_error(f.mcse))}</p>",
         _table(
             ["", ""],
             [

@@ -84,8 +84,27 @@ def test_a_fitted_beta_below_the_floor_is_refused_at_its_judgement(tmp_path: Pat
     # Median one in a million, 90th percentile 1%: the best Beta has alpha ~ 0.06.
     body = _one("quantiles: {0.5: 0.000001, 0.9: 0.01}")
     path = _file(tmp_path, body)
-    for command in ("show", "run"):
+    for command in ("check", "show", "run"):
         _refused(path, command, "9:7", "experts[0].judgement", "shape below 0.1", "hint:")
+
+
+def test_check_fits_without_preliz(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = _file(tmp_path, _one("quantiles: {0.5: 0.000001, 0.9: 0.01}"))
+    code = (
+        "import sys\n"
+        "from forecast.cli import main\n"
+        f"sys.argv = ['forecast', 'check', {str(path)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "heavy = [m for m in ('preliz', 'pymc', 'pytensor') if m in sys.modules]\n"
+        "print(code, heavy)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=50, check=False
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "1 []", proc.stdout + proc.stderr
 
 
 def test_an_extreme_likelihood_ratio_is_refused_where_it_is(tmp_path: Path) -> None:
