@@ -28,6 +28,15 @@ class Damaged(LedgerError):
     """The ledger file is damaged; it was not written to."""
 
 
+def busy(exc: sqlite3.OperationalError) -> bool:
+    """True when the error only means another connection holds a lock right now."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return True
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def _code(exc: sqlite3.Error) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     return None if code is None else int(code) & 0xFF

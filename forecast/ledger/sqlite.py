@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import random
 import sqlite3
 import time
@@ -26,18 +25,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from forecast import files
 from forecast.ledger import health
 from forecast.ledger.records import ForecastRecord, Latest, Resolution, as_utc
 from forecast.ledger.rows import (
     LIGHT_COLUMNS,
-    forecast_key,
-    forecast_row,
     iso,
     record_from_row,
     resolution_from_row,
-    resolution_key,
 )
+from forecast.ledger.sqlite_files import check_file
+from forecast.ledger.sqlite_rows import insert, merge_rows
 from forecast.ledger.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 from forecast.ledger.store import ENV, LedgerError
 
@@ -51,17 +48,6 @@ BUSY_TIMEOUT_MS = 10_000
 
 RETRY_SECONDS = 120.0
 """How long a write keeps retrying while the ledger stays busy."""
-
-_MAGIC = b"SQLite format 3\x00"
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
-    """True when the error only means another connection holds a lock right now."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return True
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 def _damaged(path: str, exc: sqlite3.Error) -> LedgerError:
@@ -85,7 +71,7 @@ class SQLiteLedger:
         shown = str(path)
         if not write and (not path.exists() or (path.is_file() and path.stat().st_size == 0)):
             return cls._empty(shown)  # nothing recorded yet: read as empty, create nothing
-        _check_file(path, write=write)
+        check_file(path, write=write)
         try:
             conn = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
@@ -196,7 +182,7 @@ class SQLiteLedger:
             try:
                 return fn()
             except sqlite3.OperationalError as exc:
-                if not _busy(exc):
+                if not health.busy(exc):
                     raise
                 if time.monotonic() > deadline:
                     raise LedgerError(
@@ -235,11 +221,11 @@ class SQLiteLedger:
         """Store one forecast and its priors snapshot in one transaction; return its id."""
         self._writable_schema()
 
-        def insert(conn: sqlite3.Connection) -> int:
-            return _insert(conn, record)
+        def one(conn: sqlite3.Connection) -> int:
+            return insert(conn, record)
 
         try:
-            return self._write(insert)
+            return self._write(one)
         except sqlite3.DatabaseError as exc:
             raise health.write_failed(self.location, exc) from None
 
@@ -372,39 +358,7 @@ class SQLiteLedger:
         self._writable_schema()
 
         def add(conn: sqlite3.Connection) -> tuple[int, int]:
-            have = {
-                tuple(k)
-                for k in conn.execute(
-                    "SELECT question_id, recorded_at, priors_sha256, coalesce(analyst, '') "
-                    "FROM forecasts"
-                )
-            }
-            n_f = 0
-            for r in forecasts:
-                if forecast_key(r) not in have:
-                    _insert(conn, r)
-                    have.add(forecast_key(r))
-                    n_f += 1
-            cols = "question_id, outcome, resolved_on, recorded_at"
-            logged = {tuple(k) for k in conn.execute(f"SELECT {cols} FROM resolution_log")}
-            new: list[Resolution] = []
-            for res in log:
-                if (key := resolution_key(res)) not in logged:
-                    conn.execute(
-                        f"INSERT INTO resolution_log ({cols}, reason) VALUES (?, ?, ?, ?, ?)",
-                        (*key, res.reason),
-                    )
-                    logged.add(key)
-                    new.append(res)
-            for q in {res.question_id for res in new}:
-                conn.execute("DELETE FROM resolutions WHERE question_id = ?", (q,))
-                conn.execute(
-                    f"INSERT INTO resolutions ({cols}, reason) SELECT {cols}, reason "
-                    "FROM resolution_log "
-                    "WHERE question_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
-                    (q,),
-                )
-            return n_f, len(new)
+            return merge_rows(conn, forecasts, log)
 
         try:
             return self._write(add)
@@ -438,56 +392,3 @@ class SQLiteLedger:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _check_file(path: Path, *, write: bool) -> None:
-    """Refuse, before SQLite touches it, a path that is not a ledger or cannot be written."""
-    shown = str(path)
-    if path.is_dir():
-        raise LedgerError(f"the ledger path {shown} is a directory", hint="give a file path")
-    if path.exists():
-        try:
-            head = files.read_head(path, len(_MAGIC))
-        except files.NotRegular as exc:
-            raise LedgerError(
-                f"the ledger path {shown} {exc.reason}",
-                hint=f"it was left as it is; point --ledger or {ENV} at a file",
-            ) from None
-        except OSError as exc:
-            raise LedgerError(f"cannot read the ledger {shown}: {exc.strerror}") from None
-        if head and head != _MAGIC:
-            raise LedgerError(
-                f"{shown} is not a forecast ledger (not an SQLite database)",
-                hint=f"it was left as it is; point --ledger or {ENV} at another file",
-            )
-        if write and not os.access(path, os.W_OK):
-            raise LedgerError(
-                f"the ledger {shown} is not writable",
-                hint=f"check its permissions or choose another file with --ledger or {ENV}",
-            )
-    elif write and not path.parent.is_dir():
-        raise LedgerError(
-            f"cannot create the ledger {shown}: the directory {path.parent} does not exist",
-            hint="create the directory first or choose another path",
-        )
-    if write and not os.access(path.parent, os.W_OK | os.X_OK):
-        # WAL mode keeps two files next to the ledger, so its directory must be writable too.
-        raise LedgerError(
-            f"the ledger's directory {path.parent} is not writable",
-            hint=f"check its permissions or choose another place with --ledger or {ENV}",
-        )
-
-
-def _insert(conn: sqlite3.Connection, record: ForecastRecord) -> int:
-    """Insert one forecast and its priors snapshot (inside the caller's transaction)."""
-    row = forecast_row(record)
-    conn.execute(
-        "INSERT OR IGNORE INTO snapshots (sha256, content) VALUES (?, ?)",
-        (record.priors_sha256, record.priors_text),
-    )
-    cur = conn.execute(
-        f"INSERT INTO forecasts ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-        tuple(row.values()),
-    )
-    assert cur.lastrowid is not None
-    return int(cur.lastrowid)
