@@ -51,10 +51,11 @@ def out() -> Console:
 
 
 def err() -> Console:
-    """The console for progress, warnings and errors (stderr), as safe as :func:`out`."""
+    """The console for progress, warnings and errors (stderr), as safe as :func:`out`.
+    Messages are not wrapped: a log or a terminal shows each as one line."""
     from forecast.render.safe import SafeConsole
 
-    return SafeConsole(file=sys.stderr)
+    return SafeConsole(file=sys.stderr, soft_wrap=True)
 
 
 def echo_lines(lines: list[str], *, stderr: bool = False) -> None:

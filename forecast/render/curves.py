@@ -19,6 +19,7 @@ from rich.text import Text
 
 from forecast.render import fmt
 from forecast.render.kinds import changed_levels, deadline_row, median_line
+from forecast.render.layout import Fit
 
 
 def _pos(p: float, lo: float, hi: float, width: int) -> int:
@@ -28,7 +29,7 @@ def _pos(p: float, lo: float, hi: float, width: int) -> int:
     return max(0, min(width, round((p - lo) / (hi - lo) * width)))
 
 
-def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40) -> Table:
+def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40) -> RenderableType:
     """P(by date) with its 80% band, one row per date.
 
     The deadline's row is marked, or the last date before the deadline (the date the
@@ -54,10 +55,10 @@ def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40)
             on = point["date"] == deadline
             label.append(" ◂ deadline" if on else " ◂ last before the deadline", style="bold")
         t.add_row(label, bar, fmt.pct(point["probability"]), fmt.interval(point["lo"], point["hi"]))
-    return t
+    return Fit(t)
 
 
-def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> Table:
+def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> RenderableType:
     """Each driver from off to on on one axis, sorted by the size of its swing."""
     lo = min([base, *(min(s["off"], s["on"]) for s in swings)])
     hi = max([base, *(max(s["off"], s["on"]) for s in swings)])
@@ -98,10 +99,10 @@ def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> T
                 style=style,
             ),
         )
-    return t
+    return Fit(t)
 
 
-def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> Table:
+def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> RenderableType:
     """Each scenario's probability with its 80% and 95% intervals."""
     t = Table(title="Scenarios", title_justify="left", show_edge=False)
     t.add_column("scenario")
@@ -121,7 +122,7 @@ def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> 
             fmt.interval(*s["intervals"]["95"]),
             changed_levels(s, base),
         )
-    return t
+    return Fit(t)
 
 
 def _hazard(extra: dict[str, Any]) -> RenderableType:
@@ -133,7 +134,7 @@ def _hazard(extra: dict[str, Any]) -> RenderableType:
     )
     t.add_column("expert")
     t.add_column("weight", justify="right")
-    t.add_column("fit")
+    t.add_column("fit", no_wrap=True)
     t.add_column("fit error", justify="right")
     from forecast.elicit.distributions import Fitted
 
@@ -150,7 +151,7 @@ def _hazard(extra: dict[str, Any]) -> RenderableType:
         f"(80% {post['interval'][0]:.3g} – {post['interval'][1]:.3g})",
         style="dim",
     )
-    return Group(Text(""), t, note)
+    return Group(Text(""), Fit(t), note)
 
 
 def sections(f: Any, width: int = 80) -> list[RenderableType]:

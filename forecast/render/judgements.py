@@ -13,6 +13,7 @@ from rich.text import Text
 
 from forecast.elicit.distributions import Fitted, implications
 from forecast.render import fmt
+from forecast.render.layout import Fit
 from forecast.render.report import _FORMS
 from forecast.spec import LoadedQuestion
 from forecast.spec.event import EventQuestion
@@ -54,7 +55,9 @@ class JudgementsView:
         )
         t = Table(title="Judgements and their fits", title_justify="left", show_edge=False)
         for col in ("expert", "weight", "judgement", "fit", "method", "fit error"):
-            t.add_column(col, justify="right" if col == "weight" else "left")
+            # a fit, a method and a number are never cut; names and forms wrap at spaces
+            whole = col in ("weight", "fit", "method", "fit error")
+            t.add_column(col, justify="right" if col == "weight" else "left", no_wrap=whole)
         for e, f, w in zip(spec.experts, self.inputs.experts, weights(spec), strict=True):
             t.add_row(
                 e.name,
@@ -64,7 +67,7 @@ class JudgementsView:
                 f.method,
                 Text(fmt.fit_error(f.fit_error), style="yellow" if f.fit_error > 0.01 else ""),
             )
-        yield t
+        yield Fit(t)
         for e, f in zip(spec.experts, self.inputs.experts, strict=True):
             yield _implies(e.name, f)
         pooled = _pooled(spec, self.inputs.prior)
@@ -80,10 +83,10 @@ class JudgementsView:
             title = getattr(self.inputs, "positives_title", "\nEvidence likelihood ratios")
             ev = Table(title=title, title_justify="left", show_edge=False)
             for col in ("id", "fit", "median", "90% interval", "applied"):
-                ev.add_column(col, overflow="fold", no_wrap=col in ("median", "90% interval"))
+                ev.add_column(col, no_wrap=col != "applied")
             for row in _positive_rows(self.inputs.evidence):
                 ev.add_row(*row)
-            yield ev
+            yield Fit(ev)
 
     def markdown(self) -> str:
         """The same view as markdown."""

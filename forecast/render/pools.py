@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from forecast.render import fmt
+from forecast.render.layout import Fit
 
 
 class PoolsSection:
@@ -60,7 +61,7 @@ class PoolsSection:
                 mark,
             )
         yield Text("")
-        yield t
+        yield Fit(t)
         yield from notes
 
 

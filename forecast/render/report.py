@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from forecast.render import fmt
+from forecast.render.layout import Fit
 from forecast.results import Forecast
 
 _FORMS = {
@@ -99,7 +100,9 @@ class Report:
         if under:
             t.add_row("Scenario", Text(under, style="bold"))
         t.add_row("Forecast", head)
-        t.add_row("", bar(f.probability, max(10, min(40, width - 20))))
+        label, note = fmt.prior_row(f)
+        room = width - max(len(label), len("80% interval")) - 2
+        t.add_row("", bar(f.probability, max(10, min(40, room))))
         t.add_row("80% interval", fmt.interval(i80.lo, i80.hi))
         t.add_row("95% interval", fmt.interval(i95.lo, i95.hi))
         prior = Text(
@@ -107,13 +110,12 @@ class Report:
             f"(95% {fmt.interval(f.prior_interval.lo, f.prior_interval.hi)})"
             f"  →  {fmt.pct(f.probability)}"
         )
-        label, note = fmt.prior_row(f)
         t.add_row(label, prior)
         notes = [Text(f"  before the data: {note}", style="dim")] if note else []
         notes.append(Text("  intervals are of the event's propensity", style="dim"))
         return Group(Text(""), t, *notes)
 
-    def _moves(self) -> Table:
+    def _moves(self) -> RenderableType:
         f = self.f
         t = Table(
             title="What moved it (applied in this order)",
@@ -142,7 +144,7 @@ class Report:
                     Text("already in the judgements", style="dim"),
                     "",
                 )
-        return t
+        return Fit(t)
 
     def _experts(self) -> RenderableType:
         f = self.f
@@ -157,7 +159,7 @@ class Report:
         t.add_column("expert", overflow="fold")
         t.add_column("weight", justify="right")
         t.add_column("judgement")
-        t.add_column("fit")
+        t.add_column("fit", no_wrap=True)
         t.add_column("mean", justify="right")
         t.add_column("90% interval", justify="right")
         t.add_column("fit error", justify="right")
@@ -182,9 +184,9 @@ class Report:
                 )
             )
         notes += [Text(line, style="dim") for line in earned]
-        return Group(Text(""), t, *notes)
+        return Group(Text(""), Fit(t), *notes)
 
-    def _evidence(self) -> Table:
+    def _evidence(self) -> RenderableType:
         t = Table(
             title="Evidence (likelihood ratio P(signal | yes) / P(signal | no))",
             title_justify="left",
@@ -201,7 +203,7 @@ class Report:
                 f"{e.lo90_lr:.3g} – {e.hi90_lr:.3g}",
                 "yes" if e.applied else Text("no: already in the judgements", style="dim"),
             )
-        return t
+        return Fit(t)
 
     def _diagnostics(self) -> RenderableType:
         d = self.f.diagnostics
@@ -267,7 +269,7 @@ class Report:
             )
         parts: list[RenderableType] = [Text("")]
         if table.rows:
-            parts.append(t)
+            parts.append(Fit(t))
         parts += [verdict, *notes]
         if s.quantities:
             q = Table(show_edge=False, box=None, padding=(0, 1))
@@ -283,7 +285,7 @@ class Report:
                     Text(x.diagnosis or "✓", style="yellow" if x.diagnosis else "green"),
                 )
             parts += [
-                q,
+                Fit(q),
                 Text(
                     f"  sensitivity above {s.threshold:g}: that input shapes the quantity",
                     style="dim",
