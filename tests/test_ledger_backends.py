@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import multiprocessing
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,6 +131,32 @@ def test_merging_adds_only_what_is_missing(ledger_url: str) -> None:
         ]
         assert book.resolutions()["q1"] == late  # the newest logged outcome stays current
         assert book.resolution_log("q1") == [late, early]
+
+
+def _write_many(url: str, writer: int, n: int) -> list[int]:
+    """One process's share: ``n`` forecasts, each committed on its own."""
+    ids = []
+    with open_ledger(url) as book:
+        for i in range(n):
+            ids.append(book.record(make(question=f"w{writer}", at=when(1 + i % 12), seed=i)))
+    return ids
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses fork")
+def test_eight_concurrent_writers_lose_nothing(ledger_url: str) -> None:
+    writers, each = 8, 100
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(writers) as pool:
+        # every writer starts on a new ledger, so creating the schema races too
+        results = pool.starmap(_write_many, [(ledger_url, w, each) for w in range(writers)])
+    ids = [i for r in results for i in r]
+    assert len(ids) == len(set(ids)) == writers * each
+    with open_ledger(ledger_url, write=False) as book:
+        rows = book.forecasts()
+    assert sorted(r.id for r in rows if r.id is not None) == sorted(ids)
+    for w in range(writers):
+        seeds = sorted(r.seed for r in rows if r.question_id == f"w{w}" and r.seed is not None)
+        assert seeds == list(range(each))
 
 
 def test_a_second_writer_on_a_new_ledger_finds_the_schema_made(ledger_url: str) -> None:

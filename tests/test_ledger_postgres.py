@@ -1,14 +1,14 @@
 """The PostgreSQL ledger's promises, against a real server the session starts.
 
-Many writers at once lose nothing; writers killed mid-transaction leave a consistent
-ledger; a server restart mid-run is one clear error and loses nothing committed; a
-role that may not write is told so; the URL's password never shows.
+Writers killed mid-transaction leave a consistent ledger; a server restart mid-run is
+one clear error and loses nothing committed; a role that may not write is told so; the
+URL's password never shows. (Many writers at once, losing nothing, is in the shared
+suite, test_ledger_backends.py.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import random
 import signal
@@ -30,17 +30,6 @@ from tests.test_ledger import make, when
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parent.parent
-WRITERS = 8
-PER_WRITER = 100
-
-
-def _write_many(url: str, writer: int, n: int) -> list[int]:
-    """One process's share: ``n`` forecasts, each committed on its own."""
-    ids = []
-    with open_ledger(url) as book:
-        for i in range(n):
-            ids.append(book.record(make(question=f"w{writer}", at=when(1 + i % 12), seed=i)))
-    return ids
 
 
 def test_shown_urls_hide_the_password() -> None:
@@ -48,22 +37,6 @@ def test_shown_urls_hide_the_password() -> None:
         "postgresql://ana@db.example:5433/team"
     )
     assert shown("postgresql://ana@db/team") == "postgresql://ana@db/team"
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="uses fork")
-def test_concurrent_writers_lose_nothing(pg_url: str) -> None:
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(WRITERS) as pool:
-        # every writer starts on a new database, so creating the schema races too
-        results = pool.starmap(_write_many, [(pg_url, w, PER_WRITER) for w in range(WRITERS)])
-    ids = [i for r in results for i in r]
-    assert len(ids) == len(set(ids)) == WRITERS * PER_WRITER
-    with open_ledger(pg_url, write=False) as book:
-        rows = book.forecasts()
-    assert sorted(r.id for r in rows if r.id is not None) == sorted(ids)
-    for w in range(WRITERS):
-        seeds = sorted(r.seed for r in rows if r.question_id == f"w{w}" and r.seed is not None)
-        assert seeds == list(range(PER_WRITER))
 
 
 WRITER = """
