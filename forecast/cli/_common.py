@@ -58,6 +58,14 @@ def err() -> Console:
     return SafeConsole(file=sys.stderr, soft_wrap=True)
 
 
+def plain(text: str) -> Any:
+    """``text`` as rich Text, for the renderables that read a string as markup whatever
+    the console says (a spinner's status): a file named ``[link=...].yaml`` stays a name."""
+    from rich.text import Text
+
+    return Text(text)
+
+
 def echo_lines(lines: list[str], *, stderr: bool = False) -> None:
     """Print problem lines unwrapped (coloured on a terminal), hints dimmed."""
     console = err() if stderr else out()
@@ -325,7 +333,7 @@ def _each(
         what = f"Sampling {q.id} ({these[i].chains} chains × {these[i].draws} draws" + (
             f"; {min(jobs, len(loaded))} questions at a time)…" if parallel else ")…"
         )
-        status = errc.status(what) if errc.is_terminal else contextlib.nullcontext()
+        status = errc.status(plain(what)) if errc.is_terminal else contextlib.nullcontext()
         try:
             with status:
                 if results is not None:

@@ -224,3 +224,20 @@ def test_json_escapes_every_control_character(hostile_tty: Path) -> None:
     _assert_no_user_controls(text)
     assert json.loads(text)["question"]["title"].startswith(f"Title {CLEAR}{TITLE}")  # kept
     assert "\\u009b" in text
+
+
+def test_a_status_line_reads_no_markup_from_a_file_name() -> None:
+    from rich.status import Status
+
+    from forecast.cli._common import plain
+    from forecast.render.safe import SafeConsole
+
+    def shown(status: object) -> str:
+        buf = io.StringIO()
+        console = SafeConsole(file=buf, width=120, force_terminal=True, color_system="truecolor")
+        console.print(Status(status, console=console).renderable)  # type: ignore[arg-type]
+        return buf.getvalue()
+
+    assert "\x1b]8;" in shown(f"Sampling {MARKUP.split(' [/')[0]}")  # a str is read as markup
+    text = shown(plain(f"Sampling {MARKUP}"))
+    assert "\x1b]8;" not in text and "[link=javascript:alert(6)]here[/link]" in text
