@@ -386,7 +386,7 @@ def loads(text: str, shown: str, *, go_on: bool = False) -> tuple[Any, Marks]:
     except _BadValue as exc:
         raise InputError([_bad_value_problem(exc, marks, shown)]) from None
     except yaml.MarkedYAMLError as exc:
-        raise InputError([_syntax_problem(exc, shown)]) from None
+        raise InputError([_syntax_problem(exc, shown, text)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(shown, None, None, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:
@@ -409,11 +409,19 @@ _SYNTAX_HINTS = {
 }
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+def _at(text: str, mark: yaml.Mark | None) -> str:
+    """The character a mark points at in ``text`` ('' when there is none)."""
+    return text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> Problem:
     """One located problem for a YAML syntax error, in words an analyst can act on."""
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or exc.context or "").strip()
     context = (exc.context or "").strip() if exc.problem else ""
+    if "cannot start any token" in problem and _at(text, exc.problem_mark) == "\t":
+        # libyaml does not name the character; named, the tab gets its hint below
+        problem, context = "found a tab character that cannot start any token", ""
     hint: str | None = None
     if "could not determine a constructor" in problem or "unacceptable" in problem:
         tag = problem.split("tag", 1)[-1].strip().strip("'")
