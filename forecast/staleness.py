@@ -10,6 +10,9 @@ Today is the clock's date; ``FORECAST_TODAY`` (``YYYY-MM-DD``) pins it, for test
 for re-running a forecast as of a given day. The threshold is
 :data:`DEFAULT_STALE_DAYS`, or ``FORECAST_STALE_DAYS``, or ``--stale-after``.
 
+Once a question is resolved only ``created`` after the deadline is flagged: newer facts
+and passed opportunities no longer change anything.
+
 A file may say why a warning stands (``known_gaps``: the facts cited have no date for a
 meeting, say); the warning is still given, with the file's reason beside it.
 """
@@ -179,8 +182,10 @@ def warnings_for(
         why = _why(spec, kind, day)
         found.append(StaleWarning(kind, shown, line, col, dotted(loc), message, hint, day, why))
 
-    _opportunities(q, on, add)
-    if spec.status == "open" and spec.deadline < on:
+    is_open = spec.status == "open"  # a resolved question needs no newer facts
+    if is_open:
+        _opportunities(q, on, add)
+    if is_open and spec.deadline < on:
         add(
             "deadline-passed",
             ("deadline",),
@@ -198,7 +203,7 @@ def warnings_for(
             spec.created,
         )
     facts = facts_as_of(spec)
-    if facts is not None and (on - facts[0]).days > days:
+    if is_open and facts is not None and (on - facts[0]).days > days:
         day, key = facts
         add(
             "facts-old",

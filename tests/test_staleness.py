@@ -85,6 +85,22 @@ def test_passed_deadline_of_an_open_question(tmp_path: Path) -> None:
     assert _kinds(resolved) == []
 
 
+def test_a_resolved_question_needs_no_newer_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Old facts and a passed meeting matter while the question is open; once resolved,
+    only a date that is wrong in itself (created after the deadline) is worth a word."""
+    old = _event(tmp_path, extra="as_of: 2025-01-01\nstatus: 'yes'", name="old")
+    assert _kinds(old) == []
+    path = _write(tmp_path, SCHEDULED.format(as_of="2025-06-01", extra="status: 'no'"))
+    assert _kinds(path, on="2027-07-01") == []
+    wrong = _event(tmp_path, extra="created: 2030-02-01\nstatus: annulled", name="wrong")
+    assert _kinds(wrong, on="2031-01-01") == ["created-after-deadline"]
+    monkeypatch.setenv("FORECAST_LEDGER", str(tmp_path / "none.sqlite"))
+    due = runner.invoke(app, ["list", str(tmp_path), "--due"]).stdout.split()
+    assert "old" not in due and "q" not in due and "wrong" in due
+
+
 def test_created_after_the_deadline(tmp_path: Path) -> None:
     path = _event(tmp_path, deadline="2030-01-01", extra="created: 2030-02-01")
     assert "created-after-deadline" in _kinds(path, on="2029-06-01")
