@@ -91,6 +91,25 @@ def test_forecasts_after_the_resolution_date_are_named(setup: tuple[Path, Path])
     assert "warning" not in quiet.stderr
 
 
+def test_the_late_forecasts_named_are_those_score_leaves_out(setup: tuple[Path, Path]) -> None:
+    """Forecasts recorded under an earlier deadline (the file was extended since) stop
+    counting at that deadline, in score and in the warning alike."""
+    ledger, _ = setup
+    with open_ledger(ledger) as book:
+        book.record(make(at=when(2), deadline=dt.date(2026, 3, 1)))  # counts
+        book.record(make(at=when(3, 15), deadline=dt.date(2026, 3, 1)))  # after that deadline
+    result = runner.invoke(app, ["resolve", "q1", "yes", "--date", "2026-04-15"])
+    assert result.exit_code == 0, result.output
+    said = _said(result)
+    assert "1 of the 2 recorded forecasts of q1 were made after 2026-03-01" in said, said
+    assert "the deadline they were made for" in said
+    score = runner.invoke(app, ["score", "--format", "json"])
+    (data,) = [json.loads(line) for line in score.stdout.splitlines()]
+    assert [q["forecasts"] for q in data["questions"]] == [1]
+    annulled = runner.invoke(app, ["resolve", "q1", "annulled", "--date", "2026-04-15"])
+    assert "warning" not in annulled.stderr  # an annulled question is not scored at all
+
+
 @pytest.mark.parametrize("word", ["maybe", "y", "nope", ""])
 def test_an_unknown_outcome_word_is_refused_cleanly(setup: tuple[Path, Path], word: str) -> None:
     result = runner.invoke(app, ["resolve", "q1", word])

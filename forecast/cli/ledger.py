@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from forecast.cli._common import err, handle_errors, out, print_json
 from forecast.errors import ForecastError, UsageError
+
+if TYPE_CHECKING:
+    from forecast.ledger.records import ForecastRecord, Resolution
 
 LEDGER_HELP = (
     "The ledger: a file, or a postgresql://user@host:port/db URL (default: $FORECAST_LEDGER, "
@@ -194,16 +197,33 @@ def _check_early_no(
     )
 
 
-def _warn_late_forecasts(qid: str, recorded: list[Any], cutoff: dt.date) -> None:
-    """Say which recorded forecasts come after the outcome was known: score drops them."""
-    late = [r for r in recorded if r.recorded_at.astimezone(dt.UTC).date() > cutoff]
+def _warn_late_forecasts(recorded: list[ForecastRecord], resolution: Resolution) -> None:
+    """Say which recorded forecasts come after the cutoff ``forecast score`` applies (the
+    resolution date, or the earlier deadline they were made for): score drops them."""
+    from forecast.ledger.evaluate import cutoff
+
+    if resolution.outcome == "annulled":  # not scored at all
+        return
+    end = cutoff(recorded, resolution)
+    late = [r for r in recorded if r.recorded_at.astimezone(dt.UTC).date() > end]
     if not late:
         return
-    first = min(r.recorded_at for r in late).date().isoformat()
+    qid, n = resolution.question_id, len(recorded)
+    first = min(r.recorded_at for r in late).astimezone(dt.UTC).date().isoformat()
+    which = (
+        f"the only recorded forecast of {qid} was"
+        if n == 1
+        else f"{len(late)} of the {n} recorded forecasts of {qid} were"
+    )
+    why = (
+        "the day the outcome was known"
+        if end == resolution.resolved_on
+        else "the deadline they were made for"
+    )
     err().print(
-        f"warning: {len(late)} of the {len(recorded)} recorded forecasts of {qid} were made "
-        f"after {cutoff.isoformat()} (the first on {first}); forecast score leaves them out, "
-        "as it counts only forecasts made before the outcome was known",
+        f"warning: {which} made after {end.isoformat()} (the first on {first}); forecast "
+        f"score leaves {'it' if n == 1 else 'them'} out, as it counts only forecasts made "
+        f"by {why}",
         style="yellow",
         highlight=False,
         soft_wrap=True,
@@ -297,14 +317,15 @@ def resolve(
     # outcome (the status it already has changes nothing), and `forecast list` says so.
     raw = read_raw(path) if path is not None else None
     changed = path is not None and set_status(path, outcome.value)
+    resolution = Resolution(qid, outcome.value, day, utc_now(), reason)
     try:
         with open_ledger(ledger) as book:
-            book.resolve(Resolution(qid, outcome.value, day, utc_now(), reason))
+            book.resolve(resolution)
     except BaseException:
         if changed and path is not None and raw is not None:
             put_back(path, raw)
         raise
-    _warn_late_forecasts(qid, recorded, min(day, deadline) if deadline else day)
+    _warn_late_forecasts(recorded, resolution)
     err().print(f"Recorded: {qid} resolved {outcome.value} on {day.isoformat()}.", highlight=False)
     if earlier is not None and (earlier.outcome, earlier.resolved_on) != (outcome.value, day):
         err().print(
