@@ -25,7 +25,11 @@ NEW_QUESTION = [
     "Türkiye joins the format by 2028",
     "Resolves yes if a summit declaration admits Türkiye as a full participant.",
     "2028-12-31",
+    "turkiye, Regional formats",
+    "Tashkent declaration, November 2025 https://example.org/declaration",
 ]
+STATED = {0.01: 0.02, 0.25: 0.08, 0.5: 0.15, 0.75: 0.25, 0.99: 0.6}
+"""The quartiles of QUARTILES with its lowest and highest as the 1% and 99% points."""
 QUARTILES = ["Regional analyst", "q", "0.02", "0.6", "0.15", "0.08", "0.25", "y", "n"]
 
 EXISTING = """\
@@ -42,6 +46,12 @@ base_rate: {successes: 1, trials: 8, weight: 0.5, reference_class: test}
 """
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _invoke(args: list[str], lines: list[str]):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, args, input="\n".join(lines) + "\n")
 
@@ -55,7 +65,12 @@ def test_new_question_from_stdin_writes_a_valid_file(tmp_path: Path) -> None:
     assert spec.title == NEW_QUESTION[0]  # type: ignore[attr-defined]
     assert str(spec.deadline) == "2028-12-31"
     (e,) = spec.experts  # type: ignore[attr-defined]
-    assert e.judgement.quantiles == {0.25: 0.08, 0.5: 0.15, 0.75: 0.25}
+    assert e.judgement.quantiles == STATED  # what the expert said, extremes included
+    assert spec.tags == ["turkiye", "regional-formats"]  # type: ignore[attr-defined]
+    (source,) = spec.sources  # type: ignore[attr-defined]
+    assert source.title == "Tashkent declaration, November 2025"
+    assert source.url == "https://example.org/declaration"
+    assert (tmp_path / "new-q.yaml").stat().st_mode & 0o777 == 0o666 & ~_umask()
     # the fitted feedback went to stderr, with the implications in plain words
     assert "You are saying" in result.stderr and "Fitted Beta" in result.stderr
     check = CliRunner().invoke(app, ["check", str(tmp_path / "new-q.yaml")])
@@ -85,7 +100,7 @@ def test_bad_answers_get_a_reason_and_the_question_again(tmp_path: Path) -> None
         *NEW_QUESTION[:2],
         "last year",  # not a date
         "2001-01-01",  # in the past
-        NEW_QUESTION[2],
+        *NEW_QUESTION[2:],
         "Analyst",
         "maybe",  # not a method
         "q",
@@ -115,7 +130,7 @@ def test_bad_answers_get_a_reason_and_the_question_again(tmp_path: Path) -> None
     assert "is not a date" in joined and "after today" in joined
     assert "Traceback" not in result.output
     spec = load_question(tmp_path / "q.yaml").spec
-    assert spec.experts[0].judgement.quantiles == {0.25: 0.08, 0.5: 0.15, 0.75: 0.25}  # type: ignore[attr-defined]
+    assert spec.experts[0].judgement.quantiles == STATED  # type: ignore[attr-defined]
 
 
 def test_revise_keeps_earlier_answers_as_defaults(tmp_path: Path) -> None:
@@ -125,7 +140,7 @@ def test_revise_keeps_earlier_answers_as_defaults(tmp_path: Path) -> None:
     spec = load_question(tmp_path / "q.yaml").spec
     # Enter kept the extremes, the median and the upper quartile; the lower one changed.
     quantiles = spec.experts[0].judgement.quantiles  # type: ignore[attr-defined]
-    assert quantiles == {0.25: 0.1, 0.5: 0.15, 0.75: 0.25}
+    assert quantiles == {**STATED, 0.25: 0.1}
 
 
 def test_end_of_input_leaves_the_file_as_it_was(tmp_path: Path) -> None:
@@ -152,7 +167,7 @@ def test_answers_file_as_a_mapping_and_as_a_list(tmp_path: Path) -> None:
             method: roulette
             lowest: 0.0
             highest: 0.4
-            chips: [0, 2, 6, 5, 3, 2, 1, 1, 0, 0]
+            chips: [0, 2, 6, 5, 3, 2, 1, 1]
             """
         ),
         encoding="utf-8",
@@ -182,6 +197,13 @@ def test_answers_file_as_a_mapping_and_as_a_list(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "highest: a probability must be between 0 and 1 (got 1.3)" in result.stderr
     assert not (tmp_path / "from-bad.yaml").exists()
+
+
+def test_default_bins_have_round_edges() -> None:
+    assert default_edges(0, 0.5) == [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
+    inner = [round(0.05 * k, 2) for k in range(1, 12)]
+    assert default_edges(0.02, 0.6) == [0.02, *inner, 0.6]
+    assert default_edges(0.01, 0.2) == [0.01, *(round(0.02 * k, 2) for k in range(1, 10)), 0.2]
 
 
 def test_a_bad_question_id_is_a_usage_error(tmp_path: Path) -> None:
@@ -254,10 +276,12 @@ def test_at_a_real_terminal_prompts_answers_and_writes(tmp_path: Path) -> None:
             "Title",
             "Resolution",
             "Deadline",
+            "Tags",
+            "A source",
             "Who is the expert",
             "[q]uartiles or",
-            "Lowest plausible",
-            "Highest plausible",
+            "your 1% point",
+            "your 99% point",
             "Median",
             "Lower quartile",
             "Upper quartile",
@@ -322,7 +346,7 @@ def test_experts_are_added_to_drivers_and_scheduled_questions(
     assert "The probability to judge: " in shown and says in shown
     spec = load_question(path).spec
     assert [e.name for e in spec.experts] == [*before, "Regional analyst"]  # type: ignore[attr-defined]
-    assert spec.experts[-1].judgement.quantiles == {0.25: 0.08, 0.5: 0.15, 0.75: 0.25}  # type: ignore[attr-defined]
+    assert spec.experts[-1].judgement.quantiles == STATED  # type: ignore[attr-defined]
     # everything else in the file, comments and long lines included, is kept as it was
     assert path.read_text(encoding="utf-8").startswith(original.split("experts:")[0])
 
@@ -359,7 +383,7 @@ def test_a_hazard_question_gets_median_times_in_years(tmp_path: Path) -> None:
     (first, b) = spec.hazard.experts  # type: ignore[attr-defined]
     assert first.name == "a"
     assert b.name == "Hazard analyst"
-    assert b.median_years.quantiles == {0.25: 6, 0.5: 9, 0.75: 14}
+    assert b.median_years.quantiles == {0.01: 2, 0.25: 6, 0.5: 9, 0.75: 14, 0.99: 40}
     text = path.read_text(encoding="utf-8")
     assert "# the clock starts here" in text and "experts:" not in text.split("hazard:")[0]
 

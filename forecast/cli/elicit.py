@@ -50,7 +50,7 @@ class AnswersChannel:
     """
 
     KEYS = (
-        "title, resolution, deadline, expert, method, lowest, highest, median, "
+        "title, resolution, deadline, tags, source, expert, method, lowest, highest, median, "
         "lower_quartile, upper_quartile, bins, chips, accept, another"
     )
 
@@ -85,6 +85,8 @@ class AnswersChannel:
                 f"{self.path}: no answer for {key!r} ({text})", hint=f"keys: {self.KEYS}"
             )
         value = self.mapping[key]
+        if key == "tags" and isinstance(value, list):
+            return ", ".join(_text(v) for v in value)
         if isinstance(value, list) and key not in ("bins", "chips"):
             # A list under a key answers that question each time it is asked.
             i = self.used.get(key, 0)
@@ -123,10 +125,11 @@ def elicit(
 ) -> None:
     """Elicit an expert's judgement at the terminal and write it to DIR/QUESTION.yaml.
 
-    Asks who the expert is, the lowest and highest plausible probability, then the
-    median and quartiles (or a roulette grid of chips); after each answer it shows the
-    fitted distribution and what it implies, and lets the expert revise. A new question
-    also asks for its title, resolution and deadline; for a drivers or time-to-event
+    Asks who the expert is, the lowest and highest plausible probability (taken as the
+    1% and 99% points and written with the quartiles), then the median and quartiles (or
+    a roulette grid of chips); after each answer it shows the fitted distribution and
+    what it implies, and lets the expert revise. A new question also asks for its title,
+    resolution, deadline, tags and a source; for a drivers or time-to-event
     question it first says what is judged (the event with every driver off, at the next
     opportunity, or a hazard question's median time in years). The file is written once, at the
     end; Ctrl-C or end of input leaves it as it was. Answers can also come from a pipe

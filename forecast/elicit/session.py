@@ -122,6 +122,27 @@ def parse_text(raw: str) -> str:
     return raw.strip()
 
 
+def parse_tags(raw: str) -> list[str]:
+    """Comma-separated tags, each lower-case words joined by '-' (none when empty)."""
+    tags = [t.strip().lower().replace(" ", "-") for t in raw.split(",") if t.strip()]
+    for t in tags:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", t):
+            raise Invalid(f"{t!r} is not a tag; use letters, digits, '-' and '_'")
+    return tags
+
+
+def parse_source(raw: str) -> dict[str, str] | None:
+    """``Title https://...``: a title with an optional URL at its end (None when empty)."""
+    text = raw.strip()
+    if not text:
+        return None
+    m = re.fullmatch(r"(.*?)\s*(https?://\S+)", text)
+    if m is None:
+        return {"title": text}
+    title, url = m.group(1).strip(), m.group(2)
+    return {"title": title or url, "url": url}
+
+
 def parse_date(raw: str, today: dt.date) -> dt.date:
     """A date in the future, written 2028-12-31."""
     try:
@@ -301,7 +322,9 @@ def feedback(
 def _provisional(
     extremes: tuple[float, float], given: dict[float, float], scale: Scale = PROBABILITY
 ) -> dict[str, Any]:
-    """Quantiles so far, with the plausible extremes standing in as 1% and 99%."""
+    """Quantiles so far, with the plausible extremes as the 1% and 99% points (an extreme
+    at the scale's bound, such as a lowest probability of 0, is no quantile and is left
+    out). The final judgement keeps them the same way, so the range is in the file."""
     low, high = extremes
     q = dict(given)
     if low > scale.bounds[0]:
@@ -396,7 +419,9 @@ def elicit_quartiles(
         prev.get("upper_quartile"),
     )
     prev["upper_quartile"] = f"{q3:g}"
-    return {"quantiles": {0.25: _sig(q1), 0.5: _sig(median), 0.75: _sig(q3)}}
+    stated = {0.25: q1, 0.5: median, 0.75: q3}
+    final = _provisional(extremes, stated, scale)["quantiles"]
+    return {"quantiles": {k: _sig(v) for k, v in final.items()}}
 
 
 def _strictly_between(v: float, lo: float, hi: float, what: str) -> float:
@@ -409,26 +434,40 @@ def _strictly_between(v: float, lo: float, hi: float, what: str) -> float:
 
 
 def _quartile(v: float, lo: float, hi: float, what: str, *, below: bool) -> float:
-    if below and not lo <= v < hi:
+    # The extremes are the 1% and 99% points, so a quartile lies strictly inside them.
+    if below and not lo < v < hi:
         raise Invalid(
-            f"the {what} must be at least the lowest plausible value {lo:g} and below the "
-            f"median {hi:g} (got {v:g})"
+            f"the {what} must be above the lowest plausible value {lo:g} (your 1% point) "
+            f"and below the median {hi:g} (got {v:g})"
         )
-    if not below and not lo < v <= hi:
+    if not below and not lo < v < hi:
         raise Invalid(
-            f"the {what} must be above the median {lo:g} and at most the highest plausible "
-            f"value {hi:g} (got {v:g})"
+            f"the {what} must be above the median {lo:g} and below the highest plausible "
+            f"value {hi:g} (your 99% point) (got {v:g})"
         )
     return v
 
 
+def _round_step(span: float, bins: int) -> float:
+    """The round step (1, 2 or 5 times a power of ten) nearest ``span / bins``."""
+    raw = span / bins
+    power = 10.0 ** math.floor(math.log10(raw))
+    return min((m * power for m in (1, 2, 5, 10)), key=lambda x: abs(x - raw))
+
+
 def default_edges(low: float, high: float, bins: int = 10) -> list[float]:
-    """Equal bins across the plausible range, on round numbers."""
-    step = (high - low) / bins
-    digits = max(2, 1 - math.floor(math.log10(step))) if step > 0 else 2
-    edges = sorted({round(low + i * step, digits) for i in range(bins + 1)})
-    edges[0], edges[-1] = low, high
-    return edges
+    """About ``bins`` bins across the plausible range, inner edges at round values
+    (0.05, 0.1, 0.15, ... or 0.02, 0.04, ...); the ends are the range's own."""
+    if not high > low:
+        return [low, high]
+    step = _round_step(high - low, bins)
+    k = math.floor(low / step) + 1
+    inner = []
+    while k * step < high - 1e-12 * step:
+        inner.append(round(k * step, 12))
+        k += 1
+    inner = [e for e in inner if e > low + 1e-12]
+    return [low, *inner, high]
 
 
 def elicit_roulette(
@@ -439,7 +478,7 @@ def elicit_roulette(
     edges = ask(
         channel,
         "bins",
-        "Bin edges (Enter keeps equal bins across your plausible range)",
+        "Bin edges (Enter keeps bins at round values across your plausible range)",
         lambda r: parse_edges(r, low, high),
         prev.get("bins") or " ".join(f"{e:g}" for e in default_edges(low, high)),
     )
@@ -485,7 +524,7 @@ def elicit_expert(
         low = ask(
             channel,
             "lowest",
-            f"Lowest plausible {what} (you would be very surprised if it were lower)",
+            f"Lowest plausible {what} (taken as your 1% point: a 1 in 100 chance it is lower)",
             lambda r: scale.parse(
                 r, hi=min(scale.bounds[1], 1e12) * 0.999999, what=f"lowest plausible {what}"
             ),
@@ -495,7 +534,8 @@ def elicit_expert(
         high = ask(
             channel,
             "highest",
-            f"Highest plausible {what} (you would be very surprised if it were higher)",
+            f"Highest plausible {what} (taken as your 99% point: a 1 in 100 chance it is "
+            "higher)",
             lambda r: _above(scale.parse(r), low, what),  # noqa: B023 - used at once
             prev.get("highest"),
         )
@@ -611,6 +651,12 @@ def render_file(
             doc[k] = meta[k]
         doc["status"] = "open"
         doc["created"] = _date(today)
+        if meta.get("tags"):
+            tags = CommentedSeq(meta["tags"])
+            tags.fa.set_flow_style()
+            doc["tags"] = tags
+        if meta.get("source"):
+            doc["sources"] = CommentedSeq([_flow(meta["source"])])
         doc["experts"] = CommentedSeq()
         doc.yaml_set_start_comment(
             f"{meta['title']}\nStarted with `forecast elicit` on {today.isoformat()}."
@@ -737,6 +783,20 @@ def run_session(
                 "deadline",
                 "Deadline (YYYY-MM-DD)",
                 lambda r: parse_date(r, today),
+            ),
+            "tags": ask(
+                channel,
+                "tags",
+                "Tags, separated by commas (Enter for none)",
+                parse_tags,
+                "",
+            ),
+            "source": ask(
+                channel,
+                "source",
+                "A source the question rests on: a title, then its URL if any (Enter for none)",
+                parse_source,
+                "",
             ),
         }
     done: list[Answers] = []

@@ -22,7 +22,7 @@ expert: Scripted analyst
 method: roulette
 lowest: 0.0
 highest: 0.4
-chips: [0, 2, 6, 5, 3, 2, 1, 1, 0, 0]
+chips: [0, 2, 6, 5, 3, 2, 1, 1]  # one count per default bin (round edges, 0.05 apart)
 """
 
 
