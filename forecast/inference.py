@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import time
 import warnings
 from collections.abc import Iterator
@@ -99,7 +98,6 @@ def sample(
     """
     import pymc as pm
 
-    os.environ.setdefault("PYTENSOR_FLAGS", "")
     how: dict[str, Any] = (
         {"target_accept": settings.target_accept} if step is None else {"step": step}
     )
