@@ -36,7 +36,7 @@ from rich.text import Text
 
 from forecast.elicit.distributions import Fitted, implications
 from forecast.elicit.fit import FitCache, fit_positive, fit_probability
-from forecast.errors import ForecastError, InputError, UsageError
+from forecast.errors import ForecastError, UsageError
 from forecast.render import fmt
 from forecast.render.chart import density_chart, display_range
 
@@ -816,9 +816,6 @@ def run_session(
     if path.exists():
         existing = yamlio.read_text(path, str(path))
     text = render_file(existing, meta, done, today, scale)
-    try:
-        validate_text(text, str(path))
-    except InputError:
-        raise
+    validate_text(text, str(path))
     yamlio.atomic_write(path, text)
     return Outcome(path, existing is None, [a.name for a in done], len(taken) + len(done))
