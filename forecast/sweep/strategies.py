@@ -244,9 +244,7 @@ class EventAdapter:
                     "base_rate.weight": float(w),
                 }
             )
-        pool = getattr(inputs, "pool", None)
-        if pool is not None:
-            now.update({"pool": pool.method, "pool.extremize": float(pool.extremize)})
+        now.update({"pool": inputs.pool.method, "pool.extremize": float(inputs.pool.extremize)})
         return now
 
     @staticmethod
@@ -255,16 +253,11 @@ class EventAdapter:
         from forecast.elicit.pool import PoolSpec
 
         changes = _prior_changes(inputs, prior)
-        pool = getattr(inputs, "pool", PoolSpec())
         if "pool" in prior or "pool.extremize" in prior:
-            pool = PoolSpec(
-                str(prior.get("pool", pool.method)),
-                float(prior.get("pool.extremize", pool.extremize)),
+            changes["pool"] = PoolSpec(
+                str(prior.get("pool", inputs.pool.method)),
+                float(prior.get("pool.extremize", inputs.pool.extremize)),
             )
-        if pool != PoolSpec() and not hasattr(inputs, "pool"):
-            raise ForecastError("this version of the event model has only the linear pool")
-        if hasattr(inputs, "pool"):
-            changes["pool"] = pool
         return dataclasses.replace(inputs, **changes)
 
     @staticmethod
@@ -309,10 +302,7 @@ class EventAdapter:
     @staticmethod
     def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
         """Log prior density at the draws of p (as a density of logit p)."""
-        from forecast.elicit.pool import PoolSpec
-
-        pool = getattr(inputs, "pool", PoolSpec())
-        return np.asarray(_pool_logpdf_p(inputs.experts, inputs.weights, pool, draws["p"]))
+        return np.asarray(_pool_logpdf_p(inputs.experts, inputs.weights, inputs.pool, draws["p"]))
 
     def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
         self.ids = [e.id for e in inputs.evidence]
