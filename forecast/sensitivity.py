@@ -621,14 +621,6 @@ def table(f: Forecast) -> Table | None:
     return Table(f.probability, tuple(rows), tuple(notes))
 
 
-def not_computed(kind: str) -> str:
-    """What a report says for a kind of question that carries no sensitivity yet."""
-    return (
-        f"Sensitivity: not computed for {kind} questions yet; read the line from the "
-        "experts' prior to the forecast and what moved it to see how much the prior drives it."
-    )
-
-
 def of(f: Forecast) -> Sensitivity | None:
     """The forecast's power-scaling sensitivity, if the run computed it."""
     raw = f.extra.get("sensitivity")

@@ -325,15 +325,3 @@ def test_report_from_a_real_run(write_priors, tmp_path) -> None:  # type: ignore
     assert len(_embedded(page)) >= 4
     text = _visible_text(page)
     assert "power-scaling (ArviZ psense)" in text
-
-
-def test_kinds_without_sensitivity_say_so(write_priors, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    f = _forecast(write_priors)
-    extra = {k: v for k, v in f.extra.items() if k not in ("sensitivity", "pools")}
-    g = dataclasses.replace(f, kind="time-to-event", extra=extra)
-    said = "Sensitivity: not computed for time-to-event questions yet"
-    assert said in _visible_text(write_report(g, FileFormat.html, tmp_path).read_text())
-    assert said in write_report(g, FileFormat.markdown, tmp_path).read_text()
-    buf = io.StringIO()
-    Console(file=buf, width=100, force_terminal=False).print(Report(g))
-    assert said in buf.getvalue()

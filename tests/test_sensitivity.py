@@ -558,7 +558,7 @@ def test_a_drivers_run_carries_its_sensitivity(write_priors) -> None:  # type: i
         d = json.loads(json.dumps(f.to_dict(), allow_nan=False))
         assert d["sensitivity"]["has_data"] is has_data
         text = _text(Report(f), width=80)
-        assert "not computed" not in text
+        assert "Sensitivity: how far the forecast moves" in text
         if has_data:
             assert "cases (3 of 8 with the event) counted double" in text
             assert "odds ratio: push" in text
@@ -601,7 +601,7 @@ def test_a_time_to_event_run_carries_its_sensitivity(write_priors) -> None:  # t
         d = json.loads(json.dumps(f.to_dict(), allow_nan=False))
         assert d["sensitivity"]["has_data"] is has_data
         text = _text(Report(f), width=80)
-        assert "not computed" not in text
+        assert "Sensitivity: how far the forecast moves" in text
         if has_data:
             assert "3 event-free opportunities counted double" in text
         else:

@@ -104,7 +104,7 @@ def _sensitivity(f: Forecast) -> str:
     s = sens.of(f)
     table = sens.table(f)
     if table is None:
-        return f'<p class="dim">{_e(sens.not_computed(f.kind))}</p>'
+        return ""
     out = ["<h2>Sensitivity: how far the forecast moves</h2>"]
     if s is not None:
         warn = s.prior_driven or s.conflict or not s.has_data

@@ -134,7 +134,7 @@ def sensitivity_markdown(f: Forecast) -> list[str]:
     s = sens.of(f)
     table = sens.table(f)
     if table is None:
-        return [sens.not_computed(f.kind), ""]
+        return []
     lines = ["### Sensitivity: how far the forecast moves", ""]
     if s is not None:
         warn = s.prior_driven or s.conflict or not s.has_data

@@ -227,9 +227,7 @@ class Report:
         s = sensitivity.of(f)
         table = sensitivity.table(f)
         if s is None or table is None:
-            if f.kind == "event":
-                return None
-            return Group(Text(""), Text(sensitivity.not_computed(f.kind), style="dim"))
+            return None
         warn = s.prior_driven or s.conflict or not s.has_data
         verdict = Text(("⚠ " if warn else "") + s.verdict, style="bold yellow" if warn else "")
         t = Table(
