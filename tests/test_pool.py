@@ -6,6 +6,7 @@ import io
 import itertools
 import math
 import textwrap
+from typing import Any
 
 import numpy as np
 import pytest
@@ -324,20 +325,42 @@ def test_linear_pool_mean_is_weighted_mean(items: list[tuple[float, float, float
     assert PooledPrior.of(experts, ws, PoolSpec("linear")).mean() == pytest.approx(truth, abs=1e-4)
 
 
+_QUAD = {"limit": 200, "epsabs": 1e-10, "epsrel": 1e-9}
+
+
+def _pooled_pdf_of_p(items: list[tuple[float, float]], method: str) -> Any:
+    """The pooled density of p (unnormalised), equal weights, from the Beta pdf's formula."""
+    terms = [(a - 1.0, b - 1.0, math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b))
+             for a, b in items]  # fmt: skip
+
+    def logs(p: float) -> list[float]:
+        lp, lq = math.log(p), math.log1p(-p)
+        return [a1 * lp + b1 * lq - c for a1, b1, c in terms]
+
+    if method == "linear":
+        return lambda p: sum(math.exp(v) for v in logs(p)) / len(terms) if 0 < p < 1 else 0.0
+    return lambda p: math.exp(sum(logs(p)) / len(terms)) if 0 < p < 1 else 0.0
+
+
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(shapes, shapes), min_size=2, max_size=3), factors)
-def test_pool_means_lie_between_the_experts(items: list[tuple[float, float]], d: float) -> None:
+def test_pooled_mean_and_cdf_match_quadrature(items: list[tuple[float, float]], d: float) -> None:
+    # Reference: scipy.integrate.quad on p of the pooled Beta pdfs (mixture, or normalised
+    # geometric mean for the logarithmic pool). Extremizing maps p0 to sigmoid(d logit p0),
+    # so E[p*] = E[sigmoid(d logit p0)] and P(p* <= x) = P(p0 <= sigmoid(logit(x) / d)).
     experts = [beta(a, b) for a, b in items]
-    means = [a / (a + b) for a, b in items]
     for method in ("linear", "logarithmic"):
-        m = PooledPrior.of(experts, [1] * len(items), PoolSpec(method)).mean()
-        assert min(means) - 1e-6 <= m <= max(means) + 1e-6 or method == "logarithmic"
-    # Extremizing is monotone, so it maps the pooled median to the extremized pool's
-    # median. Checked on the CDF: where two experts disagree the median can sit in a gap
-    # of almost no density, and there a tiny error in probability is a large one in p.
-    med = float(PooledPrior.of(experts, [1] * len(items), PoolSpec("linear")).ppf(0.5))
-    pooled_d = PooledPrior.of(experts, [1] * len(items), PoolSpec("linear", d))
-    assert float(pooled_d.cdf(float(extremize(med, d)))) == pytest.approx(0.5, abs=2e-3)
+        pdf = _pooled_pdf_of_p(items, method)
+        z = integrate.quad(pdf, 0, 1, **_QUAD)[0]
+        pooled = PooledPrior.of(experts, [1] * len(items), PoolSpec(method, d))
+        def moved(p: float, f: Any = pdf) -> float:
+            return float(special.expit(d * special.logit(p))) * f(p)
+
+        mean = integrate.quad(moved, 0, 1, **_QUAD)[0] / z
+        assert pooled.mean() == pytest.approx(mean, abs=1e-4), method
+        for x in (0.05, 0.3, 0.5, 0.8):
+            below = integrate.quad(pdf, 0, float(special.expit(special.logit(x) / d)), **_QUAD)
+            assert float(pooled.cdf(x)) == pytest.approx(below[0] / z, abs=1e-3), (method, x)
 
 
 # --- the priors file ------------------------------------------------------------------
