@@ -29,6 +29,23 @@ def display_range(
     return max(bounds[0], lo - pad), min(bounds[1], hi + pad)
 
 
+def round_ticks(lo: float, hi: float, about: int = 5) -> list[float]:
+    """Tick values at round numbers (multiples of 1, 2 or 5 times a power of ten) in
+    [lo, hi], about ``about`` of them."""
+    if not hi > lo:
+        return [lo]
+    raw = (hi - lo) / max(1, about - 1)
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = min((m * power for m in (1, 2, 5, 10)), key=lambda x: abs(x - raw))
+    first = np.ceil(lo / step - 1e-9)
+    ticks = []
+    k = first
+    while k * step <= hi + 1e-9 * step:
+        ticks.append(float(round(k * step, 12)) + 0.0)
+        k += 1
+    return ticks
+
+
 def density_chart(
     pdf: Callable[[np.ndarray], np.ndarray],
     lo: float,
@@ -66,10 +83,9 @@ def density_chart(
             under[max(0, min(width - 1, col))] = "▲"
         out.append("".join(under).rstrip() + "\n", style="bold")
     labels = [" "] * width
-    for k in range(5):
-        v = lo + k * (hi - lo) / 4
+    for v in round_ticks(lo, hi):
         text = label(v)
-        col = round(k * (width - 1) / 4)
+        col = round((v - lo) / (hi - lo) * (width - 1)) if hi > lo else 0
         start = max(0, min(width - len(text), col - len(text) // 2))
         if all(c == " " for c in labels[max(0, start - 1) : start + len(text) + 1]):
             labels[start : start + len(text)] = list(text)
