@@ -19,7 +19,8 @@ the opportunities to come): scaling them would only restate that they are elicit
 
 The table a user reads puts each input's weight halved and doubled in percentage points
 of the forecast, by Pareto-smoothed importance sampling on the posterior draws (no
-refit); a Pareto k above :data:`KHAT_MAX` marks a row as rough. Pool swaps and
+refit); a Pareto k above ArviZ's ``good_k`` (:func:`forecast.psis.good_k`) marks a row
+as rough. Pool swaps and
 leaving one expert out, when the run computed them (``Forecast.extra["pools"]``), join
 the same table.
 
@@ -35,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from forecast import psis
+
 if TYPE_CHECKING:
     from forecast.results import Forecast
 
@@ -43,9 +46,6 @@ THRESHOLD = 0.05
 
 SCALES = (0.5, 2.0)
 """The powers shown in the table: an input counted half and counted double."""
-
-KHAT_MAX = 0.7
-"""Above this Pareto k the importance-sampling estimate of a row is rough."""
 
 NO_DATA = "no data: the forecast is the experts' prior moved by evidence"
 NO_CASES = (
@@ -222,22 +222,10 @@ def event_log_densities(inputs: Any, p: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def _reweighted_mean(
     values: np.ndarray, log_density: np.ndarray, alpha: float
-) -> tuple[float, float]:
-    """E[values] with ``log_density`` raised to ``alpha``, by PSIS; and the Pareto k."""
-    from arviz_stats.base import array_stats
-
-    log_ratio = (alpha - 1.0) * np.asarray(log_density, dtype=float).reshape(-1)
-    x = np.asarray(values, dtype=float).reshape(-1)
-    try:
-        # psislw smooths the right tail of the negated input (its LOO convention).
-        lw, khat = array_stats.psislw(-log_ratio, 1.0)
-        lw = np.asarray(lw, dtype=float)
-        k = float(khat)
-    except ValueError:  # all tail values equal: the weights are flat
-        lw, k = np.zeros_like(log_ratio), 0.0
-    wts = np.exp(lw - lw.max())
-    wts /= wts.sum()
-    return float(np.sum(wts * x)), k
+) -> tuple[float, psis.Smoothed]:
+    """E[values] with ``log_density`` raised to ``alpha``, by PSIS; and the weights."""
+    s = psis.smooth((alpha - 1.0) * np.asarray(log_density, dtype=float))
+    return s.mean(values), s
 
 
 def _label(prior: float, likelihood: float, threshold: float = THRESHOLD) -> str:
@@ -325,9 +313,9 @@ def assess(
     moves = []
     for label, density in ((prior_label, log_prior), (data_label, log_likelihood)):
         for alpha in SCALES:
-            value, k = _reweighted_mean(forecast, density, alpha)
+            value, s = _reweighted_mean(forecast, density, alpha)
             how = "counted half" if alpha < 1 else "counted double"
-            rough = k > KHAT_MAX
+            rough, k = not s.ok, s.pareto_k
             moves.append(
                 Move(
                     f"{label} {how}",

@@ -6,7 +6,8 @@ opportunity ``q`` carry the experts' pool too, but the forecast also depends on 
 drivers (and the trend), so there is no one-dimensional integral. Changing the pool
 changes only the prior, though, so the posterior draws can be importance-reweighted by
 the ratio of the two pools' densities at each draw's ``logit p0`` (``logit q``):
-Pareto-smoothed (ArviZ's ``psislw``), with the Pareto k saying when a row is rough.
+Pareto-smoothed (:func:`forecast.psis.smooth`), with the Pareto k saying when a row is
+rough (above ArviZ's ``good_k``).
 
 Every row is measured from the forecast the draws give, so the row of the pool in use
 is the headline and its change is 0.
@@ -19,33 +20,19 @@ from typing import Any
 
 import numpy as np
 
+from forecast import psis
 from forecast.elicit.pool import METHODS, Alternative, Comparison, PoolSpec, pooled_logpdf
 
-KHAT_MAX = 0.7
-"""Above this Pareto k a reweighted row is marked rough in its label."""
+
+def _reweighted(values: np.ndarray, log_ratio: np.ndarray) -> tuple[float, psis.Smoothed]:
+    """E[values] under weights exp(log_ratio), Pareto-smoothed; and the weights."""
+    s = psis.smooth(log_ratio)
+    return s.mean(values), s
 
 
-def _reweighted(values: np.ndarray, log_ratio: np.ndarray) -> tuple[float, float]:
-    """E[values] under weights exp(log_ratio), Pareto-smoothed; and the Pareto k."""
-    from arviz_stats.base import array_stats
-
-    log_ratio = np.asarray(log_ratio, dtype=float).reshape(-1)
-    if not np.all(np.isfinite(log_ratio)) or np.ptp(log_ratio) == 0:
-        finite = np.where(np.isfinite(log_ratio), log_ratio, -np.inf)
-        w = np.exp(finite - finite.max())
-        return float(np.sum(w * values) / w.sum()), 0.0
-    try:
-        # psislw smooths the right tail of the negated input (its LOO convention).
-        lw, khat = array_stats.psislw(-log_ratio, 1.0)
-        lw, k = np.asarray(lw, dtype=float), float(khat)
-    except ValueError:  # all tail values equal: the weights are flat
-        lw, k = log_ratio - log_ratio.max(), 0.0
-    w = np.exp(lw - lw.max())
-    return float(np.sum(w * values) / w.sum()), k
-
-
-def _label(text: str, k: float) -> str:
-    return f"{text} (rough: Pareto k {k:.2f})" if k > KHAT_MAX else text
+def _label(text: str, s: psis.Smoothed) -> str:
+    """The row's label, marked rough when its weights fail ArviZ's Pareto-k rule."""
+    return text if s.ok else f"{text} (rough: Pareto k {s.pareto_k:.2f})"
 
 
 def compare_by_reweighting(
@@ -70,9 +57,9 @@ def compare_by_reweighting(
             rows.append(Alternative(alt.describe(), "pool", method, reference, 0.0, True))
             continue
         logpdf, _ = pooled_logpdf(experts, weights, alt)
-        value, k = _reweighted(x, np.asarray(logpdf(u), dtype=float) - base)
+        value, s = _reweighted(x, np.asarray(logpdf(u), dtype=float) - base)
         rows.append(
-            Alternative(_label(alt.describe(), k), "pool", method, value, value - reference)
+            Alternative(_label(alt.describe(), s), "pool", method, value, value - reference)
         )
     w = list(weights)
     if len(experts) > 1:
@@ -82,12 +69,12 @@ def compare_by_reweighting(
                 continue
             rest = list(experts[:i]) + list(experts[i + 1 :])
             logpdf, _ = pooled_logpdf(rest, rest_w, spec)
-            value, k = _reweighted(x, np.asarray(logpdf(u), dtype=float) - base)
-            label = _label(f"without {name}", k)
+            value, s = _reweighted(x, np.asarray(logpdf(u), dtype=float) - base)
+            label = _label(f"without {name}", s)
             rows.append(
                 Alternative(label, "drop", spec.method, value, value - reference, expert=name)
             )
     return Comparison(spec, reference, tuple(rows))
 
 
-__all__ = ["KHAT_MAX", "compare_by_reweighting"]
+__all__ = ["compare_by_reweighting"]

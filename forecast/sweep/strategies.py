@@ -18,9 +18,10 @@ evaluated on its draws at once:
   again on the same compiled functions.
 * ``reweighted``: only the prior changes (expert weights, prior strength, the pool).
   The one posterior is importance-reweighted by new prior / old prior at its draws of
-  ``p``, with Pareto-smoothed weights (PSIS, ArviZ). When the Pareto k is above 0.7
-  the weights are not to be trusted and the scenario is ``refit``: its model is built
-  with the new prior and sampled, and the row says why.
+  ``p``, with Pareto-smoothed weights (PSIS, ArviZ). When the Pareto k is above ArviZ's
+  ``good_k``, min(1 - 1/log10 S, 0.7) for S draws, the weights are not to be trusted
+  and the scenario is ``refit``: its model is built with the new prior and sampled, and
+  the row says why.
 """
 
 from __future__ import annotations
@@ -38,12 +39,10 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
+from forecast import psis
 from forecast.errors import ForecastError
 from forecast.inference import SamplerSettings
 from forecast.sweep.params import Effect, Param, Value
-
-PARETO_K_MAX = 0.7
-"""Above this Pareto k, importance weights are unreliable (Vehtari et al., PSIS)."""
 
 CHUNK = 256
 """Scenarios evaluated together on one posterior's draws (bounds memory)."""
@@ -485,46 +484,17 @@ def _prepare(q: Any) -> Any:
 # Importance reweighting and summaries
 
 
-@dataclass(frozen=True)
-class Reweighting:
-    """Pareto-smoothed importance weights over the flattened draws, and their Pareto k."""
-
-    weights: np.ndarray
-    pareto_k: float
-
-    @property
-    def threshold(self) -> float:
-        """The largest k to trust: min(1 - 1/log10(S), 0.7) for S draws (Vehtari et al.)."""
-        return min(1.0 - 1.0 / math.log10(max(self.weights.size, 11)), PARETO_K_MAX)
-
-    @property
-    def ok(self) -> bool:
-        """True when the weights can be trusted (k at most :attr:`threshold`)."""
-        return bool(np.isfinite(self.pareto_k) and self.pareto_k <= self.threshold)
-
-    @property
-    def ess(self) -> float:
-        """Effective sample size of the weights, 1 / sum w^2."""
-        return float(1.0 / np.sum(self.weights**2))
+Reweighting = psis.Smoothed
+"""Pareto-smoothed importance weights over the flattened draws, and their Pareto k."""
 
 
 def reweight(log_new: np.ndarray, log_old: np.ndarray) -> Reweighting:
     """PSIS weights for a posterior under a new prior, from the same likelihood.
 
     new posterior / old posterior = new prior / old prior, so the log ratios are
-    ``log_new - log_old`` at the draws; ArviZ smooths their largest values with a
-    generalised Pareto fit and reports its shape k.
+    ``log_new - log_old`` at the draws (:func:`forecast.psis.smooth`).
     """
-    from arviz_stats.base import array_stats
-
-    ratio = np.asarray(log_new - log_old, dtype=float).reshape(-1)
-    if np.allclose(ratio, ratio[0]):
-        n = ratio.size
-        return Reweighting(np.full(n, 1.0 / n), 0.0)
-    # ArviZ's psislw takes minus the log ratios (as loo passes minus log-likelihoods).
-    lw, k = array_stats.psislw(-ratio)
-    w = np.exp(np.asarray(lw) - np.max(lw))
-    return Reweighting(w / w.sum(), float(k))
+    return psis.smooth(np.asarray(log_new - log_old, dtype=float))
 
 
 def _weighted_quantiles(x: np.ndarray, w: np.ndarray, qs: Sequence[float]) -> list[float]:
@@ -602,7 +572,6 @@ class Group:
 
 __all__ = [
     "ADAPTERS",
-    "PARETO_K_MAX",
     "Group",
     "Job",
     "Posterior",
