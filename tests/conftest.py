@@ -15,6 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PRIORS = ROOT / "priors"
 
 
+SLOW_TIMEOUT = 900
+"""Seconds a sampling test (marked ``slow``) may take before pytest-timeout fails it."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give the sampling tests the longer timeout, unless a test sets its own."""
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
