@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from rich.console import Console
-from scipy import integrate, stats
+from scipy import integrate, optimize, stats
 from scipy.special import betaln
 from typer.testing import CliRunner
 
@@ -177,7 +177,21 @@ def test_hazard_by_quadrature(tmp_path: Path) -> None:
     assert abs(f.probability - truth) <= 3 * f.mcse, (f.probability, truth, f.mcse)
     dates = [c["date"] for c in f.extra["curve"]]
     assert "2028-12-01" in dates and dates[-1] == "2035-12-01"
-    assert f.extra["median_time"] == "after the horizon" or f.extra["median_time"] > "2025-12-01"
+
+    def by(years: float) -> float:
+        """P(by ``years`` after since | none by t0) under the posterior, by quadrature."""
+        gone = integrate.quad(lambda m: weight(m) * -math.expm1(-math.log(2) * (years - t0) / m),
+                              0, np.inf)[0]  # fmt: skip
+        return gone / z
+
+    # The quadrature median (about 13.7 years, 2034) is before the horizon (15 years), so
+    # a date is reported, and at that date the quadrature P(by then) is 1/2 within four
+    # Monte Carlo errors (there about twice the deadline's: the draws of P spread more so
+    # far out) plus a day's rounding (under 3e-4).
+    median = optimize.brentq(lambda y: by(y) - 0.5, t0, 60.0)
+    assert median < (dt.date(2035, 12, 1) - dt.date(2020, 12, 1)).days / 365.25
+    reported = (dt.date.fromisoformat(f.extra["median_time"]) - dt.date(2020, 12, 1)).days
+    assert by(reported / 365.25) == pytest.approx(0.5, abs=8 * f.mcse + 1e-3), median
     buf = io.StringIO()
     Console(file=buf, width=110, color_system=None).print(Report(f))
     text = buf.getvalue()
