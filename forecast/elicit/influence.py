@@ -77,6 +77,14 @@ def compare(
         )
         for m in METHODS
     ]
+    w = list(weights)
+    if len(experts) > 1 and max(w) > min(w):
+        # What the weighting itself does: the same pool with every expert counted alike
+        # (its own quadrature: an expert weighted zero may have mass off this grid).
+        from forecast.elicit.pool import forecast
+
+        eq = forecast(experts, [1.0] * len(experts), spec, base_rate, shifts)
+        rows.append(Alternative("equal weights", "weights", spec.method, eq, eq - reference))
     if len(experts) > 1:
         for i, logd in _drop_one(experts, weights, spec, u):
             v = value(logd)

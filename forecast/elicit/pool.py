@@ -310,7 +310,7 @@ class Alternative:
     """The forecast under one alternative pool or with one expert left out."""
 
     label: str
-    kind: str  # "pool" or "drop"
+    kind: str  # "pool", "weights" (equal weights instead of the given ones) or "drop"
     method: str
     forecast: float
     delta: float

@@ -100,6 +100,10 @@ def weighting(w: dict[str, Any] | None) -> list[str]:
     """Plain lines saying how performance weights were earned (none when weights were given)."""
     if not w:
         return []
+    if w.get("method") == "cooke":
+        from forecast.render.cooke_weights import cooke_weighting
+
+        return cooke_weighting(w)
     lines = [
         f"Weights earned on {w['resolved_questions']} resolved event question(s) in "
         f"{w['ledger']}: the geometric mean of the probability each expert gave to what "

@@ -154,7 +154,8 @@ class Report:
             how += f", extremized d = {pool['extremize']:g}"
         earned = fmt.weighting(f.extra.get("weighting"))
         if earned:
-            how += ", performance weights"
+            cooke = (f.extra.get("weighting") or {}).get("method") == "cooke"
+            how += ", Cooke weights" if cooke else ", performance weights"
         t = Table(title=f"Experts ({how})", title_justify="left", show_edge=False)
         t.add_column("expert", overflow="fold")
         t.add_column("weight", justify="right")

@@ -26,7 +26,7 @@ from forecast.errors import InputError, Problem
 from forecast.spec.base import FORMAT_VERSION, QuestionMeta
 from forecast.spec.cases import Origin, locate, read_cases
 from forecast.spec.drivers import DriversQuestion
-from forecast.spec.event import EventQuestion
+from forecast.spec.event import EventQuestion, asks_cooke_weights
 from forecast.spec.tte import TimeToEventQuestion
 
 KINDS: dict[str, type[QuestionMeta]] = {
@@ -48,8 +48,9 @@ class LoadedQuestion:
     sha256: str
     marks: yamlio.Marks
     weighting: Any = None
-    """Performance weights earned for its experts (a ``forecast.ledger.weights.Weighting``),
-    when they replace the weights in the file."""
+    """Weights earned for its experts, when they replace the weights in the file:
+    performance weights (a ``forecast.ledger.weights.Weighting``) or classical-model
+    weights from a seeds file (a ``forecast.cooke.weights.CookeWeighting``)."""
 
 
 def _display(path: Path) -> str:
@@ -438,7 +439,12 @@ def load_question(path: Path | str) -> LoadedQuestion:
     if isinstance(spec, DriversQuestion) and isinstance(spec.cases, str):
         spec = _with_cases_file(spec, path, shown, marks)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedQuestion(path.stem, path, spec, text, digest, marks)
+    loaded = LoadedQuestion(path.stem, path, spec, text, digest, marks)
+    if asks_cooke_weights(spec):
+        from forecast.cooke.weights import attach
+
+        return attach(loaded, shown)  # the weights of the seeds file it names
+    return loaded
 
 
 def _with_cases_file(

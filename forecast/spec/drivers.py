@@ -27,7 +27,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from forecast.spec.base import NonEmpty, Probability, QuestionMeta, Source, StrictModel
-from forecast.spec.event import Evidence, Expert, Identifier, _unique_names
+from forecast.spec.event import Evidence, Expert, ExpertWeights, Identifier, _unique_names
 from forecast.spec.judgement import PositiveJudgement
 
 CASES_COLUMNS = ("outcome", "id", "date", "source", "note")
@@ -123,6 +123,9 @@ class DriversQuestion(DriverSet, QuestionMeta):
     kind: Literal["drivers"]
     experts: Annotated[list[Expert], Field(min_length=1)] = Field(
         description="judgements of the probability when every driver is off"
+    )
+    pool: ExpertWeights = Field(
+        default_factory=ExpertWeights, description="how the experts are weighted"
     )
     cases: list[Case] | NonEmpty | None = Field(
         default=None, description="coded historical cases, inline or a CSV file next to this one"

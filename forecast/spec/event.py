@@ -60,23 +60,59 @@ class BaseRate(StrictModel):
 
 
 PoolMethod = Literal["linear", "logarithmic", "hierarchical"]
-WeightsMethod = Literal["given", "performance"]
+WeightsMethod = Literal["given", "performance", "cooke"]
 
 
-class Pool(StrictModel):
+class ExpertWeights(StrictModel):
+    """How the experts are weighted: the part of ``pool`` every kind with experts has.
+
+    ``given`` takes each expert's ``weight`` (equal when none is given); ``performance``
+    earns them on the ledger's resolved questions (see :mod:`forecast.ledger.weights`);
+    ``cooke`` takes their classical-model weights from the seeds file ``seeds`` (a
+    path relative to this file, a seeds YAML file or an Excalibur ``.dtt``), matched by
+    name, with the cut-off ``alpha`` (a number, or ``optimise``); see
+    :mod:`forecast.cooke.weights`.
+    """
+
+    weights: WeightsMethod = "given"
+    seeds: NonEmpty | None = None
+    alpha: Annotated[float, Field(ge=0.0, le=1.0)] | Literal["optimise"] = 0.0
+
+    @model_validator(mode="after")
+    def _seeds_with_cooke(self) -> ExpertWeights:
+        if self.weights == "cooke" and self.seeds is None:
+            raise located_error(
+                "ExpertWeights",
+                ("seeds",),
+                "missing_seeds",
+                "weights: cooke needs the seeds file the experts answered (seeds: FILE)",
+                {},
+                None,
+            )
+        if self.weights != "cooke" and self.seeds is not None:
+            raise located_error(
+                "ExpertWeights",
+                ("seeds",),
+                "seeds_unused",
+                "a seeds file is only read with weights: cooke (got weights: {w})",
+                {"w": self.weights},
+                self.seeds,
+            )
+        return self
+
+
+class Pool(ExpertWeights):
     """How the experts' judgements become one prior.
 
     ``linear`` is the weighted mixture, ``logarithmic`` the normalised weighted product,
     ``hierarchical`` treats each expert's log-odds as a noisy reading of a shared one.
     ``extremize`` d scales the pooled log-odds (p* = sigmoid(d · logit p)); d > 1 pushes
-    away from 50%, d < 1 pulls towards it, 1 leaves the pool as it is. ``weights``:
-    ``given`` takes each expert's ``weight`` (equal when none is given); ``performance``
-    earns them on the ledger's resolved questions (see :mod:`forecast.ledger.weights`).
+    away from 50%, d < 1 pulls towards it, 1 leaves the pool as it is. The weights are
+    those of :class:`ExpertWeights`.
     """
 
     method: PoolMethod = "linear"
     extremize: Annotated[float, Field(gt=0.0, le=5.0)] = 1.0
-    weights: WeightsMethod = "given"
 
 
 class Evidence(StrictModel):
@@ -145,6 +181,12 @@ def asks_performance_weights(spec: object) -> bool:
     return getattr(pool, "weights", "given") == "performance"
 
 
+def asks_cooke_weights(spec: object) -> bool:
+    """Whether a question's file asks for classical-model weights (``weights: cooke``)."""
+    pool = getattr(spec, "pool", None)
+    return getattr(pool, "weights", "given") == "cooke"
+
+
 def _unique_names(names: list[str], what: str, where: tuple[str, str] | None = None) -> None:
     """Refuse a name given twice; ``where`` = (list field, key) places the error on it."""
     seen: dict[str, int] = {}
@@ -170,6 +212,7 @@ __all__ = [
     "EventQuestion",
     "Evidence",
     "Expert",
+    "ExpertWeights",
     "Pool",
     "PoolMethod",
     "Positive",
