@@ -39,6 +39,7 @@ bench: setup
 	$(VENV)/bin/python benchmarks/watch.py
 	$(VENV)/bin/python benchmarks/sweep.py
 	$(VENV)/bin/python benchmarks/team_ledger.py
+	$(VENV)/bin/python benchmarks/cooke.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

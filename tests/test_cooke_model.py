@@ -182,3 +182,27 @@ def test_rescaling_an_item_on_a_uniform_background_changes_no_weight(
     np.testing.assert_allclose(
         dm_b.quantiles[item], dm_a.quantiles[item] * factor + shift, rtol=1e-7, atol=1e-6
     )
+
+
+def test_robustness_rows_are_the_model_run_again_without_the_item_or_expert() -> None:
+    from forecast.cooke import robustness
+
+    rng = np.random.default_rng(7)
+    answers = np.sort(rng.uniform(0.0, 10.0, (4, 6, 3)), axis=2)
+    answers[0, :, 2] = 12.0  # one expert holds the top of every range
+    real: list[float | None] = [float(x) for x in rng.uniform(0.0, 10.0, 6)]
+    real[-1] = None
+    study = _study(answers, real)
+    for how in (Settings("global", None), Settings("item", 0.0), Settings("equal")):
+        items = robustness.items_left_out(study, how)
+        for row, i in zip(items, range(5), strict=True):
+            fresh = decision_maker(study.without_items([i]), how)
+            assert (row.calibration, row.information_all, row.information_seeds) == pytest.approx(
+                (fresh.calibration, fresh.information_all, fresh.information_seeds), rel=1e-12
+            )
+        experts = robustness.experts_left_out(study, how)
+        for row, e in zip(experts, range(4), strict=True):
+            fresh = decision_maker(study.without_experts([e]), how)
+            assert (row.calibration, row.information_all, row.information_seeds) == pytest.approx(
+                (fresh.calibration, fresh.information_all, fresh.information_seeds), rel=1e-9
+            )

@@ -239,62 +239,123 @@ def expert_weights(
     return result
 
 
-def combine(study: Study, scores: Scores, weights: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class Grid:
+    """Every expert's CDF on each item, at the points where any of them bends.
+
+    ``points[i]`` are the ends of the intrinsic range and every answer to item ``i``
+    (on its background scale), padded to a common length by repeating the upper end;
+    ``cdfs[i]`` (points, experts) the experts' CDFs there, linear between their
+    quantiles and the ends of the range (zero for an expert who did not answer).
+    Leaving out an item leaves the others' grids as they are.
+    """
+
+    points: np.ndarray
+    """(items, points)"""
+    cdfs: np.ndarray
+    """(items, points, experts)"""
+
+    def without(self, item: int) -> Grid:
+        """The grid without item ``item``."""
+        return Grid(np.delete(self.points, item, axis=0), np.delete(self.cdfs, item, axis=0))
+
+    def without_expert(self, expert: int) -> Grid:
+        """The grid without expert ``expert``, for the same intrinsic ranges.
+
+        Their answers stay among the points: the other experts' CDFs are straight
+        there, so the mixture's quantiles do not change.
+        """
+        return Grid(self.points, np.delete(self.cdfs, expert, axis=2))
+
+
+def grid(study: Study, scores: Scores) -> Grid:
+    """The experts' CDFs of ``study`` on its intrinsic ranges (see :class:`Grid`)."""
+    values = background(study)
+    n_exp, n_items, _ = values.shape
+    full = np.concatenate([[0.0], study.quantiles, [1.0]])
+    lo, hi = scores.lower, scores.upper
+    distinct = [np.unique(values[:, i, :][~np.isnan(values[:, i, :])]) for i in range(n_items)]
+    width = max(d.size for d in distinct) + 2
+    xs = np.repeat(hi[:, None], width, axis=1)
+    for i, d in enumerate(distinct):
+        xs[i, 0] = lo[i]
+        xs[i, 1 : d.size + 1] = d
+    knots = np.concatenate(
+        [
+            np.broadcast_to(lo[None, :, None], (n_exp, n_items, 1)),
+            values,
+            np.broadcast_to(hi[None, :, None], (n_exp, n_items, 1)),
+        ],
+        axis=2,
+    ).transpose(1, 0, 2)  # (items, experts, knots)
+    # Piecewise-linear interpolation of every expert on every item at once (np.interp).
+    j = (knots[:, :, None, :] <= xs[:, None, :, None]).sum(axis=3) - 1
+    j = np.clip(j, 0, full.size - 2)  # (items, experts, points)
+    x0 = np.take_along_axis(knots, j, axis=2)
+    x1 = np.take_along_axis(knots, j + 1, axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.clip((xs[:, None, :] - x0) / (x1 - x0), 0.0, 1.0)
+    cdf = full[j] + t * (full[j + 1] - full[j])
+    cdf = np.where(study.answered().T[:, :, None], cdf, 0.0)
+    return Grid(xs, cdf.transpose(0, 2, 1))
+
+
+def combine(
+    study: Study, scores: Scores, weights: np.ndarray, cdfs: Grid | None = None
+) -> np.ndarray:
     """(alphas, items, levels) quantiles of the weighted mixtures of the experts' CDFs.
 
-    ``weights`` (alphas, experts, items) as from :func:`expert_weights`. Each expert's
-    CDF is linear between their quantiles and the ends of the intrinsic range (on the
-    item's background scale); the mixture's quantiles are read off it linearly over
-    the points where any expert's CDF bends.
+    ``weights`` (alphas, experts, items) as from :func:`expert_weights`; the mixture's
+    quantiles are read off it linearly between the points of the :class:`Grid`.
     """
-    values = background(study)
+    cdfs = cdfs or grid(study, scores)
     levels = np.asarray(study.quantiles)
-    full = np.concatenate([[0.0], levels, [1.0]])
-    n_alpha, _, n_items = weights.shape
-    out = np.full((n_alpha, n_items, levels.size), np.nan)
-    answered = study.answered()
-    for i in range(n_items):
-        who = answered[:, i]
-        given = values[who, i, :]
-        xs = np.concatenate([[scores.lower[i]], np.unique(given), [scores.upper[i]]])
-        cdfs = np.stack(
-            [
-                np.interp(xs, np.concatenate([[scores.lower[i]], row, [scores.upper[i]]]), full)
-                for row in given
-            ],
-            axis=1,
-        )
-        mix = cdfs @ weights[:, who, i].T
-        for a in range(n_alpha):
-            if not np.isnan(mix[:, a]).any():
-                out[a, i, :] = np.interp(levels, mix[:, a], xs)
+    xs = cdfs.points  # (items, points)
+    w = np.nan_to_num(weights, nan=0.0)
+    mix = np.einsum("ipe,aei->aip", cdfs.cdfs, w)  # (alphas, items, points)
+    # The first point where each mixture reaches each level: np.interp's reading of a
+    # strictly increasing CDF, for every alpha and item at once.
+    j = np.clip((mix[..., None] < levels).sum(axis=2), 1, xs.shape[1] - 1)  # (a, i, levels)
+    f0 = np.take_along_axis(mix, j - 1, axis=2)
+    f1 = np.take_along_axis(mix, j, axis=2)
+    x = np.broadcast_to(xs[None], mix.shape)
+    x0 = np.take_along_axis(x, j - 1, axis=2)
+    x1 = np.take_along_axis(x, j, axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(f1 > f0, (levels - f0) / (f1 - f0), 1.0)
+    out = x0 + t * (x1 - x0)
+    out[np.isnan(weights).any(axis=1)] = np.nan
     logs = study.log_mask
     out[:, logs, :] = np.exp(out[:, logs, :])
-    return out
+    result: np.ndarray = out
+    return result
 
 
-def _score_dm(
+def _score_dms(
     study: Study, scores: Scores, quantiles: np.ndarray, calpower: float
-) -> tuple[float, float, float, np.ndarray]:
-    """Calibration, information (all, seeds) and information per item of one DM."""
-    values = quantiles[None, :, :].copy()
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Calibration, information (all, seeds) and information per item of each DM.
+
+    ``quantiles`` (decision makers, items, levels), each scored as an expert would be.
+    """
+    values = quantiles.copy()
     logs = study.log_mask
     values[:, logs, :] = np.log(values[:, logs, :])
     info = information(values, scores.lower, scores.upper, study.quantiles)
     seed = study.seed_mask
-    counts = bin_counts(quantiles[None, seed, :], study.realizations[seed])
+    counts = bin_counts(quantiles[:, seed, :], study.realizations[seed])
     cal = calibration(counts, bin_probabilities(study.quantiles), scores.n_min, calpower)
     all_items = np.ones(len(study.items), dtype=bool)
-    return (
-        float(cal[0]),
-        float(_mean_answered(info, all_items)[0]),
-        float(_mean_answered(info, seed)[0]),
-        info[0],
-    )
+    return cal, _mean_answered(info, all_items), _mean_answered(info, seed), info
 
 
-def decision_maker(study: Study, settings: Settings, scores: Scores | None = None) -> DecisionMaker:
-    """The decision maker of ``study`` with the given weights and cut-off (or optimised)."""
+def decision_maker(
+    study: Study, settings: Settings, scores: Scores | None = None, cdfs: Grid | None = None
+) -> DecisionMaker:
+    """The decision maker of ``study`` with the given weights and cut-off (or optimised).
+
+    ``scores`` and ``cdfs`` may be passed when already computed for ``study``.
+    """
     if scores is None:
         scores = score(study, settings.overshoot, settings.calpower)
     kind = settings.weights
@@ -305,22 +366,17 @@ def decision_maker(study: Study, settings: Settings, scores: Scores | None = Non
     else:
         alphas = np.array([settings.alpha])
     weights = expert_weights(study, scores, kind, alphas)
-    dms = combine(study, scores, weights)
-    scored = [_score_dm(study, scores, dm, settings.calpower) for dm in dms]
-    best = 0
-    if len(alphas) > 1:
-        merit = [
-            cal * seeds * (cal >= a) for (cal, _, seeds, _), a in zip(scored, alphas, strict=True)
-        ]
-        best = int(np.argmax(merit))
-    cal, info_all, info_seeds, info = scored[best]
+    dms = combine(study, scores, weights, cdfs)
+    cal, info_all, info_seeds, info = _score_dms(study, scores, dms, settings.calpower)
+    # A decision maker whose own calibration is below its cut-off scores zero.
+    best = int(np.argmax(cal * info_seeds * (cal >= alphas))) if alphas.size > 1 else 0
     return DecisionMaker(
         weights=kind,
         alpha=float(alphas[best]),
         quantiles=dms[best],
-        calibration=cal,
-        information_all=info_all,
-        information_seeds=info_seeds,
-        information=info,
+        calibration=float(cal[best]),
+        information_all=float(info_all[best]),
+        information_seeds=float(info_seeds[best]),
+        information=info[best],
         expert_weights=weights[best],
     )

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast.cooke.model import Settings, decision_maker, score
+from forecast.cooke.model import Grid, Settings, decision_maker, grid, score
 from forecast.cooke.study import Study
 
 
@@ -46,16 +46,23 @@ class Row:
         }
 
 
-def _run(study: Study, settings: Settings, left_out: str) -> Row:
+def _run(
+    study: Study, settings: Settings, left_out: str, cdfs: Grid | None = None, ranges: Any = None
+) -> Row:
     answered = study.answered().any(axis=0)
     if not answered.all():
         study = study.without_items([int(i) for i in np.flatnonzero(~answered)])
+        cdfs = None
     scores = score(study, settings.overshoot, settings.calpower)
+    if ranges is not None and not (
+        np.array_equal(scores.lower, ranges[0]) and np.array_equal(scores.upper, ranges[1])
+    ):
+        cdfs = None  # the left-out expert set a range: the CDFs are computed again
     cut = settings.alpha is not None and settings.weights in ("global", "item")
     if cut and settings.alpha > scores.calibration.max():
         nan = math.nan
         return Row(left_out, nan, nan, nan, settings.alpha or 0.0, "every expert is below alpha")
-    dm = decision_maker(study, settings, scores)
+    dm = decision_maker(study, settings, scores, cdfs)
     return Row(left_out, dm.calibration, dm.information_all, dm.information_seeds, dm.alpha)
 
 
@@ -65,6 +72,8 @@ def items_left_out(study: Study, settings: Settings) -> list[Row]:
     if len(seeds) < 3:
         return []
     rows: list[Row] = []
+    # Leaving an item out changes no other item's range: the experts' CDFs are reused.
+    full = grid(study, score(study, settings.overshoot, settings.calpower))
     for i in seeds:
         reduced = study.without_items([i])
         if not reduced.answered()[:, reduced.seed_mask].any(axis=1).all():
@@ -73,7 +82,7 @@ def items_left_out(study: Study, settings: Settings) -> list[Row]:
                 Row(study.items[i].id, nan, nan, nan, nan, "an expert answered only this seed")
             )
             continue
-        rows.append(_run(reduced, settings, study.items[i].id))
+        rows.append(_run(reduced, settings, study.items[i].id, full.without(i)))
     return rows
 
 
@@ -82,11 +91,14 @@ def experts_left_out(study: Study, settings: Settings) -> list[Row]:
     if len(study.experts) < 2:
         return []
     rows: list[Row] = []
+    scores = score(study, settings.overshoot, settings.calpower)
+    full = grid(study, scores)
     for e, name in enumerate(study.experts):
         reduced = study.without_experts([e])
         if settings.weights == "user" and sum(reduced.user_weights or ()) <= 0:
             nan = math.nan
             rows.append(Row(name, nan, nan, nan, nan, "the other experts have no user weight"))
             continue
-        rows.append(_run(reduced, settings, name))
+        ranges = (scores.lower, scores.upper)
+        rows.append(_run(reduced, settings, name, full.without_expert(e), ranges))
     return rows

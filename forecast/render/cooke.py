@@ -169,37 +169,27 @@ class CookeView:
         width = max(10, min(self.graph_width, options.max_width - 45))
         for i, it in enumerate(a.study.items):
             if it.seed:
-                yield _range_table(a, i, width)
+                yield _range_graph(a, i, width)
 
 
-def _range_table(a: Analysis, item: int, width: int) -> Table:
-    t = Table(
-        title=ranges.heading(a, item),
-        title_justify="left",
-        show_edge=False,
-        show_header=False,
-        box=None,
-        padding=(0, 1),
-    )
-    t.add_column("who")
-    t.add_column("range", no_wrap=True)
-    t.add_column("values", justify="right")
-    for r in ranges.rows(a, item, width):
-        style = "bold" if r.decision_maker else ""
-        bar = Text("│", style="dim")
-        for ch in r.bar:
-            bar.append(ch, style="magenta bold" if ch == "┃" else ("cyan" if ch == "●" else ""))
-        bar.append("│", style="dim")
+def _range_graph(a: Analysis, item: int, width: int) -> Text:
+    """One item's range graph as coloured text (plain lines: a table per item is slow)."""
+    rows = ranges.rows(a, item, width)
+    pad = max(len(r.label) for r in rows)
+    out = Text(ranges.heading(a, item) + "\n", style="bold")
+    for r in rows:
+        out.append(f"  {r.label:<{pad}} ", style="bold" if r.decision_maker else "")
+        out.append("│", style="dim")
+        start = len(out)
+        out.append(r.bar)
+        for k, ch in enumerate(r.bar):
+            if ch in "┃●":
+                out.stylize("magenta bold" if ch == "┃" else "cyan", start + k, start + k + 1)
+        out.append("│", style="dim")
         mark = "" if r.caught is None else (" ✓" if r.caught else " ✗")
-        t.add_row(
-            Text(r.label, style=style),
-            bar,
-            Text(
-                r.values + mark,
-                style="green" if r.caught else "yellow" if r.caught is False else "",
-            ),
-        )
-    return t
+        style = "" if r.caught is None else ("green" if r.caught else "yellow")
+        out.append(f" {r.values}{mark}\n", style=style)
+    return out
 
 
 def _md_table(head: list[str], body: list[list[str]]) -> list[str]:
