@@ -226,3 +226,13 @@ def test_docs_example_seeds_file_is_valid(tmp_path: Path) -> None:
     study = load(path)
     assert study.experts == ("A. Analyst", "B. Analyst")
     assert int(study.seed_mask.sum()) == 2
+
+
+def test_pool_override_keeps_the_cooke_weights(tmp_path: Path) -> None:
+    from forecast.cli.run import PoolChoice, with_pool
+
+    q = load_question(_files(tmp_path))
+    (again,) = with_pool([q], PoolChoice.logarithmic, None)
+    assert again.spec.pool.method == "logarithmic"
+    assert again.spec.pool.weights == "cooke" and again.spec.pool.seeds == "seeds.yaml"
+    assert [e.weight for e in again.spec.experts] == [e.weight for e in q.spec.experts]

@@ -84,6 +84,8 @@ def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> 
                     "method": str(method) if method is not None else q.spec.pool.method,
                     "extremize": d if d is not None else q.spec.pool.extremize,
                     "weights": q.spec.pool.weights,
+                    "seeds": q.spec.pool.seeds,
+                    "alpha": q.spec.pool.alpha,
                 }
             )
             q = dataclasses.replace(q, spec=q.spec.model_copy(update={"pool": pool}))

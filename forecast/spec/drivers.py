@@ -27,7 +27,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from forecast.spec.base import NonEmpty, Probability, QuestionMeta, Source, StrictModel
-from forecast.spec.event import Evidence, Expert, ExpertWeights, Identifier, _unique_names
+from forecast.spec.event import Evidence, Expert, Identifier, LinearPool, _unique_names
 from forecast.spec.judgement import PositiveJudgement
 
 CASES_COLUMNS = ("outcome", "id", "date", "source", "note")
@@ -124,9 +124,7 @@ class DriversQuestion(DriverSet, QuestionMeta):
     experts: Annotated[list[Expert], Field(min_length=1)] = Field(
         description="judgements of the probability when every driver is off"
     )
-    pool: ExpertWeights = Field(
-        default_factory=ExpertWeights, description="how the experts are weighted"
-    )
+    pool: LinearPool = Field(default_factory=LinearPool, description="how the experts are weighted")
     cases: list[Case] | NonEmpty | None = Field(
         default=None, description="coded historical cases, inline or a CSV file next to this one"
     )

@@ -101,6 +101,24 @@ class ExpertWeights(StrictModel):
         return self
 
 
+class LinearPool(ExpertWeights):
+    """The ``pool`` of the kinds that pool their experts linearly (drivers, time-to-event).
+
+    Only the weight settings can be given; ``method`` and ``extremize`` say what these
+    kinds do, so code that reads an event question's pool reads theirs alike.
+    """
+
+    @property
+    def method(self) -> PoolMethod:
+        """Always ``linear``."""
+        return "linear"
+
+    @property
+    def extremize(self) -> float:
+        """Always 1 (no extremizing)."""
+        return 1.0
+
+
 class Pool(ExpertWeights):
     """How the experts' judgements become one prior.
 
@@ -213,6 +231,7 @@ __all__ = [
     "Evidence",
     "Expert",
     "ExpertWeights",
+    "LinearPool",
     "Pool",
     "PoolMethod",
     "Positive",

@@ -32,7 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from forecast.spec.base import NonEmpty, QuestionMeta, StrictModel
 from forecast.spec.drivers import DriverSet, FieldError, raise_field_errors
-from forecast.spec.event import Expert, ExpertWeights, _unique_names
+from forecast.spec.event import Expert, LinearPool, _unique_names
 from forecast.spec.judgement import PositiveJudgement
 
 
@@ -93,9 +93,7 @@ class TimeToEventQuestion(DriverSet, QuestionMeta):
     )
     horizon: dt.date
     experts: list[Expert] = Field(default_factory=list)
-    pool: ExpertWeights = Field(
-        default_factory=ExpertWeights, description="how the experts are weighted"
-    )
+    pool: LinearPool = Field(default_factory=LinearPool, description="how the experts are weighted")
     opportunities: Schedule | None = None
     trend: PositiveJudgement | None = None
     hazard: Hazard | None = None
