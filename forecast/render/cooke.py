@@ -16,7 +16,7 @@ from rich.text import Text
 
 from forecast.cooke.analysis import Analysis
 from forecast.cooke.robustness import Row
-from forecast.render import ranges
+from forecast.render import ranges, safe
 
 DM_LABELS = {
     "global": "global weights",
@@ -192,34 +192,25 @@ def _range_graph(a: Analysis, item: int, width: int) -> Text:
     return out
 
 
-def _md_table(head: list[str], body: list[list[str]]) -> list[str]:
-    def cell(x: str) -> str:
-        return x.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in body]
-    return lines
-
-
 def markdown(a: Analysis, graph_width: int = 40) -> str:
     """The report as markdown (range graphs in text blocks)."""
     title = a.study.name or a.source
-    out = [f"# Classical model: {title}", "", f"`{a.source}`", ""]
-    out += [f"{line}  " for line in summary_lines(a)]
-    out += ["", "## Experts", "", *_md_table(EXPERT_HEAD, expert_rows(a))]
+    out = [f"# Classical model: {safe.md(title)}", "", safe.code(a.source), ""]
+    out += [f"{safe.md(line)}  " for line in summary_lines(a)]
+    out += ["", "## Experts", "", *safe.table(EXPERT_HEAD, expert_rows(a))]
     out += ["", WEIGHT_NOTE.replace("(†)", "(marked †)") + ".", "", "## Decision makers", ""]
-    out += _md_table(DM_HEAD, dm_rows(a))
+    out += safe.table(DM_HEAD, dm_rows(a))
     levels = [f"{100 * q:g}%" for q in a.study.quantiles]
     out += ["", f"## Decision maker ({DM_LABELS[a.chosen.weights]}) per item", ""]
-    out += _md_table(["item", "realisation", *levels], dm_item_rows(a))
+    out += safe.table(["item", "realisation", *levels], dm_item_rows(a))
     if a.items_left_out:
         out += ["", "## Robustness: each seed item left out", ""]
-        out += _md_table(ROBUST_HEAD, robust_rows(a.items_left_out))
+        out += safe.table(ROBUST_HEAD, robust_rows(a.items_left_out))
     if a.experts_left_out:
         out += ["", "## Robustness: each expert left out", ""]
-        out += _md_table(ROBUST_HEAD, robust_rows(a.experts_left_out))
+        out += safe.table(ROBUST_HEAD, robust_rows(a.experts_left_out))
     out += ["", f"## Seed items ({ranges.outer_label(a.study.quantiles)}, ┃ realisation)", ""]
     for i, it in enumerate(a.study.items):
         if it.seed:
-            out += ["```", *ranges.plain(a, i, graph_width), "```", ""]
+            out += [*safe.block(ranges.plain(a, i, graph_width)), ""]
     return "\n".join(out).rstrip() + "\n"

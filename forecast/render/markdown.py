@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from forecast import sensitivity as sens
 from forecast.render import fmt
-from forecast.render.safe import code, md
+from forecast.render.safe import code, md, table
 from forecast.results import Forecast
 
 if TYPE_CHECKING:
@@ -105,12 +105,7 @@ def section_markdown(s: Section) -> list[str]:
     if s.before:
         lines += [*(md(x) for x in s.before), ""]
     if s.head:
-        lines.append("| " + " | ".join(md(h) for h in s.head) + " |")
-        lines.append(
-            "|" + "|".join("---:" if i in s.numeric else "---" for i in range(len(s.head))) + "|"
-        )
-        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in s.rows]
-        lines.append("")
+        lines += [*table(s.head, s.rows, s.numeric), ""]
     if s.after:
         lines += [*(md(x) for x in s.after), ""]
     return lines

@@ -13,6 +13,8 @@ window title or plant a hyperlink (terminal escape sequences), restyle the repor
 * :func:`md` escapes a string for markdown: HTML, the characters that make links,
   images and emphasis, and the table separator.
 * :func:`code` is a markdown code span no backtick in the text can close.
+* :func:`table` is a markdown table whose every cell (headings too) went through :func:`md`.
+* :func:`block` is a fenced text block (a range graph) no line in it can close.
 
 Reports make no links of their own, so escaping ``[``, ``]`` and ``<`` leaves no way for
 a user's ``[text](javascript:...)`` or ``<javascript:...>`` to become one.
@@ -67,6 +69,33 @@ def code(text: Any) -> str:
     return f"{fence}{pad}{body}{pad}{fence}"
 
 
+def table(
+    head: Iterable[Any], rows: Iterable[Iterable[Any]], numeric: Iterable[int] = ()
+) -> list[str]:
+    """The lines of a markdown table; every heading and cell is escaped with :func:`md`.
+
+    Columns whose index is in ``numeric`` are right-aligned.
+    """
+    cols = [md(h) for h in head]
+    right = set(numeric)
+    rule = "|".join("---:" if i in right else "---" for i in range(len(cols)))
+    lines = ["| " + " | ".join(cols) + " |", f"|{rule}|"]
+    lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def block(lines: Iterable[Any]) -> list[str]:
+    """``lines`` as a fenced markdown text block, shown as written and never live.
+
+    Control characters go; the fence is longer than any run of backticks in the text,
+    so no line of it can end the block early.
+    """
+    body = [printable(str(line)).replace("\r", " ").replace("\n", " ") for line in lines]
+    longest = max((len(r) for line in body for r in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence, *body, fence]
+
+
 class SafeConsole(Console):
     """A console that prints user text as text: no markup, no emoji codes, no controls."""
 
@@ -90,4 +119,4 @@ class SafeConsole(Console):
                 yield seg
 
 
-__all__ = ["SafeConsole", "code", "md", "printable"]
+__all__ = ["SafeConsole", "block", "code", "md", "printable", "table"]

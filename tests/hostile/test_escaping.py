@@ -74,6 +74,7 @@ class _Tags(HTMLParser):
 
 
 REPORT_TAGS = {
+    "h1", "pre",
     "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "code", "strong", "em",
     "ul", "li", "blockquote", "br",
 }  # fmt: skip
@@ -241,3 +242,44 @@ def test_a_status_line_reads_no_markup_from_a_file_name() -> None:
     assert "\x1b]8;" in shown(f"Sampling {MARKUP.split(' [/')[0]}")  # a str is read as markup
     text = shown(plain(f"Sampling {MARKUP}"))
     assert "\x1b]8;" not in text and "[link=javascript:alert(6)]here[/link]" in text
+
+
+def _seeds(tmp_path: Path, name: str, item: str, title: str) -> Path:
+    from tests.test_cooke_inputs import SEEDS
+
+    text = (
+        SEEDS.replace("name: Ann", f"name: {_yaml(name)}")
+        .replace("id: s1", f"id: {_yaml(item)}")
+        .replace("      s1:", f"      {_yaml(item)}:")
+        .replace("title: Test study", f"title: {_yaml(title)}")
+    )
+    path = tmp_path / "study.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cooke_markdown_has_no_live_html_links_or_controls(tmp_path: Path) -> None:
+    path = _seeds(
+        tmp_path,
+        f"Ann {IMG} {JS_LINK} | ``` {TITLE}",
+        f"s1 {AUTOLINK} {SCRIPT}",
+        f"Study {CLEAR}",
+    )
+    result = cli("cooke", path, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    html = _assert_inert(result.stdout)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x" in html
+    # the range graphs stay whole text blocks: a name's backticks cannot end one early
+    blocks = html.count("<pre><code>")
+    assert blocks == 3, html  # one per seed item
+
+
+def test_cooke_terminal_prints_no_escape_sequences(tmp_path: Path, colours: None) -> None:
+    path = _seeds(tmp_path, f"Ann {CLEAR}{TITLE}{OSC8}{CSI8} {MARKUP}", "s1", f"T {TITLE}")
+    result = cli("cooke", path)
+    assert result.exit_code == 0, result.output
+    for bad in ("\x1b]", "\x1b[2J", "\x9b", "\x07", "evil.example/\x1b"):
+        assert bad not in result.stdout, bad
+    assert "[/oops]" in result.stdout or "[/oops" in result.stdout.replace("\n", "")
