@@ -56,21 +56,35 @@ def quick_check(conn: sqlite3.Connection, location: str) -> None:
         if _code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             raise
         raise Damaged(
-            f"the ledger {location} is damaged ({exc}); nothing was written to it",
+            f"the ledger {location} is damaged ({said(exc)}); nothing was written to it",
             hint=CHECK_HINT.format(path=location),
         ) from None
     found = [str(r[0]) for r in rows]
     if found != ["ok"]:
         raise Damaged(
-            f"the ledger {location} is damaged ({found[0]}); nothing was written to it",
+            f"the ledger {location} is damaged ({said(found[0])}); nothing was written to it",
             hint=CHECK_HINT.format(path=location),
         )
 
 
-def damaged(location: str, exc: sqlite3.Error) -> Damaged:
-    """The error for a ledger SQLite cannot read."""
+SAID = 120
+"""The most characters of SQLite's own message an error quotes."""
+
+
+def said(exc: BaseException | str) -> str:
+    """SQLite's message as one short line: never the stored text it may quote.
+
+    ("Could not decode to UTF-8 column 'x' with text '...'" quotes the value, a whole
+    priors file perhaps, newlines and all.)
+    """
+    text = " ".join(str(exc).split(" with text ", 1)[0].split())
+    return text if len(text) <= SAID else text[: SAID - 3] + "..."
+
+
+def damaged(location: str, exc: BaseException) -> Damaged:
+    """The error for a ledger SQLite cannot read, or whose rows cannot be decoded."""
     return Damaged(
-        f"the ledger {location} cannot be read: {exc}",
+        f"the ledger {location} cannot be read: {said(exc)}",
         hint="it is damaged or not a forecast ledger; " + CHECK_HINT.format(path=location),
     )
 
@@ -78,7 +92,7 @@ def damaged(location: str, exc: sqlite3.Error) -> Damaged:
 def write_failed(location: str, exc: sqlite3.Error) -> LedgerError:
     """The error for a write to the ledger that SQLite refused; nothing was written."""
     code = _code(exc)
-    text = str(exc)
+    text = said(exc)
     if code == sqlite3.SQLITE_FULL:
         return LedgerError(
             f"cannot write to the ledger {location}: the disk is full ({text})",
@@ -105,4 +119,4 @@ def write_failed(location: str, exc: sqlite3.Error) -> LedgerError:
     )
 
 
-__all__ = ["CHECK_HINT", "Damaged", "damaged", "quick_check", "write_failed"]
+__all__ = ["CHECK_HINT", "Damaged", "damaged", "quick_check", "said", "write_failed"]

@@ -127,13 +127,32 @@ LIGHT_COLUMNS = tuple(
 """The columns a light read (for scoring) needs: no report, no chain, no intervals."""
 
 
+class Unreadable(ValueError):
+    """A stored row holds a value that cannot be decoded (the ledger is damaged)."""
+
+
 def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastRecord:
     """A forecast from its row (with ``priors_text`` joined from the snapshots table).
 
     A row without an ``analyst`` column (a ledger of an older schema read without
     upgrading it) has no analyst. ``light`` leaves out what scoring does not need: the
     intervals, the contributions, the full report and the priors text.
+
+    Raises
+    ------
+    Unreadable
+        When a stored value is not what the schema says (not UTF-8, not JSON, a field
+        missing), naming the forecast's id.
     """
+    try:
+        return _record(row, light)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise Unreadable(
+            f"forecast #{row.get('id')} holds a value that cannot be read ({type(exc).__name__})"
+        ) from None
+
+
+def _record(row: Mapping[str, Any], light: bool) -> ForecastRecord:
     document = None if light else row["document"]
     return ForecastRecord(
         id=int(row["id"]),
@@ -169,10 +188,18 @@ def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastR
 def resolution_from_row(
     q: str, outcome: str, day: Any, recorded: Any, reason: str | None = None
 ) -> Resolution:
-    """A resolution from its four columns (and its reason, where the ledger has one)."""
-    resolved_on = _day(day)
-    assert resolved_on is not None
-    return Resolution(q, outcome, resolved_on, to_time(recorded), reason)
+    """A resolution from its four columns (and its reason, where the ledger has one);
+    :class:`Unreadable` when a stored value cannot be read."""
+    try:
+        resolved_on = _day(day)
+        if resolved_on is None:
+            raise ValueError("no date")
+        return Resolution(q, outcome, resolved_on, to_time(recorded), reason)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise Unreadable(
+            f"the outcome of {str(q)[:60]!r} holds a value that cannot be read "
+            f"({type(exc).__name__})"
+        ) from None
 
 
 def forecast_key(r: ForecastRecord) -> tuple[str, str, str, str]:

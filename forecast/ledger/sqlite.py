@@ -29,6 +29,7 @@ from forecast.ledger import health
 from forecast.ledger.records import ForecastRecord, Latest, Resolution, as_utc
 from forecast.ledger.rows import (
     LIGHT_COLUMNS,
+    Unreadable,
     iso,
     record_from_row,
     resolution_from_row,
@@ -50,7 +51,7 @@ RETRY_SECONDS = 120.0
 """How long a write keeps retrying while the ledger stays busy."""
 
 
-def _damaged(path: str, exc: sqlite3.Error) -> LedgerError:
+def _damaged(path: str, exc: BaseException) -> LedgerError:
     return health.damaged(path, exc)
 
 
@@ -212,7 +213,7 @@ class SQLiteLedger:
     def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         try:
             return self._retry(lambda: fn(self._conn))
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, Unreadable) as exc:
             raise _damaged(self.location, exc) from None
 
     # ----------------------------------------------------------------- the API

@@ -320,6 +320,9 @@ def open_sink(
             hint="add --resume to continue that sweep, or remove the file to start again",
         )
     path.parent.mkdir(parents=True, exist_ok=True)
+    from forecast import files
+
+    files.target_of(path)  # a symlink's target: a regular file, or new in a folder that is
     if suffix == ".jsonl":
         return JsonlSink(path, resume, expected)
     if suffix == ".csv":

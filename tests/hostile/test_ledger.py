@@ -202,3 +202,30 @@ def test_damage_inside_a_value_is_found_by_check_and_skipped_by_recover(tmp_path
     cli("ledger", "check", "--ledger", path, "--recover", copy)
     with open_ledger(copy, write=False) as book:
         assert len(book.forecasts()) == 399
+
+
+@pytest.mark.parametrize(
+    ("sql", "named"),
+    [
+        ("UPDATE forecasts SET intervals = CAST(? AS BLOB)", "forecast #1"),
+        ("UPDATE snapshots SET content = CAST(? AS TEXT)", "priors_text"),
+    ],
+)
+def test_a_value_that_cannot_be_read_is_one_short_line(
+    tmp_path: Path, sql: str, named: str
+) -> None:
+    """SQLite's message quotes the stored text (a whole priors file, newlines included),
+    and a value that is not JSON used to be an internal error; the error names the row or
+    column and stays one bounded line."""
+    path = tmp_path / "ledger.sqlite"
+    with open_ledger(path) as book:
+        book.merge([make(question="q1", at=when(1, 1))], [])
+    conn = sqlite3.connect(path)
+    conn.execute(sql, (b"# first line\n# second line \xff\xfe " + b"x" * 400,))
+    conn.commit()
+    conn.close()
+    result = cli("export", "--format", "csv", "--out", "-", "--ledger", path)
+    stderr = assert_clean(result, contains="cannot be read")
+    first = stderr.splitlines()[0]
+    assert named in first and "second line" not in stderr, stderr
+    assert len(first) < 300 and stderr.splitlines()[1].startswith("  hint:"), stderr

@@ -169,3 +169,27 @@ def test_out_dash_is_stdout(
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 2 and {r["question"] for r in rows} == {"turkmenistan-joins-ots"}
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("resume", [False, True])
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_out_a_dangling_symlink_is_one_clean_line(
+    tmp_path: Path, fake_sampling: list[object], suffix: str, resume: bool
+) -> None:
+    out = tmp_path / f"out{suffix}"
+    out.symlink_to(tmp_path / "no-such-folder" / f"rows{suffix}")
+    args = ["sweep", QUESTION, *GRID, "--out", out, "--draws", "100", "--tune", "100"]
+    result = cli(*args, *(["--resume"] if resume else []))
+    assert_clean(result, contains="no-such-folder does not exist")
+    assert out.is_symlink() and not (tmp_path / "no-such-folder").exists()
+
+
+def test_out_a_symlink_is_written_through(tmp_path: Path, fake_sampling: list[object]) -> None:
+    (tmp_path / "real").mkdir()
+    out = tmp_path / "out.csv"
+    out.symlink_to(tmp_path / "real" / "rows.csv")
+    args = ["sweep", QUESTION, *GRID, "--out", out, "--draws", "100", "--tune", "100"]
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    assert out.is_symlink()
+    assert len((tmp_path / "real" / "rows.csv").read_text().splitlines()) == 3
