@@ -22,6 +22,7 @@ from forecast.spec import load_question
 from tests.conftest import ROOT
 
 NEW_QUESTION = [
+    "e",
     "Türkiye joins the format by 2028",
     "Resolves yes if a summit declaration admits Türkiye as a full participant.",
     "2028-12-31",
@@ -62,7 +63,7 @@ def test_new_question_from_stdin_writes_a_valid_file(tmp_path: Path) -> None:
     assert "wrote" in result.stdout and "Regional analyst" in result.stdout
     q = load_question(tmp_path / "new-q.yaml")
     spec = q.spec
-    assert spec.title == NEW_QUESTION[0]  # type: ignore[attr-defined]
+    assert spec.title == NEW_QUESTION[1]  # type: ignore[attr-defined]
     assert str(spec.deadline) == "2028-12-31"
     (e,) = spec.experts  # type: ignore[attr-defined]
     assert e.judgement.quantiles == STATED  # what the expert said, extremes included
@@ -97,10 +98,10 @@ def test_adding_an_expert_keeps_the_file_and_its_comments(tmp_path: Path) -> Non
 
 def test_bad_answers_get_a_reason_and_the_question_again(tmp_path: Path) -> None:
     lines = [
-        *NEW_QUESTION[:2],
+        *NEW_QUESTION[:3],
         "last year",  # not a date
         "2001-01-01",  # in the past
-        *NEW_QUESTION[2:],
+        *NEW_QUESTION[3:],
         "Analyst",
         "maybe",  # not a method
         "q",
@@ -273,6 +274,7 @@ def test_at_a_real_terminal_prompts_answers_and_writes(tmp_path: Path) -> None:
     try:
         answers = iter(NEW_QUESTION + QUARTILES)
         prompts = [
+            "Kind",
             "Title",
             "Resolution",
             "Deadline",
@@ -432,3 +434,97 @@ def test_the_written_file_runs(tmp_path: Path) -> None:
     assert 0.05 < out["probability"] < 0.4
     assert [e["name"] for e in out["experts"]] == ["Regional analyst", "Second analyst"]
     assert out["pools"]["method"] == "logarithmic"
+
+
+# --- a new question of every kind -----------------------------------------------------
+
+TODAY = {"FORECAST_TODAY": "2026-12-01"}
+BY_KIND = {
+    "event": (["e"], QUARTILES, "The probability to judge: the event by 2029-12-31"),
+    "scheduled": (
+        ["s", "2030-12-31", "2024-08-09 2025-11-16", "12"],
+        QUARTILES,
+        "the event at the next opportunity",
+    ),
+    "hazard": (
+        ["h", "2032-12-31", "2020-01-01"],
+        ["Hazard analyst", "2", "40", "9", "6", "14", "y", "n"],
+        "years from 2020-01-01 to the event",
+    ),
+    "drivers": (
+        [
+            *("d", "us-priority", "The US keeps it a priority.", "2", "1.2", "4", "0.6", "y"),
+            *("neighbours-press", "Neighbours press against it.", "0.6", "0.3", "1.1", "0.3"),
+            "n",
+        ],
+        QUARTILES,
+        "with every driver off (us-priority, neighbours-press)",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(BY_KIND))
+def test_a_new_question_of_every_kind_checks_and_shows(tmp_path: Path, kind: str) -> None:
+    first, judgement, says = BY_KIND[kind]
+    head = [first[0], "A test question by 2029", "Resolves yes if the test says so.", "2029-12-31"]
+    lines = [*head, *first[1:], "test", "", *judgement]
+    result = CliRunner().invoke(
+        app, ["elicit", "new", "--dir", str(tmp_path)], input="\n".join(lines) + "\n", env=TODAY
+    )
+    assert result.exit_code == 0, result.output
+    assert says in " ".join(result.stderr.split())
+    path = tmp_path / "new.yaml"
+    check = CliRunner().invoke(app, ["check", str(path)], env=TODAY)
+    assert check.exit_code == 0, check.output
+    show = CliRunner().invoke(app, ["show", str(path)], env=TODAY)
+    assert show.exit_code == 0, show.output
+    spec = load_question(path).spec
+    expected = {"event": "event", "drivers": "drivers"}.get(kind, "time-to-event")
+    assert spec.kind == expected  # type: ignore[attr-defined]
+    if kind == "hazard":
+        (e,) = spec.hazard.experts  # type: ignore[attr-defined]
+        assert e.median_years.quantiles == {0.01: 2, 0.25: 6, 0.5: 9, 0.75: 14, 0.99: 40}
+    else:
+        (e,) = spec.experts  # type: ignore[attr-defined]
+        assert e.judgement.quantiles == STATED
+    if kind == "scheduled":
+        assert spec.opportunities.every_months == 12  # type: ignore[attr-defined]
+        assert [str(d) for d in spec.opportunities.dates] == ["2024-08-09", "2025-11-16"]  # type: ignore[attr-defined]
+    if kind == "drivers":
+        a, b = spec.drivers  # type: ignore[attr-defined]
+        assert (a.id, a.level, b.id, b.odds_ratio.median) == (
+            "us-priority",
+            0.6,
+            "neighbours-press",
+            0.6,
+        )
+
+
+def test_a_new_hazard_question_from_an_answers_file(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        textwrap.dedent(
+            """\
+            kind: hazard
+            title: A hazard question from a file
+            resolution: Resolves yes if it happens, as a stranger could check.
+            deadline: 2031-06-30
+            since: 2021-01-01
+            expert: Scripted analyst
+            lowest: 1
+            highest: 50
+            median: 10
+            lower_quartile: 5
+            upper_quartile: 20
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["elicit", "h", "--dir", str(tmp_path), "--answers", str(answers)], env=TODAY
+    )
+    assert result.exit_code == 0, result.output
+    spec = load_question(tmp_path / "h.yaml").spec
+    assert spec.hazard.since.isoformat() == "2021-01-01"  # type: ignore[attr-defined]
+    assert str(spec.horizon) == "2031-06-30"  # type: ignore[attr-defined]
+    assert CliRunner().invoke(app, ["check", str(tmp_path / "h.yaml")], env=TODAY).exit_code == 0

@@ -8,7 +8,8 @@ The session is independent of any user interface. It talks through a
   number), then the median and quartiles, or a roulette grid of chips;
 * after every answer shows the distribution fitted so far, what it implies and how
   well it fits, and lets the expert revise before accepting;
-* for a new question asks its title, resolution and deadline;
+* for a new question asks its kind, title, resolution, deadline and what the kind needs
+  (see :mod:`forecast.elicit.newfile`);
 * adds experts to an existing question of any kind, saying first what is judged (the
   event by the deadline; with every driver off; at the next opportunity; or, for a
   continuous-hazard question, the median time to the event in years, elicited the same
@@ -634,7 +635,7 @@ def render_file(
     Probability judgements go to ``experts`` (each under ``judgement``); a hazard
     question's median times go to ``hazard.experts`` (each under ``median_years``).
     """
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.comments import CommentedSeq
 
     y = _yaml()
     if existing is not None:
@@ -643,24 +644,10 @@ def render_file(
         if parent.get("experts") is None:
             parent["experts"] = CommentedSeq()
     else:
+        from forecast.elicit.newfile import new_document
+
         assert meta is not None
-        doc = CommentedMap()
-        doc["format"] = 1
-        doc["kind"] = "event"
-        for k in ("title", "resolution", "deadline"):
-            doc[k] = meta[k]
-        doc["status"] = "open"
-        doc["created"] = _date(today)
-        if meta.get("tags"):
-            tags = CommentedSeq(meta["tags"])
-            tags.fa.set_flow_style()
-            doc["tags"] = tags
-        if meta.get("source"):
-            doc["sources"] = CommentedSeq([_flow(meta["source"])])
-        doc["experts"] = CommentedSeq()
-        doc.yaml_set_start_comment(
-            f"{meta['title']}\nStarted with `forecast elicit` on {today.isoformat()}."
-        )
+        doc = new_document(meta, today, _flow, _date)
     target = doc["experts"] if scale.probability else doc["hazard"]["experts"]
     for a in experts:
         target.append(_expert_node(a, today, scale.key))
@@ -769,36 +756,10 @@ def run_session(
         if not directory.is_dir():
             raise UsageError(f"{directory} is not a directory", hint="create it or pass --dir")
         channel.show(Text(f"A new question: {path}", style="bold"))
-        what, scale = "", PROBABILITY
-        meta = {
-            "title": ask(channel, "title", "Title (the event, by when)", parse_text),
-            "resolution": ask(
-                channel,
-                "resolution",
-                "Resolution: what would a stranger check to say yes or no?",
-                parse_text,
-            ),
-            "deadline": ask(
-                channel,
-                "deadline",
-                "Deadline (YYYY-MM-DD)",
-                lambda r: parse_date(r, today),
-            ),
-            "tags": ask(
-                channel,
-                "tags",
-                "Tags, separated by commas (Enter for none)",
-                parse_tags,
-                "",
-            ),
-            "source": ask(
-                channel,
-                "source",
-                "A source the question rests on: a title, then its URL if any (Enter for none)",
-                parse_source,
-                "",
-            ),
-        }
+        from forecast.elicit.newfile import ask_new, judged
+
+        meta = ask_new(channel, today)
+        what, scale = judged(meta)
     done: list[Answers] = []
     while True:
         answers = elicit_expert(channel, taken | {a.name for a in done}, what, scale)
