@@ -206,16 +206,14 @@ def event_log_densities(inputs: Any, p: np.ndarray) -> tuple[np.ndarray, np.ndar
     operations. The prior is taken on ``p`` whatever the pool, so the table reads the
     same for every pool. ``None`` for the likelihood when there is no base rate.
     """
-    from forecast.elicit.pool import PoolSpec, pooled_logpdf
+    from forecast.elicit.pool import PoolSpec
 
     spec = getattr(inputs, "pool", None) or PoolSpec()
-    logpdf_u, _ = pooled_logpdf(inputs.experts, inputs.weights, spec)
-    x = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
-    log_x, log_1mx = np.log(x), np.log1p(-x)
-    # density of p = density of u = logit p times du/dp = 1 / (p (1 - p))
-    log_prior = np.asarray(logpdf_u(log_x - log_1mx), dtype=float) - log_x - log_1mx
+    log_prior = _log_pool_of_p(inputs.experts, inputs.weights, spec, p)
     if inputs.base_rate is None:
         return log_prior, None
+    x = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
+    log_x, log_1mx = np.log(x), np.log1p(-x)
     k, n, weight = inputs.base_rate
     return log_prior, weight * (k * log_x + (n - k) * log_1mx)
 
@@ -401,19 +399,22 @@ def for_event(inputs: Any, p: np.ndarray, q: np.ndarray) -> Sensitivity:
     return assess({"p": p, "q": q}, q, log_prior, log_lik, data_label=data_label, disagree=disagree)
 
 
+def _log_pool_of_p(experts: Any, weights: Any, spec: Any, p: np.ndarray) -> np.ndarray:
+    """Log density at ``p`` of the experts' pool (:func:`~forecast.elicit.pool.pooled_logpdf`)."""
+    from forecast.elicit.pool import pooled_logpdf
+
+    logpdf_u, _ = pooled_logpdf(experts, weights, spec)
+    x = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
+    log_x, log_1mx = np.log(x), np.log1p(-x)
+    # density of p = density of u = logit p times du/dp = 1 / (p (1 - p))
+    return np.asarray(logpdf_u(log_x - log_1mx), dtype=float) - log_x - log_1mx
+
+
 def _log_beta_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
     """Log density at ``x`` of the experts' linear pool of Betas (the models' mixture)."""
-    from scipy import stats
-    from scipy.special import logsumexp
+    from forecast.elicit.pool import PoolSpec
 
-    w = np.asarray(weights, dtype=float) / float(sum(weights))
-    x = np.clip(np.asarray(x, dtype=float), 1e-300, 1 - 1e-16)
-    with np.errstate(divide="ignore"):
-        parts = [
-            np.log(wi) + stats.beta.logpdf(x, f.params["alpha"], f.params["beta"])
-            for wi, f in zip(w, experts, strict=True)
-        ]
-    return np.asarray(logsumexp(np.stack(parts), axis=0), dtype=float)
+    return _log_pool_of_p(experts, weights, PoolSpec(), x)
 
 
 def _log_normal(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
