@@ -493,6 +493,9 @@ def elicit_roulette(
         prev.get("chips"),
     )
     prev["chips"] = " ".join(str(c) for c in chips)
+    from forecast.render.chips import chips_histogram
+
+    channel.show(chips_histogram(edges, chips))
     return {"roulette": {"bins": [_sig(e) for e in edges], "chips": chips}}
 
 
