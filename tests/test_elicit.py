@@ -331,7 +331,13 @@ def test_ctrl_c_at_a_real_terminal_leaves_the_file_as_it_was(tmp_path: Path) -> 
     ("name", "says"),
     [
         ("us-kazakhstan-critical-minerals", "by 2027-12-31 with every driver off"),
-        ("turkiye-joins-consultative-meeting", "2026-11-16, a date already past today"),
+        (
+            "turkiye-joins-consultative-meeting",
+            "the event at one opportunity with every driver off, as if none had passed; the "
+            "opportunities that passed are data. The first after the file's facts (as of "
+            "2025-11-25), 2026-11-16, is already past today (2026-12-01), and the file does "
+            "not say whether the event happened then",
+        ),
         ("central-asian-state-recognises-trnc", "The probability to judge: the event by 20"),
     ],
 )

@@ -692,14 +692,16 @@ def subject(spec: Any, today: dt.date | None = None) -> tuple[str, Scale]:
                 "without it is data)"
             ), YEARS
         after = [d for d in spec.opportunity_dates() if d > spec.as_of_date]
-        nxt = f" ({after[0].isoformat()})" if after else ""
-        if after and today is not None and after[0] < today:
-            nxt = (
-                f" after the file's facts (as of {spec.as_of_date.isoformat()}): "
-                f"{after[0].isoformat()}, a date already past today ({today.isoformat()}); "
-                "the file does not say whether the event happened then"
-            )
         off = " with every driver off" if spec.drivers else ""
+        if after and today is not None and after[0] < today:
+            return (
+                f"the event at one opportunity{off}, as if none had passed; the "
+                "opportunities that passed are data. The first after the file's facts "
+                f"(as of {spec.as_of_date.isoformat()}), {after[0].isoformat()}, is already "
+                f"past today ({today.isoformat()}), and the file does not say whether the "
+                "event happened then"
+            ), PROBABILITY
+        nxt = f" ({after[0].isoformat()})" if after else ""
         return (
             f"the event at the next opportunity{nxt}{off}, as if none had passed; "
             "the opportunities that passed are data"
