@@ -88,9 +88,6 @@ class TimeToEventQuestion(DriverSet, QuestionMeta):
     """When will the event happen: P(by each date), median time, P(by the deadline)."""
 
     kind: Literal["time-to-event"]
-    as_of: dt.date | None = Field(
-        default=None, description="what is known is as of this date (default: created)"
-    )
     horizon: dt.date
     experts: list[Expert] = Field(default_factory=list)
     pool: LinearPool = Field(default_factory=LinearPool, description="how the experts are weighted")
