@@ -264,11 +264,17 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, column
 
 
-def read_text(path: Path, display: str | None = None) -> str:
-    """Read a file as UTF-8 text, refusing what cannot be a priors file.
+def read_text(
+    path: Path,
+    display: str | None = None,
+    *,
+    what: str = "a priors file",
+    hint: str = "give the path of a YAML file",
+) -> str:
+    """Read a file as UTF-8 text, refusing what cannot be ``what`` (a priors file).
 
-    Only a regular file is read (a FIFO or a device is refused without blocking), and
-    at most :data:`MAX_BYTES` + 1 bytes of it.
+    Only a regular file is read (a FIFO or a device is refused without blocking, with
+    ``hint``), and at most :data:`MAX_BYTES` + 1 bytes of it.
     """
     from forecast import files
 
@@ -285,16 +291,16 @@ def read_text(path: Path, display: str | None = None) -> str:
                     None,
                     None,
                     "",
-                    f"{exc.reason}; a priors file may be at most {MAX_BYTES / 1e6:.0f} MB",
-                    "a question file holds judgements, not data; keep case data in a CSV",
+                    f"{exc.reason}; {what} may be at most {MAX_BYTES / 1e6:.0f} MB",
+                    "a question file holds judgements, not data; keep case data in a CSV"
+                    if what == "a priors file"
+                    else hint,
                 )
             ]
         ) from None
     except files.NotRegular as exc:
-        reason = "is a directory, not a priors file" if path.is_dir() else exc.reason
-        raise InputError(
-            [Problem(shown, None, None, "", reason, "give the path of a YAML file")]
-        ) from None
+        reason = f"is a directory, not {what}" if path.is_dir() else exc.reason
+        raise InputError([Problem(shown, None, None, "", reason, hint)]) from None
     except OSError as exc:
         raise InputError([Problem(shown, None, None, "", f"cannot read: {exc.strerror}")]) from None
     try:

@@ -254,3 +254,18 @@ def test_kill_9_mid_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
     assert path.read_text("utf-8") == "old"
     left = [p.name for p in tmp_path.iterdir() if p.name != "q.yaml"]
     assert all(n.startswith(".q.yaml.") and n.endswith(".tmp") for n in left)
+
+
+@pytest.mark.parametrize("which", ["dtt", "rls"])
+def test_a_fifo_excalibur_file_is_refused_with_an_excalibur_hint(
+    tmp_path: Path, which: str
+) -> None:
+    from tests.test_cooke_inputs import DTT, RLS
+
+    for suffix, text in (("dtt", DTT), ("rls", RLS)):
+        if suffix == which:
+            fifo(tmp_path / f"study.{suffix}")
+        else:
+            (tmp_path / f"study.{suffix}").write_text(text, encoding="utf-8")
+    stderr = assert_clean(cli("cooke", tmp_path / "study.dtt"), contains="FIFO")
+    assert "YAML" not in stderr and "NAME.dtt" in stderr, stderr

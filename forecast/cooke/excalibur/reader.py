@@ -102,7 +102,12 @@ class _Where:
 
 
 def _lines(path: Path, shown: str) -> list[str]:
-    return yamlio.read_text(path, shown).splitlines()
+    return yamlio.read_text(
+        path,
+        shown,
+        what="an Excalibur file",
+        hint="give the path of an Excalibur study: NAME.dtt with NAME.rls beside it",
+    ).splitlines()
 
 
 def _header(lines: list[str], shown: str, problems: list[Problem]) -> list[float]:
