@@ -63,7 +63,7 @@ def _compare_seconds(path: Path) -> float:
     """Median seconds of the pool comparison alone, in this process."""
     sys.path.insert(0, str(ROOT))
     from forecast.models import event
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     inputs = event.prepare(load_question(path).spec)  # type: ignore[arg-type]
     shifts = np.random.default_rng(0).normal(0.47, 0.3, 4000)

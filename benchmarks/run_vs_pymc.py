@@ -30,7 +30,7 @@ DRAWS, TUNE, CHAINS, SEED = 1000, 1000, 4, 7
 def _config(path: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from forecast.models import event
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     q = load_question(QUESTION)
     inputs = event.prepare(q.spec)  # type: ignore[arg-type]

@@ -44,7 +44,7 @@ def _naive_seconds(path: Path, n: int, scenario_yaml: list[str]) -> float:
     sys.path.insert(0, str(ROOT))
     from forecast import engine
     from forecast.inference import SamplerSettings
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     text = path.read_text("utf-8")
     times = []
@@ -110,7 +110,7 @@ def bench_event(tmp: Path) -> None:
     import dataclasses
 
     from forecast.inference import SamplerSettings
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
     from forecast.sweep import strategies as st
 
     q = load_question(EVENT)
@@ -158,7 +158,7 @@ def bench_dask(refits: int) -> None:
     from distributed import LocalCluster
 
     from forecast.inference import SamplerSettings
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
     from forecast.sweep import grid, runner
     from forecast.sweep.executors import DaskExecutor
     from forecast.sweep.output import StdoutSink

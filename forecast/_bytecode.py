@@ -15,7 +15,7 @@ from pathlib import Path
 
 MODULES = (
     "forecast.cli",
-    "forecast.spec",
+    "forecast.questions.loader",
     "forecast.engine",
     "forecast.models.event",
     "forecast.models.drivers",
@@ -53,8 +53,8 @@ def _one_small_run() -> None:
 
     from forecast import engine
     from forecast.inference import SamplerSettings
+    from forecast.questions.loader import load_question
     from forecast.render.report import Report
-    from forecast.spec import load_question
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "warm-up.yaml"

@@ -13,10 +13,10 @@ from forecast.elicit.fit import located
 from forecast.errors import ForecastError
 from forecast.headline import measured_from
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose, sample
-from forecast.spec import LoadedQuestion
-from forecast.spec.drivers import DriverSet, DriversQuestion
-from forecast.spec.event import EventQuestion
-from forecast.spec.tte import TimeToEventQuestion
+from forecast.questions.drivers import DriverSet, DriversQuestion
+from forecast.questions.event import EventQuestion
+from forecast.questions.loader import LoadedQuestion
+from forecast.questions.tte import TimeToEventQuestion
 from forecast.staleness import facts_date
 
 PRIOR_DRAWS = 4000

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from forecast.errors import UsageError
-from forecast.spec.base import StaleKind
+from forecast.questions.base import StaleKind
 from forecast.yamlio import dotted
 
 if TYPE_CHECKING:
-    from forecast.spec import LoadedQuestion
-    from forecast.spec.base import QuestionMeta
+    from forecast.questions.base import QuestionMeta
+    from forecast.questions.loader import LoadedQuestion
 
 TODAY_ENV = "FORECAST_TODAY"
 STALE_ENV = "FORECAST_STALE_DAYS"

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from forecast import yamlio
 from forecast.cli import app
 from forecast.errors import InputError, Problem
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 
 BAD = Path(__file__).resolve().parent / "bad"
 FILES = sorted(p for p in BAD.iterdir() if p.suffix == ".yaml")

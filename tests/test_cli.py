@@ -181,7 +181,7 @@ def test_with_jobs_an_error_comes_in_its_turn_after_the_questions_before_it(
     from forecast import engine
     from forecast.cli import _common
     from forecast.inference import SamplerSettings
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
     from forecast.sweep import executors
 
     class InOrderPool(executors.InlineExecutor):  # runs the last job first

@@ -17,7 +17,7 @@ from forecast.cooke.model import Settings, decision_maker, score
 from forecast.elicit.distributions import Fitted
 from forecast.elicit.pool import PoolSpec, compare, forecast
 from forecast.errors import InputError
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import EVENT_HEADER, PRIORS, ROOT
 from tests.test_cooke_inputs import SEEDS
 

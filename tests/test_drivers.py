@@ -21,8 +21,9 @@ from forecast.cli import app
 from forecast.errors import InputError
 from forecast.inference import SamplerSettings
 from forecast.models import drivers
+from forecast.questions import cases
+from forecast.questions.loader import load_question
 from forecast.render.report import Report
-from forecast.spec import cases, load_question
 
 HEADER = """\
 format: 1
@@ -136,7 +137,7 @@ def test_a_cases_file_is_checked_with_the_question(tmp_path: Path) -> None:
 def test_a_question_built_without_the_loader_reads_its_cases_file(tmp_path: Path) -> None:
     import yaml
 
-    from forecast.spec.drivers import DriversQuestion
+    from forecast.questions.drivers import DriversQuestion
 
     data = yaml.safe_load(HEADER + BODY + "cases: cases.csv\n")
     spec = DriversQuestion.model_validate(data)

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from forecast.cli import app
 from forecast.elicit.session import Invalid, default_edges, parse_probability
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import ROOT
 
 NEW_QUESTION = [

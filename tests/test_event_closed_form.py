@@ -11,7 +11,7 @@ from scipy.special import expit, logit
 
 from forecast import engine
 from forecast.inference import SamplerSettings
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import EVENT_HEADER
 
 pytestmark = pytest.mark.slow

@@ -20,8 +20,8 @@ from scipy import optimize, stats
 
 from forecast.elicit.fit import fit_positive, fit_probability, roulette_points
 from forecast.errors import InputError
-from forecast.spec import load_question
-from forecast.spec.judgement import MedianInterval, ProbabilityJudgement
+from forecast.questions.judgement import MedianInterval, ProbabilityJudgement
+from forecast.questions.loader import load_question
 from tests.conftest import EVENT_HEADER
 
 PROBES = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8])

@@ -21,8 +21,8 @@ from scipy.special import betaln
 from forecast import engine, sensitivity
 from forecast.inference import SamplerSettings
 from forecast.models import event
+from forecast.questions.loader import load_question
 from forecast.render import fmt
-from forecast.spec import load_question
 
 QUESTION = """\
 format: 1

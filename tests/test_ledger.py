@@ -282,7 +282,7 @@ def test_a_real_forecast_records_with_its_experts_and_contributions(
     from forecast.inference import SamplerSettings
     from forecast.ledger import record_forecast
     from forecast.models import event
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     q = load_question(write_priors(PRIORS))
     inputs = event.prepare(q.spec)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from forecast import staleness
 from forecast.cli import app
 from forecast.ledger import Resolution, open_ledger
 from forecast.ledger.sqlite import SCHEMA_VERSION
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.test_ledger import PRIORS, make, when
 
 runner = CliRunner()

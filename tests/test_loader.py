@@ -11,7 +11,7 @@ import yaml
 
 from forecast import yamlio
 from forecast.errors import InputError
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import EVENT_HEADER
 
 WritePriors = Callable[..., Path]

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from forecast.cli import app
 from forecast.errors import InputError
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import PRIORS
 
 SHIPPED = sorted(PRIORS.glob("*.yaml"))

@@ -28,8 +28,8 @@ from forecast.elicit.pool import (
     normalise,
 )
 from forecast.errors import InputError
+from forecast.questions.loader import load_question
 from forecast.render.pools import PoolsSection, markdown
-from forecast.spec import load_question
 from tests.conftest import EVENT_HEADER
 
 

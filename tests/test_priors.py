@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from forecast import engine
 from forecast.cli import app
 from forecast.inference import SamplerSettings
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import PRIORS, ROOT
 
 PRIOR_FILES = sorted(PRIORS.glob("*.yaml"))

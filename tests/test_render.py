@@ -14,11 +14,11 @@ from rich.console import Console
 from forecast import engine
 from forecast.inference import SamplerSettings
 from forecast.models import event
+from forecast.questions.loader import load_question
 from forecast.render import fmt
 from forecast.render.markdown import render as render_markdown
 from forecast.render.report import Report
 from forecast.results import SCHEMA
-from forecast.spec import load_question
 from tests.conftest import EVENT_HEADER
 
 BODY = """

@@ -23,9 +23,9 @@ from forecast.cli import app
 from forecast.cli.report import FileFormat, write_report
 from forecast.inference import SamplerSettings
 from forecast.models import event
+from forecast.questions.loader import load_question
 from forecast.render import fmt, plots
 from forecast.render.report import Report
-from forecast.spec import load_question
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

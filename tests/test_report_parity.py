@@ -17,11 +17,11 @@ from rich.console import Console
 
 from forecast import engine
 from forecast.inference import SamplerSettings
+from forecast.questions.loader import load_question
 from forecast.render import fmt
 from forecast.render.html import page
 from forecast.render.markdown import render as markdown
 from forecast.render.report import Report
-from forecast.spec import load_question
 
 HEADER = """\
 format: 1

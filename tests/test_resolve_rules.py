@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from forecast.cli import app
 from forecast.ledger import open_ledger
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.test_ledger import PRIORS, make, when
 
 runner = CliRunner()

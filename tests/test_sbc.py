@@ -24,7 +24,7 @@ import pytest
 from scipy import stats
 from scipy.special import expit
 
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 
 REPLICATES = 100
 THIN = 3

@@ -17,8 +17,8 @@ from forecast import engine, sensitivity
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.inference import SamplerSettings
 from forecast.models import event
+from forecast.questions.loader import load_question
 from forecast.render.report import Report
-from forecast.spec import load_question
 from tests.conftest import EVENT_HEADER
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from forecast import staleness
 from forecast.cli import app
 from forecast.errors import UsageError
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import PRIORS, TODAY
 
 runner = CliRunner()

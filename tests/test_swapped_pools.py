@@ -14,7 +14,7 @@ from scipy import integrate, special, stats
 
 from forecast import engine
 from forecast.inference import SamplerSettings
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 
 DRIVERS = """\
 format: 1

@@ -15,7 +15,7 @@ from forecast import engine
 from forecast.cli import app
 from forecast.errors import ForecastError, UsageError
 from forecast.inference import SamplerSettings
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from forecast.sweep import grid, output, provenance, strategies
 from forecast.sweep.params import Effect, params_for
 from tests.conftest import EVENT_HEADER

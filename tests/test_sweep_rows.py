@@ -103,7 +103,7 @@ def test_the_help_example_runs_on_the_file_it_names(  # type: ignore[no-untyped-
 
 def test_the_readme_sweep_examples_name_what_their_files_have() -> None:
     """Every sweep in the README names settings its file has (checked without sampling)."""
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
     from forecast.sweep import grid
     from forecast.sweep.params import lookup, params_for
 

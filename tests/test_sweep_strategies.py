@@ -17,7 +17,7 @@ from scipy import integrate, special, stats
 
 from forecast import engine
 from forecast.inference import SamplerSettings
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from forecast.sweep import grid, runner
 from forecast.sweep.executors import InlineExecutor
 from forecast.sweep.output import StdoutSink

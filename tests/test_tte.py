@@ -22,9 +22,9 @@ from forecast.cli import app
 from forecast.errors import InputError
 from forecast.inference import SamplerSettings
 from forecast.models import tte
+from forecast.questions.loader import load_question
+from forecast.questions.tte import add_months
 from forecast.render.report import Report
-from forecast.spec import load_question
-from forecast.spec.tte import add_months
 
 HEADER = """\
 format: 1

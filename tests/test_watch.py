@@ -16,7 +16,7 @@ from forecast.cli import app
 from forecast.cli.watch import Watcher, exact_event_forecast
 from forecast.inference import SamplerSettings
 from forecast.models import event
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import EVENT_HEADER
 
 BODY = """\

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from forecast.cli import app
 from forecast.ledger import Resolution, open_ledger
 from forecast.ledger.weights import NO_SKILL, PSEUDO_QUESTIONS, earn, record_of
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import EVENT_HEADER
 from tests.test_ledger import make, when
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from forecast.cli import app
-from forecast.spec import load_many
+from forecast.questions.loader import load_many
 from tests.conftest import PRIORS
 
 runner = CliRunner()

@@ -158,7 +158,7 @@ def handle_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
 def load_some(paths: list[Any]) -> tuple[list[Any], list[Any]]:
     """Load priors files (or directories of them); refuse a set that holds none at all."""
     from forecast.errors import InputError, Problem
-    from forecast.spec import load_many
+    from forecast.questions.loader import load_many
 
     ok, bad = load_many(paths)
     if not ok and not bad:

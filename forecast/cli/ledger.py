@@ -272,7 +272,7 @@ def resolve(
     from forecast.ledger import Resolution, check_writable, open_ledger
     from forecast.ledger.records import utc_now
     from forecast.ledger.resolve import find_priors, put_back, question_id, read_raw, set_status
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     try:
         folder = Path(question).is_dir()

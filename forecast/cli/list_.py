@@ -23,7 +23,7 @@ from forecast.cli.ledger import ledger_option
 
 if TYPE_CHECKING:
     from forecast.ledger import Latest
-    from forecast.spec import LoadedQuestion
+    from forecast.questions.loader import LoadedQuestion
 
 
 WIDE = 100

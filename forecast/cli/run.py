@@ -50,7 +50,7 @@ def with_weights(
     """
     if choice is WeightsChoice.given:
         return loaded
-    from forecast.spec.event import asks_performance_weights
+    from forecast.questions.event import asks_performance_weights
 
     if choice is None and not any(asks_performance_weights(q.spec) for q in loaded):
         return loaded  # nothing to earn: the ledger is not even imported
@@ -66,7 +66,7 @@ def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> 
     """Questions with the pool of the command line in place of their file's."""
     if method is None and d is None:
         return loaded
-    from forecast.spec.event import EventQuestion, Pool
+    from forecast.questions.event import EventQuestion, Pool
 
     out: list[Any] = []
     others = [q.id for q in loaded if not isinstance(q.spec, EventQuestion)]

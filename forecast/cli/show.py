@@ -25,8 +25,8 @@ def show(
 
     Example: forecast show priors/turkiye-joins-consultative-meeting.yaml
     """
+    from forecast.questions.loader import load_question
     from forecast.render.judgements import JudgementsView, judgements_dict
-    from forecast.spec import load_question
 
     (q,) = with_weights([load_question(priors)], ledger, weights)
     view = JudgementsView.of(q)

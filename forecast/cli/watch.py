@@ -61,7 +61,7 @@ def exact_event_forecast(q: Any, seed: int = 0, draws: int = 4000) -> float | No
     import numpy as np
 
     from forecast.models import event
-    from forecast.spec.event import EventQuestion
+    from forecast.questions.event import EventQuestion
 
     if not isinstance(q.spec, EventQuestion):
         return None
@@ -154,8 +154,8 @@ class Watcher:
     def _handle(self) -> Outcome:
         from rich.text import Text
 
+        from forecast.questions.loader import load_question
         from forecast.render import fmt
-        from forecast.spec import load_question
 
         start = time.perf_counter()
         self.runs += 1

@@ -40,7 +40,7 @@ from forecast import yamlio
 from forecast.cooke.checks import check
 from forecast.cooke.study import Item, Study
 from forecast.errors import InputError, Problem
-from forecast.spec.base import NonEmpty, StrictModel, located_error
+from forecast.questions.base import NonEmpty, StrictModel, located_error
 
 Level = Annotated[float, Field(gt=0.0, lt=1.0)]
 
@@ -226,7 +226,7 @@ def read(path: Path | str, shown: str | None = None) -> Study:
     InputError
         With every problem found, each at its line, column and field.
     """
-    from forecast.spec import _check_numbers, _problems
+    from forecast.questions.loader import _check_numbers, _problems
 
     path = Path(path)
     shown = shown or str(path)

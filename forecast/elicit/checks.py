@@ -22,7 +22,7 @@ from forecast.elicit.fit import (
     needs_preliz,
 )
 from forecast.errors import InputError, Problem
-from forecast.spec.judgement import ProbabilityJudgement
+from forecast.questions.judgement import ProbabilityJudgement
 
 Loc = tuple[str | int, ...]
 

@@ -37,8 +37,8 @@ from scipy import optimize, stats
 
 from forecast.elicit.distributions import Check, Fitted
 from forecast.errors import FitError, ForecastError
-from forecast.spec.judgement import MedianInterval, ProbabilityJudgement
-from forecast.spec.limits import SHAPE_FLOOR
+from forecast.questions.judgement import MedianInterval, ProbabilityJudgement
+from forecast.questions.limits import SHAPE_FLOOR
 
 _EPS = 1e-9
 
@@ -270,7 +270,7 @@ def located(q: Any) -> Iterator[None]:
         if not exc.field:
             raise
         from forecast.errors import InputError, Problem
-        from forecast.spec import _display as display
+        from forecast.questions.loader import _display as display
         from forecast.yamlio import dotted
 
         line, col = q.marks.find(exc.field) or (None, None)
@@ -285,7 +285,7 @@ def fit_probability(j: ProbabilityJudgement, cache: FitCache | None = None) -> F
     ------
     FitError
         When no Beta fits, or the one that fits best has a shape parameter below
-        :data:`~forecast.spec.limits.SHAPE_FLOOR` (its mass piles up at 0 or 1).
+        :data:`~forecast.questions.limits.SHAPE_FLOOR` (its mass piles up at 0 or 1).
     """
     try:
         fitted = _fit_probability(j, cache)

@@ -244,7 +244,7 @@ class Scale:
 
     def fit(self, judgement: dict[str, Any]) -> Fitted:
         """The distribution fitted to a judgement on this scale (not cached on disk)."""
-        from forecast.spec.judgement import MedianInterval, ProbabilityJudgement
+        from forecast.questions.judgement import MedianInterval, ProbabilityJudgement
 
         cache = FitCache(Path("-"))  # provisional fits are not worth keeping
         if self.probability:
@@ -662,7 +662,7 @@ def render_file(
 def validate_text(text: str, shown: str) -> None:
     """Check the text as ``forecast check`` would (safe loader, full validation)."""
     from forecast import yamlio
-    from forecast.spec import validate
+    from forecast.questions.loader import validate
 
     data, marks = yamlio.loads(text, shown, go_on=True)
     validate(data, marks, shown)
@@ -674,8 +674,8 @@ def subject(spec: Any, today: dt.date | None = None) -> tuple[str, Scale]:
     A scheduled question's "next opportunity" is the first after ``as_of``; when that is
     already past ``today`` the expert is told so, not shown a past date as the next one.
     """
-    from forecast.spec.drivers import DriversQuestion
-    from forecast.spec.tte import TimeToEventQuestion
+    from forecast.questions.drivers import DriversQuestion
+    from forecast.questions.tte import TimeToEventQuestion
 
     deadline = spec.deadline.isoformat()
     if isinstance(spec, DriversQuestion):
@@ -728,7 +728,7 @@ def run_session(
         When input ends or the user stops; nothing is written.
     """
     from forecast import yamlio
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     if today is None:
         from forecast.staleness import today as clock

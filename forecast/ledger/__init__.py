@@ -23,8 +23,8 @@ from forecast.ledger.records import (
 from forecast.ledger.store import ENV, Ledger, LedgerError, default_path, open_ledger
 
 if TYPE_CHECKING:
+    from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
-    from forecast.spec import LoadedQuestion
 
 
 def record_forecast(

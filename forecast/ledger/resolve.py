@@ -84,7 +84,7 @@ def set_status(path: Path, status: str) -> bool:
     InputError
         When the file is not a valid priors file (it is left untouched).
     """
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     loaded = load_question(path)
     if loaded.spec.status == status:

@@ -31,9 +31,9 @@ from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.elicit.fit import FitCache, default_cache, fit_at, fit_positive
-from forecast.spec.cases import read_cases
-from forecast.spec.drivers import Case, Driver, DriversQuestion
-from forecast.spec.event import given_weights
+from forecast.questions.cases import read_cases
+from forecast.questions.drivers import Case, Driver, DriversQuestion
+from forecast.questions.event import given_weights
 
 if TYPE_CHECKING:
     from forecast.models.event import EvidenceInput

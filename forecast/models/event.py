@@ -39,7 +39,7 @@ from forecast.elicit.pool import (
     hierarchical_inputs,
     log_pool_beta,
 )
-from forecast.spec.event import EventQuestion, Evidence, given_weights
+from forecast.questions.event import EventQuestion, Evidence, given_weights
 
 if TYPE_CHECKING:
     import pymc as pm

@@ -41,8 +41,8 @@ from forecast.models.drivers import (
     pooled_beta,
     shift_states,
 )
-from forecast.spec.event import given_weights
-from forecast.spec.tte import TimeToEventQuestion, add_months
+from forecast.questions.event import given_weights
+from forecast.questions.tte import TimeToEventQuestion, add_months
 
 if TYPE_CHECKING:
     import pymc as pm

@@ -12,11 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from forecast.elicit.distributions import Fitted, implications
+from forecast.questions.event import EventQuestion
+from forecast.questions.loader import LoadedQuestion
 from forecast.render import fmt
 from forecast.render.layout import Fit
 from forecast.render.report import _FORMS
-from forecast.spec import LoadedQuestion
-from forecast.spec.event import EventQuestion
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def _implies(name: str, f: Fitted) -> Text:
 
 def weights(spec: Any) -> list[float]:
     """The experts' pool weights, normalised: as given, 1 each when none is given."""
-    from forecast.spec.event import given_weights
+    from forecast.questions.event import given_weights
 
     given = given_weights([e.weight for e in spec.experts])  # none for a hazard question
     return [w / sum(given) for w in given]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from forecast.errors import InputError
-from forecast.spec import load_question
-from forecast.spec.cases import CASES_PATH_ENV
+from forecast.questions.cases import CASES_PATH_ENV
+from forecast.questions.loader import load_question
 from tests.hostile.test_files import DRIVERS
 
 SECRET = "pressure,outcome\nhunter2-password-do-not-print,1\n"

@@ -119,7 +119,7 @@ def _fabricated(path: Path) -> Any:
     from forecast import engine
     from forecast.inference import SamplerSettings
     from forecast.models import event
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     q = load_question(path)
     inputs = event.prepare(q.spec)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ import pytest
 from forecast import files
 from forecast.errors import InputError
 from forecast.ledger import open_ledger
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import PRIORS as SHIPPED
 from tests.hostile.conftest import assert_clean, cli, fifo
 from tests.test_ledger import make

@@ -18,7 +18,7 @@ import pytest
 
 from forecast.ledger import open_ledger
 from forecast.ledger.sqlite import SQLiteLedger
-from forecast.spec import load_question
+from forecast.questions.loader import load_question
 from tests.conftest import PRIORS as SHIPPED
 from tests.hostile.conftest import assert_clean, cli
 from tests.test_ledger import make

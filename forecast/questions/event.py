@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from forecast.spec.base import (
+from forecast.questions.base import (
     NonEmpty,
     Positive,
     QuestionMeta,
@@ -17,7 +17,7 @@ from forecast.spec.base import (
     StrictModel,
     located_error,
 )
-from forecast.spec.judgement import PositiveJudgement, ProbabilityJudgement
+from forecast.questions.judgement import PositiveJudgement, ProbabilityJudgement
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 

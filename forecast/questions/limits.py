@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from forecast.spec.base import located_error
+from forecast.questions.base import located_error
 
 PROBABILITY_FLOOR = 1e-9
 """Least stated probability other than 0 (and, mirrored, the most other than 1).

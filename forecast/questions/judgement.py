@@ -22,14 +22,14 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from forecast.spec.base import (
+from forecast.questions.base import (
     OpenProbability,
     Positive,
     Probability,
     StrictModel,
     located_error,
 )
-from forecast.spec.limits import (
+from forecast.questions.limits import (
     POSITIVE_RANGE,
     floor_error,
     shape_floor_error,

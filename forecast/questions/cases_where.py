@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from forecast.errors import InputError
 
 if TYPE_CHECKING:
-    from forecast.spec.cases import Origin
+    from forecast.questions.cases import Origin
 
 
 CASES_PATH_ENV = "FORECAST_CASES_PATH"

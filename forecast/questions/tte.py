@@ -30,10 +30,10 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from forecast.spec.base import NonEmpty, QuestionMeta, StrictModel
-from forecast.spec.drivers import DriverSet, FieldError, raise_field_errors
-from forecast.spec.event import Expert, LinearPool, _unique_names
-from forecast.spec.judgement import PositiveJudgement
+from forecast.questions.base import NonEmpty, QuestionMeta, StrictModel
+from forecast.questions.drivers import DriverSet, FieldError, raise_field_errors
+from forecast.questions.event import Expert, LinearPool, _unique_names
+from forecast.questions.judgement import PositiveJudgement
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

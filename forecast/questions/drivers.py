@@ -7,7 +7,7 @@
   is known). The base forecast integrates over uncertain levels.
 * Optional ``cases``: comparable historical cases coded by driver with their outcomes,
   inline or in a CSV file next to the priors file (read and checked by the loader, see
-  :mod:`forecast.spec.cases`); they update alpha and beta.
+  :mod:`forecast.questions.cases`); they update alpha and beta.
 * Optional ``evidence``: observed signals with uncertain likelihood ratios, as in an
   event question; each one not already in the judgements shifts the log-odds of the
   forecast (not of the historical cases).
@@ -26,9 +26,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
-from forecast.spec.base import NonEmpty, Probability, QuestionMeta, Source, StrictModel
-from forecast.spec.event import Evidence, Expert, Identifier, LinearPool, _unique_names
-from forecast.spec.judgement import PositiveJudgement
+from forecast.questions.base import NonEmpty, Probability, QuestionMeta, Source, StrictModel
+from forecast.questions.event import Evidence, Expert, Identifier, LinearPool, _unique_names
+from forecast.questions.judgement import PositiveJudgement
 
 CASES_COLUMNS = ("outcome", "id", "date", "source", "note")
 """Columns of a cases file that are not drivers, so no driver may take these ids."""

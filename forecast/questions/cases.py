@@ -34,10 +34,10 @@ from pathlib import Path
 
 from forecast import yamlio
 from forecast.errors import InputError, Problem
-from forecast.spec import csv_cells
-from forecast.spec.cases_where import CASES_PATH_ENV, fragment, locate
-from forecast.spec.csv_cells import Cell, Unclosed, blank
-from forecast.spec.drivers import CASES_COLUMNS, Case
+from forecast.questions import csv_cells
+from forecast.questions.cases_where import CASES_PATH_ENV, fragment, locate
+from forecast.questions.csv_cells import Cell, Unclosed, blank
+from forecast.questions.drivers import CASES_COLUMNS, Case
 
 MAX_PROBLEMS = 20
 """Most problems listed for one cases file; one more line counts the rest."""

@@ -3,7 +3,7 @@
 :func:`load_question` reads one file safely, validates it with pydantic and, when
 anything is wrong, raises :class:`~forecast.errors.InputError` carrying *all* the
 problems, each as ``path:line:col field: message``. A drivers question's cases file is
-read and checked with it (:mod:`forecast.spec.cases`).
+read and checked with it (:mod:`forecast.questions.cases`).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pydantic import BaseModel, ValidationError
 
 from forecast import yamlio
 from forecast.errors import InputError, Problem
-from forecast.spec.base import FORMAT_VERSION, QuestionMeta
-from forecast.spec.cases import Origin, locate, read_cases
-from forecast.spec.drivers import DriversQuestion
-from forecast.spec.event import EventQuestion, asks_cooke_weights
-from forecast.spec.tte import TimeToEventQuestion
+from forecast.questions.base import FORMAT_VERSION, QuestionMeta
+from forecast.questions.cases import Origin, locate, read_cases
+from forecast.questions.drivers import DriversQuestion
+from forecast.questions.event import EventQuestion, asks_cooke_weights
+from forecast.questions.tte import TimeToEventQuestion
 
 KINDS: dict[str, type[QuestionMeta]] = {
     "event": EventQuestion,
