@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from forecast.cli import app
-from forecast.elicit.session import Invalid, default_edges, parse_probability
+from forecast.elicit.answers import Invalid, default_edges, parse_probability
 from forecast.questions.loader import load_question
 from tests.conftest import ROOT
 
@@ -397,7 +397,7 @@ def test_a_hazard_question_gets_median_times_in_years(tmp_path: Path) -> None:
 
 
 def test_a_time_answer_must_be_a_positive_number() -> None:
-    from forecast.elicit.session import parse_positive
+    from forecast.elicit.answers import parse_positive
 
     assert parse_positive("2,5") == 2.5
     for bad in ("0", "-1", "nan", "inf", "soon"):

@@ -141,7 +141,7 @@ def elicit(
 
     Example: forecast elicit turkiye-joins-consultative-meeting
     """
-    from forecast.elicit.session import run_session
+    from forecast.elicit.dialogue import run_session
 
     channel: Any = (
         AnswersChannel(answers) if answers else TerminalChannel(interactive=sys.stdin.isatty())

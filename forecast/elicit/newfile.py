@@ -14,7 +14,7 @@ import itertools
 import re
 from typing import Any
 
-from forecast.elicit.session import (
+from forecast.elicit.answers import (
     PROBABILITY,
     YEARS,
     Channel,
@@ -28,6 +28,7 @@ from forecast.elicit.session import (
     parse_source,
     parse_tags,
     parse_text,
+    repeated,
 )
 
 KINDS = {"event": "event", "scheduled": "scheduled", "hazard": "hazard", "drivers": "drivers"}
@@ -194,18 +195,12 @@ def ask_new(channel: Channel, today: dt.date) -> dict[str, Any]:
             lambda r: parse_past(r, today),
         )
     if kind == "drivers":
-        drivers: list[dict[str, Any]] = []
-        while True:
-            drivers.append(_driver(channel, {d["id"] for d in drivers}))
-            more = ask(
-                channel,
-                "another_driver",
-                "Another driver? [y]es / [n]o",
-                parse_choice({"yes": "yes", "no": "no"}),
-                "no",
-            )
-            if more == "no":
-                break
+        drivers = repeated(
+            channel,
+            "another_driver",
+            "Another driver? [y]es / [n]o",
+            lambda so_far: _driver(channel, {d["id"] for d in so_far}),
+        )
         meta["drivers"] = drivers
     meta["tags"] = ask(
         channel, "tags", "Tags, separated by commas (Enter for none)", parse_tags, ""

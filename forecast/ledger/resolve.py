@@ -9,12 +9,11 @@ file (atomically).
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any
 
-from forecast import yamlio
+from forecast import priorsfile, yamlio
 from forecast.errors import InputError, Problem, UsageError
 
 
@@ -105,19 +104,14 @@ def set_status(path: Path, status: str) -> bool:
                 )
             ]
         )
-    yamlio.atomic_write(path, text)
+    priorsfile.write(path, text)
     return True
 
 
 def _edited(text: str, status: str) -> str:
-    from ruamel.yaml import YAML
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    rt = YAML(typ="rt")
-    rt.preserve_quotes = True
-    rt.width = 4096  # never re-wrap a long line
-    rt.indent(mapping=2, sequence=4, offset=2)
-    data: Any = rt.load(text)
+    data: Any = priorsfile.load(text)
     # Quoted: a YAML 1.1 reader (the safe loader among them) reads bare yes/no as booleans.
     value = DoubleQuotedScalarString(status)
     if "status" in data:
@@ -126,9 +120,7 @@ def _edited(text: str, status: str) -> str:
         keys = list(data)
         at = keys.index("deadline") + 1 if "deadline" in keys else len(keys)
         data.insert(at, "status", value)
-    buf = io.StringIO()
-    rt.dump(data, buf)
-    out = buf.getvalue()
+    out = priorsfile.dump(data)
     if text.startswith("\ufeff"):  # pragma: no cover - the reader drops a BOM
         out = "\ufeff" + out
     return out

@@ -1,0 +1,382 @@
+"""An elicitation dialogue: the questions in their order, with feedback after each answer.
+
+The dialogue is independent of any user interface. It talks through a
+:class:`~forecast.elicit.answers.Channel` (a terminal, a piped stdin, or a file of
+answers) and:
+
+* asks who the expert is, then the extremes first (lowest and highest plausible
+  probability: asking for the range before the middle avoids anchoring on a first
+  number), then the median and quartiles, or a roulette grid of chips;
+* after every answer shows the distribution fitted so far, what it implies and how
+  well it fits (:mod:`forecast.render.elicit`), and lets the expert revise before
+  accepting;
+* for a new question asks its kind, title, resolution, deadline and what the kind needs
+  (see :mod:`forecast.elicit.newfile`);
+* adds experts to an existing question of any kind, saying first what is judged (the
+  event by the deadline; with every driver off; at the next opportunity; or, for a
+  continuous-hazard question, the median time to the event in years, elicited the same
+  way on a positive scale and written under ``hazard.experts``);
+* writes ``DIR/QUESTION.yaml`` once, at the end, through the one priors-file writer
+  (:mod:`forecast.priorsfile`): an existing file keeps everything in it, comments
+  included, and the result is validated by the same loader as ``forecast check``
+  before it is written atomically. Stopping at any prompt leaves the file exactly as
+  it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from forecast import priorsfile
+from forecast.elicit.answers import (
+    PROBABILITY,
+    YEARS,
+    Answers,
+    Channel,
+    Fitted,
+    Invalid,
+    Scale,
+    ask,
+    default_edges,
+    parse_chips,
+    parse_choice,
+    parse_edges,
+    parse_name,
+    repeated,
+    sig,
+)
+from forecast.elicit.document import render_file
+from forecast.errors import ForecastError, UsageError
+from forecast.render.elicit import adding_expert, feedback, new_question, no_fit_yet, to_judge
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,119}$")
+"""A question id: the priors file's name, short enough for every file system."""
+
+
+def _provisional(
+    extremes: tuple[float, float], given: dict[float, float], scale: Scale = PROBABILITY
+) -> dict[str, Any]:
+    """Quantiles so far, with the plausible extremes as the 1% and 99% points (an extreme
+    at the scale's bound, such as a lowest probability of 0, is no quantile and is left
+    out). The final judgement keeps them the same way, so the range is in the file."""
+    low, high = extremes
+    q = dict(given)
+    if low > scale.bounds[0]:
+        q[0.01] = low
+    if high < scale.bounds[1]:
+        q[0.99] = high
+    return {"quantiles": dict(sorted(q.items()))}
+
+
+def _show_fit(
+    channel: Channel,
+    judgement: dict[str, Any],
+    extremes: tuple[float, float],
+    marks: list[float],
+    *,
+    final: bool,
+    scale: Scale = PROBABILITY,
+) -> Fitted | None:
+    try:
+        fitted = scale.fit(judgement)
+    except (ValueError, ForecastError) as exc:
+        channel.show(no_fit_yet(exc))
+        return None
+    body, _ = feedback(fitted, extremes, marks, final=final, scale=scale)
+    channel.show(body)
+    return fitted
+
+
+def elicit_quartiles(
+    channel: Channel,
+    extremes: tuple[float, float],
+    prev: dict[str, str],
+    scale: Scale = PROBABILITY,
+) -> dict[str, Any]:
+    """Median, then lower and upper quartiles, each checked against the others."""
+    low, high = extremes
+    what = scale.short
+    median = ask(
+        channel,
+        "median",
+        f"Median: the {what} you think is as likely to be too low as too high",
+        lambda r: _strictly_between(scale.parse(r), low, high, "median"),
+        prev.get("median"),
+    )
+    prev["median"] = f"{median:g}"
+    _show_fit(
+        channel,
+        _provisional(extremes, {0.5: median}, scale),
+        extremes,
+        [median],
+        final=False,
+        scale=scale,
+    )
+    q1 = ask(
+        channel,
+        "lower_quartile",
+        f"Lower quartile: 25% chance the {what} is below this",
+        lambda r: _quartile(scale.parse(r), low, median, "lower quartile", below=True),
+        prev.get("lower_quartile"),
+    )
+    prev["lower_quartile"] = f"{q1:g}"
+    _show_fit(
+        channel,
+        _provisional(extremes, {0.25: q1, 0.5: median}, scale),
+        extremes,
+        [q1, median],
+        final=False,
+        scale=scale,
+    )
+    q3 = ask(
+        channel,
+        "upper_quartile",
+        f"Upper quartile: 25% chance the {what} is above this",
+        lambda r: _quartile(scale.parse(r), median, high, "upper quartile", below=False),
+        prev.get("upper_quartile"),
+    )
+    prev["upper_quartile"] = f"{q3:g}"
+    stated = {0.25: q1, 0.5: median, 0.75: q3}
+    final = _provisional(extremes, stated, scale)["quantiles"]
+    return {"quantiles": {k: sig(v) for k, v in final.items()}}
+
+
+def _strictly_between(v: float, lo: float, hi: float, what: str) -> float:
+    if not lo < v < hi:
+        raise Invalid(
+            f"the {what} must lie strictly between your lowest and highest plausible values "
+            f"{lo:g} and {hi:g} (got {v:g})"
+        )
+    return v
+
+
+def _quartile(v: float, lo: float, hi: float, what: str, *, below: bool) -> float:
+    # The extremes are the 1% and 99% points, so a quartile lies strictly inside them.
+    if below and not lo < v < hi:
+        raise Invalid(
+            f"the {what} must be above the lowest plausible value {lo:g} (your 1% point) "
+            f"and below the median {hi:g} (got {v:g})"
+        )
+    if not below and not lo < v < hi:
+        raise Invalid(
+            f"the {what} must be above the median {lo:g} and below the highest plausible "
+            f"value {hi:g} (your 99% point) (got {v:g})"
+        )
+    return v
+
+
+def elicit_roulette(
+    channel: Channel, extremes: tuple[float, float], prev: dict[str, str]
+) -> dict[str, Any]:
+    """Bin edges across the plausible range, then chips per bin."""
+    low, high = extremes
+    edges = ask(
+        channel,
+        "bins",
+        "Bin edges (Enter keeps bins at round values across your plausible range)",
+        lambda r: parse_edges(r, low, high),
+        prev.get("bins") or " ".join(f"{e:g}" for e in default_edges(low, high)),
+    )
+    prev["bins"] = " ".join(f"{e:g}" for e in edges)
+    bins = len(edges) - 1
+    chips = ask(
+        channel,
+        "chips",
+        f"Chips per bin: {bins} whole numbers, more chips where you think the probability is",
+        lambda r: parse_chips(r, bins),
+        prev.get("chips"),
+    )
+    prev["chips"] = " ".join(str(c) for c in chips)
+    from forecast.render.chips import chips_histogram
+
+    channel.show(chips_histogram(edges, chips))
+    return {"roulette": {"bins": [sig(e) for e in edges], "chips": chips}}
+
+
+def elicit_expert(
+    channel: Channel,
+    taken: set[str],
+    subject: str | None = None,
+    scale: Scale = PROBABILITY,
+) -> Answers:
+    """Ask one expert for their judgement, with feedback, until they accept it.
+
+    ``subject``: what is judged, shown before the first number is asked; ``scale``:
+    a probability (quartiles or roulette) or a positive quantity (quartiles).
+    """
+    name = ask(channel, "expert", "Who is the expert (name or role)?", parse_name(taken))
+    if subject:
+        channel.show(to_judge(scale, subject))
+    method = "quartiles"
+    if scale.probability:
+        method = ask(
+            channel,
+            "method",
+            "Judge by [q]uartiles or by [r]oulette chips?",
+            parse_choice({"quartiles": "quartiles", "roulette": "roulette"}),
+            "quartiles",
+        )
+    what = scale.short
+    prev: dict[str, str] = {}
+    while True:
+        low = ask(
+            channel,
+            "lowest",
+            f"Lowest plausible {what} (taken as your 1% point: a 1 in 100 chance it is lower)",
+            lambda r: scale.parse(
+                r, hi=min(scale.bounds[1], 1e12) * 0.999999, what=f"lowest plausible {what}"
+            ),
+            prev.get("lowest"),
+        )
+        prev["lowest"] = f"{low:g}"
+        high = ask(
+            channel,
+            "highest",
+            f"Highest plausible {what} (taken as your 99% point: a 1 in 100 chance it is higher)",
+            lambda r: _above(scale.parse(r), low, what),  # noqa: B023 - used at once
+            prev.get("highest"),
+        )
+        prev["highest"] = f"{high:g}"
+        extremes = (low, high)
+        if method == "quartiles":
+            judgement = elicit_quartiles(channel, extremes, prev, scale)
+            marks = list(judgement["quantiles"].values())
+        else:
+            judgement = elicit_roulette(channel, extremes, prev)
+            marks = []
+        fitted = _show_fit(channel, judgement, extremes, marks, final=True, scale=scale)
+        choice = ask(
+            channel,
+            "accept",
+            "Accept this judgement? [y]es, or [r]evise (Enter keeps each earlier answer)",
+            parse_choice({"yes": "yes", "revise": "revise"}),
+            "yes",
+        )
+        if choice == "yes" and fitted is not None:
+            return Answers(name, judgement, fitted, extremes)
+        if choice == "yes":
+            channel.reject("accept", "this judgement cannot be fitted; revise it")
+
+
+def _above(v: float, low: float, what: str = "probability") -> float:
+    if not v > low:
+        raise Invalid(f"the highest plausible {what} must be above the lowest, {low:g} (got {v:g})")
+    return v
+
+
+@dataclass
+class Outcome:
+    """What a session wrote."""
+
+    path: Path
+    created: bool
+    experts: list[str]
+    total: int
+
+
+def subject(spec: Any, today: dt.date | None = None) -> tuple[str, Scale]:
+    """What an expert judges in a question of each kind, and on which scale.
+
+    A scheduled question's "next opportunity" is the first after ``as_of``; when that is
+    already past ``today`` the expert is told so, not shown a past date as the next one.
+    """
+    from forecast.questions.drivers import DriversQuestion
+    from forecast.questions.tte import TimeToEventQuestion
+
+    deadline = spec.deadline.isoformat()
+    if isinstance(spec, DriversQuestion):
+        drivers = ", ".join(d.id for d in spec.drivers)
+        return (
+            f"the event by {deadline} with every driver off ({drivers}); the drivers' "
+            "odds ratios are in the file"
+        ), PROBABILITY
+    if isinstance(spec, TimeToEventQuestion):
+        if spec.hazard is not None:
+            return (
+                f"years from {spec.hazard.since.isoformat()} to the event, as you would judge "
+                "it without knowing how long it has already been (the time that passed "
+                "without it is data)"
+            ), YEARS
+        after = [d for d in spec.opportunity_dates() if d > spec.as_of_date]
+        off = " with every driver off" if spec.drivers else ""
+        if after and today is not None and after[0] < today:
+            return (
+                f"the event at one opportunity{off}, as if none had passed; the "
+                "opportunities that passed are data. The first after the file's facts "
+                f"(as of {spec.as_of_date.isoformat()}), {after[0].isoformat()}, is already "
+                f"past today ({today.isoformat()}), and the file does not say whether the "
+                "event happened then"
+            ), PROBABILITY
+        nxt = f" ({after[0].isoformat()})" if after else ""
+        return (
+            f"the event at the next opportunity{nxt}{off}, as if none had passed; "
+            "the opportunities that passed are data"
+        ), PROBABILITY
+    return f"the event by {deadline}", PROBABILITY
+
+
+def run_session(
+    question: str,
+    directory: Path,
+    channel: Channel,
+    *,
+    today: dt.date | None = None,
+) -> Outcome:
+    """Elicit one or more experts for ``question`` and write ``directory/question.yaml``.
+
+    Raises
+    ------
+    UsageError
+        For a question id that cannot be a file name.
+    InputError
+        When the existing file is invalid, or the result would be.
+    EOFError, KeyboardInterrupt
+        When input ends or the user stops; nothing is written.
+    """
+    from forecast import yamlio
+    from forecast.questions.loader import load_question
+
+    if today is None:
+        from forecast.staleness import today as clock
+
+        today = clock()
+    if not _ID.match(question):
+        raise UsageError(
+            f"{question[:40]!r}{'...' if len(question) > 40 else ''} is not a question id",
+            hint="use at most 120 lower-case letters, digits, '-' and '_', e.g. turkiye-joins-ots",
+        )
+    path = directory / f"{question}.yaml"
+    existing: str | None = None
+    meta: dict[str, Any] | None = None
+    taken: set[str] = set()
+    if path.exists():
+        loaded = load_question(path)
+        what, scale = subject(loaded.spec, today)
+        existing = loaded.text
+        spec: Any = loaded.spec
+        experts = spec.experts if scale.probability else spec.hazard.experts
+        taken = {e.name for e in experts}
+        channel.show(adding_expert(loaded.spec.title, path, taken))
+    else:
+        if not directory.is_dir():
+            raise UsageError(f"{directory} is not a directory", hint="create it or pass --dir")
+        channel.show(new_question(path))
+        from forecast.elicit.newfile import ask_new, judged
+
+        meta = ask_new(channel, today)
+        what, scale = judged(meta)
+    done = repeated(
+        channel,
+        "another",
+        "Elicit another expert now? [y]es / [n]o",
+        lambda so_far: elicit_expert(channel, taken | {a.name for a in so_far}, what, scale),
+    )
+    # Re-read just before writing: an edit saved during the session is kept.
+    if path.exists():
+        existing = yamlio.read_text(path, str(path))
+    priorsfile.write(path, render_file(existing, meta, done, today, scale))
+    return Outcome(path, existing is None, [a.name for a in done], len(taken) + len(done))
