@@ -1,0 +1,1 @@
+"""The quantity kind: a continuous uncertain amount judged by experts."""

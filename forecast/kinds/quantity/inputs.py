@@ -1,0 +1,99 @@
+"""A quantity question as fitted, backend-free numbers: the experts' fits, the pool, data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from forecast.errors import FitError
+from forecast.kinds.quantity.families import Support
+from forecast.kinds.quantity.fit import JudgementFit, fit_judgement
+from forecast.kinds.quantity.pool import normalise, pooled
+from forecast.kinds.quantity.spec import QuantityQuestion
+from forecast.kinds.quantity.update import Observations, conjugate, posterior
+from forecast.spec.event import given_weights
+
+
+@dataclass(frozen=True)
+class QuantityInputs:
+    """Everything the quantity model needs, as plain numbers."""
+
+    expert_names: tuple[str, ...]
+    fits: tuple[JudgementFit, ...]
+    weights: tuple[float, ...]
+    method: str
+    support: Support
+    thresholds: tuple[float, ...]
+    data: Observations | None
+
+    @property
+    def experts(self) -> tuple[Any, ...]:
+        """Each expert's fitted distribution (the family used)."""
+        return tuple(f.dist for f in self.fits)
+
+    def with_pool(
+        self, method: str | None = None, weights: tuple[float, ...] | None = None
+    ) -> QuantityInputs:
+        """The same inputs under another pool method or other weights."""
+        return QuantityInputs(
+            self.expert_names,
+            self.fits,
+            self.weights if weights is None else weights,
+            self.method if method is None else method,
+            self.support,
+            self.thresholds,
+            self.data,
+        )
+
+    @cached_property
+    def prior(self) -> Any:
+        """The experts' pooled distribution."""
+        return pooled(self.method, self.experts, self.weights)
+
+    @cached_property
+    def exact_posterior(self) -> Any:
+        """The distribution after the data: closed form when conjugate, else quadrature."""
+        if self.data is None:
+            return self.prior
+        closed = conjugate(self.prior, self.data)
+        return closed if closed is not None else posterior(self.prior, self.support, self.data)
+
+    @property
+    def normalised_weights(self) -> tuple[float, ...]:
+        """The weights summing to 1."""
+        return normalise(self.weights)
+
+
+def observations(spec: QuantityQuestion) -> Observations | None:
+    """The file's data as plain numbers."""
+    if spec.data is None:
+        return None
+    m = spec.data.measurement
+    return Observations(tuple(spec.data.values), m.sd, m.scale == "log")
+
+
+def prepare(spec: QuantityQuestion, method: str | None = None) -> QuantityInputs:
+    """Fit every judgement of a quantity question (``method`` overrides the file's pool).
+
+    Raises
+    ------
+    FitError
+        Placed at the judgement that could not be fitted.
+    """
+    support = spec.bounds
+    fits = []
+    for i, e in enumerate(spec.experts):
+        try:
+            fits.append(fit_judgement(e.judgement, support, spec.families, spec.family))
+        except FitError as exc:
+            raise exc.at("experts", i, "judgement") from None
+    return QuantityInputs(
+        tuple(e.name for e in spec.experts),
+        tuple(fits),
+        given_weights([e.weight for e in spec.experts]),
+        method or spec.pool.method,
+        support,
+        tuple(spec.thresholds),
+        observations(spec),
+    )

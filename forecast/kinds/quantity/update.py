@@ -1,0 +1,98 @@
+"""The update by observed comparable values: value ~ Normal(X, sd), or on the log scale.
+
+The posterior of any pooled prior is found by quadrature in one dimension
+(:func:`posterior`). Where it is conjugate it is also known in closed form
+(:func:`conjugate`): a normal prior with natural-scale error, a lognormal prior (above
+0) with log-scale error, and any linear pool of those (the posterior is the pool of
+the updated experts, each reweighted by how well they predicted the mean of the data).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from forecast.kinds.quantity.families import Dist, Family, Support
+from forecast.kinds.quantity.grid import Density, GridDensity, span, to_u
+from forecast.kinds.quantity.pool import LinearPool
+
+
+@dataclass(frozen=True)
+class Observations:
+    """Observed values and their measurement model (plain numbers)."""
+
+    values: tuple[float, ...]
+    sd: float
+    log: bool
+
+    @property
+    def transformed(self) -> np.ndarray:
+        """The values on the scale the error is normal on."""
+        v = np.asarray(self.values, dtype=float)
+        return np.log(v) if self.log else v
+
+    def loglik(self, x: Any) -> Any:
+        """log p(values | X = x), up to a constant."""
+        x = np.asarray(x, dtype=float)
+        y = self.transformed
+        if self.log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                loc = np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), -np.inf)
+        else:
+            loc = x
+        out = np.zeros_like(loc)
+        for v in y:
+            out = out + stats.norm.logpdf(v, loc=loc, scale=self.sd)
+        return np.where(np.isfinite(out), out, -np.inf)
+
+
+def _normal_update(m: float, s: float, y: np.ndarray, sd: float) -> tuple[float, float, float]:
+    """Normal(m, s) prior, n values with error sd: posterior mean, sd and log evidence of
+    the mean of the values (the part of the marginal likelihood that depends on m, s)."""
+    n = len(y)
+    prec = 1 / s**2 + n / sd**2
+    mean = (m / s**2 + y.sum() / sd**2) / prec
+    log_ev = float(stats.norm.logpdf(y.mean(), loc=m, scale=math.sqrt(s**2 + sd**2 / n)))
+    return float(mean), float(1 / math.sqrt(prec)), log_ev
+
+
+def conjugate(prior: Any, obs: Observations) -> LinearPool | None:
+    """The posterior in closed form when it is conjugate, else None."""
+    comps = prior.components if isinstance(prior, LinearPool) else None
+    if comps is None:
+        return None
+    family: Family = "lognormal" if obs.log else "normal"
+    if any(d.family != family or (obs.log and d.support.lower != 0) for d in comps):
+        return None
+    y = obs.transformed
+    updated, logw = [], []
+    for w, d in zip(prior.weights, comps, strict=True):
+        m, s, log_ev = _normal_update(d.a, d.b, y, obs.sd)
+        updated.append(Dist(family, m, s, d.support))
+        logw.append(math.log(w) + log_ev if w > 0 else -math.inf)
+    top = max(logw)
+    weights = tuple(math.exp(v - top) for v in logw)
+    return LinearPool(tuple(updated), weights)
+
+
+def posterior(prior: Density, support: Support, obs: Observations) -> GridDensity:
+    """The posterior of ``prior`` given ``obs``, by quadrature on a grid."""
+    lo, hi = span(support, [prior])
+    centre = float(obs.transformed.mean())
+    half = 12 * obs.sd / math.sqrt(len(obs.values))
+    ends = [centre - half, centre + half]
+    if obs.log:
+        ends = [math.exp(v) for v in ends]
+    inside = [e for e in ends if support.contains(e)]
+    if inside:
+        us = [float(to_u(support, e)) for e in inside]
+        lo, hi = min(lo, *us), max(hi, *us)
+
+    def logpdf(x: np.ndarray) -> np.ndarray:
+        return np.asarray(prior.logpdf(x), dtype=float) + np.asarray(obs.loglik(x), dtype=float)
+
+    return GridDensity.from_logpdf(support, lo, hi, logpdf)
