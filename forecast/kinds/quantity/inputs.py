@@ -12,7 +12,7 @@ from forecast.kinds.quantity.fit import JudgementFit, fit_judgement
 from forecast.kinds.quantity.pool import normalise, pooled
 from forecast.kinds.quantity.spec import QuantityQuestion
 from forecast.kinds.quantity.update import Observations, conjugate, posterior
-from forecast.spec.event import given_weights
+from forecast.questions.event import given_weights
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,15 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from forecast.kinds.quantity.families import FAMILIES, Family, Support
-from forecast.spec.base import NonEmpty, Positive, QuestionMeta, Source, StrictModel, located_error
-from forecast.spec.event import ExpertWeights
+from forecast.questions.base import (
+    NonEmpty,
+    Positive,
+    QuestionMeta,
+    Source,
+    StrictModel,
+    located_error,
+)
+from forecast.questions.event import ExpertWeights
 
 DEFAULT_MASS = 0.9
 
