@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from forecast import results, sensitivity
+from forecast import kinds, results, sensitivity
 from forecast.elicit.fit import located
 from forecast.errors import ForecastError
 from forecast.headline import measured_from
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose, sample
+from forecast.kinds.protocol import Kind
 from forecast.questions.drivers import DriverSet, DriversQuestion
 from forecast.questions.event import EventQuestion
 from forecast.questions.loader import LoadedQuestion
@@ -155,7 +156,7 @@ def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:
     """Refuse a scenario the question does not define."""
     if scenario is None:
         return
-    named = sorted(q.spec.scenarios) if isinstance(q.spec, DriverSet) else []
+    named = sorted(kinds.of(q.spec).scenarios(q.spec))
     if scenario not in named:
         raise ForecastError(
             f"{q.id}: no scenario {scenario!r}",
@@ -454,24 +455,17 @@ def run(
     Every kind goes the same way: fit the judgements (``prepare``), build the PyMC
     model, sample it, and summarise the posterior into a Forecast.
     """
-    import importlib
-
     check_scenario(q, scenario)
-    kind = _KINDS[q.spec.kind]
-    backend = importlib.import_module(f"forecast.models.{kind.module}")
+    kind = kinds.of(q.spec)
     timer = timer or Timer()
-    # Case data files of a drivers question are found next to the priors file.
-    args = (q.spec, q.path.parent) if kind.reads_files else (q.spec,)
     with located(q):
-        inputs = backend.prepare(*args)
+        inputs = kind.prepare(q)
     timer.lap("fit judgements")
-    model = backend.build(inputs)
+    model = kind.build(inputs)
     timer.lap("build model")
     idata = sample(model, settings, progress=progress)
     timer.lap("compile and sample")
-    if kind.has_scenarios:
-        return _weighted(q, kind.summarise(q, inputs, idata, settings, timer, scenario=scenario))
-    return _weighted(q, kind.summarise(q, inputs, idata, settings, timer))
+    return _weighted(q, kind.summarise(q, inputs, idata, settings, timer, scenario=scenario))
 
 
 def _weighted(q: LoadedQuestion, forecast: results.Forecast) -> results.Forecast:
@@ -481,32 +475,15 @@ def _weighted(q: LoadedQuestion, forecast: results.Forecast) -> results.Forecast
     return forecast
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """How to forecast one model kind."""
-
-    module: str
-    summarise: Callable[..., results.Forecast]
-    has_scenarios: bool = False
-    reads_files: bool = False
-
-
-_KINDS = {
-    "event": _Kind("event", summarise_event),
-    "drivers": _Kind("drivers", summarise_drivers, has_scenarios=True, reads_files=True),
-    "time-to-event": _Kind("tte", summarise_tte, has_scenarios=True),
-}
-"""Model kind -> its backend module in forecast.models and how to summarise it."""
-
-
 class CompiledModels:
     """Forecasts again and again in one process, compiling each event model only once.
 
-    An event model is kept per :func:`~forecast.models.event.structure` (experts, pool,
-    evidence items applied and how, base rate or not) together with its compiled NUTS
-    step. A question of a structure seen before gets its numbers swapped in
-    (``pm.set_data``) and is sampled on the compiled step; a new structure is built and
-    compiled once. Other kinds go through :func:`run`. ``builds`` counts the compiles.
+    A model is kept per :meth:`~forecast.kinds.protocol.Kind.structure` of its inputs
+    (for an event question: experts, pool, evidence items applied and how, base rate or
+    not) together with its compiled NUTS step. A question of a structure seen before
+    gets its numbers swapped in (``pm.set_data``) and is sampled on the compiled step; a
+    new structure is built and compiled once. Kinds whose models are not reused go
+    through :func:`run`. ``builds`` counts the compiles.
     """
 
     def __init__(self, keep: int = 4) -> None:
@@ -514,23 +491,24 @@ class CompiledModels:
         self.builds = 0
         self._models: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
 
-    def model_for(self, inputs: Any, settings: SamplerSettings) -> tuple[Any, Any]:
+    def model_for(self, kind: Kind[Any], inputs: Any, settings: SamplerSettings) -> tuple[Any, Any]:
         """The model and NUTS step for ``inputs``, built only for a new structure."""
         import pymc as pm
 
         from forecast.inference import quiet_pymc
-        from forecast.models import event
 
-        key = (*event.structure(inputs), settings.target_accept)
+        structure = kind.structure(inputs)
+        assert structure is not None, f"{kind.name} models are not reused"
+        key = (kind.name, *structure, settings.target_accept)
         hit = self._models.pop(key, None)
         if hit is None:
-            model = event.build(inputs, swappable=True)
+            model = kind.build(inputs, swappable=True)
             with quiet_pymc(), model:
                 step = pm.NUTS(target_accept=settings.target_accept)
             hit = (model, step, step.sampling_state)
             self.builds += 1
         else:
-            event.set_inputs(hit[0], inputs)
+            kind.swap_inputs(hit[0], inputs)
         self._models[key] = hit  # the most recently used last
         while len(self._models) > self.keep:
             del self._models[next(iter(self._models))]
@@ -543,16 +521,16 @@ class CompiledModels:
         self, q: LoadedQuestion, settings: SamplerSettings, timer: Timer | None = None
     ) -> results.Forecast:
         """Forecast ``q`` like :func:`run`, on a compiled model when one fits."""
-        if not isinstance(q.spec, EventQuestion):
-            return run(q, settings, timer)
-        from forecast.models import event
-
+        kind = kinds.of(q.spec)
         timer = timer or Timer()
         with located(q):
-            inputs = event.prepare(q.spec)
+            inputs = kind.prepare(q)
         timer.lap("fit judgements")
-        model, step = self.model_for(inputs, settings)
+        if kind.structure(inputs) is None:
+            model, step = kind.build(inputs), None
+        else:
+            model, step = self.model_for(kind, inputs, settings)
         timer.lap("build model")
         idata = sample(model, settings, step=step)
         timer.lap("compile and sample")
-        return _weighted(q, summarise_event(q, inputs, idata, settings, timer))
+        return _weighted(q, kind.summarise(q, inputs, idata, settings, timer))

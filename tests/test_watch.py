@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from forecast import engine
+from forecast import engine, kinds
 from forecast.cli import app
 from forecast.cli.watch import Watcher, exact_event_forecast
 from forecast.inference import SamplerSettings
@@ -191,13 +191,15 @@ def test_saves_with_the_same_structure_reuse_the_compiled_model(tmp_path: Path) 
     models = engine.CompiledModels()
     w = _compiled_watcher(path, models)
     assert w.tick() is not None and models.builds == 1
-    first = models.model_for(event.prepare(load_question(path).spec), SETTINGS)[0]
+    first = models.model_for(kinds.get("event"), event.prepare(load_question(path).spec), SETTINGS)[
+        0
+    ]
     _save(path, _editable(p=0.35, w=2.0, k=4, lr=2.5), 1)
     edited = w.tick()
     assert edited is not None and edited.kind == "forecast" and edited.probability is not None
     assert models.builds == 1
     q = load_question(path)
-    assert models.model_for(event.prepare(q.spec), SETTINGS)[0] is first
+    assert models.model_for(kinds.get("event"), event.prepare(q.spec), SETTINGS)[0] is first
     # The edited numbers were sampled: the forecast agrees with a fresh run of the file.
     reused = models.run(q, engine.settings_for(q, SETTINGS, 11))
     assert reused.probability == pytest.approx(edited.probability, abs=1e-12)

@@ -34,7 +34,6 @@ from typing import Any
 from forecast import priorsfile
 from forecast.elicit.answers import (
     PROBABILITY,
-    YEARS,
     Answers,
     Channel,
     Fitted,
@@ -279,44 +278,11 @@ class Outcome:
 
 
 def subject(spec: Any, today: dt.date | None = None) -> tuple[str, Scale]:
-    """What an expert judges in a question of each kind, and on which scale.
+    """What an expert judges in a question of its kind, and on which scale (``today``:
+    to tell a past "next" opportunity from a future one)."""
+    from forecast import kinds
 
-    A scheduled question's "next opportunity" is the first after ``as_of``; when that is
-    already past ``today`` the expert is told so, not shown a past date as the next one.
-    """
-    from forecast.questions.drivers import DriversQuestion
-    from forecast.questions.tte import TimeToEventQuestion
-
-    deadline = spec.deadline.isoformat()
-    if isinstance(spec, DriversQuestion):
-        drivers = ", ".join(d.id for d in spec.drivers)
-        return (
-            f"the event by {deadline} with every driver off ({drivers}); the drivers' "
-            "odds ratios are in the file"
-        ), PROBABILITY
-    if isinstance(spec, TimeToEventQuestion):
-        if spec.hazard is not None:
-            return (
-                f"years from {spec.hazard.since.isoformat()} to the event, as you would judge "
-                "it without knowing how long it has already been (the time that passed "
-                "without it is data)"
-            ), YEARS
-        after = [d for d in spec.opportunity_dates() if d > spec.as_of_date]
-        off = " with every driver off" if spec.drivers else ""
-        if after and today is not None and after[0] < today:
-            return (
-                f"the event at one opportunity{off}, as if none had passed; the "
-                "opportunities that passed are data. The first after the file's facts "
-                f"(as of {spec.as_of_date.isoformat()}), {after[0].isoformat()}, is already "
-                f"past today ({today.isoformat()}), and the file does not say whether the "
-                "event happened then"
-            ), PROBABILITY
-        nxt = f" ({after[0].isoformat()})" if after else ""
-        return (
-            f"the event at the next opportunity{nxt}{off}, as if none had passed; "
-            "the opportunities that passed are data"
-        ), PROBABILITY
-    return f"the event by {deadline}", PROBABILITY
+    return kinds.of(spec).subject(spec, today)
 
 
 def run_session(

@@ -27,14 +27,6 @@ from forecast.questions.base import FORMAT_VERSION, QuestionMeta
 from forecast.questions.cases import Origin, locate, read_cases
 from forecast.questions.drivers import DriversQuestion
 from forecast.questions.event import EventQuestion, asks_cooke_weights
-from forecast.questions.tte import TimeToEventQuestion
-
-KINDS: dict[str, type[QuestionMeta]] = {
-    "event": EventQuestion,
-    "time-to-event": TimeToEventQuestion,
-    "drivers": DriversQuestion,
-}
-"""Model kinds a priors file may declare, and the specification class of each."""
 
 
 @dataclass(frozen=True)
@@ -401,8 +393,10 @@ def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
         )
         line, col = at or (None, None)
         raise fail([Problem(shown, line, col, "format", msg, hint)])
+    from forecast import kinds
+
     kind = data.get("kind")
-    if not isinstance(kind, str) or kind not in KINDS:
+    if not isinstance(kind, str) or kind not in kinds.REGISTRY:
         at = marks.find(("kind",)) if "kind" in data else root
         msg = (
             "required but missing"
@@ -412,8 +406,9 @@ def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
             else f"must be text (got {_show(kind)})"
         )
         line, col = at or (None, None)
-        raise fail([Problem(shown, line, col, "kind", msg, f"valid kinds: {', '.join(KINDS)}")])
-    model: type[BaseModel] = KINDS[kind]
+        valid = f"valid kinds: {', '.join(kinds.names())}"
+        raise fail([Problem(shown, line, col, "kind", msg, valid)])
+    model: type[BaseModel] = kinds.get(kind).spec
     try:
         spec = model.model_validate(data)
     except ValidationError as exc:
@@ -471,4 +466,4 @@ def load_many(paths: list[Path]) -> tuple[list[LoadedQuestion], list[InputError]
     return ok, bad
 
 
-__all__ = ["KINDS", "EventQuestion", "LoadedQuestion", "load_many", "load_question", "validate"]
+__all__ = ["EventQuestion", "LoadedQuestion", "load_many", "load_question", "validate"]

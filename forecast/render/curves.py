@@ -154,24 +154,39 @@ def _hazard(extra: dict[str, Any]) -> RenderableType:
     return Group(Text(""), Fit(t), note)
 
 
-def sections(f: Any, width: int = 80) -> list[RenderableType]:
-    """The report sections for a time-to-event or drivers forecast (none for others)."""
+def curve_charts(f: Any, width: int = 80) -> list[RenderableType]:
+    """The median time and P(by each date) of a time-to-event forecast."""
     extra = f.extra
-    out: list[RenderableType] = []
-    if "curve" in extra:
-        line = Text("Median time to the event  ", style="bold")
-        line.append(median_line(extra))
-        line.append(f"   known as of {extra['as_of']}", style="dim")
-        # the date and its marker (up to 37), P (7), the band (17) and padding (about 9)
-        # leave the rest to the bar, so no number is ever cut short.
-        bar_width = max(8, min(40, width - 70))
-        out += [Text(""), line, curve_chart(extra["curve"], f.deadline.isoformat(), bar_width)]
-        if "hazard" in extra:
-            out.append(_hazard(extra))
-    if "swings" in extra:
-        out += [Text(""), scenarios_table(extra["scenarios"], extra.get("scenario"))]
-        out += [Text(""), tornado(extra["swings"], f.probability, max(8, min(30, width - 72)))]
+    line = Text("Median time to the event  ", style="bold")
+    line.append(median_line(extra))
+    line.append(f"   known as of {extra['as_of']}", style="dim")
+    # the date and its marker (up to 37), P (7), the band (17) and padding (about 9)
+    # leave the rest to the bar, so no number is ever cut short.
+    bar_width = max(8, min(40, width - 70))
+    return [Text(""), line, curve_chart(extra["curve"], f.deadline.isoformat(), bar_width)]
+
+
+def hazard_chart(extra: dict[str, Any]) -> RenderableType:
+    """A hazard question's experts, its Weibull shape and the posterior median time."""
+    return _hazard(extra)
+
+
+def scenario_charts(f: Any, width: int = 80) -> list[RenderableType]:
+    """Every named scenario's probability, and each driver's swing as a tornado."""
+    extra = f.extra
+    out: list[RenderableType] = [
+        Text(""),
+        scenarios_table(extra["scenarios"], extra.get("scenario")),
+    ]
+    out += [Text(""), tornado(extra["swings"], f.probability, max(8, min(30, width - 72)))]
     return out
+
+
+def sections(f: Any, width: int = 80) -> list[RenderableType]:
+    """The report sections the forecast's kind adds (none for some kinds)."""
+    from forecast import kinds
+
+    return kinds.get(f.kind).rich_sections(f, width)
 
 
 @dataclass(frozen=True)
@@ -200,27 +215,27 @@ class ShowInputs:
     positives_title: str = "\nOdds ratios and other positive judgements"
 
 
-def show_inputs(spec: Any) -> ShowInputs:
-    """Fit the judgements of a time-to-event or drivers question, without sampling."""
+def drivers_shown(d: Any) -> ShowInputs:
+    """What ``show`` displays of a drivers question's fitted judgements."""
+    rows = tuple(_Positive(x.id, "odds ratio", x.fitted) for x in d.drivers)
+    rows += tuple(_Positive(e.id, "likelihood ratio", e.fitted, e.applied) for e in d.evidence)
+    return ShowInputs(d.experts, d.prior, rows)
+
+
+def hazard_shown(t: Any) -> ShowInputs:
+    """What ``show`` displays of a hazard question's fitted judgements."""
+    rows = tuple(
+        _Positive(n, "median years", f) for n, f in zip(t.expert_names, t.experts, strict=True)
+    )
+    rows += (_Positive("shape", "Weibull shape", t.shape),)
+    rows += tuple(_Positive(x.id, "hazard ratio", x.fitted) for x in t.drivers)
+    return ShowInputs((), None, rows, "\nMedian time to the event (years from since)")
+
+
+def schedule_shown(t: Any) -> ShowInputs:
+    """What ``show`` displays of a scheduled time-to-event question's fitted judgements."""
     from forecast.elicit.distributions import Mixture
 
-    if spec.kind == "drivers":
-        from forecast.models import drivers
-
-        d = drivers.prepare(spec)
-        rows = tuple(_Positive(x.id, "odds ratio", x.fitted) for x in d.drivers)
-        rows += tuple(_Positive(e.id, "likelihood ratio", e.fitted, e.applied) for e in d.evidence)
-        return ShowInputs(d.experts, d.prior, rows)
-    from forecast.models import tte
-
-    t = tte.prepare(spec)
-    if isinstance(t, tte.HazardInputs):
-        rows = tuple(
-            _Positive(n, "median years", f) for n, f in zip(t.expert_names, t.experts, strict=True)
-        )
-        rows += (_Positive("shape", "Weibull shape", t.shape),)
-        rows += tuple(_Positive(x.id, "hazard ratio", x.fitted) for x in t.drivers)
-        return ShowInputs((), None, rows, "\nMedian time to the event (years from since)")
     rows = tuple(_Positive(x.id, "odds ratio", x.fitted) for x in t.drivers)
     if t.trend is not None:
         rows = (_Positive("trend", "odds multiplier per opportunity", t.trend), *rows)

@@ -12,7 +12,6 @@ from rich.table import Table
 from rich.text import Text
 
 from forecast.elicit.distributions import Fitted, implications
-from forecast.questions.event import EventQuestion
 from forecast.questions.loader import LoadedQuestion
 from forecast.render import fmt
 from forecast.render.layout import Fit
@@ -29,15 +28,11 @@ class JudgementsView:
     @classmethod
     def of(cls, q: LoadedQuestion) -> JudgementsView:
         """Fit every judgement of ``q``."""
+        from forecast import kinds
         from forecast.elicit.fit import located
-        from forecast.models import event
 
         with located(q):
-            if not isinstance(q.spec, EventQuestion):
-                from forecast.render.curves import show_inputs
-
-                return cls(q, show_inputs(q.spec))
-            return cls(q, event.prepare(q.spec))
+            return cls(q, kinds.of(q.spec).judgements(q))
 
     def __rich_console__(
         self, console: Console, options: ConsoleOptions

@@ -40,7 +40,8 @@ def deadline_row(curve: list[dict[str, Any]], deadline: str) -> int:
     return upto[-1] if upto else -1
 
 
-def _curve(f: Any) -> Section:
+def curve_section(f: Any) -> Section:
+    """P(by each date) with its 80% band, and the median time."""
     extra = f.extra
     deadline = f.deadline.isoformat()
     marked = deadline_row(extra["curve"], deadline)
@@ -54,7 +55,8 @@ def _curve(f: Any) -> Section:
     return Section("P(by date)", ("by", "P", "80% band"), tuple(rows), (1, 2), (median,))
 
 
-def _hazard(extra: dict[str, Any]) -> Section:
+def hazard_section(extra: dict[str, Any]) -> Section:
+    """A hazard question's experts, its Weibull shape and the posterior median time."""
     from forecast.elicit.distributions import Fitted
 
     hz = extra["hazard"]
@@ -123,14 +125,13 @@ def _swings(extra: dict[str, Any]) -> Section:
     return Section("Driver swings: P with the driver off → on", head, rows, (1, 2, 3, 4, 5))
 
 
+def scenario_sections(extra: dict[str, Any]) -> list[Section]:
+    """Every named scenario's probability, and each driver's swing."""
+    return [_scenarios(extra), _swings(extra)]
+
+
 def sections(f: Any) -> list[Section]:
-    """The sections of a time-to-event or drivers forecast (none for other kinds)."""
-    extra = f.extra
-    out: list[Section] = []
-    if "curve" in extra:
-        out.append(_curve(f))
-        if "hazard" in extra:
-            out.append(_hazard(extra))
-    if "swings" in extra:
-        out += [_scenarios(extra), _swings(extra)]
-    return out
+    """The sections the forecast's kind adds to a report (none for some kinds)."""
+    from forecast import kinds
+
+    return kinds.get(f.kind).sections(f)

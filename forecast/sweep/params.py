@@ -1,8 +1,8 @@
 """The names a sweep may set, what values they take and what they change.
 
-Each model kind lists its sweepable names in :data:`KINDS`; a kind that gains a
-parameter adds an entry there. Every parameter says which part of the model it
-touches (:class:`Effect`), and that decides the strategy:
+Each question kind lists its sweepable names
+(:meth:`~forecast.kinds.protocol.Kind.sweep_params`). Every parameter says which part
+of the model it touches (:class:`Effect`), and that decides the strategy:
 
 * ``draws``: the posterior does not change, the scenario is a function of its draws
   (driver levels, named scenarios, evidence on/off and likelihood ratios);
@@ -138,7 +138,8 @@ def _drivers(spec: Any) -> list[Param]:
     return out
 
 
-def _event(spec: Any) -> list[Param]:
+def event_params(spec: Any) -> list[Param]:
+    """What an event question can sweep."""
     from forecast.elicit.pool import METHODS
 
     out: list[Param] = []
@@ -186,26 +187,21 @@ def _event(spec: Any) -> list[Param]:
     return out
 
 
-def _drivers_kind(spec: Any) -> list[Param]:
+def drivers_params(spec: Any) -> list[Param]:
+    """What a drivers question can sweep."""
     return _drivers(spec) + _experts([e.name for e in spec.experts])
 
 
-def _tte(spec: Any) -> list[Param]:
+def tte_params(spec: Any) -> list[Param]:
+    """What a time-to-event question can sweep."""
     return _drivers(spec)
-
-
-KINDS: dict[str, Callable[[Any], list[Param]]] = {
-    "event": _event,
-    "drivers": _drivers_kind,
-    "time-to-event": _tte,
-}
-"""Model kind -> the parameters a question of that kind can sweep."""
 
 
 def params_for(spec: Any) -> dict[str, Param]:
     """The sweepable parameters of a question, by name."""
-    make = KINDS.get(spec.kind)
-    return {p.name: p for p in make(spec)} if make else {}
+    from forecast import kinds
+
+    return {p.name: p for p in kinds.of(spec).sweep_params(spec)}
 
 
 def lookup(params: dict[str, Param], name: str, where: str) -> Param:
@@ -218,4 +214,4 @@ def lookup(params: dict[str, Param], name: str, where: str) -> Param:
     raise ForecastError(f"{where}: cannot sweep {name!r}{guess}", hint=f"valid names: {valid}")
 
 
-__all__ = ["KINDS", "Effect", "Param", "Value", "lookup", "params_for"]
+__all__ = ["Effect", "Param", "Value", "lookup", "params_for"]

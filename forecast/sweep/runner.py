@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from forecast import kinds
 from forecast.inference import SamplerSettings
 from forecast.sweep import strategies as st
 from forecast.sweep.executors import Executor
@@ -57,7 +58,7 @@ def plan(
     """
     params = params_for(q.spec)
     inputs = st.prepare(q)
-    adapter = st.ADAPTERS[q.spec.kind](q.spec, inputs, settings.seed)
+    adapter = kinds.of(q.spec).sweep_adapter(q.spec, inputs, settings.seed)
     current = adapter.current(inputs)
     groups: dict[Any, st.Group] = {}
     seen: set[str] = set()
@@ -73,10 +74,8 @@ def plan(
         part = st.split(parsed, params, current)
         group = groups.setdefault(part.key, st.Group(part.key))
         group.members.append((sid, sc.label or label_of(sc, parsed), parsed, part.draws))
-    check = getattr(adapter, "base_rate", None)
     for g in groups.values():
-        if g.data and check is not None:
-            check(inputs, g.data)  # refuse impossible counts before sampling
+        adapter.check_data(inputs, g.data)  # refuse impossible counts before sampling
     return Plan(q, inputs, adapter, settings, groups, fingerprint(q, settings), order)
 
 

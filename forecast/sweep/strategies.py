@@ -34,7 +34,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.special import expit
@@ -131,7 +131,9 @@ def _compiled(job: Job) -> tuple[Any, Any]:
     if hit is not None:
         _COMPILED.move_to_end(job.model_key)
         return hit
-    model = ADAPTERS[job.kind].build(job.inputs)
+    from forecast import kinds
+
+    model = kinds.get(job.kind).sweep_adapter.build(job.inputs)
     with quiet_pymc(), model:
         step = pm.NUTS(target_accept=job.settings.target_accept)
     _COMPILED[job.model_key] = (model, step)
@@ -144,10 +146,11 @@ def sample_job(job: Job) -> Posterior:
     """Sample one posterior on a model compiled once per process, data swapped in."""
     import pymc as pm
 
+    from forecast import kinds
     from forecast.errors import SamplingError
     from forecast.inference import diagnose, quiet_pymc
 
-    adapter = ADAPTERS[job.kind]
+    adapter = kinds.get(job.kind).sweep_adapter
     model, step = _compiled(job)
     adapter.set_data(model, job.inputs, dict(job.data))
     s = job.settings
@@ -228,7 +231,7 @@ def _pool_logpdf_p(
 class EventAdapter:
     """Event questions: evidence is evaluated on the draws; base rate swapped as data."""
 
-    diagnosed = ("p", "q", "llr", "pool_logit", "expert_spread")
+    diagnosed: ClassVar[tuple[str, ...]] = ("p", "q", "llr", "pool_logit", "expert_spread")
 
     @staticmethod
     def current(inputs: Any) -> dict[str, Value]:
@@ -272,6 +275,12 @@ class EventAdapter:
                 hint="sweep them together in a scenarios file so each pair is valid",
             )
         return k, n, w
+
+    @classmethod
+    def check_data(cls, inputs: Any, data: Mapping[str, Value]) -> None:
+        """Refuse base-rate counts that cannot be."""
+        if data:
+            cls.base_rate(inputs, data)
 
     @staticmethod
     def build(inputs: Any) -> Any:
@@ -347,7 +356,7 @@ class EventAdapter:
 class DriversAdapter:
     """Drivers questions: levels and named scenarios on the draws; prior reweighted."""
 
-    diagnosed: tuple[str, ...] = ("p", "beta", "llr")
+    diagnosed: ClassVar[tuple[str, ...]] = ("p", "beta", "llr")
 
     @staticmethod
     def current(inputs: Any) -> dict[str, Value]:
@@ -358,6 +367,10 @@ class DriversAdapter:
     def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
         """Inputs with the scenario's expert weights and prior strength."""
         return dataclasses.replace(inputs, **_prior_changes(inputs, prior))
+
+    @staticmethod
+    def check_data(inputs: Any, data: Mapping[str, Value]) -> None:
+        """No data settings to check: cases are not swept."""
 
     @staticmethod
     def build(inputs: Any) -> Any:
@@ -412,7 +425,7 @@ class DriversAdapter:
 class TteAdapter(DriversAdapter):
     """Time-to-event questions: driver levels and named scenarios on the draws."""
 
-    diagnosed: tuple[str, ...] = ("q", "log_trend", "beta", "median_years", "shape")
+    diagnosed: ClassVar[tuple[str, ...]] = ("q", "log_trend", "beta", "median_years", "shape")
 
     @staticmethod
     def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
@@ -447,37 +460,13 @@ class TteAdapter(DriversAdapter):
         )
 
 
-ADAPTERS: dict[str, Any] = {
-    "event": EventAdapter,
-    "drivers": DriversAdapter,
-    "time-to-event": TteAdapter,
-}
-"""Model kind -> its adapter class."""
-
-
 def prepare(q: Any) -> Any:
     """Fit a question's judgements (in this process, once)."""
+    from forecast import kinds
     from forecast.elicit.fit import located
 
     with located(q):
-        return _prepare(q)
-
-
-def _prepare(q: Any) -> Any:
-    kind = q.spec.kind
-    if kind == "event":
-        from forecast.models import event
-
-        return event.prepare(q.spec)
-    if kind == "drivers":
-        from forecast.models import drivers
-
-        return drivers.prepare(q.spec, q.path.parent)
-    if kind == "time-to-event":
-        from forecast.models import tte
-
-        return tte.prepare(q.spec)
-    raise ForecastError(f"{q.id}: cannot sweep questions of kind {kind!r}")
+        return kinds.of(q.spec).prepare(q)
 
 
 # ---------------------------------------------------------------------------
@@ -571,7 +560,6 @@ class Group:
 
 
 __all__ = [
-    "ADAPTERS",
     "Group",
     "Job",
     "Posterior",

@@ -1,0 +1,77 @@
+"""What most kinds do the same way: defaults a kind may inherit and override.
+
+A kind need not inherit from :class:`KindBase`; it must only satisfy
+:class:`~forecast.kinds.protocol.Kind`. These are the answers of a kind without named
+scenarios, without a reusable compiled model, with a linear pool only and with no
+sections of its own in a report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pymc as pm
+    from rich.console import RenderableType
+
+    from forecast.elicit.answers import Channel
+    from forecast.questions.base import QuestionMeta
+    from forecast.render.kinds import Section
+    from forecast.results import Forecast
+
+
+class KindBase[Inputs]:
+    """Defaults for the optional parts of a kind."""
+
+    methods: tuple[str, ...] = ("nuts",)
+
+    def structure(self, inputs: Inputs) -> tuple[Any, ...] | None:
+        """No compiled model is reused: every question builds its own."""
+        return None
+
+    def swap_inputs(self, model: pm.Model, inputs: Inputs) -> None:
+        """Never called when :meth:`structure` is None."""
+        raise NotImplementedError(f"{type(self).__name__} models cannot swap their inputs")
+
+    def scenarios(self, spec: QuestionMeta) -> tuple[str, ...]:
+        """No named scenarios."""
+        return ()
+
+    def with_pool(
+        self, spec: QuestionMeta, method: str | None, extremize: float | None
+    ) -> QuestionMeta | None:
+        """The experts are pooled linearly, whatever the command line says."""
+        return None
+
+    def sections(self, forecast: Forecast) -> list[Section]:
+        """No sections of its own."""
+        return []
+
+    def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
+        """No sections of its own."""
+        return []
+
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+        """Nothing to ask beyond the title, resolution and deadline."""
+
+    def new_head(
+        self, meta: Mapping[str, Any], doc: Any, today: dt.date, date: Callable[[Any], Any]
+    ) -> None:
+        """No keys after the deadline."""
+
+    def new_body(
+        self,
+        meta: Mapping[str, Any],
+        doc: Any,
+        flow: Callable[[Any], Any],
+        date: Callable[[Any], Any],
+    ) -> None:
+        """An empty list where the experts go."""
+        from ruamel.yaml.comments import CommentedSeq
+
+        doc["experts"] = CommentedSeq()
+
+
+__all__ = ["KindBase"]

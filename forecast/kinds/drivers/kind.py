@@ -1,0 +1,148 @@
+"""The drivers kind: logit p = alpha + x . beta, with coded cases as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from forecast.kinds.base import KindBase
+from forecast.questions.drivers import DriversQuestion
+
+if TYPE_CHECKING:
+    import pymc as pm
+    from rich.console import RenderableType
+
+    from forecast.elicit.answers import Channel, Scale
+    from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.protocol import LogDensities, SweepAdapter
+    from forecast.models.drivers import DriversInputs
+    from forecast.questions.base import QuestionMeta
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.render.kinds import Section
+    from forecast.results import Forecast
+    from forecast.sweep.params import Param
+
+
+class DriversKind(KindBase["DriversInputs"]):
+    """``kind: drivers``."""
+
+    name = "drivers"
+    spec = DriversQuestion
+    forms: Mapping[str, str] = {"drivers": "[d]rivers"}
+
+    def prepare(self, q: LoadedQuestion) -> DriversInputs:
+        """Fit the judgements; a cases file is found next to the priors file."""
+        from forecast.models import drivers
+
+        assert isinstance(q.spec, DriversQuestion)
+        return drivers.prepare(q.spec, q.path.parent)
+
+    def build(self, inputs: DriversInputs, *, swappable: bool = False) -> pm.Model:
+        """The drivers model (:func:`forecast.models.drivers.build`)."""
+        from forecast.models import drivers
+
+        return drivers.build(inputs)
+
+    def summarise(
+        self,
+        q: LoadedQuestion,
+        inputs: DriversInputs,
+        idata: Any,
+        settings: SamplerSettings,
+        timer: Timer | None = None,
+        *,
+        scenario: str | None = None,
+    ) -> Forecast:
+        """P(event) at the scenario's levels, every scenario and each driver's swing."""
+        from forecast.engine import summarise_drivers
+
+        return summarise_drivers(q, inputs, idata, settings, timer, scenario=scenario)
+
+    def scenarios(self, spec: QuestionMeta) -> tuple[str, ...]:
+        """The scenarios the file names."""
+        assert isinstance(spec, DriversQuestion)
+        return tuple(spec.scenarios)
+
+    def sweep_params(self, spec: QuestionMeta) -> list[Param]:
+        """Driver levels, named scenarios, expert weights and prior strength."""
+        from forecast.sweep.params import drivers_params
+
+        return drivers_params(spec)
+
+    @property
+    def sweep_adapter(self) -> type[SweepAdapter[DriversInputs, Any]]:
+        """Levels and scenarios on the draws; the prior reweighted."""
+        from forecast.sweep.strategies import DriversAdapter
+
+        return DriversAdapter
+
+    def log_densities(self, inputs: DriversInputs, draws: Any) -> LogDensities:
+        """The pool's density at p0 and the odds ratios', and the cases' likelihood."""
+        from forecast.sensitivity import drivers_log_densities
+
+        return drivers_log_densities(inputs, draws["alpha"], draws["beta"])
+
+    def judgements(self, q: LoadedQuestion) -> Any:
+        """The fitted judgements, with the drivers' odds ratios."""
+        from forecast.models import drivers
+        from forecast.render.curves import drivers_shown
+
+        assert isinstance(q.spec, DriversQuestion)
+        return drivers_shown(drivers.prepare(q.spec))
+
+    def sections(self, forecast: Forecast) -> list[Section]:
+        """Scenarios and driver swings."""
+        from forecast.render.kinds import scenario_sections
+
+        return scenario_sections(forecast.extra)
+
+    def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
+        """Scenarios and the tornado of driver swings."""
+        from forecast.render.curves import scenario_charts
+
+        return scenario_charts(forecast, width)
+
+    def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Scale]:
+        """The event with every driver off, as a probability."""
+        from forecast.elicit.answers import PROBABILITY
+
+        assert isinstance(spec, DriversQuestion)
+        drivers = ", ".join(d.id for d in spec.drivers)
+        return (
+            f"the event by {spec.deadline.isoformat()} with every driver off ({drivers}); "
+            "the drivers' odds ratios are in the file"
+        ), PROBABILITY
+
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+        """Each driver: id, description, odds ratio and level."""
+        from forecast.kinds.drivers.elicit import ask_drivers
+
+        meta["drivers"] = ask_drivers(channel)
+
+    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+        """The event with every driver off."""
+        from forecast.elicit.answers import PROBABILITY
+
+        ids = ", ".join(d["id"] for d in meta["drivers"])
+        return f"the event by {meta['deadline'].isoformat()} with every driver off ({ids})", (
+            PROBABILITY
+        )
+
+    def new_body(
+        self,
+        meta: Mapping[str, Any],
+        doc: Any,
+        flow: Callable[[Any], Any],
+        date: Callable[[Any], Any],
+    ) -> None:
+        """The experts' empty list, then the drivers."""
+        from forecast.kinds.drivers.elicit import drivers_node
+
+        super().new_body(meta, doc, flow, date)
+        doc["drivers"] = drivers_node(meta["drivers"], flow)
+
+
+KIND = DriversKind()
+
+__all__ = ["KIND", "DriversKind"]

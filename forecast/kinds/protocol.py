@@ -1,0 +1,219 @@
+"""What a question kind provides: the :class:`Kind` protocol every kind implements.
+
+A kind is the ``kind:`` a priors file declares (``event``, ``drivers``,
+``time-to-event``, ...). Everything specific to it sits behind this protocol: the
+specification it validates, how its judgements are fitted and its model built, how a
+posterior becomes a :class:`~forecast.results.Forecast`, what a sweep may set and how
+scenarios are evaluated on the draws, the log densities of the sensitivity analysis,
+what ``elicit`` asks for a new file, and the report sections it adds. The engine, the
+sweep, the sensitivity analysis, the renderers and ``elicit`` call these methods and
+never look at which kind they hold.
+
+``Inputs`` is the kind's fitted judgements (what :meth:`Kind.prepare` returns and every
+other method takes back); ``Draws`` the posterior draws a sweep extracts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pymc as pm
+    from rich.console import RenderableType
+
+    from forecast.elicit.answers import Channel, Scale
+    from forecast.inference import SamplerSettings, Timer
+    from forecast.questions.base import QuestionMeta
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.render.kinds import Section
+    from forecast.results import Forecast
+    from forecast.sweep.params import Param, Value
+
+LogDensities = tuple["np.ndarray", "np.ndarray | None"]
+"""Log prior and log likelihood per draw (chain, draw); no likelihood when there are no data."""
+
+
+class SweepAdapter[Inputs, Draws](Protocol):
+    """How a sweep answers a kind's scenarios (:mod:`forecast.sweep.strategies`).
+
+    The static methods run wherever a posterior is sampled (a local process, a Dask
+    worker) with only the fitted inputs; an instance, made for one question, evaluates
+    scenarios on the draws.
+    """
+
+    diagnosed: ClassVar[tuple[str, ...]]
+    """Posterior variables whose R-hat and ESS a sweep row reports (when present)."""
+
+    def __init__(self, spec: Any, inputs: Inputs, seed: int) -> None: ...
+
+    @staticmethod
+    def current(inputs: Inputs) -> dict[str, Value]:
+        """The file's own values of the prior and data settings."""
+        ...
+
+    @staticmethod
+    def with_prior(inputs: Inputs, prior: Mapping[str, Value]) -> Inputs:
+        """Inputs with a scenario's prior settings."""
+        ...
+
+    @staticmethod
+    def check_data(inputs: Inputs, data: Mapping[str, Value]) -> None:
+        """Refuse impossible data settings before anything is sampled."""
+        ...
+
+    @staticmethod
+    def build(inputs: Inputs) -> pm.Model:
+        """The model a sweep compiles once and samples again with new data."""
+        ...
+
+    @staticmethod
+    def set_data(model: pm.Model, inputs: Inputs, data: Mapping[str, Value]) -> None:
+        """Swap a scenario's data settings into the compiled model."""
+        ...
+
+    @staticmethod
+    def extract(inputs: Inputs, idata: Any) -> Draws:
+        """The draws scenarios are evaluated on."""
+        ...
+
+    @staticmethod
+    def log_prior(inputs: Inputs, draws: Draws) -> np.ndarray:
+        """Log prior density at the draws (for importance reweighting)."""
+        ...
+
+    def evaluate(
+        self, inputs: Inputs, draws: Draws, scenarios: Sequence[Mapping[str, Value]]
+    ) -> np.ndarray:
+        """Per-draw P(event) of each scenario, (scenarios, chain, draw)."""
+        ...
+
+
+class Kind[Inputs](Protocol):
+    """One kind of question. Implementations are registered in :mod:`forecast.kinds`."""
+
+    @property
+    def name(self) -> str:
+        """The ``kind:`` a priors file declares."""
+        ...
+
+    @property
+    def spec(self) -> type[QuestionMeta]:
+        """The pydantic specification a file of this kind is validated against."""
+        ...
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The inference methods its model admits (``"nuts"``: PyMC's NUTS sampler)."""
+        ...
+
+    @property
+    def forms(self) -> Mapping[str, str]:
+        """What ``elicit NEW-ID`` accepts for this kind at its kind question, each with
+        how the question offers it (``{"event": "[e]vent by a deadline"}``)."""
+        ...
+
+    # -- forecasting -------------------------------------------------------------
+
+    def prepare(self, q: LoadedQuestion) -> Inputs:
+        """Fit the judgements of ``q`` (files it refers to are found next to ``q.path``)."""
+        ...
+
+    def build(self, inputs: Inputs, *, swappable: bool = False) -> pm.Model:
+        """The PyMC model (``swappable``: its inputs can be replaced by :meth:`swap_inputs`)."""
+        ...
+
+    def structure(self, inputs: Inputs) -> tuple[Any, ...] | None:
+        """What a compiled model can be reused for (None: build it for every question)."""
+        ...
+
+    def swap_inputs(self, model: pm.Model, inputs: Inputs) -> None:
+        """Put ``inputs`` into a swappable model of the same :meth:`structure`."""
+        ...
+
+    def summarise(
+        self,
+        q: LoadedQuestion,
+        inputs: Inputs,
+        idata: Any,
+        settings: SamplerSettings,
+        timer: Timer | None = None,
+        *,
+        scenario: str | None = None,
+    ) -> Forecast:
+        """The posterior as a Forecast, under a named scenario when one is given."""
+        ...
+
+    def scenarios(self, spec: QuestionMeta) -> tuple[str, ...]:
+        """The named scenarios a question of this kind defines."""
+        ...
+
+    def with_pool(
+        self, spec: QuestionMeta, method: str | None, extremize: float | None
+    ) -> QuestionMeta | None:
+        """The specification with another pool, or None when the kind pools linearly only."""
+        ...
+
+    # -- sweeps and sensitivity --------------------------------------------------
+
+    def sweep_params(self, spec: QuestionMeta) -> list[Param]:
+        """The parameters a sweep may set for this question."""
+        ...
+
+    @property
+    def sweep_adapter(self) -> type[SweepAdapter[Inputs, Any]]:
+        """How a sweep answers this kind's scenarios."""
+        ...
+
+    def log_densities(self, inputs: Inputs, draws: Any) -> LogDensities:
+        """Log prior and log likelihood at the draws a sweep extracts (power-scaling)."""
+        ...
+
+    # -- reports -----------------------------------------------------------------
+
+    def judgements(self, q: LoadedQuestion) -> Any:
+        """What ``forecast show`` displays: the fitted judgements, without sampling."""
+        ...
+
+    def sections(self, forecast: Forecast) -> list[Section]:
+        """The report sections the kind adds, as plain tables (markdown, HTML)."""
+        ...
+
+    def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
+        """The same sections for the terminal, as charts."""
+        ...
+
+    # -- elicit ------------------------------------------------------------------
+
+    def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Scale]:
+        """What an expert judges in a question of this kind, and on which scale."""
+        ...
+
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+        """Ask what a new file of ``form`` needs after its deadline, into ``meta``."""
+        ...
+
+    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+        """What the first expert judges in a new file, and on which scale."""
+        ...
+
+    def new_head(
+        self, meta: Mapping[str, Any], doc: Any, today: dt.date, date: Callable[[Any], Any]
+    ) -> None:
+        """Write the kind's keys that come right after the deadline in a new file."""
+        ...
+
+    def new_body(
+        self,
+        meta: Mapping[str, Any],
+        doc: Any,
+        flow: Callable[[Any], Any],
+        date: Callable[[Any], Any],
+    ) -> None:
+        """Write the kind's keys after the sources: where the experts go, and the rest."""
+        ...
+
+
+__all__ = ["Kind", "LogDensities", "SweepAdapter"]

@@ -1,0 +1,211 @@
+"""The time-to-event kind: P(by each date), from scheduled opportunities or a hazard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from forecast.kinds.base import KindBase
+from forecast.questions.tte import TimeToEventQuestion
+
+if TYPE_CHECKING:
+    import pymc as pm
+    from rich.console import RenderableType
+
+    from forecast.elicit.answers import Channel, Scale
+    from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.protocol import LogDensities, SweepAdapter
+    from forecast.models.tte import TteInputs
+    from forecast.questions.base import QuestionMeta
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.render.kinds import Section
+    from forecast.results import Forecast
+    from forecast.sweep.params import Param
+
+
+class TimeToEventKind(KindBase["TteInputs"]):
+    """``kind: time-to-event``."""
+
+    name = "time-to-event"
+    spec = TimeToEventQuestion
+    forms: Mapping[str, str] = {
+        "scheduled": "[s]cheduled opportunities",
+        "hazard": "[h]azard (time to the event)",
+    }
+
+    def prepare(self, q: LoadedQuestion) -> TteInputs:
+        """Fit the judgements of the scheduled or the hazard form."""
+        from forecast.models import tte
+
+        assert isinstance(q.spec, TimeToEventQuestion)
+        return tte.prepare(q.spec)
+
+    def build(self, inputs: TteInputs, *, swappable: bool = False) -> pm.Model:
+        """The time-to-event model (:func:`forecast.models.tte.build`)."""
+        from forecast.models import tte
+
+        return tte.build(inputs)
+
+    def summarise(
+        self,
+        q: LoadedQuestion,
+        inputs: TteInputs,
+        idata: Any,
+        settings: SamplerSettings,
+        timer: Timer | None = None,
+        *,
+        scenario: str | None = None,
+    ) -> Forecast:
+        """P(by the deadline), the curve, the median time, scenarios and swings."""
+        from forecast.engine import summarise_tte
+
+        return summarise_tte(q, inputs, idata, settings, timer, scenario=scenario)
+
+    def scenarios(self, spec: QuestionMeta) -> tuple[str, ...]:
+        """The scenarios the file names."""
+        assert isinstance(spec, TimeToEventQuestion)
+        return tuple(spec.scenarios)
+
+    def sweep_params(self, spec: QuestionMeta) -> list[Param]:
+        """Driver levels and named scenarios."""
+        from forecast.sweep.params import tte_params
+
+        return tte_params(spec)
+
+    @property
+    def sweep_adapter(self) -> type[SweepAdapter[TteInputs, Any]]:
+        """Levels and scenarios on the draws."""
+        from forecast.sweep.strategies import TteAdapter
+
+        return TteAdapter
+
+    def log_densities(self, inputs: TteInputs, draws: Any) -> LogDensities:
+        """The pool's and the trend's or shape's densities, and the history's likelihood."""
+        from forecast.sensitivity import tte_log_densities
+
+        return tte_log_densities(inputs, draws)
+
+    def judgements(self, q: LoadedQuestion) -> Any:
+        """The fitted judgements of the scheduled or the hazard form."""
+        from forecast.models import tte
+        from forecast.render.curves import hazard_shown, schedule_shown
+
+        inputs = self.prepare(q)
+        if isinstance(inputs, tte.HazardInputs):
+            return hazard_shown(inputs)
+        return schedule_shown(inputs)
+
+    def sections(self, forecast: Forecast) -> list[Section]:
+        """The curve and median time, a hazard's experts, and scenarios with drivers."""
+        from forecast.render.kinds import curve_section, hazard_section, scenario_sections
+
+        out = [curve_section(forecast)]
+        if "hazard" in forecast.extra:
+            out.append(hazard_section(forecast.extra))
+        if "swings" in forecast.extra:
+            out += scenario_sections(forecast.extra)
+        return out
+
+    def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
+        """The same as charts."""
+        from forecast.render.curves import curve_charts, hazard_chart, scenario_charts
+
+        out = curve_charts(forecast, width)
+        if "hazard" in forecast.extra:
+            out.append(hazard_chart(forecast.extra))
+        if "swings" in forecast.extra:
+            out += scenario_charts(forecast, width)
+        return out
+
+    def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Scale]:
+        """Years to the event (hazard), or the event at one opportunity (scheduled).
+
+        A scheduled question's "next opportunity" is the first after ``as_of``; when that
+        is already past ``today`` the expert is told so, not shown a past date as the
+        next one.
+        """
+        from forecast.elicit.answers import PROBABILITY, YEARS
+
+        assert isinstance(spec, TimeToEventQuestion)
+        if spec.hazard is not None:
+            return (
+                f"years from {spec.hazard.since.isoformat()} to the event, as you would judge "
+                "it without knowing how long it has already been (the time that passed "
+                "without it is data)"
+            ), YEARS
+        after = [d for d in spec.opportunity_dates() if d > spec.as_of_date]
+        off = " with every driver off" if spec.drivers else ""
+        if after and today is not None and after[0] < today:
+            return (
+                f"the event at one opportunity{off}, as if none had passed; the "
+                "opportunities that passed are data. The first after the file's facts "
+                f"(as of {spec.as_of_date.isoformat()}), {after[0].isoformat()}, is already "
+                f"past today ({today.isoformat()}), and the file does not say whether the "
+                "event happened then"
+            ), PROBABILITY
+        nxt = f" ({after[0].isoformat()})" if after else ""
+        return (
+            f"the event at the next opportunity{nxt}{off}, as if none had passed; "
+            "the opportunities that passed are data"
+        ), PROBABILITY
+
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+        """The horizon, then the past opportunities (scheduled) or the clock's start."""
+        from forecast.kinds.tte import elicit
+
+        elicit.ask_horizon(channel, meta)
+        if form == "scheduled":
+            elicit.ask_schedule(channel, today, meta)
+        else:
+            elicit.ask_since(channel, today, meta)
+
+    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+        """Years to the event (hazard), or the event at the next opportunity."""
+        from forecast.elicit.answers import PROBABILITY, YEARS
+
+        if meta["kind"] == "hazard":
+            return (
+                f"years from {meta['since'].isoformat()} to the event, as you would judge it "
+                "without knowing how long it has already been (the time that passed without "
+                "it is data)"
+            ), YEARS
+        return (
+            "the event at the next opportunity, as if none had passed; the opportunities "
+            "that passed are data"
+        ), PROBABILITY
+
+    def new_head(
+        self, meta: Mapping[str, Any], doc: Any, today: dt.date, date: Callable[[Any], Any]
+    ) -> None:
+        """The horizon and the date the facts are known as of."""
+        doc["horizon"] = meta["horizon"]
+        doc["as_of"] = date(today)
+
+    def new_body(
+        self,
+        meta: Mapping[str, Any],
+        doc: Any,
+        flow: Callable[[Any], Any],
+        date: Callable[[Any], Any],
+    ) -> None:
+        """The opportunities and the experts' list, or the hazard with its experts'."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        if meta["kind"] == "scheduled":
+            sched = CommentedMap()
+            sched["dates"] = CommentedSeq([date(d) for d in meta["dates"]])
+            if meta.get("every_months"):
+                sched["every_months"] = meta["every_months"]
+            doc["opportunities"] = sched
+            doc["experts"] = CommentedSeq()
+            return
+        hazard = CommentedMap()
+        hazard["since"] = date(meta["since"])
+        hazard["experts"] = CommentedSeq()
+        doc["hazard"] = hazard
+
+
+KIND = TimeToEventKind()
+
+__all__ = ["KIND", "TimeToEventKind"]
