@@ -8,6 +8,7 @@ start would compile them again: this writes what start-up and a run import, once
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import py_compile
 import sys
@@ -23,12 +24,22 @@ MODULES = (
     "forecast.render.report",
     "forecast.render.html",
     "forecast.sensitivity",
+    "forecast.ledger.evaluate",
+    "forecast.ledger.render",
+    "forecast.corp",
+    "scipy.optimize",
+    "scipy.special",
     "pymc",
     "arviz_base",
     "arviz_stats",
     "preliz",
 )
-"""What ``--help``, ``check``, ``list`` and ``run`` import (the rest follows from them)."""
+"""What ``--help``, ``check``, ``list``, ``run`` and ``score`` import (the rest follows)."""
+
+OPTIONAL = ("psycopg",)
+"""What an extra brings when it is installed: the PostgreSQL driver a team ledger opens
+(about seventy modules, which every ``--ledger postgresql://`` command would otherwise
+compile again at each start)."""
 
 
 _QUESTION = """\
@@ -69,6 +80,9 @@ def main() -> int:
     they loaded."""
     for name in MODULES:
         importlib.import_module(name)
+    for name in OPTIONAL:
+        with contextlib.suppress(ImportError):  # an extra not installed: nothing to compile
+            importlib.import_module(name)
     try:
         _one_small_run()
     except Exception as exc:  # the imports above are still compiled

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from forecast import scoring
-from forecast.ledger.evaluate import Which, cutoff, pick
+from forecast.ledger.evaluate import Which, cutoff, end_of, pick_before, probability_of
 from forecast.ledger.records import ForecastRecord, Resolution
 
 UNKNOWN = "(unknown)"
@@ -136,12 +136,13 @@ def compare(
         if res.outcome == "annulled" or (since is not None and res.resolved_on < since):
             continue
         rows = sorted(by_q.get(qid, []), key=lambda r: (r.recorded_at, r.id or 0))
-        end = cutoff(rows, res)
+        stop = end_of(cutoff(rows, res))
+        before = [r for r in rows if r.recorded_at < stop]
         names = sorted({r.analyst or UNKNOWN for r in rows})
         got: dict[str, float] = {}
         for name in names:
-            theirs_rows = [r for r in rows if (r.analyst or UNKNOWN) == name]
-            chosen = pick(theirs_rows, end, which)
+            theirs_rows = [r for r in before if (r.analyst or UNKNOWN) == name]
+            chosen = pick_before(theirs_rows, stop, which, probability_of)
             if chosen is not None:
                 got[name] = chosen[0]
         if got:

@@ -119,7 +119,8 @@ class ScoreReport:
         }
 
 
-def _end_of(day: dt.date) -> dt.datetime:
+def end_of(day: dt.date) -> dt.datetime:
+    """The first moment after ``day`` (UTC): a forecast counts when recorded before it."""
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
 
@@ -134,8 +135,18 @@ def pick(
     ``records`` are one question's forecasts, oldest first; ``value`` reads the
     probability from a record (None when the record has none, e.g. an absent expert).
     """
-    end = _end_of(cutoff)
-    rows = [r for r in records if r.recorded_at < end]
+    end = end_of(cutoff)
+    return pick_before([r for r in records if r.recorded_at < end], end, which, value)
+
+
+def pick_before(
+    rows: list[ForecastRecord],
+    end: dt.datetime,
+    which: Which,
+    value: Callable[[ForecastRecord], float | None],
+) -> tuple[float, ForecastRecord] | None:
+    """:func:`pick` on ``rows``, the forecasts recorded before ``end`` (the end of the
+    cutoff day, :func:`end_of`), oldest first."""
     held = [(r, v) for r in rows if (v := value(r)) is not None]
     if not held:
         return None
@@ -187,18 +198,20 @@ def counted(
             continue
         rows = sorted(by_q.get(qid, []), key=lambda r: (r.recorded_at, r.id or 0))
         end = cutoff(rows, res)
-        got = pick(rows, end, which)
+        stop = end_of(end)
+        before = [r for r in rows if r.recorded_at < stop]
+        got = pick_before(before, stop, which, probability_of)
         if got is None:
             unscored.append(qid)
             continue
         p, first = got
-        names = list(dict.fromkeys(e.name for r in rows for e in r.experts))
         experts: dict[str, float] = {}
-        for name in names:
-            e_got = pick(rows, end, which, _expert_value(name))
+        said = {id(r): _first_of_each(r) for r in before if r.kind == "event" and r.experts}
+        for name in dict.fromkeys(e.name for r in before for e in r.experts) if said else ():
+            e_got = pick_before(before, stop, which, _expert_value(said, name))
             if e_got is not None:
                 experts[name] = e_got[0]
-        tags = next((r.tags for r in reversed(rows) if r.recorded_at < _end_of(end)), ())
+        tags = before[-1].tags if before else ()
         out.append(
             Counted(
                 question_id=qid,
@@ -208,19 +221,36 @@ def counted(
                 horizon_days=(end - first.recorded_at.date()).days,
                 tags=tuple(tags),
                 experts=experts,
-                forecasts=sum(1 for r in rows if r.recorded_at < _end_of(end)),
+                forecasts=len(before),
             )
         )
     return out, unscored, annulled
 
 
-def _expert_value(name: str) -> Callable[[ForecastRecord], float | None]:
+def probability_of(r: ForecastRecord) -> float:
+    """The forecast's own probability (what :func:`pick` reads by default)."""
+    return r.probability
+
+
+def _expert_value(
+    said: Mapping[int, Mapping[str, float]], name: str
+) -> Callable[[ForecastRecord], float | None]:
+    """Reads ``name``'s probability from a forecast of ``said`` (None where absent: only
+    event forecasts count, since other kinds' experts judge another quantity)."""
+
     def value(r: ForecastRecord) -> float | None:
-        if r.kind != "event":
-            return None
-        return next((e.probability for e in r.experts if e.name == name), None)
+        got = said.get(id(r))
+        return None if got is None else got.get(name)
 
     return value
+
+
+def _first_of_each(r: ForecastRecord) -> dict[str, float]:
+    """Each expert's probability in a forecast (the first entry, should a name repeat)."""
+    said: dict[str, float] = {}
+    for e in r.experts:
+        said.setdefault(e.name, e.probability)
+    return said
 
 
 def horizon_group(days: int) -> str:
