@@ -18,6 +18,7 @@ from forecast.ledger.records import (
     Latest,
     Resolution,
     current_analyst,
+    record_from,
     record_of,
 )
 from forecast.ledger.store import ENV, Ledger, LedgerError, default_path, open_ledger
@@ -35,8 +36,8 @@ def record_forecast(
     ``analyst`` is who made it (default: :func:`current_analyst`).
     """
     return ledger.record(
-        record_of(
-            forecast.to_dict(),
+        record_from(
+            forecast,
             priors_text=question.text,
             priors_path=str(question.path),
             tags=getattr(question.spec, "tags", ()),
@@ -85,5 +86,6 @@ __all__ = [
     "open_ledger",
     "record_at",
     "record_forecast",
+    "record_from",
     "record_of",
 ]

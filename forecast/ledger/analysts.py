@@ -1,7 +1,7 @@
 """Analysts side by side: each one's scores, head to head on shared questions, and the team.
 
 For every resolved question, each analyst's counted forecast is chosen as for the
-whole ledger (:func:`forecast.ledger.evaluate.pick`: the last, or the time-averaged,
+whole ledger (:func:`forecast.ledger.pick.pick`: the last, or the time-averaged,
 forecast of theirs before the cutoff). Then:
 
 * each analyst's Brier, log and baseline scores over the questions they forecast;
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from forecast import scoring
-from forecast.ledger.evaluate import Which, cutoff, end_of, pick_before, probability_of
+from forecast.ledger.pick import Which, cutoff, end_of, pick_before, probability_of
 from forecast.ledger.records import ForecastRecord, Resolution
 
 UNKNOWN = "(unknown)"

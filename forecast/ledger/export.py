@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from forecast.ledger.interface import Ledger, LedgerError
 from forecast.ledger.records import ForecastRecord, Resolution, contributions_json, experts_json
-from forecast.ledger.store import Ledger, LedgerError
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("record", "string"),

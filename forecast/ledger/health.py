@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from forecast.ledger.store import ENV, LedgerError
+from forecast.ledger.interface import ENV, LedgerError
 
 CHECK_HINT = (
     "run `forecast ledger check --ledger {path}` to see the damage, and add "

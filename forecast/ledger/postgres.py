@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from forecast.ledger.interface import ENV, LedgerError
 from forecast.ledger.postgres_schema import (
     APPLICATION,
     CONNECT_TIMEOUT,
@@ -44,7 +45,6 @@ from forecast.ledger.rows import (
     resolution_key,
     to_time,
 )
-from forecast.ledger.store import ENV, LedgerError
 
 if TYPE_CHECKING:
     import psycopg

@@ -7,7 +7,10 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forecast.results import Forecast
 
 OUTCOMES = ("yes", "no", "annulled")
 """How a question can resolve."""
@@ -122,10 +125,7 @@ def record_of(
     linear (the pool of forecasts that do not say).
     """
     if forecast.get("scenario"):
-        raise ValueError(
-            "a forecast under a scenario is not recorded: the ledger keeps the forecasts "
-            "that are scored"
-        )
+        raise ValueError(_SCENARIO)
     question = forecast["question"]
     prov = forecast.get("provenance", {})
     deadline = question.get("deadline")
@@ -162,6 +162,62 @@ def record_of(
         analyst=analyst,
         document=forecast,
     )
+
+
+def record_from(
+    forecast: Forecast,
+    *,
+    priors_text: str,
+    priors_path: str | None = None,
+    tags: Sequence[str] = (),
+    recorded_at: dt.datetime | None = None,
+    pool: str | None = None,
+    analyst: str | None = None,
+) -> ForecastRecord:
+    """A ledger record from a :class:`~forecast.results.Forecast` itself.
+
+    The same record :func:`record_of` reads from the forecast's JSON object; the JSON
+    is made once, as the report the record keeps (``document``). Each expert's own
+    implied probability is the mean of their fitted judgement; ``pool`` is the pool's
+    method (default linear).
+    """
+    if forecast.extra.get("scenario"):
+        raise ValueError(_SCENARIO)
+    prov = forecast.provenance
+    return ForecastRecord(
+        question_id=forecast.question_id,
+        recorded_at=as_utc(recorded_at) if recorded_at else utc_now(),
+        probability=float(forecast.probability),
+        intervals={
+            f"{round(i.mass * 100)}": (float(i.lo), float(i.hi)) for i in forecast.intervals
+        },
+        kind=forecast.kind,
+        pool=pool or "linear",
+        seed=int(prov.seed),
+        version=str(prov.version),
+        priors_sha256=prov.sha256 or hashlib.sha256(priors_text.encode()).hexdigest(),
+        priors_text=priors_text,
+        title=forecast.title,
+        deadline=forecast.deadline,
+        tags=tuple(tags),
+        prior_probability=float(forecast.prior_probability),
+        contributions=tuple(
+            Contribution(s.label, s.kind, float(s.before), float(s.after)) for s in forecast.steps
+        ),
+        experts=tuple(
+            ExpertEntry(e.name, float(e.weight), float(e.implies["mean"]))
+            for e in forecast.experts
+            if e.implies.get("mean") is not None
+        ),
+        priors_path=priors_path,
+        analyst=analyst,
+        document=forecast.to_dict(),
+    )
+
+
+_SCENARIO = (
+    "a forecast under a scenario is not recorded: the ledger keeps the forecasts that are scored"
+)
 
 
 ANALYST_ENV = "FORECAST_ANALYST"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from forecast import files
-from forecast.ledger.store import LedgerError
+from forecast.ledger.interface import LedgerError
 
 TABLES = ("snapshots", "forecasts", "resolution_log", "resolutions")
 """The ledger's tables, in the order a copy must fill them (snapshots first)."""

@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from forecast.ledger import health
+from forecast.ledger.interface import ENV, LedgerError
 from forecast.ledger.records import ForecastRecord, Latest, Resolution, as_utc
 from forecast.ledger.rows import (
     LIGHT_COLUMNS,
@@ -37,7 +38,6 @@ from forecast.ledger.rows import (
 from forecast.ledger.sqlite_files import check_file
 from forecast.ledger.sqlite_rows import insert, merge_rows
 from forecast.ledger.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
-from forecast.ledger.store import ENV, LedgerError
 
 T = TypeVar("T")
 

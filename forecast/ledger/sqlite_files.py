@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from forecast import files
-from forecast.ledger.store import ENV, LedgerError
+from forecast.ledger.interface import ENV, LedgerError
 
 _MAGIC = b"SQLite format 3\x00"
 """The first bytes of every SQLite database file."""

@@ -1,0 +1,76 @@
+"""Which forecast counts for a question: the last before its cutoff, or the time average.
+
+For every question resolved yes or no the forecasts that count are those recorded on or
+before its cutoff, the earlier of the deadline and the resolution date. ``which="last"``
+takes the last of them; ``which="mean"`` takes their time average, each forecast
+holding from when it was recorded until the next one (or the end of the cutoff day).
+Scoring the whole ledger (:mod:`forecast.ledger.evaluate`) and each analyst
+(:mod:`forecast.ledger.analysts`) choose alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Literal
+
+from forecast.ledger.records import ForecastRecord, Resolution
+
+Which = Literal["last", "mean"]
+
+
+def probability_of(r: ForecastRecord) -> float:
+    """The forecast's own probability (what :func:`pick` reads by default)."""
+    return r.probability
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The first moment after ``day`` (UTC): a forecast counts when recorded before it."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def pick(
+    records: list[ForecastRecord],
+    cutoff: dt.date,
+    which: Which,
+    value: Callable[[ForecastRecord], float | None] = lambda r: r.probability,
+) -> tuple[float, ForecastRecord] | None:
+    """The probability that counts, and the forecast the horizon is measured from.
+
+    ``records`` are one question's forecasts, oldest first; ``value`` reads the
+    probability from a record (None when the record has none, e.g. an absent expert).
+    """
+    end = end_of(cutoff)
+    return pick_before([r for r in records if r.recorded_at < end], end, which, value)
+
+
+def pick_before(
+    rows: list[ForecastRecord],
+    end: dt.datetime,
+    which: Which,
+    value: Callable[[ForecastRecord], float | None],
+) -> tuple[float, ForecastRecord] | None:
+    """:func:`pick` on ``rows``, the forecasts recorded before ``end`` (the end of the
+    cutoff day, :func:`end_of`), oldest first."""
+    held = [(r, v) for r in rows if (v := value(r)) is not None]
+    if not held:
+        return None
+    if which == "last":
+        return held[-1][1], held[-1][0]
+    # each forecast holds until the next one of the question, whoever took part in it
+    stops = [r.recorded_at for r in rows[1:]] + [end]
+    until = {id(r): s for r, s in zip(rows, stops, strict=True)}
+    weights = [(until[id(r)] - r.recorded_at).total_seconds() for r, _ in held]
+    total = sum(weights)
+    if total <= 0:
+        mean = sum(v for _, v in held) / len(held)
+    else:
+        mean = sum(w * v for w, (_, v) in zip(weights, held, strict=True)) / total
+    return mean, held[0][0]
+
+
+def cutoff(rows: list[ForecastRecord], res: Resolution) -> dt.date:
+    """The last day a forecast of the question counts: the earlier of its deadline (as
+    the newest forecast records it) and the resolution date."""
+    deadline = next((r.deadline for r in reversed(rows) if r.deadline), None)
+    return min(res.resolved_on, deadline) if deadline else res.resolved_on
