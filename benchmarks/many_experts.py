@@ -62,7 +62,7 @@ def write_question(path: Path, n: int) -> Path:
 def _compare_seconds(path: Path) -> float:
     """Median seconds of the pool comparison alone, in this process."""
     sys.path.insert(0, str(ROOT))
-    from forecast.models import event
+    from forecast.kinds.event import model as event
     from forecast.questions.loader import load_question
 
     inputs = event.prepare(load_question(path).spec)  # type: ignore[arg-type]

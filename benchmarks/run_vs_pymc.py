@@ -29,7 +29,7 @@ DRAWS, TUNE, CHAINS, SEED = 1000, 1000, 4, 7
 
 def _config(path: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    from forecast.models import event
+    from forecast.kinds.event import model as event
     from forecast.questions.loader import load_question
 
     q = load_question(QUESTION)

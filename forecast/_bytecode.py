@@ -18,7 +18,7 @@ MODULES = (
     "forecast.cli",
     "forecast.questions.loader",
     "forecast.engine",
-    "forecast.models.event",
+    "forecast.kinds.event.model",
     "forecast.models.drivers",
     "forecast.models.tte",
     "forecast.render.report",

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from forecast import kinds, results, sensitivity
+from forecast import kinds, results, sensitivity, summary
 from forecast.elicit.fit import located
 from forecast.errors import ForecastError
-from forecast.headline import measured_from
-from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose, sample
+from forecast.inference import SamplerSettings, Timer, diagnose, sample
 from forecast.kinds.protocol import Kind
-from forecast.questions.drivers import DriverSet, DriversQuestion
-from forecast.questions.event import EventQuestion
+from forecast.questions.drivers import DriversQuestion
 from forecast.questions.loader import LoadedQuestion
 from forecast.questions.tte import TimeToEventQuestion
-from forecast.staleness import facts_date
-
-PRIOR_DRAWS = 4000
-"""Draws from the prior (NumPy, seeded) for the prior forecast and the driver steps."""
 
 
 def default_seed(sha256: str) -> int:
@@ -32,124 +25,6 @@ def default_seed(sha256: str) -> int:
 def settings_for(q: LoadedQuestion, settings: SamplerSettings, seed: int | None) -> SamplerSettings:
     """Settings with the seed filled in for this question."""
     return replace(settings, seed=default_seed(q.sha256) if seed is None else seed)
-
-
-def summarise_event(
-    q: LoadedQuestion,
-    inputs: Any,
-    idata: Any,
-    settings: SamplerSettings,
-    timer: Timer | None = None,
-) -> results.Forecast:
-    """Posterior of an event model -> Forecast (used with real or fabricated draws)."""
-    spec = q.spec
-    assert isinstance(spec, EventQuestion)
-    post = idata["posterior"]
-    names = ["p", "q"] + (["llr"] if "llr" in post else [])
-    seconds = float(idata["posterior"].attrs.get("sampling_time", 0.0) or 0.0)
-    diag = diagnose(idata, names, seconds)
-    q_chain = np.asarray(post["q"].values, dtype=float)
-    q_flat = q_chain.reshape(-1)
-    p_flat = np.asarray(post["p"].values, dtype=float).reshape(-1)
-    prior = inputs.prior
-    llr_cols: list[tuple[str, np.ndarray]] = []
-    uncertain = [e for e in inputs.applied if not e.fitted.fixed]
-    if uncertain:
-        llr = np.asarray(post["llr"].values, dtype=float).reshape(-1, len(uncertain))
-    col = 0
-    for e in inputs.applied:
-        if e.fitted.fixed:
-            shift = np.full_like(p_flat, e.fitted.params["mu"])
-        else:
-            shift = llr[:, col]
-            col += 1
-        llr_cols.append((f"evidence: {e.id}", shift))
-    steps = results.event_steps(prior.mean(), p_flat, llr_cols, inputs.base_rate is not None)
-    from forecast.models.event import compare_pools
-
-    total_shift = sum((s for _, s in llr_cols), np.zeros_like(p_flat)) if llr_cols else None
-    pools = compare_pools(inputs, total_shift)
-    diag = _check_against_exact(
-        diag, float(q_flat.mean()), results.mcse_mean(q_chain), pools, len(inputs.experts)
-    )
-    br = spec.base_rate
-    forecast = results.Forecast(
-        question_id=q.id,
-        title=spec.title,
-        kind=spec.kind,
-        deadline=spec.deadline,
-        status=spec.status,
-        resolution=spec.resolution,
-        probability=float(q_flat.mean()),
-        mcse=results.mcse_mean(q_chain),
-        intervals=results.intervals_of(q_flat),
-        prior_probability=prior.mean(),
-        prior_interval=results.Interval(0.95, prior.ppf(0.025), prior.ppf(0.975)),
-        steps=tuple(steps),
-        experts=tuple(
-            results.expert_view(e.name, e.judgement.form, w, f)
-            for e, w, f in zip(spec.experts, prior.weights, inputs.experts, strict=True)
-        ),
-        evidence=tuple(results.evidence_view(e) for e in inputs.evidence),
-        base_rate=None
-        if br is None
-        else {
-            "successes": br.successes,
-            "trials": br.trials,
-            "weight": br.weight,
-            "reference_class": br.reference_class,
-            "effective_trials": br.weight * br.trials,
-        },
-        diagnostics=diag,
-        provenance=results.provenance(str(q.path), q.sha256, settings),
-        facts_as_of=facts_date(spec),
-        draws={"p": p_flat, "q": q_flat},
-        extra={
-            "pools": measured_from(pools.to_dict(), float(q_flat.mean())),
-            "sensitivity": sensitivity.for_event(
-                inputs, np.asarray(post["p"].values, dtype=float), q_chain
-            ).to_dict(),
-        },
-    )
-    if timer is not None:
-        timer.lap("summarise")
-    return forecast
-
-
-EXACT_TOLERANCE = 0.002
-"""Least gap (in probability) between the sampled forecast and the exact one that is
-called a sampling failure; the Monte Carlo error widens it (four standard errors)."""
-
-
-def _check_against_exact(
-    diag: Diagnostics, sampled: float, mcse: float, pools: Any, experts: int = 2
-) -> Diagnostics:
-    """Diagnostics with a warning when the sampled forecast misses the exact one.
-
-    The pool comparison computes the same forecast by quadrature over p (given the
-    evidence draws), so a gap larger than the Monte Carlo error means the chains did
-    not explore the posterior: typically experts whose judgements barely overlap make
-    it multi-modal, and every chain stayed in one mode, which R-hat cannot see. With
-    one expert there is no such cause: the judgement itself is extreme.
-    """
-    from forecast.render.fmt import pct
-
-    exact = float(pools.reference)
-    if abs(sampled - exact) <= max(4 * mcse, EXACT_TOLERANCE):
-        return diag
-    cause = (
-        "likely because the experts' judgements barely overlap; trust the exact value, "
-        "widen the judgements, or try --pool logarithmic"
-        if experts > 1
-        else "likely because the judgement puts its mass very near 0 or 1; trust the exact "
-        "value, or widen the judgement"
-    )
-    note = (
-        f"the sampled forecast {pct(sampled)} misses the exact "
-        f"{pct(exact)} (quadrature over p): the chains did not explore the "
-        f"whole posterior, {cause}"
-    )
-    return replace(diag, warnings=(*diag.warnings, note))
 
 
 def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:
@@ -164,121 +39,6 @@ def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:
             if named
             else f"{q.path.name} defines no scenarios",
         )
-
-
-def _assemble(
-    q: LoadedQuestion,
-    settings: SamplerSettings,
-    diag: Diagnostics,
-    chain_draws: np.ndarray,
-    prior: np.ndarray,
-    steps: list[results.Step],
-    experts: tuple[results.ExpertView, ...],
-    extra: dict[str, Any],
-    evidence: Sequence[Any] = (),
-) -> results.Forecast:
-    """A Forecast from per-draw probabilities (chain, draw) and prior draws of the same."""
-    spec = q.spec
-    flat = chain_draws.reshape(-1)
-    lo, hi = results.band(prior, 0.95)
-    return results.Forecast(
-        question_id=q.id,
-        title=spec.title,
-        kind=spec.kind,
-        deadline=spec.deadline,
-        status=spec.status,
-        resolution=spec.resolution,
-        probability=float(flat.mean()),
-        mcse=results.mcse_mean(chain_draws),
-        intervals=results.intervals_of(flat),
-        prior_probability=float(np.mean(prior)),
-        prior_interval=results.Interval(0.95, lo, hi),
-        steps=tuple(steps),
-        experts=experts,
-        evidence=tuple(results.evidence_view(e) for e in evidence),
-        base_rate=None,
-        diagnostics=diag,
-        provenance=results.provenance(str(q.path), q.sha256, settings),
-        facts_as_of=facts_date(spec),
-        extra=extra,
-    )
-
-
-def _driver_effects(
-    spec: DriverSet, scenario: str | None, prob: Callable[[list[float]], np.ndarray]
-) -> dict[str, Any]:
-    """Every scenario's probability and each driver's swing, from the same draws.
-
-    ``prob`` maps driver levels (in file order) to per-draw probabilities; swings set
-    one driver on and off with the others at the levels of ``scenario``.
-    """
-    ids = [d.id for d in spec.drivers]
-    now = spec.scenario_levels(scenario)
-
-    def vec(levels: dict[str, float]) -> list[float]:
-        return [float(levels[i]) for i in ids]
-
-    current = spec.scenario_levels(None)
-    views = [results.scenario_view("current levels", current, prob(vec(current)))]
-    for name in spec.scenarios:
-        levels = spec.scenario_levels(name)
-        views.append(results.scenario_view(name, levels, prob(vec(levels))))
-    swings = []
-    for d in spec.drivers:
-        on, off = prob(vec({**now, d.id: 1.0})), prob(vec({**now, d.id: 0.0}))
-        swings.append(results.swing_view(d.id, d.description, now[d.id], on, off))
-    swings.sort(key=lambda s: -abs(s["swing"]))
-    sets = dict(spec.scenarios[scenario]) if scenario is not None else None
-    return {"scenario": scenario, "scenario_sets": sets, "scenarios": views, "swings": swings}
-
-
-def _driver_steps(
-    drivers: Sequence[Any],
-    levels: list[float],
-    prob: Callable[[list[float]], np.ndarray],
-    start: float,
-) -> list[results.Step]:
-    """Each driver set to its level in turn, starting from every driver off."""
-    steps: list[results.Step] = []
-    current = [0.0] * len(drivers)
-    before = start
-    for j, d in enumerate(drivers):
-        current[j] = levels[j]
-        after = float(np.mean(prob(current)))
-        label = f"driver: {d.id} (level {fmt_level(levels[j])})"
-        steps.append(results.Step(label, "driver", before, after))
-        before = after
-    return steps
-
-
-def fmt_level(level: float) -> str:
-    """A driver level: on, off, or the probability that it holds."""
-    return "on" if level >= 1 else "off" if level <= 0 else f"{100 * level:.0f}%"
-
-
-def _experts_view(
-    names: Sequence[str],
-    weights: Sequence[float],
-    fitted: Sequence[Any],
-    spec_experts: Sequence[Any],
-) -> tuple[results.ExpertView, ...]:
-    total = sum(weights)
-    return tuple(
-        results.expert_view(n, e.judgement.form, w / total, f)
-        for n, w, f, e in zip(names, weights, fitted, spec_experts, strict=True)
-    )
-
-
-def _swapped_pools(inputs: Any, u: np.ndarray, chain_draws: np.ndarray) -> dict[str, Any]:
-    """Pool swaps and drop-one rows by reweighting the draws (``u``: logit of the pooled
-    quantity), each measured from the forecast the draws give."""
-    from forecast.elicit.pool import PoolSpec
-    from forecast.elicit.swap import compare_by_reweighting
-
-    pools = compare_by_reweighting(
-        inputs.expert_names, inputs.experts, inputs.weights, PoolSpec(), u, chain_draws
-    )
-    return measured_from(pools.to_dict(), pools.reference)  # the same draws as the headline
 
 
 def summarise_drivers(
@@ -303,7 +63,9 @@ def summarise_drivers(
     llr = dm.evidence_shifts(inputs, post)
     shift = llr.sum(axis=-1)
     rng = np.random.default_rng(settings.seed)
-    pa, pb = dm.prior_draws(inputs.experts, inputs.weights, inputs.drivers, PRIOR_DRAWS, rng)
+    pa, pb = dm.prior_draws(
+        inputs.experts, inputs.weights, inputs.drivers, summary.PRIOR_DRAWS, rng
+    )
     levels = dm.levels_vector(inputs.drivers, spec.scenario_levels(scenario))
 
     def base_prob(lv: list[float]) -> np.ndarray:
@@ -323,7 +85,9 @@ def summarise_drivers(
         else float(np.mean(base_prob([0.0] * len(levels))))
     )
     steps = [results.Step("experts (pooled, every driver off)", "experts", start, start)]
-    steps += _driver_steps(inputs.drivers, levels, prior_prob if n_cases else base_prob, start)
+    steps += summary.driver_steps(
+        inputs.drivers, levels, prior_prob if n_cases else base_prob, start
+    )
     if n_cases:
         steps.append(
             results.Step(
@@ -336,18 +100,18 @@ def summarise_drivers(
     for k, e in enumerate(inputs.applied):
         after = float(np.mean(dm.probability_at(alpha + llr[..., : k + 1].sum(-1), beta, levels)))
         steps.append(results.Step(f"evidence: {e.id}", "evidence", steps[-1].after, after))
-    extra = _driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
+    extra = summary.driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
     extra["cases"] = {"n": n_cases, "with_event": int(inputs.cases_y.sum())}
     extra["sensitivity"] = sensitivity.for_drivers(inputs, alpha, beta, chain_draws).to_dict()
-    extra["pools"] = _swapped_pools(inputs, alpha, chain_draws)
-    forecast = _assemble(
+    extra["pools"] = summary.swapped_pools(inputs, alpha, chain_draws)
+    forecast = summary.assemble(
         q,
         settings,
         diag,
         chain_draws,
         prior_prob(levels),
         steps,
-        _experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts),
+        summary.experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts),
         extra,
         inputs.evidence,
     )
@@ -375,7 +139,7 @@ def summarise_tte(
     names = [n for n in ("q", "log_trend", "beta", "median_years", "shape") if n in post]
     diag = diagnose(idata, names, seconds)
     draws = tte.posterior_draws(inputs, idata)
-    prior = tte.prior_draws(inputs, PRIOR_DRAWS, np.random.default_rng(settings.seed))
+    prior = tte.prior_draws(inputs, summary.PRIOR_DRAWS, np.random.default_rng(settings.seed))
     levels = [float(spec.scenario_levels(scenario)[d.id]) for d in inputs.drivers]
 
     def post_by(lv: list[float], day: Any = spec.deadline) -> np.ndarray:
@@ -388,13 +152,15 @@ def summarise_tte(
     off = [0.0] * len(levels)
     start = float(np.mean(prior_by(off)))
     steps = [results.Step("experts (pooled prior)", "experts", start, start)]
-    steps += _driver_steps(inputs.drivers, levels, prior_by, start)
+    steps += summary.driver_steps(inputs.drivers, levels, prior_by, start)
     if isinstance(inputs, tte.HazardInputs):
         label = f"{inputs.elapsed:.1f} years since {inputs.since.isoformat()} without the event"
         experts: tuple[results.ExpertView, ...] = ()
     else:
         label = f"{len(inputs.passed)} passed opportunities without the event"
-        experts = _experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts)
+        experts = summary.experts_view(
+            inputs.expert_names, inputs.weights, inputs.experts, spec.experts
+        )
     steps.append(results.Step(label, "history", steps[-1].after, float(chain_draws.mean())))
     dates = tte.curve_dates(inputs)
     cum = tte.cumulative(inputs, draws, levels).reshape(-1, len(dates))
@@ -432,11 +198,13 @@ def summarise_tte(
             "future": [d.isoformat() for d in inputs.future],
         }
     if inputs.drivers:
-        extra.update(_driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
+        extra.update(summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
     extra["sensitivity"] = sensitivity.for_tte(inputs, draws, chain_draws).to_dict()
     if not isinstance(inputs, tte.HazardInputs):
-        extra["pools"] = _swapped_pools(inputs, draws.main, chain_draws)
-    forecast = _assemble(q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra)
+        extra["pools"] = summary.swapped_pools(inputs, draws.main, chain_draws)
+    forecast = summary.assemble(
+        q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra
+    )
     if timer is not None:
         timer.lap("summarise")
     return forecast

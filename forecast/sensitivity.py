@@ -197,27 +197,6 @@ class Table:
         return max(self.rows, key=lambda m: abs(m.delta), default=None)
 
 
-def event_log_densities(inputs: Any, p: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """The pooled prior's log-density at ``p`` and the base rate's log likelihood, per draw.
-
-    The same densities as the event model's (PyMC's ``compute_log_prior`` and
-    ``compute_log_likelihood`` give them too, at the cost of compiling two functions
-    per model: about a second, several with a cold cache); here they are a few NumPy
-    operations. The prior is taken on ``p`` whatever the pool, so the table reads the
-    same for every pool. ``None`` for the likelihood when there is no base rate.
-    """
-    from forecast.elicit.pool import PoolSpec
-
-    spec = getattr(inputs, "pool", None) or PoolSpec()
-    log_prior = _log_pool_of_p(inputs.experts, inputs.weights, spec, p)
-    if inputs.base_rate is None:
-        return log_prior, None
-    x = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
-    log_x, log_1mx = np.log(x), np.log1p(-x)
-    k, n, weight = inputs.base_rate
-    return log_prior, weight * (k * log_x + (n - k) * log_1mx)
-
-
 def _reweighted_mean(
     values: np.ndarray, log_density: np.ndarray, alpha: float
 ) -> tuple[float, psis.Smoothed]:
@@ -385,21 +364,7 @@ def _how_both_hold(main: Quantity, quantities: Sequence[Quantity], data_label: s
     return out
 
 
-def for_event(inputs: Any, p: np.ndarray, q: np.ndarray) -> Sensitivity:
-    """Sensitivity of an event forecast from its posterior draws of ``p`` and ``q``."""
-    p = np.asarray(p, dtype=float)
-    q = np.asarray(q, dtype=float)
-    log_prior, log_lik = event_log_densities(inputs, p)
-    data_label, disagree = "base rate", None
-    if inputs.base_rate is not None:
-        k, n, weight = inputs.base_rate
-        data_label = f"base rate {k}/{n} (as {weight * n:g} cases)"
-        prior = inputs.prior
-        disagree = not prior.ppf(0.05) <= k / n <= prior.ppf(0.95) if n else None
-    return assess({"p": p, "q": q}, q, log_prior, log_lik, data_label=data_label, disagree=disagree)
-
-
-def _log_pool_of_p(experts: Any, weights: Any, spec: Any, p: np.ndarray) -> np.ndarray:
+def log_pool_of_p(experts: Any, weights: Any, spec: Any, p: np.ndarray) -> np.ndarray:
     """Log density at ``p`` of the experts' pool (:func:`~forecast.elicit.pool.pooled_logpdf`)."""
     from forecast.elicit.pool import pooled_logpdf
 
@@ -410,19 +375,19 @@ def _log_pool_of_p(experts: Any, weights: Any, spec: Any, p: np.ndarray) -> np.n
     return np.asarray(logpdf_u(log_x - log_1mx), dtype=float) - log_x - log_1mx
 
 
-def _log_beta_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
+def log_beta_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
     """Log density at ``x`` of the experts' linear pool of Betas (the models' mixture)."""
     from forecast.elicit.pool import PoolSpec
 
-    return _log_pool_of_p(experts, weights, PoolSpec(), x)
+    return log_pool_of_p(experts, weights, PoolSpec(), x)
 
 
-def _log_normal(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+def log_normal(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
     """Normal log density, without its 2 pi constant."""
     return np.asarray(-0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma), dtype=float)
 
 
-def _log_lognormal_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
+def log_lognormal_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
     """Log density at ``x`` of the experts' linear pool of LogNormals, without 2 pi."""
     from scipy.special import logsumexp
 
@@ -430,7 +395,7 @@ def _log_lognormal_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray
     log_x = np.log(np.asarray(x, dtype=float))
     with np.errstate(divide="ignore"):
         parts = [
-            np.log(wi) + _log_normal(log_x, f.params["mu"], f.params["sigma"]) - log_x
+            np.log(wi) + log_normal(log_x, f.params["mu"], f.params["sigma"]) - log_x
             for wi, f in zip(w, experts, strict=True)
         ]
     return np.asarray(logsumexp(np.stack(parts), axis=0), dtype=float)
@@ -451,10 +416,10 @@ def drivers_log_densities(
 
     alpha = np.asarray(alpha, dtype=float)
     beta = np.asarray(beta, dtype=float)
-    log_prior = _log_beta_pool(inputs.experts, inputs.weights, expit(alpha))
+    log_prior = log_beta_pool(inputs.experts, inputs.weights, expit(alpha))
     for j, d in enumerate(inputs.drivers):
         if not d.fitted.fixed:
-            log_prior = log_prior + _log_normal(
+            log_prior = log_prior + log_normal(
                 beta[..., j], d.fitted.params["mu"], d.fitted.params["sigma"]
             )
     y = np.asarray(inputs.cases_y, dtype=float)
@@ -514,19 +479,19 @@ def tte_log_densities(inputs: Any, draws: Any) -> tuple[np.ndarray, np.ndarray |
     main = np.asarray(draws.main, dtype=float)
     second = np.asarray(draws.trend, dtype=float)
     if isinstance(inputs, HazardInputs):
-        log_prior = _log_lognormal_pool(inputs.experts, inputs.weights, main)
+        log_prior = log_lognormal_pool(inputs.experts, inputs.weights, main)
         if not inputs.shape.fixed:
             s = inputs.shape.params
-            log_prior = log_prior + _log_normal(np.log(second), s["mu"], s["sigma"])
+            log_prior = log_prior + log_normal(np.log(second), s["mu"], s["sigma"])
             log_prior = log_prior - np.log(second)
         t0 = inputs.elapsed
         if t0 <= 0:
             return log_prior, None
         return log_prior, np.asarray(-LN2 * (t0 / main) ** second, dtype=float)
-    log_prior = _log_beta_pool(inputs.experts, inputs.weights, expit(main))
+    log_prior = log_beta_pool(inputs.experts, inputs.weights, expit(main))
     if inputs.trend is not None and not inputs.trend.fixed:
         t = inputs.trend.params
-        log_prior = log_prior + _log_normal(second, t["mu"], t["sigma"])
+        log_prior = log_prior + log_normal(second, t["mu"], t["sigma"])
     index = np.asarray(inputs.passed_index, dtype=float)
     if index.size == 0:
         return log_prior, None

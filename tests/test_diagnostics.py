@@ -71,8 +71,8 @@ def test_finite_replaces_nan_and_infinity_everywhere() -> None:
 def test_a_forecast_that_misses_the_exact_one_is_flagged() -> None:
     from types import SimpleNamespace
 
-    from forecast.engine import _check_against_exact
     from forecast.inference import Diagnostics
+    from forecast.kinds.event.summary import check_against_exact as _check_against_exact
 
     clean = Diagnostics(1.0, 4000.0, 4000.0, 0, 1000, 4, 1.0)
     exact = SimpleNamespace(reference=0.35)

@@ -18,9 +18,10 @@ from arviz_base import from_dict
 from rich.console import Console
 from scipy.special import betaln
 
-from forecast import engine, sensitivity
+from forecast import sensitivity
 from forecast.inference import SamplerSettings
-from forecast.models import event
+from forecast.kinds.event import model as event
+from forecast.kinds.event import summary as event_summary
 from forecast.questions.loader import load_question
 from forecast.render import fmt
 
@@ -42,7 +43,7 @@ base_rate: {successes: 1, trials: 8, weight: 0.5, reference_class: eight compara
 @pytest.fixture(autouse=True)
 def _fabricated_draws_are_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fabricated draws are not the posterior: leave out the sampled-vs-exact check."""
-    monkeypatch.setattr(engine, "_check_against_exact", lambda diag, *_: diag)
+    monkeypatch.setattr(event_summary, "check_against_exact", lambda diag, *_: diag)
 
 
 def _forecast(tmp_path: Path) -> Any:
@@ -56,7 +57,7 @@ def _forecast(tmp_path: Path) -> Any:
     idata = from_dict(
         {"posterior": {"p": p, "q": p}, "sample_stats": {"diverging": np.zeros((2, 500), bool)}}
     )
-    return engine.summarise_event(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=5))
+    return event_summary.summarise(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=5))
 
 
 def _posterior_mean(a: float, b: float) -> float:

@@ -17,6 +17,7 @@ import pytest
 
 from forecast import yamlio
 from forecast.errors import InputError
+from forecast.kinds.event import summary as event_summary
 from forecast.ledger import (
     Contribution,
     ExpertEntry,
@@ -278,10 +279,9 @@ def test_a_real_forecast_records_with_its_experts_and_contributions(
     import numpy as np
     from arviz_base import from_dict
 
-    from forecast import engine
     from forecast.inference import SamplerSettings
+    from forecast.kinds.event import model as event
     from forecast.ledger import record_forecast
-    from forecast.models import event
     from forecast.questions.loader import load_question
 
     q = load_question(write_priors(PRIORS))
@@ -294,7 +294,7 @@ def test_a_real_forecast_records_with_its_experts_and_contributions(
             "sample_stats": {"diverging": np.zeros((2, 300), dtype=bool)},
         }
     )
-    f = engine.summarise_event(q, inputs, idata, SamplerSettings(draws=300, chains=2, seed=3))
+    f = event_summary.summarise(q, inputs, idata, SamplerSettings(draws=300, chains=2, seed=3))
     with open_ledger(ledger_path) as book:
         record_forecast(book, f, q)
         (r,) = book.forecasts("q")

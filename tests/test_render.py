@@ -11,9 +11,9 @@ import pytest
 from arviz_base import from_dict
 from rich.console import Console
 
-from forecast import engine
 from forecast.inference import SamplerSettings
-from forecast.models import event
+from forecast.kinds.event import model as event
+from forecast.kinds.event import summary as event_summary
 from forecast.questions.loader import load_question
 from forecast.render import fmt
 from forecast.render.markdown import render as render_markdown
@@ -43,9 +43,8 @@ evidence:
 def _fabricated_draws_are_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fabricated draws are not the model's posterior: leave out the check that a sampled
     forecast matches the exact one (tests/test_diagnostics.py tests it)."""
-    from forecast import engine
 
-    monkeypatch.setattr(engine, "_check_against_exact", lambda diag, *_: diag)
+    monkeypatch.setattr(event_summary, "check_against_exact", lambda diag, *_: diag)
 
 
 def _forecast(write_priors, *, shift: float = 0.0, diverging: int = 0):  # type: ignore[no-untyped-def]
@@ -59,7 +58,7 @@ def _forecast(write_priors, *, shift: float = 0.0, diverging: int = 0):  # type:
     div.flat[:diverging] = True
     idata = from_dict({"posterior": {"p": p, "q": q_draws}, "sample_stats": {"diverging": div}})
     settings = SamplerSettings(draws=500, chains=2, seed=5)
-    return engine.summarise_event(q, inputs, idata, settings)
+    return event_summary.summarise(q, inputs, idata, settings)
 
 
 def _text(renderable: object, width: int = 100) -> str:

@@ -22,7 +22,8 @@ from forecast import engine, scoring
 from forecast.cli import app
 from forecast.cli.report import FileFormat, write_report
 from forecast.inference import SamplerSettings
-from forecast.models import event
+from forecast.kinds.event import model as event
+from forecast.kinds.event import summary as event_summary
 from forecast.questions.loader import load_question
 from forecast.render import fmt, plots
 from forecast.render.report import Report
@@ -56,9 +57,8 @@ BASE_RATE = "base_rate: {successes: 1, trials: 8, weight: 0.5, reference_class: 
 def _fabricated_draws_are_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fabricated draws are not the model's posterior: leave out the check that a sampled
     forecast matches the exact one (tests/test_diagnostics.py tests it)."""
-    from forecast import engine
 
-    monkeypatch.setattr(engine, "_check_against_exact", lambda diag, *_: diag)
+    monkeypatch.setattr(event_summary, "check_against_exact", lambda diag, *_: diag)
 
 
 def _forecast(  # type: ignore[no-untyped-def]
@@ -80,7 +80,7 @@ def _forecast(  # type: ignore[no-untyped-def]
     div = np.zeros((2, 500), dtype=bool)
     div.flat[:diverging] = True
     idata = from_dict({"posterior": {"p": p, "q": q_draws}, "sample_stats": {"diverging": div}})
-    return engine.summarise_event(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=5))
+    return event_summary.summarise(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=5))
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from forecast import engine
 from forecast.inference import SamplerSettings
+from forecast.kinds.event import summary as event_summary
 from forecast.questions.loader import load_question
 from forecast.render import fmt
 from forecast.render.html import page
@@ -86,7 +87,7 @@ SECTIONS = (
 
 @pytest.fixture(autouse=True)
 def _fabricated_draws_are_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_check_against_exact", lambda diag, *_: diag)
+    monkeypatch.setattr(event_summary, "check_against_exact", lambda diag, *_: diag)
 
 
 def _forecast(tmp_path: Path, kind: str) -> Any:
@@ -98,11 +99,11 @@ def _forecast(tmp_path: Path, kind: str) -> Any:
     no = {"diverging": np.zeros((2, 500), dtype=bool)}
     settings = SamplerSettings(draws=500, chains=2, seed=5)
     if kind == "event":
-        from forecast.models import event
+        from forecast.kinds.event import model as event
 
         post = {"p": p, "q": 1 / (1 + (1 - p) / (2 * p))}
         idata = from_dict({"posterior": post, "sample_stats": no})
-        return engine.summarise_event(q, event.prepare(q.spec), idata, settings)  # type: ignore[arg-type]
+        return event_summary.summarise(q, event.prepare(q.spec), idata, settings)  # type: ignore[arg-type]
     if kind == "drivers":
         from forecast.models import drivers
 

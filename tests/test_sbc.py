@@ -63,7 +63,7 @@ def event_problem(tmp: Path) -> Problem:
     import pymc as pm
     import pytensor
 
-    from forecast.models import event
+    from forecast.kinds.event import model as event
 
     spec = _load(
         tmp,

@@ -16,7 +16,9 @@ from rich.console import Console
 from forecast import engine, sensitivity
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.inference import SamplerSettings
-from forecast.models import event
+from forecast.kinds.event import model as event
+from forecast.kinds.event import sensitivity as event_sensitivity
+from forecast.kinds.event import summary as event_summary
 from forecast.questions.loader import load_question
 from forecast.render.report import Report
 from tests.conftest import EVENT_HEADER
@@ -42,7 +44,7 @@ def test_power_scaled_forecasts_match_the_beta_binomial_closed_form() -> None:
     a, b, k, n, w = 2.0, 8.0, 1, 8, 0.5
     rng = np.random.default_rng(1)
     p = rng.beta(a + w * k, b + w * (n - k), size=(4, 2000))
-    s = sensitivity.for_event(_inputs(a, b, (k, n, w)), p, p)
+    s = event_sensitivity.of_draws(_inputs(a, b, (k, n, w)), p, p)
     base = (a + w * k) / (a + b + w * n)
 
     def mean(alpha: float, beta: float) -> float:
@@ -70,8 +72,8 @@ def test_sensitivity_values_and_labels_are_arviz_psense_summary() -> None:
     inputs = _inputs(2.0, 8.0, (3, 10, 1.0))
     p = rng.beta(5.0, 15.0, size=(2, 1500))
     q = 1 / (1 + (1 - p) / (1.5 * p))
-    s = sensitivity.for_event(inputs, p, q)
-    log_prior, log_lik = sensitivity.event_log_densities(inputs, p)
+    s = event_sensitivity.of_draws(inputs, p, q)
+    log_prior, log_lik = event_sensitivity.log_densities(inputs, p)
     assert log_lik is not None
     dt = from_dict(
         {
@@ -98,7 +100,7 @@ def test_log_prior_is_the_pooled_density_of_p() -> None:
         experts=(f1, f2), weights=(1.0, 3.0), prior=Mixture((f1, f2), (1.0, 3.0)), base_rate=None
     )
     x = np.linspace(0.01, 0.99, 50)
-    log_prior, log_lik = sensitivity.event_log_densities(inputs, x)
+    log_prior, log_lik = event_sensitivity.log_densities(inputs, x)
     exact = np.log(0.25 * stats.beta.pdf(x, a1, b1) + 0.75 * stats.beta.pdf(x, a2, b2))
     assert log_lik is None
     # The pool's density is unnormalised: equal up to a constant.
@@ -109,7 +111,7 @@ def test_log_prior_is_the_pooled_density_of_p() -> None:
 def test_no_base_rate_says_so_and_computes_nothing() -> None:
     rng = np.random.default_rng(3)
     p = rng.beta(2, 8, size=(2, 500))
-    s = sensitivity.for_event(_inputs(2.0, 8.0, None), p, p)
+    s = event_sensitivity.of_draws(_inputs(2.0, 8.0, None), p, p)
     assert not s.has_data
     assert s.verdict == "no data: the forecast is the experts' prior moved by evidence"
     assert s.moves == () and s.quantities == ()
@@ -119,7 +121,7 @@ def test_a_strong_prior_and_weak_data_is_flagged_in_plain_words() -> None:
     a, b, k, n, w = 60.0, 240.0, 1, 2, 0.2
     rng = np.random.default_rng(4)
     p = rng.beta(a + w * k, b + w * (n - k), size=(4, 1000))
-    s = sensitivity.for_event(_inputs(a, b, (k, n, w)), p, p)
+    s = event_sensitivity.of_draws(_inputs(a, b, (k, n, w)), p, p)
     assert s.prior_driven and not s.conflict
     assert s.verdict.startswith("Driven by the prior")
     assert {x.diagnosis for x in s.quantities} == {"strong prior / weak likelihood"}
@@ -129,7 +131,7 @@ def test_data_far_outside_the_prior_is_a_conflict() -> None:
     a, b, k, n, w = 2.0, 38.0, 15, 20, 1.0
     rng = np.random.default_rng(5)
     p = rng.beta(a + w * k, b + w * (n - k), size=(4, 1000))
-    s = sensitivity.for_event(_inputs(a, b, (k, n, w)), p, p)
+    s = event_sensitivity.of_draws(_inputs(a, b, (k, n, w)), p, p)
     assert s.conflict
     assert "disagree" in s.verdict
 
@@ -137,7 +139,7 @@ def test_data_far_outside_the_prior_is_a_conflict() -> None:
 def test_round_trip_through_json() -> None:
     rng = np.random.default_rng(6)
     p = rng.beta(3, 9, size=(2, 500))
-    s = sensitivity.for_event(_inputs(2.0, 8.0, (1, 4, 1.0)), p, p)
+    s = event_sensitivity.of_draws(_inputs(2.0, 8.0, (1, 4, 1.0)), p, p)
     back = sensitivity.Sensitivity.from_dict(json.loads(json.dumps(s.to_dict())))
     assert back == s
 
@@ -162,7 +164,7 @@ def _forecast(write_priors, body: str):  # type: ignore[no-untyped-def]
             "sample_stats": {"diverging": np.zeros((2, 500), dtype=bool)},
         }
     )
-    return engine.summarise_event(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=5))
+    return event_summary.summarise(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=5))
 
 
 def test_every_event_run_carries_its_sensitivity_and_one_table(write_priors) -> None:  # type: ignore[no-untyped-def]
@@ -207,7 +209,7 @@ def test_log_densities_are_the_event_models() -> None:
     with quiet_pymc(), model:
         pm.compute_log_prior(idata, var_names=["p"], progressbar=False)
         pm.compute_log_likelihood(idata, progressbar=False)
-    log_prior, log_lik = sensitivity.event_log_densities(inputs, p)
+    log_prior, log_lik = event_sensitivity.log_densities(inputs, p)
     ref_prior = np.asarray(idata["log_prior"]["p"].values)
     ref_lik = np.asarray(idata["log_likelihood"]["base_rate"].values)
     assert np.ptp(log_prior - ref_prior) < 1e-6  # equal up to the normalising constant

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from forecast import staleness
 from forecast.cli import app
 from forecast.errors import UsageError
+from forecast.kinds.event import summary as event_summary
 from forecast.questions.loader import load_question
 from tests.conftest import PRIORS, TODAY
 
@@ -253,9 +254,8 @@ def _fabricated(tmp_path: Path, extra: str, deadline: str = "2030-01-01"):  # ty
     import numpy as np
     from arviz_base import from_dict
 
-    from forecast import engine
     from forecast.inference import SamplerSettings
-    from forecast.models import event
+    from forecast.kinds.event import model as event
 
     q = load_question(_event(tmp_path, deadline=deadline, extra=extra))
     p = np.random.default_rng(0).beta(2.0, 8.0, size=(2, 500))
@@ -263,7 +263,7 @@ def _fabricated(tmp_path: Path, extra: str, deadline: str = "2030-01-01"):  # ty
         {"posterior": {"p": p, "q": p}, "sample_stats": {"diverging": np.zeros((2, 500), bool)}}
     )
     inputs = event.prepare(q.spec)  # type: ignore[arg-type]
-    return engine.summarise_event(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=1))
+    return event_summary.summarise(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=1))
 
 
 def test_every_report_header_says_how_old_the_facts_are(
@@ -273,12 +273,11 @@ def test_every_report_header_says_how_old_the_facts_are(
 
     from rich.console import Console
 
-    from forecast import engine
     from forecast.render.html import page
     from forecast.render.markdown import render
     from forecast.render.report import Report
 
-    monkeypatch.setattr(engine, "_check_against_exact", lambda diag, *_: diag)
+    monkeypatch.setattr(event_summary, "check_against_exact", lambda diag, *_: diag)
     f = _fabricated(tmp_path, "as_of: 2026-03-04")
     buf = io.StringIO()
     Console(file=buf, width=100, color_system=None).print(Report(f))
@@ -293,7 +292,7 @@ def test_every_report_header_says_how_old_the_facts_are(
 def test_run_json_carries_the_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from forecast import engine
 
-    monkeypatch.setattr(engine, "_check_against_exact", lambda diag, *_: diag)
+    monkeypatch.setattr(event_summary, "check_against_exact", lambda diag, *_: diag)
     fabricated = _fabricated(tmp_path, "as_of: 2026-03-04", deadline="2026-10-31")
     monkeypatch.setattr(engine, "run", lambda *a, **k: fabricated)
     result = runner.invoke(app, ["run", str(tmp_path / "q.yaml"), "--format", "json"])

@@ -15,6 +15,7 @@ from forecast import engine
 from forecast.cli import app
 from forecast.errors import ForecastError, UsageError
 from forecast.inference import SamplerSettings
+from forecast.kinds.event import sweep as event_sweep
 from forecast.questions.loader import load_question
 from forecast.sweep import grid, output, provenance, strategies
 from forecast.sweep.params import Effect, params_for
@@ -130,7 +131,7 @@ def test_scenarios_from_yaml_and_csv(tmp_path: Path) -> None:
 def test_settings_equal_to_the_file_need_no_new_posterior(event_q) -> None:  # type: ignore[no-untyped-def]
     params = params_for(event_q.spec)
     inputs = strategies.prepare(event_q)
-    current = strategies.EventAdapter.current(inputs)
+    current = event_sweep.EventAdapter.current(inputs)
     same = strategies.split({"base_rate.weight": 0.5, "prior.strength": 1.0}, params, current)
     assert same.key == ((), ())
     other = strategies.split({"base_rate.weight": 0.25, "evidence.signal": "off"}, params, current)

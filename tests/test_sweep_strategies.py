@@ -117,7 +117,7 @@ def q(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def llr(q):  # type: ignore[no-untyped-def]
-    from forecast.models import event
+    from forecast.kinds.event import model as event
 
     f = event.prepare(q.spec).evidence[0].fitted
     return (f.params["mu"], f.params["sigma"])

@@ -15,7 +15,7 @@ from forecast import engine, kinds
 from forecast.cli import app
 from forecast.cli.watch import Watcher, exact_event_forecast
 from forecast.inference import SamplerSettings
-from forecast.models import event
+from forecast.kinds.event import model as event
 from forecast.questions.loader import load_question
 from tests.conftest import EVENT_HEADER
 

@@ -12,10 +12,10 @@ import pytest
 from arviz_base import from_dict
 from rich.console import Console
 
-from forecast import engine
 from forecast.cli.watch import Watcher
 from forecast.inference import SamplerSettings
-from forecast.models import event
+from forecast.kinds.event import model as event
+from forecast.kinds.event import summary as event_summary
 from tests.conftest import EVENT_HEADER
 from tests.test_watch import _save
 
@@ -30,7 +30,7 @@ experts:
 
 @pytest.fixture(autouse=True)
 def _fabricated_draws_are_not_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_check_against_exact", lambda diag, *_: diag)
+    monkeypatch.setattr(event_summary, "check_against_exact", lambda diag, *_: diag)
 
 
 def _no_data_posterior(q: Any) -> Any:
@@ -50,7 +50,7 @@ def _no_data_posterior(q: Any) -> Any:
     idata = from_dict(
         {"posterior": {"p": p, "q": p}, "sample_stats": {"diverging": np.zeros_like(p, bool)}}
     )
-    return engine.summarise_event(q, inputs, idata, SamplerSettings(draws=4000, chains=2, seed=1))
+    return event_summary.summarise(q, inputs, idata, SamplerSettings(draws=4000, chains=2, seed=1))
 
 
 def test_watch_names_the_expert_that_moved_it_and_by_how_much(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def exact_event_forecast(q: Any, seed: int = 0, draws: int = 4000) -> float | No
     """P(event) of an event question by quadrature, with the evidence drawn by NumPy."""
     import numpy as np
 
-    from forecast.models import event
+    from forecast.kinds.event import model as event
     from forecast.questions.event import EventQuestion
 
     if not isinstance(q.spec, EventQuestion):

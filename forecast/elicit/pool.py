@@ -14,7 +14,7 @@ Everything here is NumPy/SciPy: a pool is held as a log-density of u = logit p t
 be evaluated anywhere, plus the points where it needs resolution, so that the forecast
 under any pool (or with any expert left out) is a one-dimensional quadrature over p
 given the base rate and the evidence draws. The PyMC form of each pool is built in
-:mod:`forecast.models.event`; the two are checked against each other in the tests.
+:mod:`forecast.kinds.event.model`; the two are checked against each other in the tests.
 """
 
 from __future__ import annotations

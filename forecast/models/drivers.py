@@ -36,7 +36,7 @@ from forecast.questions.drivers import Case, Driver, DriversQuestion
 from forecast.questions.event import given_weights
 
 if TYPE_CHECKING:
-    from forecast.models.event import EvidenceInput
+    from forecast.models.judgements import EvidenceInput
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -107,7 +107,7 @@ def prepare(spec: DriversQuestion, base_dir: Path | None = None) -> DriversInput
     checked by the loader; one built otherwise has its file read here, from
     ``base_dir`` (default: the working directory).
     """
-    from forecast.models.event import fit_evidence, fit_experts
+    from forecast.models.judgements import fit_evidence, fit_experts
 
     cache = default_cache()
     experts = fit_experts(spec.experts, cache)

@@ -133,7 +133,7 @@ def prepare(spec: TimeToEventQuestion) -> TteInputs:
             hazard_dates(spec),
             hz_drivers,
         )
-    from forecast.models.event import fit_experts
+    from forecast.models.judgements import fit_experts
 
     experts = fit_experts(spec.experts, cache)
     trend = fit_at(("trend",), fit_positive, spec.trend, cache) if spec.trend is not None else None

@@ -43,7 +43,7 @@ class Param:
     help: str
 
 
-def _number(lo: float, hi: float, *, lo_open: bool = False, whole: bool = False) -> Any:
+def number(lo: float, hi: float, *, lo_open: bool = False, whole: bool = False) -> Any:
     def parse(raw: Any) -> Value:
         if isinstance(raw, bool):
             raise ValueError(f"must be a number (got {str(raw).lower()})")
@@ -65,27 +65,16 @@ def _number(lo: float, hi: float, *, lo_open: bool = False, whole: bool = False)
     return parse
 
 
-def _level(raw: Any) -> Value:
+def level(raw: Any) -> Value:
     if isinstance(raw, bool):
         return 1.0 if raw else 0.0
     if isinstance(raw, str) and raw.strip().lower() in {"on", "off"}:
         return 1.0 if raw.strip().lower() == "on" else 0.0
-    parse = _number(0.0, 1.0)
+    parse = number(0.0, 1.0)
     return parse(raw)
 
 
-def _switch(raw: Any) -> Value:
-    if isinstance(raw, bool):
-        return "on" if raw else "off"
-    word = str(raw).strip().lower()
-    if word in {"on", "1", "true", "yes"}:
-        return "on"
-    if word in {"off", "0", "false", "no"}:
-        return "off"
-    raise ValueError(f"must be on or off (got {raw!r})")
-
-
-def _choice(words: tuple[str, ...]) -> Callable[[Any], Value]:
+def choice(words: tuple[str, ...]) -> Callable[[Any], Value]:
     def parse(raw: Any) -> Value:
         word = str(raw).strip().lower()
         if word not in words:
@@ -95,12 +84,12 @@ def _choice(words: tuple[str, ...]) -> Callable[[Any], Value]:
     return parse
 
 
-def _experts(names: list[str]) -> list[Param]:
+def expert_params(names: list[str]) -> list[Param]:
     out = [
         Param(
             f"expert.{n}.weight",
             Effect.prior,
-            _number(0.0, math.inf),
+            number(0.0, math.inf),
             f"weight of expert {n!r} in the pool",
         )
         for n in names
@@ -109,19 +98,19 @@ def _experts(names: list[str]) -> list[Param]:
         Param(
             "prior.strength",
             Effect.prior,
-            _number(0.0, math.inf, lo_open=True),
+            number(0.0, math.inf, lo_open=True),
             "multiplier on every expert's pseudo-sample size (Beta(s·a, s·b), same mean)",
         )
     )
     return out
 
 
-def _drivers(spec: Any) -> list[Param]:
+def driver_params(spec: Any) -> list[Param]:
     out = [
         Param(
             f"driver.{d.id}",
             Effect.draws,
-            _level,
+            level,
             f"level of driver {d.id!r}: 0..1, or on/off",
         )
         for d in spec.drivers
@@ -131,70 +120,21 @@ def _drivers(spec: Any) -> list[Param]:
             Param(
                 "scenario",
                 Effect.draws,
-                _choice(tuple(spec.scenarios)),
+                choice(tuple(spec.scenarios)),
                 "a named scenario of the file (driver.* settings override it)",
             )
         )
     return out
 
 
-def event_params(spec: Any) -> list[Param]:
-    """What an event question can sweep."""
-    from forecast.elicit.pool import METHODS
-
-    out: list[Param] = []
-    for ev in spec.evidence:
-        out.append(Param(f"evidence.{ev.id}", Effect.draws, _switch, "apply the evidence: on/off"))
-        out.append(
-            Param(
-                f"evidence.{ev.id}.lr",
-                Effect.draws,
-                _number(0.0, math.inf, lo_open=True),
-                "the likelihood ratio, as a known number",
-            )
-        )
-    if spec.base_rate is not None:
-        out += [
-            Param(
-                "base_rate.weight",
-                Effect.data,
-                _number(0.0, 1.0, lo_open=True),
-                "relevance weight of the base rate",
-            ),
-            Param(
-                "base_rate.successes",
-                Effect.data,
-                _number(0.0, math.inf, whole=True),
-                "successes in the reference class",
-            ),
-            Param(
-                "base_rate.trials",
-                Effect.data,
-                _number(1.0, math.inf, whole=True),
-                "cases in the reference class",
-            ),
-        ]
-    out += _experts([e.name for e in spec.experts])
-    out.append(Param("pool", Effect.prior, _choice(METHODS), "how the experts are pooled"))
-    out.append(
-        Param(
-            "pool.extremize",
-            Effect.prior,
-            _number(0.0, 5.0, lo_open=True),
-            "extremizing factor d of the pool",
-        )
-    )
-    return out
-
-
 def drivers_params(spec: Any) -> list[Param]:
     """What a drivers question can sweep."""
-    return _drivers(spec) + _experts([e.name for e in spec.experts])
+    return driver_params(spec) + expert_params([e.name for e in spec.experts])
 
 
 def tte_params(spec: Any) -> list[Param]:
     """What a time-to-event question can sweep."""
-    return _drivers(spec)
+    return driver_params(spec)
 
 
 def params_for(spec: Any) -> dict[str, Param]:

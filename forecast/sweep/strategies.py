@@ -7,7 +7,7 @@ evaluated on its draws at once:
 
 * ``vectorised``: nothing in the posterior changes. Driver levels and named scenarios
   enter ``logit p = alpha + x . beta`` after sampling; for event questions the
-  evidence does too. In :func:`forecast.models.event.build` an item's log likelihood
+  evidence does too. In :func:`forecast.kinds.event.model.build` an item's log likelihood
   ratio ``llr`` feeds only the deterministic ``q = sigmoid(logit p + sum(llr))``, and
   nothing observed depends on ``llr`` or ``q``; so the posterior of ``p`` is the same
   with any evidence switched on or off or given another ratio, and the posterior of
@@ -193,7 +193,7 @@ def _scaled(experts: Sequence[Any], strength: float) -> tuple[Any, ...]:
     )
 
 
-def _prior_changes(inputs: Any, prior: Mapping[str, Value]) -> dict[str, Any]:
+def prior_changes(inputs: Any, prior: Mapping[str, Value]) -> dict[str, Any]:
     """The ``experts`` / ``weights`` replacements that expert and strength settings ask for."""
     names = list(inputs.expert_names)
     weights = list(inputs.weights)
@@ -209,7 +209,7 @@ def _prior_changes(inputs: Any, prior: Mapping[str, Value]) -> dict[str, Any]:
     return {"experts": _scaled(inputs.experts, strength), "weights": tuple(weights)}
 
 
-def _current_prior(inputs: Any) -> dict[str, Value]:
+def current_prior(inputs: Any) -> dict[str, Value]:
     """The file's expert weights and a prior strength of 1."""
     now: dict[str, Value] = {"prior.strength": 1.0}
     for n, w in zip(inputs.expert_names, inputs.weights, strict=True):
@@ -217,7 +217,7 @@ def _current_prior(inputs: Any) -> dict[str, Value]:
     return now
 
 
-def _pool_logpdf_p(
+def pool_logpdf_p(
     experts: Sequence[Any], weights: Sequence[float], pool: Any, p: np.ndarray
 ) -> Any:
     """Log prior density of the pooled propensity, as a density of logit p, at ``p``."""
@@ -228,131 +228,6 @@ def _pool_logpdf_p(
     return logpdf(np.log(pc) - np.log1p(-pc))
 
 
-class EventAdapter:
-    """Event questions: evidence is evaluated on the draws; base rate swapped as data."""
-
-    diagnosed: ClassVar[tuple[str, ...]] = ("p", "q", "llr", "pool_logit", "expert_spread")
-
-    @staticmethod
-    def current(inputs: Any) -> dict[str, Value]:
-        """The file's own values of the prior and data settings."""
-        now = _current_prior(inputs)
-        if inputs.base_rate is not None:
-            k, n, w = inputs.base_rate
-            now.update(
-                {
-                    "base_rate.successes": float(k),
-                    "base_rate.trials": float(n),
-                    "base_rate.weight": float(w),
-                }
-            )
-        now.update({"pool": inputs.pool.method, "pool.extremize": float(inputs.pool.extremize)})
-        return now
-
-    @staticmethod
-    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
-        """Inputs with the scenario's prior (weights, strength, pool)."""
-        from forecast.elicit.pool import PoolSpec
-
-        changes = _prior_changes(inputs, prior)
-        if "pool" in prior or "pool.extremize" in prior:
-            changes["pool"] = PoolSpec(
-                str(prior.get("pool", inputs.pool.method)),
-                float(prior.get("pool.extremize", inputs.pool.extremize)),
-            )
-        return dataclasses.replace(inputs, **changes)
-
-    @staticmethod
-    def base_rate(inputs: Any, data: Mapping[str, Value]) -> tuple[float, float, float]:
-        """(successes, trials, weight) with the scenario's data settings."""
-        k, n, w = inputs.base_rate
-        k = float(data.get("base_rate.successes", k))
-        n = float(data.get("base_rate.trials", n))
-        w = float(data.get("base_rate.weight", w))
-        if k > n:
-            raise ForecastError(
-                f"base_rate.successes ({k:g}) cannot exceed base_rate.trials ({n:g})",
-                hint="sweep them together in a scenarios file so each pair is valid",
-            )
-        return k, n, w
-
-    @classmethod
-    def check_data(cls, inputs: Any, data: Mapping[str, Value]) -> None:
-        """Refuse base-rate counts that cannot be."""
-        if data:
-            cls.base_rate(inputs, data)
-
-    @staticmethod
-    def build(inputs: Any) -> Any:
-        """The event model."""
-        from forecast.models import event
-
-        return event.build(inputs)
-
-    @classmethod
-    def set_data(cls, model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
-        """Swap in the scenario's base rate (or put back the file's)."""
-        if inputs.base_rate is None:
-            return
-        from forecast.models import event
-
-        event.set_base_rate(model, *cls.base_rate(inputs, data))
-
-    @staticmethod
-    def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
-        """p (chain, draw) and the sampled llr (chain, draw, U)."""
-        post = idata["posterior"]
-        out = {"p": np.asarray(post["p"].values, dtype=float)}
-        if "llr" in post:
-            out["llr"] = np.asarray(post["llr"].values, dtype=float)
-        return out
-
-    @staticmethod
-    def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Log prior density at the draws of p (as a density of logit p)."""
-        return np.asarray(_pool_logpdf_p(inputs.experts, inputs.weights, inputs.pool, draws["p"]))
-
-    def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
-        self.ids = [e.id for e in inputs.evidence]
-        self.inputs = inputs
-        self.seed = seed
-
-    def evaluate(
-        self, inputs: Any, draws: Mapping[str, np.ndarray], scenarios: Sequence[Mapping[str, Value]]
-    ) -> np.ndarray:
-        """Per-draw P(event), (scenarios, chain, draw)."""
-        p = draws["p"]
-        shape = p.shape
-        n = p.size
-        pc = np.clip(p.reshape(-1), 1e-300, 1 - 1e-16)
-        logit_p = np.log(pc) - np.log1p(-pc)
-        shifts = np.zeros((len(self.ids), n))
-        default_on = np.zeros(len(self.ids))
-        uncertain = [e.id for e in inputs.applied if not e.fitted.fixed]
-        for j, e in enumerate(inputs.evidence):
-            if e.fitted.fixed:
-                shifts[j] = e.fitted.params["mu"]
-            elif e.applied:
-                shifts[j] = draws["llr"].reshape(n, -1)[:, uncertain.index(e.id)]
-            else:
-                rng = np.random.default_rng(derived_seed(self.seed, ["evidence", e.id]))
-                shifts[j] = rng.normal(e.fitted.params["mu"], e.fitted.params["sigma"], n)
-            default_on[j] = 1.0 if e.applied else 0.0
-        m = np.tile(default_on, (len(scenarios), 1))
-        c = np.zeros(len(scenarios))
-        for i, s in enumerate(scenarios):
-            for j, eid in enumerate(self.ids):
-                on = s.get(f"evidence.{eid}")
-                if on is not None:
-                    m[i, j] = 1.0 if on == "on" else 0.0
-                lr = s.get(f"evidence.{eid}.lr")
-                if lr is not None:
-                    c[i] += m[i, j] * math.log(float(lr))
-                    m[i, j] = 0.0
-        out = expit(logit_p[None, :] + m @ shifts + c[:, None])
-        return out.reshape(len(scenarios), *shape)
-
-
 class DriversAdapter:
     """Drivers questions: levels and named scenarios on the draws; prior reweighted."""
 
@@ -361,12 +236,12 @@ class DriversAdapter:
     @staticmethod
     def current(inputs: Any) -> dict[str, Value]:
         """The file's own values of the prior settings."""
-        return _current_prior(inputs) if hasattr(inputs, "expert_names") else {}
+        return current_prior(inputs) if hasattr(inputs, "expert_names") else {}
 
     @staticmethod
     def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
         """Inputs with the scenario's expert weights and prior strength."""
-        return dataclasses.replace(inputs, **_prior_changes(inputs, prior))
+        return dataclasses.replace(inputs, **prior_changes(inputs, prior))
 
     @staticmethod
     def check_data(inputs: Any, data: Mapping[str, Value]) -> None:
@@ -397,7 +272,7 @@ class DriversAdapter:
         """Log prior density (linear pool) at the draws of the baseline p."""
         from forecast.elicit.pool import PoolSpec
 
-        return np.asarray(_pool_logpdf_p(inputs.experts, inputs.weights, PoolSpec(), draws["p"]))
+        return np.asarray(pool_logpdf_p(inputs.experts, inputs.weights, PoolSpec(), draws["p"]))
 
     def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
         self.spec = spec

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from markdown_it import MarkdownIt
 
+from forecast.kinds.event import summary as event_summary
 from tests.conftest import EVENT_HEADER
 from tests.hostile.conftest import cli
 
@@ -116,9 +117,8 @@ def _fabricated(path: Path) -> Any:
     """A forecast of ``path`` from fabricated draws (no sampling)."""
     from arviz_base import from_dict
 
-    from forecast import engine
     from forecast.inference import SamplerSettings
-    from forecast.models import event
+    from forecast.kinds.event import model as event
     from forecast.questions.loader import load_question
 
     q = load_question(path)
@@ -130,7 +130,7 @@ def _fabricated(path: Path) -> Any:
             "sample_stats": {"diverging": np.zeros((2, 500), dtype=bool)},
         }
     )
-    return engine.summarise_event(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=5))
+    return event_summary.summarise(q, inputs, idata, SamplerSettings(draws=500, chains=2, seed=5))
 
 
 def test_run_markdown_and_report_markdown_have_no_live_html_or_links(hostile_md: Path) -> None:

@@ -176,8 +176,8 @@ def test_the_exact_forecast_of_a_beta_at_the_floor_is_right(a: float, b: float) 
 def test_one_expert_is_not_blamed_on_overlapping_experts() -> None:
     from types import SimpleNamespace
 
-    from forecast.engine import _check_against_exact
     from forecast.inference import Diagnostics
+    from forecast.kinds.event.summary import check_against_exact as _check_against_exact
 
     clean = Diagnostics(1.0, 4000.0, 4000.0, 0, 1000, 4, 1.0)
     exact = SimpleNamespace(reference=0.0005)

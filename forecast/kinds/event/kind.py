@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
     from forecast.elicit.answers import Scale
     from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.event.model import EventInputs
     from forecast.kinds.protocol import LogDensities, SweepAdapter
-    from forecast.models.event import EventInputs
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
@@ -31,26 +31,26 @@ class EventKind(KindBase["EventInputs"]):
 
     def prepare(self, q: LoadedQuestion) -> EventInputs:
         """Fit the experts' judgements and the evidence's likelihood ratios."""
-        from forecast.models import event
+        from forecast.kinds.event import model as event
 
         assert isinstance(q.spec, EventQuestion)
         return event.prepare(q.spec)
 
     def build(self, inputs: EventInputs, *, swappable: bool = False) -> pm.Model:
-        """The event model (:func:`forecast.models.event.build`)."""
-        from forecast.models import event
+        """The event model (:func:`forecast.kinds.event.model.build`)."""
+        from forecast.kinds.event import model as event
 
         return event.build(inputs, swappable=swappable)
 
     def structure(self, inputs: EventInputs) -> tuple[Any, ...]:
         """Experts, pool, evidence applied and base rate or not."""
-        from forecast.models import event
+        from forecast.kinds.event import model as event
 
         return event.structure(inputs)
 
     def swap_inputs(self, model: pm.Model, inputs: EventInputs) -> None:
         """Swap the numbers of ``inputs`` into a swappable event model."""
-        from forecast.models import event
+        from forecast.kinds.event import model as event
 
         event.set_inputs(model, inputs)
 
@@ -65,9 +65,9 @@ class EventKind(KindBase["EventInputs"]):
         scenario: str | None = None,
     ) -> Forecast:
         """P(event), the steps from the prior, pools and sensitivity."""
-        from forecast.engine import summarise_event
+        from forecast.kinds.event.summary import summarise
 
-        return summarise_event(q, inputs, idata, settings, timer)
+        return summarise(q, inputs, idata, settings, timer)
 
     def with_pool(
         self, spec: QuestionMeta, method: str | None, extremize: float | None
@@ -89,22 +89,22 @@ class EventKind(KindBase["EventInputs"]):
 
     def sweep_params(self, spec: QuestionMeta) -> list[Param]:
         """Evidence, base rate, expert weights, prior strength and the pool."""
-        from forecast.sweep.params import event_params
+        from forecast.kinds.event.sweep import params
 
-        return event_params(spec)
+        return params(spec)
 
     @property
     def sweep_adapter(self) -> type[SweepAdapter[EventInputs, Any]]:
         """Evidence on the draws; the base rate swapped in as data."""
-        from forecast.sweep.strategies import EventAdapter
+        from forecast.kinds.event.sweep import EventAdapter
 
         return EventAdapter
 
     def log_densities(self, inputs: EventInputs, draws: Any) -> LogDensities:
         """The pool's density at p and the base rate's likelihood."""
-        from forecast.sensitivity import event_log_densities
+        from forecast.kinds.event.sensitivity import log_densities
 
-        return event_log_densities(inputs, draws["p"])
+        return log_densities(inputs, draws["p"])
 
     def judgements(self, q: LoadedQuestion) -> EventInputs:
         """The fitted judgements, as the model uses them."""

@@ -19,7 +19,6 @@ Specification -> :class:`EventInputs` (fitted, backend-free numbers) -> PyMC mod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.elicit.distributions import Fitted, Mixture
-from forecast.elicit.fit import FitCache, default_cache, fit_at, fit_positive, fit_probability
+from forecast.elicit.fit import default_cache
 from forecast.elicit.pool import (
     MU_PRIOR_SD,
     TAU_PRIOR_SD,
@@ -39,20 +38,11 @@ from forecast.elicit.pool import (
     hierarchical_inputs,
     log_pool_beta,
 )
-from forecast.questions.event import EventQuestion, Evidence, given_weights
+from forecast.models.judgements import EvidenceInput, fit_evidence, fit_experts
+from forecast.questions.event import EventQuestion, given_weights
 
 if TYPE_CHECKING:
     import pymc as pm
-
-
-@dataclass(frozen=True)
-class EvidenceInput:
-    """One evidence item with its fitted likelihood ratio."""
-
-    id: str
-    description: str
-    fitted: Fitted
-    applied: bool
 
 
 @dataclass(frozen=True)
@@ -77,27 +67,6 @@ class EventInputs:
     def applied(self) -> tuple[EvidenceInput, ...]:
         """Evidence items that enter the model (not already in the judgements)."""
         return tuple(e for e in self.evidence if e.applied)
-
-
-def fit_evidence(items: Sequence[Evidence], cache: FitCache) -> tuple[EvidenceInput, ...]:
-    """Fit each evidence item's likelihood ratio; items in the judgements are not applied."""
-    return tuple(
-        EvidenceInput(
-            ev.id,
-            ev.description,
-            fit_at(("evidence", i, "likelihood_ratio"), fit_positive, ev.likelihood_ratio, cache),
-            not ev.in_judgements,
-        )
-        for i, ev in enumerate(items)
-    )
-
-
-def fit_experts(experts: Sequence[Any], cache: FitCache) -> tuple[Fitted, ...]:
-    """Fit each expert's judgement of a probability, a failure placed at its judgement."""
-    return tuple(
-        fit_at(("experts", i, "judgement"), fit_probability, e.judgement, cache)
-        for i, e in enumerate(experts)
-    )
 
 
 def prepare(spec: EventQuestion, pool: PoolSpec | None = None) -> EventInputs:

@@ -1,0 +1,209 @@
+"""What a sweep may set in an event question, and how its scenarios are answered.
+
+Evidence switched on or off, or given another likelihood ratio, is evaluated on the
+draws (``q = sigmoid(logit p + sum(llr))``, nothing observed depends on ``llr``); the
+base rate's counts and weight are data, swapped into the compiled model; expert
+weights, prior strength and the pool are the prior, reweighted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from scipy.special import expit
+
+from forecast.errors import ForecastError
+from forecast.sweep.params import Effect, Param, Value, choice, expert_params, number
+from forecast.sweep.strategies import current_prior, derived_seed, pool_logpdf_p, prior_changes
+
+
+def switch(raw: Any) -> Value:
+    if isinstance(raw, bool):
+        return "on" if raw else "off"
+    word = str(raw).strip().lower()
+    if word in {"on", "1", "true", "yes"}:
+        return "on"
+    if word in {"off", "0", "false", "no"}:
+        return "off"
+    raise ValueError(f"must be on or off (got {raw!r})")
+
+
+def params(spec: Any) -> list[Param]:
+    """What an event question can sweep."""
+    from forecast.elicit.pool import METHODS
+
+    out: list[Param] = []
+    for ev in spec.evidence:
+        out.append(Param(f"evidence.{ev.id}", Effect.draws, switch, "apply the evidence: on/off"))
+        out.append(
+            Param(
+                f"evidence.{ev.id}.lr",
+                Effect.draws,
+                number(0.0, math.inf, lo_open=True),
+                "the likelihood ratio, as a known number",
+            )
+        )
+    if spec.base_rate is not None:
+        out += [
+            Param(
+                "base_rate.weight",
+                Effect.data,
+                number(0.0, 1.0, lo_open=True),
+                "relevance weight of the base rate",
+            ),
+            Param(
+                "base_rate.successes",
+                Effect.data,
+                number(0.0, math.inf, whole=True),
+                "successes in the reference class",
+            ),
+            Param(
+                "base_rate.trials",
+                Effect.data,
+                number(1.0, math.inf, whole=True),
+                "cases in the reference class",
+            ),
+        ]
+    out += expert_params([e.name for e in spec.experts])
+    out.append(Param("pool", Effect.prior, choice(METHODS), "how the experts are pooled"))
+    out.append(
+        Param(
+            "pool.extremize",
+            Effect.prior,
+            number(0.0, 5.0, lo_open=True),
+            "extremizing factor d of the pool",
+        )
+    )
+    return out
+
+
+class EventAdapter:
+    """Event questions: evidence is evaluated on the draws; base rate swapped as data."""
+
+    diagnosed: ClassVar[tuple[str, ...]] = ("p", "q", "llr", "pool_logit", "expert_spread")
+
+    @staticmethod
+    def current(inputs: Any) -> dict[str, Value]:
+        """The file's own values of the prior and data settings."""
+        now = current_prior(inputs)
+        if inputs.base_rate is not None:
+            k, n, w = inputs.base_rate
+            now.update(
+                {
+                    "base_rate.successes": float(k),
+                    "base_rate.trials": float(n),
+                    "base_rate.weight": float(w),
+                }
+            )
+        now.update({"pool": inputs.pool.method, "pool.extremize": float(inputs.pool.extremize)})
+        return now
+
+    @staticmethod
+    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
+        """Inputs with the scenario's prior (weights, strength, pool)."""
+        from forecast.elicit.pool import PoolSpec
+
+        changes = prior_changes(inputs, prior)
+        if "pool" in prior or "pool.extremize" in prior:
+            changes["pool"] = PoolSpec(
+                str(prior.get("pool", inputs.pool.method)),
+                float(prior.get("pool.extremize", inputs.pool.extremize)),
+            )
+        return dataclasses.replace(inputs, **changes)
+
+    @staticmethod
+    def base_rate(inputs: Any, data: Mapping[str, Value]) -> tuple[float, float, float]:
+        """(successes, trials, weight) with the scenario's data settings."""
+        k, n, w = inputs.base_rate
+        k = float(data.get("base_rate.successes", k))
+        n = float(data.get("base_rate.trials", n))
+        w = float(data.get("base_rate.weight", w))
+        if k > n:
+            raise ForecastError(
+                f"base_rate.successes ({k:g}) cannot exceed base_rate.trials ({n:g})",
+                hint="sweep them together in a scenarios file so each pair is valid",
+            )
+        return k, n, w
+
+    @classmethod
+    def check_data(cls, inputs: Any, data: Mapping[str, Value]) -> None:
+        """Refuse base-rate counts that cannot be."""
+        if data:
+            cls.base_rate(inputs, data)
+
+    @staticmethod
+    def build(inputs: Any) -> Any:
+        """The event model."""
+        from forecast.kinds.event import model as event
+
+        return event.build(inputs)
+
+    @classmethod
+    def set_data(cls, model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
+        """Swap in the scenario's base rate (or put back the file's)."""
+        if inputs.base_rate is None:
+            return
+        from forecast.kinds.event import model as event
+
+        event.set_base_rate(model, *cls.base_rate(inputs, data))
+
+    @staticmethod
+    def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
+        """p (chain, draw) and the sampled llr (chain, draw, U)."""
+        post = idata["posterior"]
+        out = {"p": np.asarray(post["p"].values, dtype=float)}
+        if "llr" in post:
+            out["llr"] = np.asarray(post["llr"].values, dtype=float)
+        return out
+
+    @staticmethod
+    def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Log prior density at the draws of p (as a density of logit p)."""
+        return np.asarray(pool_logpdf_p(inputs.experts, inputs.weights, inputs.pool, draws["p"]))
+
+    def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
+        self.ids = [e.id for e in inputs.evidence]
+        self.inputs = inputs
+        self.seed = seed
+
+    def evaluate(
+        self, inputs: Any, draws: Mapping[str, np.ndarray], scenarios: Sequence[Mapping[str, Value]]
+    ) -> np.ndarray:
+        """Per-draw P(event), (scenarios, chain, draw)."""
+        p = draws["p"]
+        shape = p.shape
+        n = p.size
+        pc = np.clip(p.reshape(-1), 1e-300, 1 - 1e-16)
+        logit_p = np.log(pc) - np.log1p(-pc)
+        shifts = np.zeros((len(self.ids), n))
+        default_on = np.zeros(len(self.ids))
+        uncertain = [e.id for e in inputs.applied if not e.fitted.fixed]
+        for j, e in enumerate(inputs.evidence):
+            if e.fitted.fixed:
+                shifts[j] = e.fitted.params["mu"]
+            elif e.applied:
+                shifts[j] = draws["llr"].reshape(n, -1)[:, uncertain.index(e.id)]
+            else:
+                rng = np.random.default_rng(derived_seed(self.seed, ["evidence", e.id]))
+                shifts[j] = rng.normal(e.fitted.params["mu"], e.fitted.params["sigma"], n)
+            default_on[j] = 1.0 if e.applied else 0.0
+        m = np.tile(default_on, (len(scenarios), 1))
+        c = np.zeros(len(scenarios))
+        for i, s in enumerate(scenarios):
+            for j, eid in enumerate(self.ids):
+                on = s.get(f"evidence.{eid}")
+                if on is not None:
+                    m[i, j] = 1.0 if on == "on" else 0.0
+                lr = s.get(f"evidence.{eid}.lr")
+                if lr is not None:
+                    c[i] += m[i, j] * math.log(float(lr))
+                    m[i, j] = 0.0
+        out = expit(logit_p[None, :] + m @ shifts + c[:, None])
+        return out.reshape(len(scenarios), *shape)
+
+
+__all__ = ["EventAdapter", "params", "switch"]
