@@ -28,9 +28,9 @@ def forecast_and_question(write_priors: Any) -> tuple[Forecast, Any]:
     import numpy as np
     from arviz_base import from_dict
 
-    from forecast import engine
     from forecast.inference import SamplerSettings
-    from forecast.models import event
+    from forecast.kinds.event import model as event
+    from forecast.kinds.event import summary as event_summary
     from forecast.questions.loader import load_question
 
     q = load_question(write_priors(PRIORS))
@@ -43,7 +43,7 @@ def forecast_and_question(write_priors: Any) -> tuple[Forecast, Any]:
         }
     )
     inputs = event.prepare(q.spec)  # type: ignore[arg-type]
-    f = engine.summarise_event(q, inputs, idata, SamplerSettings(draws=200, chains=2, seed=11))
+    f = event_summary.summarise(q, inputs, idata, SamplerSettings(draws=200, chains=2, seed=11))
     return f, q
 
 
