@@ -10,11 +10,12 @@ import sys
 import traceback
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 
+from forecast.cli.options import STALE_OPTION
+from forecast.cli.options import Format as Format
 from forecast.errors import ForecastError, InputError
 
 if TYPE_CHECKING:
@@ -30,14 +31,6 @@ class _State:
 
 
 STATE = _State()
-
-
-class Format(StrEnum):
-    """Output formats of the commands that print results."""
-
-    rich = "rich"
-    json = "json"
-    markdown = "markdown"
 
 
 def out() -> Console:
@@ -169,15 +162,9 @@ def load_some(paths: list[Any]) -> tuple[list[Any], list[Any]]:
 
 
 def stale_option() -> Any:
-    """The ``--stale-after DAYS`` option of the commands that warn about stale facts."""
-    return typer.Option(
-        None,
-        "--stale-after",
-        min=1,
-        metavar="DAYS",
-        help="Warn when a file's facts are older than this many days "
-        "(default: $FORECAST_STALE_DAYS, else 180).",
-    )
+    """The ``--stale-after DAYS`` option as a default value (commands that name the
+    :data:`~forecast.cli.options.StaleAfter` alias need not call this)."""
+    return typer.Option(None, "--stale-after", **STALE_OPTION)
 
 
 def stale_warnings(loaded: list[Any], days: int | None, *, show: bool = True) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -14,9 +13,9 @@ from forecast.cli._common import (
     load_some,
     out,
     print_json,
-    stale_option,
     stale_warnings,
 )
+from forecast.cli.options import Priors, StaleAfter
 
 
 class CheckFormat(StrEnum):
@@ -27,11 +26,9 @@ class CheckFormat(StrEnum):
 
 
 def check(
-    priors: list[Path] = typer.Argument(
-        ..., metavar="PRIORS", help="Priors files or directories of them."
-    ),
+    priors: Priors,
     format_: CheckFormat = typer.Option(CheckFormat.text, "--format", help="Output format."),
-    stale_after: int | None = stale_option(),
+    stale_after: StaleAfter = None,
 ) -> None:
     """Validate priors files; print every problem as path:line:col field: message.
 
@@ -47,35 +44,9 @@ def check(
     stale = stale_warnings(ok, stale_after)
     if format_ is CheckFormat.json:
         for q in ok:
-            print_json(
-                {
-                    "file": str(q.path),
-                    "id": q.id,
-                    "ok": True,
-                    "problems": [],
-                    "warnings": [w.to_dict() for w in stale[q.id]],
-                }
-            )
+            print_json(_ok_json(q, stale[q.id]))
         for exc in bad:
-            print_json(
-                {
-                    "file": exc.problems[0].path,
-                    "ok": False,
-                    "warnings": [],
-                    # A problem may be in a file the priors file names (its cases file).
-                    "problems": [
-                        {
-                            "file": p.path,
-                            "line": p.line,
-                            "column": p.column,
-                            "field": p.field,
-                            "message": p.message,
-                            "hint": p.hint,
-                        }
-                        for p in exc.problems
-                    ],
-                }
-            )
+            print_json(_bad_json(exc))
     else:
         console = out()
         for q in ok:
@@ -84,6 +55,38 @@ def check(
             echo_lines(exc.lines())
     if bad:
         raise typer.Exit(1)
+
+
+def _ok_json(q: Any, stale: list[Any]) -> dict[str, Any]:
+    """A valid file, for ``--format json``."""
+    return {
+        "file": str(q.path),
+        "id": q.id,
+        "ok": True,
+        "problems": [],
+        "warnings": [w.to_dict() for w in stale],
+    }
+
+
+def _bad_json(exc: Any) -> dict[str, Any]:
+    """A file with problems, for ``--format json``."""
+    return {
+        "file": exc.problems[0].path,
+        "ok": False,
+        "warnings": [],
+        # A problem may be in a file the priors file names (its cases file).
+        "problems": [
+            {
+                "file": p.path,
+                "line": p.line,
+                "column": p.column,
+                "field": p.field,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in exc.problems
+        ],
+    }
 
 
 def _fitted(ok: list[Any], bad: list[Any]) -> tuple[list[Any], list[Any]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from forecast.cli._common import Format, err, handle_errors, out, print_json
+from forecast.cli.options import OutputFormat
 
 
 class CookeWeights(StrEnum):
@@ -41,7 +42,7 @@ def cooke(
     path: Path = typer.Argument(
         ..., metavar="PATH", help="A seeds file (.yaml), or an Excalibur NAME.dtt / NAME.rls."
     ),
-    format_: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
+    format_: OutputFormat = Format.rich,
     weights: CookeWeights = typer.Option(
         CookeWeights.global_, "--weights", help="global, item, equal or user weights."
     ),

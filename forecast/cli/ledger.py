@@ -16,22 +16,11 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from forecast.cli._common import err, handle_errors, out, print_json
+from forecast.cli.options import Ledger
 from forecast.errors import ForecastError, UsageError
 
 if TYPE_CHECKING:
-    from forecast.ledger.records import ForecastRecord, Resolution
-
-LEDGER_HELP = (
-    "The ledger: a file, or a postgresql://user@host:port/db URL (default: $FORECAST_LEDGER, "
-    "else ledger.sqlite in the user data directory)."
-)
-
-
-def ledger_option() -> Any:
-    """The ``--ledger PATH`` option, shared by every command that uses the ledger."""
-    return typer.Option(
-        None, "--ledger", envvar="FORECAST_LEDGER", help=LEDGER_HELP, show_envvar=False
-    )
+    pass
 
 
 def _missing(ledger: str | None) -> bool:
@@ -46,14 +35,6 @@ def _missing(ledger: str | None) -> bool:
         highlight=False,
     )
     return True
-
-
-class Outcome(StrEnum):
-    """How a question resolved."""
-
-    yes = "yes"
-    no = "no"
-    annulled = "annulled"
 
 
 class HistoryFormat(StrEnum):
@@ -108,6 +89,21 @@ def _record_json(r: Any) -> dict[str, Any]:
     }
 
 
+def _history_json(
+    qid: str, resolution: Any, records: list[Any], steps: list[Any]
+) -> dict[str, Any]:
+    """A question's history for ``--format json``."""
+    return {
+        "schema": "forecast.history/1",
+        "question": qid,
+        "resolution": None
+        if resolution is None
+        else {"outcome": resolution.outcome, "date": resolution.resolved_on.isoformat()},
+        "forecasts": [_record_json(r) for r in records],
+        "moves": [m.to_dict() for m in steps],
+    }
+
+
 def history(
     question: str = typer.Argument(
         ..., metavar="QUESTION", help="Question id or priors file path."
@@ -115,7 +111,7 @@ def history(
     format_: HistoryFormat = typer.Option(
         HistoryFormat.rich, "--format", "-f", help="Output format."
     ),
-    ledger: str | None = ledger_option(),
+    ledger: Ledger = None,
 ) -> None:
     """Show a question's recorded forecasts over time and why each move happened.
 
@@ -136,17 +132,7 @@ def history(
         resolution = book.resolutions().get(qid)
     steps = moves(records)
     if format_ is HistoryFormat.json:
-        print_json(
-            {
-                "schema": "forecast.history/1",
-                "question": qid,
-                "resolution": None
-                if resolution is None
-                else {"outcome": resolution.outcome, "date": resolution.resolved_on.isoformat()},
-                "forecasts": [_record_json(r) for r in records],
-                "moves": [m.to_dict() for m in steps],
-            }
-        )
+        print_json(_history_json(qid, resolution, records, steps))
         return
     if not records:
         err().print(f"No forecasts of {qid} are recorded in {book.location}.", highlight=False)
@@ -160,74 +146,6 @@ def history(
             f"Resolved {resolution.outcome} on {resolution.resolved_on.isoformat()}.",
             highlight=False,
         )
-
-
-def _outcome(word: str) -> Outcome:
-    """The outcome a word names (any case); a clean usage error for any other word."""
-    try:
-        return Outcome(word.strip().lower())
-    except ValueError:
-        raise UsageError(
-            f"unknown outcome {word!r}: give yes, no or annulled",
-            hint="yes: it happened by the deadline; no: it did not; annulled: the question "
-            "cannot be settled (it is then not scored)",
-        ) from None
-
-
-def _check_early_no(
-    qid: str,
-    outcome: Outcome,
-    day: dt.date,
-    deadline: dt.date | None,
-    force: bool,
-    reason: str | None,
-) -> None:
-    """Refuse a no before the deadline, unless --force and --reason say why it is known."""
-    if outcome is not Outcome.no or deadline is None or day >= deadline:
-        return
-    if force and reason and reason.strip():
-        return
-    raise UsageError(
-        f"{qid} cannot resolve no on {day.isoformat()}, before its deadline "
-        f"{deadline.isoformat()}: until then the event can still happen",
-        hint="a no is known early only when the event has become impossible; if it has, "
-        "say why: --force --reason TEXT (kept in the ledger)"
-        if not force
-        else "--force needs --reason TEXT: why the event can no longer happen",
-    )
-
-
-def _warn_late_forecasts(recorded: list[ForecastRecord], resolution: Resolution) -> None:
-    """Say which recorded forecasts come after the cutoff ``forecast score`` applies (the
-    resolution date, or the earlier deadline they were made for): score drops them."""
-    from forecast.ledger.evaluate import cutoff
-
-    if resolution.outcome == "annulled":  # not scored at all
-        return
-    end = cutoff(recorded, resolution)
-    late = [r for r in recorded if r.recorded_at.astimezone(dt.UTC).date() > end]
-    if not late:
-        return
-    qid, n = resolution.question_id, len(recorded)
-    first = min(r.recorded_at for r in late).astimezone(dt.UTC).date().isoformat()
-    which = (
-        f"the only recorded forecast of {qid} was"
-        if n == 1
-        else f"{len(late)} of the {n} recorded forecasts of {qid} were"
-    )
-    why = (
-        "the day the outcome was known"
-        if end == resolution.resolved_on
-        else "the deadline they were made for"
-    )
-    err().print(
-        f"warning: {which} made after {end.isoformat()} (the first on {first}); forecast "
-        f"score leaves {'it' if n == 1 else 'them'} out, as it counts only forecasts made "
-        f"by {why}",
-        style="yellow",
-        highlight=False,
-        soft_wrap=True,
-    )
 
 
 def resolve(
@@ -253,7 +171,7 @@ def resolve(
         metavar="TEXT",
         help="Why, kept in the ledger with the outcome (required for a no before the deadline).",
     ),
-    ledger: str | None = ledger_option(),
+    ledger: Ledger = None,
 ) -> None:
     """Record a question's outcome and set its status in the priors file.
 
@@ -269,10 +187,7 @@ def resolve(
 
     Example: forecast resolve turkmenistan-joins-ots no --force --reason "the OTS was dissolved"
     """
-    from forecast.ledger import Resolution, check_writable, open_ledger
-    from forecast.ledger.records import utc_now
-    from forecast.ledger.resolve import find_priors, put_back, question_id, read_raw, set_status
-    from forecast.questions.loader import load_question
+    from forecast import outcomes, staleness
 
     try:
         folder = Path(question).is_dir()
@@ -283,72 +198,48 @@ def resolve(
             f"{question} is a directory; resolve one question at a time",
             hint="give its id or its priors file",
         )
-    from forecast import staleness
-
-    outcome = _outcome(word)
-    qid = question_id(question)
+    outcome = outcomes.outcome_of(word)
     today = staleness.today()
     day = _date(date, "--date") or today
     if day > today:
         raise UsageError(
             f"--date {day.isoformat()} is in the future; an outcome is known when it happens"
         )
-    # Read first: a refusal must not leave an empty ledger behind.
-    with open_ledger(ledger, write=False) as book:
-        recorded = book.forecasts(qid)
-        earlier = book.resolutions().get(qid)
-        location = book.location
-    known = next((r.priors_path for r in reversed(recorded) if r.priors_path), None)
-    path = find_priors(question, directory=priors_dir, known=known)
-    if path is None and not recorded and not force:
-        raise ForecastError(
-            f"no priors file for {qid!r} in {priors_dir}/ and no forecast of it in "
-            f"{location}; nothing was recorded",
-            hint="check the id (forecast list), pass --priors-dir, or --force to record it anyway",
-        )
-    deadline = next((r.deadline for r in reversed(recorded) if r.deadline), None)
-    if path is not None:
-        # a broken file is reported before anything is recorded
-        deadline = load_question(path).spec.deadline
-    _check_early_no(qid, outcome, day, deadline, force, reason)
-    check_writable(ledger)  # a damaged or unwritable ledger, before the file changes
-    # The priors file first, then the ledger; a failed ledger write puts the file back.
-    # Killed in between, the file is ahead of the ledger: resolving again records the
-    # outcome (the status it already has changes nothing), and `forecast list` says so.
-    raw = read_raw(path) if path is not None else None
-    changed = path is not None and set_status(path, outcome.value)
-    resolution = Resolution(qid, outcome.value, day, utc_now(), reason)
-    try:
-        with open_ledger(ledger) as book:
-            book.resolve(resolution)
-    except BaseException:
-        if changed and path is not None and raw is not None:
-            put_back(path, raw)
-        raise
-    _warn_late_forecasts(recorded, resolution)
-    err().print(f"Recorded: {qid} resolved {outcome.value} on {day.isoformat()}.", highlight=False)
-    if earlier is not None and (earlier.outcome, earlier.resolved_on) != (outcome.value, day):
-        err().print(
+    done = outcomes.resolve(
+        question, outcome, day, priors_dir=priors_dir, ledger=ledger, force=force, reason=reason
+    )
+    _said_resolved(done, priors_dir)
+
+
+def _said_resolved(done: Any, priors_dir: Path) -> None:
+    """What ``resolve`` recorded and changed, on stderr."""
+    r, earlier, console = done.resolution, done.earlier, err()
+    if done.late is not None:
+        console.print(f"warning: {done.late}", style="yellow", highlight=False, soft_wrap=True)
+    day = r.resolved_on.isoformat()
+    console.print(f"Recorded: {r.question_id} resolved {r.outcome} on {day}.", highlight=False)
+    if earlier is not None and (earlier.outcome, earlier.resolved_on) != (r.outcome, r.resolved_on):
+        console.print(
             f"It replaces the outcome recorded on {earlier.recorded_at.date().isoformat()}: "
             f"{earlier.outcome} on {earlier.resolved_on.isoformat()} (kept in the ledger's "
             "resolution log).",
             highlight=False,
         )
-    if path is None:
-        err().print(
-            f"warning: no priors file for {qid} in {priors_dir}/; its status was not changed",
+    if done.path is None:
+        console.print(
+            f"warning: no priors file for {r.question_id} in {priors_dir}/; its status was "
+            "not changed",
             style="yellow",
             highlight=False,
         )
-        return
-    if changed:
-        err().print(f"Set status: {outcome.value} in {path}.", highlight=False)
+    elif done.changed:
+        console.print(f"Set status: {r.outcome} in {done.path}.", highlight=False)
 
 
 def export(
     format_: ExportFormat = typer.Option(..., "--format", "-f", help="csv or parquet."),
     out_path: Path = typer.Option(..., "--out", "-o", help="The file to write (- for stdout)."),
-    ledger: str | None = ledger_option(),
+    ledger: Ledger = None,
 ) -> None:
     """Write the whole ledger (every forecast and resolution) to a CSV or Parquet file.
 

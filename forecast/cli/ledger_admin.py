@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from forecast.cli._common import handle_errors, out, print_json
-from forecast.cli.ledger import ledger_option
+from forecast.cli.options import Ledger
 
 ledger_app = typer.Typer(
     name="ledger",
@@ -29,7 +30,7 @@ class CheckFormat(StrEnum):
 
 
 def check(
-    ledger: str | None = ledger_option(),
+    ledger: Ledger = None,
     recover: Path | None = typer.Option(
         None,
         "--recover",
@@ -63,23 +64,28 @@ def check(
     if format_ is CheckFormat.json:
         print_json(report.to_dict())
     else:
-        console = out()
-
-        def say(text: str) -> None:
-            console.print(text, markup=False, highlight=False, soft_wrap=True)
-
-        say(f"{path}: " + ("ok" if report.ok else "DAMAGED"))
-        for problem in report.problems:
-            say(f"  {problem}")
-        for table, n in report.readable.items():
-            bad = report.unreadable.get(table, 0)
-            say(f"  {table}: {n} rows readable" + (f", {bad} reads failed" if bad else ""))
-        if recover is not None:
-            copied = ", ".join(f"{n} {t}" for t, n in report.copied.items())
-            lost = ", ".join(f"{n} {t}" for t, n in report.lost.items() if n)
-            say(f"copied into {recover}: {copied}" + (f"; lost: {lost}" if lost else ""))
+        _print_check(path, report, recover)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _print_check(path: Path, report: Any, recover: Path | None) -> None:
+    """The check's findings in words."""
+    console = out()
+
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    say(f"{path}: " + ("ok" if report.ok else "DAMAGED"))
+    for problem in report.problems:
+        say(f"  {problem}")
+    for table, n in report.readable.items():
+        bad = report.unreadable.get(table, 0)
+        say(f"  {table}: {n} rows readable" + (f", {bad} reads failed" if bad else ""))
+    if recover is not None:
+        copied = ", ".join(f"{n} {t}" for t, n in report.copied.items())
+        lost = ", ".join(f"{n} {t}" for t, n in report.lost.items() if n)
+        say(f"copied into {recover}: {copied}" + (f"; lost: {lost}" if lost else ""))
 
 
 def copy(
@@ -125,13 +131,17 @@ def copy(
     if format_ is CheckFormat.json:
         print_json(summary)
         return
-    out().print(
+    out().print(_copied_text(summary), markup=False, highlight=False, soft_wrap=True)
+
+
+def _copied_text(summary: dict[str, Any]) -> str:
+    """What ``ledger copy`` copied, in words."""
+    added, logged = summary["forecasts"]["copied"], summary["outcomes"]["copied"]
+    return (
         f"copied {added} forecast{'' if added == 1 else 's'} and {logged} outcome"
-        f"{'' if logged == 1 else 's'} from {shown_from} to {shown_to} "
-        f"({len(forecasts) - added} and {len(log) - logged} were there already)",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
+        f"{'' if logged == 1 else 's'} from {summary['from']} to {summary['to']} "
+        f"({summary['forecasts']['there_already']} and {summary['outcomes']['there_already']} "
+        "were there already)"
     )
 
 

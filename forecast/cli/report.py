@@ -16,7 +16,18 @@ from forecast.cli._common import (
     report_error,
     sample_each,
 )
-from forecast.cli.run import WeightsChoice, with_weights
+from forecast.cli.options import (
+    Chains,
+    Draws,
+    Jobs,
+    Ledger,
+    Priors,
+    Seed,
+    Strict,
+    Tune,
+    Weights,
+    with_weights,
+)
 from forecast.errors import ForecastError
 
 
@@ -94,38 +105,45 @@ def write_report(
     return target
 
 
+def _prepare(out_dir: Path, ledger: str | None) -> str | None:
+    """Make the report directory and draw the ledger's calibration plot into it (its
+    path goes to stdout); the plot's file name, or None when there is none."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot("create the report directory", out_dir, exc) from None
+    try:
+        written = write_calibration(out_dir, _calibration_bins(ledger))
+    except OSError as exc:
+        raise _cannot("write the calibration plot in", out_dir, exc) from None
+    if written is None:
+        return None
+    out().print(str(written), markup=False, highlight=False, soft_wrap=True)
+    return written.name
+
+
+def _cannot(what: str, out_dir: Path, exc: OSError) -> ForecastError:
+    return ForecastError(
+        f"cannot {what} {out_dir}: {exc.strerror}", hint="choose another place with --out DIR"
+    )
+
+
 def report(
-    priors: list[Path] = typer.Argument(
-        ..., metavar="PRIORS", help="Priors files or directories of them."
-    ),
+    priors: Priors,
     format_: FileFormat = typer.Option(
         FileFormat.html, "--format", "-f", help="html (one self-contained file) or markdown."
     ),
     out_dir: Path = typer.Option(
         Path("reports"), "--out", "-o", help="Directory for the report files (created)."
     ),
-    seed: int | None = typer.Option(
-        None, "--seed", min=0, help="Random seed (default: derived from the file, so runs repeat)."
-    ),
-    draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
-    tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
-    chains: int = typer.Option(4, "--chains", min=1, max=64, help="Number of chains."),
-    weights: WeightsChoice | None = typer.Option(
-        None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."
-    ),
-    jobs: int = typer.Option(
-        1, "--jobs", "-j", min=1, max=64, help="Sample up to this many questions at once."
-    ),
-    strict: bool = typer.Option(
-        False, "--strict", help="Exit 3 when sampling diagnostics are not all good."
-    ),
-    ledger: str | None = typer.Option(
-        None,
-        "--ledger",
-        envvar="FORECAST_LEDGER",
-        help="Ledger whose resolved questions give the calibration plot (when it has any) "
-        "and performance weights (when the file asks for them).",
-    ),
+    seed: Seed = None,
+    draws: Draws = 1000,
+    tune: Tune = 1000,
+    chains: Chains = 4,
+    weights: Weights = None,
+    jobs: Jobs = 1,
+    strict: Strict = False,
+    ledger: Ledger = None,
 ) -> None:
     """Sample each question and write its report, with plots, to a file.
 
@@ -133,9 +151,10 @@ def report(
     sensitivity, and where they apply P(by date), drivers and calibration.
 
     HTML reports are single files with the plots inside; markdown reports keep their
-    PNG plots in a folder beside them. With resolved questions in the ledger, one
-    calibration.png is written beside the reports and each links to it. The path of
-    each file written goes to stdout.
+    PNG plots in a folder beside them. With resolved questions in the ledger (--ledger),
+    one calibration.png is written beside the reports and each links to it; the ledger
+    also gives performance weights when a file asks for them. The path of each file
+    written goes to stdout.
 
     Example: forecast report priors/ --format html --out reports/
     """
@@ -145,36 +164,15 @@ def report(
     loaded = with_weights(loaded, ledger, weights)
     for exc in bad:
         report_error(exc)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ForecastError(
-            f"cannot create the report directory {out_dir}: {exc.strerror}",
-            hint="choose another place with --out DIR",
-        ) from None
-
-    console = out()
-    try:
-        written = write_calibration(out_dir, _calibration_bins(ledger))
-    except OSError as exc:
-        raise ForecastError(
-            f"cannot write the calibration plot in {out_dir}: {exc.strerror}",
-            hint="choose another place with --out DIR",
-        ) from None
-    if written is not None:
-        console.print(str(written), markup=False, highlight=False, soft_wrap=True)
-    link = None if written is None else written.name
+    link = _prepare(out_dir, ledger)
     base = SamplerSettings(draws=draws, tune=tune, chains=chains)
     outcome = SampleOutcome(failed=bool(bad))
     for q, forecast in sample_each(loaded, base, seed, outcome, jobs=jobs):
         try:
             path = write_report(forecast, format_, out_dir, link)
         except OSError as exc:
-            raise ForecastError(
-                f"cannot write the report for {q.id} in {out_dir}: {exc.strerror}",
-                hint="choose another place with --out DIR",
-            ) from None
-        console.print(str(path), markup=False, highlight=False, soft_wrap=True)
+            raise _cannot(f"write the report for {q.id} in", out_dir, exc) from None
+        out().print(str(path), markup=False, highlight=False, soft_wrap=True)
     outcome.exit(strict)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -19,78 +18,28 @@ from forecast.cli._common import (
     print_json,
     report_error,
     sample_each,
-    stale_option,
     stale_warnings,
 )
+from forecast.cli.options import (
+    Chains,
+    Draws,
+    Extremize,
+    Jobs,
+    Ledger,
+    OutputFormat,
+    Pool,
+    Priors,
+    Seed,
+    StaleAfter,
+    Strict,
+    Tune,
+    Weights,
+)
+from forecast.cli.options import PoolChoice as PoolChoice
+from forecast.cli.options import WeightsChoice as WeightsChoice
+from forecast.cli.options import with_pool as with_pool
+from forecast.cli.options import with_weights as with_weights
 from forecast.render.safe import printable
-
-
-class PoolChoice(StrEnum):
-    """Pool methods ``--pool`` accepts."""
-
-    linear = "linear"
-    logarithmic = "logarithmic"
-    hierarchical = "hierarchical"
-
-
-class WeightsChoice(StrEnum):
-    """Expert weights ``--weights`` accepts."""
-
-    given = "given"
-    performance = "performance"
-
-
-def with_weights(
-    loaded: list[Any], ledger: str | None, choice: WeightsChoice | None = None
-) -> list[Any]:
-    """Questions with performance weights where their file or ``--weights`` asks for them.
-
-    ``--weights given`` keeps the weights as written even where the file asks for
-    performance weights.
-    """
-    if choice is WeightsChoice.given:
-        return loaded
-    from forecast.questions.event import asks_performance_weights
-
-    if choice is None and not any(asks_performance_weights(q.spec) for q in loaded):
-        return loaded  # nothing to earn: the ledger is not even imported
-    from forecast.ledger.weights import apply
-
-    weighted, warnings = apply(loaded, ledger, force=choice is WeightsChoice.performance)
-    for w in warnings:
-        err().print(f"warning: {w}", markup=False, highlight=False, style="yellow")
-    return weighted
-
-
-def with_pool(loaded: list[Any], method: PoolChoice | None, d: float | None) -> list[Any]:
-    """Questions with the pool of the command line in place of their file's."""
-    if method is None and d is None:
-        return loaded
-    from forecast.questions.event import EventQuestion, Pool
-
-    out: list[Any] = []
-    others = [q.id for q in loaded if not isinstance(q.spec, EventQuestion)]
-    if others:
-        err().print(
-            f"warning: --pool and --extremize apply to event questions; {', '.join(others)} "
-            "pool their experts linearly",
-            style="yellow",
-            highlight=False,
-        )
-    for q in loaded:
-        if isinstance(q.spec, EventQuestion):
-            pool = Pool.model_validate(
-                {
-                    "method": str(method) if method is not None else q.spec.pool.method,
-                    "extremize": d if d is not None else q.spec.pool.extremize,
-                    "weights": q.spec.pool.weights,
-                    "seeds": q.spec.pool.seeds,
-                    "alpha": q.spec.pool.alpha,
-                }
-            )
-            q = dataclasses.replace(q, spec=q.spec.model_copy(update={"pool": pool}))
-        out.append(q)
-    return out
 
 
 def _record(
@@ -120,20 +69,86 @@ def _record(
     return {"recorded": True, "ledger": where, "id": rid, "error": None}
 
 
+def _where_to_record(record: bool, scenario: str | None, ledger: str | None) -> str | None:
+    """The ledger ``--record`` writes to, checked before anything is sampled (None
+    without ``--record``)."""
+    if not record:
+        return None
+    from forecast.errors import UsageError
+    from forecast.ledger import check_writable
+
+    if scenario is not None:
+        raise UsageError(
+            "--record keeps the base forecast, which is what gets scored; "
+            "run without --scenario to record"
+        )
+    return str(check_writable(ledger))
+
+
+@dataclasses.dataclass
+class _Output:
+    """How ``run`` prints each forecast: JSON, markdown, a line each (``-q`` over several
+    files), or the rich report."""
+
+    format_: Format
+    quiet: bool
+    lines: bool
+
+    def failed(self, what: str, why: str) -> None:
+        """A question that did not come to a forecast, in the one-line-each form."""
+        if self.lines:
+            typer.echo(printable(f"{what}\tfailed: {why}"))
+
+    def show(self, qid: str, forecast: Any, recorded: dict[str, Any] | None) -> None:
+        """Print one forecast (with what ``--record`` did, in JSON)."""
+        if self.format_ is Format.json:
+            print_json(forecast.to_dict() | ({"record": recorded} if recorded else {}))
+        elif self.format_ is Format.markdown:
+            from forecast.render.markdown import render
+
+            typer.echo(render(forecast))
+        elif self.lines:
+            from forecast.render import fmt
+
+            under = fmt.scenario(forecast.extra)
+            tail = f"\tscenario {under}" if under else ""
+            line = f"{qid}\t{fmt.pct(forecast.probability)}{tail}"
+            typer.echo(printable(line))
+        else:
+            from forecast.render.report import Report
+
+            out().print(Report(forecast, quiet=self.quiet))
+
+
+def _print_timings(timer: Any, in_workers: bool) -> None:
+    """Where the time went, a line per phase, on stderr."""
+    errc = err()
+    if in_workers:
+        errc.print(
+            "(sampled in worker processes: the fitting, building, sampling and summarising "
+            "phases happened there and are not in these timings)",
+            highlight=False,
+        )
+    total = sum(timer.phases.values())
+    for name, secs in timer.phases.items():
+        errc.print(f"{name:>20}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)
+
+
+def _with_warnings(forecast: Any, stale: list[Any]) -> Any:
+    """The forecast carrying the stale-date warnings of its file."""
+    if not stale:
+        return forecast
+    return dataclasses.replace(forecast, warnings=tuple(w.to_dict() for w in stale))
+
+
 def run(
-    priors: list[Path] = typer.Argument(
-        ..., metavar="PRIORS", help="Priors files or directories of them."
-    ),
-    format_: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
-    seed: int | None = typer.Option(
-        None, "--seed", min=0, help="Random seed (default: derived from the file, so runs repeat)."
-    ),
-    draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
-    tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
-    chains: int = typer.Option(4, "--chains", min=1, max=64, help="Number of chains."),
-    strict: bool = typer.Option(
-        False, "--strict", help="Exit 3 when sampling diagnostics are not all good."
-    ),
+    priors: Priors,
+    format_: OutputFormat = Format.rich,
+    seed: Seed = None,
+    draws: Draws = 1000,
+    tune: Tune = 1000,
+    chains: Chains = 4,
+    strict: Strict = False,
     quiet: bool = typer.Option(
         False,
         "--quiet",
@@ -141,22 +156,9 @@ def run(
         help="Print just the probability (with several questions: id, a tab, the probability).",
     ),
     timings: bool = typer.Option(False, "--timings", help="Print where the time went (to stderr)."),
-    pool: PoolChoice | None = typer.Option(
-        None, "--pool", help="Pool the experts this way instead of as the file says."
-    ),
-    extremize: float | None = typer.Option(
-        None,
-        "--extremize",
-        min=0.01,
-        max=5.0,
-        help="Extremize the pool in log-odds, p* = sigmoid(d · logit p) (1 = off).",
-    ),
-    weights: WeightsChoice | None = typer.Option(
-        None,
-        "--weights",
-        help="Expert weights: as given in the file, or performance weights earned on the "
-        "ledger's resolved questions (default: as the file's pool says).",
-    ),
+    pool: Pool = None,
+    extremize: Extremize = None,
+    weights: Weights = None,
     scenario: str | None = typer.Option(
         None,
         "--scenario",
@@ -173,21 +175,9 @@ def run(
         show_envvar=False,
         help="Who is recording, for --record (default: $FORECAST_ANALYST, else your user name).",
     ),
-    jobs: int = typer.Option(
-        1,
-        "--jobs",
-        "-j",
-        min=1,
-        max=64,
-        help="Sample up to this many questions at once, in worker processes (same numbers).",
-    ),
-    ledger: str | None = typer.Option(
-        None,
-        "--ledger",
-        envvar="FORECAST_LEDGER",
-        help="The ledger (a file or a postgresql:// URL) for --record and performance weights.",
-    ),
-    stale_after: int | None = stale_option(),
+    jobs: Jobs = 1,
+    ledger: Ledger = None,
+    stale_after: StaleAfter = None,
 ) -> None:
     """Sample each question's model and print the forecast with its uncertainty.
 
@@ -199,80 +189,40 @@ def run(
 
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --scenario guest-in-2026
     """
+    from forecast import engine
     from forecast.inference import SamplerSettings, Timer
 
     timer = Timer()
     loaded, bad = load_some(priors)
     loaded = with_weights(with_pool(loaded, pool, extremize), ledger, weights)
     timer.lap("load and validate")
+    # -q over several files: one line a question, the id first, failures included
+    show = _Output(format_, quiet, quiet and format_ is Format.rich and len(loaded) + len(bad) > 1)
     for exc in bad:
         report_error(exc)
-    # -q over several files: one line a question, the id first, failures included
-    lines = quiet and format_ is Format.rich and len(loaded) + len(bad) > 1
-    if lines:
-        for exc in bad:
-            typer.echo(printable(f"{_stem(exc)}\tfailed: invalid priors file"))
+    for exc in bad:
+        show.failed(_stem(exc), "invalid priors file")
     stale = stale_warnings(loaded, stale_after)
-    from forecast import engine
-
     for q in loaded:  # an unknown scenario fails before any sampling
         engine.check_scenario(q, scenario)
-    if record:
-        from forecast.errors import UsageError
-        from forecast.ledger import check_writable
-
-        if scenario is not None:
-            raise UsageError(
-                "--record keeps the base forecast, which is what gets scored; "
-                "run without --scenario to record"
-            )
-        where = check_writable(ledger)  # fail before sampling, not after
-    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    where = _where_to_record(record, scenario, ledger)
     outcome = SampleOutcome(failed=bool(bad))
-    console, errc = out(), err()
+    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
 
     def failed(q: Any) -> None:
-        if lines:
-            typer.echo(printable(f"{q.id}\tfailed: sampling"))
+        show.failed(q.id, "sampling")
 
     each = sample_each(
         loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs, on_failure=failed
     )
     for q, forecast in each:
-        if stale[q.id]:
-            warned = tuple(w.to_dict() for w in stale[q.id])
-            forecast = dataclasses.replace(forecast, warnings=warned)
-        recorded: dict[str, Any] | None = None
-        if record:
-            recorded = _record(ledger, forecast, q, analyst, where)
-            outcome.failed |= not recorded["recorded"]
-        if format_ is Format.json:
-            print_json(forecast.to_dict() | ({"record": recorded} if recorded else {}))
-        elif format_ is Format.markdown:
-            from forecast.render.markdown import render
-
-            typer.echo(render(forecast))
-        elif lines:
-            from forecast.render import fmt
-
-            under = fmt.scenario(forecast.extra)
-            tail = f"\tscenario {under}" if under else ""
-            typer.echo(printable(f"{q.id}\t{fmt.pct(forecast.probability)}{tail}"))  # a line each
-        else:
-            from forecast.render.report import Report
-
-            console.print(Report(forecast, quiet=quiet))
+        forecast = _with_warnings(forecast, stale[q.id])
+        recorded = _record(ledger, forecast, q, analyst, where) if where is not None else None
+        outcome.failed |= recorded is not None and not recorded["recorded"]
+        show.show(q.id, forecast, recorded)
         timer.lap("report")
     if timings:
-        if jobs > 1 and len(loaded) > 1:
-            errc.print(
-                "(sampled in worker processes: the fitting, building, sampling and summarising "
-                "phases happened there and are not in these timings)",
-                highlight=False,
-            )
-        total = sum(timer.phases.values())
-        for name, secs in timer.phases.items():
-            errc.print(f"{name:>20}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)
+        _print_timings(timer, jobs > 1 and len(loaded) > 1)
     outcome.exit(strict)
 
 

@@ -8,7 +8,8 @@ from typing import Any
 import typer
 
 from forecast.cli._common import handle_errors, out, print_json
-from forecast.cli.ledger import _date, _missing, ledger_option
+from forecast.cli.ledger import _date, _missing
+from forecast.cli.options import Ledger
 from forecast.errors import UsageError
 
 
@@ -57,7 +58,7 @@ def score(
         "or the time-averaged mean.",
     ),
     format_: ScoreFormat = typer.Option(ScoreFormat.rich, "--format", "-f", help="Output format."),
-    ledger: str | None = ledger_option(),
+    ledger: Ledger = None,
 ) -> None:
     """Score resolved forecasts: Brier, log and baseline scores, and calibration.
 

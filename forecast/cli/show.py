@@ -7,17 +7,14 @@ from pathlib import Path
 import typer
 
 from forecast.cli._common import Format, handle_errors, out, print_json
-from forecast.cli.ledger import ledger_option
-from forecast.cli.run import WeightsChoice, with_weights
+from forecast.cli.options import Ledger, OutputFormat, Weights, with_weights
 
 
 def show(
     priors: Path = typer.Argument(..., metavar="PRIORS", help="A priors file."),
-    format_: Format = typer.Option(Format.rich, "--format", "-f", help="Output format."),
-    weights: WeightsChoice | None = typer.Option(
-        None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."
-    ),
-    ledger: str | None = ledger_option(),
+    format_: OutputFormat = Format.rich,
+    weights: Weights = None,
+    ledger: Ledger = None,
 ) -> None:
     """Show each judgement, the distribution fitted to it and what it implies.
 

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from forecast.cli._common import STATE, err, handle_errors, load_some, report_error
-from forecast.cli.ledger import ledger_option
-from forecast.cli.run import WeightsChoice, with_weights
-from forecast.errors import UsageError
+from forecast.cli.options import (
+    Chains,
+    Draws,
+    Executor,
+    Jobs,
+    Ledger,
+    Priors,
+    Scheduler,
+    Seed,
+    Tune,
+    Weights,
+    WorkerWait,
+    with_weights,
+)
+from forecast.sweep.places import WORKER_WAIT
 
 
 def sweep(
-    priors: list[Path] = typer.Argument(
-        ..., metavar="PRIORS", help="Priors files or directories of them."
-    ),
+    priors: Priors,
     grid: list[str] = typer.Option(
         [],
         "--grid",
@@ -41,33 +50,16 @@ def sweep(
         help="Continue into --out, skipping scenarios it already holds; the file, --seed, "
         "--draws, --tune and --chains must be those its rows were made with.",
     ),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Local processes that sample."),
-    executor: str = typer.Option(
-        "local", "--executor", help="Where sampling runs: local, or dask (with --scheduler)."
-    ),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://host:8786."
-    ),
-    worker_wait: float = typer.Option(
-        60.0,
-        "--worker-wait",
-        min=1.0,
-        metavar="SECONDS",
-        help="With --executor dask: stop when the cluster has had no worker this long.",
-    ),
-    seed: int | None = typer.Option(
-        None,
-        "--seed",
-        min=0,
-        help="Random seed (default: derived from the file, so sweeps repeat).",
-    ),
-    draws: int = typer.Option(1000, "--draws", min=100, help="Draws per chain after tuning."),
-    tune: int = typer.Option(1000, "--tune", min=100, help="Tuning steps per chain."),
-    chains: int = typer.Option(4, "--chains", min=1, max=64, help="Number of chains."),
-    weights: WeightsChoice | None = typer.Option(
-        None, "--weights", help="Expert weights: given, or performance (earned on the ledger)."
-    ),
-    ledger: str | None = ledger_option(),
+    jobs: Jobs = 1,
+    executor: Executor = "local",
+    scheduler: Scheduler = None,
+    worker_wait: WorkerWait = WORKER_WAIT,
+    seed: Seed = None,
+    draws: Draws = 1000,
+    tune: Tune = 1000,
+    chains: Chains = 4,
+    weights: Weights = None,
+    ledger: Ledger = None,
 ) -> None:
     """Forecast every scenario of a grid or a scenarios file, one row per scenario and question.
 
@@ -85,33 +77,11 @@ def sweep(
     --grid evidence.avaza-proposal-2025=on,off --grid base_rate.weight=0.25,0.5,1
     --out sweep.csv
     """
-    from forecast import engine
     from forecast.inference import SamplerSettings
-    from forecast.sweep import grid as grids
-    from forecast.sweep import output, runner
+    from forecast.sweep import batch
     from forecast.sweep.executors import make_executor
-    from forecast.sweep.provenance import Expected
 
-    if bool(grid) == bool(scenarios):
-        raise UsageError(
-            "give --grid NAME=V1,V2,... (one or more) or --scenarios FILE",
-            hint="for example --grid prior.strength=0.5,1,2",
-        )
-    if executor not in {"local", "dask"}:
-        raise UsageError(f"--executor {executor!r}: use local or dask")
-    if scenarios is not None:
-        listed = grids.read_scenarios(scenarios)
-        names = list(dict.fromkeys(n for s in listed for n in s.names))
-
-        def each() -> Any:
-            return iter(listed)
-    else:
-        parsed = grids.parse_grid(grid)
-        names = [n for n, _ in parsed]
-
-        def each() -> Any:
-            return grids.grid_scenarios(parsed)
-
+    planned = batch.scenarios_of(grid, scenarios)
     loaded, bad = load_some(priors)
     for exc in bad:
         report_error(exc)
@@ -123,67 +93,30 @@ def sweep(
     # leaves no file behind to block the next run.
     pool = make_executor(executor, jobs, scheduler, worker_wait=worker_wait, quiet=not STATE.debug)
     try:
-        sink = output.open_sink(out, resume, names, Expected.of(loaded, base, seed))
-        started = time.perf_counter()
-        try:
-            plans = [
-                runner.plan(q, each(), engine.settings_for(q, base, seed), sink.done)
-                for q in loaded
-            ]
-            total = sum(p.count for p in plans)
-            written = _with_progress(lambda tick: runner.run(plans, pool, sink, tick), total)
-        finally:
-            sink.close()
+        done = batch.sweep(loaded, planned, base, seed, pool, out, resume, _progress)
     finally:
         pool.close()
-    secs = time.perf_counter() - started
-    skipped = len(sink.done)
+    _said(done, out)
+
+
+def _progress(total: int) -> Any:
+    """The sweep's progress bar on stderr (on a terminal)."""
+    from forecast.render.progress import progress_bar
+
+    return progress_bar(err(), "sweep", total, "scenarios")
+
+
+def _said(done: Any, out: Path | None) -> None:
+    """How many rows went where, on stderr (with the time taken, on a terminal)."""
     console = err()
-    extra = f" ({skipped} already there)" if skipped else ""
+    extra = f" ({done.skipped} already there)" if done.skipped else ""
     if out is not None:
-        took = f" in {secs:.1f} s" if console.is_terminal else ""
-        rows = "row" if written == 1 else "rows"
-        said = f"wrote {written} {rows} to {out}{extra}{took}"
+        took = f" in {done.seconds:.1f} s" if console.is_terminal else ""
+        rows = "row" if done.written == 1 else "rows"
+        said = f"wrote {done.written} {rows} to {out}{extra}{took}"
         console.print(said, highlight=False, markup=False, soft_wrap=True)
     elif console.is_terminal:
-        console.print(f"{written} scenarios in {secs:.1f} s{extra}", highlight=False)
-
-
-def _with_progress(work: Any, total: int) -> int:
-    """Run ``work(tick)`` under a progress bar on stderr when it is a terminal."""
-    console = err()
-    if not console.is_terminal:
-        return int(work(None))
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(
-        TextColumn("sweep"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TextColumn("[progress.data.speed]{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("sweep", total=total, rate="")
-
-        def tick(n: int) -> None:
-            bar.advance(task, n)
-            speed = bar.tasks[task].speed
-            bar.update(task, rate=f"{speed:,.1f} scenarios/s" if speed else "")
-
-        return int(work(tick))
+        console.print(f"{done.written} scenarios in {done.seconds:.1f} s{extra}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from forecast.questions.base import (
     StrictModel,
     located_error,
 )
+from forecast.questions.choices import PoolMethod, WeightsMethod
 from forecast.questions.judgement import PositiveJudgement, ProbabilityJudgement
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
@@ -57,10 +58,6 @@ class BaseRate(StrictModel):
                 self.successes,
             )
         return self
-
-
-PoolMethod = Literal["linear", "logarithmic", "hierarchical"]
-WeightsMethod = Literal["given", "performance", "cooke"]
 
 
 class ExpertWeights(StrictModel):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 from forecast.errors import ForecastError, UsageError
+from forecast.sweep.places import WORKER_WAIT, ExecutorName
 
 
 class Executor(Protocol):
@@ -87,9 +88,6 @@ class ProcessExecutor:
         """Stop the workers, dropping queued jobs."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-
-WORKER_WAIT = 60.0
-"""Seconds a Dask sweep waits with jobs to do and no worker in the cluster before it stops."""
 
 _POLL = 1.0
 
@@ -252,7 +250,7 @@ def _quiet_logs() -> None:
 
 
 def make_executor(
-    kind: str,
+    kind: ExecutorName | str,
     jobs: int,
     scheduler: str | None,
     *,
