@@ -99,7 +99,8 @@ def build(inputs: QuantityInputs, *, swappable: bool = False) -> pm.Model:
             obs = inputs.data
             loc = pt.log(x) if obs.log else x
             values = pm.Data("observed", obs.transformed) if swappable else obs.transformed
-            pm.Normal("data", mu=loc, sigma=obs.sd, observed=values)
+            sd = pm.Data("observed_sd", obs.sd) if swappable else obs.sd
+            pm.Normal("data", mu=loc, sigma=sd, observed=values)
     return model
 
 
@@ -109,6 +110,14 @@ def set_values(model: pm.Model, values: np.ndarray) -> None:
 
     with model:
         pm.set_data({"observed": np.asarray(values, dtype=float)})
+
+
+def set_sd(model: pm.Model, sd: float) -> None:
+    """Swap the measurement error sd of a swappable model."""
+    import pymc as pm
+
+    with model:
+        pm.set_data({"observed_sd": float(sd)})
 
 
 def log_densities(inputs: QuantityInputs, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

@@ -225,7 +225,9 @@ class QuantityQuestion(QuestionMeta):
     unit: NonEmpty
     support: Literal["real", "positive"] | Bounded = "positive"
     family: Family | None = Field(default=None, description="fix the fitted family")
-    thresholds: list[float] = Field(default_factory=list)
+    thresholds: Annotated[list[float], Field(min_length=1)] = Field(
+        description="values t for P(X > t); the first is the headline probability"
+    )
     experts: Annotated[list[QuantityExpert], Field(min_length=1)]
     pool: QuantityPool = Field(default_factory=QuantityPool)
     data: QuantityData | None = None

@@ -1,0 +1,127 @@
+"""The quantity kind: a continuous amount, its experts' SHELF fits pooled, updated by data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from forecast.kinds.base import KindBase
+from forecast.kinds.quantity.spec import QuantityPool, QuantityQuestion
+
+if TYPE_CHECKING:
+    import pymc as pm
+    from rich.console import RenderableType
+
+    from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.protocol import LogDensities, SweepAdapter
+    from forecast.kinds.quantity.inputs import QuantityInputs
+    from forecast.questions.base import QuestionMeta
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.render.kinds import Section
+    from forecast.results import Forecast
+    from forecast.sweep.params import Param
+
+
+class QuantityKind(KindBase["QuantityInputs"]):
+    """``kind: quantity``."""
+
+    name = "quantity"
+    spec = QuantityQuestion
+    forms: Mapping[str, str] = {}
+    """``elicit NEW-ID`` does not offer quantities: their judgements are written in the file."""
+
+    def prepare(self, q: LoadedQuestion) -> QuantityInputs:
+        """Fit every judgement to every family of the support."""
+        from forecast.kinds.quantity.inputs import prepare
+
+        assert isinstance(q.spec, QuantityQuestion)
+        return prepare(q.spec)
+
+    def build(self, inputs: QuantityInputs, *, swappable: bool = False) -> pm.Model:
+        """The pooled prior as a potential on the support, and the observed values."""
+        from forecast.kinds.quantity import model
+
+        return model.build(inputs, swappable=swappable)
+
+    def summarise(
+        self,
+        q: LoadedQuestion,
+        inputs: QuantityInputs,
+        idata: Any,
+        settings: SamplerSettings,
+        timer: Timer | None = None,
+        *,
+        scenario: str | None = None,
+    ) -> Forecast:
+        """Median, intervals, P(X > t) per threshold, the CDF, fits and sensitivity."""
+        from forecast.kinds.quantity.summarise import summarise
+
+        return summarise(q, inputs, idata, settings, timer)
+
+    def with_pool(
+        self, spec: QuestionMeta, method: str | None, extremize: float | None
+    ) -> QuestionMeta | None:
+        """The question pooled linearly or logarithmically (no extremizing for amounts)."""
+        assert isinstance(spec, QuantityQuestion)
+        if method is None or method not in ("linear", "logarithmic"):
+            return None
+        pool = QuantityPool.model_validate({**spec.pool.model_dump(), "method": method})
+        return spec.model_copy(update={"pool": pool})
+
+    def sweep_params(self, spec: QuestionMeta) -> list[Param]:
+        """threshold, data.sd, expert weights and the pool."""
+        from forecast.kinds.quantity.sweep import params
+
+        assert isinstance(spec, QuantityQuestion)
+        return params(spec)
+
+    @property
+    def sweep_adapter(self) -> type[SweepAdapter[QuantityInputs, Any]]:
+        """Thresholds on the draws; the error sd swapped as data; the pool reweighted."""
+        from forecast.kinds.quantity.sweep import QuantityAdapter
+
+        return QuantityAdapter
+
+    def log_densities(self, inputs: QuantityInputs, draws: Any) -> LogDensities:
+        """The pooled prior and the observed values' likelihood at the draws of x."""
+        from forecast.kinds.quantity.model import log_densities
+
+        return log_densities(inputs, draws["x"])
+
+    def judgements(self, q: LoadedQuestion) -> Any:
+        """The fitted judgements (every family's fit) and the pooled prior."""
+        from forecast.kinds.quantity.show import shown
+
+        return shown(self.prepare(q))
+
+    def sections(self, forecast: Forecast) -> list[Section]:
+        """The quantity, thresholds, fits and sensitivity, as plain tables."""
+        from forecast.kinds.quantity import report
+
+        return report.sections(forecast)
+
+    def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
+        """The CDF chart and the same tables for the terminal."""
+        from forecast.kinds.quantity import report
+
+        return report.rich_sections(forecast, width)
+
+    def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Any]:
+        """``elicit`` asks for probabilities and times; a quantity's are written in its file."""
+        from forecast.errors import ForecastError
+
+        raise ForecastError(
+            "forecast elicit asks for probabilities and times, not for amounts",
+            hint="write the quantity's judgements in its file (see docs/format.md, "
+            "'Quantity questions') and check them with forecast show",
+        )
+
+    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Any]:
+        """Never asked: ``elicit NEW-ID`` offers no quantity form."""
+        return self.subject(self.spec.model_construct(), None)
+
+
+KIND = QuantityKind()
+
+__all__ = ["KIND", "QuantityKind"]

@@ -1,0 +1,183 @@
+"""A quantity's report sections: the terminal CDF chart and tables, plain tables, the PNG.
+
+Every format carries the same numbers: the median and the 50/80/95% intervals (before
+and after the data), P(X > t) for each threshold, each expert's fit in every family with
+its fit error (the family used marked), and the sensitivity rows.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from forecast.kinds.quantity.result import QuantityForecast, QuantityResult
+from forecast.kinds.quantity.summary import LEVELS
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from forecast.render.kinds import Section
+    from forecast.render.plots import Plot
+
+
+def value(v: float | None) -> str:
+    """A value of the quantity, with three significant digits: 1.2 bn, 850 k, 0.35."""
+    if v is None or not math.isfinite(v):
+        return "–"
+    a = abs(v)
+    for size, word in ((1e12, " tn"), (1e9, " bn"), (1e6, " M"), (1e4, " k")):
+        if a >= size:
+            return f"{v / size:.3g}{word}"
+    return f"{v:.4g}"
+
+
+def _signed(v: float) -> str:
+    return ("+" if v > 0 else "−" if v < 0 else "±") + value(abs(v))
+
+
+def _pct(p: float | None) -> str:
+    from forecast.render import fmt
+
+    return "–" if p is None else fmt.pct(p)
+
+
+def _result(f: Any) -> QuantityResult:
+    assert isinstance(f, QuantityForecast) and f.quantity is not None
+    return f.quantity
+
+
+def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]]:
+    """(title, head, rows) of every table, shared by every format."""
+    post, prior = r.posterior, r.prior
+    unit = r.unit
+    out = []
+    rows = [("median", value(prior.median), value(post.median), value(r.exact.median))]
+    for level in LEVELS:
+        a, b, c = prior.interval(level), post.interval(level), r.exact.interval(level)
+        rows.append(
+            (
+                f"{round(100 * level)}% interval",
+                f"{value(a.lower)} – {value(a.upper)}",
+                f"{value(b.lower)} – {value(b.upper)}",
+                f"{value(c.lower)} – {value(c.upper)}",
+            )
+        )
+    head = ("", "experts' prior", "forecast", f"exact ({r.exact_method})")
+    out.append((f"The quantity ({unit})", head, rows))
+    rows = [
+        (
+            f"P(X > {value(a.threshold)})",
+            _pct(a.probability),
+            _pct(b.probability),
+            _pct(c.probability),
+        )
+        for a, b, c in zip(prior.exceedances, post.exceedances, r.exact.exceedances, strict=True)
+    ]
+    out.append(("Thresholds", ("", "experts' prior", "forecast", "exact"), rows))
+    rows = []
+    for e in r.experts:
+        for fam in e.fit.fits:
+            used = "← used" if fam.family == e.fit.chosen else ""
+            rows.append((e.name, f"{e.weight:.2f}", fam.dist.describe(), f"{fam.sse:.2g}", used))
+    out.append(
+        (
+            "Experts' fits (every family; fit error = sum of squared CDF misses)",
+            ("expert", "weight", "fit", "fit error", ""),
+            rows,
+        )
+    )
+    if r.sensitivity:
+        rows = [
+            (
+                s.label,
+                value(s.median),
+                _signed(s.delta_median),
+                _pct(s.probability),
+                "" if s.delta is None else f"{100 * s.delta:+.1f} pp",
+                s.note,
+            )
+            for s in r.sensitivity
+        ]
+        head = ("change", "median", "moves it", "P(X > t₁)", "moves it", "")
+        out.append(("Sensitivity (exact, by quadrature)", head, rows))
+    return out
+
+
+def sections(f: Any) -> list[Section]:
+    """The sections as plain tables (markdown, HTML)."""
+    from forecast.render.kinds import Section
+
+    r = _result(f)
+    out = []
+    for title, head, rows in _tables(r):
+        numeric = tuple(range(1, len(head)))
+        out.append(Section(title, head, tuple(rows), numeric))
+    if r.data is not None:
+        out.append(
+            Section(
+                "Observed values",
+                before=(f"{r.data['label']}: " + ", ".join(value(v) for v in r.data["values"]),),
+            )
+        )
+    return out
+
+
+def cdf_chart(r: QuantityResult, width: int) -> RenderableType:
+    """The forecast's CDF in block characters, the thresholds marked under the axis."""
+    import numpy as np
+    from rich.text import Text
+
+    from forecast.render.chart import density_chart
+
+    xs, ps = np.asarray(r.posterior.cdf_x), np.asarray(r.posterior.cdf_p)
+    lo, hi = float(xs[0]), float(xs[-1])
+    marks = [t.threshold for t in r.posterior.exceedances if lo <= t.threshold <= hi]
+    chart = density_chart(
+        lambda x: np.interp(x, xs, ps),
+        lo,
+        hi,
+        width=max(20, min(70, width - 4)),
+        height=6,
+        marks=marks,
+        label=value,
+    )
+    head = Text(f"P(X ≤ x), {r.unit}: the forecast's CDF (▲ thresholds)\n", style="bold")
+    return Text.assemble(head, chart)
+
+
+def rich_sections(f: Any, width: int) -> list[RenderableType]:
+    """The sections for the terminal: the CDF chart, then the tables."""
+    from rich.table import Table
+    from rich.text import Text
+
+    r = _result(f)
+    out: list[RenderableType] = [Text(""), cdf_chart(r, width)]
+    for title, head, rows in _tables(r):
+        t = Table(title=title, title_justify="left", show_edge=False, expand=False)
+        for i, h in enumerate(head):
+            t.add_column(h, justify="right" if 0 < i < len(head) - 1 or len(head) == 4 else "left")
+        for row in rows:
+            t.add_row(*row)
+        out.append(t)
+    return out
+
+
+def plots(f: Any) -> list[Plot]:
+    """The CDF before and after the data, thresholds marked, as a PNG."""
+    from forecast.render import plots as p
+
+    r = _result(f)
+    with p._style():
+        fig, ax = p._figure(3.2)
+        try:
+            ax.plot(r.prior.cdf_x, r.prior.cdf_p, color=p._PRIOR, label="experts' prior")
+            ax.plot(r.posterior.cdf_x, r.posterior.cdf_p, color=p._POST, label="forecast")
+            for e in r.posterior.exceedances:
+                ax.axvline(e.threshold, color=p._NEUTRAL, linestyle=":", linewidth=1)
+            ax.set_xlabel(r.unit)
+            ax.set_ylabel("P(X ≤ x)")
+            ax.set_title("The quantity's CDF")
+            ax.legend(frameon=False)
+            return [p.Plot("cdf", "The quantity's CDF", p._png(fig))]
+        finally:
+            p._close(fig)
