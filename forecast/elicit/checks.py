@@ -40,14 +40,17 @@ def fit_problems(q: Any) -> list[Problem]:
         except InputError as exc:
             problems += exc.problems
     cache.flush()
-    return problems
+    from forecast import kinds
+
+    return problems + kinds.of(q.spec).fit_problems(q)
 
 
 def _judgements(spec: Any) -> Iterator[tuple[Loc, Callable[[Any, Any], Any], Any]]:
     """(where, how to fit, judgement) for each judgement of an event, drivers or
     time-to-event question."""
     for i, e in enumerate(getattr(spec, "experts", ()) or ()):
-        yield ("experts", i, "judgement"), fit_probability, e.judgement
+        if isinstance(e.judgement, ProbabilityJudgement):  # other kinds check their own
+            yield ("experts", i, "judgement"), fit_probability, e.judgement
     for i, ev in enumerate(getattr(spec, "evidence", ()) or ()):
         yield ("evidence", i, "likelihood_ratio"), fit_positive, ev.likelihood_ratio
     for i, d in enumerate(getattr(spec, "drivers", ()) or ()):

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from forecast.kinds.drivers import KIND as DRIVERS
 from forecast.kinds.event import KIND as EVENT
 from forecast.kinds.protocol import Kind
+from forecast.kinds.quantity import KIND as QUANTITY
 from forecast.kinds.tte import KIND as TIME_TO_EVENT
 
 if TYPE_CHECKING:
     from forecast.questions.base import QuestionMeta
 
-REGISTRY: dict[str, Kind[Any]] = {k.name: k for k in (EVENT, TIME_TO_EVENT, DRIVERS)}
+REGISTRY: dict[str, Kind[Any]] = {k.name: k for k in (EVENT, TIME_TO_EVENT, DRIVERS, QUANTITY)}
 """Kind name -> the kind, in the order help and messages list them."""
 
 

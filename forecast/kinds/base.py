@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from forecast.elicit.answers import Channel
+    from forecast.errors import Problem
+    from forecast.questions.loader import LoadedQuestion
     from forecast.questions.base import QuestionMeta
     from forecast.render.kinds import Section
     from forecast.results import Forecast
@@ -44,6 +46,11 @@ class KindBase[Inputs]:
     ) -> QuestionMeta | None:
         """The experts are pooled linearly, whatever the command line says."""
         return None
+
+    def fit_problems(self, q: LoadedQuestion) -> list[Problem]:
+        """No fits of its own for ``check`` beyond the probability and positive judgements
+        :mod:`forecast.elicit.checks` fits."""
+        return []
 
     def sections(self, forecast: Forecast) -> list[Section]:
         """No sections of its own."""

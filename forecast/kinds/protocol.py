@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from forecast.elicit.answers import Channel, Scale
+    from forecast.errors import Problem
     from forecast.inference import SamplerSettings, Timer
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
@@ -175,6 +176,11 @@ class Kind[Inputs](Protocol):
 
     def judgements(self, q: LoadedQuestion) -> Any:
         """What ``forecast show`` displays: the fitted judgements, without sampling."""
+        ...
+
+    def fit_problems(self, q: LoadedQuestion) -> list[Problem]:
+        """What fitting the kind's own judgements would refuse, located (for ``check``,
+        without importing PreliZ)."""
         ...
 
     def sections(self, forecast: Forecast) -> list[Section]:

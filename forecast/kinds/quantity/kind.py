@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pymc as pm
     from rich.console import RenderableType
 
+    from forecast.errors import Problem
     from forecast.inference import SamplerSettings, Timer
     from forecast.kinds.protocol import LogDensities, SweepAdapter
     from forecast.kinds.quantity.inputs import QuantityInputs
@@ -94,6 +95,18 @@ class QuantityKind(KindBase["QuantityInputs"]):
         from forecast.kinds.quantity.show import shown
 
         return shown(self.prepare(q))
+
+    def fit_problems(self, q: LoadedQuestion) -> list[Problem]:
+        """Every judgement fitted to every family (SciPy only), a failure located."""
+        from forecast.elicit.fit import located
+        from forecast.errors import InputError
+
+        try:
+            with located(q):
+                self.prepare(q)
+        except InputError as exc:
+            return list(exc.problems)
+        return []
 
     def sections(self, forecast: Forecast) -> list[Section]:
         """The quantity, thresholds, fits and sensitivity, as plain tables."""

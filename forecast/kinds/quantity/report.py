@@ -50,8 +50,8 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
     """(title, head, rows) of every table, shared by every format."""
     post, prior = r.posterior, r.prior
     unit = r.unit
-    out = []
-    rows = [("median", value(prior.median), value(post.median), value(r.exact.median))]
+    out: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = []
+    rows: list[tuple[str, ...]] = [("median", value(prior.median), value(post.median), value(r.exact.median))]
     for level in LEVELS:
         a, b, c = prior.interval(level), post.interval(level), r.exact.interval(level)
         rows.append(
@@ -62,7 +62,7 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
                 f"{value(c.lower)} – {value(c.upper)}",
             )
         )
-    head = ("", "experts' prior", "forecast", f"exact ({r.exact_method})")
+    head: tuple[str, ...] = ("", "experts' prior", "forecast", f"exact ({r.exact_method})")
     out.append((f"The quantity ({unit})", head, rows))
     rows = [
         (

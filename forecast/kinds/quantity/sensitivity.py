@@ -8,7 +8,7 @@ the median and P(X > t) for the first threshold, measured from the headline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -101,7 +101,5 @@ def rows(inputs: QuantityInputs, data_label: str = "observed values") -> tuple[R
                 f"without {name}", "drop-one", inputs.with_pool(weights=w).exact_posterior, ref, t
             )
             flagged = r.delta is not None and abs(r.delta) > INFLUENCE
-            out.append(
-                Row(*list(r.__dict__.values())[:-1], "influential expert" if flagged else "")
-            )
+            out.append(replace(r, note="influential expert") if flagged else r)
     return tuple(out)
