@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
     from forecast.elicit.answers import Channel
     from forecast.errors import Problem
-    from forecast.questions.loader import LoadedQuestion
     from forecast.questions.base import QuestionMeta
+    from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
     from forecast.results import Forecast
 

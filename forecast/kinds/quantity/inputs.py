@@ -81,7 +81,7 @@ def prepare(spec: QuantityQuestion, method: str | None = None) -> QuantityInputs
     FitError
         Placed at the judgement that could not be fitted.
     """
-    support = spec.bounds
+    support = spec.limits
     fits = []
     for i, e in enumerate(spec.experts):
         try:

@@ -66,7 +66,10 @@ class LinearPool:
 
     def ppf(self, q: Any) -> Any:
         """The quantile function, by root finding between the experts' own quantiles."""
-        qs = np.atleast_1d(np.asarray(q, dtype=float))
+        kept = [d for w, d in zip(self.weights, self.components, strict=True) if w > 0]
+        if len(kept) == 1:
+            return kept[0].ppf(q)
+        qs = np.asarray(q, dtype=float).reshape(-1)
         out = np.empty_like(qs)
         for i, level in enumerate(qs):
             each = [
@@ -81,7 +84,7 @@ class LinearPool:
             out[i] = optimize.brentq(
                 lambda x, lv=level: float(self.cdf(x)) - lv, lo, hi, xtol=1e-12 * max(1.0, abs(hi))
             )
-        return out if np.ndim(q) else float(out[0])
+        return out.reshape(np.shape(q)) if np.ndim(q) else float(out[0])
 
 
 def log_pool(components: Sequence[Dist], weights: Sequence[float]) -> GridDensity:

@@ -51,7 +51,9 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
     post, prior = r.posterior, r.prior
     unit = r.unit
     out: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = []
-    rows: list[tuple[str, ...]] = [("median", value(prior.median), value(post.median), value(r.exact.median))]
+    rows: list[tuple[str, ...]] = [
+        ("median", value(prior.median), value(post.median), value(r.exact.median))
+    ]
     for level in LEVELS:
         a, b, c = prior.interval(level), post.interval(level), r.exact.interval(level)
         rows.append(

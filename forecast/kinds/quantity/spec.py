@@ -1,7 +1,7 @@
 """The ``quantity`` question: a continuous uncertain amount, as the priors file states it.
 
 An amount by a date (a deal size in USD, an output in tonnes) on a stated ``support``
-(``real``, ``positive``, or ``{bounded: [lo, hi]}``) and ``unit``. Each expert judges
+(``real``, ``positive``, or ``bounded`` with ``bounds: [lo, hi]``) and ``unit``. Each expert judges
 it with ``quantiles``, a ``median`` and an ``interval`` (+ ``mass``, default 0.9), or
 ``roulette`` chips over bins; ``family`` fixes the fitted family (else the best one
 for the support is taken). ``thresholds`` turn it into event questions, P(X > t), and
@@ -43,23 +43,6 @@ def _increasing(values: list[float], what: str) -> None:
                 "{what} must increase ({after} after {before})",
                 {"what": what, "after": after, "before": before},
             )
-
-
-class Bounded(StrictModel):
-    """A support with both ends: ``{bounded: [lo, hi]}``."""
-
-    bounded: tuple[float, float]
-
-    @field_validator("bounded")
-    @classmethod
-    def _ordered(cls, v: tuple[float, float]) -> tuple[float, float]:
-        if not v[0] < v[1]:
-            raise PydanticCustomError(
-                "bad_interval",
-                "the lower bound must be below the upper bound (got [{lo}, {hi}])",
-                {"lo": v[0], "hi": v[1]},
-            )
-        return v
 
 
 class QuantityRoulette(StrictModel):
@@ -223,7 +206,10 @@ class QuantityQuestion(QuestionMeta):
 
     kind: Literal["quantity"]
     unit: NonEmpty
-    support: Literal["real", "positive"] | Bounded = "positive"
+    support: Literal["real", "positive", "bounded"] = "positive"
+    bounds: tuple[float, float] | None = Field(
+        default=None, description="[lo, hi] of a bounded quantity (support: bounded)"
+    )
     family: Family | None = Field(default=None, description="fix the fitted family")
     thresholds: Annotated[list[float], Field(min_length=1)] = Field(
         description="values t for P(X > t); the first is the headline probability"
@@ -233,28 +219,47 @@ class QuantityQuestion(QuestionMeta):
     data: QuantityData | None = None
 
     @property
-    def bounds(self) -> Support:
-        """The support as bounds."""
+    def limits(self) -> Support:
+        """The support as lower and upper limits."""
         if self.support == "real":
             return Support()
         if self.support == "positive":
             return Support(0.0, math.inf)
-        assert isinstance(self.support, Bounded)
-        return Support(*self.support.bounded)
+        assert self.bounds is not None
+        return Support(*self.bounds)
 
     @property
     def families(self) -> tuple[Family, ...]:
         """The families each judgement is fitted to."""
-        return self.bounds.families()
+        return self.limits.families()
+
+    @field_validator("bounds")
+    @classmethod
+    def _ordered(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and not v[0] < v[1]:
+            raise PydanticCustomError(
+                "bad_interval",
+                "the lower bound must be below the upper bound (got [{lo}, {hi}])",
+                {"lo": v[0], "hi": v[1]},
+            )
+        return v
 
     @model_validator(mode="after")
     def _inside_support(self) -> QuantityQuestion:
-        s = self.bounds
-        where = {"real": "", "positive": " (above 0)", "bounded": ""}[s.name]
+        if (self.support == "bounded") != (self.bounds is not None):
+            raise located_error(
+                "QuantityQuestion",
+                ("bounds" if self.bounds is not None else "support",),
+                "bounds_support",
+                "give bounds: [lo, hi] with support: bounded, and only then",
+                {},
+                self.support,
+            )
+        s = self.limits
         inside = (
-            f"inside the support{where}"
-            if s.name != "bounded"
-            else (f"strictly between {s.lower:g} and {s.upper:g}")
+            f"strictly between {s.lower:g} and {s.upper:g}"
+            if s.name == "bounded"
+            else f"above {s.lower:g}"
         )
         if self.family is not None and self.family not in s.families():
             raise located_error(
@@ -273,7 +278,7 @@ class QuantityQuestion(QuestionMeta):
                         "QuantityQuestion",
                         ("experts", i, "judgement", *loc),
                         "outside_support",
-                        "{v} is not {inside}: the support is {s}",
+                        "{v} is not {inside}: the quantity is {s}",
                         {"v": v, "inside": inside, "s": s.name},
                         v,
                     )
