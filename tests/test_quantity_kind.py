@@ -117,7 +117,7 @@ def test_terminal_and_plain_sections_show_the_same_numbers() -> None:
         console.print(part)
     text = console.file.getvalue()  # type: ignore[attr-defined]
     assert "the forecast's CDF" in text and "▲" in text
-    assert "P(X > 1000)" in text and "← used" in text
+    assert "P(X > 1000)" in text and "logt error" in text
     sections = kind.sections(f)  # type: ignore[arg-type]
     titles = [s.title for s in sections]
     assert "Thresholds" in titles and "Observed values" in titles

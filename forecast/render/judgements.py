@@ -48,6 +48,9 @@ class JudgementsView:
                 ),
             )
         )
+        if hasattr(self.inputs, "__rich_console__"):  # a kind that shows its own fits
+            yield self.inputs
+            return
         t = Table(title="Judgements and their fits", title_justify="left", show_edge=False)
         for col in ("expert", "weight", "judgement", "fit", "method", "fit error"):
             # a fit, a method and a number are never cut; names and forms wrap at spaces
@@ -86,6 +89,10 @@ class JudgementsView:
     def markdown(self) -> str:
         """The same view as markdown."""
         spec: Any = self.question.spec
+        if hasattr(self.inputs, "markdown"):  # a kind that shows its own fits
+            from forecast.render.safe import md as _md
+
+            return f"## {_md(spec.title)}\n\n" + self.inputs.markdown()
         from forecast.render.safe import md
 
         lines = [
@@ -196,6 +203,12 @@ def weights(spec: Any) -> list[float]:
 def judgements_dict(view: JudgementsView) -> dict[str, Any]:
     """The ``show --format json`` object."""
     spec: Any = view.question.spec
+    if hasattr(view.inputs, "to_dict"):  # a kind that shows its own fits
+        return {
+            "schema": "forecast.show/1",
+            "question": {"id": view.question.id, "title": spec.title, "kind": spec.kind},
+            **view.inputs.to_dict(),
+        }
     return {
         "schema": "forecast.show/1",
         "question": {"id": view.question.id, "title": spec.title, "kind": spec.kind},

@@ -76,18 +76,14 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
         for a, b, c in zip(prior.exceedances, post.exceedances, r.exact.exceedances, strict=True)
     ]
     out.append(("Thresholds", ("", "experts' prior", "forecast", "exact"), rows))
+    families = [fam.family for fam in r.experts[0].fit.fits] if r.experts else []
     rows = []
     for e in r.experts:
-        for fam in e.fit.fits:
-            used = "← used" if fam.family == e.fit.chosen else ""
-            rows.append((e.name, f"{e.weight:.2f}", fam.dist.describe(), f"{fam.sse:.2g}", used))
-    out.append(
-        (
-            "Experts' fits (every family; fit error = sum of squared CDF misses)",
-            ("expert", "weight", "fit", "fit error", ""),
-            rows,
-        )
-    )
+        errors = {fam.family: f"{fam.sse:.2g}" for fam in e.fit.fits}
+        row = (e.name, f"{e.weight:.2f}", e.fit.dist.describe())
+        rows.append(row + tuple(errors.get(name, "–") for name in families))
+    head = ("expert", "weight", "fit used", *(f"{n} error" for n in families))
+    out.append(("Experts' fits: each family's fit error (sum of squared CDF misses)", head, rows))
     if r.sensitivity:
         rows = [
             (
@@ -100,7 +96,7 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
             )
             for s in r.sensitivity
         ]
-        head = ("change", "median", "moves it", "P(X > t₁)", "moves it", "")
+        head = ("change", "median", "moves it", "P(X > t₁)", "moves it", "note")
         out.append(("Sensitivity (exact, by quadrature)", head, rows))
     return out
 
@@ -152,15 +148,18 @@ def rich_sections(f: Any, width: int) -> list[RenderableType]:
     from rich.table import Table
     from rich.text import Text
 
+    from forecast.render.layout import Fit
+
     r = _result(f)
     out: list[RenderableType] = [Text(""), cdf_chart(r, width)]
     for title, head, rows in _tables(r):
         t = Table(title=title, title_justify="left", show_edge=False, expand=False)
         for i, h in enumerate(head):
-            t.add_column(h, justify="right" if 0 < i < len(head) - 1 or len(head) == 4 else "left")
+            right = 0 < i < len(head) - 1 or len(head) == 4
+            t.add_column(h, justify="right" if right else "left", no_wrap=True)
         for row in rows:
             t.add_row(*row)
-        out.append(t)
+        out.append(Fit(t))
     return out
 
 

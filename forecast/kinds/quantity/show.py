@@ -50,14 +50,16 @@ class Shown:
         from rich.table import Table
         from rich.text import Text
 
+        from forecast.render.layout import Fit
+
         t = Table(
             title="Judgements and their fits, every family", title_justify="left", show_edge=False
         )
         for col in ("expert", "weight", "fit", "median", "90% interval", "fit error"):
-            t.add_column(col, justify="left" if col in ("expert", "fit") else "right")
+            t.add_column(col, justify="left" if col in ("expert", "fit") else "right", no_wrap=True)
         for row in self._rows():
             t.add_row(*row)
-        yield t
+        yield Fit(t)
         yield Text(f"\n{self._pooled()}", style="bold")
 
     def markdown(self) -> str:
