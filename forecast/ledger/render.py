@@ -62,6 +62,8 @@ def history_table(records: Sequence[ForecastRecord]) -> RenderableType:
     """The recorded forecasts of one question, oldest first."""
     from rich.table import Table
 
+    from forecast.render.layout import Fit
+
     table = Table(show_edge=False, header_style="bold")
     for col, just in (
         ("#", "right"),
@@ -95,7 +97,7 @@ def history_table(records: Sequence[ForecastRecord]) -> RenderableType:
             "" if r.seed is None else str(r.seed),
         )
         prev = r
-    return table
+    return Fit(table)
 
 
 def move_view(move: Move) -> RenderableType:
@@ -120,6 +122,8 @@ def what_changed(move: Move) -> list[RenderableType]:
     from rich.table import Table
     from rich.text import Text
 
+    from forecast.render.layout import Fit
+
     a, b = move.before, move.after
     parts: list[RenderableType] = []
     if move.changes:
@@ -128,7 +132,7 @@ def what_changed(move: Move) -> list[RenderableType]:
     elif a.priors_sha256 != b.priors_sha256:
         parts.append(Text("  • the priors file changed only in layout or comments", style="dim"))
     table = Table(show_edge=False, box=None, padding=(0, 1), header_style="dim")
-    table.add_column("  input")
+    table.add_column("  input", no_wrap=True)  # indented: never folded
     table.add_column("before", justify="right")
     table.add_column("after", justify="right")
     table.add_column("explains", justify="right")
@@ -136,7 +140,7 @@ def what_changed(move: Move) -> list[RenderableType]:
     for row in move.attributions:
         table.add_row(f"  {row.input}", pct(row.before), pct(row.after), pp(row.delta), row.why)
     table.add_row(f"  {OTHER}", "", "", pp(move.other), "what no named input explains")
-    parts.append(table)
+    parts.append(Fit(table))
     return parts
 
 
@@ -171,18 +175,22 @@ def scores_table(report: ScoreReport) -> RenderableType:
     """Scores overall and per group, one row each."""
     from rich.table import Table
 
+    from forecast.render.layout import Fit
+
     table = Table(show_edge=False, header_style="bold")
     for col in ("group", "n", "Brier", "log", "baseline"):
         table.add_column(col, justify="left" if col == "group" else "right")
     for name, s in _rows(report):
         d = s.to_dict()
         table.add_row(name, str(s.n), _num(d["brier"]), _num(d["log"]), _num(d["baseline"]))
-    return table
+    return Fit(table)
 
 
 def decomposition_table(report: ScoreReport) -> RenderableType:
     """The Brier score's parts overall and per group, one row each."""
     from rich.table import Table
+
+    from forecast.render.layout import Fit
 
     table = Table(show_edge=False, header_style="bold")
     for col in ("group", "reliability", "resolution", "uncertainty", "w-b var", "w-b cov"):
@@ -197,7 +205,7 @@ def decomposition_table(report: ScoreReport) -> RenderableType:
             _num(d["within_bin_variance"]),
             _num(d["within_bin_covariance"]),
         )
-    return table
+    return Fit(table)
 
 
 def _rows(report: ScoreReport) -> list[tuple[str, Scores]]:
@@ -211,6 +219,8 @@ def calibration_view(bins: Sequence[Bin], *, width: int = 20) -> RenderableType:
     dotted stretch the 90% interval of the observed frequency.
     """
     from rich.table import Table
+
+    from forecast.render.layout import Fit
 
     table = Table(show_edge=False, box=None, padding=(0, 1), header_style="dim")
     for col, just in (
@@ -244,7 +254,7 @@ def calibration_view(bins: Sequence[Bin], *, width: int = 20) -> RenderableType:
             f"{pct(b.observed_lo, 0)} – {pct(b.observed_hi, 0)}",
             "".join(cells).rstrip(),
         )
-    return table
+    return Fit(table, skip_empty_headers=False)  # the chart's column has no heading
 
 
 ONE_QUESTION = (

@@ -50,6 +50,8 @@ def corp_view(fit: Corp) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
+    from forecast.render.layout import Fit
+
     head = Text.assemble(
         ("\nCORP reliability (isotonic fit)", "bold"),
         f"   Brier {num(fit.score)} = MCB {num(fit.mcb)} − DSC {num(fit.dsc)} + UNC {num(fit.unc)}",
@@ -71,7 +73,7 @@ def corp_view(fit: Corp) -> RenderableType:
         "UNC: what the outcomes' base rate alone would score",
         style="dim",
     )
-    return Group(head, table, note)
+    return Group(head, Fit(table, skip_empty_headers=False), note)
 
 
 def team_view(team: Team) -> RenderableType:
@@ -79,6 +81,8 @@ def team_view(team: Team) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
+
+    from forecast.render.layout import Fit
 
     table = Table(show_edge=False, header_style="bold")
     for col in ("analyst", "n", "Brier", "log", "baseline", "peer", "shared"):
@@ -105,7 +109,7 @@ def team_view(team: Team) -> RenderableType:
         "",
         style="bold",
     )
-    parts: list[RenderableType] = [Text("\nAnalysts side by side", style="bold"), table]
+    parts: list[RenderableType] = [Text("\nAnalysts side by side", style="bold"), Fit(table)]
     parts.append(
         Text(
             "peer: 100 · ln(own probability of what happened / the others' geometric mean), "
@@ -127,5 +131,5 @@ def team_view(team: Team) -> RenderableType:
                 num(p.peer),
             )
         parts.append(Text("\nHead to head, on the questions both forecast", style="bold"))
-        parts.append(pairs)
+        parts.append(Fit(pairs))
     return Group(*parts)

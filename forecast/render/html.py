@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from forecast import sensitivity as sens
-from forecast.render import fmt
+from forecast.render import fmt, rows
 from forecast.render.markdown import md as _md
 from forecast.render.markdown import render as markdown_body
 from forecast.render.plots import Plot
+from forecast.render.rows import Cell, Rows
 from forecast.results import Forecast
 
 _CSS = """
@@ -47,6 +48,21 @@ def _cls(delta: float) -> str:
     return "up" if delta > 0 else "down" if delta < 0 else ""
 
 
+_CLASSES = {"up": "up", "down": "down", "dim": "dim"}
+"""The class of each tone of a cell (a warning or emphasis is not marked in a cell)."""
+
+
+def _cell(c: Cell) -> str:
+    """A cell escaped, in a span of its tone's class when it has one."""
+    cls = _CLASSES.get(c.tone)
+    return f'<span class="{cls}">{_e(c.text)}</span>' if cls else _e(c.text)
+
+
+def rows_table(r: Rows) -> str:
+    """A report table as HTML."""
+    return _table([_e(h) for h in r.head], [[_cell(c) for c in row] for row in r.rows], r.numeric)
+
+
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]) -> str:
     """An HTML table; cells are already escaped."""
     th = "".join(
@@ -63,26 +79,6 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence
         )
         body.append(f"<tr{cls}>{tds}</tr>")
     return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _moves(f: Forecast) -> str:
-    rows = []
-    for s in f.steps:
-        label = s.label
-        if s.kind == "base_rate" and f.base_rate:
-            br = f.base_rate
-            label = (
-                f"base rate {br['successes']}/{br['trials']}, weight {br['weight']:g} "
-                f"(as {br['effective_trials']:g} cases)"
-            )
-        change = "" if s.kind == "experts" else fmt.pp(s.delta)
-        rows.append(
-            [_e(label), f'<span class="{_cls(s.delta)}">{_e(change)}</span>', _e(fmt.pct(s.after))]
-        )
-    for ev in f.evidence:
-        if not ev.applied:
-            rows.append([_e(f"evidence: {ev.id}"), "already in the judgements", ""])
-    return _table(["input", "change", "forecast"], rows, [1, 2])
 
 
 def _kinds(f: Forecast) -> str:
@@ -158,43 +154,15 @@ def _sensitivity(f: Forecast) -> str:
 def _experts(f: Forecast) -> str:
     if not f.experts:
         return ""
-    rows = []
-    for x in f.experts:
-        imp = x.implies
-        rows.append(
-            [
-                _e(x.name),
-                f"{x.weight:.2f}",
-                _e(x.form),
-                _e(x.fitted.describe()),
-                _e(fmt.pct(imp["mean"])),
-                _e(fmt.interval(imp["lo90"], imp["hi90"])),
-                _e(fmt.fit_error(x.fitted.fit_error)),
-                _e(f"P(p > 50%) = {fmt.pct(imp['p_above'])}"),
-            ]
-        )
-    head = ["expert", "weight", "judgement", "fit", "mean", "90% interval", "fit error", "implies"]
     earned = fmt.weighting(f.extra.get("weighting"))
     notes = "".join(f'<p class="dim">{_e(line.strip())}</p>' for line in earned)
-    return "<h2>Experts</h2>" + _table(head, rows, [1, 4, 5, 6]) + notes
+    return "<h2>Experts</h2>" + rows_table(rows.experts(f)) + notes
 
 
 def _evidence(f: Forecast) -> str:
     if not f.evidence:
         return ""
-    rows = [
-        [
-            _e(ev.id),
-            _e(ev.description),
-            f"{ev.median_lr:.3g}",
-            _e(f"{ev.lo90_lr:.3g} – {ev.hi90_lr:.3g}"),
-            "yes" if ev.applied else "no: already in the judgements",
-        ]
-        for ev in f.evidence
-    ]
-    return "<h2>Evidence</h2>" + _table(
-        ["id", "signal", "median LR", "90% interval", "applied"], rows, [2, 3]
-    )
+    return "<h2>Evidence</h2>" + rows_table(rows.evidence(f))
 
 
 def _diagnostics(f: Forecast) -> str:
@@ -242,9 +210,8 @@ def _calibration(link: str | None) -> str:
 
 def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None) -> str:
     """The report of one forecast as a self-contained HTML page."""
-    i80, i95 = f.interval(0.8), f.interval(0.95)
     p = f.provenance
-    prior_label, prior_note = fmt.prior_row(f)
+    _, prior_note = fmt.prior_row(f)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -257,22 +224,7 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
         _scenario(f),
         f'<p class="headline">{_e(fmt.pct(f.probability))}</p>',
         f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error {_e(fmt.mc_error(f.mcse))}</p>",
-        _table(
-            ["", ""],
-            [
-                ["80% interval", _e(fmt.interval(i80.lo, i80.hi))],
-                ["95% interval", _e(fmt.interval(i95.lo, i95.hi))],
-                [
-                    _e(prior_label),
-                    _e(
-                        f"{fmt.pct(f.prior_probability)} (95% "
-                        f"{fmt.interval(f.prior_interval.lo, f.prior_interval.hi)}) → "
-                        f"{fmt.pct(f.probability)}"
-                    ),
-                ],
-            ],
-            [],
-        ),
+        rows_table(rows.headline(f)),
         f'<p class="dim">Before the data: {_e(prior_note)}.</p>' if prior_note else "",
         '<p class="dim">Intervals are of the event\'s propensity.</p>',
     ]
@@ -283,7 +235,7 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
         )
     parts += [
         "<h2>What moved it (applied in this order)</h2>",
-        _moves(f),
+        rows_table(rows.moves(f)),
         _kinds(f),
         _sensitivity(f),
         _experts(f),

@@ -15,7 +15,7 @@ from forecast.elicit.distributions import Fitted, implications
 from forecast.questions.loader import LoadedQuestion
 from forecast.render import fmt
 from forecast.render.layout import Fit
-from forecast.render.report import _FORMS
+from forecast.render.rows import FORMS as _FORMS
 
 
 @dataclass(frozen=True)

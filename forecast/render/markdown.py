@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from forecast import sensitivity as sens
-from forecast.render import fmt
+from forecast.render import fmt, rows
+from forecast.render.rows import Rows
 from forecast.render.safe import code, md, table
 from forecast.results import Forecast
 
@@ -32,15 +33,8 @@ def render(f: Forecast) -> str:
         "",
         "### What moved it",
         "",
-        "| input | change | forecast |",
-        "|---|---:|---:|",
+        *rows_markdown(rows.moves(f)),
     ]
-    for s in f.steps:
-        change = "" if s.kind == "experts" else fmt.pp(s.delta)
-        lines.append(f"| {md(s.label)} | {change} | {fmt.pct(s.after)} |")
-    for e in f.evidence:
-        if not e.applied:
-            lines.append(f"| evidence: {md(e.id)} | already in the judgements | |")
     from forecast.render.kinds import sections
 
     lines.append("")
@@ -50,15 +44,10 @@ def render(f: Forecast) -> str:
         "",
         "### Experts",
         "",
-        "| expert | weight | fit | mean | 90% interval | fit error |",
-        "|---|---:|---|---:|---:|---:|",
+        *rows_markdown(
+            rows.experts(f).only("expert", "weight", "fit", "mean", "90% interval", "fit error")
+        ),
     ]
-    for x in f.experts:
-        imp = x.implies
-        lines.append(
-            f"| {md(x.name)} | {x.weight:.2f} | {x.fitted.describe()} | {fmt.pct(imp['mean'])}"
-            f" | {fmt.interval(imp['lo90'], imp['hi90'])} | {fmt.fit_error(x.fitted.fit_error)} |"
-        )
     earned = fmt.weighting(f.extra.get("weighting"))
     if earned:
         lines += [
@@ -73,15 +62,8 @@ def render(f: Forecast) -> str:
             "",
             "### Evidence (likelihood ratio P(signal | yes) / P(signal | no))",
             "",
-            "| id | signal | median LR | 90% interval | applied |",
-            "|---|---|---:|---:|---|",
+            *rows_markdown(rows.evidence(f)),
         ]
-        for e in f.evidence:
-            applied = "yes" if e.applied else "no: already in the judgements"
-            lines.append(
-                f"| {md(e.id)} | {md(e.description)} | {e.median_lr:.3g} "
-                f"| {e.lo90_lr:.3g} – {e.hi90_lr:.3g} | {applied} |"
-            )
     lines += ["", *sensitivity_markdown(f)]
     d = f.diagnostics
     lines += [
@@ -97,6 +79,13 @@ def render(f: Forecast) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def rows_markdown(r: Rows) -> list[str]:
+    """A report table as markdown lines (every cell escaped; a cell's short text where
+    it has one, as a markdown table keeps to the input's own name)."""
+    cells = [[c.text if c.short is None else c.short for c in row] for row in r.rows]
+    return table(r.head, cells, r.numeric)
 
 
 def section_markdown(s: Section) -> list[str]:

@@ -7,24 +7,43 @@ width and degrades to plain text when the console has no colour.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from forecast.render import fmt
+from forecast.render import fmt, rows
 from forecast.render.layout import Fit
+from forecast.render.rows import Cell, Rows
 from forecast.results import Forecast
 
-_FORMS = {
-    "point": "point + strength",
-    "median_interval": "median + interval",
-    "interval": "interval + mass",
-    "quantiles": "quantiles",
-    "pseudo_counts": "pseudo-counts",
-    "roulette": "roulette chips",
-}
+_STYLES = {"up": "green", "down": "red", "dim": "dim", "warn": "yellow", "bold": "bold"}
+"""The rich style of each tone of a cell."""
+
+
+def text(cell: Cell) -> Text:
+    """A cell as rich text, styled by its tone (never read as markup)."""
+    return Text(cell.text, style=_STYLES.get(cell.tone, ""))
+
+
+def table(
+    r: Rows, *, no_wrap: tuple[str, ...] = (), fold: tuple[str, ...] = (), **options: Any
+) -> Table:
+    """A rich table of ``r``: numbers right-aligned; the columns in ``no_wrap`` are never
+    wrapped and those in ``fold`` may fold inside a word."""
+    t = Table(**options)
+    for i, head in enumerate(r.head):
+        t.add_column(
+            head,
+            justify="right" if i in r.numeric else "left",
+            no_wrap=head in no_wrap,
+            overflow="fold" if head in fold else "ellipsis",
+        )
+    for row in r.rows:
+        t.add_row(*(text(c) for c in row))
+    return t
 
 
 def bar(p: float, width: int = 30) -> Text:
@@ -86,7 +105,6 @@ class Report:
 
     def _headline(self, width: int) -> RenderableType:
         f = self.f
-        i80, i95 = f.interval(0.8), f.interval(0.95)
         t = Table.grid(padding=(0, 2))
         t.add_column(style="bold")
         t.add_column()
@@ -103,47 +121,20 @@ class Report:
         label, note = fmt.prior_row(f)
         room = width - max(len(label), len("80% interval")) - 2
         t.add_row("", bar(f.probability, max(10, min(40, room))))
-        t.add_row("80% interval", fmt.interval(i80.lo, i80.hi))
-        t.add_row("95% interval", fmt.interval(i95.lo, i95.hi))
-        prior = Text(
-            f"{fmt.pct(f.prior_probability)}  "
-            f"(95% {fmt.interval(f.prior_interval.lo, f.prior_interval.hi)})"
-            f"  →  {fmt.pct(f.probability)}"
-        )
-        t.add_row(label, prior)
+        for row in rows.headline(f).rows:
+            t.add_row(*(text(c) for c in row))
         notes = [Text(f"  before the data: {note}", style="dim")] if note else []
         notes.append(Text("  intervals are of the event's propensity", style="dim"))
         return Group(Text(""), t, *notes)
 
     def _moves(self) -> RenderableType:
-        f = self.f
-        t = Table(
+        t = table(
+            rows.moves(self.f),
             title="What moved it (applied in this order)",
             title_justify="left",
             expand=False,
             show_edge=False,
         )
-        t.add_column("input")
-        t.add_column("change", justify="right")
-        t.add_column("forecast", justify="right")
-        for s in f.steps:
-            label = s.label
-            if s.kind == "base_rate" and f.base_rate:
-                br = f.base_rate
-                label = (
-                    f"base rate {br['successes']}/{br['trials']}, weight {br['weight']:g} "
-                    f"(as {br['effective_trials']:g} cases)"
-                )
-            change = "" if s.kind == "experts" else fmt.pp(s.delta)
-            style = "green" if s.delta > 0 else "red" if s.delta < 0 else ""
-            t.add_row(label, Text(change, style=style), fmt.pct(s.after))
-        for e in f.evidence:
-            if not e.applied:
-                t.add_row(
-                    Text(f"evidence: {e.id}", style="dim"),
-                    Text("already in the judgements", style="dim"),
-                    "",
-                )
         return Fit(t)
 
     def _experts(self) -> RenderableType:
@@ -156,54 +147,27 @@ class Report:
         if earned:
             cooke = (f.extra.get("weighting") or {}).get("method") == "cooke"
             how += ", Cooke weights" if cooke else ", performance weights"
-        t = Table(title=f"Experts ({how})", title_justify="left", show_edge=False)
-        t.add_column("expert", overflow="fold")
-        t.add_column("weight", justify="right")
-        t.add_column("judgement")
-        t.add_column("fit", no_wrap=True)
-        t.add_column("mean", justify="right")
-        t.add_column("90% interval", justify="right")
-        t.add_column("fit error", justify="right")
-        notes: list[Text] = []
-        for e in f.experts:
-            imp = e.implies
-            err = e.fitted.fit_error
-            t.add_row(
-                e.name,
-                f"{e.weight:.2f}",
-                _FORMS.get(e.form, e.form),
-                e.fitted.describe(),
-                fmt.pct(imp["mean"]),
-                fmt.interval(imp["lo90"], imp["hi90"]),
-                Text(fmt.fit_error(err), style="yellow" if err > 0.01 else ""),
-            )
-            notes.append(
-                Text(
-                    f"  {e.name}: you are saying P(p > 50%) = {fmt.pct(imp['p_above'])}"
-                    f", median {fmt.pct(imp['median'])}",
-                    style="dim",
-                )
-            )
+        t = table(
+            rows.experts(f).only(
+                "expert", "weight", "judgement", "fit", "mean", "90% interval", "fit error"
+            ),
+            no_wrap=("fit",),
+            fold=("expert",),
+            title=f"Experts ({how})",
+            title_justify="left",
+            show_edge=False,
+        )
+        notes = [Text(f"  {line}", style="dim") for line in rows.expert_notes(f)]
         notes += [Text(line, style="dim") for line in earned]
         return Group(Text(""), Fit(t), *notes)
 
     def _evidence(self) -> RenderableType:
-        t = Table(
+        t = table(
+            rows.evidence(self.f).only("id", "median LR", "90% interval", "applied"),
             title="Evidence (likelihood ratio P(signal | yes) / P(signal | no))",
             title_justify="left",
             show_edge=False,
         )
-        t.add_column("id")
-        t.add_column("median LR", justify="right")
-        t.add_column("90% interval", justify="right")
-        t.add_column("applied")
-        for e in self.f.evidence:
-            t.add_row(
-                e.id,
-                f"{e.median_lr:.3g}",
-                f"{e.lo90_lr:.3g} – {e.hi90_lr:.3g}",
-                "yes" if e.applied else Text("no: already in the judgements", style="dim"),
-            )
         return Fit(t)
 
     def _diagnostics(self) -> RenderableType:
