@@ -19,7 +19,7 @@ MODULES = (
     "forecast.questions.loader",
     "forecast.engine",
     "forecast.kinds.event.model",
-    "forecast.models.drivers",
+    "forecast.kinds.drivers.model",
     "forecast.models.tte",
     "forecast.render.report",
     "forecast.render.html",

@@ -12,7 +12,6 @@ from forecast.elicit.fit import located
 from forecast.errors import ForecastError
 from forecast.inference import SamplerSettings, Timer, diagnose, sample
 from forecast.kinds.protocol import Kind
-from forecast.questions.drivers import DriversQuestion
 from forecast.questions.loader import LoadedQuestion
 from forecast.questions.tte import TimeToEventQuestion
 
@@ -39,85 +38,6 @@ def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:
             if named
             else f"{q.path.name} defines no scenarios",
         )
-
-
-def summarise_drivers(
-    q: LoadedQuestion,
-    inputs: Any,
-    idata: Any,
-    settings: SamplerSettings,
-    timer: Timer | None = None,
-    *,
-    scenario: str | None = None,
-) -> results.Forecast:
-    """Posterior of a drivers model -> Forecast (scenarios and swings in ``extra``)."""
-    from forecast.models import drivers as dm
-
-    spec = q.spec
-    assert isinstance(spec, DriversQuestion)
-    post = idata["posterior"]
-    seconds = float(post.attrs.get("sampling_time", 0.0) or 0.0)
-    names = ["p"] + [n for n in ("beta", "llr") if n in post]
-    diag = diagnose(idata, names, seconds)
-    alpha, beta = dm.posterior_draws(inputs, idata)
-    llr = dm.evidence_shifts(inputs, post)
-    shift = llr.sum(axis=-1)
-    rng = np.random.default_rng(settings.seed)
-    pa, pb = dm.prior_draws(
-        inputs.experts, inputs.weights, inputs.drivers, summary.PRIOR_DRAWS, rng
-    )
-    levels = dm.levels_vector(inputs.drivers, spec.scenario_levels(scenario))
-
-    def base_prob(lv: list[float]) -> np.ndarray:
-        return dm.probability_at(alpha, beta, lv)
-
-    def post_prob(lv: list[float]) -> np.ndarray:
-        return dm.probability_at(alpha + shift, beta, lv)
-
-    def prior_prob(lv: list[float]) -> np.ndarray:
-        return dm.probability_at(pa, pb, lv)
-
-    n_cases = len(inputs.cases_y)
-    chain_draws = post_prob(levels)
-    start = (
-        float(np.mean(1 / (1 + np.exp(-pa))))
-        if n_cases
-        else float(np.mean(base_prob([0.0] * len(levels))))
-    )
-    steps = [results.Step("experts (pooled, every driver off)", "experts", start, start)]
-    steps += summary.driver_steps(
-        inputs.drivers, levels, prior_prob if n_cases else base_prob, start
-    )
-    if n_cases:
-        steps.append(
-            results.Step(
-                f"cases ({int(inputs.cases_y.sum())} of {n_cases} with the event)",
-                "cases",
-                steps[-1].after,
-                float(np.mean(base_prob(levels))),
-            )
-        )
-    for k, e in enumerate(inputs.applied):
-        after = float(np.mean(dm.probability_at(alpha + llr[..., : k + 1].sum(-1), beta, levels)))
-        steps.append(results.Step(f"evidence: {e.id}", "evidence", steps[-1].after, after))
-    extra = summary.driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
-    extra["cases"] = {"n": n_cases, "with_event": int(inputs.cases_y.sum())}
-    extra["sensitivity"] = sensitivity.for_drivers(inputs, alpha, beta, chain_draws).to_dict()
-    extra["pools"] = summary.swapped_pools(inputs, alpha, chain_draws)
-    forecast = summary.assemble(
-        q,
-        settings,
-        diag,
-        chain_draws,
-        prior_prob(levels),
-        steps,
-        summary.experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts),
-        extra,
-        inputs.evidence,
-    )
-    if timer is not None:
-        timer.lap("summarise")
-    return forecast
 
 
 def summarise_tte(

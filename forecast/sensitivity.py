@@ -48,17 +48,12 @@ SCALES = (0.5, 2.0)
 """The powers shown in the table: an input counted half and counted double."""
 
 NO_DATA = "no data: the forecast is the experts' prior moved by evidence"
-NO_CASES = (
-    "no data: no cases are coded; the forecast is the experts' prior moved by the drivers "
-    "(and by evidence, if any)"
-)
 NO_HISTORY = "no data: nothing has passed yet, so the forecast is the experts' prior"
 
 CONFLICT = "prior-data conflict"
 PRIOR_DRIVEN = "strong prior / weak likelihood"
 
 QUANTITY_LABELS = {"p": "propensity before evidence", "q": "forecast"}
-DRIVERS_LABELS = {"p": "chance with every driver off", "q": "forecast"}
 TTE_LABELS = {
     "q_opportunity": "chance at each opportunity",
     "log_trend": "trend (log odds multiplier)",
@@ -399,66 +394,6 @@ def log_lognormal_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
             for wi, f in zip(w, experts, strict=True)
         ]
     return np.asarray(logsumexp(np.stack(parts), axis=0), dtype=float)
-
-
-def drivers_log_densities(
-    inputs: Any, alpha: np.ndarray, beta: np.ndarray
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Log prior and the cases' log likelihood of a drivers model, per draw.
-
-    ``alpha`` is logit p0 (chain, draw), ``beta`` the log odds ratios (chain, draw, J)
-    with fixed ones filled in. The prior is the pool's density at p0 plus each
-    uncertain log odds ratio's Normal density (PyMC's ``compute_log_prior`` on ``p``
-    and ``beta``, up to constants); the likelihood is the model's ``cases`` term.
-    ``None`` for the likelihood when no cases are coded.
-    """
-    from scipy.special import expit
-
-    alpha = np.asarray(alpha, dtype=float)
-    beta = np.asarray(beta, dtype=float)
-    log_prior = log_beta_pool(inputs.experts, inputs.weights, expit(alpha))
-    for j, d in enumerate(inputs.drivers):
-        if not d.fitted.fixed:
-            log_prior = log_prior + log_normal(
-                beta[..., j], d.fitted.params["mu"], d.fitted.params["sigma"]
-            )
-    y = np.asarray(inputs.cases_y, dtype=float)
-    if y.size == 0:
-        return log_prior, None
-    x = np.asarray(inputs.cases_x, dtype=float).reshape(len(y), -1)
-    eta = alpha[..., None] + beta @ x.T  # (chain, draw, cases)
-    # log sigmoid(eta) = -softplus(-eta), as the model writes it.
-    log_lik = -(y * np.logaddexp(0.0, -eta) + (1 - y) * np.logaddexp(0.0, eta)).sum(axis=-1)
-    return log_prior, np.asarray(log_lik, dtype=float)
-
-
-def for_drivers(
-    inputs: Any, alpha: np.ndarray, beta: np.ndarray, forecast: np.ndarray
-) -> Sensitivity:
-    """Sensitivity of a drivers forecast (per-draw probabilities, (chain, draw))."""
-    from scipy.special import expit
-
-    alpha = np.asarray(alpha, dtype=float)
-    beta = np.asarray(beta, dtype=float)
-    log_prior, log_lik = drivers_log_densities(inputs, alpha, beta)
-    posterior: dict[str, np.ndarray] = {"p": expit(alpha)}
-    labels = dict(DRIVERS_LABELS)
-    for j, d in enumerate(inputs.drivers):
-        if not d.fitted.fixed:
-            posterior[f"odds_ratio[{d.id}]"] = np.exp(beta[..., j])
-            labels[f"odds_ratio[{d.id}]"] = f"odds ratio: {d.id}"
-    posterior["q"] = np.asarray(forecast, dtype=float)
-    y = np.asarray(inputs.cases_y, dtype=float)
-    data_label = f"cases ({int(y.sum())} of {y.size} with the event)"
-    return assess(
-        posterior,
-        posterior["q"],
-        log_prior,
-        log_lik,
-        data_label=data_label,
-        labels=labels,
-        no_data=NO_CASES,
-    )
 
 
 def tte_log_densities(inputs: Any, draws: Any) -> tuple[np.ndarray, np.ndarray | None]:

@@ -20,7 +20,8 @@ from forecast import engine, yamlio
 from forecast.cli import app
 from forecast.errors import InputError
 from forecast.inference import SamplerSettings
-from forecast.models import drivers
+from forecast.kinds.drivers import model as drivers
+from forecast.kinds.drivers import summary as drivers_summary
 from forecast.questions import cases
 from forecast.questions.loader import load_question
 from forecast.render.report import Report
@@ -208,7 +209,7 @@ def _fabricated(tmp_path: Path, scenario: str | None = None):  # type: ignore[no
     p = np.random.default_rng(3).beta(3, 7, size=(4, 5000))
     idata = from_dict({"posterior": {"p": p}, "sample_stats": {"diverging": p < 0}})
     settings = SamplerSettings(draws=5000, chains=4, seed=2)
-    return engine.summarise_drivers(q, inputs, idata, settings, scenario=scenario)
+    return drivers_summary.summarise(q, inputs, idata, settings, scenario=scenario)
 
 
 def _expect(shift_by_state: list[tuple[float, float]]) -> float:
@@ -343,7 +344,7 @@ def test_evidence_shifts_the_forecast_not_counted_twice(tmp_path: Path) -> None:
     p = rng.beta(3, 7, size=(4, 5000))
     llr = rng.normal(sig["mu"], sig["sigma"], size=(4, 5000, 1))
     idata = from_dict({"posterior": {"p": p, "llr": llr}, "sample_stats": {"diverging": p < 0}})
-    f = engine.summarise_drivers(q, inputs, idata, SamplerSettings(draws=5000, chains=4, seed=2))
+    f = drivers_summary.summarise(q, inputs, idata, SamplerSettings(draws=5000, chains=4, seed=2))
     l3, l5, l15 = np.log(3), np.log(0.5), np.log(1.5)
     truth = _llr_quadrature(
         [(0.4, l3 + l5 + l15), (0.6, l5 + l15)], sig["mu"], sig["sigma"], stats.beta(3, 7).pdf

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from forecast import engine
 from forecast.inference import SamplerSettings
+from forecast.kinds.drivers import summary as drivers_summary
 from forecast.kinds.event import summary as event_summary
 from forecast.questions.loader import load_question
 from forecast.render import fmt
@@ -105,10 +106,10 @@ def _forecast(tmp_path: Path, kind: str) -> Any:
         idata = from_dict({"posterior": post, "sample_stats": no})
         return event_summary.summarise(q, event.prepare(q.spec), idata, settings)  # type: ignore[arg-type]
     if kind == "drivers":
-        from forecast.models import drivers
+        from forecast.kinds.drivers import model as drivers
 
         idata = from_dict({"posterior": {"p": p}, "sample_stats": no})
-        return engine.summarise_drivers(q, drivers.prepare(q.spec), idata, settings)  # type: ignore[arg-type]
+        return drivers_summary.summarise(q, drivers.prepare(q.spec), idata, settings)  # type: ignore[arg-type]
     from forecast.models import tte
 
     post = {"q": p} if kind == "scheduled" else {"median_years": rng.lognormal(2, 0.4, (2, 500))}

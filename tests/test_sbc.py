@@ -127,7 +127,7 @@ def tte_problem(tmp: Path) -> Problem:
 
 def drivers_problem(tmp: Path) -> Problem:
     """Baseline and two uncertain odds ratios, updated by 30 coded cases."""
-    from forecast.models import drivers
+    from forecast.kinds.drivers import model as drivers
 
     spec = _load(
         tmp,

@@ -16,6 +16,8 @@ from rich.console import Console
 from forecast import engine, sensitivity
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.inference import SamplerSettings
+from forecast.kinds.drivers import sensitivity as drivers_sensitivity
+from forecast.kinds.drivers import summary as drivers_summary
 from forecast.kinds.event import model as event
 from forecast.kinds.event import sensitivity as event_sensitivity
 from forecast.kinds.event import summary as event_summary
@@ -247,7 +249,7 @@ def _drivers_inputs(
     x: np.ndarray,
     y: np.ndarray,
 ) -> Any:
-    from forecast.models import drivers
+    from forecast.kinds.drivers import model as drivers
 
     ds = tuple(drivers.DriverInput(f"d{j}", "", f, 0.5) for j, f in enumerate(ors))
     return drivers.DriversInputs(
@@ -322,7 +324,7 @@ def test_drivers_without_drivers_match_the_beta_binomial_closed_form() -> None:
     y = np.array([1.0] * k + [0.0] * (n - k))
     inputs = _drivers_inputs((_beta(a, b),), (1.0,), (), np.zeros((n, 0)), y)
     p = np.random.default_rng(11).beta(a + k, b + n - k, size=(4, 2000))
-    s = sensitivity.for_drivers(inputs, np.log(p / (1 - p)), np.zeros((4, 2000, 0)), p)
+    s = drivers_sensitivity.of_draws(inputs, np.log(p / (1 - p)), np.zeros((4, 2000, 0)), p)
 
     def mean(alpha: float, beta: float) -> float:
         return alpha / (alpha + beta)
@@ -361,7 +363,7 @@ def test_drivers_odds_ratio_moves_match_quadrature() -> None:
     cdf = np.cumsum(dens) / dens.sum()
     u = np.interp(np.random.default_rng(12).uniform(size=(4, 2000)), cdf, grid)
     alpha = np.full_like(u, alpha0)
-    s = sensitivity.for_drivers(inputs, alpha, u[..., None], expit(alpha + u))
+    s = drivers_sensitivity.of_draws(inputs, alpha, u[..., None], expit(alpha + u))
     exact = _scaled_means(value, log_prior, log_lik, mu - 8 * sd, mu + 8 * sd)
     # p0 is held at its mean, so the prior's pool term is a constant: only beta's moves.
     _check_moves(s, exact)
@@ -374,7 +376,7 @@ def test_drivers_without_cases_say_no_data() -> None:
                              np.zeros(0))  # fmt: skip
     p = np.random.default_rng(13).beta(3, 7, size=(2, 500))
     beta = np.random.default_rng(14).normal(0.5, 0.3, size=(2, 500, 1))
-    s = sensitivity.for_drivers(inputs, np.log(p / (1 - p)), beta, p)
+    s = drivers_sensitivity.of_draws(inputs, np.log(p / (1 - p)), beta, p)
     assert not s.has_data and s.moves == () and s.quantities == ()
     assert s.verdict.startswith("no data:") and "drivers" in s.verdict
 
@@ -456,7 +458,7 @@ def _model_logps(
 @pytest.mark.slow
 def test_log_densities_are_the_drivers_models() -> None:
     """Pool and odds-ratio priors and the cases' Potential, against the compiled model."""
-    from forecast.models import drivers
+    from forecast.kinds.drivers import model as drivers
 
     x = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [0.0, 0.0, 0.0]])
     y = np.array([1.0, 0.0, 1.0, 0.0])
@@ -468,7 +470,7 @@ def test_log_densities_are_the_drivers_models() -> None:
     free = rng.normal(0.0, 0.8, size=(1, 3, 2))
     post = from_dict({"posterior": {"p": p, "beta": free}})["posterior"]
     beta = drivers.assemble_beta(inputs.drivers, post)
-    log_prior, log_lik = sensitivity.drivers_log_densities(inputs, np.log(p / (1 - p)), beta)
+    log_prior, log_lik = drivers_sensitivity.log_densities(inputs, np.log(p / (1 - p)), beta)
     assert log_lik is not None
     ref = [
         _model_logps(model, ["p", "beta"], "cases", {"p": p[0, i], "beta": free[0, i]})
@@ -536,7 +538,7 @@ drivers:
 
 
 def test_a_drivers_run_carries_its_sensitivity(write_priors) -> None:  # type: ignore[no-untyped-def]
-    from forecast.models import drivers
+    from forecast.kinds.drivers import model as drivers
 
     cases = "cases:\n" + "".join(
         f"  - {{drivers: {{push: {str(i % 2 == 0).lower()}}}, outcome: {str(i < 3).lower()}}}\n"
@@ -556,7 +558,7 @@ def test_a_drivers_run_carries_its_sensitivity(write_priors) -> None:  # type: i
     for body, has_data in ((DRIVERS_Q + cases, True), (DRIVERS_Q, False)):
         q = load_question(write_priors(body))
         inputs = drivers.prepare(q.spec)  # type: ignore[arg-type]
-        f = engine.summarise_drivers(q, inputs, idata, settings)
+        f = drivers_summary.summarise(q, inputs, idata, settings)
         d = json.loads(json.dumps(f.to_dict(), allow_nan=False))
         assert d["sensitivity"]["has_data"] is has_data
         text = _text(Report(f), width=80)

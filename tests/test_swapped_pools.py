@@ -12,8 +12,8 @@ import pytest
 from arviz_base import from_dict
 from scipy import integrate, special, stats
 
-from forecast import engine
 from forecast.inference import SamplerSettings
+from forecast.kinds.drivers import summary as drivers_summary
 from forecast.questions.loader import load_question
 
 DRIVERS = """\
@@ -55,7 +55,7 @@ def _prior_draws(rng: np.random.Generator) -> np.ndarray:
 
 
 def test_drivers_pools_and_drop_one_match_quadrature(tmp_path: Path) -> None:
-    from forecast.models import drivers
+    from forecast.kinds.drivers import model as drivers
 
     path = tmp_path / "d.yaml"
     path.write_text(textwrap.dedent(DRIVERS), encoding="utf-8")
@@ -63,7 +63,7 @@ def test_drivers_pools_and_drop_one_match_quadrature(tmp_path: Path) -> None:
     inputs = drivers.prepare(q.spec)  # type: ignore[arg-type]
     p = _prior_draws(np.random.default_rng(7))
     idata = from_dict({"posterior": {"p": p}, "sample_stats": {"diverging": p < 0}})
-    f = engine.summarise_drivers(q, inputs, idata, SamplerSettings(draws=N // 2, chains=2))
+    f = drivers_summary.summarise(q, inputs, idata, SamplerSettings(draws=N // 2, chains=2))
     rows = {r["label"]: r for r in f.extra["pools"]["alternatives"]}
 
     linear = rows["linear pool"]
@@ -87,7 +87,7 @@ def test_the_report_tables_show_them_for_drivers(tmp_path: Path) -> None:
 
     from rich.console import Console
 
-    from forecast.models import drivers
+    from forecast.kinds.drivers import model as drivers
     from forecast.render.html import page
     from forecast.render.markdown import render
     from forecast.render.report import Report
@@ -98,7 +98,7 @@ def test_the_report_tables_show_them_for_drivers(tmp_path: Path) -> None:
     inputs = drivers.prepare(q.spec)  # type: ignore[arg-type]
     p = _prior_draws(np.random.default_rng(8))
     idata = from_dict({"posterior": {"p": p}, "sample_stats": {"diverging": p < 0}})
-    f = engine.summarise_drivers(q, inputs, idata, SamplerSettings(draws=N // 2, chains=2))
+    f = drivers_summary.summarise(q, inputs, idata, SamplerSettings(draws=N // 2, chains=2))
     buf = io.StringIO()
     Console(file=buf, width=120, color_system=None).print(Report(f))
     for text in (buf.getvalue(), render(f), page(f)):

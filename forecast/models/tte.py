@@ -34,7 +34,7 @@ from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted
 from forecast.elicit.fit import default_cache, fit_at, fit_positive
-from forecast.models.drivers import (
+from forecast.models.covariates import (
     DriverInput,
     fit_drivers,
     log_odds_ratios,
@@ -237,7 +237,7 @@ class Draws:
 
 def posterior_draws(inputs: TteInputs, idata: Any) -> Draws:
     """Draws (chain, draw) of the parameters from a posterior."""
-    from forecast.models.drivers import assemble_beta
+    from forecast.models.covariates import assemble_beta
 
     post = idata["posterior"]
     if isinstance(inputs, HazardInputs):

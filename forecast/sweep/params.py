@@ -127,11 +127,6 @@ def driver_params(spec: Any) -> list[Param]:
     return out
 
 
-def drivers_params(spec: Any) -> list[Param]:
-    """What a drivers question can sweep."""
-    return driver_params(spec) + expert_params([e.name for e in spec.experts])
-
-
 def tte_params(spec: Any) -> list[Param]:
     """What a time-to-event question can sweep."""
     return driver_params(spec)

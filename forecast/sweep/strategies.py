@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.special import expit
 
 from forecast import psis
 from forecast.errors import ForecastError
@@ -228,51 +227,8 @@ def pool_logpdf_p(
     return logpdf(np.log(pc) - np.log1p(-pc))
 
 
-class DriversAdapter:
-    """Drivers questions: levels and named scenarios on the draws; prior reweighted."""
-
-    diagnosed: ClassVar[tuple[str, ...]] = ("p", "beta", "llr")
-
-    @staticmethod
-    def current(inputs: Any) -> dict[str, Value]:
-        """The file's own values of the prior settings."""
-        return current_prior(inputs) if hasattr(inputs, "expert_names") else {}
-
-    @staticmethod
-    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
-        """Inputs with the scenario's expert weights and prior strength."""
-        return dataclasses.replace(inputs, **prior_changes(inputs, prior))
-
-    @staticmethod
-    def check_data(inputs: Any, data: Mapping[str, Value]) -> None:
-        """No data settings to check: cases are not swept."""
-
-    @staticmethod
-    def build(inputs: Any) -> Any:
-        """The drivers model."""
-        from forecast.models import drivers
-
-        return drivers.build(inputs)
-
-    @staticmethod
-    def set_data(model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
-        """Nothing to swap yet: cases are not swept."""
-
-    @staticmethod
-    def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
-        """alpha (chain, draw), beta (chain, draw, J), p, and the evidence's log-odds shift."""
-        from forecast.models import drivers
-
-        alpha, beta = drivers.posterior_draws(inputs, idata)
-        shift = drivers.evidence_shifts(inputs, idata["posterior"]).sum(axis=-1)
-        return {"alpha": alpha, "beta": beta, "p": expit(alpha), "shift": shift}
-
-    @staticmethod
-    def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Log prior density (linear pool) at the draws of the baseline p."""
-        from forecast.elicit.pool import PoolSpec
-
-        return np.asarray(pool_logpdf_p(inputs.experts, inputs.weights, PoolSpec(), draws["p"]))
+class ScenarioLevels:
+    """Driver levels of each scenario: a named scenario's, then any ``driver.*`` setting."""
 
     def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
         self.spec = spec
@@ -287,20 +243,29 @@ class DriversAdapter:
                 levels[i] = float(s[f"driver.{i}"])
         return [float(levels[i]) for i in self.ids]
 
-    def evaluate(
-        self, inputs: Any, draws: Mapping[str, np.ndarray], scenarios: Sequence[Mapping[str, Value]]
-    ) -> np.ndarray:
-        """Per-draw P(event), (scenarios, chain, draw)."""
-        from forecast.models import drivers
 
-        alpha, beta = draws["alpha"] + draws["shift"], draws["beta"]
-        return np.stack([drivers.probability_at(alpha, beta, self.levels(s)) for s in scenarios])
-
-
-class TteAdapter(DriversAdapter):
+class TteAdapter(ScenarioLevels):
     """Time-to-event questions: driver levels and named scenarios on the draws."""
 
     diagnosed: ClassVar[tuple[str, ...]] = ("q", "log_trend", "beta", "median_years", "shape")
+
+    @staticmethod
+    def current(inputs: Any) -> dict[str, Value]:
+        """The file's own expert weights and a prior strength of 1."""
+        return current_prior(inputs)
+
+    @staticmethod
+    def check_data(inputs: Any, data: Mapping[str, Value]) -> None:
+        """No data settings for this kind."""
+
+    @staticmethod
+    def set_data(model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
+        """No data settings for this kind."""
+
+    @staticmethod
+    def log_prior(inputs: Any, draws: Any) -> np.ndarray:
+        """Never needed: no prior settings for this kind, so nothing is reweighted."""
+        raise NotImplementedError("time-to-event sweeps have no prior settings")
 
     @staticmethod
     def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
     from forecast.elicit.answers import Channel, Scale
     from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.drivers.model import DriversInputs
     from forecast.kinds.protocol import LogDensities, SweepAdapter
-    from forecast.models.drivers import DriversInputs
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
@@ -33,14 +33,14 @@ class DriversKind(KindBase["DriversInputs"]):
 
     def prepare(self, q: LoadedQuestion) -> DriversInputs:
         """Fit the judgements; a cases file is found next to the priors file."""
-        from forecast.models import drivers
+        from forecast.kinds.drivers import model as drivers
 
         assert isinstance(q.spec, DriversQuestion)
         return drivers.prepare(q.spec, q.path.parent)
 
     def build(self, inputs: DriversInputs, *, swappable: bool = False) -> pm.Model:
-        """The drivers model (:func:`forecast.models.drivers.build`)."""
-        from forecast.models import drivers
+        """The drivers model (:func:`forecast.kinds.drivers.model.build`)."""
+        from forecast.kinds.drivers import model as drivers
 
         return drivers.build(inputs)
 
@@ -55,9 +55,9 @@ class DriversKind(KindBase["DriversInputs"]):
         scenario: str | None = None,
     ) -> Forecast:
         """P(event) at the scenario's levels, every scenario and each driver's swing."""
-        from forecast.engine import summarise_drivers
+        from forecast.kinds.drivers.summary import summarise
 
-        return summarise_drivers(q, inputs, idata, settings, timer, scenario=scenario)
+        return summarise(q, inputs, idata, settings, timer, scenario=scenario)
 
     def scenarios(self, spec: QuestionMeta) -> tuple[str, ...]:
         """The scenarios the file names."""
@@ -66,26 +66,26 @@ class DriversKind(KindBase["DriversInputs"]):
 
     def sweep_params(self, spec: QuestionMeta) -> list[Param]:
         """Driver levels, named scenarios, expert weights and prior strength."""
-        from forecast.sweep.params import drivers_params
+        from forecast.kinds.drivers.sweep import params
 
-        return drivers_params(spec)
+        return params(spec)
 
     @property
     def sweep_adapter(self) -> type[SweepAdapter[DriversInputs, Any]]:
         """Levels and scenarios on the draws; the prior reweighted."""
-        from forecast.sweep.strategies import DriversAdapter
+        from forecast.kinds.drivers.sweep import DriversAdapter
 
         return DriversAdapter
 
     def log_densities(self, inputs: DriversInputs, draws: Any) -> LogDensities:
         """The pool's density at p0 and the odds ratios', and the cases' likelihood."""
-        from forecast.sensitivity import drivers_log_densities
+        from forecast.kinds.drivers.sensitivity import log_densities
 
-        return drivers_log_densities(inputs, draws["alpha"], draws["beta"])
+        return log_densities(inputs, draws["alpha"], draws["beta"])
 
     def judgements(self, q: LoadedQuestion) -> Any:
         """The fitted judgements, with the drivers' odds ratios."""
-        from forecast.models import drivers
+        from forecast.kinds.drivers import model as drivers
         from forecast.render.curves import drivers_shown
 
         assert isinstance(q.spec, DriversQuestion)

@@ -20,7 +20,6 @@ Specification -> :class:`DriversInputs` (fitted numbers) -> PyMC model.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +29,19 @@ import numpy as np
 from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted, Mixture
-from forecast.elicit.fit import FitCache, default_cache, fit_at, fit_positive
+from forecast.elicit.fit import default_cache
+from forecast.models.covariates import (
+    DriverInput,
+    assemble_beta,
+    assemble_draws,
+    fit_drivers,
+    log_odds_ratios,
+    pooled_beta,
+    shift_states,
+    states,
+)
 from forecast.questions.cases import read_cases
-from forecast.questions.drivers import Case, Driver, DriversQuestion
+from forecast.questions.drivers import Case, DriversQuestion
 from forecast.questions.event import given_weights
 
 if TYPE_CHECKING:
@@ -40,16 +49,6 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     import pymc as pm
-
-
-@dataclass(frozen=True)
-class DriverInput:
-    """One driver with its fitted odds ratio and current level."""
-
-    id: str
-    description: str
-    fitted: Fitted
-    level: float
 
 
 @dataclass(frozen=True)
@@ -78,19 +77,6 @@ class DriversInputs:
     def levels(self) -> dict[str, float]:
         """Each driver's current level."""
         return {d.id: d.level for d in self.drivers}
-
-
-def fit_drivers(drivers: Sequence[Driver], cache: FitCache) -> tuple[DriverInput, ...]:
-    """Fit every driver's odds ratio."""
-    return tuple(
-        DriverInput(
-            d.id,
-            d.description,
-            fit_at(("drivers", i, "odds_ratio"), fit_positive, d.odds_ratio, cache),
-            d.level,
-        )
-        for i, d in enumerate(drivers)
-    )
 
 
 def case_arrays(cases: Sequence[Case], ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -129,42 +115,6 @@ def prepare(spec: DriversQuestion, base_dir: Path | None = None) -> DriversInput
         y,
         evidence,
     )
-
-
-def pooled_beta(name: str, experts: Sequence[Fitted], weights: Sequence[float]) -> Any:
-    """A Beta prior, or a weighted mixture of Betas for several experts (the linear pool)."""
-    import pymc as pm
-
-    alphas = np.array([f.params["alpha"] for f in experts])
-    betas = np.array([f.params["beta"] for f in experts])
-    if len(experts) == 1:
-        return pm.Beta(name, alpha=alphas[0], beta=betas[0])
-    w = np.asarray(weights, dtype=float) / sum(weights)
-    return pm.Mixture(name, w=w, comp_dists=pm.Beta.dist(alpha=alphas, beta=betas))
-
-
-def log_odds_ratios(drivers: Sequence[DriverInput]) -> Any:
-    """The vector beta: a Normal ``beta`` for uncertain odds ratios, constants otherwise."""
-    import pymc as pm
-    import pytensor.tensor as pt
-
-    uncertain = [d for d in drivers if not d.fitted.fixed]
-    parts: list[Any] = []
-    if uncertain:
-        free = pm.Normal(
-            "beta",
-            mu=np.array([d.fitted.params["mu"] for d in uncertain]),
-            sigma=np.array([d.fitted.params["sigma"] for d in uncertain]),
-            shape=(len(uncertain),),
-        )
-    k = 0
-    for d in drivers:
-        if d.fitted.fixed:
-            parts.append(pt.as_tensor_variable(np.float64(d.fitted.params["mu"])))
-        else:
-            parts.append(free[k])
-            k += 1
-    return pt.stack(parts) if parts else pt.zeros((0,))
 
 
 def build(inputs: DriversInputs) -> pm.Model:
@@ -210,29 +160,7 @@ def posterior_draws(inputs: DriversInputs, idata: Any) -> tuple[np.ndarray, np.n
 
 def evidence_shifts(inputs: DriversInputs, post: Any) -> np.ndarray:
     """Each applied evidence item's log likelihood ratio per draw, (chain, draw, K)."""
-    return _assemble(inputs.applied, post, "llr")
-
-
-def assemble_beta(drivers: Sequence[DriverInput], post: Any) -> np.ndarray:
-    """The full beta array (chain, draw, J), constants filled in for fixed odds ratios."""
-    return _assemble(drivers, post, "beta")
-
-
-def _assemble(items: Sequence[Any], post: Any, name: str) -> np.ndarray:
-    """Log ratios per draw, (chain, draw, len(items)): the posterior's ``name`` for the
-    uncertain items, in order, and each fixed item's constant."""
-    shape: tuple[int, ...] = (post.sizes["chain"], post.sizes["draw"])
-    out = np.zeros((*shape, len(items)))
-    free = np.asarray(post[name].values, dtype=float) if name in post else None
-    k = 0
-    for j, item in enumerate(items):
-        if item.fitted.fixed:
-            out[..., j] = item.fitted.params["mu"]
-        else:
-            assert free is not None
-            out[..., j] = free[..., k]
-            k += 1
-    return out
+    return assemble_draws(inputs.applied, post, "llr")
 
 
 def prior_draws(
@@ -258,32 +186,6 @@ def prior_draws(
         or [np.zeros(n)]
     )[:, : len(drivers)]
     return np.log(p) - np.log1p(-p), beta
-
-
-def states(levels: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Every state x of the drivers with its probability under independent levels.
-
-    Drivers at level 0 or 1 are fixed; the others take both values, so there are
-    2^U states for U uncertain drivers. Returns X (states, J) and weights (states,).
-    """
-    lv = np.asarray(levels, dtype=float)
-    uncertain = [j for j, v in enumerate(lv) if 0.0 < v < 1.0]
-    xs, ws = [], []
-    for bits in itertools.product((0.0, 1.0), repeat=len(uncertain)):
-        x = np.where(lv >= 1.0, 1.0, 0.0)
-        w = 1.0
-        for j, bit in zip(uncertain, bits, strict=True):
-            x[j] = bit
-            w *= lv[j] if bit else 1.0 - lv[j]
-        xs.append(x)
-        ws.append(w)
-    return np.array(xs).reshape(len(xs), len(lv)), np.array(ws)
-
-
-def shift_states(beta: np.ndarray, levels: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Log-odds shifts x . beta for every state (draws..., states) and the states' weights."""
-    x, w = states(levels)
-    return np.einsum("...j,sj->...s", beta, x), w
 
 
 def probability_at(alpha: np.ndarray, beta: np.ndarray, levels: Sequence[float]) -> np.ndarray:

@@ -1,0 +1,82 @@
+"""What a sweep may set in a drivers question, and how its scenarios are answered.
+
+Driver levels and named scenarios enter ``logit p = alpha + x . beta`` after sampling,
+so they are evaluated on the draws; expert weights and prior strength are the prior,
+reweighted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from scipy.special import expit
+
+from forecast.sweep.params import Param, Value, driver_params, expert_params
+from forecast.sweep.strategies import ScenarioLevels, current_prior, pool_logpdf_p, prior_changes
+
+
+def params(spec: Any) -> list[Param]:
+    """What a drivers question can sweep."""
+    return driver_params(spec) + expert_params([e.name for e in spec.experts])
+
+
+class DriversAdapter(ScenarioLevels):
+    """Drivers questions: levels and named scenarios on the draws; prior reweighted."""
+
+    diagnosed: ClassVar[tuple[str, ...]] = ("p", "beta", "llr")
+
+    @staticmethod
+    def current(inputs: Any) -> dict[str, Value]:
+        """The file's own values of the prior settings."""
+        return current_prior(inputs) if hasattr(inputs, "expert_names") else {}
+
+    @staticmethod
+    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
+        """Inputs with the scenario's expert weights and prior strength."""
+        return dataclasses.replace(inputs, **prior_changes(inputs, prior))
+
+    @staticmethod
+    def check_data(inputs: Any, data: Mapping[str, Value]) -> None:
+        """No data settings to check: cases are not swept."""
+
+    @staticmethod
+    def build(inputs: Any) -> Any:
+        """The drivers model."""
+        from forecast.kinds.drivers import model as drivers
+
+        return drivers.build(inputs)
+
+    @staticmethod
+    def set_data(model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
+        """Nothing to swap yet: cases are not swept."""
+
+    @staticmethod
+    def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
+        """alpha (chain, draw), beta (chain, draw, J), p, and the evidence's log-odds shift."""
+        from forecast.kinds.drivers import model as drivers
+
+        alpha, beta = drivers.posterior_draws(inputs, idata)
+        shift = drivers.evidence_shifts(inputs, idata["posterior"]).sum(axis=-1)
+        return {"alpha": alpha, "beta": beta, "p": expit(alpha), "shift": shift}
+
+    @staticmethod
+    def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Log prior density (linear pool) at the draws of the baseline p."""
+        from forecast.elicit.pool import PoolSpec
+
+        return np.asarray(pool_logpdf_p(inputs.experts, inputs.weights, PoolSpec(), draws["p"]))
+
+    def evaluate(
+        self, inputs: Any, draws: Mapping[str, np.ndarray], scenarios: Sequence[Mapping[str, Value]]
+    ) -> np.ndarray:
+        """Per-draw P(event), (scenarios, chain, draw)."""
+        from forecast.kinds.drivers import model as drivers
+
+        alpha, beta = draws["alpha"] + draws["shift"], draws["beta"]
+        return np.stack([drivers.probability_at(alpha, beta, self.levels(s)) for s in scenarios])
+
+
+__all__ = ["DriversAdapter", "params"]
