@@ -40,13 +40,22 @@ def with_pool(
     loaded: list[LoadedQuestion], method: PoolMethod | None, d: float | None
 ) -> tuple[list[LoadedQuestion], list[str]]:
     """Questions with the pool ``method`` and extremizing ``d`` in place of their file's
-    (None keeps the file's). Only event questions have a choice of pool: the others are
-    kept as they are, and a warning names them."""
+    (None keeps the file's), as each question's kind allows (its ``with_pool``).
+    Questions whose kind pools linearly only are kept as they are, and a warning names
+    them."""
     if method is None and d is None:
         return loaded, []
-    from forecast.questions.event import EventQuestion, Pool
+    from forecast import kinds
 
-    others = [q.id for q in loaded if not isinstance(q.spec, EventQuestion)]
+    out: list[LoadedQuestion] = []
+    others: list[str] = []
+    for q in loaded:
+        spec = kinds.of(q.spec).with_pool(q.spec, method, d)
+        if spec is None:
+            others.append(q.id)
+        else:
+            q = dataclasses.replace(q, spec=spec)
+        out.append(q)
     warnings = (
         [
             f"--pool and --extremize apply to event questions; {', '.join(others)} "
@@ -55,19 +64,4 @@ def with_pool(
         if others
         else []
     )
-    out: list[LoadedQuestion] = []
-    for q in loaded:
-        if isinstance(q.spec, EventQuestion):
-            was = q.spec.pool
-            pool = Pool.model_validate(
-                {
-                    "method": method if method is not None else was.method,
-                    "extremize": d if d is not None else was.extremize,
-                    "weights": was.weights,
-                    "seeds": was.seeds,
-                    "alpha": was.alpha,
-                }
-            )
-            q = dataclasses.replace(q, spec=q.spec.model_copy(update={"pool": pool}))
-        out.append(q)
     return out, warnings

@@ -194,3 +194,34 @@ def test_sweep_adapter_answers_thresholds_on_the_draws() -> None:
     assert {"threshold", "data.sd", "pool"} <= names
     lp = adapter.log_prior(inputs, {"x": x})
     assert lp == pytest.approx(np.log(np.exp(inputs.prior.logpdf(x))))
+
+
+def test_every_report_format_heads_with_the_amount_not_a_propensity() -> None:
+    from forecast.render.markdown import render
+    from forecast.render.plots import draw
+    from forecast.render.report import Report
+
+    f, _ = _forecast(SHIPPED)
+    r = f.quantity  # type: ignore[attr-defined]
+    band = r.posterior.interval(0.8)
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    console.print(Report(f))  # type: ignore[arg-type]
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    md = render(f)  # type: ignore[arg-type]
+    for out in (text, md):
+        assert "propensity" not in out.split("What moved it")[0]
+        assert "intervals are of the amount" in out
+    from forecast.kinds.quantity.report import value
+
+    assert f"80% interval: {value(band.lower)} – {value(band.upper)} USD million" in md
+    assert "cdf" in [p.name for p in draw(f)]  # type: ignore[arg-type]
+
+
+def test_pool_override_reaches_a_quantity() -> None:
+    from forecast.overrides import with_pool
+
+    q = load_question(SHIPPED)
+    (out,), warnings = with_pool([q], "logarithmic", None)
+    assert out.spec.pool.method == "logarithmic" and not warnings  # type: ignore[attr-defined]
+    (same,), warnings = with_pool([q], None, 1.5)
+    assert same.spec.pool.method == "linear" and warnings  # type: ignore[attr-defined]

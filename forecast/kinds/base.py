@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
     from forecast.elicit.answers import Channel
     from forecast.errors import Problem
+    from forecast.kinds.protocol import Headline
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
+    from forecast.render.plots import Plot
     from forecast.results import Forecast
 
 
@@ -58,6 +60,14 @@ class KindBase[Inputs]:
 
     def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
         """No sections of its own."""
+        return []
+
+    def headline(self, forecast: Forecast) -> Headline | None:
+        """The headline's intervals are of the event's propensity."""
+        return None
+
+    def plots(self, forecast: Forecast) -> list[Plot]:
+        """No plots of its own."""
         return []
 
     def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:

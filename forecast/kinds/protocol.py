@@ -30,10 +30,15 @@ if TYPE_CHECKING:
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
+    from forecast.render.plots import Plot
     from forecast.results import Forecast
     from forecast.sweep.params import Param, Value
 
 LogDensities = tuple["np.ndarray", "np.ndarray | None"]
+"""Log prior and log likelihood per draw (chain, draw); no likelihood when there are no data."""
+
+Headline = tuple[tuple[tuple[str, str], ...], str]
+"""(label, value) rows under a forecast's headline probability, and a note under them."""
 """Log prior and log likelihood per draw (chain, draw); no likelihood when there are no data."""
 
 
@@ -191,6 +196,15 @@ class Kind[Inputs](Protocol):
         """The same sections for the terminal, as charts."""
         ...
 
+    def headline(self, forecast: Forecast) -> Headline | None:
+        """Rows that replace the headline's intervals of the propensity and its prior row,
+        with the note under them, in every format (None: the propensity's)."""
+        ...
+
+    def plots(self, forecast: Forecast) -> list[Plot]:
+        """The kind's own PNG plots for reports, after the shared ones."""
+        ...
+
     # -- elicit ------------------------------------------------------------------
 
     def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Scale]:
@@ -222,4 +236,4 @@ class Kind[Inputs](Protocol):
         ...
 
 
-__all__ = ["Kind", "LogDensities", "SweepAdapter"]
+__all__ = ["Headline", "Kind", "LogDensities", "SweepAdapter"]

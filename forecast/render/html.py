@@ -208,6 +208,11 @@ def _calibration(link: str | None) -> str:
     )
 
 
+def _sentence(text: str) -> str:
+    """``text`` with its first letter in upper case."""
+    return text[:1].upper() + text[1:]
+
+
 def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None) -> str:
     """The report of one forecast as a self-contained HTML page."""
     p = f.provenance
@@ -226,7 +231,7 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
         f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error {_e(fmt.mc_error(f.mcse))}</p>",
         rows_table(rows.headline(f)),
         f'<p class="dim">Before the data: {_e(prior_note)}.</p>' if prior_note else "",
-        '<p class="dim">Intervals are of the event\'s propensity.</p>',
+        f'<p class="dim">{_e(_sentence(rows.headline_note(f)))}.</p>',
     ]
     if not f.diagnostics.ok:
         parts.append(

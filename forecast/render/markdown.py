@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from forecast import sensitivity as sens
 from forecast.render import fmt, rows
@@ -12,6 +12,21 @@ from forecast.results import Forecast
 
 if TYPE_CHECKING:
     from forecast.render.kinds import Section
+
+
+def _headline_lines(f: Forecast, i80: Any, i95: Any) -> list[str]:
+    """The intervals of the propensity and the prior, or the rows the kind gives instead."""
+    from forecast import kinds
+
+    own = kinds.get(f.kind).headline(f)
+    if own is not None:
+        return [*(f"- {md(a)}: {md(b)}" for a, b in own[0]), f"- {md(own[1])}"]
+    return [
+        f"- 80% interval of the propensity: {fmt.interval(i80.lo, i80.hi)}",
+        f"- 95% interval of the propensity: {fmt.interval(i95.lo, i95.hi)}",
+        f"- {_prior_label(f)}: {fmt.pct(f.prior_probability)} "
+        f"(95% {fmt.interval(f.prior_interval.lo, f.prior_interval.hi)})",
+    ]
 
 
 def render(f: Forecast) -> str:
@@ -26,10 +41,7 @@ def render(f: Forecast) -> str:
         f"**Forecast{_under(f)}: {fmt.pct(f.probability)}** (odds {fmt.odds(f.probability)}, "
         f"Monte Carlo error {fmt.mc_error(f.mcse)})",
         "",
-        f"- 80% interval of the propensity: {fmt.interval(i80.lo, i80.hi)}",
-        f"- 95% interval of the propensity: {fmt.interval(i95.lo, i95.hi)}",
-        f"- {_prior_label(f)}: {fmt.pct(f.prior_probability)} "
-        f"(95% {fmt.interval(f.prior_interval.lo, f.prior_interval.hi)})",
+        *_headline_lines(f, i80, i95),
         "",
         "### What moved it",
         "",

@@ -374,7 +374,9 @@ def draw(f: Forecast) -> list[Plot]:
                 out.append(Plot(name, title, _png(fig)))
             finally:
                 _close(fig)
-    return out
+    from forecast import kinds
+
+    return out + kinds.get(f.kind).plots(f)
 
 
 def _close(fig: Figure) -> None:

@@ -124,7 +124,7 @@ class Report:
         for row in rows.headline(f).rows:
             t.add_row(*(text(c) for c in row))
         notes = [Text(f"  before the data: {note}", style="dim")] if note else []
-        notes.append(Text("  intervals are of the event's propensity", style="dim"))
+        notes.append(Text(f"  {rows.headline_note(f)}", style="dim"))
         return Group(Text(""), t, *notes)
 
     def _moves(self) -> RenderableType:

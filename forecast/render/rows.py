@@ -72,8 +72,23 @@ def _tone(delta: float) -> Tone:
     return "up" if delta > 0 else "down" if delta < 0 else ""
 
 
+def headline_note(f: Forecast) -> str:
+    """What the headline's intervals are of (the kind may say: a quantity's are of the
+    amount)."""
+    from forecast import kinds
+
+    own = kinds.get(f.kind).headline(f)
+    return "intervals are of the event's propensity" if own is None else own[1]
+
+
 def headline(f: Forecast) -> Rows:
-    """The forecast's 80% and 95% intervals and where it started, before the data."""
+    """The forecast's 80% and 95% intervals and where it started, before the data (or
+    the rows the forecast's kind gives instead)."""
+    from forecast import kinds
+
+    own = kinds.get(f.kind).headline(f)
+    if own is not None:
+        return Rows(("", ""), tuple((Cell(a), Cell(b)) for a, b in own[0]))
     i80, i95 = f.interval(0.8), f.interval(0.95)
     label, _ = fmt.prior_row(f)
     before = (

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 
     from forecast.errors import Problem
     from forecast.inference import SamplerSettings, Timer
-    from forecast.kinds.protocol import LogDensities, SweepAdapter
+    from forecast.kinds.protocol import Headline, LogDensities, SweepAdapter
     from forecast.kinds.quantity.inputs import QuantityInputs
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
+    from forecast.render.plots import Plot
     from forecast.results import Forecast
     from forecast.sweep.params import Param
 
@@ -65,7 +66,7 @@ class QuantityKind(KindBase["QuantityInputs"]):
     ) -> QuestionMeta | None:
         """The question pooled linearly or logarithmically (no extremizing for amounts)."""
         assert isinstance(spec, QuantityQuestion)
-        if method is None or method not in ("linear", "logarithmic"):
+        if extremize is not None or method not in ("linear", "logarithmic"):
             return None
         pool = QuantityPool.model_validate({**spec.pool.model_dump(), "method": method})
         return spec.model_copy(update={"pool": pool})
@@ -119,6 +120,18 @@ class QuantityKind(KindBase["QuantityInputs"]):
         from forecast.kinds.quantity import report
 
         return report.rich_sections(forecast, width)
+
+    def headline(self, forecast: Forecast) -> Headline:
+        """The amount's median and intervals under P(X > the first threshold)."""
+        from forecast.kinds.quantity import report
+
+        return report.headline(forecast)
+
+    def plots(self, forecast: Forecast) -> list[Plot]:
+        """The CDF before and after the data."""
+        from forecast.kinds.quantity import report
+
+        return report.plots(forecast)
 
     def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Any]:
         """``elicit`` asks for probabilities and times; a quantity's are written in its file."""

@@ -182,3 +182,23 @@ def plots(f: Any) -> list[Plot]:
             return [p.Plot("cdf", "The quantity's CDF", p._png(fig))]
         finally:
             p._close(fig)
+
+
+def headline(f: Any) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The rows under the headline probability: the amount's median and intervals, and
+    the experts' P(X > t) before the data; with the note saying what the headline is."""
+    from forecast.render import fmt
+
+    r = _result(f)
+    post, unit = r.posterior, r.unit
+    t = post.exceedances[0].threshold
+    rows = [("Median", f"{value(post.median)} {unit}")]
+    for level in (0.8, 0.95):
+        b = post.interval(level)
+        rows.append(
+            (f"{round(100 * level)}% interval", f"{value(b.lower)} – {value(b.upper)} {unit}")
+        )
+    label = "Experts' prior → forecast" if r.data is not None else "Experts' prior"
+    rows.append((label, f"{fmt.pct(f.prior_probability)}  →  {fmt.pct(f.probability)}"))
+    note = f"the forecast is P(X > {value(t)} {unit}); the intervals are of the amount"
+    return tuple(rows), note
