@@ -149,6 +149,12 @@ def run(
     with located(q):
         inputs = kind.prepare(q)
     timer.lap("fit judgements")
+    from forecast import methods
+
+    made = methods.forecast(q, inputs, settings, timer, scenario=scenario)
+    if made is not None:
+        return _weighted(q, made)
+    settings = methods.nuts(settings)
     model = kind.build(inputs)
     timer.lap("build model")
     idata = sample(model, settings, progress=progress)
@@ -214,6 +220,12 @@ class CompiledModels:
         with located(q):
             inputs = kind.prepare(q)
         timer.lap("fit judgements")
+        from forecast import methods
+
+        made = methods.forecast(q, inputs, settings, timer)
+        if made is not None:
+            return _weighted(q, made)
+        settings = methods.nuts(settings)
         if kind.structure(inputs) is None:
             model, step = kind.build(inputs), None
         else:

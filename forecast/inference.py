@@ -30,11 +30,18 @@ class SamplerSettings:
     chains: int = 4
     seed: int = 0
     target_accept: float = 0.9
+    method: str = "auto"
+    """How to infer: ``auto``, ``exact``, ``importance`` or ``nuts`` (see
+    :mod:`forecast.methods`); in a forecast's provenance, the method that was used."""
 
     @property
     def name(self) -> str:
         """The sampler's name for provenance."""
-        return "pymc-nuts"
+        return SAMPLER_NAMES.get(self.method, "pymc-nuts")
+
+
+SAMPLER_NAMES = {"exact": "exact-quadrature", "importance": "psis-importance", "nuts": "pymc-nuts"}
+"""The ``provenance.sampler`` of each method."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,16 @@ class Diagnostics:
     chains: int
     sampling_seconds: float
     warnings: tuple[str, ...] = field(default=())
+    method: str = "nuts"
+    """The inference method that made the forecast: ``exact``, ``importance`` or ``nuts``."""
+    quadrature_error: float | None = None
+    """exact: the largest change of the forecast and its intervals on a grid half as fine."""
+    grid_points: int | None = None
+    """exact: points of the quadrature grid in logit p."""
+    pareto_k: float | None = None
+    """importance: the Pareto k of the smoothed weights (trusted up to 0.7)."""
+    importance_ess: float | None = None
+    """importance: the effective sample size of the weights."""
 
     @property
     def ok(self) -> bool:
@@ -67,7 +84,40 @@ class Diagnostics:
             "sampling_seconds": self.sampling_seconds,
             "ok": self.ok,
             "warnings": list(self.warnings),
+            "method": self.method,
+            **self._method_dict(),
         }
+
+    def _method_dict(self) -> dict[str, Any]:
+        if self.method == "exact":
+            return {"quadrature_error": self.quadrature_error, "grid_points": self.grid_points}
+        if self.method == "importance":
+            return {"pareto_k": self.pareto_k, "importance_ess": self.importance_ess}
+        return {}
+
+    def error_note(self, mcse: float) -> str:
+        """How precise the headline is: its Monte Carlo error, or the quadrature error."""
+        if self.method == "exact":
+            return f"exact (quadrature error {self.quadrature_error or 0.0:.0e})"
+        return f"Monte Carlo error ±{100.0 * mcse:.2g} pp"
+
+    def summary(self) -> str:
+        """One line for reports: the method and its diagnostic."""
+        if self.method == "exact":
+            return (
+                f"exact (quadrature on {self.grid_points} points) · error estimate "
+                f"{self.quadrature_error or 0.0:.1e} (a grid half as fine)"
+            )
+        if self.method == "importance":
+            return (
+                f"importance sampling (PSIS) · Pareto k {self.pareto_k:.2f} · "
+                f"ESS {self.importance_ess:.0f} of {self.chains * self.draws} draws"
+            )
+        return (
+            f"R-hat {self.rhat_max:.3f} · bulk ESS {self.ess_bulk_min:.0f} · "
+            f"tail ESS {self.ess_tail_min:.0f} · {self.divergences} divergences · "
+            f"{self.chains}×{self.draws} draws"
+        )
 
 
 @contextlib.contextmanager

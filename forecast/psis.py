@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -73,15 +74,13 @@ def smooth(log_ratio: np.ndarray) -> Smoothed:
     or their largest values are all equal, there is no tail to fit: the weights are the
     ratios themselves and k is 0.
     """
-    from arviz_stats.base import array_stats
-
     r = np.asarray(log_ratio, dtype=float).reshape(-1)
     if not np.all(np.isfinite(r)) or np.allclose(r, r[0]):
         return _plain(r)
     try:
         # arviz_stats' psislw takes log-likelihoods and smooths the ratios 1 / likelihood
         # (the LOO convention), so it is given minus the log ratios.
-        lw, k = array_stats.psislw(-r, 1.0)
+        lw, k = array_stats().psislw(-r, 1.0)
     except ValueError:
         return _plain(r)
     lw = np.asarray(lw, dtype=float)
@@ -89,4 +88,37 @@ def smooth(log_ratio: np.ndarray) -> Smoothed:
     return Smoothed(w / w.sum(), float(k))
 
 
-__all__ = ["K_CAP", "Smoothed", "good_k", "smooth"]
+def array_stats() -> Any:
+    """ArviZ's NumPy layer (``arviz_stats.base.array_stats``), without the xarray layer.
+
+    ``arviz_stats`` imports xarray, pandas and pyarrow on import (about 1.5 s), though
+    its ``base`` layer needs NumPy and SciPy only. When the package is not loaded yet,
+    the layer is loaded under placeholder parents that are removed again, so a later
+    ``import arviz_stats`` loads the whole package as usual (reusing these modules).
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    done = sys.modules.get("arviz_stats.base.array")
+    if done is None and "arviz_stats" in sys.modules:
+        done = importlib.import_module("arviz_stats.base.array")
+    if done is None:
+        spec = importlib.util.find_spec("arviz_stats")
+        assert spec is not None and spec.submodule_search_locations is not None
+        root = list(spec.submodule_search_locations)
+        placeholders = {"arviz_stats": root, "arviz_stats.base": [f"{root[0]}/base"]}
+        for name, path in placeholders.items():
+            stub = types.ModuleType(name)
+            stub.__path__ = path
+            sys.modules[name] = stub
+        try:
+            done = importlib.import_module("arviz_stats.base.array")
+        finally:
+            for name in placeholders:
+                del sys.modules[name]
+    return done.array_stats
+
+
+__all__ = ["K_CAP", "Smoothed", "array_stats", "good_k", "smooth"]

@@ -85,6 +85,8 @@ class Provenance:
     created: str
     pymc: str
     python: str
+    method: str = "nuts"
+    """The inference method that made the forecast (``exact``, ``importance``, ``nuts``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -225,6 +227,7 @@ def provenance(file: str, sha256: str, settings: SamplerSettings) -> Provenance:
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         pymc=pymc_version,
         python=platform.python_version(),
+        method=settings.method if settings.method in ("exact", "importance") else "nuts",
     )
 
 

@@ -211,8 +211,7 @@ def _label(prior: float, likelihood: float, threshold: float = THRESHOLD) -> str
 
 def _sense(x: np.ndarray, log_density: np.ndarray) -> float:
     """Power-scaling sensitivity of draws ``x`` to ``log_density`` (ArviZ's NumPy layer)."""
-    from arviz_stats.base import array_stats
-
+    array_stats = psis.array_stats()
     if not np.ptp(x) > 0:  # a constant quantity moves with nothing (ArviZ divides by 0)
         return 0.0
     lo, hi = 0.99, 1.01  # psense's default alphas

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 
+from forecast.methods import METHOD_HELP, Method
 from forecast.questions.choices import PoolMethod, WeightsMethod
 from forecast.sweep.places import ExecutorName
 
@@ -64,6 +65,8 @@ Seed = Annotated[
     ),
 ]
 Draws = Annotated[int, typer.Option("--draws", min=100, help="Draws per chain after tuning.")]
+InferenceMethod = Annotated[Method, typer.Option("--method", help=METHOD_HELP)]
+"""``--method``: how the forecast is inferred (:mod:`forecast.methods`)."""
 Tune = Annotated[int, typer.Option("--tune", min=100, help="Tuning steps per chain.")]
 Chains = Annotated[int, typer.Option("--chains", min=1, max=64, help="Number of chains.")]
 Jobs = Annotated[

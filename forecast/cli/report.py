@@ -19,6 +19,7 @@ from forecast.cli._common import (
 from forecast.cli.options import (
     Chains,
     Draws,
+    InferenceMethod,
     Jobs,
     Ledger,
     Priors,
@@ -29,6 +30,7 @@ from forecast.cli.options import (
     with_weights,
 )
 from forecast.errors import ForecastError
+from forecast.methods import Method
 
 
 class FileFormat(StrEnum):
@@ -144,6 +146,7 @@ def report(
     jobs: Jobs = 1,
     strict: Strict = False,
     ledger: Ledger = None,
+    method: InferenceMethod = Method.auto,
 ) -> None:
     """Sample each question and write its report, with plots, to a file.
 
@@ -165,7 +168,7 @@ def report(
     for exc in bad:
         report_error(exc)
     link = _prepare(out_dir, ledger)
-    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
     outcome = SampleOutcome(failed=bool(bad))
     for q, forecast in sample_each(loaded, base, seed, outcome, jobs=jobs):
         try:

@@ -24,6 +24,7 @@ from forecast.cli.options import (
     Chains,
     Draws,
     Extremize,
+    InferenceMethod,
     Jobs,
     Ledger,
     OutputFormat,
@@ -39,6 +40,7 @@ from forecast.cli.options import PoolChoice as PoolChoice
 from forecast.cli.options import WeightsChoice as WeightsChoice
 from forecast.cli.options import with_pool as with_pool
 from forecast.cli.options import with_weights as with_weights
+from forecast.methods import Method
 from forecast.render.safe import printable
 
 
@@ -178,6 +180,7 @@ def run(
     jobs: Jobs = 1,
     ledger: Ledger = None,
     stale_after: StaleAfter = None,
+    method: InferenceMethod = Method.auto,
 ) -> None:
     """Sample each question's model and print the forecast with its uncertainty.
 
@@ -207,7 +210,7 @@ def run(
         engine.check_scenario(q, scenario)
     where = _where_to_record(record, scenario, ledger)
     outcome = SampleOutcome(failed=bool(bad))
-    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
 
     def failed(q: Any) -> None:
         show.failed(q.id, "sampling")

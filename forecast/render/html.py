@@ -167,12 +167,10 @@ def _evidence(f: Forecast) -> str:
 
 def _diagnostics(f: Forecast) -> str:
     d = f.diagnostics
-    line = (
-        f"R-hat {d.rhat_max:.3f} · bulk ESS {d.ess_bulk_min:.0f} · tail ESS "
-        f"{d.ess_tail_min:.0f} · {d.divergences} divergences · {d.chains}×{d.draws} draws"
-    )
+    line = d.summary()
     if d.ok:
-        return f'<h2>Diagnostics</h2><div class="ok">✓ converged: {_e(line)}</div>'
+        good = "converged" if d.method == "nuts" else "ok"
+        return f'<h2>Diagnostics</h2><div class="ok">✓ {good}: {_e(line)}</div>'
     items = "".join(f"<li>{_e(w)}</li>" for w in d.warnings)
     return (
         f'<h2>Diagnostics</h2><div class="warn"><strong>⚠ Sampling did not fully converge: '
@@ -228,7 +226,7 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
         f'<p class="dim">Resolves: {_e(f.resolution)}</p>',
         _scenario(f),
         f'<p class="headline">{_e(fmt.pct(f.probability))}</p>',
-        f"<p>odds {_e(fmt.odds(f.probability))} · Monte Carlo error {_e(fmt.mc_error(f.mcse))}</p>",
+        f"<p>odds {_e(fmt.odds(f.probability))} · {_e(f.diagnostics.error_note(f.mcse))}</p>",
         rows_table(rows.headline(f)),
         f'<p class="dim">Before the data: {_e(prior_note)}.</p>' if prior_note else "",
         f'<p class="dim">{_e(_sentence(rows.headline_note(f)))}.</p>',

@@ -39,7 +39,7 @@ def render(f: Forecast) -> str:
         f" · {fmt.facts(f.facts_as_of)}",
         "",
         f"**Forecast{_under(f)}: {fmt.pct(f.probability)}** (odds {fmt.odds(f.probability)}, "
-        f"Monte Carlo error {fmt.mc_error(f.mcse)})",
+        f"{f.diagnostics.error_note(f.mcse)})",
         "",
         *_headline_lines(f, i80, i95),
         "",
@@ -80,8 +80,12 @@ def render(f: Forecast) -> str:
     d = f.diagnostics
     lines += [
         "",
-        f"Diagnostics: R-hat {d.rhat_max:.3f}, bulk ESS {d.ess_bulk_min:.0f}, tail ESS "
-        f"{d.ess_tail_min:.0f}, {d.divergences} divergences"
+        (
+            f"Diagnostics: R-hat {d.rhat_max:.3f}, bulk ESS {d.ess_bulk_min:.0f}, tail ESS "
+            f"{d.ess_tail_min:.0f}, {d.divergences} divergences"
+            if d.method == "nuts"
+            else f"Diagnostics: {d.summary()}"
+        )
         + ("" if d.ok else " — " + "; ".join(md(w) for w in d.warnings)),
         "",
         f"Provenance: {code(f.provenance.file)} sha256 `{f.provenance.sha256[:12]}`, forecast "

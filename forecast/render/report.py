@@ -111,7 +111,7 @@ class Report:
         head = Text()
         head.append(fmt.pct(f.probability), style="bold green")
         head.append(
-            f"   odds {fmt.odds(f.probability)}   Monte Carlo error {fmt.mc_error(f.mcse)}",
+            f"   odds {fmt.odds(f.probability)}   {f.diagnostics.error_note(f.mcse)}",
             style="dim",
         )
         under = fmt.scenario(f.extra)
@@ -173,12 +173,9 @@ class Report:
     def _diagnostics(self) -> RenderableType:
         d = self.f.diagnostics
         line = Text("Diagnostics  ")
-        line.append(
-            f"R-hat {d.rhat_max:.3f} · bulk ESS {d.ess_bulk_min:.0f} · "
-            f"tail ESS {d.ess_tail_min:.0f} · {d.divergences} divergences · "
-            f"{d.chains}×{d.draws} draws  "
-        )
-        line.append("✓ converged" if d.ok else "⚠ check", style="green" if d.ok else "bold yellow")
+        line.append(f"{d.summary()}  ")
+        good = "✓ converged" if d.method == "nuts" else "✓ ok"
+        line.append(good if d.ok else "⚠ check", style="green" if d.ok else "bold yellow")
         parts: list[RenderableType] = [Text(""), line]
         for w in d.warnings:
             parts.append(Text(f"  ⚠ {w}", style="yellow"))

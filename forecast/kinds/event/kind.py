@@ -27,6 +27,7 @@ class EventKind(KindBase["EventInputs"]):
 
     name = "event"
     spec = EventQuestion
+    methods = ("exact", "nuts")
     forms: Mapping[str, str] = {"event": "[e]vent by a deadline"}
 
     def prepare(self, q: LoadedQuestion) -> EventInputs:

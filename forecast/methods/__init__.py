@@ -1,0 +1,92 @@
+"""Inference methods: how a question's posterior becomes its forecast.
+
+* ``exact`` — deterministic quadrature (:mod:`forecast.methods.exact`) where the
+  posterior, after the evidence is integrated out exactly, has one or two continuous
+  dimensions: every event question, under every pool. Diagnostic: the quadrature error
+  estimate (the same numbers on a grid half as fine).
+* ``nuts`` — PyMC's NUTS sampler (:mod:`forecast.inference`). Diagnostics: R-hat, ESS,
+  divergences.
+* ``auto`` (the default) — the first method the question's kind admits whose own
+  diagnostic holds, in the order exact, importance, nuts; NUTS is the last resort.
+
+:func:`forecast` is what the engine calls once the judgements are fitted: it returns
+the forecast made by a method other than NUTS, or None when NUTS is to sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import StrEnum
+from typing import Any
+
+
+class Method(StrEnum):
+    """What ``--method`` accepts."""
+
+    auto = "auto"
+    exact = "exact"
+    importance = "importance"
+    nuts = "nuts"
+
+
+METHODS: tuple[str, ...] = tuple(m.value for m in Method)
+"""What ``--method`` accepts."""
+
+METHOD_HELP = (
+    "Inference: exact (quadrature), importance (PSIS from the prior) or nuts (PyMC's "
+    "sampler); auto takes the first the question's kind admits whose diagnostic holds."
+)
+
+def admitted(kind: str) -> tuple[str, ...]:
+    """The methods a question kind admits, in the order ``auto`` tries them (the kind's
+    ``methods``; NUTS for a kind not registered)."""
+    from forecast import kinds
+
+    try:
+        return tuple(kinds.get(kind).methods)
+    except KeyError:
+        return ("nuts",)
+
+
+def forecast(
+    q: Any, inputs: Any, settings: Any, timer: Any = None, *, scenario: str | None = None
+) -> Any:
+    """The forecast of ``q`` by the method ``settings.method`` asks for, or None when
+    NUTS is to make it (the method asked for, or the one ``auto`` falls back to).
+
+    Raises
+    ------
+    UsageError
+        When the method asked for is not one the question's kind admits.
+    """
+    from forecast.errors import UsageError
+
+    method = settings.method
+    kind = q.spec.kind
+    allowed = admitted(kind)
+    if method not in METHODS:
+        raise UsageError(f"unknown method {method!r}", hint=f"use one of {', '.join(METHODS)}")
+    if method != "auto" and method not in allowed:
+        raise UsageError(
+            f"{q.id}: a {kind} question cannot be forecast by the {method} method",
+            hint=f"its model admits --method {', '.join(('auto', *allowed))}",
+        )
+    order = allowed if method == "auto" else (method,)
+    for candidate in order:
+        if candidate == "nuts":
+            return None
+        if candidate == "exact":
+            from forecast.methods.exact_forecast import forecast_event
+
+            made = forecast_event(q, inputs, settings, timer)
+            if method == "exact" or made.diagnostics.ok:
+                return made
+    return None
+
+
+def nuts(settings: Any) -> Any:
+    """The settings as NUTS records them in provenance."""
+    return replace(settings, method="nuts")
+
+
+__all__ = ["METHODS", "METHOD_HELP", "Method", "admitted", "forecast", "nuts"]

@@ -1,0 +1,94 @@
+"""An event question's :class:`~forecast.results.Forecast` by the exact method.
+
+The same Forecast the sampled path makes (:func:`forecast.engine.summarise_event`),
+with every number from the quadrature of :mod:`forecast.methods.exact`: the headline,
+its intervals and the chain of steps exactly; the pool comparison given the evidence's
+shift at evenly spaced quantiles; the sensitivity rows and plots from inverse-CDF draws
+of the exact posterior. Nothing here imports PyMC, PyTensor or ArviZ.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import special
+
+from forecast.methods.exact import ExactEvent, diagnostics, used
+
+SHIFT_QUANTILES = 200
+"""Evenly spaced quantiles of the evidence's shift the pool comparison averages over."""
+
+
+def shift_quantiles(result: ExactEvent) -> np.ndarray | None:
+    """The evidence's summed log likelihood ratio at evenly spaced quantiles (None when
+    no evidence applies)."""
+    d = result.grid.density
+    if not d.items:
+        return None
+    mu = sum(m for m, _ in d.items)
+    sd = float(np.sqrt(sum(s * s for _, s in d.items)))
+    probs = (np.arange(SHIFT_QUANTILES) + 0.5) / SHIFT_QUANTILES
+    return np.asarray(mu + sd * special.ndtri(probs)) if sd > 0 else np.full(1, mu)
+
+
+def forecast_event(q: Any, inputs: Any, settings: Any, timer: Any = None) -> Any:
+    """The Forecast of an event question by quadrature (``inputs``: its fitted numbers)."""
+    from forecast import results, sensitivity
+    from forecast.headline import measured_from
+    from forecast.models.event import compare_pools
+    from forecast.staleness import facts_date
+
+    spec = q.spec
+    exact = ExactEvent.of(inputs)
+    if timer is not None:
+        timer.lap("quadrature")
+    prior = inputs.prior
+    labels = [f"evidence: {e.id}" for e in inputs.applied]
+    steps = exact.steps(inputs.base_rate is not None, prior.mean(), labels)
+    p_chain, q_chain, _ = exact.draws(settings.chains, settings.draws, settings.seed)
+    pools = compare_pools(inputs, shift_quantiles(exact))
+    settings = used(settings, "exact")
+    br = spec.base_rate
+    forecast = results.Forecast(
+        question_id=q.id,
+        title=spec.title,
+        kind=spec.kind,
+        deadline=spec.deadline,
+        status=spec.status,
+        resolution=spec.resolution,
+        probability=exact.probability,
+        mcse=0.0,
+        intervals=tuple(results.Interval(m, lo, hi) for m, lo, hi in exact.intervals),
+        prior_probability=prior.mean(),
+        prior_interval=results.Interval(0.95, prior.ppf(0.025), prior.ppf(0.975)),
+        steps=tuple(steps),
+        experts=tuple(
+            results.expert_view(e.name, e.judgement.form, w, f)
+            for e, w, f in zip(spec.experts, prior.weights, inputs.experts, strict=True)
+        ),
+        evidence=tuple(results.evidence_view(e) for e in inputs.evidence),
+        base_rate=None
+        if br is None
+        else {
+            "successes": br.successes,
+            "trials": br.trials,
+            "weight": br.weight,
+            "reference_class": br.reference_class,
+            "effective_trials": br.weight * br.trials,
+        },
+        diagnostics=diagnostics(exact, settings),
+        provenance=results.provenance(str(q.path), q.sha256, settings),
+        facts_as_of=facts_date(spec),
+        draws={"p": p_chain.reshape(-1), "q": q_chain.reshape(-1)},
+        extra={
+            "pools": measured_from(pools.to_dict(), exact.probability),
+            "sensitivity": sensitivity.for_event(inputs, p_chain, q_chain).to_dict(),
+        },
+    )
+    if timer is not None:
+        timer.lap("summarise")
+    return forecast
+
+
+__all__ = ["forecast_event", "shift_quantiles"]
