@@ -254,7 +254,7 @@ def test_steps_end_at_the_headline() -> None:
 
 
 def _question(write_priors: Any, extra: str = "") -> Any:
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
     from tests.conftest import EVENT_HEADER
 
     path: Path = write_priors(
