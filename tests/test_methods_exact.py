@@ -332,7 +332,7 @@ def test_exact_agrees_with_a_long_nuts_run_within_3_mcse(write_priors: Any) -> N
 
 
 def test_the_exact_path_imports_neither_pymc_pytensor_nor_arviz(tmp_path: Path) -> None:
-    """`forecast run` on an event question loads none of them (nor xarray, which ArviZ's top layer needs)."""
+    """`forecast run` on an event question loads none of them, nor xarray (ArviZ's top layer)."""
     import subprocess
     import sys
 

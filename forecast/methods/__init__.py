@@ -37,6 +37,7 @@ METHOD_HELP = (
     "sampler); auto takes the first the question's kind admits whose diagnostic holds."
 )
 
+
 def admitted(kind: str) -> tuple[str, ...]:
     """The methods a question kind admits, in the order ``auto`` tries them (the kind's
     ``methods``; NUTS for a kind not registered)."""
