@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from forecast import engine, kinds
 from forecast.cli import app
-from forecast.cli.watch import Watcher, exact_event_forecast
+from forecast.cli.watch import Watcher
 from forecast.inference import SamplerSettings
 from forecast.kinds.event import model as event
 from forecast.questions.loader import load_question
@@ -49,7 +49,7 @@ def _watcher(path: Path) -> tuple[Watcher, io.StringIO, list[Any]]:
         j = q.spec.experts[0].judgement
         return FakeForecast(j.probability)
 
-    return Watcher(path, run_forecast, show=console.print, exact=False), buf, seen
+    return Watcher(path, run_forecast, show=console.print), buf, seen
 
 
 def test_reruns_on_save_and_reports_the_change(tmp_path: Path) -> None:
@@ -97,16 +97,24 @@ def test_run_stops_after_max_runs_and_timeout(tmp_path: Path) -> None:
     assert len(seen) == 1
 
 
-def test_exact_forecast_of_a_conjugate_question(write_priors) -> None:  # type: ignore[no-untyped-def]
-    q = load_question(
-        write_priors(
-            EVENT_HEADER
-            + BODY
-            + "base_rate: {successes: 3, trials: 12, weight: 1, reference_class: test}\n"
-        )
+def test_the_watch_shows_the_exact_forecast_of_a_conjugate_question(write_priors) -> None:  # type: ignore[no-untyped-def]
+    from forecast import engine
+    from forecast.inference import SamplerSettings
+
+    path = write_priors(
+        EVENT_HEADER
+        + BODY
+        + "base_rate: {successes: 3, trials: 12, weight: 1, reference_class: test}\n"
     )
-    # Beta(2, 8) and 3 of 12: Beta(5, 17), mean 5/22.
-    assert exact_event_forecast(q) == pytest.approx(5 / 22, abs=1e-6)
+    shown: list[Any] = []
+    models = engine.CompiledModels()
+    w = Watcher(path, lambda q: models.run(q, SamplerSettings(seed=1)), show=shown.append)
+    outcome = w.tick()
+    # Beta(2, 8) and 3 of 12: Beta(5, 17), mean 5/22, exactly; one number, no sampling.
+    assert outcome is not None and outcome.method == "exact"
+    assert outcome.probability == pytest.approx(5 / 22, abs=1e-9)
+    assert models.builds == 0
+    assert "Forecast 22.7% (exact)" in [str(x) for x in shown if not hasattr(x, "diagnostics")]
 
 
 def test_watch_of_a_missing_file_is_an_error(tmp_path: Path) -> None:
@@ -123,8 +131,27 @@ def test_watch_command_runs_the_real_forecast_once(write_priors) -> None:  # typ
         ["watch", str(path), "--max-runs", "1", "--draws", "300", "--tune", "300", "--seed", "1"],
     )
     assert result.exit_code == 0, result.output
-    assert "exact forecast 20.0%" in result.stdout
-    assert "Forecast" in result.stdout and "Diagnostics" in result.stdout
+    assert "Forecast 20.0% (exact)" in result.stdout and "Diagnostics" in result.stdout
+    assert "watch sampling" not in result.stdout
+    result = CliRunner().invoke(
+        app,
+        [
+            "watch",
+            str(path),
+            "--max-runs",
+            "1",
+            "--draws",
+            "300",
+            "--tune",
+            "300",
+            "--seed",
+            "1",
+            "--method",
+            "nuts",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "(exact)" not in result.stdout and "Diagnostics" in result.stdout
     assert "watch sampling: 2 chains × 300 draws after 300 tuning" in result.stdout
 
 
@@ -150,7 +177,8 @@ ADDED = """\
     judgement: {probability: 0.1, strength: 20}
     weight: 1
 """
-SETTINGS = SamplerSettings(draws=1000, tune=500, chains=2)
+SETTINGS = SamplerSettings(draws=1000, tune=500, chains=2, method="nuts")
+"""Sampled: these check that NUTS reuses a compiled model (an event is otherwise exact)."""
 
 
 def _editable(p: float = 0.2, w: float = 1.0, k: int = 2, lr: float = 1.5) -> str:
@@ -181,7 +209,7 @@ def _compiled_watcher(path: Path, models: engine.CompiledModels) -> Watcher:
     def run_forecast(q: Any) -> Any:
         return models.run(q, engine.settings_for(q, SETTINGS, 11))
 
-    return Watcher(path, run_forecast, show=lambda _: None, exact=False)
+    return Watcher(path, run_forecast, show=lambda _: None)
 
 
 @pytest.mark.slow

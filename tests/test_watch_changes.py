@@ -58,7 +58,7 @@ def test_watch_names_the_expert_that_moved_it_and_by_how_much(tmp_path: Path) ->
     _save(path, EVENT_HEADER + BODY, 0)
     buf = io.StringIO()
     console = Console(file=buf, width=120, color_system=None)
-    w = Watcher(path, _no_data_posterior, show=console.print, exact=False)
+    w = Watcher(path, _no_data_posterior, show=console.print)
     w.tick()
     assert "What changed" not in buf.getvalue()  # nothing to compare the first run with
     _save(path, EVENT_HEADER + BODY.replace("0.4", "0.7"), 1)
@@ -82,7 +82,6 @@ def test_a_resave_of_the_same_file_says_the_move_is_sampling(tmp_path: Path) -> 
         path,
         _no_data_posterior,
         show=Console(file=buf, width=120, color_system=None).print,
-        exact=False,
     )
     w.tick()
     _save(path, EVENT_HEADER + BODY, 1)

@@ -1,14 +1,15 @@
 """``forecast watch``: re-run a question's forecast each time its file is saved.
 
-One process stays warm: PyMC and PyTensor are imported once, the fitted judgements
-are cached, and an event question's model is compiled once per structure (its experts,
-pool, evidence items applied and base rate or not): a save that changes only numbers
-swaps them into the compiled model and samples again, so it costs the sampling and
-little else. By default the watch samples 2 chains of 500 draws after 500 tuning
-steps, enough for the convergence checks on these small models; each report says so,
-and ``forecast run`` gives the full run. The file is polled (its modification time and
-size), so no watcher library is needed. On an event question the exact forecast (by quadrature over
-p, no sampling) is shown as soon as the file is read; the sampled report follows. An
+One process stays warm: the fitted judgements are cached, and each question is
+forecast by the method its kind admits (``--method``, as for ``forecast run``). An event
+question is forecast exactly, by quadrature: the report leads with that one number, and
+a save costs the fit and the quadrature. A question that is sampled (``--method nuts``,
+or a kind without an exact method) has its model compiled once per structure (its
+experts, pool, evidence items applied and base rate or not): a save that changes only
+numbers swaps them into the compiled model and samples again. Sampling defaults to 2
+chains of 500 draws after 500 tuning steps, enough for the convergence checks on these
+small models; each sampled report says so, and ``forecast run`` gives the full run. The
+file is polled (its modification time and size), so no watcher library is needed. An
 invalid save shows its problems and the watch goes on.
 """
 
@@ -33,6 +34,7 @@ from forecast.cli._common import (
 from forecast.cli.run import PoolChoice, with_pool, with_weights
 from forecast.errors import ForecastError, InputError
 from forecast.ledger.store import LedgerError
+from forecast.methods import METHOD_HELP, Method
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -56,39 +58,14 @@ def _cases_name(path: Path) -> str | None:
     return cases if isinstance(cases, str) else None
 
 
-def exact_event_forecast(q: Any, seed: int = 0, draws: int = 4000) -> float | None:
-    """P(event) of an event question by quadrature, with the evidence drawn by NumPy."""
-    import numpy as np
-
-    from forecast.kinds.event import model as event
-    from forecast.questions.event import EventQuestion
-
-    if not isinstance(q.spec, EventQuestion):
-        return None
-    from forecast.elicit.fit import located
-
-    with located(q):
-        inputs = event.prepare(q.spec)
-    rng = np.random.default_rng(seed)
-    applied = inputs.applied
-    shifts = None
-    if applied:
-        shifts = np.zeros(draws)
-        for e in applied:
-            mu, sigma = e.fitted.params["mu"], e.fitted.params["sigma"]
-            shifts += mu if e.fitted.fixed else rng.normal(mu, sigma, draws)
-    from forecast.elicit import pool
-
-    return pool.forecast(inputs.experts, inputs.weights, inputs.pool, inputs.base_rate, shifts)
-
-
 @dataclass
 class Outcome:
     """What one pass of the watch did."""
 
     kind: str  # "forecast", "invalid", "failed"
     probability: float | None = None
-    exact: float | None = None
+    method: str | None = None
+    """The inference method that made the forecast (``exact``, ``importance``, ``nuts``)."""
     seconds: float = 0.0
 
 
@@ -108,7 +85,6 @@ class Watcher:
         show: Callable[[Any], None],
         pool: PoolChoice | None = None,
         extremize: float | None = None,
-        exact: bool = True,
         stale_after: int | None = None,
     ) -> None:
         self.path = path
@@ -117,7 +93,6 @@ class Watcher:
         self.show = show
         self.pool = pool
         self.extremize = extremize
-        self.exact = exact
         self.last: float | None = None
         self.previous: Any = None
         """The last forecast as a ledger record, to explain the next move from."""
@@ -170,18 +145,17 @@ class Watcher:
             self.show(Text("⚠ not re-run: fix the file and save again", style="yellow"))
             return Outcome("invalid", seconds=time.perf_counter() - start)
         stale_warnings([q], self.stale_after)
-        exact = exact_event_forecast(q) if self.exact else None
-        if exact is not None:
-            note = f"exact forecast {fmt.pct(exact)}"
-            self.show(Text(f"{note} (sampling for the full report…)", style="dim"))
         try:
             forecast = self.run_forecast(q)
         except ForecastError as exc:
             report_error(exc)
-            return Outcome("failed", exact=exact, seconds=time.perf_counter() - start)
+            return Outcome("failed", seconds=time.perf_counter() - start)
         p = float(forecast.probability)
+        diagnostics = getattr(forecast, "diagnostics", None)
+        method = getattr(diagnostics, "method", None)
         self.show(forecast)
-        line = Text(f"Forecast {fmt.pct(p)}", style="bold")
+        line = Text(f"Forecast {fmt.pct(p)}" + (" (exact)" if method == "exact" else ""))
+        line.stylize("bold")
         if self.last is not None:
             delta = p - self.last
             line.append(
@@ -193,7 +167,7 @@ class Watcher:
         if self.previous is not None and record is not None:
             self.show(_since_last(self.previous, record))
         self.last, self.previous = p, record
-        return Outcome("forecast", p, exact, time.perf_counter() - start)
+        return Outcome("forecast", p, method, time.perf_counter() - start)
 
     def run(
         self,
@@ -244,8 +218,12 @@ def _since_last(before: Any, after: Any) -> Any:
     return Group(head, *what_changed(move))
 
 
-def sampled_note(settings: Any) -> str:
-    """What the watch sampled, shown under each report."""
+def sampled_note(settings: Any, forecast: Any = None) -> str | None:
+    """What the watch sampled, shown under each sampled report (None for a forecast by
+    another method: an exact one has nothing to say about sampling)."""
+    method = getattr(getattr(forecast, "diagnostics", None), "method", "nuts")
+    if method != "nuts":
+        return None
     return (
         f"watch sampling: {settings.chains} chains × {settings.draws} draws after "
         f"{settings.tune} tuning steps; `forecast run` for the full run"
@@ -272,6 +250,7 @@ def watch(
         None, "--timeout", min=0.0, help="Stop after this many seconds without a save."
     ),
     stale_after: int | None = stale_option(),
+    method: Method = typer.Option(Method.auto, "--method", help=METHOD_HELP),
 ) -> None:
     """Re-run the forecast each time PRIORS is saved, showing what changed.
 
@@ -281,7 +260,8 @@ def watch(
 
     The process stays warm between saves (PyMC imported, fits cached, an event model
     compiled once and its numbers swapped on each save). An invalid save shows its
-    problems and the watch goes on. Ctrl-C stops. Sampling defaults to 2 chains of 500
+    problems and the watch goes on. Ctrl-C stops. An event question is forecast exactly
+    (by quadrature, no sampling); questions that are sampled default to 2 chains of 500
     draws after 500 tuning steps.
 
     Example: forecast watch priors/turkiye-joins-consultative-meeting.yaml
@@ -292,7 +272,7 @@ def watch(
 
     if not priors.is_file():
         raise ForecastError(f"{priors}: no such file", hint="watch one priors file")
-    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
     console = out()
     models = engine.CompiledModels()
 
@@ -304,7 +284,9 @@ def watch(
             console.print(renderable)
             return
         console.print(Report(renderable))
-        console.print(sampled_note(base), style="dim", markup=False, highlight=False)
+        note = sampled_note(base, renderable)
+        if note is not None:
+            console.print(note, style="dim", markup=False, highlight=False)
 
     watcher = Watcher(
         priors, run_forecast, show=show, pool=pool, extremize=extremize, stale_after=stale_after

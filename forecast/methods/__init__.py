@@ -4,6 +4,9 @@
   posterior, after the evidence is integrated out exactly, has one or two continuous
   dimensions: every event question, under every pool. Diagnostic: the quadrature error
   estimate (the same numbers on a grid half as fine).
+* ``importance`` — independent prior draws weighted by the likelihood, Pareto-smoothed
+  (:mod:`forecast.methods.importance`): drivers questions, whose coded cases are often
+  few. Diagnostics: the Pareto k (trusted up to 0.7) and the weights' ESS.
 * ``nuts`` — PyMC's NUTS sampler (:mod:`forecast.inference`). Diagnostics: R-hat, ESS,
   divergences.
 * ``auto`` (the default) — the first method the question's kind admits whose own
@@ -80,8 +83,14 @@ def forecast(
             from forecast.methods.exact_forecast import forecast_event
 
             made = forecast_event(q, inputs, settings, timer)
-            if method == "exact" or made.diagnostics.ok:
-                return made
+        elif candidate == "importance":
+            from forecast.methods.importance import forecast_drivers
+
+            made = forecast_drivers(q, inputs, settings, timer, scenario=scenario)
+        else:
+            raise UsageError(f"no {candidate} method for a {kind} question")
+        if method != "auto" or made.diagnostics.ok:
+            return made
     return None
 
 
