@@ -14,10 +14,10 @@ from scipy import integrate, special, stats
 from forecast.elicit.distributions import Fitted
 from forecast.elicit.pool import PoolSpec
 from forecast.inference import SamplerSettings
+from forecast.kinds.event.model import EventInputs, EvidenceInput
 from forecast.methods import exact as exact_mod
 from forecast.methods.event_density import EventDensity
 from forecast.methods.exact import ExactEvent
-from forecast.models.event import EventInputs, EvidenceInput
 
 
 def _beta(a: float, b: float) -> Fitted:
@@ -85,7 +85,7 @@ def test_numpy_density_is_pymcs_compile_logp(name: str) -> None:
     log-gamma and Normal constants differ from SciPy's by up to about 1e-6 (the offset
     is checked too), and every difference between two points agrees to 1e-8.
     """
-    from forecast.models import event
+    from forecast.kinds.event import model as event
 
     inputs = CASES[name]
     model = event.build(inputs)
@@ -293,7 +293,7 @@ def test_auto_falls_back_to_nuts_when_the_quadrature_error_is_too_large(
     write_priors: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from forecast import methods
-    from forecast.models import event
+    from forecast.kinds.event import model as event
 
     q = _question(write_priors)
     inputs = event.prepare(q.spec)
@@ -309,7 +309,7 @@ def test_auto_falls_back_to_nuts_when_the_quadrature_error_is_too_large(
 def test_a_method_the_kind_does_not_admit_is_refused(write_priors: Any) -> None:
     from forecast import methods
     from forecast.errors import UsageError
-    from forecast.models import event
+    from forecast.kinds.event import model as event
 
     q = _question(write_priors)
     inputs = event.prepare(q.spec)

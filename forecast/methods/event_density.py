@@ -1,6 +1,6 @@
 """The event model's log density in NumPy, on the free variables PyMC samples.
 
-:func:`forecast.models.event.build` defines the model; this module writes the same
+:func:`forecast.kinds.event.model.build` defines the model; this module writes the same
 joint log density, term for term, as a function of the model's *value variables* (the
 unconstrained coordinates NUTS moves in, Jacobians included), so that it equals
 ``model.compile_logp()`` at any point. A test checks the two against each other at
@@ -57,7 +57,7 @@ class EventDensity:
 
     @classmethod
     def of(cls, inputs: Any) -> EventDensity:
-        """The density of the model :func:`forecast.models.event.build` makes of ``inputs``."""
+        """The density of the model :func:`forecast.kinds.event.model.build` makes of ``inputs``."""
         pool = inputs.pool
         w = np.asarray(inputs.weights, dtype=float)
         w = w / w.sum()

@@ -1,6 +1,6 @@
 """An event question's :class:`~forecast.results.Forecast` by the exact method.
 
-The same Forecast the sampled path makes (:func:`forecast.engine.summarise_event`),
+The same Forecast the sampled path makes (:func:`forecast.kinds.event.summary.summarise`),
 with every number from the quadrature of :mod:`forecast.methods.exact`: the headline,
 its intervals and the chain of steps exactly; the pool comparison given the evidence's
 shift at evenly spaced quantiles; the sensitivity rows and plots from inverse-CDF draws
@@ -34,9 +34,10 @@ def shift_quantiles(result: ExactEvent) -> np.ndarray | None:
 
 def forecast_event(q: Any, inputs: Any, settings: Any, timer: Any = None) -> Any:
     """The Forecast of an event question by quadrature (``inputs``: its fitted numbers)."""
-    from forecast import results, sensitivity
+    from forecast import results
     from forecast.headline import measured_from
-    from forecast.models.event import compare_pools
+    from forecast.kinds.event.model import compare_pools
+    from forecast.kinds.event.sensitivity import of_draws
     from forecast.staleness import facts_date
 
     spec = q.spec
@@ -83,7 +84,7 @@ def forecast_event(q: Any, inputs: Any, settings: Any, timer: Any = None) -> Any
         draws={"p": p_chain.reshape(-1), "q": q_chain.reshape(-1)},
         extra={
             "pools": measured_from(pools.to_dict(), exact.probability),
-            "sensitivity": sensitivity.for_event(inputs, p_chain, q_chain).to_dict(),
+            "sensitivity": of_draws(inputs, p_chain, q_chain).to_dict(),
         },
     )
     if timer is not None:
