@@ -229,7 +229,7 @@ def test_watch_warns_on_each_pass(tmp_path: Path, capsys: pytest.CaptureFixture[
     class Fake:
         probability = 0.2
 
-    watcher = Watcher(path, lambda q: Fake(), show=shown.append, exact=False)
+    watcher = Watcher(path, lambda q: Fake(), show=shown.append)
     watcher.tick()
     assert "deadline: the deadline 2026-06-30 has passed" in capsys.readouterr().err
 
