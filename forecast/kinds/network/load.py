@@ -23,7 +23,7 @@ class LoadedNetwork:
     """A validated network with the questions its nodes name.
 
     ``spec`` is the network; ``questions`` maps a question node's id to its
-    :class:`~forecast.spec.LoadedQuestion`; ``order`` lists the nodes parents first.
+    :class:`~forecast.questions.loader.LoadedQuestion`; ``order`` lists the nodes parents first.
     """
 
     spec: NetworkQuestion
@@ -64,7 +64,7 @@ def link_questions(spec: NetworkQuestion, path: Path, shown: str, marks: yamlio.
         Each unknown id at its line, with the close ids; a node that names another
         network; or the linked question's own problems.
     """
-    from forecast.spec import load_question
+    from forecast.questions.loader import load_question
 
     folder = path.parent
     found = _candidates(folder)
@@ -117,7 +117,7 @@ def load_network(path: Path | str) -> LoadedNetwork:
     """
     from pydantic import ValidationError
 
-    from forecast import spec as specs
+    from forecast.questions import loader as specs
 
     path = Path(path)
     shown = specs._display(path)

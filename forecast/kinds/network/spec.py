@@ -18,9 +18,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from forecast.spec.base import NonEmpty, QuestionMeta, Source, StrictModel
-from forecast.spec.event import Identifier, Pool
-from forecast.spec.judgement import ProbabilityJudgement
+from forecast.questions.base import NonEmpty, QuestionMeta, Source, StrictModel
+from forecast.questions.event import Identifier, Pool
+from forecast.questions.judgement import ProbabilityJudgement
 
 MAX_NODES = 12
 """Most nodes in one network."""
