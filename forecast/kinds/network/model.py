@@ -96,12 +96,11 @@ def build(prep: Prepared, query: Query | None = None) -> pm.Model:
                         key = tuple(states[p] for p in table_parents(node))
                         entries.append(mine[key])
             flat[node.name] = pt.concatenate(entries)
-        p = None
+        prob: Any = None
         for n in graph.names:
             part = flat[n][graph.gathers[n]]
-            p = part if p is None else p * part
-        assert p is not None
-        kept = p * graph.mask(fixed)
+            prob = part if prob is None else prob * part
+        kept = prob * graph.mask(fixed)
         z = kept.sum()
         pm.Potential("evidence", pt.log(z))
         probs = pt.dot(kept, graph.indicators) / z
