@@ -232,7 +232,8 @@ def analyse(prep: Prepared, query: Query | None = None, *, posterior: bool = Fal
     query = query or Query()
     point, _ = exact(prep, query)
     z, cond = per_draw(prep, query)
-    if posterior:
+    if posterior or np.allclose(z, z[0], rtol=1e-12, atol=0.0):
+        # Already posterior draws, or no evidence: every draw counts the same.
         smoothed = Smoothed(np.full(prep.size, 1.0 / prep.size), 0.0)
     else:
         with np.errstate(divide="ignore"):

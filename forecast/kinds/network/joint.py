@@ -142,18 +142,26 @@ def intervene(
 
 
 def joint(tables_: Mapping[str, np.ndarray], graph: Graph) -> np.ndarray:
-    """P(joint state | cells) for every draw: shape (draws, joint states)."""
+    """P(joint state | cells) for every draw: shape (draws, joint states).
+
+    Built node by node in topological order, each table broadcast over the nodes
+    before it (its parents on their axes), so the work is about twice the size of the
+    result; the joint states come out in the order of :attr:`Graph.codes`.
+    """
     out: np.ndarray | None = None
-    for n in graph.names:
-        t = tables_[n]
-        flat = t.reshape(t.shape[0], -1)
-        part = np.take(flat, graph.gathers[n], axis=1)
-        if out is None:
-            out = part
-        else:
-            out *= part
+    for k, n in enumerate(graph.names):
+        t = np.asarray(tables_[n])
+        parents = graph.parents[n]
+        # Parents' axes in topological order, then the node's own.
+        order = sorted(range(len(parents)), key=lambda i: graph.index(parents[i]))
+        t = np.moveaxis(t, [1 + i for i in order], list(range(1, 1 + len(parents))))
+        shape = [t.shape[0]] + [1] * k + [t.shape[-1]]
+        for i in order:
+            shape[1 + graph.index(parents[i])] = graph.cards[graph.index(parents[i])]
+        t = t.reshape(shape)
+        out = t if out is None else out[..., None] * t
     assert out is not None
-    return out
+    return out.reshape(out.shape[0], -1)
 
 
 def point_tables(
