@@ -30,6 +30,9 @@ def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:
     """Refuse a scenario the question does not define."""
     if scenario is None:
         return
+    accepts = getattr(kinds.of(q.spec), "accepts_scenario", None)  # queries, not names
+    if accepts is not None and accepts(q.spec, scenario):
+        return
     named = sorted(kinds.of(q.spec).scenarios(q.spec))
     if scenario not in named:
         raise ForecastError(
@@ -146,6 +149,10 @@ def run(
     check_scenario(q, scenario)
     kind = kinds.of(q.spec)
     timer = timer or Timer()
+    direct = getattr(kind, "run_directly", None)  # a kind that forecasts without NUTS
+    if direct is not None:
+        with located(q):
+            return _weighted(q, direct(q, settings, timer, scenario=scenario))
     with located(q):
         inputs = kind.prepare(q)
     timer.lap("fit judgements")
@@ -216,6 +223,8 @@ class CompiledModels:
     ) -> results.Forecast:
         """Forecast ``q`` like :func:`run`, on a compiled model when one fits."""
         kind = kinds.of(q.spec)
+        if getattr(kind, "run_directly", None) is not None:
+            return run(q, settings, timer)
         timer = timer or Timer()
         with located(q):
             inputs = kind.prepare(q)

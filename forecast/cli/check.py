@@ -42,15 +42,21 @@ def check(
     ok, bad = load_some(priors)
     ok, bad = _fitted(ok, bad)
     stale = stale_warnings(ok, stale_after)
+    notes = {q.id: _notes(q) for q in ok}
     if format_ is CheckFormat.json:
         for q in ok:
-            print_json(_ok_json(q, stale[q.id]))
+            print_json(
+                _ok_json(q, stale[q.id])
+                | ({"coherence": notes[q.id][1]} if notes[q.id][0] else {})
+            )
         for exc in bad:
             print_json(_bad_json(exc))
     else:
         console = out()
         for q in ok:
             console.print(f"ok  {q.path}", markup=False, highlight=False)
+            for line in notes[q.id][0]:
+                console.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
         for exc in bad:
             echo_lines(exc.lines())
     if bad:
@@ -87,6 +93,14 @@ def _bad_json(exc: Any) -> dict[str, Any]:
             for p in exc.problems
         ],
     }
+
+
+def _notes(q: Any) -> tuple[list[str], Any]:
+    """What a kind checks beyond validity (a network's coherence), as lines and data."""
+    from forecast import kinds
+
+    notes = getattr(kinds.of(q.spec), "check_notes", None)
+    return notes(q) if notes is not None else ([], None)
 
 
 def _fitted(ok: list[Any], bad: list[Any]) -> tuple[list[Any], list[Any]]:

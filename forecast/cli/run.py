@@ -143,6 +143,25 @@ def _with_warnings(forecast: Any, stale: list[Any]) -> Any:
     return dataclasses.replace(forecast, warnings=tuple(w.to_dict() for w in stale))
 
 
+def _network_query(scenario: str | None, given: list[str], do: list[str]) -> str:
+    """--given and --do as the scenario a network reads (``given:a=yes;do:b=no``)."""
+    from forecast.errors import UsageError
+    from forecast.kinds.network.kind import scenario_of
+
+    if scenario is not None:
+        raise UsageError("--scenario names a file's scenario; --given and --do are for networks")
+    pairs: dict[str, dict[str, str]] = {"given": {}, "do": {}}
+    for how, items in (("given", given), ("do", do)):
+        for item in items:
+            node, eq, state = item.partition("=")
+            if not eq or not node or not state:
+                raise UsageError(f"--{how} {item!r}: write NODE=STATE, for example a=yes")
+            pairs[how][node] = state
+    out = scenario_of(pairs["given"], pairs["do"])
+    assert out is not None
+    return out
+
+
 def run(
     priors: Priors,
     format_: OutputFormat = Format.rich,
@@ -166,6 +185,18 @@ def run(
         "--scenario",
         metavar="NAME",
         help="Forecast under a scenario named in the file (its driver levels).",
+    ),
+    given: list[str] = typer.Option(
+        [],
+        "--given",
+        metavar="NODE=STATE",
+        help="A network: forecast as if NODE were observed in STATE (conditioning; repeat).",
+    ),
+    do: list[str] = typer.Option(
+        [],
+        "--do",
+        metavar="NODE=STATE",
+        help="A network: set NODE to STATE, cutting its causes (an intervention; repeat).",
     ),
     record: bool = typer.Option(
         False, "--record", help="Record each forecast in the ledger (see forecast history)."
@@ -191,11 +222,15 @@ def run(
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --seed 1
 
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --scenario guest-in-2026
+
+    Example: forecast run priors/turkiye-central-asia-network.yaml --do turkiye-guest-invitation=yes
     """
     from forecast import engine
     from forecast.inference import SamplerSettings, Timer
 
     timer = Timer()
+    if given or do:
+        scenario = _network_query(scenario, given, do)
     loaded, bad = load_some(priors)
     loaded = with_weights(with_pool(loaded, pool, extremize), ledger, weights)
     timer.lap("load and validate")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.drivers import KIND as DRIVERS
 from forecast.kinds.event import KIND as EVENT
+from forecast.kinds.network import KIND as NETWORK
 from forecast.kinds.protocol import Kind
 from forecast.kinds.quantity import KIND as QUANTITY
 from forecast.kinds.tte import KIND as TIME_TO_EVENT
@@ -19,7 +20,9 @@ from forecast.kinds.tte import KIND as TIME_TO_EVENT
 if TYPE_CHECKING:
     from forecast.questions.base import QuestionMeta
 
-REGISTRY: dict[str, Kind[Any]] = {k.name: k for k in (EVENT, TIME_TO_EVENT, DRIVERS, QUANTITY)}
+REGISTRY: dict[str, Kind[Any]] = {
+    k.name: k for k in (EVENT, TIME_TO_EVENT, DRIVERS, QUANTITY, NETWORK)
+}
 """Kind name -> the kind, in the order help and messages list them."""
 
 

@@ -433,6 +433,11 @@ def load_question(path: Path | str) -> LoadedQuestion:
     spec = validate(data, marks, shown)
     if isinstance(spec, DriversQuestion) and isinstance(spec.cases, str):
         spec = _with_cases_file(spec, path, shown, marks)
+    from forecast import kinds
+
+    link = getattr(kinds.of(spec), "check_links", None)  # files the question names
+    if link is not None:
+        link(spec, path, shown, marks)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     loaded = LoadedQuestion(path.stem, path, spec, text, digest, marks)
     if asks_cooke_weights(spec):

@@ -7,3 +7,7 @@ its whole-graph checks, :mod:`~forecast.kinds.network.load` the questions it lin
 :mod:`~forecast.kinds.network.infer` marginals, conditioning, interventions and the
 tornado, :mod:`~forecast.kinds.network.model` the PyMC model that defines it all.
 """
+
+from forecast.kinds.network.kind import KIND, NetworkKind
+
+__all__ = ["KIND", "NetworkKind"]

@@ -1,0 +1,122 @@
+"""A network forecast as the tool's :class:`~forecast.results.Forecast` (for every report).
+
+The headline is the target node's probability of its first state (``yes``) under the
+query, with its 80% and 95% intervals; the prior is the target's with no evidence and no
+conditions. Everything else is the ``network`` object (:meth:`NetworkForecast.to_dict`),
+which the JSON carries whole and the reports render (:mod:`.sections`). Diagnostics are
+those of the importance weights (no chains: R-hat 1, ESS the weights' effective size;
+a Pareto k above ArviZ's bound is a warning) or of NUTS when it was used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from forecast import results
+from forecast.inference import Diagnostics, SamplerSettings
+from forecast.kinds.network.infer import MASSES, Query, analyse
+from forecast.kinds.network.run import NetworkForecast
+from forecast.psis import good_k
+from forecast.staleness import facts_date
+
+
+def _moved_by(nf: NetworkForecast) -> str:
+    """What moved the target from the tables alone: evidence, conditions, interventions."""
+    parts = []
+    if nf.prep.observed:
+        parts.append(
+            "resolved/observed " + ", ".join(f"{k}={v}" for k, v in nf.prep.observed.items())
+        )
+    q = nf.analysis.query
+    if q.given:
+        parts.append("given " + ", ".join(f"{k}={v}" for k, v in q.given.items()))
+    if q.do:
+        parts.append("do(" + ", ".join(f"{k}={v}" for k, v in q.do.items()) + ")")
+    return "; ".join(parts) or "no evidence, no conditions"
+
+
+def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> results.Forecast:
+    """The Forecast of question file ``q`` (the network) from its computed network."""
+    spec = nf.net.spec
+    target = nf.target
+    state = nf.prep.graph.states[target][0]
+    est = next(e for e in nf.analysis.marginals[target] if e.state == state)
+    bare = replace(nf.prep, observed={})
+    prior = analyse(bare, Query()) if (nf.prep.observed or nf.analysis.query != Query()) else None
+    prior_est = (
+        next(e for e in prior.marginals[target] if e.state == state) if prior is not None else est
+    )
+    warnings: tuple[str, ...] = ()
+    a = nf.analysis
+    if not a.trusted:
+        warnings = (
+            f"importance weights' Pareto k {a.pareto_k:.2f} is above {good_k(a.draws):.2f}",
+        )
+    diagnostics = Diagnostics(
+        rhat_max=1.0,
+        ess_bulk_min=float(a.ess),
+        ess_tail_min=float(a.ess),
+        divergences=0,
+        draws=a.draws,
+        chains=1,
+        sampling_seconds=nf.seconds,
+        warnings=warnings,
+    )
+    sampler = replace(settings, seed=nf.seed, draws=a.draws, tune=0, chains=1)
+    provenance = results.provenance(str(q.path), q.sha256, sampler)
+    provenance = replace(provenance, sampler="network-enumeration")
+    column = nf.prep.graph.column(target, state)
+    return results.Forecast(
+        question_id=q.id,
+        title=spec.title,
+        kind="network",
+        deadline=spec.deadline,
+        status=spec.status,
+        resolution=spec.resolution,
+        probability=est.probability,
+        mcse=est.mcse,
+        intervals=tuple(results.Interval(m, *est.intervals[m]) for m in MASSES),
+        prior_probability=prior_est.probability,
+        prior_interval=results.Interval(0.95, *prior_est.intervals[0.95]),
+        steps=(
+            results.Step(
+                f"{target}: the tables alone",
+                "experts",
+                prior_est.probability,
+                prior_est.probability,
+            ),
+            results.Step(_moved_by(nf), "evidence", prior_est.probability, est.probability),
+        ),
+        experts=(),
+        evidence=(),
+        base_rate=None,
+        diagnostics=diagnostics,
+        provenance=provenance,
+        extra={"network": nf.to_dict()},
+        facts_as_of=facts_date(spec),
+        draws={"q": np.asarray(a.per_draw[:, column])},
+    )
+
+
+def records(nf: NetworkForecast) -> list[dict[str, Any]]:
+    """One ledger record per open question node: its id and the network's forecast."""
+    out = []
+    for node in nf.net.spec.nodes:
+        if node.question is None or node.name in nf.analysis.evidence:
+            continue
+        est = next(e for e in nf.analysis.marginals[node.name] if e.state == "yes")
+        out.append(
+            {
+                "question": node.name,
+                "probability": est.probability,
+                "interval80": list(est.intervals[0.8]),
+                "query": nf.analysis.query.describe(),
+            }
+        )
+    return out
+
+
+__all__ = ["records", "to_forecast"]

@@ -1,0 +1,178 @@
+"""One network forecast: own forecasts, cells, marginals, conditionals, tornado, coherence.
+
+:func:`run_network` is what ``forecast run NET`` computes; :class:`NetworkForecast` holds
+it as plain data (``to_dict`` is the ``network`` object of the JSON, see docs/json.md).
+The cells are drawn from their priors and weighted by the evidence (NumPy, no sampler);
+when the weights cannot be trusted (Pareto k above ArviZ's bound) and sampling is
+allowed, the cells' posterior is sampled by NUTS on the PyMC model instead, and the
+report says which was used.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from forecast.kinds.network.cells import build_cells
+from forecast.kinds.network.coherence import Coherence, coherence
+from forecast.kinds.network.infer import Analysis, Prepared, Query, analyse, conditionals, prepare
+from forecast.kinds.network.load import LoadedNetwork
+from forecast.kinds.network.questions import OwnForecast, own_forecast
+from forecast.kinds.network.tornado import Bar, tornado
+
+SCHEMA_KEY = "network"
+DEFAULT_DRAWS = 4000
+
+
+@dataclass(frozen=True)
+class NetworkForecast:
+    """Everything a network report shows."""
+
+    net: LoadedNetwork
+    prep: Prepared
+    analysis: Analysis
+    conditionals: dict[tuple[str, str], Any]
+    tornado: tuple[Bar, ...]
+    coherence: Coherence
+    own: dict[str, OwnForecast | None]
+    method: str
+    seed: int
+    seconds: float
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def target(self) -> str:
+        """The node the tornado is about."""
+        return self.net.spec.target_node
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``network`` object of ``forecast run --format json``."""
+        g = self.prep.graph
+        a = self.analysis
+        nodes = []
+        for n in self.net.spec.nodes:
+            nodes.append(
+                {
+                    "id": n.name,
+                    "title": self.net.title(n),
+                    "question": n.question is not None,
+                    "states": list(n.state_names),
+                    "parents": list(n.parents),
+                    "observed": self.net.observed().get(n.name),
+                    "given": a.query.given.get(n.name),
+                    "set": a.query.do.get(n.name),
+                    "marginal": [e.to_dict() for e in a.marginals[n.name]],
+                }
+            )
+        conds = [
+            {
+                "given": {"node": node, "state": state},
+                "probabilities": {
+                    f"{n}={s}": float(v[j]) for j, (n, s) in enumerate(g.columns) if n != node
+                },
+            }
+            for (node, state), v in self.conditionals.items()
+        ]
+        return {
+            "query": a.query.to_dict(),
+            "asked": "intervention" if a.query.do else "conditioning" if a.query.given else "none",
+            "evidence": dict(a.evidence),
+            "target": self.target,
+            "nodes": nodes,
+            "conditionals": conds,
+            "tornado": [b.to_dict() for b in self.tornado],
+            "coherence": self.coherence.to_dict(),
+            "cells": [
+                {
+                    "cell": c.name,
+                    "node": c.node,
+                    "experts": list(c.experts),
+                    "weights": list(c.weights),
+                    "mean": [float(x) for x in self.prep.means[c.name]],
+                }
+                for c in self.prep.cells
+            ],
+            "inference": {
+                "method": self.method,
+                "draws": a.draws,
+                "pareto_k": a.pareto_k,
+                "ess": a.ess,
+                "trusted": a.trusted,
+                "seed": self.seed,
+                "seconds": self.seconds,
+            },
+            "notes": list(self.notes),
+        }
+
+
+def own_forecasts(net: LoadedNetwork, *, sample: bool, settings: Any = None) -> dict[str, Any]:
+    """Each question node's own forecast (None where it needs the sampler)."""
+    return {
+        name: own_forecast(q, sample=sample, settings=settings) for name, q in net.questions.items()
+    }
+
+
+def run_network(
+    net: LoadedNetwork,
+    query: Query | None = None,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    sample: bool = True,
+    settings: Any = None,
+) -> NetworkForecast:
+    """Forecast every node of ``net`` under ``query``.
+
+    ``sample``: questions of kinds that need the sampler are sampled for their own
+    forecast, and NUTS replaces weights that cannot be trusted (off for ``check``).
+    """
+    start = time.perf_counter()
+    query = query or Query()
+    own = own_forecasts(net, sample=sample, settings=settings)
+    notes: list[str] = []
+    priors: dict[str, tuple[float, float]] = {}
+    for node in net.spec.nodes:
+        if node.question is not None and not node.parents:
+            mine = own.get(node.name)
+            if mine is None:
+                notes.append(f"{node.name}: its own forecast needs the sampler; uniform prior")
+                continue
+            priors[node.name] = mine.beta()
+    cells = build_cells(net.spec, priors)
+    prep = prepare(net.spec, cells, net.observed(), draws=draws, seed=seed)
+    analysis = analyse(prep, query)
+    method = "prior draws, importance-weighted by the evidence"
+    if not analysis.trusted and sample:
+        from forecast.inference import SamplerSettings
+        from forecast.kinds.network.model import analyse_sampled
+
+        base = settings or SamplerSettings()
+        analysis = analyse_sampled(
+            prep,
+            query,
+            SamplerSettings(draws=base.draws, tune=base.tune, chains=base.chains, seed=seed),
+        )
+        method = "NUTS on the network's PyMC model (the weights' Pareto k was too high)"
+    elif not analysis.trusted:
+        notes.append(
+            f"the evidence weights' Pareto k is {analysis.pareto_k:.2f}: the intervals are "
+            "rough; forecast run samples the cells instead"
+        )
+    target = net.spec.target_node
+    return NetworkForecast(
+        net,
+        prep,
+        analysis,
+        conditionals(prep, query),
+        tuple(tornado(prep, query, target)),
+        coherence(prep, analysis, own),
+        own,
+        method,
+        seed,
+        time.perf_counter() - start,
+        tuple(notes),
+    )
+
+
+__all__ = ["DEFAULT_DRAWS", "NetworkForecast", "own_forecasts", "run_network"]

@@ -1,0 +1,82 @@
+"""forecast check / run on a network: located problems, JSON, --given and --do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from forecast.cli import app
+from tests.test_network_spec import GOOD, event, write
+
+
+def _net(tmp_path: Path, status: str = "open") -> Path:
+    event(tmp_path, "the-question", status=status)
+    return write(tmp_path, GOOD)
+
+
+def test_check_validates_and_compares_without_sampling(tmp_path: Path) -> None:
+    path = _net(tmp_path)
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "ok  " in result.stdout
+    assert "coherence the-question: own 30." in result.stdout  # Beta(3, 7), by quadrature
+    result = CliRunner().invoke(app, ["check", str(path), "--format", "json"])
+    line = json.loads(result.stdout.splitlines()[0])
+    assert line["ok"] and line["coherence"]["gaps"][0]["node"] == "the-question"
+
+
+def test_check_names_an_unknown_question_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)  # the-question.yaml is missing
+    result = CliRunner().invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert "net.yaml:11:15 nodes[1].question: no question 'the-question'" in result.output
+
+
+def test_run_json_says_what_was_asked(tmp_path: Path) -> None:
+    path = _net(tmp_path)
+    runner = CliRunner()
+    seen = runner.invoke(app, ["run", str(path), "--format", "json", "--given", "the-question=yes"])
+    done = runner.invoke(app, ["run", str(path), "--format", "json", "--do", "the-question=yes"])
+    assert seen.exit_code == 0 and done.exit_code == 0, seen.output + done.output
+    s, d = json.loads(seen.stdout), json.loads(done.stdout)
+    assert s["question"]["kind"] == "network" and s["network"]["asked"] == "conditioning"
+    assert d["network"]["asked"] == "intervention"
+    # P(a | the-question = yes) by Bayes' rule on the tables' means; do() leaves a at 0.3.
+    p = 0.3 * 0.6 / (0.3 * 0.6 + 0.7 * 0.1)
+    a_seen = next(n for n in s["network"]["nodes"] if n["id"] == "a")["marginal"][0]
+    a_done = next(n for n in d["network"]["nodes"] if n["id"] == "a")["marginal"][0]
+    assert abs(a_seen["probability"] - p) < 1e-9
+    assert abs(a_done["probability"] - 0.3) < 1e-9
+    # The headline is the target's: the-question, set to yes.
+    assert d["probability"] == 1.0
+
+
+def test_a_condition_on_an_unknown_node_is_one_clean_error(tmp_path: Path) -> None:
+    path = _net(tmp_path)
+    result = CliRunner().invoke(app, ["run", str(path), "--given", "the-questoin=yes"])
+    assert result.exit_code == 1
+    assert "no node is called 'the-questoin' (did you mean 'the-question'?)" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(app, ["run", str(path), "--do", "a"])
+    assert result.exit_code == 2 and "write NODE=STATE" in result.output
+
+
+def test_a_resolved_question_is_evidence(tmp_path: Path) -> None:
+    path = _net(tmp_path, status="yes")
+    result = CliRunner().invoke(app, ["run", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    net = json.loads(result.stdout)["network"]
+    assert net["evidence"] == {"the-question": "yes"}
+    a = next(n for n in net["nodes"] if n["id"] == "a")["marginal"][0]["probability"]
+    assert abs(a - 0.3 * 0.6 / (0.3 * 0.6 + 0.7 * 0.1)) < 1e-9
+
+
+def test_markdown_report_has_the_network_sections(tmp_path: Path) -> None:
+    path = _net(tmp_path)
+    result = CliRunner().invoke(app, ["run", str(path), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    for title in ("### Graph", "### Marginals", "### Coherence", "### Cells that move"):
+        assert title in result.stdout
+    assert "the\\-question" in result.stdout or "the-question" in result.stdout

@@ -1,0 +1,123 @@
+"""A network forecast end to end: the example, coherence, what was asked, the report."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from forecast.kinds.network.coherence import reconcile
+from forecast.kinds.network.infer import Query, exact
+from forecast.kinds.network.load import load_network
+from forecast.kinds.network.run import run_network
+from forecast.kinds.network.sections import rich_sections, sections
+from forecast.kinds.network.svg import graph_svg
+from tests.conftest import PRIORS
+
+EXAMPLE = "turkiye-central-asia-network"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    for f in PRIORS.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    return tmp_path
+
+
+def test_the_example_runs_without_the_sampler_and_compares_its_event_question(
+    folder: Path,
+) -> None:
+    net = load_network(folder / f"{EXAMPLE}.yaml")
+    nf = run_network(net, sample=False, draws=2000)
+    d = nf.to_dict()
+    assert d["asked"] == "none" and d["target"] == "ots-joins-consultative-meeting"
+    gaps = {g["node"]: g for g in d["coherence"]["gaps"]}
+    assert set(gaps) == {"abraham-accords-second-central-asian-state"}
+    assert set(d["coherence"]["skipped"]) == {
+        "turkiye-joins-consultative-meeting",
+        "us-kazakhstan-critical-minerals",
+    }
+    g = gaps["abraham-accords-second-central-asian-state"]
+    assert g["gap"] == pytest.approx(g["network"] - g["own"])
+    # The reconciliation makes the question's marginal its own forecast, and moves its
+    # cause the same way (a lower own forecast makes the signing less likely).
+    rec = d["coherence"]["reconciliation"]["probabilities"]
+    assert rec["abraham-accords-second-central-asian-state"] == pytest.approx(g["own"], abs=1e-9)
+    before = nf.analysis.probability("kazakhstan-signs-abraham-accords")
+    assert (rec["kazakhstan-signs-abraham-accords"] - before) * (g["own"] - g["network"]) > 0
+    # Nodes not linked to the question do not move.
+    assert rec["turkiye-guest-invitation"] == pytest.approx(
+        nf.analysis.probability("turkiye-guest-invitation"), abs=1e-12
+    )
+
+
+def test_reconciliation_is_bayes_rule_with_virtual_evidence_on_a_chain(folder: Path) -> None:
+    net = load_network(folder / f"{EXAMPLE}.yaml")
+    nf = run_network(net, sample=False, draws=200)
+    prep = nf.prep
+    node, parent = "abraham-accords-second-central-asian-state", "kazakhstan-signs-abraham-accords"
+    want = 0.1
+    rec = reconcile(prep, Query(), {node: want})
+    # Jeffrey's rule: P'(parent) = sum_s P(parent | node = s) P'(node = s).
+    cond_yes, _ = exact(prep, Query(given={node: "yes"}))
+    cond_no, _ = exact(prep, Query(given={node: "no"}))
+    col = prep.graph.column(parent, "yes")
+    assert rec[parent] == pytest.approx(want * cond_yes[col] + (1 - want) * cond_no[col], abs=1e-9)
+
+
+def test_given_and_do_differ_and_the_report_says_which(folder: Path) -> None:
+    net = load_network(folder / f"{EXAMPLE}.yaml")
+    node = "turkiye-joins-consultative-meeting"
+    seen = run_network(net, Query(given={node: "yes"}), sample=False, draws=500)
+    done = run_network(net, Query(do={node: "yes"}), sample=False, draws=500)
+    cause = "turkiye-guest-invitation"
+    base = run_network(net, sample=False, draws=500).analysis.probability(cause)
+    assert seen.analysis.probability(cause) > base + 0.05  # seeing the effect raises the cause
+    assert done.analysis.probability(cause) == pytest.approx(base, abs=1e-12)  # doing does not
+    assert seen.to_dict()["asked"] == "conditioning"
+    assert done.to_dict()["asked"] == "intervention"
+    text = "\n".join(line for s in sections(done.to_dict()) for line in s.before)
+    assert "intervention do(turkiye-joins-consultative-meeting=yes)" in text
+    assert "not the same as observing" in text
+
+
+def test_tornado_ends_are_the_target_with_that_cell_fixed(folder: Path) -> None:
+    net = load_network(folder / f"{EXAMPLE}.yaml")
+    nf = run_network(net, sample=False, draws=2000)
+    bars = nf.tornado
+    assert [b.swing for b in bars] == sorted((b.swing for b in bars), reverse=True)
+    top = bars[0]
+    col = nf.prep.graph.column(nf.target, "yes")
+    for value, got in ((top.low, top.at_low), (top.high, top.at_high)):
+        means = dict(nf.prep.means)
+        means[top.cell] = np.array([value, 1 - value])
+        assert exact(replace(nf.prep, means=means), Query())[0][col] == pytest.approx(
+            got, abs=1e-12
+        )
+    lo, hi = np.quantile(nf.prep.draws[top.cell][:, 0], [0.1, 0.9])
+    assert (top.low, top.high) == pytest.approx((lo, hi))
+
+
+def test_the_picture_and_the_terminal_report(folder: Path) -> None:
+    net = load_network(folder / f"{EXAMPLE}.yaml")
+    d = run_network(
+        net, Query(given={"c5-plus-1-summit-follow-up": "no"}), sample=False, draws=300
+    ).to_dict()
+    svg = ET.fromstring(graph_svg(d))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(svg.findall(f"{ns}rect")) == len(d["nodes"])
+    assert len(svg.findall(f"{ns}line")) == sum(len(n["parents"]) for n in d["nodes"])
+    out = io.StringIO()
+    console = Console(file=out, width=200, color_system=None)
+    for part in rich_sections(d, 200):
+        console.print(part)
+    text = out.getvalue()
+    assert "c5-plus-1-summit-follow-up -> us-kazakhstan-critical-minerals" in text
+    assert "conditioning on c5-plus-1-summit-follow-up=no" in text
+    assert "[turkiye-joins-consultative-meeting=no," in text  # cell names are not markup
