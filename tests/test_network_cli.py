@@ -80,3 +80,37 @@ def test_markdown_report_has_the_network_sections(tmp_path: Path) -> None:
     for title in ("### Graph", "### Marginals", "### Coherence", "### Cells that move"):
         assert title in result.stdout
     assert "the\\-question" in result.stdout or "the-question" in result.stdout
+
+
+def test_show_lists_the_cells_and_their_fits(tmp_path: Path) -> None:
+    path = _net(tmp_path)
+    text = CliRunner().invoke(app, ["show", str(path)], env={"COLUMNS": "160"})
+    assert text.exit_code == 0, text.output
+    assert "the-question[a=yes]" in text.stdout and "Beta(12, 8)" in text.stdout
+    data = json.loads(CliRunner().invoke(app, ["show", str(path), "--format", "json"]).stdout)
+    cells = {c["cell"]: c for c in data["cells"]}
+    assert cells["the-question[a=no]"]["mean"][0] == 0.1
+
+
+def test_the_html_report_draws_the_graph(tmp_path: Path) -> None:
+    path = _net(tmp_path)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(app, ["report", str(path), "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert "<svg" in html and html.count("<rect") == 2 and "<line" in html
+
+
+def test_record_keeps_the_network_and_each_open_question_node(tmp_path: Path) -> None:
+    path = _net(tmp_path)
+    ledger = tmp_path / "ledger.sqlite"
+    args = ["run", str(path), "--record", "--ledger", str(ledger), "--format", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rec = json.loads(result.stdout)["record"]
+    assert rec["recorded"] and [a["question"] for a in rec["also"]] == ["the-question"]
+    history = CliRunner().invoke(
+        app, ["history", "the-question", "--ledger", str(ledger), "--format", "json"]
+    )
+    assert history.exit_code == 0, history.output
+    assert '"network"' in history.stdout

@@ -68,7 +68,24 @@ def _record(
         )
         return {"recorded": False, "ledger": where, "id": None, "error": exc.message}
     err().print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
-    return {"recorded": True, "ledger": where, "id": rid, "error": None}
+    out: dict[str, Any] = {"recorded": True, "ledger": where, "id": rid, "error": None}
+    from forecast import kinds
+
+    more = getattr(kinds.of(q.spec), "also_records", None)  # a network's question nodes
+    if more is not None:
+        out["also"] = []
+        for extra in more(forecast):
+            try:
+                xid = record_at(ledger, extra, q, analyst=analyst)
+            except ForecastError as exc:
+                report_error(exc)
+                out["also"].append({"question": extra.question_id, "id": None})
+                continue
+            err().print(
+                f"recorded {extra.question_id} as #{xid} (network)", markup=False, highlight=False
+            )
+            out["also"].append({"question": extra.question_id, "id": xid})
+    return out
 
 
 def _where_to_record(record: bool, scenario: str | None, ledger: str | None) -> str | None:

@@ -88,6 +88,8 @@ def _kinds(f: Forecast) -> str:
     out = []
     for s in sections(f):
         out.append(f"<h2>{_e(s.title)}</h2>")
+        if s.figure:
+            out.append(f"<figure>{s.figure}</figure>")
         out += [f"<p>{_e(x)}</p>" for x in s.before]
         if s.head:
             rows = [[_e(c) for c in row] for row in s.rows]

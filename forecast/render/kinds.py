@@ -26,6 +26,9 @@ class Section:
     """Columns holding numbers (right-aligned)."""
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    figure: str = ""
+    """A picture the kind drew (SVG markup it made and escaped itself): HTML reports show
+    it under the title, the other formats carry the table."""
 
 
 def median_line(extra: dict[str, Any]) -> str:

@@ -101,22 +101,41 @@ def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> resul
     )
 
 
-def records(nf: NetworkForecast) -> list[dict[str, Any]]:
-    """One ledger record per open question node: its id and the network's forecast."""
+def node_forecasts(f: results.Forecast) -> list[results.Forecast]:
+    """The network's forecast of each open question node, as a Forecast of that question.
+
+    Each is recorded in the ledger under the question's id with kind ``network``, so a
+    network's implied forecasts are scored against the questions' outcomes like any
+    other (and told apart from the questions' own by their kind). None under a query:
+    the ledger keeps the forecasts that are scored.
+    """
+    import datetime as dt
+
+    net = f.extra["network"]
+    if net["asked"] != "none":
+        return []
     out = []
-    for node in nf.net.spec.nodes:
-        if node.question is None or node.name in nf.analysis.evidence:
+    for n in net["nodes"]:
+        if not n["question"] or n["observed"] is not None:
             continue
-        est = next(e for e in nf.analysis.marginals[node.name] if e.state == "yes")
+        yes = n["marginal"][0]
         out.append(
-            {
-                "question": node.name,
-                "probability": est.probability,
-                "interval80": list(est.intervals[0.8]),
-                "query": nf.analysis.query.describe(),
-            }
+            replace(
+                f,
+                question_id=n["id"],
+                title=n["title"],
+                deadline=dt.date.fromisoformat(n["deadline"]) if n["deadline"] else f.deadline,
+                probability=yes["probability"],
+                mcse=yes["mcse"],
+                intervals=tuple(
+                    results.Interval(m, *yes["intervals"][f"{round(m * 100)}"]) for m in MASSES
+                ),
+                steps=(),
+                extra={"network_node": {"network": f.question_id, "node": n["id"]}},
+                draws={},
+            )
         )
     return out
 
 
-__all__ = ["records", "to_forecast"]
+__all__ = ["node_forecasts", "to_forecast"]

@@ -106,6 +106,12 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         assert isinstance(spec, NetworkQuestion)
         link_questions(spec, path, shown, marks)
 
+    def also_records(self, forecast: Forecast) -> list[Forecast]:
+        """With ``--record``: the network's forecast of each open question node too."""
+        from forecast.kinds.network.forecast import node_forecasts
+
+        return node_forecasts(forecast)
+
     def check_notes(self, q: LoadedQuestion) -> tuple[list[str], Any]:
         """``forecast check``: the coherence of its linked questions, without sampling."""
         from forecast.kinds.network.check import coherence_lines
@@ -170,10 +176,11 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         raise ForecastError("a network's sensitivity is its tornado of cells")
 
     def judgements(self, q: LoadedQuestion) -> Any:
-        """The network's cells, fitted."""
+        """The network's cells, fitted, as ``forecast show`` displays them."""
         from forecast.kinds.network.cells import build_cells
+        from forecast.kinds.network.show import CellsView
 
-        return build_cells(self.prepare(q).spec)
+        return CellsView(q, build_cells(self.prepare(q).spec))
 
     def sections(self, forecast: Forecast) -> list[Section]:
         """Graph, marginals, coherence, tornado and conditionals as plain tables."""

@@ -63,6 +63,11 @@ class NetworkForecast:
                     "given": a.query.given.get(n.name),
                     "set": a.query.do.get(n.name),
                     "marginal": [e.to_dict() for e in a.marginals[n.name]],
+                    "deadline": (
+                        self.net.questions[n.name].spec.deadline.isoformat()
+                        if n.name in self.net.questions
+                        else None
+                    ),
                 }
             )
         conds = [

@@ -60,7 +60,11 @@ def graph_section(net: dict[str, Any]) -> Section:
     for n in order:
         parents = ", ".join(n["parents"])
         rows.append((f"{parents} -> {n['id']}" if parents else n["id"], _mark(n)))
-    return Section("Graph (parents -> node)", ("node", "kind"), tuple(rows), ())
+    from forecast.kinds.network.svg import graph_svg
+
+    return Section(
+        "Graph (parents -> node)", ("node", "kind"), tuple(rows), (), figure=graph_svg(net)
+    )
 
 
 def _order(net: dict[str, Any]) -> list[dict[str, Any]]:
