@@ -47,13 +47,13 @@ class OwnForecast:
         return m * n, (1 - m) * n
 
 
-def event_draws(spec: Any, n: int, rng: np.random.Generator) -> np.ndarray:
+def event_draws(q: Any, n: int, rng: np.random.Generator) -> np.ndarray:
     """Draws of an event question's propensity q, by quadrature and inverse CDF."""
+    from forecast import kinds
     from forecast.elicit.pool import base_rate_loglik, pooled_logpdf
     from forecast.elicit.quadrature import LogitDensity, beta_knots
-    from forecast.models.event import prepare
 
-    inputs = prepare(spec)
+    inputs = kinds.of(q.spec).prepare(q)  # the event kind's fitted judgements
     logpdf, knots = pooled_logpdf(inputs.experts, inputs.weights, inputs.pool)
     if inputs.base_rate is not None:
         k, trials, w = inputs.base_rate
@@ -77,7 +77,7 @@ def own_forecast(
     """The question's own forecast; None when it needs the sampler and ``sample`` is off."""
     rng = np.random.default_rng(int(q.sha256[:8], 16))
     if q.spec.kind == "event":
-        return OwnForecast(q.id, event_draws(q.spec, n, rng), "quadrature")
+        return OwnForecast(q.id, event_draws(q, n, rng), "quadrature")
     if not sample:
         return None
     from forecast import engine
