@@ -37,9 +37,6 @@ class JudgementsView:
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> Iterable[RenderableType]:
-        if hasattr(self.inputs, "__rich_console__"):  # a kind that shows itself (a network)
-            yield self.inputs
-            return
         spec: Any = self.question.spec
         yield Panel(
             Text.assemble(
@@ -91,8 +88,6 @@ class JudgementsView:
 
     def markdown(self) -> str:
         """The same view as markdown."""
-        if hasattr(self.inputs, "markdown"):  # a kind that writes itself (a network)
-            return str(self.inputs.markdown())
         spec: Any = self.question.spec
         if hasattr(self.inputs, "markdown"):  # a kind that shows its own fits
             from forecast.render.safe import md as _md
@@ -207,8 +202,6 @@ def weights(spec: Any) -> list[float]:
 
 def judgements_dict(view: JudgementsView) -> dict[str, Any]:
     """The ``show --format json`` object."""
-    if hasattr(view.inputs, "to_dict"):  # a kind that says itself (a network)
-        return dict(view.inputs.to_dict())
     spec: Any = view.question.spec
     if hasattr(view.inputs, "to_dict"):  # a kind that shows its own fits
         return {

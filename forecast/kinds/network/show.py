@@ -50,11 +50,8 @@ class CellsView:
         yield table
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``show --format json`` object of a network."""
-        spec = self.question.spec
+        """The network's part of the ``show --format json`` object."""
         return {
-            "schema": "forecast.show/1",
-            "question": {"id": self.question.id, "title": spec.title, "kind": "network"},
             "cells": [
                 {
                     "cell": c.name,
@@ -69,10 +66,9 @@ class CellsView:
 
     def markdown(self) -> str:
         """The cells as a markdown table."""
-        from forecast.render.safe import md, table
+        from forecast.render.safe import table
 
-        lines = [f"## {md(self.question.spec.title)}", ""]
-        lines += table(("cell", "experts (weight)", "fit", "pooled mean"), self.rows(), ())
+        lines = table(("cell", "experts (weight)", "fit", "pooled mean"), self.rows(), ())
         return "\n".join(lines) + "\n"
 
 
