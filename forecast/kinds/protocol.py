@@ -98,7 +98,20 @@ class SweepAdapter[Inputs, Draws](Protocol):
 
 
 class Kind[Inputs](Protocol):
-    """One kind of question. Implementations are registered in :mod:`forecast.kinds`."""
+    """One kind of question. Implementations are registered in :mod:`forecast.kinds`.
+
+    A kind may also define these optional methods; the callers look them up with
+    ``getattr`` and go the common way without them (the network kind has them all):
+
+    * ``run_directly(q, settings, timer, *, scenario)`` -> Forecast: the whole forecast,
+      instead of prepare, build, NUTS and summarise (:func:`forecast.engine.run`);
+    * ``accepts_scenario(spec, scenario)`` -> bool: a scenario that is a query rather
+      than a name the file defines (raising ForecastError to say why not);
+    * ``check_links(spec, path, shown, marks)``: check at load the other files the
+      question names, raising InputError located in it (:func:`load_question`);
+    * ``check_notes(q)`` -> (lines, data): what ``forecast check`` adds under ``ok``;
+    * ``also_records(forecast)`` -> list of Forecasts ``--record`` keeps as well.
+    """
 
     @property
     def name(self) -> str:
