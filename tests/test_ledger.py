@@ -729,3 +729,15 @@ def test_parquet_without_pyarrow_says_what_to_install(
     with open_ledger(ledger_path) as book, pytest.raises(LedgerError, match="install pyarrow"):
         export.write(book, tmp_path / "out.parquet", "parquet")
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_the_recording_clock_keeps_a_pinned_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With FORECAST_TODAY pinned, "now" is on that day, so a forecast recorded and a
+    question resolved in the same pinned day are in order whatever the wall clock says."""
+    from forecast.ledger.records import utc_now
+
+    monkeypatch.setenv("FORECAST_TODAY", "2031-07-04")
+    pinned = utc_now()
+    assert pinned.date() == dt.date(2031, 7, 4) and pinned.tzinfo is not None
+    monkeypatch.delenv("FORECAST_TODAY")
+    assert abs((utc_now() - dt.datetime.now(dt.UTC)).total_seconds()) < 60

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,14 @@ OUTCOMES = ("yes", "no", "annulled")
 
 
 def utc_now() -> dt.datetime:
-    """The current time, timezone-aware in UTC."""
-    return dt.datetime.now(dt.UTC)
+    """The current time, timezone-aware in UTC, on the pinned day when ``FORECAST_TODAY``
+    pins one (so a forecast recorded "today" is never after a resolution made today)."""
+    from forecast import staleness
+
+    now = dt.datetime.now(dt.UTC)
+    if os.environ.get(staleness.TODAY_ENV, "").strip():
+        return dt.datetime.combine(staleness.today(), now.timetz())
+    return now
 
 
 def as_utc(t: dt.datetime) -> dt.datetime:
