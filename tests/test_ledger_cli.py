@@ -402,6 +402,8 @@ def test_run_record_then_history_resolve_and_score(
     assert [e.name for e in r.experts] == ["Ana", "Bo"]
     assert {c.kind for c in r.contributions} >= {"experts", "base_rate", "evidence"}
     monkeypatch.chdir(tmp_path)
+    # resolved today, the (UTC) day it was recorded, whatever day the suite pins
+    monkeypatch.setenv("FORECAST_TODAY", r.recorded_at.date().isoformat())
     assert runner.invoke(app, ["resolve", str(path), "yes"]).exit_code == 0
     score = json.loads(runner.invoke(app, ["score", "--format", "json"]).stdout)
     assert score["n"] == 1

@@ -1,9 +1,9 @@
 """Is an SQLite ledger sound, and what went wrong when a write failed.
 
 * :func:`quick_check` runs SQLite's ``PRAGMA quick_check`` (the b-trees and their
-  pages, without cross-checking every index entry); a ledger opened for writing is
-  checked this way first, and a damaged one is refused before anything is written
-  into it (see ``benchmarks/ledger_check.py`` for its cost);
+  pages, without cross-checking every index entry); every ledger opened is checked
+  this way first, and a damaged one is refused before anything is written into it or
+  read out of it (see ``benchmarks/ledger_check.py`` for its cost);
 * :func:`write_failed` turns the error of a failed write into words that say what it
   was: a full disk, an I/O error, a read-only file or a damaged ledger; only the last
   points to ``forecast ledger check``, since a full disk must not invite anyone to
@@ -42,8 +42,11 @@ def _code(exc: sqlite3.Error) -> int | None:
     return None if code is None else int(code) & 0xFF
 
 
-def quick_check(conn: sqlite3.Connection, location: str) -> None:
+def quick_check(conn: sqlite3.Connection, location: str, *, write: bool = True) -> None:
     """Refuse a damaged ledger: ``PRAGMA quick_check`` must say ``ok``.
+
+    ``write`` says whether the ledger was opened to write (the error then says nothing
+    was written) or only to read.
 
     Raises
     ------
@@ -56,15 +59,18 @@ def quick_check(conn: sqlite3.Connection, location: str) -> None:
         if _code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             raise
         raise Damaged(
-            f"the ledger {location} is damaged ({said(exc)}); nothing was written to it",
+            f"the ledger {location} is damaged ({said(exc)}){_NOTHING if write else ''}",
             hint=CHECK_HINT.format(path=location),
         ) from None
     found = [str(r[0]) for r in rows]
     if found != ["ok"]:
         raise Damaged(
-            f"the ledger {location} is damaged ({said(found[0])}); nothing was written to it",
+            f"the ledger {location} is damaged ({said(found[0])}){_NOTHING if write else ''}",
             hint=CHECK_HINT.format(path=location),
         )
+
+
+_NOTHING = "; nothing was written to it"
 
 
 SAID = 120

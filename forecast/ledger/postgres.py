@@ -40,10 +40,10 @@ from forecast.ledger.rows import (
     forecast_key,
     forecast_row,
     iso,
+    latest_from_row,
     record_from_row,
     resolution_from_row,
     resolution_key,
-    to_time,
 )
 
 if TYPE_CHECKING:
@@ -307,7 +307,7 @@ class PostgresLedger:
             "f.priors_sha256, s.content FROM forecasts f JOIN snapshots s "
             "ON s.sha256 = f.priors_sha256 ORDER BY f.question_id, f.recorded_at DESC, f.id DESC"
         )
-        return {q: Latest(q, to_time(t), float(p), sha, text) for q, t, p, sha, text in rows}
+        return {q: latest_from_row(q, t, p, sha, text) for q, t, p, sha, text in rows}
 
     def merge(
         self, forecasts: Sequence[ForecastRecord], log: Sequence[Resolution]

@@ -19,6 +19,7 @@ from forecast.ledger.records import (
     Contribution,
     ExpertEntry,
     ForecastRecord,
+    Latest,
     Resolution,
     as_utc,
     contributions_json,
@@ -81,29 +82,65 @@ def forecast_row(r: ForecastRecord) -> dict[str, Any]:
     return row
 
 
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"a list was stored as {type(value).__name__}")
+    return value
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"an object was stored as {type(value).__name__}")
+    return value
+
+
+def _number(value: Any) -> float:
+    """A stored number; text or anything else where a number belongs is damage."""
+    if value.__class__ is float:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"a number was stored as {type(value).__name__}")
+    return float(value)
+
+
+def text_of(value: Any) -> str:
+    """Stored text; a BLOB (a value written as bytes) is read as the UTF-8 it holds."""
+    if value.__class__ is str:
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8")  # UnicodeDecodeError is a ValueError: damage
+    if not isinstance(value, str):
+        raise ValueError(f"text was stored as {type(value).__name__}")
+    return value
+
+
 @functools.lru_cache(maxsize=4096)
 def _tags_of(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text))
+    return tuple(text_of(t) for t in _list(json.loads(text)))
+
+
+def _expert(e: Any) -> ExpertEntry:
+    e = _mapping(e)
+    return ExpertEntry(text_of(e["name"]), _number(e["weight"]), _number(e["probability"]))
 
 
 @functools.lru_cache(maxsize=4096)
 def _experts_of(text: str) -> tuple[ExpertEntry, ...]:
-    return tuple(
-        ExpertEntry(e["name"], float(e["weight"]), float(e["probability"]))
-        for e in json.loads(text)
-    )
+    return tuple(_expert(e) for e in _list(json.loads(text)))
 
 
 def _tags(value: Any) -> tuple[str, ...]:
     """The tags of a row; the same text is decoded once (forecasts of a question share it)."""
-    return _tags_of(value) if isinstance(value, str) else tuple(value)
+    if isinstance(value, str):
+        return _tags_of(value)
+    return tuple(text_of(t) for t in _list(_json(value)))
 
 
 def _experts(value: Any) -> tuple[ExpertEntry, ...]:
     """The experts of a row, decoded once per distinct text (they are immutable)."""
     if isinstance(value, str):
         return _experts_of(value)
-    return tuple(ExpertEntry(e["name"], float(e["weight"]), float(e["probability"])) for e in value)
+    return tuple(_expert(e) for e in _list(_json(value)))
 
 
 def _json(value: Any) -> Any:
@@ -112,13 +149,27 @@ def _json(value: Any) -> Any:
 
 def to_time(value: Any) -> dt.datetime:
     """A stored time (ISO text or a datetime) as an aware UTC datetime."""
-    return as_utc(value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value))
+    if isinstance(value, dt.datetime):
+        return as_utc(value)
+    return as_utc(dt.datetime.fromisoformat(text_of(value)))
 
 
 def _day(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(text_of(value))
+
+
+def _integer(value: Any) -> int:
+    if value.__class__ is int:
+        return value
+    return int(_number(value))
+
+
+def _optional(value: Any, read: Any) -> Any:
+    return None if value is None else read(value)
 
 
 LIGHT_COLUMNS = tuple(
@@ -136,17 +187,19 @@ def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastR
 
     A row without an ``analyst`` column (a ledger of an older schema read without
     upgrading it) has no analyst. ``light`` leaves out what scoring does not need: the
-    intervals, the contributions, the full report and the priors text.
+    intervals, the contributions, the full report and the priors text. Text stored as a
+    BLOB is read as the UTF-8 text it holds.
 
     Raises
     ------
     Unreadable
-        When a stored value is not what the schema says (not UTF-8, not JSON, a field
-        missing), naming the forecast's id.
+        When a stored value is not what the schema says (not UTF-8, not JSON, of another
+        type, a field missing), naming the forecast's id. Any other error is a fault of
+        this program, not of the ledger, and is not hidden as damage.
     """
     try:
         return _record(row, light)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError) as exc:  # json and UTF-8 errors are ValueErrors
         raise Unreadable(
             f"forecast #{row.get('id')} holds a value that cannot be read ({type(exc).__name__})"
         ) from None
@@ -155,34 +208,53 @@ def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastR
 def _record(row: Mapping[str, Any], light: bool) -> ForecastRecord:
     document = None if light else row["document"]
     return ForecastRecord(
-        id=int(row["id"]),
-        question_id=row["question_id"],
+        id=_integer(row["id"]),
+        question_id=text_of(row["question_id"]),
         recorded_at=to_time(row["recorded_at"]),
-        probability=float(row["probability"]),
+        probability=_number(row["probability"]),
         intervals={}
         if light
-        else {k: (float(v[0]), float(v[1])) for k, v in _json(row["intervals"]).items()},
-        kind=row["kind"],
-        pool=row["pool"],
-        seed=row["seed"],
-        version=row["version"],
-        priors_sha256=row["priors_sha256"],
-        priors_text="" if light else row["priors_text"],
-        priors_path=row["priors_path"],
-        title=row["title"],
+        else {
+            text_of(k): (_number(_list(v)[0]), _number(_list(v)[1]))
+            for k, v in _mapping(_json(row["intervals"])).items()
+        },
+        kind=text_of(row["kind"]),
+        pool=text_of(row["pool"]),
+        seed=_optional(row["seed"], _integer),
+        version=text_of(row["version"]),
+        priors_sha256=text_of(row["priors_sha256"]),
+        priors_text="" if light else text_of(row["priors_text"]),
+        priors_path=_optional(row["priors_path"], text_of),
+        title=text_of(row["title"]),
         deadline=_day(row["deadline"]),
         tags=_tags(row["tags"]),
-        prior_probability=row["prior_probability"],
+        prior_probability=_optional(row["prior_probability"], _number),
         contributions=()
         if light
-        else tuple(
-            Contribution(c["label"], c["kind"], float(c["before"]), float(c["after"]))
-            for c in _json(row["contributions"])
-        ),
+        else tuple(_contribution(c) for c in _list(_json(row["contributions"]))),
         experts=_experts(row["experts"]),
-        analyst=row.get("analyst"),
-        document=None if document is None else _json(document),
+        analyst=_optional(row.get("analyst"), text_of),
+        document=_optional(None if document is None else _json(document), _mapping),
     )
+
+
+def _contribution(c: Any) -> Contribution:
+    c = _mapping(c)
+    return Contribution(
+        text_of(c["label"]), text_of(c["kind"]), _number(c["before"]), _number(c["after"])
+    )
+
+
+def latest_from_row(q: Any, recorded: Any, p: Any, sha: Any, text: Any) -> Latest:
+    """The newest forecast of a question from its columns (priors text a BLOB or text);
+    :class:`Unreadable` when a stored value cannot be read."""
+    try:
+        return Latest(text_of(q), to_time(recorded), _number(p), text_of(sha), text_of(text))
+    except ValueError as exc:
+        raise Unreadable(
+            f"the newest forecast of {str(q)[:60]!r} holds a value that cannot be read "
+            f"({type(exc).__name__})"
+        ) from None
 
 
 def resolution_from_row(
@@ -194,8 +266,11 @@ def resolution_from_row(
         resolved_on = _day(day)
         if resolved_on is None:
             raise ValueError("no date")
-        return Resolution(q, outcome, resolved_on, to_time(recorded), reason)
-    except (ValueError, TypeError, AttributeError) as exc:
+        return Resolution(
+            text_of(q), text_of(outcome), resolved_on, to_time(recorded),
+            _optional(reason, text_of),
+        )  # fmt: skip
+    except ValueError as exc:
         raise Unreadable(
             f"the outcome of {str(q)[:60]!r} holds a value that cannot be read "
             f"({type(exc).__name__})"

@@ -16,7 +16,6 @@ Durability and concurrency:
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import random
 import sqlite3
 import time
@@ -27,11 +26,12 @@ from typing import Any, Self, TypeVar
 
 from forecast.ledger import health
 from forecast.ledger.interface import ENV, LedgerError
-from forecast.ledger.records import ForecastRecord, Latest, Resolution, as_utc
+from forecast.ledger.records import ForecastRecord, Latest, Resolution
 from forecast.ledger.rows import (
     LIGHT_COLUMNS,
     Unreadable,
     iso,
+    latest_from_row,
     record_from_row,
     resolution_from_row,
 )
@@ -118,8 +118,9 @@ class SQLiteLedger:
                 f"{self.location} is an SQLite database but not a forecast ledger",
                 hint=f"point --ledger or {ENV} at another file (this one was left as it is)",
             )
-        if write:  # a damaged ledger is refused before anything is written into it
-            self._retry(lambda: health.quick_check(conn, self.location))
+        # A damaged ledger is refused before anything is written into it, and before a
+        # read command (history, score, list, export) shows what it could make of it.
+        self._retry(lambda: health.quick_check(conn, self.location, write=write))
         try:
             if write:
                 mode = self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
@@ -341,10 +342,7 @@ class SQLiteLedger:
                 "WHERE g.question_id = f.question_id ORDER BY g.recorded_at DESC, g.id DESC "
                 "LIMIT 1)"
             ).fetchall()
-            return {
-                q: Latest(q, as_utc(dt.datetime.fromisoformat(t)), float(p), sha, text)
-                for q, t, p, sha, text in rows
-            }
+            return {q: latest_from_row(q, t, p, sha, text) for q, t, p, sha, text in rows}
 
         return self._read(fetch)
 
