@@ -106,6 +106,7 @@ def resolve(
     ledger: str | None,
     force: bool = False,
     reason: str | None = None,
+    value: float | None = None,
 ) -> Resolved:
     """Record that ``question`` (an id or a priors file) resolved ``outcome`` on ``day``.
 
@@ -115,6 +116,10 @@ def resolve(
     and the ledger records the outcome; a failed ledger write puts the file back.
     Killed in between, the file is ahead of the ledger: resolving again records the
     outcome, and `forecast list` says so.
+
+    With ``value`` (an amount the question resolved at) the outcome is the one the
+    question's kind gives for it (``outcome`` is not read), and the value is written into the
+    priors file, which is then required.
     """
     from forecast.ledger import Resolution, check_writable, open_ledger
     from forecast.ledger.records import utc_now
@@ -136,12 +141,23 @@ def resolve(
             hint="check the id (forecast list), pass --priors-dir, or --force to record it anyway",
         )
     deadline = next((r.deadline for r in reversed(recorded) if r.deadline), None)
+    if value is not None and path is None:
+        raise ForecastError(
+            f"no priors file for {qid!r} in {priors_dir}/: --value is written into it",
+            hint="pass --priors-dir, or the priors file itself",
+        )
     if path is not None:  # a broken file is reported before anything is recorded
-        deadline = load_question(path).spec.deadline
+        spec = load_question(path).spec
+        deadline = spec.deadline
+        if value is not None:
+            from forecast import kinds
+
+            outcome = kinds.of(spec).outcome_of_value(spec, value)
+            reason = reason or f"resolved at the value {value:g}"
     check_early_no(qid, outcome, day, deadline, force, reason)
     check_writable(ledger)  # a damaged or unwritable ledger, before the file changes
     raw = read_raw(path) if path is not None else None
-    changed = path is not None and set_status(path, outcome)
+    changed = path is not None and set_status(path, outcome, value)
     resolution = Resolution(qid, outcome, day, utc_now(), reason)
     try:
         with open_ledger(ledger) as book:

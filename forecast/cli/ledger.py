@@ -152,7 +152,11 @@ def resolve(
     question: str = typer.Argument(
         ..., metavar="QUESTION", help="Question id or priors file path."
     ),
-    word: str = typer.Argument(..., metavar="yes|no|annulled", help="yes, no or annulled."),
+    word: str | None = typer.Argument(
+        None,
+        metavar="yes|no|annulled",
+        help="yes, no or annulled (a quantity question: --value instead).",
+    ),
     date: str | None = typer.Option(
         None, "--date", help="When it resolved, YYYY-MM-DD (default: today)."
     ),
@@ -172,6 +176,13 @@ def resolve(
         help="Why, kept in the ledger with the outcome (required for a no before the deadline).",
     ),
     ledger: Ledger = None,
+    value: float | None = typer.Option(
+        None,
+        "--value",
+        metavar="X",
+        help="The amount a quantity question resolved at (in its unit): it is written into "
+        "the priors file, and the outcome is yes when it is above the first threshold.",
+    ),
 ) -> None:
     """Record a question's outcome and set its status in the priors file.
 
@@ -186,6 +197,8 @@ def resolve(
     Example: forecast resolve turkmenistan-joins-ots yes --date 2026-11-20
 
     Example: forecast resolve turkmenistan-joins-ots no --force --reason "the OTS was dissolved"
+
+    Example: forecast resolve us-finance-kazakhstan-tungsten --value 850
     """
     from forecast import outcomes, staleness
 
@@ -198,7 +211,12 @@ def resolve(
             f"{question} is a directory; resolve one question at a time",
             hint="give its id or its priors file",
         )
-    outcome = outcomes.outcome_of(word)
+    if (word is None) == (value is None):
+        raise UsageError(
+            "give the outcome (yes, no or annulled) or, for a quantity, --value X; not both",
+            hint="forecast resolve QUESTION yes, or forecast resolve QUESTION --value 850",
+        )
+    outcome = outcomes.outcome_of(word) if word is not None else ""
     today = staleness.today()
     day = _date(date, "--date") or today
     if day > today:
@@ -206,7 +224,14 @@ def resolve(
             f"--date {day.isoformat()} is in the future; an outcome is known when it happens"
         )
     done = outcomes.resolve(
-        question, outcome, day, priors_dir=priors_dir, ledger=ledger, force=force, reason=reason
+        question,
+        outcome,
+        day,
+        priors_dir=priors_dir,
+        ledger=ledger,
+        force=force,
+        reason=reason,
+        value=value,
     )
     _said_resolved(done, priors_dir)
 

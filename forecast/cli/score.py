@@ -84,9 +84,13 @@ def score(
         raise UsageError("--extremize sharpens the team forecast of --by analyst; add --by analyst")
     since_day = _date(since, "--since")
     _missing(ledger)
+    from forecast.ledger.values import value_scores
+
     with open_ledger(ledger, write=False) as book:
+        light = book.forecasts(light=True)
+        amounts = value_scores(book, light, book.resolutions())
         rep = report(
-            book.forecasts(light=True),
+            light,
             book.resolutions(),
             which=which.value,
             by=None if by is None else by.value,
@@ -99,13 +103,36 @@ def score(
 
         err().print(f"warning: {ONE_QUESTION}", markup=False, highlight=False, soft_wrap=True)
     if format_ is ScoreFormat.json:
-        print_json(rep.to_dict())
+        print_json({**rep.to_dict(), "amounts": amounts})
     elif format_ is ScoreFormat.csv:
         typer.echo(_score_csv(rep), nl=False)
     else:
         from forecast.ledger.render import score_view
 
         out().print(score_view(rep))
+        if amounts:
+            out().print(_amounts_view(amounts))
+
+
+def _amounts_view(amounts: list[dict[str, Any]]) -> Any:
+    """Questions of an amount, scored at the value they resolved at."""
+    from rich.table import Table
+
+    from forecast.render.layout import Fit
+
+    t = Table(title="Amounts, scored at their resolved value", title_justify="left")
+    for col in ("question", "value", "forecast median", "CRPS", "log score"):
+        t.add_column(col, justify="left" if col == "question" else "right", no_wrap=True)
+    for a in amounts:
+        t.add_row(
+            a["question"],
+            f"{a['value']:.4g}",
+            f"{a['median']:.4g}",
+            f"{a['crps']:.4g}",
+            f"{a['log_score']:.3f}",
+        )
+    t.caption = "CRPS in the amount's unit, 0 is perfect; log score: −ln density, lower is better"
+    return Fit(t)
 
 
 def _score_csv(rep: Any) -> str:

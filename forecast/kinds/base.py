@@ -62,6 +62,23 @@ class KindBase[Inputs]:
         """No sections of its own."""
         return []
 
+    def outcome_of_value(self, spec: QuestionMeta, value: float) -> str:
+        """Refused: the question is an event, resolved yes, no or annulled."""
+        from forecast.errors import ForecastError
+
+        raise ForecastError(
+            f"a {spec.kind} question resolves yes, no or annulled, not at a value",
+            hint="--value is for questions of an amount (kind: quantity)",
+        )
+
+    def resolved_value(self, spec: QuestionMeta) -> float | None:
+        """An event has no value to resolve at."""
+        return None
+
+    def value_scores(self, document: Mapping[str, Any], value: float) -> dict[str, float] | None:
+        """An event is scored by its probability alone."""
+        return None
+
     def headline(self, forecast: Forecast) -> Headline | None:
         """The headline's intervals are of the event's propensity."""
         return None

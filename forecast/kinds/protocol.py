@@ -209,6 +209,20 @@ class Kind[Inputs](Protocol):
         """The same sections for the terminal, as charts."""
         ...
 
+    def outcome_of_value(self, spec: QuestionMeta, value: float) -> str:
+        """The outcome (``yes`` or ``no``) a question resolved at ``value`` records
+        (``resolve --value``); a ForecastError for a kind that is not an amount."""
+        ...
+
+    def resolved_value(self, spec: QuestionMeta) -> float | None:
+        """The value a question of an amount resolved at, as its file says (else None)."""
+        ...
+
+    def value_scores(self, document: Mapping[str, Any], value: float) -> dict[str, float] | None:
+        """Scores of a recorded forecast (its JSON) at the resolved value (None: not an
+        amount)."""
+        ...
+
     def headline(self, forecast: Forecast) -> Headline | None:
         """Rows that replace the headline's intervals of the propensity and its prior row,
         with the note under them, in every format (None: the propensity's)."""

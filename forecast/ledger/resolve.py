@@ -75,8 +75,9 @@ def put_back(path: Path, raw: bytes) -> None:
     files.atomic_write(path, raw)
 
 
-def set_status(path: Path, status: str) -> bool:
-    """Set ``status`` in the priors file at ``path``; return False when it already was.
+def set_status(path: Path, status: str, value: float | None = None) -> bool:
+    """Set ``status`` (and the resolved ``value`` of an amount, when given) in the priors
+    file at ``path``; return False when it already was so.
 
     Raises
     ------
@@ -86,12 +87,15 @@ def set_status(path: Path, status: str) -> bool:
     from forecast.questions.loader import load_question
 
     loaded = load_question(path)
-    if loaded.spec.status == status:
+    extra = {} if value is None else {"value": value}
+    if loaded.spec.status == status and all(
+        getattr(loaded.spec, k, None) == v for k, v in extra.items()
+    ):
         return False
     before, _ = yamlio.loads(loaded.text, str(path))
-    text = _edited(loaded.text, status)
+    text = _edited(loaded.text, status, extra)
     after, _ = yamlio.loads(text, str(path))
-    if after != {**before, "status": status}:  # pragma: no cover - a ruamel surprise
+    if after != {**before, "status": status, **extra}:  # pragma: no cover - a ruamel surprise
         raise InputError(
             [
                 Problem(
@@ -108,7 +112,7 @@ def set_status(path: Path, status: str) -> bool:
     return True
 
 
-def _edited(text: str, status: str) -> str:
+def _edited(text: str, status: str, extra: dict[str, float] | None = None) -> str:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     data: Any = priorsfile.load(text)
@@ -120,6 +124,11 @@ def _edited(text: str, status: str) -> str:
         keys = list(data)
         at = keys.index("deadline") + 1 if "deadline" in keys else len(keys)
         data.insert(at, "status", value)
+    for key, item in (extra or {}).items():
+        if key in data:
+            data[key] = item
+        else:
+            data.insert(list(data).index("status") + 1, key, item)
     out = priorsfile.dump(data)
     if text.startswith("\ufeff"):  # pragma: no cover - the reader drops a BOM
         out = "\ufeff" + out

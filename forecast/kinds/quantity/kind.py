@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +121,30 @@ class QuantityKind(KindBase["QuantityInputs"]):
         from forecast.kinds.quantity import report
 
         return report.rich_sections(forecast, width)
+
+    def outcome_of_value(self, spec: QuestionMeta, value: float) -> str:
+        """``yes`` when the amount is above the first threshold (the headline), else ``no``."""
+        from forecast.errors import ForecastError
+
+        assert isinstance(spec, QuantityQuestion)
+        s = spec.limits
+        if not math.isfinite(value) or not (s.contains(value) or value in (s.lower, s.upper)):
+            raise ForecastError(
+                f"--value {value:g} is outside the quantity's support ({s.name})",
+                hint=f"give the amount in {spec.unit}, as the resolution criterion says",
+            )
+        return "yes" if value > spec.thresholds[0] else "no"
+
+    def value_scores(self, document: Mapping[str, Any], value: float) -> dict[str, float] | None:
+        """CRPS and the log score (scoringrules) of a recorded forecast at the value."""
+        from forecast.kinds.quantity.scores import of_value
+
+        return of_value(document, value)
+
+    def resolved_value(self, spec: QuestionMeta) -> float | None:
+        """The value the file says the amount resolved at."""
+        assert isinstance(spec, QuantityQuestion)
+        return spec.value
 
     def headline(self, forecast: Forecast) -> Headline:
         """The amount's median and intervals under P(X > the first threshold)."""

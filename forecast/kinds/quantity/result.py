@@ -54,6 +54,8 @@ class QuantityResult:
     experts: tuple[ExpertFit, ...]
     sensitivity: tuple[Row, ...]
     data: dict[str, Any] | None = None
+    ensemble: tuple[float, ...] = ()
+    """Quantiles of the exact posterior at (i + 0.5) / n, for scoring once resolved."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (the ``quantity`` object of ``forecast run --format json``)."""
@@ -68,6 +70,7 @@ class QuantityResult:
             "experts": [e.to_dict() for e in self.experts],
             "sensitivity": [r.to_dict() for r in self.sensitivity],
             "data": self.data,
+            "ensemble": list(self.ensemble),
         }
 
 

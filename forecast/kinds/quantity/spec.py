@@ -217,6 +217,9 @@ class QuantityQuestion(QuestionMeta):
     experts: Annotated[list[QuantityExpert], Field(min_length=1)]
     pool: QuantityPool = Field(default_factory=QuantityPool)
     data: QuantityData | None = None
+    value: float | None = Field(
+        default=None, description="the resolved value (written by forecast resolve --value)"
+    )
 
     @property
     def limits(self) -> Support:
@@ -282,6 +285,17 @@ class QuantityQuestion(QuestionMeta):
                         {"v": v, "inside": inside, "s": s.name},
                         v,
                     )
+        if self.value is not None and not (
+            s.contains(self.value) or self.value in (s.lower, s.upper)
+        ):
+            raise located_error(
+                "QuantityQuestion",
+                ("value",),
+                "outside_support",
+                "the resolved value {v} is not {inside}",
+                {"v": self.value, "inside": inside},
+                self.value,
+            )
         for i, t in enumerate(self.thresholds):
             if not s.contains(t):
                 raise located_error(

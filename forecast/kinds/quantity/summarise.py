@@ -17,7 +17,7 @@ import numpy as np
 
 from forecast import results
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose
-from forecast.kinds.quantity import sensitivity, summary
+from forecast.kinds.quantity import scores, sensitivity, summary
 from forecast.kinds.quantity.inputs import QuantityInputs
 from forecast.kinds.quantity.result import ExpertFit, QuantityForecast, QuantityResult
 from forecast.kinds.quantity.spec import QuantityQuestion
@@ -77,6 +77,7 @@ def result_of(spec: QuantityQuestion, inputs: QuantityInputs, draws: np.ndarray)
             for e, w, f in zip(spec.experts, inputs.normalised_weights, inputs.fits, strict=True)
         ),
         sensitivity=sensitivity.rows(inputs, data_label(inputs)),
+        ensemble=tuple(scores.ensemble(inputs.exact_posterior)),
         data=None
         if obs is None
         else {

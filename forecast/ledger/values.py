@@ -1,0 +1,65 @@
+"""Scores of questions that resolve at a value (an amount), beside the probability scores.
+
+A question of an amount resolves at a value that its priors file keeps (``forecast
+resolve --value``); its kind scores the last forecast recorded on or before the
+resolution from that forecast's JSON (for a quantity, CRPS and the log score). Event
+kinds have no value and are not read here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from forecast.errors import ForecastError
+from forecast.ledger.records import ForecastRecord, Resolution
+
+
+def _valued_kinds() -> set[str]:
+    """The kinds that score a resolved value (those overriding ``value_scores``)."""
+    from forecast import kinds
+    from forecast.kinds.base import KindBase
+
+    return {
+        name
+        for name, k in kinds.REGISTRY.items()
+        if getattr(type(k), "value_scores", None) is not KindBase.value_scores
+    }
+
+
+def value_scores(
+    book: Any, light: list[ForecastRecord], resolutions: Mapping[str, Resolution]
+) -> list[dict[str, Any]]:
+    """One row per resolved question of an amount: its id, value and the kind's scores.
+
+    ``light`` are the ledger's light records (to find those questions without reading
+    every report); the counted forecast's report is read from ``book``. A question
+    whose priors file is gone, or gives no value, is left out.
+    """
+    from forecast import kinds
+    from forecast.questions.loader import load_question
+
+    valued = _valued_kinds()
+    ids = sorted({r.question_id for r in light if r.kind in valued})
+    out: list[dict[str, Any]] = []
+    for qid in ids:
+        res = resolutions.get(qid)
+        if res is None or res.outcome == "annulled":
+            continue
+        counted = [r for r in book.forecasts(qid) if r.recorded_at.date() <= res.resolved_on]
+        if not counted or counted[-1].document is None or not counted[-1].priors_path:
+            continue
+        rec = counted[-1]
+        try:
+            spec = load_question(rec.priors_path).spec
+        except (ForecastError, OSError):
+            continue
+        kind = kinds.of(spec)
+        value = kind.resolved_value(spec)
+        scores = None if value is None else kind.value_scores(rec.document or {}, value)
+        if scores is not None:
+            out.append({"question": qid, "kind": rec.kind, "value": value, **scores})
+    return out
+
+
+__all__ = ["value_scores"]
