@@ -68,6 +68,9 @@ def parse_grid(options: Sequence[str]) -> list[tuple[str, list[str]]]:
     seen: set[str] = set()
     for opt in options:
         name, sep, values = opt.partition("=")
+        if "[" in name and "]=" in opt:  # a name with a row: cell.b[a=yes]=0.1,0.2
+            head, sep, values = opt.partition("]=")
+            name = head + "]"
         name = name.strip()
         items = [v.strip() for v in values.split(",")]
         if not sep or not name or not values.strip() or any(v == "" for v in items):

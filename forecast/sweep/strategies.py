@@ -150,6 +150,9 @@ def sample_job(job: Job) -> Posterior:
     from forecast.inference import diagnose, quiet_pymc
 
     adapter = kinds.get(job.kind).sweep_adapter
+    direct = getattr(adapter, "posterior", None)  # a kind whose posterior needs no NUTS
+    if direct is not None:
+        return direct(job)
     model, step = _compiled(job)
     adapter.set_data(model, job.inputs, dict(job.data))
     s = job.settings

@@ -163,13 +163,17 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         return spec.model_copy(update={"pool": pool})
 
     def sweep_params(self, spec: QuestionMeta) -> list[Param]:
-        """Nothing yet: node states are asked with --given and --do."""
-        return []
+        """``node.ID``, ``do.ID`` and ``cell.CELL`` (:mod:`forecast.kinds.network.sweep`)."""
+        from forecast.kinds.network.sweep import params
+
+        return params(spec)
 
     @property
     def sweep_adapter(self) -> type[SweepAdapter[LoadedNetwork, Any]]:
-        """Networks are not swept through the sampler."""
-        raise ForecastError("forecast sweep does not take networks yet; use --given/--do")
+        """Scenarios on the cells' resampled posterior draws, without the sampler."""
+        from forecast.kinds.network.sweep import NetworkAdapter
+
+        return NetworkAdapter
 
     def log_densities(self, inputs: LoadedNetwork, draws: Any) -> LogDensities:
         """Not defined: a network's sensitivity is its tornado of cells."""
