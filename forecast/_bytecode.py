@@ -20,7 +20,7 @@ MODULES = (
     "forecast.engine",
     "forecast.kinds.event.model",
     "forecast.kinds.drivers.model",
-    "forecast.models.tte",
+    "forecast.kinds.tte.model",
     "forecast.render.report",
     "forecast.render.html",
     "forecast.sensitivity",

@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
-
-from forecast import kinds, results, sensitivity, summary
+from forecast import kinds, results
 from forecast.elicit.fit import located
 from forecast.errors import ForecastError
-from forecast.inference import SamplerSettings, Timer, diagnose, sample
+from forecast.inference import SamplerSettings, Timer, sample
 from forecast.kinds.protocol import Kind
 from forecast.questions.loader import LoadedQuestion
-from forecast.questions.tte import TimeToEventQuestion
 
 
 def default_seed(sha256: str) -> int:
@@ -41,96 +38,6 @@ def check_scenario(q: LoadedQuestion, scenario: str | None) -> None:
             if named
             else f"{q.path.name} defines no scenarios",
         )
-
-
-def summarise_tte(
-    q: LoadedQuestion,
-    inputs: Any,
-    idata: Any,
-    settings: SamplerSettings,
-    timer: Timer | None = None,
-    *,
-    scenario: str | None = None,
-) -> results.Forecast:
-    """Posterior of a time-to-event model -> Forecast (the curve and median in ``extra``)."""
-    from forecast.models import tte
-
-    spec = q.spec
-    assert isinstance(spec, TimeToEventQuestion)
-    post = idata["posterior"]
-    seconds = float(post.attrs.get("sampling_time", 0.0) or 0.0)
-    names = [n for n in ("q", "log_trend", "beta", "median_years", "shape") if n in post]
-    diag = diagnose(idata, names, seconds)
-    draws = tte.posterior_draws(inputs, idata)
-    prior = tte.prior_draws(inputs, summary.PRIOR_DRAWS, np.random.default_rng(settings.seed))
-    levels = [float(spec.scenario_levels(scenario)[d.id]) for d in inputs.drivers]
-
-    def post_by(lv: list[float], day: Any = spec.deadline) -> np.ndarray:
-        return tte.probability_by(inputs, draws, lv, day)
-
-    def prior_by(lv: list[float]) -> np.ndarray:
-        return tte.probability_by(inputs, prior, lv, spec.deadline)
-
-    chain_draws = post_by(levels)
-    off = [0.0] * len(levels)
-    start = float(np.mean(prior_by(off)))
-    steps = [results.Step("experts (pooled prior)", "experts", start, start)]
-    steps += summary.driver_steps(inputs.drivers, levels, prior_by, start)
-    if isinstance(inputs, tte.HazardInputs):
-        label = f"{inputs.elapsed:.1f} years since {inputs.since.isoformat()} without the event"
-        experts: tuple[results.ExpertView, ...] = ()
-    else:
-        label = f"{len(inputs.passed)} passed opportunities without the event"
-        experts = summary.experts_view(
-            inputs.expert_names, inputs.weights, inputs.experts, spec.experts
-        )
-    steps.append(results.Step(label, "history", steps[-1].after, float(chain_draws.mean())))
-    dates = tte.curve_dates(inputs)
-    cum = tte.cumulative(inputs, draws, levels).reshape(-1, len(dates))
-    curve = []
-    for j, day in enumerate(dates):
-        lo, hi = results.band(cum[:, j], 0.8)
-        curve.append(
-            {"date": day.isoformat(), "probability": float(cum[:, j].mean()), "lo": lo, "hi": hi}
-        )
-    median = tte.median_date(inputs, draws, levels)
-    extra: dict[str, Any] = {
-        "curve": curve,
-        "median_time": median.isoformat() if median else "after the horizon",
-        "horizon": spec.horizon.isoformat(),
-        "as_of": spec.as_of_date.isoformat(),
-        "form": inputs.form,
-    }
-    if isinstance(inputs, tte.HazardInputs):
-        extra["hazard"] = {
-            "since": inputs.since.isoformat(),
-            "elapsed_years": inputs.elapsed,
-            "shape": inputs.shape.to_dict(),
-            "experts": [
-                {"name": n, "weight": w / sum(inputs.weights), "fit": f.to_dict()}
-                for n, w, f in zip(inputs.expert_names, inputs.weights, inputs.experts, strict=True)
-            ],
-            "posterior_median_years": {
-                "median": float(np.median(draws.main)),
-                "interval": list(results.band(draws.main, 0.8)),
-            },
-        }
-    else:
-        extra["opportunities"] = {
-            "passed": [d.isoformat() for d in inputs.passed],
-            "future": [d.isoformat() for d in inputs.future],
-        }
-    if inputs.drivers:
-        extra.update(summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
-    extra["sensitivity"] = sensitivity.for_tte(inputs, draws, chain_draws).to_dict()
-    if not isinstance(inputs, tte.HazardInputs):
-        extra["pools"] = summary.swapped_pools(inputs, draws.main, chain_draws)
-    forecast = summary.assemble(
-        q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra
-    )
-    if timer is not None:
-        timer.lap("summarise")
-    return forecast
 
 
 def run(

@@ -48,19 +48,11 @@ SCALES = (0.5, 2.0)
 """The powers shown in the table: an input counted half and counted double."""
 
 NO_DATA = "no data: the forecast is the experts' prior moved by evidence"
-NO_HISTORY = "no data: nothing has passed yet, so the forecast is the experts' prior"
 
 CONFLICT = "prior-data conflict"
 PRIOR_DRIVEN = "strong prior / weak likelihood"
 
 QUANTITY_LABELS = {"p": "propensity before evidence", "q": "forecast"}
-TTE_LABELS = {
-    "q_opportunity": "chance at each opportunity",
-    "log_trend": "trend (log odds multiplier)",
-    "median_years": "median years to the event",
-    "shape": "Weibull shape",
-    "q": "forecast",
-}
 
 
 @dataclass(frozen=True)
@@ -393,77 +385,6 @@ def log_lognormal_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
             for wi, f in zip(w, experts, strict=True)
         ]
     return np.asarray(logsumexp(np.stack(parts), axis=0), dtype=float)
-
-
-def tte_log_densities(inputs: Any, draws: Any) -> tuple[np.ndarray, np.ndarray | None]:
-    """Log prior and the history's log likelihood of a time-to-event model, per draw.
-
-    ``draws`` are :class:`forecast.models.tte.Draws` shaped (chain, draw). Scheduled:
-    the pool's density at q plus the log trend's Normal density when the trend is
-    uncertain; the likelihood is the model's ``passed`` term, each passed opportunity
-    without the event adding log(1 - q_i). Hazard: the pool's density at the median
-    plus the shape's LogNormal density when uncertain; the likelihood is the model's
-    ``elapsed_without`` term, log S(t0). Priors up to constants. ``None`` for the
-    likelihood when nothing has passed.
-    """
-    from scipy.special import expit
-
-    from forecast.models.tte import LN2, HazardInputs
-
-    main = np.asarray(draws.main, dtype=float)
-    second = np.asarray(draws.trend, dtype=float)
-    if isinstance(inputs, HazardInputs):
-        log_prior = log_lognormal_pool(inputs.experts, inputs.weights, main)
-        if not inputs.shape.fixed:
-            s = inputs.shape.params
-            log_prior = log_prior + log_normal(np.log(second), s["mu"], s["sigma"])
-            log_prior = log_prior - np.log(second)
-        t0 = inputs.elapsed
-        if t0 <= 0:
-            return log_prior, None
-        return log_prior, np.asarray(-LN2 * (t0 / main) ** second, dtype=float)
-    log_prior = log_beta_pool(inputs.experts, inputs.weights, expit(main))
-    if inputs.trend is not None and not inputs.trend.fixed:
-        t = inputs.trend.params
-        log_prior = log_prior + log_normal(second, t["mu"], t["sigma"])
-    index = np.asarray(inputs.passed_index, dtype=float)
-    if index.size == 0:
-        return log_prior, None
-    eta = main[..., None] + index * second[..., None]
-    return log_prior, np.asarray(-np.logaddexp(0.0, eta).sum(axis=-1), dtype=float)
-
-
-def for_tte(inputs: Any, draws: Any, forecast: np.ndarray) -> Sensitivity:
-    """Sensitivity of a time-to-event forecast (P(by the deadline) per draw)."""
-    from scipy.special import expit
-
-    from forecast.models.tte import HazardInputs
-
-    log_prior, log_lik = tte_log_densities(inputs, draws)
-    main = np.asarray(draws.main, dtype=float)
-    second = np.asarray(draws.trend, dtype=float)
-    posterior: dict[str, np.ndarray]
-    if isinstance(inputs, HazardInputs):
-        posterior = {"median_years": main}
-        if not inputs.shape.fixed:
-            posterior["shape"] = second
-        data_label = f"{inputs.elapsed:.1f} event-free years"
-    else:
-        posterior = {"q_opportunity": expit(main)}
-        if inputs.trend is not None and not inputs.trend.fixed:
-            posterior["log_trend"] = second
-        n = len(inputs.passed)
-        data_label = f"{n} event-free opportunit{'y' if n == 1 else 'ies'}"
-    posterior["q"] = np.asarray(forecast, dtype=float)
-    return assess(
-        posterior,
-        posterior["q"],
-        log_prior,
-        log_lik,
-        data_label=data_label,
-        labels=TTE_LABELS,
-        no_data=NO_HISTORY,
-    )
 
 
 def _pool_rows(pools: Mapping[str, Any], headline: float) -> list[Move]:

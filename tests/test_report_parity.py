@@ -15,10 +15,10 @@ import pytest
 from arviz_base import from_dict
 from rich.console import Console
 
-from forecast import engine
 from forecast.inference import SamplerSettings
 from forecast.kinds.drivers import summary as drivers_summary
 from forecast.kinds.event import summary as event_summary
+from forecast.kinds.tte import summary as tte_summary
 from forecast.questions.loader import load_question
 from forecast.render import fmt
 from forecast.render.html import page
@@ -110,11 +110,11 @@ def _forecast(tmp_path: Path, kind: str) -> Any:
 
         idata = from_dict({"posterior": {"p": p}, "sample_stats": no})
         return drivers_summary.summarise(q, drivers.prepare(q.spec), idata, settings)  # type: ignore[arg-type]
-    from forecast.models import tte
+    from forecast.kinds.tte import model as tte
 
     post = {"q": p} if kind == "scheduled" else {"median_years": rng.lognormal(2, 0.4, (2, 500))}
     idata = from_dict({"posterior": post, "sample_stats": no})
-    return engine.summarise_tte(q, tte.prepare(q.spec), idata, settings)  # type: ignore[arg-type]
+    return tte_summary.summarise(q, tte.prepare(q.spec), idata, settings)  # type: ignore[arg-type]
 
 
 def _terminal(f: Any) -> str:

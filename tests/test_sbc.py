@@ -89,7 +89,7 @@ def event_problem(tmp: Path) -> Problem:
 
 def tte_problem(tmp: Path) -> Problem:
     """Scheduled opportunities with an uncertain trend; eight watched, stopping at the event."""
-    from forecast.models import tte
+    from forecast.kinds.tte import model as tte
 
     spec = _load(
         tmp,

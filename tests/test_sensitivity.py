@@ -13,7 +13,7 @@ import pytest
 from arviz_base import from_dict
 from rich.console import Console
 
-from forecast import engine, sensitivity
+from forecast import sensitivity
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.inference import SamplerSettings
 from forecast.kinds.drivers import sensitivity as drivers_sensitivity
@@ -21,6 +21,8 @@ from forecast.kinds.drivers import summary as drivers_summary
 from forecast.kinds.event import model as event
 from forecast.kinds.event import sensitivity as event_sensitivity
 from forecast.kinds.event import summary as event_summary
+from forecast.kinds.tte import sensitivity as tte_sensitivity
+from forecast.kinds.tte import summary as tte_summary
 from forecast.questions.loader import load_question
 from forecast.render.report import Report
 from tests.conftest import EVENT_HEADER
@@ -262,7 +264,7 @@ def _schedule_inputs(
 ) -> Any:
     import datetime as dt
 
-    from forecast.models import tte
+    from forecast.kinds.tte import model as tte
 
     past = tuple(dt.date(2020 + i, 6, 1) for i in range(passed))
     future = tuple(dt.date(2026 + i, 6, 1) for i in range(4))
@@ -274,7 +276,7 @@ def _hazard_inputs(
 ) -> Any:
     import datetime as dt
 
-    from forecast.models import tte
+    from forecast.kinds.tte import model as tte
 
     since = dt.date(2020, 12, 1)
     as_of = dt.date(2020 + elapsed_years, 12, 1)
@@ -386,7 +388,7 @@ def test_time_to_event_with_constant_q_matches_the_beta_binomial_closed_form() -
     # Beta(a, b + k) and P(by the m-th next opportunity) = 1 - B(a, b + m) / B(a, b) under it.
     from scipy.special import betaln
 
-    from forecast.models import tte
+    from forecast.kinds.tte import model as tte
 
     a, b, k, m = 6.0, 14.0, 5, 3
     inputs = _schedule_inputs((_beta(a, b),), (1.0,), None, k)
@@ -394,7 +396,7 @@ def test_time_to_event_with_constant_q_matches_the_beta_binomial_closed_form() -
     draws = tte.Draws(np.log(q / (1 - q)), np.zeros_like(q), np.zeros((4, 2000, 0)))
     forecast = tte.cumulative(inputs, draws, [])[..., m - 1]
     assert forecast == pytest.approx(1 - (1 - q) ** m)
-    s = sensitivity.for_tte(inputs, draws, forecast)
+    s = tte_sensitivity.of_draws(inputs, draws, forecast)
 
     def by_m(alpha: float, beta: float) -> float:
         return 1 - float(np.exp(betaln(alpha, beta + m) - betaln(alpha, beta)))
@@ -409,7 +411,7 @@ def test_time_to_event_with_constant_q_matches_the_beta_binomial_closed_form() -
 
 
 def test_hazard_moves_match_quadrature() -> None:
-    from forecast.models import tte
+    from forecast.kinds.tte import model as tte
 
     # Weibull with a fixed shape 1.5, LogNormal prior on the median, five years without the
     # event: the posterior over log m is one-dimensional.
@@ -435,7 +437,7 @@ def test_hazard_moves_match_quadrature() -> None:
     m = np.exp(np.interp(np.random.default_rng(16).uniform(size=(4, 2000)), cdf, grid))
     draws = tte.Draws(m, np.full_like(m, shape), np.zeros((4, 2000, 0)))
     forecast = -np.expm1(-np.log(2) * ((t / m) ** shape - (t0 / m) ** shape))
-    s = sensitivity.for_tte(inputs, draws, forecast)
+    s = tte_sensitivity.of_draws(inputs, draws, forecast)
     # The model's prior is on m: in u = log m it is N(u) / m, and du = dm / m adds u back.
     exact = _scaled_means(value, lambda u: log_prior(u) - u, log_lik, lo, hi, jacobian=True)
     _check_moves(s, exact)
@@ -483,14 +485,14 @@ def test_log_densities_are_the_drivers_models() -> None:
 @pytest.mark.slow
 def test_log_densities_are_the_time_to_event_models() -> None:
     """Scheduled (pool, trend, passed opportunities) and hazard (pool, shape, elapsed time)."""
-    from forecast.models import tte
+    from forecast.kinds.tte import model as tte
 
     rng = np.random.default_rng(18)
     inputs = _schedule_inputs((_beta(2, 8), _beta(5, 5)), (3.0, 1.0), _lognormal(0.1, 0.3), 4)
     q = rng.beta(2, 9, size=(1, 3))
     lt = rng.normal(0.1, 0.3, size=(1, 3))
     draws = tte.Draws(np.log(q / (1 - q)), lt, np.zeros((1, 3, 0)))
-    log_prior, log_lik = sensitivity.tte_log_densities(inputs, draws)
+    log_prior, log_lik = tte_sensitivity.log_densities(inputs, draws)
     model = tte.build(inputs)
     ref = [
         _model_logps(model, ["q", "log_trend"], "passed", {"q": q[0, i], "log_trend": lt[0, i]})
@@ -504,7 +506,7 @@ def test_log_densities_are_the_time_to_event_models() -> None:
     hazard = _hazard_inputs(experts, (1.0, 1.0), _lognormal(0.2, 0.3), 5)
     m = rng.lognormal(np.log(6.0), 0.5, size=(1, 3))
     k = rng.lognormal(0.2, 0.3, size=(1, 3))
-    log_prior, log_lik = sensitivity.tte_log_densities(hazard, tte.Draws(m, k, m[..., None] * 0))
+    log_prior, log_lik = tte_sensitivity.log_densities(hazard, tte.Draws(m, k, m[..., None] * 0))
     model = tte.build(hazard)
     ref = [
         _model_logps(
@@ -588,7 +590,7 @@ experts:
 
 
 def test_a_time_to_event_run_carries_its_sensitivity(write_priors) -> None:  # type: ignore[no-untyped-def]
-    from forecast.models import tte
+    from forecast.kinds.tte import model as tte
 
     settings = SamplerSettings(draws=500, chains=2, seed=5)
     rng = np.random.default_rng(20)
@@ -601,7 +603,7 @@ def test_a_time_to_event_run_carries_its_sensitivity(write_priors) -> None:  # t
     for dates, has_data in (("2023-06-01, 2024-06-01, 2025-06-01", True), ("2026-06-01", False)):
         q = load_question(write_priors(TTE_Q.format(dates=dates)))
         inputs = tte.prepare(q.spec)  # type: ignore[arg-type]
-        f = engine.summarise_tte(q, inputs, idata, settings)
+        f = tte_summary.summarise(q, inputs, idata, settings)
         d = json.loads(json.dumps(f.to_dict(), allow_nan=False))
         assert d["sensitivity"]["has_data"] is has_data
         text = _text(Report(f), width=80)

@@ -21,7 +21,7 @@ from forecast import engine
 from forecast.cli import app
 from forecast.errors import InputError
 from forecast.inference import SamplerSettings
-from forecast.models import tte
+from forecast.kinds.tte import model as tte
 from forecast.questions.loader import load_question
 from forecast.questions.tte import add_months
 from forecast.render.report import Report

@@ -127,11 +127,6 @@ def driver_params(spec: Any) -> list[Param]:
     return out
 
 
-def tte_params(spec: Any) -> list[Param]:
-    """What a time-to-event question can sweep."""
-    return driver_params(spec)
-
-
 def params_for(spec: Any) -> dict[str, Param]:
     """The sweepable parameters of a question, by name."""
     from forecast import kinds

@@ -34,7 +34,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -245,62 +245,6 @@ class ScenarioLevels:
             if f"driver.{i}" in s:
                 levels[i] = float(s[f"driver.{i}"])
         return [float(levels[i]) for i in self.ids]
-
-
-class TteAdapter(ScenarioLevels):
-    """Time-to-event questions: driver levels and named scenarios on the draws."""
-
-    diagnosed: ClassVar[tuple[str, ...]] = ("q", "log_trend", "beta", "median_years", "shape")
-
-    @staticmethod
-    def current(inputs: Any) -> dict[str, Value]:
-        """The file's own expert weights and a prior strength of 1."""
-        return current_prior(inputs)
-
-    @staticmethod
-    def check_data(inputs: Any, data: Mapping[str, Value]) -> None:
-        """No data settings for this kind."""
-
-    @staticmethod
-    def set_data(model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
-        """No data settings for this kind."""
-
-    @staticmethod
-    def log_prior(inputs: Any, draws: Any) -> np.ndarray:
-        """Never needed: no prior settings for this kind, so nothing is reweighted."""
-        raise NotImplementedError("time-to-event sweeps have no prior settings")
-
-    @staticmethod
-    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
-        """No prior settings for this kind (the registry offers none)."""
-        return inputs
-
-    @staticmethod
-    def build(inputs: Any) -> Any:
-        """The time-to-event model."""
-        from forecast.models import tte
-
-        return tte.build(inputs)
-
-    @staticmethod
-    def extract(inputs: Any, idata: Any) -> Any:
-        """The draws the curve needs."""
-        from forecast.models import tte
-
-        return tte.posterior_draws(inputs, idata)
-
-    def evaluate(
-        self, inputs: Any, draws: Any, scenarios: Sequence[Mapping[str, Value]]
-    ) -> np.ndarray:
-        """Per-draw P(by the deadline), (scenarios, chain, draw)."""
-        from forecast.models import tte
-
-        return np.stack(
-            [
-                tte.probability_by(inputs, draws, self.levels(s), self.spec.deadline)
-                for s in scenarios
-            ]
-        )
 
 
 def prepare(q: Any) -> Any:

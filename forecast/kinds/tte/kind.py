@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from forecast.elicit.answers import Channel, Scale
     from forecast.inference import SamplerSettings, Timer
     from forecast.kinds.protocol import LogDensities, SweepAdapter
-    from forecast.models.tte import TteInputs
+    from forecast.kinds.tte.model import TteInputs
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
@@ -36,16 +36,15 @@ class TimeToEventKind(KindBase["TteInputs"]):
 
     def prepare(self, q: LoadedQuestion) -> TteInputs:
         """Fit the judgements of the scheduled or the hazard form."""
-        from forecast.models import tte
+        from forecast.kinds.tte import model as tte
 
         assert isinstance(q.spec, TimeToEventQuestion)
         return tte.prepare(q.spec)
 
     def build(self, inputs: TteInputs, *, swappable: bool = False) -> pm.Model:
-        """The time-to-event model (:func:`forecast.models.tte.build`)."""
-        from forecast.models import tte
-
-        return tte.build(inputs)
+        """The time-to-event model (:meth:`~forecast.kinds.tte.scheduled.ScheduleInputs.build`,
+        :meth:`~forecast.kinds.tte.hazard.HazardInputs.build`)."""
+        return inputs.build()
 
     def summarise(
         self,
@@ -58,9 +57,9 @@ class TimeToEventKind(KindBase["TteInputs"]):
         scenario: str | None = None,
     ) -> Forecast:
         """P(by the deadline), the curve, the median time, scenarios and swings."""
-        from forecast.engine import summarise_tte
+        from forecast.kinds.tte.summary import summarise
 
-        return summarise_tte(q, inputs, idata, settings, timer, scenario=scenario)
+        return summarise(q, inputs, idata, settings, timer, scenario=scenario)
 
     def scenarios(self, spec: QuestionMeta) -> tuple[str, ...]:
         """The scenarios the file names."""
@@ -69,32 +68,24 @@ class TimeToEventKind(KindBase["TteInputs"]):
 
     def sweep_params(self, spec: QuestionMeta) -> list[Param]:
         """Driver levels and named scenarios."""
-        from forecast.sweep.params import tte_params
+        from forecast.kinds.tte.sweep import params
 
-        return tte_params(spec)
+        return params(spec)
 
     @property
     def sweep_adapter(self) -> type[SweepAdapter[TteInputs, Any]]:
         """Levels and scenarios on the draws."""
-        from forecast.sweep.strategies import TteAdapter
+        from forecast.kinds.tte.sweep import TteAdapter
 
         return TteAdapter
 
     def log_densities(self, inputs: TteInputs, draws: Any) -> LogDensities:
         """The pool's and the trend's or shape's densities, and the history's likelihood."""
-        from forecast.sensitivity import tte_log_densities
-
-        return tte_log_densities(inputs, draws)
+        return inputs.log_densities(draws)
 
     def judgements(self, q: LoadedQuestion) -> Any:
         """The fitted judgements of the scheduled or the hazard form."""
-        from forecast.models import tte
-        from forecast.render.curves import hazard_shown, schedule_shown
-
-        inputs = self.prepare(q)
-        if isinstance(inputs, tte.HazardInputs):
-            return hazard_shown(inputs)
-        return schedule_shown(inputs)
+        return self.prepare(q).shown()
 
     def sections(self, forecast: Forecast) -> list[Section]:
         """The curve and median time, a hazard's experts, and scenarios with drivers."""

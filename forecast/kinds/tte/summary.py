@@ -1,0 +1,88 @@
+"""A time-to-event model's posterior as a Forecast: P(by the deadline), the curve of
+P(by each date), the median time, scenarios and swings, pools and sensitivity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from forecast import results, summary
+from forecast.inference import SamplerSettings, Timer, diagnose
+from forecast.kinds.tte.model import TteInputs
+from forecast.kinds.tte.sensitivity import of_draws
+from forecast.questions.loader import LoadedQuestion
+from forecast.questions.tte import TimeToEventQuestion
+
+
+def summarise(
+    q: LoadedQuestion,
+    inputs: TteInputs,
+    idata: Any,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    scenario: str | None = None,
+) -> results.Forecast:
+    """Posterior of a time-to-event model -> Forecast (the curve and median in ``extra``)."""
+    spec = q.spec
+    assert isinstance(spec, TimeToEventQuestion)
+    post = idata["posterior"]
+    seconds = float(post.attrs.get("sampling_time", 0.0) or 0.0)
+    names = [n for n in ("q", "log_trend", "beta", "median_years", "shape") if n in post]
+    diag = diagnose(idata, names, seconds)
+    draws = inputs.posterior_draws(idata)
+    prior = inputs.prior_draws(summary.PRIOR_DRAWS, np.random.default_rng(settings.seed))
+    levels = [float(spec.scenario_levels(scenario)[d.id]) for d in inputs.drivers]
+
+    def post_by(lv: list[float], day: Any = spec.deadline) -> np.ndarray:
+        return inputs.probability_by(draws, lv, day)
+
+    def prior_by(lv: list[float]) -> np.ndarray:
+        return inputs.probability_by(prior, lv, spec.deadline)
+
+    chain_draws = post_by(levels)
+    off = [0.0] * len(levels)
+    start = float(np.mean(prior_by(off)))
+    steps = [results.Step("experts (pooled prior)", "experts", start, start)]
+    steps += summary.driver_steps(inputs.drivers, levels, prior_by, start)
+    experts: tuple[results.ExpertView, ...] = ()
+    if inputs.pooled:
+        experts = summary.experts_view(
+            inputs.expert_names, inputs.weights, inputs.experts, spec.experts
+        )
+    history = results.Step(
+        inputs.history_label(), "history", steps[-1].after, float(chain_draws.mean())
+    )
+    steps.append(history)
+    dates = inputs.dates()
+    cum = inputs.cumulative(draws, levels).reshape(-1, len(dates))
+    curve = []
+    for j, day in enumerate(dates):
+        lo, hi = results.band(cum[:, j], 0.8)
+        curve.append(
+            {"date": day.isoformat(), "probability": float(cum[:, j].mean()), "lo": lo, "hi": hi}
+        )
+    median = inputs.median_date(draws, levels)
+    extra: dict[str, Any] = {
+        "curve": curve,
+        "median_time": median.isoformat() if median else "after the horizon",
+        "horizon": spec.horizon.isoformat(),
+        "as_of": spec.as_of_date.isoformat(),
+        "form": inputs.form,
+    }
+    extra.update(inputs.details(draws))
+    if inputs.drivers:
+        extra.update(summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
+    extra["sensitivity"] = of_draws(inputs, draws, chain_draws).to_dict()
+    if inputs.pooled:
+        extra["pools"] = summary.swapped_pools(inputs, draws.main, chain_draws)
+    forecast = summary.assemble(
+        q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra
+    )
+    if timer is not None:
+        timer.lap("summarise")
+    return forecast
+
+
+__all__ = ["summarise"]
