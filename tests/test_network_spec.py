@@ -197,3 +197,44 @@ def test_cycle_finder_and_order() -> None:
     assert topological({"c": ["b"], "b": ["a"], "a": []}) == ["a", "b", "c"]
     cyc = find_cycle({"a": ["c"], "b": ["a"], "c": ["b"]})
     assert cyc is not None and cyc[0] == cyc[-1] and len(cyc) == 4
+
+
+def test_noisy_or_needs_a_cause_per_parent_and_yes_no_nodes(tmp_path: Path) -> None:
+    body = f"""
+    nodes:
+      - id: a
+        title: A
+        resolution: A is reported.
+        experts: {cell(0.3)}
+      - id: b
+        title: B
+        resolution: B is reported.
+        states: [low, high]
+        experts: [{{name: x, distribution: {{counts: {{low: 3, high: 1}}}}}}]
+      - id: c
+        title: C
+        resolution: C is reported.
+        parents: [a, b]
+        noisy_or: {{leak: {cell(0.1)}, causes: {{aa: {cell(0.5)}}}}}
+    """
+    text = "\n".join(problems(write(tmp_path, body)))
+    assert "nodes[2].noisy_or: noisy_or is for a yes/no node whose parents are all yes/no" in text
+    assert "nodes[2].noisy_or.causes.aa: 'aa' is not a parent of 'c' (did you mean 'a'?)" in text
+    assert "give a cause for each parent: missing a, b" in text
+
+
+def test_a_row_given_twice_or_incomplete_and_a_network_too_large(tmp_path: Path) -> None:
+    event(tmp_path, "the-question")
+    twice = GOOD.replace("when: {a: no}", "when: {a: yes}")
+    text = "\n".join(problems(write(tmp_path, twice)))
+    assert "nodes[1].table[1].when: this combination is already given in table[0]" in text
+    assert "no row for a=no" in text
+    five = ", ".join(["one", "two", "three", "four", "five"])
+    nodes = "".join(
+        f"  - id: n{i}\n    title: N\n    resolution: R.\n    states: [{five}]\n"
+        "    experts: [{name: x, distribution: {counts: "
+        "{one: 1, two: 1, three: 1, four: 1, five: 1}}}]\n"
+        for i in range(6)
+    )
+    text = "\n".join(problems(write(tmp_path, "nodes:\n" + nodes)))
+    assert "the nodes have 15625 joint states; at most 4096" in text
