@@ -167,51 +167,52 @@ def test_run_with_jobs_gives_the_same_numbers_in_the_same_order(tmp_path: Path) 
     one = runner.invoke(app, args)
     two = runner.invoke(app, [*args, "--jobs", "2"])
     assert one.exit_code == 0 and two.exit_code == 0, (one.output, two.output)
-    rows = [[json.loads(line) for line in r.stdout.splitlines()] for r in (one, two)]
+    rows = [[json.loads(line) for line in r.stdout.splitlines()][:-1] for r in (one, two)]
     assert [r["question"]["id"] for r in rows[1]] == [r["question"]["id"] for r in rows[0]]
     assert [r["probability"] for r in rows[1]] == [r["probability"] for r in rows[0]]
     assert len(rows[1]) == 3
+    # Each ends with the summary, the same wherever the questions were sampled.
+    assert json.loads(one.stdout.splitlines()[-1]) == json.loads(two.stdout.splitlines()[-1])
 
 
 def test_with_jobs_an_error_comes_in_its_turn_after_the_questions_before_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import concurrent.futures as cf
+    import threading
     from types import SimpleNamespace
 
-    from forecast import engine
-    from forecast.cli import _common
+    from forecast.cli import _sampling
     from forecast.inference import SamplerSettings
+    from forecast.portfolio import runner as portfolio
     from forecast.questions.loader import load_question
-    from forecast.sweep import executors
 
-    class InOrderPool(executors.InlineExecutor):  # runs the last job first
-        def __init__(self, jobs: int) -> None:
-            super().__init__()
+    later_done = threading.Event()
 
-        def wait_any(self, pending):  # type: ignore[no-untyped-def]
-            handle = max(pending, key=lambda h: h.order)
-            yield handle, handle.fn(handle.arg)
-
-    def fake_run(q, settings, timer=None, *, scenario=None):  # type: ignore[no-untyped-def]
+    def fake_run(q, settings, timer=None, **_):  # type: ignore[no-untyped-def]
+        if q.id == "a":
+            later_done.wait(5)  # a finishes last
         if q.id == "b":
             raise ForecastError("b cannot be fitted", hint="fix b")
         if q.id == "c":
+            later_done.set()
             raise KeyError("a defect in c")
         return SimpleNamespace(diagnostics=SimpleNamespace(ok=True, warnings=()), id=q.id)
 
-    monkeypatch.setattr(executors, "ProcessExecutor", InOrderPool)
-    monkeypatch.setattr(engine, "run", fake_run)
+    monkeypatch.setattr(portfolio, "forecast_question", fake_run)
     loaded = []
     for name in "abc":
         (tmp_path / f"{name}.yaml").write_text(GOOD, encoding="utf-8")
         loaded.append(load_question(tmp_path / f"{name}.yaml"))
-    outcome = _common.SampleOutcome()
-    each = _common.sample_each(loaded, SamplerSettings(), 1, outcome, jobs=3)
-    assert next(each)[1].id == "a"  # c and b were done first, yet a comes first
-    with pytest.raises(ForecastError, match="b cannot be fitted"):
-        next(each)
-    result = _common.run_one((loaded[2], SamplerSettings(), None))
-    assert result[0] is None and result[1][0] == "internal" and "KeyError" in result[1][1]
+    outcome = _sampling.SampleOutcome()
+    with cf.ThreadPoolExecutor(max_workers=3) as threads:
+        each = _sampling.sample_each(loaded, SamplerSettings(), 1, outcome, pool=threads)
+        assert next(each)[1].id == "a"  # c and b were done first, yet a comes first
+        with pytest.raises(ForecastError, match="b cannot be fitted"):
+            next(each)
+    result = portfolio.run_job(portfolio.Job(loaded[2], SamplerSettings()))
+    assert result[0] is None and result[1] is not None
+    assert result[1].kind == "internal" and "KeyError" in result[1].message
 
 
 def test_show_markdown_has_what_the_terminal_view_has() -> None:

@@ -52,8 +52,7 @@ def test_with_pool_replaces_the_method_and_warns_about_other_kinds() -> None:
     assert pooled.spec.pool.extremize == 1.5  # type: ignore[attr-defined]
     assert kept is drivers
     assert warnings == [
-        f"--pool and --extremize apply to event questions; {drivers.id} pool their "
-        "experts linearly"
+        f"--pool and --extremize apply to event questions; {drivers.id} pool their experts linearly"
     ]
     # Only what was given changes; the rest of the file's pool stays.
     (again,), none = overrides.with_pool([event], None, 2.0)

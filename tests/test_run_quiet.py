@@ -18,15 +18,16 @@ def test_quiet_lines_name_each_question_failures_included(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from forecast import engine
+    from forecast.portfolio import runner
 
-    def fake_run(q, settings, timer=None, *, scenario=None):  # type: ignore[no-untyped-def]
+    def fake_run(q, settings, timer=None, *, scenario=None, **_):  # type: ignore[no-untyped-def]
         if q.id == "b":
             raise SamplingError("b: the sampler failed")
         extra = {"scenario": scenario, "scenario_sets": {"push": 1.0}} if scenario else {}
         ok = SimpleNamespace(ok=True, warnings=())
         return SimpleNamespace(probability=0.25, extra=extra, diagnostics=ok)
 
-    monkeypatch.setattr(engine, "run", fake_run)
+    monkeypatch.setattr(runner, "forecast_question", fake_run)
     monkeypatch.setattr(engine, "check_scenario", lambda q, s: None)
     for name in "abd":
         (tmp_path / f"{name}.yaml").write_text(GOOD, encoding="utf-8")

@@ -83,6 +83,7 @@ def list_(
         )
     rows = sorted(loaded, key=lambda q: (q.spec.deadline, q.id))
     from forecast.render.questions import QuestionList
+
     if json_ or format_ is ListFormat.json:
         for q in rows:
             print_json(_row_json(q, latest.get(q.id), stale[q.id]))

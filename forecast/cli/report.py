@@ -8,14 +8,8 @@ from typing import Any
 
 import typer
 
-from forecast.cli._common import (
-    SampleOutcome,
-    handle_errors,
-    load_some,
-    out,
-    report_error,
-    sample_each,
-)
+from forecast.cli._common import handle_errors, load_some, out, report_error
+from forecast.cli._sampling import SampleOutcome, sample_each, workers
 from forecast.cli.options import (
     Chains,
     Draws,
@@ -170,12 +164,13 @@ def report(
     link = _prepare(out_dir, ledger)
     base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
     outcome = SampleOutcome(failed=bool(bad))
-    for q, forecast in sample_each(loaded, base, seed, outcome, jobs=jobs):
-        try:
-            path = write_report(forecast, format_, out_dir, link)
-        except OSError as exc:
-            raise _cannot(f"write the report for {q.id} in", out_dir, exc) from None
-        out().print(str(path), markup=False, highlight=False, soft_wrap=True)
+    with workers("local", jobs, None, len(loaded)) as pool:
+        for q, forecast in sample_each(loaded, base, seed, outcome, pool=pool):
+            try:
+                path = write_report(forecast, format_, out_dir, link)
+            except OSError as exc:
+                raise _cannot(f"write the report for {q.id} in", out_dir, exc) from None
+            out().print(str(path), markup=False, highlight=False, soft_wrap=True)
     outcome.exit(strict)
 
 

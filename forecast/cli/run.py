@@ -10,19 +10,19 @@ import typer
 
 from forecast.cli._common import (
     Format,
-    SampleOutcome,
     err,
     handle_errors,
     load_some,
     out,
     print_json,
     report_error,
-    sample_each,
     stale_warnings,
 )
+from forecast.cli._sampling import SampleOutcome, sample_each, workers
 from forecast.cli.options import (
     Chains,
     Draws,
+    Executor,
     Extremize,
     InferenceMethod,
     Jobs,
@@ -30,11 +30,13 @@ from forecast.cli.options import (
     OutputFormat,
     Pool,
     Priors,
+    Scheduler,
     Seed,
     StaleAfter,
     Strict,
     Tune,
     Weights,
+    WorkerWait,
 )
 from forecast.cli.options import PoolChoice as PoolChoice
 from forecast.cli.options import WeightsChoice as WeightsChoice
@@ -42,84 +44,120 @@ from forecast.cli.options import with_pool as with_pool
 from forecast.cli.options import with_weights as with_weights
 from forecast.methods import Method
 from forecast.render.safe import printable
-
-
-def _record(
-    ledger: str | None, forecast: Any, q: Any, analyst: str | None, where: str
-) -> dict[str, Any]:
-    """Record one forecast; a failure is said on stderr and the forecast is still shown.
-
-    Returns what ``--format json`` says about it: ``recorded`` and the ledger's ``id``,
-    or ``recorded: false`` and the ``error``.
-    """
-    from forecast.errors import ForecastError
-    from forecast.ledger import record_at
-
-    try:
-        rid = record_at(ledger, forecast, q, analyst=analyst)
-    except ForecastError as exc:
-        report_error(exc)
-        err().print(
-            f"NOT RECORDED: {q.id} (the forecast below was computed but is not in {where})",
-            markup=False,
-            highlight=False,
-            style="bold red",
-            soft_wrap=True,
-        )
-        return {"recorded": False, "ledger": where, "id": None, "error": exc.message}
-    err().print(f"recorded {q.id} as #{rid} in {where}", markup=False, highlight=False)
-    out: dict[str, Any] = {"recorded": True, "ledger": where, "id": rid, "error": None}
-    from forecast import kinds
-
-    more = getattr(kinds.of(q.spec), "also_records", None)  # a network's question nodes
-    if more is not None:
-        out["also"] = []
-        for extra in more(forecast):
-            try:
-                xid = record_at(ledger, extra, q, analyst=analyst)
-            except ForecastError as exc:
-                report_error(exc)
-                out["also"].append({"question": extra.question_id, "id": None})
-                continue
-            err().print(
-                f"recorded {extra.question_id} as #{xid} (network)", markup=False, highlight=False
-            )
-            out["also"].append({"question": extra.question_id, "id": xid})
-    return out
-
-
-def _where_to_record(record: bool, scenario: str | None, ledger: str | None) -> str | None:
-    """The ledger ``--record`` writes to, checked before anything is sampled (None
-    without ``--record``)."""
-    if not record:
-        return None
-    from forecast.errors import UsageError
-    from forecast.ledger import check_writable
-
-    if scenario is not None:
-        raise UsageError(
-            "--record keeps the base forecast, which is what gets scored; "
-            "run without --scenario to record"
-        )
-    return str(check_writable(ledger))
+from forecast.sweep.places import WORKER_WAIT
 
 
 @dataclasses.dataclass
+class _Recorder:
+    """``--record``: the ledger checked before anything is sampled, then each forecast
+    recorded as it comes."""
+
+    ledger: str | None
+    analyst: str | None
+    where: str | None
+    """The ledger's location; None without ``--record``."""
+
+    @classmethod
+    def at(
+        cls, record: bool, scenario: str | None, ledger: str | None, analyst: str | None
+    ) -> _Recorder:
+        """The recorder ``--record`` asks for, its ledger checked (none without it)."""
+        if not record:
+            return cls(ledger, analyst, None)
+        from forecast.errors import UsageError
+        from forecast.ledger import check_writable
+
+        if scenario is not None:
+            raise UsageError(
+                "--record keeps the base forecast, which is what gets scored; "
+                "run without --scenario to record"
+            )
+        return cls(ledger, analyst, str(check_writable(ledger)))
+
+    def record(self, q: Any, forecast: Any) -> dict[str, Any] | None:
+        """Record one forecast; a failure is said on stderr and the forecast is still
+        shown. Returns what ``--format json`` says about it: ``recorded`` and the
+        ledger's ``id``, or ``recorded: false`` and the ``error`` (None without
+        ``--record``)."""
+        if self.where is None:
+            return None
+        from forecast.errors import ForecastError
+        from forecast.ledger import record_at
+
+        try:
+            rid = record_at(self.ledger, forecast, q, analyst=self.analyst)
+        except ForecastError as exc:
+            report_error(exc)
+            err().print(
+                f"NOT RECORDED: {q.id} (the forecast below was computed but is not in "
+                f"{self.where})",
+                markup=False,
+                highlight=False,
+                style="bold red",
+                soft_wrap=True,
+            )
+            return {"recorded": False, "ledger": self.where, "id": None, "error": exc.message}
+        err().print(f"recorded {q.id} as #{rid} in {self.where}", markup=False, highlight=False)
+        done: dict[str, Any] = {"recorded": True, "ledger": self.where, "id": rid, "error": None}
+        from forecast import kinds
+
+        more = getattr(kinds.of(q.spec), "also_records", None)  # a network's question nodes
+        if more is not None:
+            done["also"] = [self._also(q, extra) for extra in more(forecast)]
+        return done
+
+    def _also(self, q: Any, extra: Any) -> dict[str, Any]:
+        """Record one more forecast a question's forecast carries (a network's node)."""
+        from forecast.errors import ForecastError
+        from forecast.ledger import record_at
+
+        try:
+            xid = record_at(self.ledger, extra, q, analyst=self.analyst)
+        except ForecastError as exc:
+            report_error(exc)
+            return {"question": extra.question_id, "id": None}
+        said = f"recorded {extra.question_id} as #{xid} (network)"
+        err().print(said, markup=False, highlight=False)
+        return {"question": extra.question_id, "id": xid}
+
+
 class _Output:
     """How ``run`` prints each forecast: JSON, markdown, a line each (``-q`` over several
-    files), or the rich report."""
+    files), or the rich report; and, over several questions, the closing summary."""
 
-    format_: Format
-    quiet: bool
-    lines: bool
+    def __init__(self, format_: Format, quiet: bool, questions: int) -> None:
+        from forecast.portfolio.summary import Summary
 
-    def failed(self, what: str, why: str) -> None:
-        """A question that did not come to a forecast, in the one-line-each form."""
+        self.format_, self.quiet = format_, quiet
+        several = questions > 1
+        # -q over several files: one line a question, the id first, failures included
+        self.lines = quiet and format_ is Format.rich and several
+        self.rows = Summary()
+        self.summarised = several and not self.lines and format_ is not Format.markdown
+
+    def invalid(self, bad: list[Any]) -> None:
+        """The files that did not load: each problem on stderr, and in the lines and
+        summary."""
+        for exc in bad:
+            report_error(exc)
+        for exc in bad:
+            self._failed(_stem(exc), None, "invalid priors file")
+
+    def sampling_failed(self, q: Any) -> None:
+        """A question whose sampling failed (reported already)."""
+        self._failed(q.id, q.spec.kind, "sampling")
+
+    def _failed(self, qid: str, kind: str | None, why: str) -> None:
+        if self.summarised:
+            self.rows.failed(qid, kind, why)
         if self.lines:
-            typer.echo(printable(f"{what}\tfailed: {why}"))
+            typer.echo(printable(f"{qid}\tfailed: {why}"))
 
-    def show(self, qid: str, forecast: Any, recorded: dict[str, Any] | None) -> None:
-        """Print one forecast (with what ``--record`` did, in JSON)."""
+    def forecast(self, q: Any, forecast: Any, recorded: dict[str, Any] | None) -> bool:
+        """Print one forecast (with what ``--record`` did, in JSON); True when it was
+        to be recorded and was not."""
+        if self.summarised:
+            self.rows.add(forecast)
         if self.format_ is Format.json:
             print_json(forecast.to_dict() | ({"record": recorded} if recorded else {}))
         elif self.format_ is Format.markdown:
@@ -131,12 +169,37 @@ class _Output:
 
             under = fmt.scenario(forecast.extra)
             tail = f"\tscenario {under}" if under else ""
-            line = f"{qid}\t{fmt.pct(forecast.probability)}{tail}"
-            typer.echo(printable(line))
+            typer.echo(printable(f"{q.id}\t{fmt.pct(forecast.probability)}{tail}"))
         else:
             from forecast.render.report import Report
 
             out().print(Report(forecast, quiet=self.quiet))
+        return recorded is not None and not recorded["recorded"]
+
+    def summary(self) -> None:
+        """The closing summary of several questions: a table, or a last JSON object (none
+        in the one-line-each and markdown forms)."""
+        if not self.summarised:
+            return
+        if self.format_ is Format.json:
+            print_json(self.rows.to_dict())
+            return
+        from forecast.render.summary import summary_table
+
+        console = out()
+        console.print()
+        console.print(summary_table(self.rows))
+
+
+def _checked(loaded: list[Any], scenario: str | None, stale_after: int | None) -> dict[str, Any]:
+    """Each question's stale-date warnings (said on stderr), after refusing a scenario
+    a question does not define: before anything is sampled."""
+    from forecast import engine
+
+    stale = stale_warnings(loaded, stale_after)
+    for q in loaded:
+        engine.check_scenario(q, scenario)
+    return stale
 
 
 def _print_timings(timer: Any, in_workers: bool) -> None:
@@ -160,8 +223,11 @@ def _with_warnings(forecast: Any, stale: list[Any]) -> Any:
     return dataclasses.replace(forecast, warnings=tuple(w.to_dict() for w in stale))
 
 
-def _network_query(scenario: str | None, given: list[str], do: list[str]) -> str:
-    """--given and --do as the scenario a network reads (``given:a=yes;do:b=no``)."""
+def _network_query(scenario: str | None, given: list[str], do: list[str]) -> str | None:
+    """--given and --do as the scenario a network reads (``given:a=yes;do:b=no``); the
+    ``--scenario`` given when there are neither."""
+    if not given and not do:
+        return scenario
     from forecast.errors import UsageError
     from forecast.kinds.network.kind import scenario_of
 
@@ -226,6 +292,9 @@ def run(
         help="Who is recording, for --record (default: $FORECAST_ANALYST, else your user name).",
     ),
     jobs: Jobs = 1,
+    executor: Executor = "local",
+    scheduler: Scheduler = None,
+    worker_wait: WorkerWait = WORKER_WAIT,
     ledger: Ledger = None,
     stale_after: StaleAfter = None,
     method: InferenceMethod = Method.auto,
@@ -236,48 +305,45 @@ def run(
     progress and warnings go to stderr, among them dates the calendar has overtaken
     (a scheduled opportunity after as_of, a passed deadline, old facts).
 
+    With several questions (a directory of them: a portfolio), questions that share a
+    model structure are compiled once; --jobs N samples N at a time in local
+    processes, --executor dask --scheduler ADDRESS on a Dask cluster. A progress bar
+    shows on a terminal for more than 3 questions, and a summary table ends the run
+    (with --format json, a last object with "schema": "forecast.run-summary/1").
+
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --seed 1
 
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --scenario guest-in-2026
 
     Example: forecast run priors/turkiye-central-asia-network.yaml --do turkiye-guest-invitation=yes
+
+    Example: forecast run priors/ --jobs 2
     """
-    from forecast import engine
     from forecast.inference import SamplerSettings, Timer
 
     timer = Timer()
-    if given or do:
-        scenario = _network_query(scenario, given, do)
+    scenario = _network_query(scenario, given, do)
     loaded, bad = load_some(priors)
     loaded = with_weights(with_pool(loaded, pool, extremize), ledger, weights)
     timer.lap("load and validate")
-    # -q over several files: one line a question, the id first, failures included
-    show = _Output(format_, quiet, quiet and format_ is Format.rich and len(loaded) + len(bad) > 1)
-    for exc in bad:
-        report_error(exc)
-    for exc in bad:
-        show.failed(_stem(exc), "invalid priors file")
-    stale = stale_warnings(loaded, stale_after)
-    for q in loaded:  # an unknown scenario fails before any sampling
-        engine.check_scenario(q, scenario)
-    where = _where_to_record(record, scenario, ledger)
+    show = _Output(format_, quiet, len(loaded) + len(bad))
+    show.invalid(bad)
+    stale = _checked(loaded, scenario, stale_after)
+    recorder = _Recorder.at(record, scenario, ledger, analyst)
     outcome = SampleOutcome(failed=bool(bad))
     base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
-
-    def failed(q: Any) -> None:
-        show.failed(q.id, "sampling")
-
-    each = sample_each(
-        loaded, base, seed, outcome, timer=timer, scenario=scenario, jobs=jobs, on_failure=failed
-    )
-    for q, forecast in each:
-        forecast = _with_warnings(forecast, stale[q.id])
-        recorded = _record(ledger, forecast, q, analyst, where) if where is not None else None
-        outcome.failed |= recorded is not None and not recorded["recorded"]
-        show.show(q.id, forecast, recorded)
-        timer.lap("report")
+    with workers(executor, jobs, scheduler, len(loaded), worker_wait) as where:
+        each = sample_each(
+            loaded, base, seed, outcome, timer=timer, scenario=scenario, pool=where,
+            on_failure=show.sampling_failed,
+        )  # fmt: skip
+        for q, forecast in each:
+            forecast = _with_warnings(forecast, stale[q.id])
+            outcome.failed |= show.forecast(q, forecast, recorder.record(q, forecast))
+            timer.lap("report")
+    show.summary()
     if timings:
-        _print_timings(timer, jobs > 1 and len(loaded) > 1)
+        _print_timings(timer, where is not None)
     outcome.exit(strict)
 
 

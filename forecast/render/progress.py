@@ -4,6 +4,7 @@ to be worth one."""
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,9 @@ def progress_bar(
         TimeRemainingColumn(),
         console=console,
         transient=False,
+        # Data on stdout goes above the bar on a terminal, and straight to its file or
+        # pipe otherwise (never onto the terminal the bar is drawn on).
+        redirect_stdout=sys.stdout.isatty(),
     ) as bar:
         task = bar.add_task(label, total=total, rate="")
 

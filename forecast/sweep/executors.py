@@ -126,6 +126,10 @@ class DaskExecutor:
                 hint="start one with `dask scheduler` and `dask worker ADDRESS`",
             ) from None
 
+    def futures(self) -> cf.Executor:
+        """The cluster as a ``concurrent.futures`` executor (each job runs: none is pure)."""
+        return self._client.get_executor(pure=False)
+
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Any:
         """Send ``fn(arg)`` to the cluster."""
         try:

@@ -1,0 +1,85 @@
+"""The closing summary of a portfolio run: a row per question, forecast or not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forecast.results import Forecast
+
+SCHEMA = "forecast.run-summary/1"
+"""The ``schema`` of the summary object that ends ``forecast run --format json``."""
+
+INTERVAL = 0.95
+"""The mass of the interval a row shows (the one the forecast's JSON calls ``interval``)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One question: its forecast in brief, or why it has none."""
+
+    id: str
+    kind: str | None
+    probability: float | None = None
+    interval: tuple[float, float] | None = None
+    method: str | None = None
+    diagnostics_ok: bool | None = None
+    failed: str | None = None
+    """Why there is no forecast (``invalid priors file``, ``sampling``); None when there is."""
+
+    @classmethod
+    def of(cls, forecast: Forecast) -> Row:
+        """The row of a forecast."""
+        i = forecast.interval(INTERVAL)
+        method = getattr(forecast, "method", None) or forecast.provenance.sampler
+        return cls(
+            forecast.question_id,
+            forecast.kind,
+            forecast.probability,
+            (i.lo, i.hi),
+            str(method),
+            bool(forecast.diagnostics.ok),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "probability": self.probability,
+            "interval": None if self.interval is None else list(self.interval),
+            "method": self.method,
+            "diagnostics_ok": self.diagnostics_ok,
+            "failed": self.failed,
+        }
+
+
+@dataclass
+class Summary:
+    """The rows of a run, in the order the questions were reported."""
+
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, forecast: Forecast) -> None:
+        """A question forecast."""
+        self.rows.append(Row.of(forecast))
+
+    def failed(self, qid: str, kind: str | None, why: str) -> None:
+        """A question that came to no forecast, and why."""
+        self.rows.append(Row(qid, kind, failed=why))
+
+    @property
+    def unconverged(self) -> int:
+        """How many forecasts have diagnostics that fall short."""
+        return sum(1 for r in self.rows if r.diagnostics_ok is False and r.failed is None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary object (``schema`` = :data:`SCHEMA`)."""
+        return {
+            "schema": SCHEMA,
+            "questions": [r.to_dict() for r in self.rows],
+            "forecast": sum(1 for r in self.rows if r.failed is None),
+            "failed": sum(1 for r in self.rows if r.failed is not None),
+            "diagnostics_not_ok": self.unconverged,
+        }
