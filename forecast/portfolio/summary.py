@@ -31,13 +31,13 @@ class Row:
     @classmethod
     def of(cls, forecast: Forecast) -> Row:
         """The row of a forecast."""
-        i = forecast.interval(INTERVAL)
+        shown = [(i.lo, i.hi) for i in forecast.intervals if abs(i.mass - INTERVAL) < 1e-9]
         method = getattr(forecast, "method", None) or forecast.provenance.sampler
         return cls(
             forecast.question_id,
             forecast.kind,
             forecast.probability,
-            (i.lo, i.hi),
+            shown[0] if shown else None,
             str(method),
             bool(forecast.diagnostics.ok),
         )
