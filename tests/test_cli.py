@@ -185,6 +185,7 @@ def test_with_jobs_an_error_comes_in_its_turn_after_the_questions_before_it(
     from forecast.cli import _sampling
     from forecast.inference import SamplerSettings
     from forecast.portfolio import runner as portfolio
+    from forecast.portfolio.pool import Workers
     from forecast.questions.loader import load_question
 
     later_done = threading.Event()
@@ -206,7 +207,8 @@ def test_with_jobs_an_error_comes_in_its_turn_after_the_questions_before_it(
         loaded.append(load_question(tmp_path / f"{name}.yaml"))
     outcome = _sampling.SampleOutcome()
     with cf.ThreadPoolExecutor(max_workers=3) as threads:
-        each = _sampling.sample_each(loaded, SamplerSettings(), 1, outcome, pool=threads)
+        workers = Workers(threads)
+        each = _sampling.sample_each(loaded, SamplerSettings(), 1, outcome, pool=workers)
         assert next(each)[1].id == "a"  # c and b were done first, yet a comes first
         with pytest.raises(ForecastError, match="b cannot be fitted"):
             next(each)

@@ -70,6 +70,24 @@ def test_a_pool_that_fails_a_job_ends_the_work_with_one_clean_error() -> None:
         list(pool.ordered(broken, str, [1]))
 
 
+def test_a_watch_ends_a_wait_for_a_result_that_does_not_come() -> None:
+    seen: list[tuple[float, int]] = []
+
+    def watch(alone: float, waiting: int) -> float:
+        seen.append((alone, waiting))
+        if len(seen) == 3:
+            raise ForecastError("no worker for a while")
+        return alone + 1
+
+    class Stuck(cf.ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+            return cf.Future()  # never done
+
+    with Stuck() as stuck, pytest.raises(ForecastError, match="no worker for a while"):
+        list(pool.ordered(stuck, str, [1, 2], watch=watch, poll=0.01))
+    assert seen == [(0.0, 2), (1.0, 2), (2.0, 2)]
+
+
 def test_the_executor_is_chosen_as_the_options_say() -> None:
     with (
         pytest.raises(UsageError, match="needs --scheduler"),
@@ -85,8 +103,9 @@ def test_the_executor_is_chosen_as_the_options_say() -> None:
         with pool.executor("local", jobs, None, size=size) as here:
             assert here is None
     with pool.executor("local", 4, None, size=2) as there:
-        assert isinstance(there, cf.ProcessPoolExecutor)
-        assert there._max_workers == 2
+        assert there is not None and isinstance(there.pool, cf.ProcessPoolExecutor)
+        assert there.pool._max_workers == 2  # type: ignore[attr-defined]
+        assert there.watch is None
 
 
 def test_a_failure_is_data_that_becomes_the_same_error_again() -> None:
@@ -150,7 +169,7 @@ def test_forecasts_come_in_order_here_and_on_a_pool(tmp_path: Path, fake: Any) -
     jobs = [runner.Job(q, SamplerSettings()) for q in _questions(tmp_path)]
     here = list(runner.forecasts(jobs))
     with cf.ThreadPoolExecutor(max_workers=2) as threads:
-        there = list(runner.forecasts(jobs, threads))
+        there = list(runner.forecasts(jobs, pool.Workers(threads)))
     for got in (here, there):
         assert [f.question_id if f else e.kind for f, e in got] == ["a", "b", "sampling", "d"]
     # Several questions reuse compiled models wherever they run.
@@ -172,7 +191,7 @@ def test_run_dir_ends_with_a_summary_in_json(tmp_path: Path, fake: Any) -> None:
         assert r["probability"] == f["probability"]
         assert r["interval"] == f["interval"]
         assert r["kind"] == f["question"]["kind"] == "event"
-        assert r["method"] == f["provenance"]["sampler"]
+        assert r["method"] == f["provenance"]["method"]
         assert r["diagnostics_ok"] is f["diagnostics"]["ok"]
     assert (last["forecast"], last["failed"]) == (3, 2)
 
@@ -248,7 +267,8 @@ def test_questions_of_one_structure_are_compiled_once(tmp_path: Path) -> None:
 
     questions = _questions(tmp_path, "abc")
     runner._MODELS = None
-    result = cli.invoke(app, ["run", str(_dir(tmp_path)), "--format", "json", *SMALL])
+    args = ["run", str(_dir(tmp_path)), "--format", "json", "--method", "nuts", *SMALL]
+    result = cli.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert runner.compiled_models().builds == 1
     *forecasts, _ = map(json.loads, result.stdout.splitlines())

@@ -16,7 +16,7 @@ import typer
 from forecast.cli._common import STATE, err, plain, report_error
 
 if TYPE_CHECKING:
-    import concurrent.futures as cf
+    from forecast.portfolio.pool import Workers
 
 FEW = 3
 """Up to this many questions get a spinner each; more get one progress bar."""
@@ -42,7 +42,7 @@ class SampleOutcome:
 @contextlib.contextmanager
 def workers(
     executor: str, jobs: int, scheduler: str | None, size: int, worker_wait: float | None = None
-) -> Iterator[cf.Executor | None]:
+) -> Iterator[Workers | None]:
     """Where the questions are sampled (see :func:`forecast.portfolio.pool.executor`)."""
     from forecast.portfolio.pool import executor as open_executor
     from forecast.sweep.places import WORKER_WAIT
@@ -61,7 +61,7 @@ def sample_each(
     *,
     timer: Any = None,
     scenario: str | None = None,
-    pool: cf.Executor | None = None,
+    pool: Workers | None = None,
     on_failure: Callable[[Any], None] | None = None,
 ) -> Iterator[tuple[Any, Any]]:
     """Forecast each question in turn (:func:`forecast.portfolio.runner.forecasts`), with a

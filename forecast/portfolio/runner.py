@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING
 from forecast.errors import ForecastError, SamplingError
 
 if TYPE_CHECKING:
-    import concurrent.futures as cf
-
     from forecast.engine import CompiledModels
     from forecast.inference import SamplerSettings, Timer
+    from forecast.portfolio.pool import Workers
     from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
 
@@ -113,7 +112,7 @@ def run_job(job: Job) -> Outcome:
 
 
 def forecasts(
-    jobs: Sequence[Job], pool: cf.Executor | None = None, timer: Timer | None = None
+    jobs: Sequence[Job], workers: Workers | None = None, timer: Timer | None = None
 ) -> Generator[Outcome]:
     """Each job's forecast (or sampling failure), in order.
 
@@ -123,7 +122,7 @@ def forecasts(
     workers, and each is yielded as soon as it and those before it are done (the
     numbers are the same: each question has its own seed).
     """
-    if pool is None:
+    if workers is None:
         reuse = len(jobs) > 1
         for job in jobs:
             try:
@@ -138,4 +137,6 @@ def forecasts(
         return
     from forecast.portfolio.pool import ordered
 
-    yield from ordered(pool, run_job, jobs)  # closed with this: what has not started is cancelled
+    yield from ordered(
+        workers.pool, run_job, jobs, watch=workers.watch
+    )  # closed with this: what has not started is cancelled

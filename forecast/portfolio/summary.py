@@ -32,7 +32,7 @@ class Row:
     def of(cls, forecast: Forecast) -> Row:
         """The row of a forecast."""
         shown = [(i.lo, i.hi) for i in forecast.intervals if abs(i.mass - INTERVAL) < 1e-9]
-        method = getattr(forecast, "method", None) or forecast.provenance.sampler
+        method = getattr(forecast.provenance, "method", None) or forecast.provenance.sampler
         return cls(
             forecast.question_id,
             forecast.kind,

@@ -104,7 +104,13 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(
-        self, address: str, worker_wait: float = WORKER_WAIT, *, quiet: bool = True
+        self,
+        address: str,
+        worker_wait: float = WORKER_WAIT,
+        *,
+        quiet: bool = True,
+        again: str = "run the same command with --resume",
+        kept: str = "rows written so far are kept",
     ) -> None:
         try:
             from distributed import Client
@@ -118,6 +124,7 @@ class DaskExecutor:
             _quiet_logs()
         self.address = address
         self.worker_wait = worker_wait
+        self.again, self.kept = again, kept
         try:
             self._client = Client(address, timeout="10s", set_as_default=False)
         except Exception as exc:  # any failure to connect is the same to the user
@@ -170,16 +177,29 @@ class DaskExecutor:
                 raise self._lost(exc) from None
             if done:
                 return set(done)
-            if self._client.status not in ("running", "connecting", "newly-created"):
-                raise self._lost(None)
-            alone = 0.0 if self._workers() else alone + _POLL
-            if alone >= self.worker_wait:
-                raise ForecastError(
-                    f"the Dask cluster at {self.address} has had no worker for "
-                    f"{alone:.0f} s with {len(pending)} job(s) waiting",
-                    hint="start a worker with `dask worker ADDRESS`, then run the same "
-                    "command with --resume; --worker-wait sets how long to wait",
-                )
+            alone = self.stalled(alone, len(pending))
+
+    def stalled(self, alone: float, waiting: int) -> float:
+        """After a poll of about a second that found no job done: the seconds the
+        cluster has now been without a worker.
+
+        Raises
+        ------
+        ForecastError
+            When the scheduler is gone, or there has been no worker for ``worker_wait``
+            seconds while ``waiting`` jobs wait.
+        """
+        if self._client.status not in ("running", "connecting", "newly-created"):
+            raise self._lost(None)
+        alone = 0.0 if self._workers() else alone + _POLL
+        if alone >= self.worker_wait:
+            raise ForecastError(
+                f"the Dask cluster at {self.address} has had no worker for "
+                f"{alone:.0f} s with {waiting} job(s) waiting",
+                hint=f"start a worker with `dask worker ADDRESS`, then {self.again}; "
+                "--worker-wait sets how long to wait",
+            )
+        return alone
 
     def _workers(self) -> int:
         """Workers the scheduler knows now (0 when it cannot say)."""
@@ -194,8 +214,7 @@ class DaskExecutor:
         why = f": {_said(exc)}" if exc is not None else " (the connection to it closed)"
         return ForecastError(
             f"lost the Dask scheduler at {self.address}{why}",
-            hint="rows written so far are kept; restart the cluster and run the same "
-            "command with --resume",
+            hint=f"{self.kept}; restart the cluster and {self.again}",
         )
 
     def _failed(self, exc: BaseException) -> ForecastError:
