@@ -57,13 +57,15 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.slow
-def test_resolve_at_a_value_then_score(workspace: Path) -> None:
+def test_resolve_at_a_value_then_score(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = Path("priors") / SHIPPED.name
+    monkeypatch.setenv("FORECAST_TODAY", "2027-12-01")  # recorded before the deadline
     ran = runner.invoke(app, ["run", str(path), "--record", "--draws", "300", "--tune", "300"])
     assert ran.exit_code == 0, ran.stderr
+    monkeypatch.setenv("FORECAST_TODAY", "2028-01-05")  # resolved after it
     both = runner.invoke(app, ["resolve", SHIPPED.stem, "yes", "--value", "850"])
     assert both.exit_code == 2
-    done = runner.invoke(app, ["resolve", SHIPPED.stem, "--value", "850", "--date", "2028-01-02"])
+    done = runner.invoke(app, ["resolve", SHIPPED.stem, "--value", "850"])
     assert done.exit_code == 0, done.stderr
     assert "resolved no" in done.stderr
     spec = load_question(path).spec

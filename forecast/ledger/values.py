@@ -30,7 +30,8 @@ def _valued_kinds() -> set[str]:
 def value_scores(
     book: Any, light: list[ForecastRecord], resolutions: Mapping[str, Resolution]
 ) -> list[dict[str, Any]]:
-    """One row per resolved question of an amount: its id, value and the kind's scores.
+    """One row per resolved question of an amount: its id, value and the kind's scores
+    of its last forecast recorded on or before both the deadline and the resolution.
 
     ``light`` are the ledger's light records (to find those questions without reading
     every report); the counted forecast's report is read from ``book``. A question
@@ -46,7 +47,11 @@ def value_scores(
         res = resolutions.get(qid)
         if res is None or res.outcome == "annulled":
             continue
-        counted = [r for r in book.forecasts(qid) if r.recorded_at.date() <= res.resolved_on]
+        counted = [
+            r
+            for r in book.forecasts(qid)
+            if r.recorded_at.date() <= min(res.resolved_on, r.deadline or res.resolved_on)
+        ]
         if not counted or counted[-1].document is None or not counted[-1].priors_path:
             continue
         rec = counted[-1]
