@@ -33,6 +33,40 @@ def outcome_of(word: str) -> str:
     )
 
 
+def requested(question: str, word: str | None, value: float | None) -> str:
+    """The outcome asked for: ``word`` as an outcome, or "" when a ``value`` decides it
+    (a quantity question); one or the other, for one question (not a folder)."""
+    try:
+        folder = Path(question).is_dir()
+    except OSError:  # a name too long to be a path is not a folder
+        folder = False
+    if folder:
+        raise UsageError(
+            f"{question} is a directory; resolve one question at a time",
+            hint="give its id or its priors file",
+        )
+    if (word is None) == (value is None):
+        raise UsageError(
+            "give the outcome (yes, no or annulled) or, for a quantity, --value X; not both",
+            hint="forecast resolve QUESTION yes, or forecast resolve QUESTION --value 850",
+        )
+    return outcome_of(word) if word is not None else ""
+
+
+def resolution_day(day: dt.date | None) -> dt.date:
+    """The day it resolved: ``day``, or today; never a day still to come."""
+    from forecast import staleness
+
+    today = staleness.today()
+    if day is None:
+        return today
+    if day > today:
+        raise UsageError(
+            f"--date {day.isoformat()} is in the future; an outcome is known when it happens"
+        )
+    return day
+
+
 def check_early_no(
     qid: str, outcome: str, day: dt.date, deadline: dt.date | None, force: bool, reason: str | None
 ) -> None:

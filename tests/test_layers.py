@@ -162,3 +162,24 @@ def test_a_sweep_takes_a_grid_or_a_scenarios_file_not_both(tmp_path: Path) -> No
     assert planned.names == ["prior.strength", "pool"]
     first, again = list(planned.each()), list(planned.each())  # once per question
     assert len(first) == len(again) == 4
+
+
+def test_a_resolution_asks_for_one_question_and_an_outcome_or_a_value(tmp_path: Path) -> None:
+    assert outcomes.requested("q", "Yes", None) == "yes"
+    assert outcomes.requested("q", None, 850.0) == ""  # the value decides
+    with pytest.raises(UsageError, match="is a directory"):
+        outcomes.requested(str(tmp_path), "yes", None)
+    for word, value in (("yes", 1.0), (None, None)):
+        with pytest.raises(UsageError, match="not both"):
+            outcomes.requested("q", word, value)
+    assert outcomes.requested("x" * 5000, "no", None) == "no"  # too long for a path
+
+
+def test_a_resolution_day_is_today_or_before() -> None:
+    from forecast import staleness
+
+    today = staleness.today()
+    assert outcomes.resolution_day(None) == today
+    assert outcomes.resolution_day(today - dt.timedelta(days=3)) == today - dt.timedelta(days=3)
+    with pytest.raises(UsageError, match="is in the future"):
+        outcomes.resolution_day(today + dt.timedelta(days=1))

@@ -200,29 +200,10 @@ def resolve(
 
     Example: forecast resolve us-finance-kazakhstan-tungsten --value 850
     """
-    from forecast import outcomes, staleness
+    from forecast import outcomes
 
-    try:
-        folder = Path(question).is_dir()
-    except OSError:  # a name too long to be a path is not a folder
-        folder = False
-    if folder:
-        raise UsageError(
-            f"{question} is a directory; resolve one question at a time",
-            hint="give its id or its priors file",
-        )
-    if (word is None) == (value is None):
-        raise UsageError(
-            "give the outcome (yes, no or annulled) or, for a quantity, --value X; not both",
-            hint="forecast resolve QUESTION yes, or forecast resolve QUESTION --value 850",
-        )
-    outcome = outcomes.outcome_of(word) if word is not None else ""
-    today = staleness.today()
-    day = _date(date, "--date") or today
-    if day > today:
-        raise UsageError(
-            f"--date {day.isoformat()} is in the future; an outcome is known when it happens"
-        )
+    outcome = outcomes.requested(question, word, value)
+    day = outcomes.resolution_day(_date(date, "--date"))
     done = outcomes.resolve(
         question,
         outcome,
