@@ -3,15 +3,8 @@
 Power-scaling (Kallioinen et al. 2024, via ArviZ's ``psense_summary``) raises the prior
 or the likelihood to a power near 1 and measures how much each posterior quantity
 changes; ArviZ labels a quantity "prior-data conflict" when both matter and "strong
-prior / weak likelihood" when only the prior does. What counts as prior and as data:
-
-* event: the experts' pool on the propensity ``p``; the base rate.
-* drivers: the experts' pool on the baseline ``p0`` and the uncertain odds ratios'
-  LogNormal priors (on the log odds ratios, as the model has them); the coded cases.
-* time-to-event, scheduled: the experts' pool on the per-opportunity chance ``q`` and
-  the trend's prior when it is uncertain; the passed opportunities without the event.
-* time-to-event, hazard: the experts' pool on the median time and the Weibull shape's
-  prior when it is uncertain; the time passed without the event.
+prior / weak likelihood" when only the prior does. What counts as prior and as data is
+each kind's (:meth:`~forecast.kinds.protocol.Kind.log_densities`, in its package).
 
 Priors that nothing observed speaks to are left out of the power-scaled prior (an
 event's evidence likelihood ratios, a time-to-event question's drivers, which shift only
@@ -348,43 +341,6 @@ def _how_both_hold(main: Quantity, quantities: Sequence[Quantity], data_label: s
             f"{shaped(main.diagnosis)}."
         )
     return out
-
-
-def log_pool_of_p(experts: Any, weights: Any, spec: Any, p: np.ndarray) -> np.ndarray:
-    """Log density at ``p`` of the experts' pool (:func:`~forecast.elicit.pool.pooled_logpdf`)."""
-    from forecast.elicit.pool import pooled_logpdf
-
-    logpdf_u, _ = pooled_logpdf(experts, weights, spec)
-    x = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
-    log_x, log_1mx = np.log(x), np.log1p(-x)
-    # density of p = density of u = logit p times du/dp = 1 / (p (1 - p))
-    return np.asarray(logpdf_u(log_x - log_1mx), dtype=float) - log_x - log_1mx
-
-
-def log_beta_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
-    """Log density at ``x`` of the experts' linear pool of Betas (the models' mixture)."""
-    from forecast.elicit.pool import PoolSpec
-
-    return log_pool_of_p(experts, weights, PoolSpec(), x)
-
-
-def log_normal(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
-    """Normal log density, without its 2 pi constant."""
-    return np.asarray(-0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma), dtype=float)
-
-
-def log_lognormal_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
-    """Log density at ``x`` of the experts' linear pool of LogNormals, without 2 pi."""
-    from scipy.special import logsumexp
-
-    w = np.asarray(weights, dtype=float) / float(sum(weights))
-    log_x = np.log(np.asarray(x, dtype=float))
-    with np.errstate(divide="ignore"):
-        parts = [
-            np.log(wi) + log_normal(log_x, f.params["mu"], f.params["sigma"]) - log_x
-            for wi, f in zip(w, experts, strict=True)
-        ]
-    return np.asarray(logsumexp(np.stack(parts), axis=0), dtype=float)
 
 
 def _pool_rows(pools: Mapping[str, Any], headline: float) -> list[Move]:

@@ -8,16 +8,14 @@ Every value keeps the position of its node, so validation problems can be report
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from forecast.errors import InputError, Problem
-
-MAX_BYTES = 2_000_000
-"""Largest priors file accepted: real question files are a few kilobytes."""
+from forecast.textfiles import MAX_BYTES, byte_position, iter_yaml_files, read_text
+from forecast.yamlsyntax import syntax_problem
 
 MAX_DEPTH = 50
 """Deepest nesting accepted: real question files nest five or six levels."""
@@ -257,85 +255,6 @@ def dotted(loc: Loc) -> str:
     return _dotted(loc)
 
 
-def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of the byte at ``offset``."""
-    start = raw.rfind(b"\n", 0, offset) + 1
-    column = len(raw[start:offset].decode("utf-8", errors="replace")) + 1
-    return raw.count(b"\n", 0, offset) + 1, column
-
-
-def read_text(
-    path: Path,
-    display: str | None = None,
-    *,
-    what: str = "a priors file",
-    hint: str = "give the path of a YAML file",
-) -> str:
-    """Read a file as UTF-8 text, refusing what cannot be ``what`` (a priors file).
-
-    Only a regular file is read (a FIFO or a device is refused without blocking, with
-    ``hint``), and at most :data:`MAX_BYTES` + 1 bytes of it.
-    """
-    from forecast import files
-
-    shown = display or str(path)
-    try:
-        raw = files.read_bytes(path, MAX_BYTES)
-    except FileNotFoundError:
-        raise InputError([Problem(shown, None, None, "", "no such file")]) from None
-    except files.TooLarge as exc:
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    None,
-                    None,
-                    "",
-                    f"{exc.reason}; {what} may be at most {MAX_BYTES / 1e6:.0f} MB",
-                    "a question file holds judgements, not data; keep case data in a CSV"
-                    if what == "a priors file"
-                    else hint,
-                )
-            ]
-        ) from None
-    except files.NotRegular as exc:
-        reason = f"is a directory, not {what}" if path.is_dir() else exc.reason
-        raise InputError([Problem(shown, None, None, "", reason, hint)]) from None
-    except OSError as exc:
-        raise InputError([Problem(shown, None, None, "", f"cannot read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _byte_position(raw, exc.start)
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    col,
-                    "",
-                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                    "priors files are UTF-8 YAML",
-                )
-            ]
-        ) from None
-    if "\x00" in text:
-        line, col = _byte_position(raw, raw.index(b"\x00"))
-        raise InputError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    col,
-                    "",
-                    "contains a NUL byte: not a text file",
-                    "priors files are UTF-8 YAML",
-                )
-            ]
-        )
-    return text.removeprefix("\ufeff")
-
-
 def load(path: Path, display: str | None = None, *, go_on: bool = False) -> tuple[Any, Marks, str]:
     """Parse one YAML document safely.
 
@@ -392,7 +311,7 @@ def loads(text: str, shown: str, *, go_on: bool = False) -> tuple[Any, Marks]:
     except _BadValue as exc:
         raise InputError([_bad_value_problem(exc, marks, shown)]) from None
     except yaml.MarkedYAMLError as exc:
-        raise InputError([_syntax_problem(exc, shown, text)]) from None
+        raise InputError([syntax_problem(exc, shown, text)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(shown, None, None, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:
@@ -404,84 +323,25 @@ def loads(text: str, shown: str, *, go_on: bool = False) -> tuple[Any, Marks]:
     return data, marks
 
 
-_SYNTAX_HINTS = {
-    "mapping values are not allowed": "check the indentation, and quote text that holds ': '",
-    "tab character": "tabs are not allowed in YAML; indent with spaces",
-    "found character '\\t'": "tabs are not allowed in YAML; indent with spaces",
-    "did not find expected key": "check the indentation of this line against the one above",
-    "found undefined alias": "define the anchor (&name) before using it (*name)",
-    "unexpected end of stream": "close the quote or bracket opened earlier",
-    "found unhashable key": "keys must be plain text or numbers",
-}
-
-
-def _at(text: str, mark: yaml.Mark | None) -> str:
-    """The character a mark points at in ``text`` ('' when there is none)."""
-    return text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> Problem:
-    """One located problem for a YAML syntax error, in words an analyst can act on."""
-    mark = exc.problem_mark or exc.context_mark
-    problem = (exc.problem or exc.context or "").strip()
-    context = (exc.context or "").strip() if exc.problem else ""
-    if "cannot start any token" in problem and _at(text, exc.problem_mark) == "\t":
-        # libyaml does not name the character; named, the tab gets its hint below
-        problem, context = "found a tab character that cannot start any token", ""
-    hint: str | None = None
-    if "could not determine a constructor" in problem or "unacceptable" in problem:
-        tag = problem.split("tag", 1)[-1].strip().strip("'")
-        tag = tag.replace("tag:yaml.org,2002:", "!!")
-        message = f"tag {tag} is not allowed"
-        hint = "priors files are read with a safe loader: plain YAML values only"
-    elif "another document" in problem:
-        message = "a priors file holds one YAML document; found a second one here"
-        hint = "remove the '---' line and what follows, or move it to its own file"
-    elif "maximum nesting depth" in problem:
-        message = f"nested more than {MAX_DEPTH} levels deep"
-        hint = "a priors file nests a few levels; check the indentation and brackets"
-    elif (
-        "could not find expected ':'" in problem
-        and exc.context_mark is not None
-        and mark is not None
-        and mark.line == exc.context_mark.line
-        and mark.column - exc.context_mark.column >= 1024
-    ):
-        message = "a key may be at most 1024 characters long, on one line"
-        hint = "a long text belongs in a value: key: 'the text'"
-        mark = exc.context_mark
-    else:
-        message = f"invalid YAML: {problem or 'cannot be parsed'}"
-        if "plain scalar" in context:
-            pass  # says nothing an analyst can use
-        elif context and exc.context_mark is not None and exc.context_mark is not mark:
-            cm = exc.context_mark
-            message += f" ({context} that starts at {cm.line + 1}:{cm.column + 1})"
-        elif context:
-            message += f" ({context})"
-        hint = next((h for k, h in _SYNTAX_HINTS.items() if k in problem), None)
-    return Problem(
-        shown,
-        mark.line + 1 if mark else None,
-        mark.column + 1 if mark else None,
-        "",
-        message,
-        hint,
-    )
-
-
-def iter_yaml_files(paths: list[Path]) -> Iterator[Path]:
-    """Expand directories into the ``*.yaml``/``*.yml`` files they hold, sorted."""
-    for p in paths:
-        if p.is_dir():
-            yield from sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
-        else:
-            yield p
-
-
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old or the new file, never half
     (see :func:`forecast.files.atomic_write`)."""
     from forecast import files
 
     files.atomic_write(path, text)
+
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "InvalidValue",
+    "Marks",
+    "atomic_write",
+    "byte_position",
+    "dotted",
+    "iter_yaml_files",
+    "load",
+    "loads",
+    "read_text",
+]

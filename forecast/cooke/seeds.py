@@ -226,7 +226,8 @@ def read(path: Path | str, shown: str | None = None) -> Study:
     InputError
         With every problem found, each at its line, column and field.
     """
-    from forecast.questions.loader import _check_numbers, _problems
+    from forecast.questions.problems import check_numbers as _check_numbers
+    from forecast.questions.problems import located_problems as _problems
 
     path = Path(path)
     shown = shown or str(path)

@@ -270,7 +270,7 @@ def located(q: Any) -> Iterator[None]:
         if not exc.field:
             raise
         from forecast.errors import InputError, Problem
-        from forecast.questions.loader import _display as display
+        from forecast.questions.loader import display
         from forecast.yamlio import dotted
 
         line, col = q.marks.find(exc.field) or (None, None)

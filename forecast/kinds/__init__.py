@@ -41,6 +41,13 @@ def of(spec: QuestionMeta) -> Kind[Any]:
     return REGISTRY[spec.kind]
 
 
+def scores_experts(name: str) -> bool:
+    """Whether the experts of a kind's questions judge the event itself (a recorded
+    kind no longer registered: no)."""
+    kind = REGISTRY.get(name)
+    return kind is not None and kind.scores_experts
+
+
 def forms() -> dict[str, str]:
     """What ``elicit NEW-ID`` accepts at its kind question, with how it offers each."""
     return {form: label for k in REGISTRY.values() for form, label in k.forms.items()}
@@ -51,4 +58,4 @@ def by_form(form: str) -> Kind[Any]:
     return next(k for k in REGISTRY.values() if form in k.forms)
 
 
-__all__ = ["REGISTRY", "Kind", "by_form", "forms", "get", "names", "of"]
+__all__ = ["REGISTRY", "Kind", "by_form", "forms", "get", "names", "of", "scores_experts"]

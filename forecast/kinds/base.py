@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from forecast.render.kinds import Section
     from forecast.render.plots import Plot
     from forecast.results import Forecast
+    from forecast.yamlio import Marks
 
 
 class KindBase[Inputs]:
@@ -48,6 +50,12 @@ class KindBase[Inputs]:
     ) -> QuestionMeta | None:
         """The experts are pooled linearly, whatever the command line says."""
         return None
+
+    scores_experts: bool = False
+
+    def with_files(self, spec: QuestionMeta, path: Path, shown: str, marks: Marks) -> QuestionMeta:
+        """No files of its own to read."""
+        return spec
 
     def fit_problems(self, q: LoadedQuestion) -> list[Problem]:
         """No fits of its own for ``check`` beyond the probability and positive judgements

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from forecast.render.plots import Plot
     from forecast.results import Forecast
     from forecast.sweep.params import Param, Value
+    from forecast.yamlio import Marks
 
 LogDensities = tuple["np.ndarray", "np.ndarray | None"]
 """Log prior and log likelihood per draw (chain, draw); no likelihood when there are no data."""
@@ -194,6 +196,17 @@ class Kind[Inputs](Protocol):
 
     def judgements(self, q: LoadedQuestion) -> Any:
         """What ``forecast show`` displays: the fitted judgements, without sampling."""
+        ...
+
+    @property
+    def scores_experts(self) -> bool:
+        """Whether each expert judges P(event by the deadline) itself, so the ledger can
+        score the experts against the outcome (performance weights)."""
+        ...
+
+    def with_files(self, spec: QuestionMeta, path: Path, shown: str, marks: Marks) -> QuestionMeta:
+        """The specification with what the files it names hold, read from next to the
+        priors file at ``path`` (problems located at ``marks`` in ``shown``)."""
         ...
 
     def fit_problems(self, q: LoadedQuestion) -> list[Problem]:

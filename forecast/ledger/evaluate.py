@@ -131,6 +131,8 @@ def counted(
     Returns the counted questions, the ids of resolved questions with no forecast
     before their cutoff, and the number of annulled questions left out.
     """
+    from forecast.kinds import scores_experts
+
     by_q: dict[str, list[ForecastRecord]] = {}
     for r in records:
         by_q.setdefault(r.question_id, []).append(r)
@@ -154,7 +156,7 @@ def counted(
             continue
         p, first = got
         experts: dict[str, float] = {}
-        said = {id(r): _first_of_each(r) for r in before if r.kind == "event" and r.experts}
+        said = {id(r): _first_of_each(r) for r in before if scores_experts(r.kind) and r.experts}
         for name in dict.fromkeys(e.name for r in before for e in r.experts) if said else ():
             e_got = pick_before(before, stop, which, _expert_value(said, name))
             if e_got is not None:

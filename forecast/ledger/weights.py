@@ -123,9 +123,10 @@ def earn(
     ``given``: the weights the file gives (default: 1 each), which the earned factors
     multiply.
     """
+    from forecast.kinds import scores_experts
     from forecast.ledger.evaluate import counted
 
-    events = [r for r in records if r.kind == "event" and r.question_id != exclude]
+    events = [r for r in records if scores_experts(r.kind) and r.question_id != exclude]
     qs, _, _ = counted(events, resolutions, which="last")
     gw = [1.0] * len(names) if given is None else [float(g) for g in given]
     experts = [

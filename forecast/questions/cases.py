@@ -174,7 +174,7 @@ def _read_text(path: Path, shown: str, origin: Origin | None, problems: _Problem
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = yamlio._byte_position(raw, exc.start)
+        line, col = yamlio.byte_position(raw, exc.start)
         problems.add(
             line,
             col,
@@ -184,7 +184,7 @@ def _read_text(path: Path, shown: str, origin: Origin | None, problems: _Problem
         )
         raise problems.error() from None
     if "\x00" in text:
-        line, col = yamlio._byte_position(raw, raw.index(b"\x00"))
+        line, col = yamlio.byte_position(raw, raw.index(b"\x00"))
         problems.add(
             line, col, "", "contains a NUL byte: not a text file", "a cases file is UTF-8 CSV"
         )

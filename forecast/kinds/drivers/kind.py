@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.base import KindBase
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from forecast.render.kinds import Section
     from forecast.results import Forecast
     from forecast.sweep.params import Param
+    from forecast.yamlio import Marks
 
 
 class DriversKind(KindBase["DriversInputs"]):
@@ -37,6 +39,21 @@ class DriversKind(KindBase["DriversInputs"]):
 
         assert isinstance(q.spec, DriversQuestion)
         return drivers.prepare(q.spec, q.path.parent)
+
+    def with_files(self, spec: QuestionMeta, path: Path, shown: str, marks: Marks) -> QuestionMeta:
+        """The question with the cases of the cases file it names, found next to the
+        priors file."""
+        from forecast.questions.cases import Origin, locate, read_cases
+        from forecast.questions.loader import display
+
+        assert isinstance(spec, DriversQuestion)
+        if not isinstance(spec.cases, str):
+            return spec
+        line, col = marks.find(("cases",)) or (None, None)
+        origin = Origin(shown, line, col)
+        file = locate(path, spec.cases, origin)
+        ids = [d.id for d in spec.drivers]
+        return spec.with_file_cases(read_cases(file, ids, display(file), origin))
 
     def build(self, inputs: DriversInputs, *, swappable: bool = False) -> pm.Model:
         """The drivers model (:func:`forecast.kinds.drivers.model.build`)."""

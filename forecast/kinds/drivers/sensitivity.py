@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from forecast.sensitivity import Sensitivity, assess, log_beta_pool, log_normal
+from forecast.densities import log_beta_pool, log_normal
+from forecast.sensitivity import Sensitivity, assess
 
 NO_CASES = (
     "no data: no cases are coded; the forecast is the experts' prior moved by the drivers "

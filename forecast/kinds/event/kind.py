@@ -29,6 +29,7 @@ class EventKind(KindBase["EventInputs"]):
     spec = EventQuestion
     methods = ("exact", "nuts")
     forms: Mapping[str, str] = {"event": "[e]vent by a deadline"}
+    scores_experts = True
 
     def prepare(self, q: LoadedQuestion) -> EventInputs:
         """Fit the experts' judgements and the evidence's likelihood ratios."""

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from forecast.sensitivity import Sensitivity, assess, log_pool_of_p
+from forecast.densities import log_pool_of_p
+from forecast.sensitivity import Sensitivity, assess
 
 
 def log_densities(inputs: Any, p: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:

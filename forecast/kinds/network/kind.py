@@ -71,7 +71,7 @@ class NetworkKind(KindBase["LoadedNetwork"]):
     def prepare(self, q: LoadedQuestion) -> LoadedNetwork:
         """The network with the questions it links (from the file's folder)."""
         from forecast.kinds.network.load import LoadedNetwork, link_questions
-        from forecast.questions.loader import _display
+        from forecast.questions.loader import display as _display
 
         assert isinstance(q.spec, NetworkQuestion)
         return LoadedNetwork(q.spec, link_questions(q.spec, q.path, _display(q.path), q.marks))

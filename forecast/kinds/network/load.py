@@ -118,14 +118,15 @@ def load_network(path: Path | str) -> LoadedNetwork:
     from pydantic import ValidationError
 
     from forecast.questions import loader as specs
+    from forecast.questions.problems import located_problems
 
     path = Path(path)
-    shown = specs._display(path)
+    shown = specs.display(path)
     data, marks, _ = yamlio.load(path, shown, go_on=True)
     try:
         network = NetworkQuestion.model_validate(data)
     except ValidationError as exc:
-        raise InputError(specs._problems(exc, shown, marks, NetworkQuestion)) from None
+        raise InputError(located_problems(exc, shown, marks, NetworkQuestion)) from None
     return LoadedNetwork(network, link_questions(network, path, shown, marks))
 
 

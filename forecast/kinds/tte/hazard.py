@@ -186,7 +186,7 @@ class HazardInputs:
     def log_densities(self, draws: Draws) -> tuple[np.ndarray, np.ndarray | None]:
         """The pool's density at the median and the shape's when uncertain; the time
         passed without the event, log S(t0) (None: no time passed)."""
-        from forecast.sensitivity import log_lognormal_pool, log_normal
+        from forecast.densities import log_lognormal_pool, log_normal
 
         main = np.asarray(draws.main, dtype=float)
         second = np.asarray(draws.trend, dtype=float)

@@ -157,7 +157,7 @@ class ScheduleInputs:
     def log_densities(self, draws: Draws) -> tuple[np.ndarray, np.ndarray | None]:
         """The pool's density at q and the trend's when uncertain; the passed
         opportunities' log likelihood, each adding log(1 - q_i) (None: none passed)."""
-        from forecast.sensitivity import log_beta_pool, log_normal
+        from forecast.densities import log_beta_pool, log_normal
 
         main = np.asarray(draws.main, dtype=float)
         second = np.asarray(draws.trend, dtype=float)
