@@ -86,7 +86,11 @@ def forecast(
         elif candidate == "importance":
             from forecast.methods.importance import forecast_drivers
 
-            made = forecast_drivers(q, inputs, settings, timer, scenario=scenario)
+            made = forecast_drivers(
+                q, inputs, settings, timer, scenario=scenario, only_if_good=method == "auto"
+            )
+            if made is None:
+                continue
         else:
             raise UsageError(f"no {candidate} method for a {kind} question")
         if method != "auto" or made.diagnostics.ok:

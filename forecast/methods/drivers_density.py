@@ -1,6 +1,6 @@
 """The drivers model's log density in NumPy, on the free variables PyMC samples.
 
-:func:`forecast.models.drivers.build` defines the model; this module writes the same
+:func:`forecast.kinds.drivers.model.build` defines the model; this module writes the same
 joint log density as a function of its value variables (``p_logodds__``, the logit of
 the baseline p0, Jacobian included; ``beta``, the uncertain drivers' log odds ratios;
 ``llr``, the uncertain evidence's log likelihood ratios), split into the prior, from
@@ -43,7 +43,7 @@ class DriversDensity:
 
     @classmethod
     def of(cls, inputs: Any) -> DriversDensity:
-        """The density of the model :func:`forecast.models.drivers.build` makes of ``inputs``."""
+        """The density of the model :func:`~forecast.kinds.drivers.model.build` makes."""
         w = np.asarray(inputs.weights, dtype=float)
         uncertain = [d for d in inputs.drivers if not d.fitted.fixed]
         evidence = [e for e in inputs.applied if not e.fitted.fixed]

@@ -68,12 +68,26 @@ def _diagnostics(smoothed: psis.Smoothed, settings: Any, seconds: float) -> Any:
 
 
 def forecast_drivers(
-    q: Any, inputs: Any, settings: Any, timer: Any = None, *, scenario: str | None = None
+    q: Any,
+    inputs: Any,
+    settings: Any,
+    timer: Any = None,
+    *,
+    scenario: str | None = None,
+    only_if_good: bool = False,
 ) -> Any:
-    """The Forecast of a drivers question by importance sampling from the prior."""
+    """The Forecast of a drivers question by importance sampling from the prior (None
+    with ``only_if_good`` when the weights are not to be trusted: ``auto`` then samples).
+
+    Raises
+    ------
+    SamplingError
+        When weights too degenerate to summarise were asked for (``--method importance``).
+    """
     from arviz_base import from_dict
 
     from forecast import kinds
+    from forecast.errors import SamplingError
 
     start = time.perf_counter()
     density = DriversDensity.of(inputs)
@@ -82,20 +96,29 @@ def forecast_drivers(
     n = chains * draws
     prior = density.prior_draws(max(PROPOSALS, n), rng)
     smoothed = psis.smooth(density.cases_loglik(prior["u"], prior["beta"]))
+    seconds = time.perf_counter() - start
+    diag = _diagnostics(smoothed, settings, seconds)
+    if only_if_good and not diag.ok:
+        return None
     idx = resample(smoothed.weights, n, rng)
     posterior: dict[str, np.ndarray] = {"p": special.expit(prior["u"][idx]).reshape(chains, draws)}
     for name in ("beta", "llr"):
         if prior[name].shape[-1]:
             posterior[name] = prior[name][idx].reshape(chains, draws, -1)
-    seconds = time.perf_counter() - start
     if timer is not None:
         timer.lap("importance sampling")
     idata = from_dict(
         {"posterior": posterior, "sample_stats": {"diverging": np.zeros((chains, draws), bool)}}
     )
     used = replace(settings, method="importance")
-    made = kinds.get(q.spec.kind).summarise(q, inputs, idata, used, timer, scenario=scenario)
-    diag = _diagnostics(smoothed, settings, seconds)
+    try:
+        made = kinds.get(q.spec.kind).summarise(q, inputs, idata, used, timer, scenario=scenario)
+    except (ValueError, FloatingPointError) as exc:
+        raise SamplingError(
+            f"{q.id}: importance sampling failed: {exc} (Pareto k {smoothed.pareto_k:.2f}, "
+            f"ESS {smoothed.ess:.0f})",
+            hint="the data move the posterior too far from the prior; use --method nuts",
+        ) from exc
     # The resampled draws' error is the weights' (sd / sqrt(ESS)) plus the resampling's.
     sd = made.mcse * float(np.sqrt(n))
     mcse = sd * float(np.sqrt(1.0 / max(smoothed.ess, 1.0) + 1.0 / n))

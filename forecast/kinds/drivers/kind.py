@@ -30,6 +30,7 @@ class DriversKind(KindBase["DriversInputs"]):
     """``kind: drivers``."""
 
     name = "drivers"
+    methods = ("importance", "nuts")
     spec = DriversQuestion
     forms: Mapping[str, str] = {"drivers": "[d]rivers"}
 
