@@ -225,3 +225,33 @@ def test_pool_override_reaches_a_quantity() -> None:
     assert out.spec.pool.method == "logarithmic" and not warnings  # type: ignore[attr-defined]
     (same,), warnings = with_pool([q], None, 1.5)
     assert same.spec.pool.method == "linear" and warnings  # type: ignore[attr-defined]
+
+
+def test_exact_method_is_the_closed_form_and_auto_takes_it(
+    write_priors: Callable[[str, str], Path],
+) -> None:
+    from forecast import methods
+
+    q = load_question(write_priors(NORMAL_FILE, "n"))
+    inputs = kinds.of(q.spec).prepare(q)
+    m0, s0 = inputs.prior.components[0].a, inputs.prior.components[0].b  # the fitted normal
+    prec = 1 / s0**2 + 2 / 15**2
+    mean, sd = (m0 / s0**2 + 280 / 15**2) / prec, 1 / math.sqrt(prec)
+    for method in ("exact", "auto"):
+        settings = SamplerSettings(draws=500, chains=2, seed=1, method=method)
+        f = methods.forecast(q, inputs, settings)
+        assert f is not None and f.diagnostics.method == "exact"
+        assert f.diagnostics.quadrature_error == 0.0 and f.mcse == 0.0
+        assert f.probability == pytest.approx(stats.norm.sf(120, mean, sd), rel=1e-9)
+        assert f.quantity.posterior.median == pytest.approx(mean, rel=1e-6)  # type: ignore[attr-defined]
+
+
+def test_exact_method_by_quadrature_reports_its_error() -> None:
+    from forecast.kinds.quantity.exact import forecast
+
+    q = load_question(SHIPPED)
+    inputs = kinds.of(q.spec).prepare(q)
+    f = forecast(q, inputs, SamplerSettings(draws=200, chains=2, seed=1))
+    err = f.diagnostics.quadrature_error
+    assert err is not None and 0 < err < 1e-3
+    assert f.diagnostics.grid_points is not None

@@ -63,6 +63,7 @@ def forecast(
     UsageError
         When the method asked for is not one the question's kind admits.
     """
+    from forecast import kinds
     from forecast.errors import UsageError
 
     method = settings.method
@@ -79,7 +80,10 @@ def forecast(
     for candidate in order:
         if candidate == "nuts":
             return None
-        if candidate == "exact":
+        own = getattr(kinds.get(kind), f"forecast_{candidate}", None)  # a kind's own method
+        if own is not None:
+            made = own(q, inputs, settings, timer)
+        elif candidate == "exact":
             from forecast.methods.exact_forecast import forecast_event
 
             made = forecast_event(q, inputs, settings, timer)

@@ -31,8 +31,19 @@ class QuantityKind(KindBase["QuantityInputs"]):
 
     name = "quantity"
     spec = QuantityQuestion
+    methods = ("exact", "nuts")
+    """Exact (closed form or quadrature in one dimension) first; NUTS when its error is
+    too large."""
     forms: Mapping[str, str] = {}
     """``elicit NEW-ID`` does not offer quantities: their judgements are written in the file."""
+
+    def forecast_exact(
+        self, q: LoadedQuestion, inputs: QuantityInputs, settings: Any, timer: Any = None
+    ) -> Forecast:
+        """The forecast from the exact posterior, without sampling."""
+        from forecast.kinds.quantity.exact import forecast
+
+        return forecast(q, inputs, settings, timer)
 
     def prepare(self, q: LoadedQuestion) -> QuantityInputs:
         """Fit every judgement to every family of the support."""

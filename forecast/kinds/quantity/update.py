@@ -17,7 +17,7 @@ import numpy as np
 from scipy import stats
 
 from forecast.kinds.quantity.families import Dist, Family, Support
-from forecast.kinds.quantity.grid import Density, GridDensity, span, to_u
+from forecast.kinds.quantity.grid import GRID_POINTS, Density, GridDensity, span, to_u
 from forecast.kinds.quantity.pool import LinearPool
 
 
@@ -79,8 +79,10 @@ def conjugate(prior: Any, obs: Observations) -> LinearPool | None:
     return LinearPool(tuple(updated), weights)
 
 
-def posterior(prior: Density, support: Support, obs: Observations) -> GridDensity:
-    """The posterior of ``prior`` given ``obs``, by quadrature on a grid."""
+def posterior(
+    prior: Density, support: Support, obs: Observations, n: int = GRID_POINTS
+) -> GridDensity:
+    """The posterior of ``prior`` given ``obs``, by quadrature on ``n`` grid points."""
     lo, hi = span(support, [prior])
     centre = float(obs.transformed.mean())
     half = 12 * obs.sd / math.sqrt(len(obs.values))
@@ -95,4 +97,4 @@ def posterior(prior: Density, support: Support, obs: Observations) -> GridDensit
     def logpdf(x: np.ndarray) -> np.ndarray:
         return np.asarray(prior.logpdf(x), dtype=float) + np.asarray(obs.loglik(x), dtype=float)
 
-    return GridDensity.from_logpdf(support, lo, hi, logpdf)
+    return GridDensity.from_logpdf(support, lo, hi, logpdf, n)
