@@ -96,7 +96,8 @@ def test_experts_who_barely_overlap_fail_strict(tmp_path) -> None:  # type: igno
         + "  - {name: Dove, judgement: {probability: 0.6, interval: [0.55, 0.65], mass: 0.9}}\n",
         encoding="utf-8",
     )
-    args = ["run", str(path), "--strict", "--draws", "500", "--tune", "500", "--chains", "2"]
+    args = ["run", str(path), "--strict", "--method", "nuts", "--draws", "500", "--tune", "500"]
+    args += ["--chains", "2"]
     result = CliRunner().invoke(app, [*args, "--seed", "1"])
     assert result.exit_code == 3, result.output
     assert "misses the exact 35.0%" in " ".join(result.stderr.split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -18,20 +19,33 @@ pytestmark = pytest.mark.slow
 
 SETTINGS = SamplerSettings(draws=1000, tune=500, chains=2, seed=11)
 
+QUADRATURE_TOLERANCE = 1e-7
+"""How close the exact method must come to a closed form (it has no Monte Carlo error)."""
 
-def _run(write_priors, body: str):  # type: ignore[no-untyped-def]
-    q = load_question(write_priors(EVENT_HEADER + textwrap.dedent(body)))
-    return engine.run(q, SETTINGS)
+
+@pytest.fixture(params=["nuts", "exact"])
+def run(request, write_priors):  # type: ignore[no-untyped-def]
+    """Forecast a question body with each method: sampled by NUTS, and exactly."""
+    settings = replace(SETTINGS, method=request.param)
+
+    def go(body: str):  # type: ignore[no-untyped-def]
+        q = load_question(write_priors(EVENT_HEADER + textwrap.dedent(body)))
+        f = engine.run(q, settings)
+        assert f.diagnostics.method == request.param
+        return f
+
+    return go
 
 
 def _within_mcse(estimate: float, mcse: float, truth: float) -> None:
-    assert abs(estimate - truth) <= 3 * mcse, (estimate, truth, mcse)
+    """Within 3 Monte Carlo errors of the truth (a sampled forecast), or to quadrature
+    accuracy (an exact one, whose error is 0)."""
+    assert abs(estimate - truth) <= max(3 * mcse, QUADRATURE_TOLERANCE), (estimate, truth, mcse)
 
 
-def test_conjugate_beta_binomial(write_priors) -> None:  # type: ignore[no-untyped-def]
+def test_conjugate_beta_binomial(run) -> None:  # type: ignore[no-untyped-def]
     # Beta(2, 8) (as if 10 cases at 0.2) plus 3 of 12 with weight 1 -> Beta(5, 17).
-    f = _run(
-        write_priors,
+    f = run(
         """
         experts:
           - name: a
@@ -46,10 +60,9 @@ def test_conjugate_beta_binomial(write_priors) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.parametrize("w", [0.25, 0.6])
-def test_power_prior_matches_closed_form(write_priors, w: float) -> None:  # type: ignore[no-untyped-def]
+def test_power_prior_matches_closed_form(run, w: float) -> None:  # type: ignore[no-untyped-def]
     # Power prior: Beta(a + w k, b + w (n - k)).
-    f = _run(
-        write_priors,
+    f = run(
         f"""
         experts:
           - name: a
@@ -64,11 +77,10 @@ def test_power_prior_matches_closed_form(write_priors, w: float) -> None:  # typ
     assert step.after == pytest.approx(a / (a + b), abs=4 * f.mcse + 1e-3)
 
 
-def test_fixed_likelihood_ratio_is_bayes_rule(write_priors) -> None:  # type: ignore[no-untyped-def]
+def test_fixed_likelihood_ratio_is_bayes_rule(run) -> None:  # type: ignore[no-untyped-def]
     # A fixed LR of 3 multiplies the odds of every draw of p by 3:
     # E[sigmoid(logit p + log 3)] under Beta(3, 7), by quadrature.
-    f = _run(
-        write_priors,
+    f = run(
         """
         experts:
           - name: a
@@ -86,9 +98,8 @@ def test_fixed_likelihood_ratio_is_bayes_rule(write_priors) -> None:  # type: ig
     assert expit(logit(0.3) + np.log(3)) == pytest.approx(9 / 16)
 
 
-def test_evidence_already_in_judgements_is_not_counted(write_priors) -> None:  # type: ignore[no-untyped-def]
-    f = _run(
-        write_priors,
+def test_evidence_already_in_judgements_is_not_counted(run) -> None:  # type: ignore[no-untyped-def]
+    f = run(
         """
         experts:
           - name: a
@@ -104,11 +115,10 @@ def test_evidence_already_in_judgements_is_not_counted(write_priors) -> None:  #
     assert [s.kind for s in f.steps] == ["experts"]
 
 
-def test_uncertain_likelihood_ratio_by_quadrature(write_priors) -> None:  # type: ignore[no-untyped-def]
+def test_uncertain_likelihood_ratio_by_quadrature(run) -> None:  # type: ignore[no-untyped-def]
     # LR ~ LogNormal(mu, sigma) fitted to median 2, 90% in [1, 4] (symmetric in logs):
     # mu = log 2, sigma = log 2 / 1.6449. Double integral over p and log LR.
-    f = _run(
-        write_priors,
+    f = run(
         """
         experts:
           - name: a
@@ -134,10 +144,9 @@ def test_uncertain_likelihood_ratio_by_quadrature(write_priors) -> None:  # type
     _within_mcse(f.probability, f.mcse, truth)
 
 
-def test_linear_pool_prior_mean(write_priors) -> None:  # type: ignore[no-untyped-def]
+def test_linear_pool_prior_mean(run) -> None:  # type: ignore[no-untyped-def]
     # Two experts, equal weights, no data: the forecast is the mixture's mean.
-    f = _run(
-        write_priors,
+    f = run(
         """
         experts:
           - name: a
