@@ -193,8 +193,15 @@ class Forecast:
             "base_rate": self.base_rate,
             "diagnostics": self.diagnostics.to_dict(),
             "provenance": self.provenance.to_dict(),
-            **self.extra,
+            **{k: _plain(v) for k, v in self.extra.items()},
         }
+
+
+def _plain(value: Any) -> Any:
+    """A value of ``extra`` as JSON data: an object that has ``to_dict`` (a kind's
+    :class:`~forecast.sensitivity.Sensitivity`) is turned into it here, at the edge."""
+    to_dict = getattr(value, "to_dict", None)
+    return to_dict() if callable(to_dict) and not isinstance(value, dict) else value
 
 
 def _flat(idata: Any, name: str) -> np.ndarray:

@@ -117,7 +117,7 @@ class Sensitivity:
     data_label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON (``Forecast.extra["sensitivity"]``)."""
+        """Plain data for JSON (``Forecast.to_dict()["sensitivity"]``)."""
         return {
             "has_data": self.has_data,
             "verdict": self.verdict,

@@ -74,7 +74,7 @@ def summarise(
         steps.append(results.Step(f"evidence: {e.id}", "evidence", steps[-1].after, after))
     extra = summary.driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
     extra["cases"] = {"n": n_cases, "with_event": int(inputs.cases_y.sum())}
-    extra["sensitivity"] = of_draws(inputs, alpha, beta, chain_draws).to_dict()
+    extra["sensitivity"] = of_draws(inputs, alpha, beta, chain_draws)
     extra["pools"] = summary.swapped_pools(inputs, alpha, chain_draws)
     forecast = summary.assemble(
         q,

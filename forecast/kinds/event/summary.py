@@ -88,9 +88,7 @@ def summarise(
         draws={"p": p_flat, "q": q_flat},
         extra={
             "pools": measured_from(pools.to_dict(), float(q_flat.mean())),
-            "sensitivity": of_draws(
-                inputs, np.asarray(post["p"].values, dtype=float), q_chain
-            ).to_dict(),
+            "sensitivity": of_draws(inputs, np.asarray(post["p"].values, dtype=float), q_chain),
         },
     )
     if timer is not None:

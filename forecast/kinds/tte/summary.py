@@ -74,7 +74,7 @@ def summarise(
     extra.update(inputs.details(draws))
     if inputs.drivers:
         extra.update(summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
-    extra["sensitivity"] = of_draws(inputs, draws, chain_draws).to_dict()
+    extra["sensitivity"] = of_draws(inputs, draws, chain_draws)
     if inputs.pooled:
         extra["pools"] = summary.swapped_pools(inputs, draws.main, chain_draws)
     forecast = summary.assemble(
