@@ -17,11 +17,11 @@ forecast of theirs before the cutoff). Then:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
 
 import numpy as np
 
@@ -56,7 +56,7 @@ class Analyst:
     peer: float | None
     shared: int
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {
             "analyst": self.name,
@@ -82,7 +82,7 @@ class Pair:
         """``a``'s mean peer score against ``b`` (``b``'s is minus this)."""
         return 100.0 * (self.log[0] - self.log[1])
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {
             "a": self.a,
@@ -107,7 +107,7 @@ class Team:
     forecasts: Mapping[str, Mapping[str, float]]
     """Question id -> analyst -> counted probability (and ``(team)``, where pooled)."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {
             "analysts": [a.to_dict() for a in self.analysts],
@@ -122,7 +122,7 @@ def compare(
     resolutions: Mapping[str, Resolution],
     *,
     which: Which = "last",
-    since: Any = None,
+    since: dt.date | None = None,
     extremize: float = 1.0,
 ) -> Team:
     """Score every analyst, every pair, and the team, on the resolved questions."""

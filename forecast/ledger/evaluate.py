@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from forecast import scoring
 from forecast.ledger.pick import Which, cutoff, end_of, pick_before, probability_of
@@ -57,7 +57,7 @@ class Group:
     name: str
     scores: scoring.Scores
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {"group": self.name, **self.scores.to_dict()}
 
@@ -86,7 +86,7 @@ class ScoreReport:
 
         return self.overall.n >= MIN_QUESTIONS
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """The ``forecast.score/1`` JSON object."""
         from forecast.corp import MIN_QUESTIONS
 

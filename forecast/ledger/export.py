@@ -15,7 +15,6 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from forecast.ledger.interface import Ledger, LedgerError
 from forecast.ledger.records import ForecastRecord, Resolution, contributions_json, experts_json
@@ -52,7 +51,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 """Every exported column and its type."""
 
 
-def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
+def _forecast_row(r: ForecastRecord) -> dict[str, object]:
     i80 = r.intervals.get("80")
     i95 = r.intervals.get("95")
     return {
@@ -85,7 +84,7 @@ def _forecast_row(r: ForecastRecord) -> dict[str, Any]:
     }
 
 
-def _resolution_row(r: Resolution, current: bool = True) -> dict[str, Any]:
+def _resolution_row(r: Resolution, current: bool = True) -> dict[str, object]:
     return {
         "record": "resolution" if current else "superseded",
         "question_id": r.question_id,
@@ -96,7 +95,7 @@ def _resolution_row(r: Resolution, current: bool = True) -> dict[str, Any]:
     }
 
 
-def rows(ledger: Ledger) -> list[dict[str, Any]]:
+def rows(ledger: Ledger) -> list[dict[str, object]]:
     """Every forecast (oldest first) then every resolution by question, corrections
     included (the last of each question is its current outcome), as rows with all columns."""
     names = [c for c, _ in COLUMNS]
@@ -108,7 +107,7 @@ def rows(ledger: Ledger) -> list[dict[str, Any]]:
     return [{n: row.get(n) for n in names} for row in out]
 
 
-def to_csv(data: list[dict[str, Any]]) -> str:
+def to_csv(data: list[dict[str, object]]) -> str:
     """Rows as CSV text (empty cells for missing values)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=[c for c, _ in COLUMNS], lineterminator="\n")

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
 
 from forecast.ledger.records import ForecastRecord
 
@@ -73,7 +72,7 @@ class Attribution:
         """Change in the input's contribution, in probability units."""
         return (self.after or 0.0) - (self.before or 0.0)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {**self.__dict__, "delta": self.delta}
 
@@ -94,7 +93,7 @@ class Move:
         """The whole move, in probability units."""
         return self.after.probability - self.before.probability
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {
             "from": self.before.id,
@@ -113,7 +112,7 @@ class Move:
 # ---------------------------------------------------------------- snapshot diff
 
 
-def _parse(text: str) -> dict[str, Any]:
+def _parse(text: str) -> dict[str, object]:
     """The snapshot's data, read safely; an unreadable snapshot diffs as empty."""
     from forecast import yamlio
     from forecast.errors import InputError
@@ -125,7 +124,7 @@ def _parse(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _compact(value: Any) -> str:
+def _compact(value: object) -> str:
     """A value in YAML flow style, as an analyst would write it: {median: 2, interval: [1, 4]}."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_compact(v)}" for k, v in value.items()) + "}"
@@ -138,10 +137,10 @@ def _compact(value: Any) -> str:
     return str(value)
 
 
-def _keyed(items: Any, key: str) -> dict[str, dict[str, Any]]:
+def _keyed(items: object, key: str) -> dict[str, dict[str, object]]:
     if not isinstance(items, list):
         return {}
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, object]] = {}
     for i, item in enumerate(items):
         if isinstance(item, dict):
             out[str(item.get(key, item.get("name", i)))] = item
@@ -149,7 +148,7 @@ def _keyed(items: Any, key: str) -> dict[str, dict[str, Any]]:
 
 
 def _diff_section(
-    old: Any, new: Any, section: str, key: str, compared: tuple[str, ...]
+    old: object, new: object, section: str, key: str, compared: tuple[str, ...]
 ) -> list[Change]:
     a, b = _keyed(old, key), _keyed(new, key)
     changes: list[Change] = []
@@ -220,7 +219,7 @@ def diff_snapshots(old_text: str, new_text: str) -> list[Change]:
     return changes
 
 
-def _base_rate(br: Any) -> str:
+def _base_rate(br: object) -> str:
     if not isinstance(br, dict):
         return _compact(br)
     text = f"{br.get('successes')}/{br.get('trials')}"

@@ -20,8 +20,8 @@ as in the SQLite file, so copying a ledger between the two is exact.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from forecast.ledger.interface import ENV, LedgerError
@@ -48,6 +48,7 @@ from forecast.ledger.rows import (
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg.rows import TupleRow
 
 T = TypeVar("T")
 
@@ -78,7 +79,7 @@ def shown(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-def _psycopg() -> Any:
+def _psycopg() -> ModuleType:
     try:
         import psycopg
     except ImportError:
@@ -96,7 +97,7 @@ def _first_line(exc: BaseException) -> str:
 class PostgresLedger:
     """A ledger in a PostgreSQL database (in the connection's current schema)."""
 
-    def __init__(self, conn: psycopg.Connection[Any], location: str) -> None:
+    def __init__(self, conn: psycopg.Connection[TupleRow], location: str) -> None:
         self._conn = conn
         self.location = location
         self.schema = SCHEMA_VERSION
@@ -217,7 +218,7 @@ class PostgresLedger:
                 hint="nothing was recorded",
             ) from None
 
-    def _write(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
+    def _write(self, fn: Callable[[psycopg.Connection[TupleRow]], T]) -> T:
         """Run ``fn`` in one transaction, committed or rolled back whole."""
         if not self.writable or self.schema < SCHEMA_VERSION:
             raise LedgerError(
@@ -231,7 +232,7 @@ class PostgresLedger:
 
         return self._guard(attempt)
 
-    def _rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    def _rows(self, sql: str, args: Sequence[object] = ()) -> list[TupleRow]:
         """Rows of a query; none while the database has no ledger yet (read-only open)."""
         if self.schema == 0:
             return []
@@ -253,7 +254,7 @@ class PostgresLedger:
             resolution.reason,
         )
 
-        def upsert(conn: psycopg.Connection[Any]) -> None:
+        def upsert(conn: psycopg.Connection[TupleRow]) -> None:
             conn.execute(
                 f"INSERT INTO resolution_log ({_RES4}) "
                 "VALUES (%s, %s, %s::date, %s::timestamptz, %s)",
@@ -275,7 +276,7 @@ class PostgresLedger:
         sql = f"SELECT {cols} FROM forecasts f" + (
             "" if light else " JOIN snapshots s ON s.sha256 = f.priors_sha256"
         )
-        args: tuple[Any, ...] = ()
+        args: tuple[str, ...] = ()
         if question_id is not None:
             sql += " WHERE f.question_id = %s"
             args = (question_id,)
@@ -294,7 +295,7 @@ class PostgresLedger:
     def resolution_log(self, question_id: str | None = None) -> list[Resolution]:
         """Every outcome recorded, corrections included, in the order recorded."""
         sql = f"SELECT {self._res()} FROM resolution_log"
-        args: tuple[Any, ...] = ()
+        args: tuple[str, ...] = ()
         if question_id is not None:
             sql += " WHERE question_id = %s"
             args = (question_id,)
@@ -318,7 +319,7 @@ class PostgresLedger:
         becomes the newest one logged. Concurrent merges take turns (an advisory lock).
         """
 
-        def add(conn: psycopg.Connection[Any]) -> tuple[int, int]:
+        def add(conn: psycopg.Connection[TupleRow]) -> tuple[int, int]:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
             have = {
                 (q, iso(t), sha, who)
@@ -378,7 +379,7 @@ class PostgresLedger:
         self.close()
 
 
-def _insert(conn: psycopg.Connection[Any], record: ForecastRecord) -> int:
+def _insert(conn: psycopg.Connection[TupleRow], record: ForecastRecord) -> int:
     """Insert one forecast and its priors snapshot (inside the caller's transaction)."""
     conn.execute(
         "INSERT INTO snapshots (sha256, content) VALUES (%s, %s) ON CONFLICT DO NOTHING",

@@ -84,7 +84,7 @@ class ForecastRecord:
     priors_path: str | None = None
     analyst: str | None = None
     """Who made the forecast (None for forecasts recorded before analysts were kept)."""
-    document: Mapping[str, Any] | None = field(default=None, compare=False)
+    document: Mapping[str, object] | None = field(default=None, compare=False)
     id: int | None = None
 
 
@@ -245,7 +245,7 @@ def current_analyst(given: str | None = None) -> str:
         return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def _pool_name(pool: Any) -> str | None:
+def _pool_name(pool: object) -> str | None:
     """The pool's method from a ``pool`` value that is a name or a mapping with a method."""
     if isinstance(pool, str):
         return pool

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from forecast import priorsfile, yamlio
 from forecast.errors import InputError, Problem, UsageError
@@ -113,9 +112,10 @@ def set_status(path: Path, status: str, value: float | None = None) -> bool:
 
 
 def _edited(text: str, status: str, extra: dict[str, float] | None = None) -> str:
+    from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    data: Any = priorsfile.load(text)
+    data: CommentedMap = priorsfile.load(text)
     # Quoted: a YAML 1.1 reader (the safe loader among them) reads bare yes/no as booleans.
     value = DoubleQuotedScalarString(status)
     if "status" in data:

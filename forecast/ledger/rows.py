@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
 
 from forecast.ledger.records import (
     Contribution,
@@ -54,9 +53,9 @@ def iso(t: dt.datetime) -> str:
     return as_utc(t).isoformat(timespec="microseconds")
 
 
-def forecast_row(r: ForecastRecord) -> dict[str, Any]:
+def forecast_row(r: ForecastRecord) -> dict[str, object]:
     """The column values of a forecast (the priors text goes to the snapshots table)."""
-    row = {
+    row: dict[str, object] = {
         "question_id": r.question_id,
         "recorded_at": iso(r.recorded_at),
         "probability": r.probability,
@@ -82,30 +81,30 @@ def forecast_row(r: ForecastRecord) -> dict[str, Any]:
     return row
 
 
-def _list(value: Any) -> list[Any]:
+def _list(value: object) -> list[object]:
     if not isinstance(value, list):
         raise ValueError(f"a list was stored as {type(value).__name__}")
     return value
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
+def _mapping(value: object) -> Mapping[str, object]:
     if not isinstance(value, dict):
         raise ValueError(f"an object was stored as {type(value).__name__}")
     return value
 
 
-def _number(value: Any) -> float:
+def _number(value: object) -> float:
     """A stored number; text or anything else where a number belongs is damage."""
-    if value.__class__ is float:
+    if type(value) is float:
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"a number was stored as {type(value).__name__}")
     return float(value)
 
 
-def text_of(value: Any) -> str:
+def text_of(value: object) -> str:
     """Stored text; a BLOB (a value written as bytes) is read as the UTF-8 it holds."""
-    if value.__class__ is str:
+    if type(value) is str:
         return value
     if isinstance(value, bytes):
         return value.decode("utf-8")  # UnicodeDecodeError is a ValueError: damage
@@ -119,7 +118,7 @@ def _tags_of(text: str) -> tuple[str, ...]:
     return tuple(text_of(t) for t in _list(json.loads(text)))
 
 
-def _expert(e: Any) -> ExpertEntry:
+def _expert(e: object) -> ExpertEntry:
     e = _mapping(e)
     return ExpertEntry(text_of(e["name"]), _number(e["weight"]), _number(e["probability"]))
 
@@ -129,32 +128,32 @@ def _experts_of(text: str) -> tuple[ExpertEntry, ...]:
     return tuple(_expert(e) for e in _list(json.loads(text)))
 
 
-def _tags(value: Any) -> tuple[str, ...]:
+def _tags(value: object) -> tuple[str, ...]:
     """The tags of a row; the same text is decoded once (forecasts of a question share it)."""
     if isinstance(value, str):
         return _tags_of(value)
     return tuple(text_of(t) for t in _list(_json(value)))
 
 
-def _experts(value: Any) -> tuple[ExpertEntry, ...]:
+def _experts(value: object) -> tuple[ExpertEntry, ...]:
     """The experts of a row, decoded once per distinct text (they are immutable)."""
     if isinstance(value, str):
         return _experts_of(value)
     return tuple(_expert(e) for e in _list(_json(value)))
 
 
-def _json(value: Any) -> Any:
+def _json(value: object) -> object:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def to_time(value: Any) -> dt.datetime:
+def to_time(value: object) -> dt.datetime:
     """A stored time (ISO text or a datetime) as an aware UTC datetime."""
     if isinstance(value, dt.datetime):
         return as_utc(value)
     return as_utc(dt.datetime.fromisoformat(text_of(value)))
 
 
-def _day(value: Any) -> dt.date | None:
+def _day(value: object) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
@@ -162,13 +161,13 @@ def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(text_of(value))
 
 
-def _integer(value: Any) -> int:
-    if value.__class__ is int:
+def _integer(value: object) -> int:
+    if type(value) is int:
         return value
     return int(_number(value))
 
 
-def _optional(value: Any, read: Any) -> Any:
+def _optional[T](value: object, read: Callable[[object], T]) -> T | None:
     return None if value is None else read(value)
 
 
@@ -182,7 +181,7 @@ class Unreadable(ValueError):
     """A stored row holds a value that cannot be decoded (the ledger is damaged)."""
 
 
-def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastRecord:
+def record_from_row(row: Mapping[str, object], *, light: bool = False) -> ForecastRecord:
     """A forecast from its row (with ``priors_text`` joined from the snapshots table).
 
     A row without an ``analyst`` column (a ledger of an older schema read without
@@ -205,7 +204,7 @@ def record_from_row(row: Mapping[str, Any], *, light: bool = False) -> ForecastR
         ) from None
 
 
-def _record(row: Mapping[str, Any], light: bool) -> ForecastRecord:
+def _record(row: Mapping[str, object], light: bool) -> ForecastRecord:
     document = None if light else row["document"]
     return ForecastRecord(
         id=_integer(row["id"]),
@@ -238,14 +237,14 @@ def _record(row: Mapping[str, Any], light: bool) -> ForecastRecord:
     )
 
 
-def _contribution(c: Any) -> Contribution:
+def _contribution(c: object) -> Contribution:
     c = _mapping(c)
     return Contribution(
         text_of(c["label"]), text_of(c["kind"]), _number(c["before"]), _number(c["after"])
     )
 
 
-def latest_from_row(q: Any, recorded: Any, p: Any, sha: Any, text: Any) -> Latest:
+def latest_from_row(q: object, recorded: object, p: object, sha: object, text: object) -> Latest:
     """The newest forecast of a question from its columns (priors text a BLOB or text);
     :class:`Unreadable` when a stored value cannot be read."""
     try:
@@ -258,7 +257,7 @@ def latest_from_row(q: Any, recorded: Any, p: Any, sha: Any, text: Any) -> Lates
 
 
 def resolution_from_row(
-    q: str, outcome: str, day: Any, recorded: Any, reason: str | None = None
+    q: object, outcome: object, day: object, recorded: object, reason: object = None
 ) -> Resolution:
     """A resolution from its four columns (and its reason, where the ledger has one);
     :class:`Unreadable` when a stored value cannot be read."""

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Self, TypeVar
 
 from forecast.ledger import health
 from forecast.ledger.interface import ENV, LedgerError
@@ -280,7 +280,7 @@ class SQLiteLedger:
                 "SELECT f.*, s.content AS priors_text FROM forecasts f "
                 "JOIN snapshots s ON s.sha256 = f.priors_sha256"
             )
-        args: tuple[Any, ...] = ()
+        args: tuple[str, ...] = ()
         if question_id is not None:
             sql += " WHERE f.question_id = ?"
             args = (question_id,)
@@ -320,7 +320,7 @@ class SQLiteLedger:
             current = sorted(self.resolutions().values(), key=lambda r: r.recorded_at)
             return [r for r in current if question_id is None or r.question_id == question_id]
         sql = f"SELECT {self._resolution_cols()} FROM resolution_log"
-        args: tuple[Any, ...] = ()
+        args: tuple[str, ...] = ()
         if question_id is not None:
             sql += " WHERE question_id = ?"
             args = (question_id,)

@@ -9,10 +9,13 @@ kinds have no value and are not read here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.errors import ForecastError
 from forecast.ledger.records import ForecastRecord, Resolution
+
+if TYPE_CHECKING:
+    from forecast.ledger.interface import Ledger
 
 
 def _valued_kinds() -> set[str]:
@@ -28,8 +31,8 @@ def _valued_kinds() -> set[str]:
 
 
 def value_scores(
-    book: Any, light: list[ForecastRecord], resolutions: Mapping[str, Resolution]
-) -> list[dict[str, Any]]:
+    book: Ledger, light: list[ForecastRecord], resolutions: Mapping[str, Resolution]
+) -> list[dict[str, object]]:
     """One row per resolved question of an amount: its id, value and the kind's scores
     of its last forecast recorded on or before both the deadline and the resolution.
 
@@ -42,7 +45,7 @@ def value_scores(
 
     valued = _valued_kinds()
     ids = sorted({r.question_id for r in light if r.kind in valued})
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, object]] = []
     for qid in ids:
         res = resolutions.get(qid)
         if res is None or res.outcome == "annulled":
@@ -52,9 +55,11 @@ def value_scores(
             for r in book.forecasts(qid)
             if r.recorded_at.date() <= min(res.resolved_on, r.deadline or res.resolved_on)
         ]
-        if not counted or counted[-1].document is None or not counted[-1].priors_path:
+        if not counted:
             continue
         rec = counted[-1]
+        if rec.document is None or not rec.priors_path:
+            continue
         try:
             spec = load_question(rec.priors_path).spec
         except (ForecastError, OSError):

@@ -30,9 +30,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.ledger.records import ForecastRecord, Resolution
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from forecast.questions.loader import LoadedQuestion
 
 PSEUDO_QUESTIONS = 2.0
 """Imaginary questions at 50% every expert's record starts with (the shrinkage)."""
@@ -57,7 +62,7 @@ class ExpertRecord:
     weight: float = 0.0
     """The normalised pool weight among the question's experts: given × earned."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {
             "name": self.name,
@@ -83,7 +88,7 @@ class Weighting:
         """Normalised weight by expert name."""
         return {e.name: e.weight for e in self.experts}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """The ``weighting`` object of ``forecast.run/1``."""
         return {
             "method": "performance",
@@ -144,8 +149,8 @@ def earn(
 
 
 def apply(
-    loaded: Sequence[Any], ledger: Any = None, *, force: bool = False
-) -> tuple[list[Any], list[str]]:
+    loaded: Sequence[LoadedQuestion], ledger: Path | str | None = None, *, force: bool = False
+) -> tuple[list[LoadedQuestion], list[str]]:
     """Questions with performance weights in place of their experts' given weights.
 
     Applies to the questions whose file asks for it, or to all with ``force`` (the
@@ -163,7 +168,7 @@ def apply(
         return list(loaded), []
     with open_ledger(ledger, write=False) as book:
         records, resolutions, where = book.forecasts(light=True), book.resolutions(), book.location
-    out: list[Any] = []
+    out: list[LoadedQuestion] = []
     warnings: list[str] = []
     for q in loaded:
         experts = getattr(q.spec, "experts", None)
