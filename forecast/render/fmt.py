@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -125,6 +126,6 @@ def weighting(w: dict[str, Any] | None) -> list[str]:
     return lines
 
 
-def facts(day: Any) -> str:
+def facts(day: dt.date | None) -> str:
     """The "facts as of" words of a report header (a date, or that the file dates none)."""
     return f"facts as of {day.isoformat()}" if day is not None else "facts undated"

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast import sensitivity as sens
 from forecast.render import fmt, rows
 from forecast.render.rows import Rows
 from forecast.render.safe import code, md, table
-from forecast.results import Forecast
+from forecast.results import Forecast, Interval
 
 if TYPE_CHECKING:
     from forecast.render.kinds import Section
 
 
-def _headline_lines(f: Forecast, i80: Any, i95: Any) -> list[str]:
+def _headline_lines(f: Forecast, i80: Interval, i95: Interval) -> list[str]:
     """The intervals of the propensity and the prior, or the rows the kind gives instead."""
     from forecast import kinds
 

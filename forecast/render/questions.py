@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.padding import Padding
 from rich.table import Table
@@ -32,7 +32,7 @@ def latest_text(q: LoadedQuestion, latest: Latest | None) -> str:
     return text + (" · file changed since" if changed_since(q, latest) else "")
 
 
-def latest_dict(q: LoadedQuestion, latest: Latest | None) -> dict[str, Any] | None:
+def latest_dict(q: LoadedQuestion, latest: Latest | None) -> dict[str, object] | None:
     """The latest recorded forecast for ``--format json`` (None when there is none)."""
     if latest is None:
         return None

@@ -45,7 +45,7 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def md(text: Any) -> str:
+def md(text: object) -> str:
     """``text`` safe anywhere in markdown, a table cell included, as the same words.
 
     HTML's ``<``, ``>`` and ``&`` become entities (so no tag or entity of the user's
@@ -60,7 +60,7 @@ def md(text: Any) -> str:
     return _MARKDOWN.sub(one, printable(str(text)).replace("\r", " ").replace("\n", " "))
 
 
-def code(text: Any) -> str:
+def code(text: object) -> str:
     """``text`` as a markdown code span whose fence no backtick in it can close."""
     body = printable(str(text)).replace("\n", " ")
     longest = max((len(r) for r in re.findall("`+", body)), default=0)
@@ -70,7 +70,7 @@ def code(text: Any) -> str:
 
 
 def table(
-    head: Iterable[Any], rows: Iterable[Iterable[Any]], numeric: Iterable[int] = ()
+    head: Iterable[object], rows: Iterable[Iterable[object]], numeric: Iterable[int] = ()
 ) -> list[str]:
     """The lines of a markdown table; every heading and cell is escaped with :func:`md`.
 
@@ -84,7 +84,7 @@ def table(
     return lines
 
 
-def block(lines: Iterable[Any]) -> list[str]:
+def block(lines: Iterable[object]) -> list[str]:
     """``lines`` as a fenced markdown text block, shown as written and never live.
 
     Control characters go; the fence is longer than any run of backticks in the text,
