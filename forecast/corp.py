@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -50,7 +49,7 @@ class Point:
     hi: float | None
     """The consistency band under calibration (None when not computed)."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return dict(self.__dict__)
 
@@ -66,7 +65,7 @@ class Corp:
     unc: float
     points: tuple[Point, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON (``score`` is the Brier score, ``= mcb - dsc + unc``)."""
         return {
             "n": self.n,

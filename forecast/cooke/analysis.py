@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -68,7 +67,7 @@ class Analysis:
         result: np.ndarray = given / given.sum()
         return result
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """The ``forecast.cooke/1`` JSON object."""
         st, sc = self.study, self.scores
         dm_w = self.dm_weights()
@@ -138,7 +137,7 @@ class Analysis:
         }
 
 
-def _dm(dm: DecisionMaker) -> dict[str, Any]:
+def _dm(dm: DecisionMaker) -> dict[str, object]:
     return {
         "calibration": dm.calibration,
         "information_all": dm.information_all,

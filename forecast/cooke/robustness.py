@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -34,7 +33,7 @@ class Row:
     alpha: float
     note: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON (NaN becomes null on output)."""
         return {
             "left_out": self.left_out,
@@ -47,7 +46,11 @@ class Row:
 
 
 def _run(
-    study: Study, settings: Settings, left_out: str, cdfs: Grid | None = None, ranges: Any = None
+    study: Study,
+    settings: Settings,
+    left_out: str,
+    cdfs: Grid | None = None,
+    ranges: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Row:
     answered = study.answered().any(axis=0)
     if not answered.all():

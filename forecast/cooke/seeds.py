@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -264,16 +264,16 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() and abs(value) < 1e15 else float(value)
 
 
-def to_data(study: Study, title: str | None = None) -> dict[str, Any]:
+def to_data(study: Study, title: str | None = None) -> dict[str, object]:
     """Plain data of a seeds file for ``study`` (what :func:`dumps` writes)."""
 
     def scale(s: str) -> str:
         return "log" if s == "log" else "uniform"
 
-    seeds: list[dict[str, Any]] = []
-    targets: list[dict[str, Any]] = []
+    seeds: list[dict[str, object]] = []
+    targets: list[dict[str, object]] = []
     for it in study.items:
-        entry: dict[str, Any] = {"id": it.id}
+        entry: dict[str, object] = {"id": it.id}
         if it.question:
             entry["question"] = it.question
         if it.unit:
@@ -286,9 +286,9 @@ def to_data(study: Study, title: str | None = None) -> dict[str, Any]:
             seeds.append(entry)
         else:
             targets.append(entry)
-    experts: list[dict[str, Any]] = []
+    experts: list[dict[str, object]] = []
     for e, name in enumerate(study.experts):
-        expert: dict[str, Any] = {"name": name}
+        expert: dict[str, object] = {"name": name}
         if study.user_weights is not None:
             expert["weight"] = _number(study.user_weights[e])
         expert["answers"] = {
@@ -297,7 +297,7 @@ def to_data(study: Study, title: str | None = None) -> dict[str, Any]:
             if not any(math.isnan(v) for v in study.answers[e, i])
         }
         experts.append(expert)
-    out: dict[str, Any] = {
+    out: dict[str, object] = {
         "format": 1,
         "kind": "seeds",
         "title": title or study.name or "seed questions",
@@ -317,7 +317,7 @@ def dumps(study: Study, title: str | None = None) -> str:
     class _Dumper(yaml.SafeDumper):
         pass
 
-    def _flow_numbers(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    def _flow_numbers(dumper: yaml.SafeDumper, data: list[object]) -> yaml.Node:
         flow = all(isinstance(v, (int, float)) for v in data)
         return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 

@@ -18,9 +18,12 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forecast.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from forecast.cooke.study import Study
 
 SEEDS_PATH_ENV = "FORECAST_SEEDS_PATH"
 
@@ -40,7 +43,7 @@ class CookeExpert:
     weight: float
     """Normalised over the question's experts."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {
             "name": self.name,
@@ -71,7 +74,7 @@ class CookeWeighting:
         """Normalised weight by expert name."""
         return {e.name: e.weight for e in self.experts}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """The ``weighting`` object of ``forecast.run/1`` for classical-model weights."""
         return {
             "method": "cooke",
@@ -90,7 +93,7 @@ def _finite(x: float) -> float | None:
 
 
 def earn(
-    study: Any,
+    study: Study,
     names: list[str],
     alpha: float | None,
     *,
