@@ -25,14 +25,9 @@ KIND_PACKAGES = frozenset(
 REGISTRY = "forecast.kinds"
 NEUTRAL = ("engine", "sweep", "sensitivity", "render", "ledger", "elicit", "cli", "overrides")
 """Modules (or packages) of forecast that must not tell one kind from another."""
-PENDING = {
-    ("forecast.cli.run", "forecast.kinds.network.kind"),
-    ("forecast.methods.exact_forecast", "forecast.kinds.event.model"),
-    ("forecast.methods.exact_forecast", "forecast.kinds.event.sensitivity"),
-}
-"""Imports of a kind's package still to be routed through the registry: the network's
-query syntax on the command line, and the event kind's exact forecast, which the
-inference methods hold. Each must still occur (the list only shrinks)."""
+PENDING: set[tuple[str, str]] = set()
+"""Imports of a kind's package still to be routed through the registry (none now). Each
+listed must still occur, so the list only shrinks."""
 
 
 def module_name(path: Path) -> str:

@@ -43,6 +43,7 @@ from forecast.cli.options import WeightsChoice as WeightsChoice
 from forecast.cli.options import with_pool as with_pool
 from forecast.cli.options import with_weights as with_weights
 from forecast.methods import Method
+from forecast.queries import query_scenario
 from forecast.render.safe import printable
 from forecast.sweep.places import WORKER_WAIT
 
@@ -223,28 +224,6 @@ def _with_warnings(forecast: Any, stale: list[Any]) -> Any:
     return dataclasses.replace(forecast, warnings=tuple(w.to_dict() for w in stale))
 
 
-def _network_query(scenario: str | None, given: list[str], do: list[str]) -> str | None:
-    """--given and --do as the scenario a network reads (``given:a=yes;do:b=no``); the
-    ``--scenario`` given when there are neither."""
-    if not given and not do:
-        return scenario
-    from forecast.errors import UsageError
-    from forecast.kinds.network.kind import scenario_of
-
-    if scenario is not None:
-        raise UsageError("--scenario names a file's scenario; --given and --do are for networks")
-    pairs: dict[str, dict[str, str]] = {"given": {}, "do": {}}
-    for how, items in (("given", given), ("do", do)):
-        for item in items:
-            node, eq, state = item.partition("=")
-            if not eq or not node or not state:
-                raise UsageError(f"--{how} {item!r}: write NODE=STATE, for example a=yes")
-            pairs[how][node] = state
-    out = scenario_of(pairs["given"], pairs["do"])
-    assert out is not None
-    return out
-
-
 def run(
     priors: Priors,
     format_: OutputFormat = Format.rich,
@@ -322,7 +301,7 @@ def run(
     from forecast.inference import SamplerSettings, Timer
 
     timer = Timer()
-    scenario = _network_query(scenario, given, do)
+    scenario = query_scenario(scenario, given, do)
     loaded, bad = load_some(priors)
     loaded = with_weights(with_pool(loaded, pool, extremize), ledger, weights)
     timer.lap("load and validate")

@@ -112,7 +112,11 @@ class Kind[Inputs](Protocol):
     * ``check_links(spec, path, shown, marks)``: check at load the other files the
       question names, raising InputError located in it (:func:`load_question`);
     * ``check_notes(q)`` -> (lines, data): what ``forecast check`` adds under ``ok``;
-    * ``also_records(forecast)`` -> list of Forecasts ``--record`` keeps as well.
+    * ``also_records(forecast)`` -> list of Forecasts ``--record`` keeps as well;
+    * ``forecast_<method>(q, inputs, settings, timer, *, scenario, auto)`` -> Forecast or
+      None: the forecast by each method of ``methods`` other than ``"nuts"`` (``exact``,
+      ``importance``); None under ``auto`` when the method's own diagnostic fails, so the
+      next method is tried (:func:`forecast.methods.forecast`).
     """
 
     @property

@@ -80,23 +80,12 @@ def forecast(
     for candidate in order:
         if candidate == "nuts":
             return None
-        own = getattr(kinds.get(kind), f"forecast_{candidate}", None)  # a kind's own method
-        if own is not None:
-            made = own(q, inputs, settings, timer)
-        elif candidate == "exact":
-            from forecast.methods.exact_forecast import forecast_event
-
-            made = forecast_event(q, inputs, settings, timer)
-        elif candidate == "importance":
-            from forecast.methods.importance import forecast_drivers
-
-            made = forecast_drivers(
-                q, inputs, settings, timer, scenario=scenario, only_if_good=method == "auto"
-            )
-            if made is None:
-                continue
-        else:
+        own = getattr(kinds.get(kind), f"forecast_{candidate}", None)  # the kind's own
+        if own is None:
             raise UsageError(f"no {candidate} method for a {kind} question")
+        made = own(q, inputs, settings, timer, scenario=scenario, auto=method == "auto")
+        if made is None:  # the method's diagnostic failed and auto goes on
+            continue
         if method != "auto" or made.diagnostics.ok:
             return made
     return None

@@ -34,6 +34,22 @@ class DriversKind(KindBase["DriversInputs"]):
     spec = DriversQuestion
     forms: Mapping[str, str] = {"drivers": "[d]rivers"}
 
+    def forecast_importance(
+        self,
+        q: LoadedQuestion,
+        inputs: DriversInputs,
+        settings: SamplerSettings,
+        timer: Timer | None = None,
+        *,
+        scenario: str | None = None,
+        auto: bool = False,
+    ) -> Forecast | None:
+        """The forecast by importance sampling from the prior (None under ``auto`` when
+        the smoothed weights are not to be trusted, so NUTS samples)."""
+        from forecast.methods.importance import forecast_drivers
+
+        return forecast_drivers(q, inputs, settings, timer, scenario=scenario, only_if_good=auto)
+
     def prepare(self, q: LoadedQuestion) -> DriversInputs:
         """Fit the judgements; a cases file is found next to the priors file."""
         from forecast.kinds.drivers import model as drivers

@@ -31,6 +31,21 @@ class EventKind(KindBase["EventInputs"]):
     forms: Mapping[str, str] = {"event": "[e]vent by a deadline"}
     scores_experts = True
 
+    def forecast_exact(
+        self,
+        q: LoadedQuestion,
+        inputs: EventInputs,
+        settings: SamplerSettings,
+        timer: Timer | None = None,
+        *,
+        scenario: str | None = None,
+        auto: bool = False,
+    ) -> Forecast:
+        """The forecast from the exact posterior by quadrature, without sampling."""
+        from forecast.kinds.event.exact import forecast_event
+
+        return forecast_event(q, inputs, settings, timer)
+
     def prepare(self, q: LoadedQuestion) -> EventInputs:
         """Fit the experts' judgements and the evidence's likelihood ratios."""
         from forecast.kinds.event import model as event

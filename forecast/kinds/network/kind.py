@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from forecast.errors import ForecastError
 from forecast.kinds.base import KindBase
 from forecast.kinds.network.spec import NetworkQuestion
+from forecast.queries import scenario_of
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -29,12 +30,6 @@ if TYPE_CHECKING:
     from forecast.render.kinds import Section
     from forecast.results import Forecast
     from forecast.sweep.params import Param
-
-
-def scenario_of(given: Mapping[str, str], do: Mapping[str, str]) -> str | None:
-    """The scenario string for ``--given`` and ``--do`` (None when both are empty)."""
-    parts = [f"given:{k}={v}" for k, v in given.items()] + [f"do:{k}={v}" for k, v in do.items()]
-    return ";".join(parts) or None
 
 
 def parse_query(scenario: str | None) -> Query:

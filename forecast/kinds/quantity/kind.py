@@ -38,7 +38,14 @@ class QuantityKind(KindBase["QuantityInputs"]):
     """``elicit NEW-ID`` does not offer quantities: their judgements are written in the file."""
 
     def forecast_exact(
-        self, q: LoadedQuestion, inputs: QuantityInputs, settings: Any, timer: Any = None
+        self,
+        q: LoadedQuestion,
+        inputs: QuantityInputs,
+        settings: Any,
+        timer: Any = None,
+        *,
+        scenario: str | None = None,
+        auto: bool = False,
     ) -> Forecast:
         """The forecast from the exact posterior, without sampling."""
         from forecast.kinds.quantity.exact import forecast
