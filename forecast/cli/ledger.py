@@ -61,6 +61,8 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 
 def _record_json(r: Any) -> dict[str, Any]:
+    from forecast.ledger.pick import implied_by
+
     return {
         "id": r.id,
         "recorded_at": r.recorded_at.isoformat(),
@@ -69,6 +71,8 @@ def _record_json(r: Any) -> dict[str, Any]:
         "intervals": {k: list(v) for k, v in r.intervals.items()},
         "prior_probability": r.prior_probability,
         "kind": r.kind,
+        "network_implied": implied_by(r) is not None,
+        "network": implied_by(r),
         "pool": r.pool,
         "seed": r.seed,
         "version": r.version,
@@ -117,12 +121,14 @@ def history(
 
     For each move between consecutive forecasts: what changed in the priors file
     (experts, evidence, base rate) and how much of the move each input explains; the
-    rest is shown as other/sampling.
+    rest is shown as other/sampling. A network's forecast of the question (``run NET
+    --record``) is shown as network-implied, and moves are between forecasts of one source.
 
     Example: forecast history turkiye-joins-consultative-meeting
     """
     from forecast.ledger import open_ledger
     from forecast.ledger.history import moves
+    from forecast.ledger.pick import implied_by
     from forecast.ledger.resolve import question_id
 
     qid = question_id(question)
@@ -130,7 +136,12 @@ def history(
     with open_ledger(ledger, write=False) as book:
         records = book.forecasts(qid)
         resolution = book.resolutions().get(qid)
-    steps = moves(records)
+    # a move is between two forecasts of one source: the question's own, or one network's
+    steps = [
+        m
+        for source in dict.fromkeys(implied_by(r) for r in records)
+        for m in moves([r for r in records if implied_by(r) == source])
+    ]
     if format_ is HistoryFormat.json:
         print_json(_history_json(qid, resolution, records, steps))
         return

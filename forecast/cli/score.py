@@ -57,6 +57,13 @@ def score(
         help="The forecast that counts: the last before the deadline/resolution, "
         "or the time-averaged mean.",
     ),
+    kind: str | None = typer.Option(
+        None,
+        "--kind",
+        metavar="KIND",
+        help="Score only the forecasts of this kind (event, drivers, ...); network scores "
+        "the network-implied forecasts of linked questions, left out by default.",
+    ),
     format_: ScoreFormat = typer.Option(ScoreFormat.rich, "--format", "-f", help="Output format."),
     ledger: Ledger = None,
 ) -> None:
@@ -71,9 +78,12 @@ def score(
     expert's own implied probability is scored. Per analyst, each analyst's own
     forecasts are scored, with peer scores and head-to-head pairs on the questions they
     shared, and the team forecast (mean of the analysts' log-odds, --extremize D)
-    is scored too. Annulled questions are left out.
+    is scored too. Annulled questions are left out. A question's own forecasts count;
+    what a network said of it (``run NET --record``) is scored only with --kind network.
 
     Example: forecast score --by tag --since 2026-01-01
+
+    Example: forecast score --kind network
 
     Example: forecast score --by analyst --extremize 1.5
     """
@@ -83,15 +93,22 @@ def score(
     if extremize != 1.0 and by is not By.analyst:
         raise UsageError("--extremize sharpens the team forecast of --by analyst; add --by analyst")
     since_day = _date(since, "--since")
+    _known_kind(kind)
     _missing(ledger)
+    from forecast.ledger.pick import network_implied, of_kind
     from forecast.ledger.values import value_scores
 
     with open_ledger(ledger, write=False) as book:
-        light = book.forecasts(light=True)
-        amounts = value_scores(book, light, book.resolutions())
+        every = book.forecasts(light=True)
+        light = of_kind(every, kind)
+        resolutions = book.resolutions()
+        if kind is not None:  # only the questions forecast in that kind
+            held = {r.question_id for r in light}
+            resolutions = {q: r for q, r in resolutions.items() if q in held}
+        amounts = value_scores(book, light, resolutions)
         rep = report(
             light,
-            book.resolutions(),
+            resolutions,
             which=which.value,
             by=None if by is None else by.value,
             since=since_day,
@@ -102,16 +119,36 @@ def score(
         from forecast.ledger.render import ONE_QUESTION
 
         err().print(f"warning: {ONE_QUESTION}", markup=False, highlight=False, soft_wrap=True)
+    implied = sum(1 for r in every if network_implied(r)) if kind is None else 0
     if format_ is ScoreFormat.json:
-        print_json({**rep.to_dict(), "amounts": amounts})
+        print_json({**rep.to_dict(), "kind": kind, "amounts": amounts})
     elif format_ is ScoreFormat.csv:
         typer.echo(_score_csv(rep), nl=False)
     else:
         from forecast.ledger.render import score_view
 
+        if kind is not None:
+            out().print(f"Forecasts of kind {kind} only.", highlight=False)
         out().print(score_view(rep))
         if amounts:
             out().print(_amounts_view(amounts))
+        if implied:
+            out().print(
+                f"{implied} network-implied forecast{'s' if implied != 1 else ''} left out; "
+                "score them with --kind network.",
+                style="dim",
+                highlight=False,
+            )
+
+
+def _known_kind(kind: str | None) -> None:
+    """Refuse a ``--kind`` that names no kind."""
+    if kind is None:
+        return
+    from forecast import kinds
+
+    if kind not in kinds.names():
+        raise UsageError(f"--kind must be one of {', '.join(kinds.names())} (got {kind!r})")
 
 
 def _amounts_view(amounts: list[dict[str, Any]]) -> Any:

@@ -11,12 +11,40 @@ Scoring the whole ledger (:mod:`forecast.ledger.evaluate`) and each analyst
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from forecast.ledger.records import ForecastRecord, Resolution
 
 Which = Literal["last", "mean"]
+
+NETWORK = "network"
+"""The kind of a network-implied forecast: what a network of linked questions said of
+one of its question nodes, recorded under that question's id (``run NET --record``)."""
+
+
+def network_implied(r: ForecastRecord) -> bool:
+    """Whether ``r`` is a network's forecast rather than the question's own."""
+    return r.kind == NETWORK
+
+
+def implied_by(r: ForecastRecord) -> str | None:
+    """The network a network-implied forecast came from (its id when the record's report
+    says it, else ``network``); None for a question's own forecast."""
+    if not network_implied(r):
+        return None
+    node = (r.document or {}).get("network_node") or {}
+    return str(node.get("network") or NETWORK)
+
+
+def of_kind(records: Iterable[ForecastRecord], kind: str | None) -> list[ForecastRecord]:
+    """The forecasts that are scored: with ``kind`` None a question's own forecasts
+    (network-implied ones left out, so a network's number never stands in for the
+    question's own in its track record), else only the forecasts of that kind
+    (``network``: the network-implied ones)."""
+    if kind is None:
+        return [r for r in records if not network_implied(r)]
+    return [r for r in records if r.kind == kind]
 
 
 def probability_of(r: ForecastRecord) -> float:

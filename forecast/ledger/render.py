@@ -62,12 +62,16 @@ def history_table(records: Sequence[ForecastRecord]) -> RenderableType:
     """The recorded forecasts of one question, oldest first."""
     from rich.table import Table
 
+    from forecast.ledger.pick import implied_by
     from forecast.render.layout import Fit
 
+    sources = [implied_by(r) for r in records]
+    mixed = any(sources)  # a network's forecasts among them: say which is which
     table = Table(show_edge=False, header_style="bold")
     for col, just in (
         ("#", "right"),
         ("recorded (UTC)", "left"),
+        *((("from", "left"),) if mixed else ()),
         ("analyst", "left"),
         ("forecast", "right"),
         ("80% interval", "right"),
@@ -79,24 +83,28 @@ def history_table(records: Sequence[ForecastRecord]) -> RenderableType:
         numbers = col in ("#", "forecast", "80% interval", "move")
         table.add_column(
             col,
-            justify=just,  # type: ignore[arg-type]
+            justify=just,
             no_wrap=numbers,
             overflow="ellipsis" if numbers else "fold",
         )
-    prev: ForecastRecord | None = None
-    for r in records:
+    prev: dict[str | None, ForecastRecord] = {}  # moves are within one source
+    for r, source in zip(records, sources, strict=True):
         i80 = r.intervals.get("80")
+        before = prev.get(source)
         table.add_row(
             str(r.id),
             r.recorded_at.strftime("%Y-%m-%d %H:%M"),
+            *(((f"network-implied ({source})" if source else "own"),) if mixed else ()),
             r.analyst or "—",
             pct(r.probability),
             f"{pct(i80[0])} – {pct(i80[1])}" if i80 else "—",
-            "" if prev is None else pp(r.probability - prev.probability),
+            "" if before is None else pp(r.probability - before.probability),
             r.priors_sha256[:8],
             "" if r.seed is None else str(r.seed),
         )
-        prev = r
+        prev[source] = r
+    if mixed:
+        table.caption = "network-implied: a network's forecast of it, not scored by default"
     return Fit(table)
 
 
@@ -156,13 +164,22 @@ def history_view(
         Text.assemble((question, "bold"), f"  {title}" if title else ""),
         history_table(records),
         Text(""),
-        Text("\n".join(chart([r.probability for r in records])), no_wrap=True),
+        Text("\n".join(chart([r.probability for r in _charted(records)])), no_wrap=True),
     ]
     if moves:
         parts.append(Text("\nWhy it moved", style="bold"))
         for m in moves:
             parts.append(move_view(m))
     return Group(*parts)
+
+
+def _charted(records: Sequence[ForecastRecord]) -> list[ForecastRecord]:
+    """The forecasts the history chart draws: the question's own (a network's when it has
+    no own ones)."""
+    from forecast.ledger.pick import network_implied
+
+    own = [r for r in records if not network_implied(r)]
+    return own or list(records)
 
 
 def _num(x: float | None, digits: int = 4) -> str:

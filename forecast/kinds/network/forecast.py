@@ -104,9 +104,9 @@ def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> resul
 def node_forecasts(f: results.Forecast) -> list[results.Forecast]:
     """The network's forecast of each open question node, as a Forecast of that question.
 
-    Each is recorded in the ledger under the question's id with kind ``network``, so a
-    network's implied forecasts are scored against the questions' outcomes like any
-    other (and told apart from the questions' own by their kind). None under a query:
+    Each is recorded in the ledger under the question's id with kind ``network``: told
+    apart from the question's own forecasts by that kind, shown as network-implied in
+    ``history`` and scored only by ``score --kind network``. None under a query:
     the ledger keeps the forecasts that are scored.
     """
     import datetime as dt
