@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -114,3 +116,22 @@ def test_record_keeps_the_network_and_each_open_question_node(tmp_path: Path) ->
     )
     assert history.exit_code == 0, history.output
     assert '"network"' in history.stdout
+
+
+def test_watch_of_a_network_says_nothing_of_sampling(tmp_path: Path) -> None:
+    from forecast import engine
+    from forecast.cli.watch import Watcher, sampled_note
+    from forecast.inference import SamplerSettings
+
+    path = _net(tmp_path)
+    shown: list[Any] = []
+    models = engine.CompiledModels()
+    w = Watcher(path, lambda q: models.run(q, SamplerSettings(seed=1)), show=shown.append)
+    outcome = w.tick()
+    assert outcome is not None and outcome.kind == "forecast", outcome
+    made = next(x for x in shown if hasattr(x, "diagnostics"))
+    assert made.kind == "network" and sampled_note(SamplerSettings(), made) is None
+    # a sampled forecast of a kind NUTS samples still gets the note
+    drivers = replace(made, kind="drivers")
+    note = sampled_note(SamplerSettings(), drivers) or ""
+    assert "watch sampling: 4 chains × 1000 draws" in note

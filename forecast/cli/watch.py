@@ -218,11 +218,19 @@ def _since_last(before: Any, after: Any) -> Any:
     return Group(head, *what_changed(move))
 
 
+def _sampled_kind(kind: str | None) -> bool:
+    """Whether forecasts of ``kind`` can come from NUTS (True when it is not known)."""
+    from forecast import kinds
+
+    return kind not in kinds.names() or "nuts" in kinds.get(kind).methods
+
+
 def sampled_note(settings: Any, forecast: Any = None) -> str | None:
     """What the watch sampled, shown under each sampled report (None for a forecast by
-    another method: an exact one has nothing to say about sampling)."""
+    another method: an exact one has nothing to say about sampling, nor a kind NUTS
+    never samples, such as a network, whose discrete nodes are enumerated)."""
     method = getattr(getattr(forecast, "diagnostics", None), "method", "nuts")
-    if method != "nuts":
+    if method != "nuts" or not _sampled_kind(getattr(forecast, "kind", None)):
         return None
     return (
         f"watch sampling: {settings.chains} chains × {settings.draws} draws after "
