@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from forecast.cli import app
@@ -135,3 +136,42 @@ def test_watch_of_a_network_says_nothing_of_sampling(tmp_path: Path) -> None:
     drivers = replace(made, kind="drivers")
     note = sampled_note(SamplerSettings(), drivers) or ""
     assert "watch sampling: 4 chains × 1000 draws" in note
+
+
+def _node(data: dict[str, Any], node: str) -> dict[str, Any]:
+    return next(n for n in data["network"]["nodes"] if n["id"] == node)
+
+
+def test_a_question_resolved_in_the_ledger_is_observed_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from forecast.ledger import Resolution, open_ledger
+
+    path = _net(tmp_path)
+    runner = CliRunner()
+    monkeypatch.delenv("FORECAST_LEDGER", raising=False)
+    given = runner.invoke(app, ["run", str(path), "-f", "json", "--given", "the-question=yes"])
+    assert given.exit_code == 0, given.output
+    ledger = tmp_path / "ledger.sqlite"
+    with open_ledger(ledger) as book:
+        when = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+        book.resolve(Resolution("the-question", "yes", dt.date(2026, 3, 1), when))
+    monkeypatch.setenv("FORECAST_LEDGER", str(ledger))
+    seen = runner.invoke(app, ["run", str(path), "--format", "json"])
+    assert seen.exit_code == 0, seen.output
+    data, ref = json.loads(seen.stdout), json.loads(given.stdout)
+    q = _node(data, "the-question")
+    assert q["observed"] == "yes" and q["observed_from"] == (
+        f"resolved in the ledger ({ledger}) on 2026-03-01"
+    )
+    # observing it is conditioning on it: A's forecast is the one --given makes
+    assert _node(data, "a")["marginal"] == _node(ref, "a")["marginal"]
+    rich = runner.invoke(app, ["run", str(path)], env={"COLUMNS": "200"})
+    assert "observed yes (resolved in the ledger" in rich.stdout
+    # the file's own status wins over the ledger
+    event(tmp_path, "the-question", status="no")
+    filed = json.loads(runner.invoke(app, ["run", str(path), "--format", "json"]).stdout)
+    assert _node(filed, "the-question")["observed_from"] == "status in the-question.yaml"
+    assert _node(filed, "the-question")["observed"] == "no"

@@ -69,7 +69,8 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         from forecast.questions.loader import display as _display
 
         assert isinstance(q.spec, NetworkQuestion)
-        return LoadedNetwork(q.spec, link_questions(q.spec, q.path, _display(q.path), q.marks))
+        questions = link_questions(q.spec, q.path, _display(q.path), q.marks)
+        return LoadedNetwork.linked(q.spec, questions)
 
     def run_directly(
         self,

@@ -3,7 +3,8 @@
 A node ``question: ID`` is the file ``ID.yaml`` (or ``.yml``) next to the network file;
 an id with no such file is refused at its line, with the ids it could mean. Each linked
 question is loaded and checked as it would be on its own; its ``status`` (``yes`` or
-``no``) makes the node observed.
+``no``), or its outcome in the configured ledger, makes the node observed
+(:mod:`forecast.kinds.network.resolved`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,19 @@ class LoadedNetwork:
 
     spec: NetworkQuestion
     questions: dict[str, Any] = field(default_factory=dict)
+    ledger: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Question node -> (outcome, resolved on) as the configured ledger records it."""
+    ledger_at: str | None = None
+    """The configured ledger's location (None without one)."""
+
+    @classmethod
+    def linked(cls, spec: NetworkQuestion, questions: dict[str, Any]) -> LoadedNetwork:
+        """The network with its questions and their outcomes in the configured ledger."""
+        from forecast.kinds.network.resolved import ledger_outcomes
+
+        ids = [n.name for n in spec.nodes if n.name in questions]
+        outcomes, where = ledger_outcomes(ids)
+        return cls(spec, questions, outcomes, where)
 
     @property
     def order(self) -> list[str]:
@@ -36,14 +50,16 @@ class LoadedNetwork:
 
     def observed(self) -> dict[str, str]:
         """Nodes whose state is known: resolved questions and ``observed`` nodes."""
-        out: dict[str, str] = {}
-        for node in self.spec.nodes:
-            if node.observed is not None:
-                out[node.name] = node.observed
-            q = self.questions.get(node.name)
-            if q is not None and q.spec.status in ("yes", "no"):
-                out[node.name] = q.spec.status
-        return out
+        return {k: state for k, (state, _) in self._observations().items()}
+
+    def observed_from(self) -> dict[str, str]:
+        """Where each observed node's state comes from, in words."""
+        return {k: source for k, (_, source) in self._observations().items()}
+
+    def _observations(self) -> dict[str, tuple[str, str]]:
+        from forecast.kinds.network.resolved import observations
+
+        return observations(self.spec, self.questions, self.ledger, self.ledger_at)
 
     def title(self, node: Node) -> str:
         """The node's title (its question's for a question node)."""
@@ -127,7 +143,7 @@ def load_network(path: Path | str) -> LoadedNetwork:
         network = NetworkQuestion.model_validate(data)
     except ValidationError as exc:
         raise InputError(located_problems(exc, shown, marks, NetworkQuestion)) from None
-    return LoadedNetwork(network, link_questions(network, path, shown, marks))
+    return LoadedNetwork.linked(network, link_questions(network, path, shown, marks))
 
 
 __all__ = ["LoadedNetwork", "link_questions", "load_network"]

@@ -60,6 +60,7 @@ class NetworkForecast:
                     "states": list(n.state_names),
                     "parents": list(n.parents),
                     "observed": self.net.observed().get(n.name),
+                    "observed_from": self.net.observed_from().get(n.name),
                     "given": a.query.given.get(n.name),
                     "set": a.query.do.get(n.name),
                     "marginal": [e.to_dict() for e in a.marginals[n.name]],

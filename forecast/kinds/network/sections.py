@@ -49,7 +49,8 @@ def _mark(n: dict[str, Any]) -> str:
     if n["given"] is not None:
         return f"given {n['given']}"
     if n["observed"] is not None:
-        return f"observed {n['observed']}"
+        source = n.get("observed_from")
+        return f"observed {n['observed']}" + (f" ({source})" if source else "")
     return "question" if n["question"] else ""
 
 
