@@ -11,7 +11,7 @@ Scoring the whole ledger (:mod:`forecast.ledger.evaluate`) and each analyst
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Literal
 
 from forecast.ledger.records import ForecastRecord, Resolution
@@ -33,8 +33,9 @@ def implied_by(r: ForecastRecord) -> str | None:
     says it, else ``network``); None for a question's own forecast."""
     if not network_implied(r):
         return None
-    node = (r.document or {}).get("network_node") or {}
-    return str(node.get("network") or NETWORK)
+    node = (r.document or {}).get("network_node")
+    got = node.get("network") if isinstance(node, Mapping) else None
+    return str(got or NETWORK)
 
 
 def of_kind(records: Iterable[ForecastRecord], kind: str | None) -> list[ForecastRecord]:
