@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
 
 Family = Literal["normal", "t", "lognormal", "logt", "gamma", "beta"]
 FAMILIES: tuple[Family, ...] = ("normal", "t", "lognormal", "logt", "gamma", "beta")
@@ -65,6 +64,8 @@ class Support:
 @functools.lru_cache(maxsize=256)
 def _scipy(family: Family, a: float, b: float, lower: float, upper: float) -> Any:
     """The SciPy distribution (made once per family, parameters and support)."""
+    from scipy import stats  # only when a distribution is used: the registry imports this
+
     if family == "normal":
         return stats.norm(loc=a, scale=b)
     if family == "t":
