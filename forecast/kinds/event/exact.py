@@ -36,6 +36,7 @@ def forecast_event(q: Any, inputs: Any, settings: Any, timer: Any = None) -> Any
     """The Forecast of an event question by quadrature (``inputs``: its fitted numbers)."""
     from forecast import results
     from forecast.headline import measured_from
+    from forecast.kinds.event.fields import common_fields
     from forecast.kinds.event.model import compare_pools
     from forecast.kinds.event.sensitivity import of_draws
     from forecast.staleness import facts_date
@@ -50,34 +51,12 @@ def forecast_event(q: Any, inputs: Any, settings: Any, timer: Any = None) -> Any
     p_chain, q_chain, _ = exact.draws(settings.chains, settings.draws, settings.seed)
     pools = compare_pools(inputs, shift_quantiles(exact))
     settings = used(settings, "exact")
-    br = spec.base_rate
     forecast = results.Forecast(
-        question_id=q.id,
-        title=spec.title,
-        kind=spec.kind,
-        deadline=spec.deadline,
-        status=spec.status,
-        resolution=spec.resolution,
+        **common_fields(q, inputs),
         probability=exact.probability,
         mcse=0.0,
         intervals=tuple(results.Interval(m, lo, hi) for m, lo, hi in exact.intervals),
-        prior_probability=prior.mean(),
-        prior_interval=results.Interval(0.95, prior.ppf(0.025), prior.ppf(0.975)),
         steps=tuple(steps),
-        experts=tuple(
-            results.expert_view(e.name, e.judgement.form, w, f)
-            for e, w, f in zip(spec.experts, prior.weights, inputs.experts, strict=True)
-        ),
-        evidence=tuple(results.evidence_view(e) for e in inputs.evidence),
-        base_rate=None
-        if br is None
-        else {
-            "successes": br.successes,
-            "trials": br.trials,
-            "weight": br.weight,
-            "reference_class": br.reference_class,
-            "effective_trials": br.weight * br.trials,
-        },
         diagnostics=diagnostics(exact, settings),
         provenance=results.provenance(str(q.path), q.sha256, settings),
         facts_as_of=facts_date(spec),

@@ -10,6 +10,7 @@ import numpy as np
 from forecast import results
 from forecast.headline import measured_from
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose
+from forecast.kinds.event.fields import common_fields
 from forecast.questions.event import EventQuestion
 from forecast.questions.loader import LoadedQuestion
 from forecast.staleness import facts_date
@@ -54,34 +55,12 @@ def summarise(
     diag = check_against_exact(
         diag, float(q_flat.mean()), results.mcse_mean(q_chain), pools, len(inputs.experts)
     )
-    br = spec.base_rate
     forecast = results.Forecast(
-        question_id=q.id,
-        title=spec.title,
-        kind=spec.kind,
-        deadline=spec.deadline,
-        status=spec.status,
-        resolution=spec.resolution,
+        **common_fields(q, inputs),
         probability=float(q_flat.mean()),
         mcse=results.mcse_mean(q_chain),
         intervals=results.intervals_of(q_flat),
-        prior_probability=prior.mean(),
-        prior_interval=results.Interval(0.95, prior.ppf(0.025), prior.ppf(0.975)),
         steps=tuple(steps),
-        experts=tuple(
-            results.expert_view(e.name, e.judgement.form, w, f)
-            for e, w, f in zip(spec.experts, prior.weights, inputs.experts, strict=True)
-        ),
-        evidence=tuple(results.evidence_view(e) for e in inputs.evidence),
-        base_rate=None
-        if br is None
-        else {
-            "successes": br.successes,
-            "trials": br.trials,
-            "weight": br.weight,
-            "reference_class": br.reference_class,
-            "effective_trials": br.weight * br.trials,
-        },
         diagnostics=diag,
         provenance=results.provenance(str(q.path), q.sha256, settings),
         facts_as_of=facts_date(spec),

@@ -1,0 +1,40 @@
+"""The fields of an event question's Forecast that do not depend on how it was inferred."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forecast import results
+from forecast.questions.loader import LoadedQuestion
+
+
+def common_fields(q: LoadedQuestion, inputs: Any) -> dict[str, Any]:
+    """The question, the experts' prior, the evidence and the base rate, as
+    :class:`~forecast.results.Forecast` keywords (sampled and exact forecasts alike)."""
+    spec: Any = q.spec
+    prior = inputs.prior
+    br = spec.base_rate
+    return {
+        "question_id": q.id,
+        "title": spec.title,
+        "kind": spec.kind,
+        "deadline": spec.deadline,
+        "status": spec.status,
+        "resolution": spec.resolution,
+        "prior_probability": prior.mean(),
+        "prior_interval": results.Interval(0.95, prior.ppf(0.025), prior.ppf(0.975)),
+        "experts": tuple(
+            results.expert_view(e.name, e.judgement.form, w, f)
+            for e, w, f in zip(spec.experts, prior.weights, inputs.experts, strict=True)
+        ),
+        "evidence": tuple(results.evidence_view(e) for e in inputs.evidence),
+        "base_rate": None
+        if br is None
+        else {
+            "successes": br.successes,
+            "trials": br.trials,
+            "weight": br.weight,
+            "reference_class": br.reference_class,
+            "effective_trials": br.weight * br.trials,
+        },
+    }
