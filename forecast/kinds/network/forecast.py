@@ -38,6 +38,26 @@ def _moved_by(nf: NetworkForecast) -> str:
     return "; ".join(parts) or "no evidence, no conditions"
 
 
+def judged(nf: NetworkForecast) -> dict[str, Any]:
+    """The ``sensitivity`` and ``pools`` objects of a network forecast (the shared
+    sensitivity table renders both)."""
+    from forecast.headline import measured_from
+    from forecast.kinds.network.sensitivity import pools, power_scaling
+
+    prep = nf.sampled or nf.prep
+    sens = power_scaling(prep, nf.analysis, nf.target, seed=nf.seed, sampled=nf.sampled is not None)
+    out: dict[str, Any] = {"sensitivity": sens.to_dict()}
+    compared = pools(nf.prep, nf.analysis.query, nf.target)
+    if compared is not None:
+        out["pools"] = measured_from(compared, nf.analysis.probability(nf.target, state_of(nf)))
+    return out
+
+
+def state_of(nf: NetworkForecast) -> str:
+    """The target's first state, whose probability is the headline."""
+    return nf.prep.graph.states[nf.target][0]
+
+
 def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> results.Forecast:
     """The Forecast of question file ``q`` (the network) from its computed network."""
     spec = nf.net.spec
@@ -69,6 +89,7 @@ def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> resul
     provenance = results.provenance(str(q.path), q.sha256, sampler)
     provenance = replace(provenance, sampler="network-enumeration")
     column = nf.prep.graph.column(target, state)
+    extra: dict[str, Any] = {"network": nf.to_dict(), **judged(nf)}
     return results.Forecast(
         question_id=q.id,
         title=spec.title,
@@ -95,7 +116,7 @@ def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> resul
         base_rate=None,
         diagnostics=diagnostics,
         provenance=provenance,
-        extra={"network": nf.to_dict()},
+        extra=extra,
         facts_as_of=facts_date(spec),
         draws={"q": np.asarray(a.per_draw[:, column])},
     )

@@ -172,8 +172,13 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         return NetworkAdapter
 
     def log_densities(self, inputs: LoadedNetwork, draws: Any) -> LogDensities:
-        """Not defined: a network's sensitivity is its tornado of cells."""
-        raise ForecastError("a network's sensitivity is its tornado of cells")
+        """The cells' log prior and log P(evidence | cells) at the cells' draws (a
+        :class:`~forecast.kinds.network.infer.Prepared`, as the sweep extracts it)."""
+        from forecast.kinds.network.infer import Query
+        from forecast.kinds.network.sensitivity import log_likelihood, log_prior
+
+        ll = log_likelihood(draws, Query())
+        return log_prior(draws, draws.draws)[None, :], None if ll is None else ll[None, :]
 
     def judgements(self, q: LoadedQuestion) -> Any:
         """The network's cells, fitted, as ``forecast show`` displays them."""

@@ -40,6 +40,8 @@ class NetworkForecast:
     seed: int
     seconds: float
     notes: tuple[str, ...] = field(default=())
+    sampled: Prepared | None = None
+    """The cells' posterior draws when NUTS made them (None: ``prep``'s weighted draws)."""
 
     @property
     def target(self) -> str:
@@ -149,16 +151,17 @@ def run_network(
     prep = prepare(net.spec, cells, net.observed(), draws=draws, seed=seed)
     analysis = analyse(prep, query)
     method = "prior draws, importance-weighted by the evidence"
+    sampled = None
     if not analysis.trusted and sample:
+        from dataclasses import replace
+
         from forecast.inference import SamplerSettings
-        from forecast.kinds.network.model import analyse_sampled
+        from forecast.kinds.network.model import sampled_draws
 
         base = settings or SamplerSettings()
-        analysis = analyse_sampled(
-            prep,
-            query,
-            SamplerSettings(draws=base.draws, tune=base.tune, chains=base.chains, seed=seed),
-        )
+        nuts = SamplerSettings(draws=base.draws, tune=base.tune, chains=base.chains, seed=seed)
+        sampled = replace(prep, draws=sampled_draws(prep, query, nuts))
+        analysis = analyse(sampled, query, posterior=True)
         method = "NUTS on the network's PyMC model (the weights' Pareto k was too high)"
     elif not analysis.trusted:
         notes.append(
@@ -178,6 +181,7 @@ def run_network(
         seed,
         time.perf_counter() - start,
         tuple(notes),
+        sampled,
     )
 
 
