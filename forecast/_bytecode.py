@@ -16,6 +16,7 @@ from pathlib import Path
 
 MODULES = (
     "forecast.cli",
+    "forecast.cli._app",
     "forecast.questions.loader",
     "forecast.engine",
     "forecast.kinds.event.model",

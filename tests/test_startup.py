@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +60,57 @@ def test_console_script_help_runs() -> None:
     assert proc.returncode == 0
     assert "Usage: forecast" in proc.stdout
     assert proc.stderr == ""
+
+
+_VERSION_PROBE = """
+import json, sys
+from forecast.cli import main
+sys.argv = ["forecast", sys.argv[1]]
+main()
+print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_is_answered_before_typer_is_imported(flag: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _VERSION_PROBE, flag],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    from forecast import __version__
+
+    said, modules = proc.stdout.splitlines()
+    assert said == f"forecast {__version__}"
+    loaded = set(json.loads(modules))
+    assert not {"typer", "rich", "pydantic", "numpy"} & loaded
+
+
+def test_version_with_other_options_goes_through_typer() -> None:
+    from typer.testing import CliRunner
+
+    from forecast import __version__
+    from forecast.cli import app
+
+    result = CliRunner().invoke(app, ["--debug", "--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"forecast {__version__}"
+
+
+def test_timings_give_a_line_per_phase_the_engine_import_among_them(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from forecast.cli import app
+
+    question = ROOT / "benchmarks" / "data" / "event-question.yaml"
+    result = CliRunner().invoke(app, ["run", str(question), "--timings", "-q"])
+    assert result.exit_code == 0, result.output
+    phases = [
+        line.split(" s ")[0].rsplit(None, 1)[0].strip()
+        for line in result.stderr.splitlines()
+        if " s " in line
+    ]
+    assert phases[:3] == ["load and validate", "import engine", "fit judgements"]
+    assert "quadrature" in phases and "report" in phases

@@ -1,62 +1,30 @@
 """The ``forecast`` command line: a thin typer layer over the library.
 
-Commands live one per module; this module holds the app, the global options and the
-shared output helpers. Nothing here imports PyMC, ArviZ or PreliZ: commands that
-sample import them when they run, so ``--help`` and ``check`` start fast.
+Commands live one per module (the app and its global options in :mod:`._app`, shared
+output helpers in :mod:`._common`). ``forecast --version`` is answered before typer,
+rich or any command is imported; ``app`` is built on first use.
 """
 
 from __future__ import annotations
 
-import typer
+import sys
+from typing import TYPE_CHECKING
 
 from forecast import __version__
-from forecast.cli import _common
 
-app = typer.Typer(
-    name="forecast",
-    help=(
-        "Turn what experts believe into Bayesian forecasts of events, with honest "
-        "uncertainty.\n\nExample: forecast run priors/turkiye-joins-consultative-meeting.yaml"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-    # Plain help: rendering help through rich costs more start-up than the help is worth.
-    rich_markup_mode=None,
-)
+if TYPE_CHECKING:
+    import typer
+
+VERSION_FLAGS = frozenset({"--version", "-V"})
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"forecast {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> typer.Typer:
+    """``app``, the typer application, imported when first asked for."""
+    if name == "app":
+        from forecast.cli._app import app
 
-
-@app.callback()
-def _main(
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
-    version: bool = typer.Option(
-        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version."
-    ),
-) -> None:
-    """Forecast geopolitical events from elicited expert judgements."""
-    _common.STATE.debug = debug
-
-
-def _register() -> None:
-    from forecast.cli import check, ledger, ledger_admin, list_, report, run, show, sweep
-
-    for module in (run, check, show, list_, ledger, ledger_admin, sweep, report):
-        module.register(app)
-    from forecast.cli import cooke, elicit, watch
-
-    elicit.register(app)
-    watch.register(app)
-    cooke.register(app)
-
-
-_register()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
@@ -68,7 +36,11 @@ def main() -> None:
     output and ends at once.
     """
     import os
-    import sys
+
+    if len(sys.argv) == 2 and sys.argv[1] in VERSION_FLAGS:
+        sys.stdout.write(f"forecast {__version__}\n")
+        return
+    from forecast.cli._app import app
 
     code: int | str | None = 0
     try:

@@ -44,7 +44,6 @@ from forecast.cli.options import with_pool as with_pool
 from forecast.cli.options import with_weights as with_weights
 from forecast.methods import Method
 from forecast.queries import query_scenario
-from forecast.render.safe import printable
 from forecast.sweep.places import WORKER_WAIT
 
 
@@ -149,6 +148,8 @@ class _Output:
         self._failed(q.id, q.spec.kind, "sampling")
 
     def _failed(self, qid: str, kind: str | None, why: str) -> None:
+        from forecast.render.safe import printable
+
         if self.summarised:
             self.rows.failed(qid, kind, why)
         if self.lines:
@@ -167,6 +168,7 @@ class _Output:
             typer.echo(render(forecast))
         elif self.lines:
             from forecast.render import fmt
+            from forecast.render.safe import printable
 
             under = fmt.scenario(forecast.extra)
             tail = f"\tscenario {under}" if under else ""
@@ -305,6 +307,9 @@ def run(
     loaded, bad = load_some(priors)
     loaded = with_weights(with_pool(loaded, pool, extremize), ledger, weights)
     timer.lap("load and validate")
+    from forecast import engine  # noqa: F401  (its own line in --timings)
+
+    timer.lap("import engine")
     show = _Output(format_, quiet, len(loaded) + len(bad))
     show.invalid(bad)
     stale = _checked(loaded, scenario, stale_after)

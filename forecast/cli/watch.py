@@ -33,7 +33,6 @@ from forecast.cli._common import (
 )
 from forecast.cli.run import PoolChoice, with_pool, with_weights
 from forecast.errors import ForecastError, InputError
-from forecast.ledger.store import LedgerError
 from forecast.methods import METHOD_HELP, Method
 
 
@@ -129,6 +128,7 @@ class Watcher:
     def _handle(self) -> Outcome:
         from rich.text import Text
 
+        from forecast.ledger.store import LedgerError
         from forecast.questions.loader import load_question
         from forecast.render import fmt
 

@@ -75,8 +75,14 @@ class StrictModel(BaseModel):
     seconds since 1970).
     """
 
+    # defer_build: a model's validator is built when a file first needs it, so a run
+    # does not build the specifications of kinds none of its files declares.
     model_config = ConfigDict(
-        extra="forbid", allow_inf_nan=False, frozen=True, str_strip_whitespace=True
+        extra="forbid",
+        allow_inf_nan=False,
+        frozen=True,
+        str_strip_whitespace=True,
+        defer_build=True,
     )
 
     @field_validator("*", mode="before")
