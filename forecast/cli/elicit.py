@@ -124,6 +124,9 @@ def elicit(
     answers: Path | None = typer.Option(
         None, "--answers", help="Take the answers from this YAML file instead of asking."
     ),
+    cell: str | None = typer.Option(
+        None, "--cell", help="A network's table cell, as sweep names it: ID[parent=yes]."
+    ),
 ) -> None:
     """Elicit an expert's judgement at the terminal and write it to DIR/QUESTION.yaml.
 
@@ -139,6 +142,9 @@ def elicit(
     end; Ctrl-C or end of input leaves it as it was. Answers can also come from a pipe
     (one per line) or from --answers FILE.
 
+    For a network, --cell ID[parent=yes] elicits one table cell (ID alone for a root,
+    ID[leak] or ID[cause=PARENT] for a noisy OR), written into that row's experts.
+
     Example: forecast elicit turkiye-joins-consultative-meeting
     """
     from forecast.elicit.dialogue import run_session
@@ -147,7 +153,7 @@ def elicit(
         AnswersChannel(answers) if answers else TerminalChannel(interactive=sys.stdin.isatty())
     )
     try:
-        outcome = run_session(question, directory, channel)
+        outcome = run_session(question, directory, channel, cell=cell)
     except EOFError:
         raise ForecastError(
             "input ended before the session finished; nothing was written",

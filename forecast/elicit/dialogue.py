@@ -291,8 +291,12 @@ def run_session(
     channel: Channel,
     *,
     today: dt.date | None = None,
+    cell: str | None = None,
 ) -> Outcome:
     """Elicit one or more experts for ``question`` and write ``directory/question.yaml``.
+
+    ``cell``: the part of the question the experts judge, for a kind whose experts
+    judge parts (a network's table cell; its kind's ``elicit_target`` says where).
 
     Raises
     ------
@@ -319,15 +323,27 @@ def run_session(
     existing: str | None = None
     meta: dict[str, Any] | None = None
     taken: set[str] = set()
+    place: Any = None
     if path.exists():
+        from forecast import kinds
+
         loaded = load_question(path)
-        what, scale = subject(loaded.spec, today)
         existing = loaded.text
         spec: Any = loaded.spec
-        experts = spec.experts if scale.probability else spec.hazard.experts
-        taken = {e.name for e in experts}
+        hook = getattr(kinds.of(spec), "elicit_target", None)  # experts judge a part
+        if hook is not None:
+            place = hook(loaded, cell)
+            what, scale, taken = place.subject, place.scale, set(place.taken)
+        else:
+            if cell is not None:
+                raise UsageError(f"--cell {cell}: {question} has no cells (not a network)")
+            what, scale = subject(loaded.spec, today)
+            experts = spec.experts if scale.probability else spec.hazard.experts
+            taken = {e.name for e in experts}
         channel.show(adding_expert(loaded.spec.title, path, taken))
     else:
+        if cell is not None:
+            raise UsageError(f"--cell {cell}: no network {path} to elicit a cell of")
         if not directory.is_dir():
             raise UsageError(f"{directory} is not a directory", hint="create it or pass --dir")
         channel.show(new_question(path))
@@ -344,5 +360,8 @@ def run_session(
     # Re-read just before writing: an edit saved during the session is kept.
     if path.exists():
         existing = yamlio.read_text(path, str(path))
-    priorsfile.write(path, render_file(existing, meta, done, today, scale))
+    if place is not None and existing is not None:
+        priorsfile.write(path, place.render(existing, done, today))
+    else:
+        priorsfile.write(path, render_file(existing, meta, done, today, scale))
     return Outcome(path, existing is None, [a.name for a in done], len(taken) + len(done))

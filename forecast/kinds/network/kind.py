@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pymc as pm
 
     from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.network.elicit import CellTarget
     from forecast.kinds.network.infer import Query
     from forecast.kinds.network.load import LoadedNetwork
     from forecast.kinds.protocol import LogDensities, SweepAdapter
@@ -199,11 +200,16 @@ class NetworkKind(KindBase["LoadedNetwork"]):
 
         return rich_sections(forecast.extra["network"], width)
 
+    def elicit_target(self, q: LoadedQuestion, cell: str | None) -> CellTarget:
+        """``elicit NET --cell CELL``: the table cell the session's experts judge."""
+        from forecast.kinds.network.elicit import cell_target
+
+        return cell_target(q, cell)
+
     def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Any]:
-        """Not asked: a network's cells are written in its file."""
+        """Not asked for the whole network: its experts judge its cells (``--cell``)."""
         raise ForecastError(
-            "elicit does not write network tables yet: add the expert's judgement to the "
-            "table row in the file (any probability form an event question takes)"
+            "a network's experts judge its table cells: name one with elicit --cell"
         )
 
     def judged(self, meta: Mapping[str, Any]) -> tuple[str, Any]:

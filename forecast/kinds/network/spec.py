@@ -13,6 +13,7 @@ combination, a table that cannot sum to 1) are in :mod:`forecast.kinds.network.c
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -99,6 +100,7 @@ class CellExpert(StrictModel):
     judgement: ProbabilityJudgement | None = None
     distribution: Distribution | None = None
     weight: Annotated[float, Field(ge=0.0, le=1e6)] | None = None
+    date: dt.date | None = Field(default=None, description="when the judgement was made")
 
     @model_validator(mode="after")
     def _one(self) -> CellExpert:
