@@ -210,10 +210,11 @@ def _flat(idata: Any, name: str) -> np.ndarray:
 
 
 def mcse_mean(draws_by_chain: np.ndarray) -> float:
-    """Monte Carlo standard error of the mean (ArviZ), from a (chain, draw) array."""
-    import arviz_stats as azs
+    """Monte Carlo standard error of the mean (ArviZ's NumPy layer, without the xarray
+    layer's imports), from a (chain, draw) array."""
+    from forecast.psis import array_stats
 
-    return float(azs.mcse(draws_by_chain, chain_axis=0, draw_axis=1, method="mean"))
+    return float(array_stats().mcse(draws_by_chain, chain_axis=0, draw_axis=1, method="mean"))
 
 
 def provenance(file: str, sha256: str, settings: SamplerSettings) -> Provenance:

@@ -101,3 +101,26 @@ def test_experts_who_barely_overlap_fail_strict(tmp_path) -> None:  # type: igno
     result = CliRunner().invoke(app, [*args, "--seed", "1"])
     assert result.exit_code == 3, result.output
     assert "misses the exact 35.0%" in " ".join(result.stderr.split())
+
+
+def test_mcse_of_the_mean_is_arviz_own_without_its_xarray_layer() -> None:
+    import subprocess
+    import sys
+
+    import arviz_stats as azs
+
+    from forecast.results import mcse_mean
+
+    rng = np.random.default_rng(3)
+    chains = np.zeros((4, 1000))
+    for t in range(1, 1000):  # autocorrelated draws, so the ESS is not the draw count
+        chains[:, t] = 0.9 * chains[:, t - 1] + rng.normal(size=4)
+    expected = float(azs.mcse(chains, chain_axis=0, draw_axis=1, method="mean"))
+    assert mcse_mean(chains) == expected
+    probe = (
+        "import sys, numpy as np; from forecast.results import mcse_mean; "
+        "mcse_mean(np.arange(400.0).reshape(4, 100) % 7); "
+        "print(sorted({'xarray', 'pandas'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
