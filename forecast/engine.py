@@ -79,7 +79,7 @@ def run(
 def _weighted(q: LoadedQuestion, forecast: results.Forecast) -> results.Forecast:
     """The forecast, saying how its experts' weights were earned when they were."""
     if q.weighting is not None:
-        forecast.extra["weighting"] = q.weighting.to_dict()
+        return replace(forecast, weighting=q.weighting)
     return forecast
 
 

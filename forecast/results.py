@@ -1,6 +1,10 @@
 """Posterior draws -> a :class:`Forecast`: plain data, with ``to_dict`` for JSON.
 
-The JSON form is versioned by :data:`SCHEMA`; see ``docs/json.md``.
+What every kind's forecast has (the headline, its intervals, what moved it, the experts,
+diagnostics and provenance) are fields of :class:`Forecast`; what a kind adds is its
+:attr:`Forecast.result`, a :class:`KindResult` whose class lives in the kind's package.
+Objects stay objects until :meth:`Forecast.to_dict`, the JSON edge. The JSON form is
+versioned by :data:`SCHEMA`; see ``docs/json.md``.
 """
 
 from __future__ import annotations
@@ -8,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import platform
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, TypedDict
 
 import numpy as np
 from scipy.special import expit, logit
@@ -19,7 +24,85 @@ from forecast import __version__
 from forecast.elicit.distributions import Fitted, implications
 from forecast.inference import Diagnostics, SamplerSettings
 
+if TYPE_CHECKING:
+    from forecast.cooke.weights import CookeWeighting
+    from forecast.effects import Chosen
+    from forecast.headline import Pools
+    from forecast.ledger.weights import Weighting
+    from forecast.sensitivity import Sensitivity
+
 SCHEMA = "forecast.run/1"
+
+
+class KindResult(Protocol):
+    """What a kind adds to a :class:`Forecast` (its class lives in the kind's package).
+
+    The shared reports read the three attributes below; the kind's own report sections
+    read the rest of its class. :meth:`to_dict` gives the kind's keys of
+    ``forecast.run/1``, written after the keys every kind has (``docs/json.md``).
+    """
+
+    @property
+    def sensitivity(self) -> Sensitivity | None:
+        """Power-scaling sensitivity, when the kind computed it."""
+        ...
+
+    @property
+    def pools(self) -> Pools | None:
+        """The forecast under each pool and without each expert, when computed."""
+        ...
+
+    @property
+    def scenario(self) -> Chosen | None:
+        """The named scenario the forecast is under (None: the file's own levels)."""
+        ...
+
+    def to_dict(self) -> Mapping[str, object]:
+        """The kind's own keys of the JSON object, in order."""
+        ...
+
+
+@dataclass(frozen=True)
+class NoResult:
+    """The result of a forecast that adds nothing of its kind's own."""
+
+    sensitivity: Sensitivity | None = None
+    pools: Pools | None = None
+    scenario: Chosen | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """No keys."""
+        return {}
+
+
+NO_RESULT = NoResult()
+
+
+class BaseRateJSON(TypedDict):
+    """The ``base_rate`` object of ``forecast.run/1``."""
+
+    successes: int
+    trials: int
+    weight: float
+    reference_class: str
+    effective_trials: float
+
+
+class ProvenanceJSON(TypedDict):
+    """The ``provenance`` object of ``forecast.run/1``."""
+
+    file: str
+    sha256: str
+    version: str
+    seed: int
+    sampler: str
+    draws: int
+    tune: int
+    chains: int
+    created: str
+    pymc: str
+    python: str
+    method: str
 
 
 @dataclass(frozen=True)
@@ -88,9 +171,22 @@ class Provenance:
     method: str = "nuts"
     """The inference method that made the forecast (``exact``, ``importance``, ``nuts``)."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ProvenanceJSON:
         """Plain data for JSON."""
-        return dict(self.__dict__)
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "version": self.version,
+            "seed": self.seed,
+            "sampler": self.sampler,
+            "draws": self.draws,
+            "tune": self.tune,
+            "chains": self.chains,
+            "created": self.created,
+            "pymc": self.pymc,
+            "python": self.python,
+            "method": self.method,
+        }
 
 
 @dataclass(frozen=True)
@@ -111,14 +207,17 @@ class Forecast:
     steps: tuple[Step, ...]
     experts: tuple[ExpertView, ...]
     evidence: tuple[EvidenceView, ...]
-    base_rate: dict[str, Any] | None
+    base_rate: BaseRateJSON | None
     diagnostics: Diagnostics
     provenance: Provenance
-    extra: dict[str, Any] = field(default_factory=dict)
+    result: KindResult = NO_RESULT
+    """What the question's kind adds (a class of the kind's package)."""
     facts_as_of: dt.date | None = None
     """The date the question's facts are as of (``as_of``, else ``created``, ...)."""
-    warnings: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[Mapping[str, object], ...] = ()
     """What the calendar has overtaken in the file (staleness warnings, as JSON data)."""
+    weighting: Weighting | CookeWeighting | None = None
+    """How the experts' weights were earned, when they were (performance or Cooke)."""
     draws: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     """Posterior draws behind the numbers (``q``, ``p``, ...), for plots; not serialised."""
 
@@ -133,10 +232,25 @@ class Forecast:
             return math.inf
         return self.probability / (1.0 - self.probability)
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def sensitivity(self) -> Sensitivity | None:
+        """The power-scaling sensitivity, if the run computed it."""
+        return self.result.sensitivity
+
+    @property
+    def pools(self) -> Pools | None:
+        """The pool comparison measured from the headline, if the run computed it."""
+        return self.result.pools
+
+    @property
+    def scenario(self) -> Chosen | None:
+        """The named scenario the forecast is under, if any."""
+        return self.result.scenario
+
+    def to_dict(self) -> dict[str, object]:
         """The documented JSON object (``schema`` = :data:`SCHEMA`)."""
         i95 = self.interval(0.95)
-        return {
+        out: dict[str, object] = {
             "schema": SCHEMA,
             "question": {
                 "id": self.question_id,
@@ -193,20 +307,11 @@ class Forecast:
             "base_rate": self.base_rate,
             "diagnostics": self.diagnostics.to_dict(),
             "provenance": self.provenance.to_dict(),
-            **{k: _plain(v) for k, v in self.extra.items()},
+            **self.result.to_dict(),
         }
-
-
-def _plain(value: Any) -> Any:
-    """A value of ``extra`` as JSON data: an object that has ``to_dict`` (a kind's
-    :class:`~forecast.sensitivity.Sensitivity`) is turned into it here, at the edge."""
-    to_dict = getattr(value, "to_dict", None)
-    return to_dict() if callable(to_dict) and not isinstance(value, dict) else value
-
-
-def _flat(idata: Any, name: str) -> np.ndarray:
-    arr = np.asarray(idata["posterior"][name].values, dtype=float)
-    return arr.reshape(arr.shape[0] * arr.shape[1], *arr.shape[2:])
+        if self.weighting is not None:
+            out["weighting"] = self.weighting.to_dict()
+        return out
 
 
 def mcse_mean(draws_by_chain: np.ndarray) -> float:
@@ -260,9 +365,22 @@ def event_steps(
     return steps
 
 
-def evidence_view(e: Any) -> EvidenceView:
+class FittedEvidence(Protocol):
+    """An evidence item with its fitted likelihood ratio (what a kind's inputs hold)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def fitted(self) -> Fitted: ...
+    @property
+    def applied(self) -> bool: ...
+
+
+def evidence_view(e: FittedEvidence) -> EvidenceView:
     """Fitted likelihood ratio of one evidence item, summarised."""
-    f: Fitted = e.fitted
+    f = e.fitted
     return EvidenceView(
         e.id, e.description, f, e.applied, float(f.ppf(0.5)), float(f.ppf(0.05)), float(f.ppf(0.95))
     )
@@ -285,29 +403,3 @@ def band(draws: np.ndarray, mass: float = 0.8) -> tuple[float, float]:
     """The equal-tailed interval holding ``mass`` of the draws."""
     flat = np.asarray(draws, dtype=float).reshape(-1)
     return float(np.quantile(flat, (1 - mass) / 2)), float(np.quantile(flat, (1 + mass) / 2))
-
-
-def scenario_view(name: str, levels: dict[str, float], draws: np.ndarray) -> dict[str, Any]:
-    """One scenario's probability (mean of the draws) with 80% and 95% intervals."""
-    return {
-        "name": name,
-        "levels": dict(levels),
-        "probability": float(np.mean(draws)),
-        "intervals": {"80": list(band(draws, 0.8)), "95": list(band(draws, 0.95))},
-    }
-
-
-def swing_view(
-    driver: str, description: str, level: float, on: np.ndarray, off: np.ndarray
-) -> dict[str, Any]:
-    """One driver's swing: the probability with it on minus off, per draw, summarised."""
-    swing = np.asarray(on) - np.asarray(off)
-    return {
-        "driver": driver,
-        "description": description,
-        "level": level,
-        "off": float(np.mean(off)),
-        "on": float(np.mean(on)),
-        "swing": float(np.mean(swing)),
-        "interval": list(band(swing, 0.8)),
-    }

@@ -14,8 +14,8 @@ The table a user reads puts each input's weight halved and doubled in percentage
 of the forecast, by Pareto-smoothed importance sampling on the posterior draws (no
 refit); a Pareto k above ArviZ's ``good_k`` (:func:`forecast.psis.good_k`) marks a row
 as rough. Pool swaps and
-leaving one expert out, when the run computed them (``Forecast.extra["pools"]``), join
-the same table.
+leaving one expert out, when the run computed them (``Forecast.pools``), join the same
+table.
 
 Everything here reads plain NumPy arrays shaped (chain, draw); ArviZ is imported only
 when a computation runs.
@@ -24,14 +24,15 @@ when a computation runs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 
 from forecast import psis
 
 if TYPE_CHECKING:
+    from forecast.headline import Pools
     from forecast.results import Forecast
 
 THRESHOLD = 0.05
@@ -48,6 +49,40 @@ PRIOR_DRIVEN = "strong prior / weak likelihood"
 QUANTITY_LABELS = {"p": "propensity before evidence", "q": "forecast"}
 
 
+class QuantityJSON(TypedDict):
+    """One of ``sensitivity.quantities`` in ``forecast.run/1``."""
+
+    name: str
+    label: str
+    prior: float | None
+    likelihood: float | None
+    diagnosis: str
+
+
+class MoveJSON(TypedDict):
+    """One of ``sensitivity.moves`` in ``forecast.run/1``."""
+
+    label: str
+    kind: str
+    forecast: float | None
+    delta: float | None
+    note: str
+    reliable: bool
+
+
+class SensitivityJSON(TypedDict):
+    """The ``sensitivity`` object of ``forecast.run/1``."""
+
+    has_data: bool
+    verdict: str
+    prior_driven: bool
+    conflict: bool
+    threshold: float
+    data_label: str
+    quantities: list[QuantityJSON]
+    moves: list[MoveJSON]
+
+
 @dataclass(frozen=True)
 class Quantity:
     """Power-scaling sensitivity of one posterior quantity, with ArviZ's diagnosis."""
@@ -58,9 +93,15 @@ class Quantity:
     likelihood: float
     diagnosis: str  # "", CONFLICT or PRIOR_DRIVEN
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> QuantityJSON:
         """Plain data for JSON (a value that could not be computed is null)."""
-        return {k: _finite(v) for k, v in self.__dict__.items()}
+        return {
+            "name": self.name,
+            "label": self.label,
+            "prior": _finite(self.prior),
+            "likelihood": _finite(self.likelihood),
+            "diagnosis": self.diagnosis,
+        }
 
 
 @dataclass(frozen=True)
@@ -74,18 +115,21 @@ class Move:
     note: str = ""
     reliable: bool = True
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> MoveJSON:
         """Plain data for JSON (a value that could not be computed is null)."""
-        return {k: _finite(v) for k, v in self.__dict__.items()}
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "forecast": _finite(self.forecast),
+            "delta": _finite(self.delta),
+            "note": self.note,
+            "reliable": self.reliable,
+        }
 
 
-def _finite(v: Any) -> Any:
+def _finite(v: float) -> float | None:
     """NaN and infinities as None: the JSON output is strict."""
     return None if isinstance(v, float) and not np.isfinite(v) else v
-
-
-def _number(v: Any) -> float:
-    return float("nan") if v is None else float(v)
 
 
 @dataclass(frozen=True)
@@ -116,7 +160,7 @@ class Sensitivity:
     threshold: float = THRESHOLD
     data_label: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> SensitivityJSON:
         """Plain data for JSON (``Forecast.to_dict()["sensitivity"]``)."""
         return {
             "has_data": self.has_data,
@@ -128,39 +172,6 @@ class Sensitivity:
             "quantities": [x.to_dict() for x in self.quantities],
             "moves": [m.to_dict() for m in self.moves],
         }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Sensitivity:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            has_data=bool(d["has_data"]),
-            quantities=tuple(
-                Quantity(
-                    x["name"],
-                    x["label"],
-                    _number(x["prior"]),
-                    _number(x["likelihood"]),
-                    x["diagnosis"],
-                )
-                for x in d.get("quantities", ())
-            ),
-            moves=tuple(
-                Move(
-                    m["label"],
-                    m["kind"],
-                    _number(m["forecast"]),
-                    _number(m["delta"]),
-                    m.get("note", ""),
-                    bool(m.get("reliable", True)),
-                )
-                for m in d.get("moves", ())
-            ),
-            verdict=str(d.get("verdict", NO_DATA)),
-            prior_driven=bool(d.get("prior_driven", True)),
-            conflict=bool(d.get("conflict", False)),
-            threshold=float(d.get("threshold", THRESHOLD)),
-            data_label=str(d.get("data_label", "")),
-        )
 
 
 @dataclass(frozen=True)
@@ -343,52 +354,37 @@ def _how_both_hold(main: Quantity, quantities: Sequence[Quantity], data_label: s
     return out
 
 
-def _pool_rows(pools: Mapping[str, Any], headline: float) -> list[Move]:
-    """Rows from a run's pool comparison (``Forecast.extra["pools"]``), measured from the
-    headline."""
+def _pool_rows(pools: Pools, headline: float) -> list[Move]:
+    """Rows from a run's pool comparison (``Forecast.pools``), measured from the headline."""
     rows = []
-    from forecast.headline import measured_from
-
-    for alt in measured_from(pools, headline).get("alternatives", ()):
-        kind = "drop-one" if alt.get("kind") == "drop" else "pool"
-        if kind == "pool" and alt.get("chosen"):
+    for row in replace(pools, headline=headline).rows:
+        alt = row.alternative
+        kind = "drop-one" if alt.kind == "drop" else "pool"
+        if kind == "pool" and alt.chosen:
             note = "the pool used"
-        elif alt.get("flagged"):
+        elif alt.flagged:
             note = "influential expert"
         else:
             note = ""
-        rows.append(
-            Move(
-                str(alt.get("label", "")),
-                kind,
-                float(alt.get("from_headline", float("nan"))),
-                float(alt.get("delta", 0.0)),
-                note,
-            )
-        )
+        rows.append(Move(alt.label, kind, row.from_headline, alt.delta, note))
     return rows
 
 
 def table(f: Forecast) -> Table | None:
     """The sensitivity table of a forecast, or None when the run computed none."""
-    raw = f.extra.get("sensitivity")
-    pools = f.extra.get("pools")
-    if raw is None and not pools:
+    s, pools = f.sensitivity, f.pools
+    if s is None and pools is None:
         return None
     rows: list[Move] = []
     notes: list[str] = []
-    if raw is not None:
-        s = raw if isinstance(raw, Sensitivity) else Sensitivity.from_dict(raw)
+    if s is not None:
         rows += s.moves
         notes.append(s.verdict)
-    if isinstance(pools, Mapping):
+    if pools is not None:
         rows += _pool_rows(pools, f.probability)
     return Table(f.probability, tuple(rows), tuple(notes))
 
 
 def of(f: Forecast) -> Sensitivity | None:
     """The forecast's power-scaling sensitivity, if the run computed it."""
-    raw = f.extra.get("sensitivity")
-    if raw is None:
-        return None
-    return raw if isinstance(raw, Sensitivity) else Sensitivity.from_dict(raw)
+    return f.sensitivity

@@ -8,16 +8,40 @@ swaps measured by reweighting the draws.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from forecast import results
-from forecast.headline import measured_from
+from forecast.effects import Chosen, DriverEffects, ScenarioView, SwingView
+from forecast.headline import Pools, measured_from
 from forecast.inference import Diagnostics, SamplerSettings
 from forecast.questions.drivers import DriverSet
 from forecast.questions.loader import LoadedQuestion
 from forecast.staleness import facts_date
+
+if TYPE_CHECKING:
+    from forecast.elicit.distributions import Fitted
+    from forecast.questions.event import Expert
+
+
+class Named(Protocol):
+    """A fitted driver: what a step names it by."""
+
+    @property
+    def id(self) -> str: ...
+
+
+class PooledInputs(Protocol):
+    """A kind's fitted inputs whose experts are pooled on a probability."""
+
+    @property
+    def expert_names(self) -> tuple[str, ...]: ...
+    @property
+    def experts(self) -> tuple[Fitted, ...]: ...
+    @property
+    def weights(self) -> tuple[float, ...]: ...
+
 
 PRIOR_DRAWS = 4000
 """Draws from the prior (NumPy, seeded) for the prior forecast and the driver steps."""
@@ -31,8 +55,8 @@ def assemble(
     prior: np.ndarray,
     steps: list[results.Step],
     experts: tuple[results.ExpertView, ...],
-    extra: dict[str, Any],
-    evidence: Sequence[Any] = (),
+    result: results.KindResult,
+    evidence: Sequence[results.FittedEvidence] = (),
 ) -> results.Forecast:
     """A Forecast from per-draw probabilities (chain, draw) and prior draws of the same."""
     spec = q.spec
@@ -57,13 +81,13 @@ def assemble(
         diagnostics=diag,
         provenance=results.provenance(str(q.path), q.sha256, settings),
         facts_as_of=facts_date(spec),
-        extra=extra,
+        result=result,
     )
 
 
 def driver_effects(
     spec: DriverSet, scenario: str | None, prob: Callable[[list[float]], np.ndarray]
-) -> dict[str, Any]:
+) -> DriverEffects:
     """Every scenario's probability and each driver's swing, from the same draws.
 
     ``prob`` maps driver levels (in file order) to per-draw probabilities; swings set
@@ -76,21 +100,21 @@ def driver_effects(
         return [float(levels[i]) for i in ids]
 
     current = spec.scenario_levels(None)
-    views = [results.scenario_view("current levels", current, prob(vec(current)))]
+    views = [ScenarioView.of("current levels", current, prob(vec(current)))]
     for name in spec.scenarios:
         levels = spec.scenario_levels(name)
-        views.append(results.scenario_view(name, levels, prob(vec(levels))))
+        views.append(ScenarioView.of(name, levels, prob(vec(levels))))
     swings = []
     for d in spec.drivers:
         on, off = prob(vec({**now, d.id: 1.0})), prob(vec({**now, d.id: 0.0}))
-        swings.append(results.swing_view(d.id, d.description, now[d.id], on, off))
-    swings.sort(key=lambda s: -abs(s["swing"]))
-    sets = dict(spec.scenarios[scenario]) if scenario is not None else None
-    return {"scenario": scenario, "scenario_sets": sets, "scenarios": views, "swings": swings}
+        swings.append(SwingView.of(d.id, d.description, now[d.id], on, off))
+    swings.sort(key=lambda s: -abs(s.swing))
+    chosen = Chosen(scenario, dict(spec.scenarios[scenario])) if scenario is not None else None
+    return DriverEffects(chosen, tuple(views), tuple(swings))
 
 
 def driver_steps(
-    drivers: Sequence[Any],
+    drivers: Sequence[Named],
     levels: list[float],
     prob: Callable[[list[float]], np.ndarray],
     start: float,
@@ -116,9 +140,10 @@ def fmt_level(level: float) -> str:
 def experts_view(
     names: Sequence[str],
     weights: Sequence[float],
-    fitted: Sequence[Any],
-    spec_experts: Sequence[Any],
+    fitted: Sequence[Fitted],
+    spec_experts: Sequence[Expert],
 ) -> tuple[results.ExpertView, ...]:
+    """Each expert's fit, with their weights normalised."""
     total = sum(weights)
     return tuple(
         results.expert_view(n, e.judgement.form, w / total, f)
@@ -126,7 +151,7 @@ def experts_view(
     )
 
 
-def swapped_pools(inputs: Any, u: np.ndarray, chain_draws: np.ndarray) -> dict[str, Any]:
+def swapped_pools(inputs: PooledInputs, u: np.ndarray, chain_draws: np.ndarray) -> Pools:
     """Pool swaps and drop-one rows by reweighting the draws (``u``: logit of the pooled
     quantity), each measured from the forecast the draws give."""
     from forecast.elicit.pool import PoolSpec
@@ -135,11 +160,13 @@ def swapped_pools(inputs: Any, u: np.ndarray, chain_draws: np.ndarray) -> dict[s
     pools = compare_by_reweighting(
         inputs.expert_names, inputs.experts, inputs.weights, PoolSpec(), u, chain_draws
     )
-    return measured_from(pools.to_dict(), pools.reference)  # the same draws as the headline
+    return measured_from(pools, pools.reference)  # the same draws as the headline
 
 
 __all__ = [
     "PRIOR_DRAWS",
+    "Named",
+    "PooledInputs",
     "assemble",
     "driver_effects",
     "driver_steps",

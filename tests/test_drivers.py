@@ -226,16 +226,16 @@ def test_scenarios_and_swings_match_quadrature(tmp_path: Path) -> None:
     tol = 4 * 0.16 / np.sqrt(20000)  # 4 iid standard errors (sd of a probability < 0.16 here)
     now = _expect([(0.4, l3 + l5), (0.6, l5)])
     assert f.probability == pytest.approx(now, abs=tol)
-    by_name = {s["name"]: s for s in f.extra["scenarios"]}
+    by_name = {s["name"]: s for s in f.to_dict()["scenarios"]}
     assert by_name["current levels"]["probability"] == pytest.approx(f.probability)
     assert by_name["pushed"]["probability"] == pytest.approx(_expect([(1, l3 + l5)]), abs=tol)
     assert by_name["clear"]["probability"] == pytest.approx(_expect([(1, 0.0)]), abs=tol)
-    swings = {s["driver"]: s for s in f.extra["swings"]}
+    swings = {s["driver"]: s for s in f.to_dict()["swings"]}
     on, off = _expect([(1, l3 + l5)]), _expect([(1, l5)])
     assert swings["push"]["swing"] == pytest.approx(on - off, abs=tol)
     block = _expect([(0.4, l3 + l5), (0.6, l5)]) - _expect([(0.4, l3), (0.6, 0.0)])
     assert swings["block"]["swing"] == pytest.approx(block, abs=tol)
-    assert [s["driver"] for s in f.extra["swings"]] == sorted(
+    assert [s["driver"] for s in f.to_dict()["swings"]] == sorted(
         swings, key=lambda d: -abs(swings[d]["swing"])
     )
     lo, hi = swings["push"]["interval"]
@@ -244,9 +244,9 @@ def test_scenarios_and_swings_match_quadrature(tmp_path: Path) -> None:
 
 def test_scenario_becomes_the_headline_and_renders(tmp_path: Path) -> None:
     f = _fabricated(tmp_path, scenario="pushed")
-    pushed = next(s for s in f.extra["scenarios"] if s["name"] == "pushed")
+    pushed = next(s for s in f.to_dict()["scenarios"] if s["name"] == "pushed")
     assert f.probability == pytest.approx(pushed["probability"])
-    assert f.extra["scenario"] == "pushed"
+    assert f.to_dict()["scenario"] == "pushed"
     buf = io.StringIO()
     Console(file=buf, width=120, color_system=None).print(Report(f))
     text = buf.getvalue()
@@ -275,7 +275,7 @@ def test_cases_give_the_conjugate_posterior(tmp_path: Path, where: str) -> None:
     assert abs(f.probability - 7 / 20) <= 3 * f.mcse, (f.probability, f.mcse)
     post = stats.beta(7, 13)
     on = integrate.quad(lambda p: expit(logit(p) + np.log(3)) * post.pdf(p), 0, 1)[0]
-    swing = next(s for s in f.extra["swings"] if s["driver"] == "push")
+    swing = next(s for s in f.to_dict()["swings"] if s["driver"] == "push")
     assert swing["on"] == pytest.approx(on, abs=4 * f.mcse)
     assert f.steps[-1].kind == "cases" and f.steps[-1].label.startswith("cases (4 of 10")
 
@@ -354,7 +354,7 @@ def test_evidence_shifts_the_forecast_not_counted_twice(tmp_path: Path) -> None:
     assert labels[-2:] == ["evidence: signal", "evidence: fixed"]
     assert f.steps[-1].after == pytest.approx(f.probability)
     assert f.steps[-3].after == pytest.approx(_expect([(0.4, l3 + l5), (0.6, l5)]), abs=0.01)
-    clear = next(s for s in f.extra["scenarios"] if s["name"] == "clear")
+    clear = next(s for s in f.to_dict()["scenarios"] if s["name"] == "clear")
     truth_clear = _llr_quadrature([(1, l15)], sig["mu"], sig["sigma"], stats.beta(3, 7).pdf)
     assert clear["probability"] == pytest.approx(truth_clear, abs=4 * 0.2 / np.sqrt(20000))
     assert [e.id for e in f.evidence] == ["signal", "fixed", "known"]
@@ -409,7 +409,7 @@ def test_a_sweep_of_driver_levels_gives_the_swings_of_a_run(tmp_path: Path) -> N
     rows = {r["settings"]["driver.push"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert {r["strategy"] for r in rows.values()} == {"vectorised"}
     f = engine.run(load_question(path), SamplerSettings(draws=300, tune=300, chains=2, seed=9))
-    push = next(s for s in f.extra["swings"] if s["driver"] == "push")
+    push = next(s for s in f.to_dict()["swings"] if s["driver"] == "push")
     for level, end in ((1, "on"), (0, "off")):
         tol = 4 * (rows[level]["mcse"] + f.mcse)
         assert abs(rows[level]["probability"] - push[end]) <= tol, (level, rows[level], push)

@@ -89,7 +89,7 @@ EXACT = {
 
 
 def test_the_exact_comparison_matches_closed_forms(tmp_path: Path) -> None:
-    pools = _forecast(tmp_path).extra["pools"]
+    pools = _forecast(tmp_path).to_dict()["pools"]
     exact = {a["label"]: a["forecast"] for a in pools["alternatives"]}
     assert pools["reference"] == pytest.approx(EXACT["linear pool"], abs=1e-6)
     for label, value in EXACT.items():

@@ -92,11 +92,14 @@ def test_a_forecast_under_a_scenario_is_refused_both_ways(
     forecast_and_question: tuple[Forecast, Any],
 ) -> None:
     f, _ = forecast_and_question
-    g = dataclasses.replace(f, extra={**f.extra, "scenario": "sanctions"})
+    from forecast.effects import Chosen
+
+    under = dataclasses.replace(f.result, scenario=Chosen("sanctions", {}))
+    g = dataclasses.replace(f, result=under)
     with pytest.raises(ValueError, match="scenario"):
         record_from(g, priors_text="")
     with pytest.raises(ValueError, match="scenario"):
-        record_of(g.to_dict(), priors_text="")
+        record_of({**f.to_dict(), "scenario": "sanctions"}, priors_text="")
 
 
 def test_recording_a_forecast_stores_its_json_as_the_report(

@@ -29,6 +29,7 @@ from forecast.elicit.pool import (
 )
 from forecast.errors import InputError
 from forecast.questions.loader import load_question
+from forecast.headline import measured_from
 from forecast.render.pools import PoolsSection, markdown
 from tests.conftest import EVENT_HEADER
 
@@ -257,9 +258,10 @@ def test_compare_flags_an_influential_expert() -> None:
     assert by["without outlier"].forecast == pytest.approx((0.1 + 0.11 + 0.1) / 3, abs=1e-5)
     assert [r.expert for r in c.flagged] == ["outlier"]
     assert abs(by["without a"].delta) < INFLUENCE_FLAG
-    text = _render(PoolsSection(c.to_dict()))
+    pools = measured_from(c, c.reference)
+    text = _render(PoolsSection(pools))
     assert "⚠ influential" in text and "leaving out outlier" in text
-    assert "⚠" in markdown(c.to_dict())
+    assert "⚠" in markdown(pools)
 
 
 def test_compare_with_one_expert_has_no_drop_rows() -> None:
@@ -449,7 +451,7 @@ def test_quadrature_agrees_with_a_full_run_under_that_pool(write_priors, pool: s
         """,
     )
     f = engine.run(q, SamplerSettings(draws=1000, tune=700, chains=2, seed=7))
-    pools = f.extra["pools"]
+    pools = f.to_dict()["pools"]
     assert abs(f.probability - pools["reference"]) <= 3 * f.mcse + 1e-3, (
         f.probability,
         pools["reference"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import textwrap
@@ -170,7 +171,7 @@ def test_performance_weights_are_explained_in_every_format(write_priors) -> None
     f = _forecast(write_priors)
     alpha = record_of("Alpha", [(0.8, 1), (0.3, 0)])
     w = Weighting("ledger.sqlite", (alpha, record_of("Beta", [])), resolved=2)
-    f.extra["weighting"] = w.to_dict()
+    f = dataclasses.replace(f, weighting=w)
     said = "Weights earned on 2 resolved event question(s) in ledger.sqlite"
     alpha_line = "Alpha: 2 resolved, gave what happened 74.8% (geometric mean), Brier 0.065"
     for text in (_text(Report(f), width=160), render_markdown(f), page(f)):

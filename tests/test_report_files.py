@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import io
 import re
 import shutil
@@ -177,26 +176,34 @@ def test_no_base_rate_says_so_in_the_report(write_priors, tmp_path) -> None:  # 
 
 def test_curve_tornado_and_calibration_plots_when_their_data_exist(write_priors) -> None:  # type: ignore[no-untyped-def]
     f = _forecast(write_priors)
+    from functools import partial
+
+    from forecast.effects import SwingView
+    from forecast.kinds.tte.result import CurvePoint
+
     curve = [
-        {"date": f"{y}-06-30", "probability": 0.05 * i, "lo": 0.03 * i, "hi": 0.08 * i}
+        CurvePoint(f"{y}-06-30", 0.05 * i, 0.03 * i, 0.08 * i)
         for i, y in enumerate(range(2026, 2033), start=1)
     ]
     swings = [
-        {"driver": "russia-opposes", "off": 0.3, "on": 0.1, "swing": -0.2},
-        {"driver": "us-engagement", "off": 0.2, "on": 0.26, "swing": 0.06},
+        SwingView("russia-opposes", "", 1.0, 0.3, 0.1, -0.2, (-0.3, -0.1)),
+        SwingView("us-engagement", "", 1.0, 0.2, 0.26, 0.06, (0.0, 0.1)),
     ]
-    g = dataclasses.replace(f, extra={**f.extra, "curve": curve, "swings": swings})
     rng = np.random.default_rng(1)
     p = rng.uniform(size=60)
     bins = scoring.calibration(p, (rng.uniform(size=60) < p).astype(int))
-    drawn = {x.name: x for x in plots.draw(g)}
+    jobs = [
+        ("curve", plots.CURVE_TITLE, partial(plots.curve, f, curve)),
+        ("tornado", plots.TORNADO_TITLE, partial(plots.tornado, f, swings)),
+    ]
+    drawn = {x.name: x for x in plots.figures(jobs)}
     assert {"curve", "tornado"} <= set(drawn)
     cal = plots.calibration_plot(bins)
     assert cal is not None and cal.png[:8] == PNG
     for x in drawn.values():
         assert x.png[:8] == PNG
     assert "curve" not in {x.name for x in plots.draw(f)}
-    assert "calibration" not in {x.name for x in plots.draw(g)}  # one for all, beside them
+    assert "calibration" not in {x.name for x in plots.draw(f)}  # one for all, beside them
 
 
 def test_the_calibration_plot_is_written_once_and_linked(write_priors, tmp_path) -> None:  # type: ignore[no-untyped-def]

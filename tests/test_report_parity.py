@@ -147,13 +147,13 @@ def test_every_date_scenario_and_swing_has_the_same_numbers(tmp_path: Path, kind
     f = _forecast(tmp_path, kind)
     texts = {"terminal": _terminal(f), "html": _visible(page(f)), "markdown": markdown(f)}
     for where, text in texts.items():
-        for point in f.extra.get("curve", ()):
+        for point in f.to_dict().get("curve", ()):
             rows = re.findall(re.escape(point["date"]) + r"[^\n]{0,90}", text)
             assert any(fmt.pct(point["probability"]) in r for r in rows), (where, point)
             assert fmt.interval(point["lo"], point["hi"]) in text, (where, point)
-        if "curve" in f.extra:
-            assert f.extra["median_time"] in text and f.extra["as_of"] in text, where
-        for s in f.extra.get("scenarios", ()):
+        if "curve" in f.to_dict():
+            assert f.to_dict()["median_time"] in text and f.to_dict()["as_of"] in text, where
+        for s in f.to_dict().get("scenarios", ()):
             assert fmt.interval(*s["intervals"]["95"]) in text, (where, s["name"])
-        for s in f.extra.get("swings", ()):
+        for s in f.to_dict().get("swings", ()):
             assert fmt.pp(s["swing"]) in text, (where, s["driver"])

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from forecast.cli import app
+from forecast.effects import Chosen
 from forecast.errors import SamplingError
 from tests.test_cli import GOOD
 
@@ -23,9 +24,9 @@ def test_quiet_lines_name_each_question_failures_included(
     def fake_run(q, settings, timer=None, *, scenario=None, **_):  # type: ignore[no-untyped-def]
         if q.id == "b":
             raise SamplingError("b: the sampler failed")
-        extra = {"scenario": scenario, "scenario_sets": {"push": 1.0}} if scenario else {}
+        under = Chosen(scenario, {"push": 1.0}) if scenario else None
         ok = SimpleNamespace(ok=True, warnings=())
-        return SimpleNamespace(probability=0.25, extra=extra, diagnostics=ok)
+        return SimpleNamespace(probability=0.25, scenario=under, diagnostics=ok)
 
     monkeypatch.setattr(runner, "forecast_question", fake_run)
     monkeypatch.setattr(engine, "check_scenario", lambda q, s: None)

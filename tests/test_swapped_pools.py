@@ -64,7 +64,7 @@ def test_drivers_pools_and_drop_one_match_quadrature(tmp_path: Path) -> None:
     p = _prior_draws(np.random.default_rng(7))
     idata = from_dict({"posterior": {"p": p}, "sample_stats": {"diverging": p < 0}})
     f = drivers_summary.summarise(q, inputs, idata, SamplerSettings(draws=N // 2, chains=2))
-    rows = {r["label"]: r for r in f.extra["pools"]["alternatives"]}
+    rows = {r["label"]: r for r in f.to_dict()["pools"]["alternatives"]}
 
     linear = rows["linear pool"]
     assert linear["chosen"] and linear["forecast"] == f.probability and linear["delta"] == 0

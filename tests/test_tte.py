@@ -136,7 +136,7 @@ def test_beta_binomial_closed_form(tmp_path: Path, deadline: str, m: int) -> Non
     a, b, k = 2.0, 8.0, 5
     truth = 1 - math.exp(betaln(a, b + k + m) - betaln(a, b + k))
     assert abs(f.probability - truth) <= 3 * f.mcse, (f.probability, truth, f.mcse)
-    curve = f.extra["curve"]
+    curve = f.to_dict()["curve"]
     assert [c["date"] for c in curve[:2]] == ["2026-06-01", "2027-06-01"]
     assert curve[m - 1]["probability"] == pytest.approx(f.probability)
     for c in curve:
@@ -161,7 +161,7 @@ def test_hazard_by_quadrature(tmp_path: Path) -> None:
           median_years: {median: 8, interval: [3.5, 18.3], mass: 0.9}
     """
     f = engine.run(load_question(_write(tmp_path, body)), SETTINGS)
-    fit = f.extra["hazard"]["experts"][0]["fit"]["params"]
+    fit = f.to_dict()["hazard"]["experts"][0]["fit"]["params"]
     prior = stats.lognorm(s=fit["sigma"], scale=math.exp(fit["mu"]))
     t0 = (dt.date(2025, 12, 1) - dt.date(2020, 12, 1)).days / 365.25
     t = (dt.date(2028, 12, 1) - dt.date(2020, 12, 1)).days / 365.25
@@ -175,7 +175,7 @@ def test_hazard_by_quadrature(tmp_path: Path) -> None:
         / z
     )
     assert abs(f.probability - truth) <= 3 * f.mcse, (f.probability, truth, f.mcse)
-    dates = [c["date"] for c in f.extra["curve"]]
+    dates = [c["date"] for c in f.to_dict()["curve"]]
     assert "2028-12-01" in dates and dates[-1] == "2035-12-01"
 
     def by(years: float) -> float:
@@ -190,7 +190,7 @@ def test_hazard_by_quadrature(tmp_path: Path) -> None:
     # far out) plus a day's rounding (under 3e-4).
     median = optimize.brentq(lambda y: by(y) - 0.5, t0, 60.0)
     assert median < (dt.date(2035, 12, 1) - dt.date(2020, 12, 1)).days / 365.25
-    reported = (dt.date.fromisoformat(f.extra["median_time"]) - dt.date(2020, 12, 1)).days
+    reported = (dt.date.fromisoformat(f.to_dict()["median_time"]) - dt.date(2020, 12, 1)).days
     assert by(reported / 365.25) == pytest.approx(0.5, abs=8 * f.mcse + 1e-3), median
     buf = io.StringIO()
     Console(file=buf, width=110, color_system=None).print(Report(f))
@@ -338,11 +338,11 @@ def test_hazard_drivers_multiply_the_hazard_from_now_by_quadrature(tmp_path: Pat
     q = load_question(_write(tmp_path, HAZARD_DRIVERS))
     f = engine.run(q, SETTINGS)
     assert abs(f.probability - _hazard_driver_truth(q, 0.5)) <= 3 * f.mcse
-    pushed = next(s for s in f.extra["scenarios"] if s["name"] == "pushed")
+    pushed = next(s for s in f.to_dict()["scenarios"] if s["name"] == "pushed")
     assert abs(pushed["probability"] - _hazard_driver_truth(q, 1.0)) <= 3 * f.mcse
-    swing = f.extra["swings"][0]
+    swing = f.to_dict()["swings"][0]
     assert swing["driver"] == "push" and swing["on"] > f.probability > swing["off"]
-    assert f.extra["curve"][-1]["date"] == "2035-12-01"
+    assert f.to_dict()["curve"][-1]["date"] == "2035-12-01"
 
 
 def test_hazard_drivers_are_shown_as_hazard_ratios(tmp_path: Path) -> None:

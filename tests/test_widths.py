@@ -57,11 +57,11 @@ def _tokens(f) -> set[str]:  # type: ignore[no-untyped-def]
         out |= {e.name, e.fitted.describe(), fmt.pct(e.implies["mean"])}
     for e in f.evidence:
         out.add(e.id)
-    for p in f.extra.get("curve", ()):
+    for p in f.to_dict().get("curve", ()):
         out |= {p["date"], fmt.pct(p["probability"]), fmt.pct(p["lo"]), fmt.pct(p["hi"])}
-    for s in f.extra.get("scenarios", ()):
+    for s in f.to_dict().get("scenarios", ()):
         out |= {s["name"], fmt.pct(s["probability"])}
-    for s in f.extra.get("swings", ()):
+    for s in f.to_dict().get("swings", ()):
         out |= {s["driver"], fmt.pp(s["swing"]), fmt.pct(s["off"]), fmt.pct(s["on"])}
     from forecast import sensitivity
 

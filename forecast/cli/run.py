@@ -170,7 +170,7 @@ class _Output:
             from forecast.render import fmt
             from forecast.render.safe import printable
 
-            under = fmt.scenario(forecast.extra)
+            under = fmt.scenario(forecast)
             tail = f"\tscenario {under}" if under else ""
             typer.echo(printable(f"{q.id}\t{fmt.pct(forecast.probability)}{tail}"))
         else:

@@ -188,7 +188,7 @@ def record_from(
     implied probability is the mean of their fitted judgement; ``pool`` is the pool's
     method (default linear).
     """
-    if forecast.extra.get("scenario"):
+    if forecast.scenario is not None:
         raise ValueError(_SCENARIO)
     prov = forecast.provenance
     return ForecastRecord(

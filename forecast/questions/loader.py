@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +20,10 @@ from forecast.errors import InputError, Problem
 from forecast.questions.base import FORMAT_VERSION, QuestionMeta
 from forecast.questions.event import EventQuestion, asks_cooke_weights
 from forecast.questions.problems import check_numbers, inside, located_problems, show
+
+if TYPE_CHECKING:
+    from forecast.cooke.weights import CookeWeighting
+    from forecast.ledger.weights import Weighting
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class LoadedQuestion:
     text: str
     sha256: str
     marks: yamlio.Marks
-    weighting: Any = None
+    weighting: Weighting | CookeWeighting | None = None
     """Weights earned for its experts, when they replace the weights in the file:
     performance weights (a ``forecast.ledger.weights.Weighting``) or classical-model
     weights from a seeds file (a ``forecast.cooke.weights.CookeWeighting``)."""

@@ -4,22 +4,34 @@
   to the 80% band's lower end, shaded to the forecast, lighter to the band's upper end;
 * :func:`tornado`: each driver's swing as a bar from P(driver off) to P(driver on)
   on a shared axis, largest first, with the base forecast marked;
-* :func:`sections`: the sections a report adds for these kinds (from ``Forecast.extra``).
+* :func:`sections`: the sections a report adds for these kinds (from ``Forecast.result``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from forecast.render import fmt
-from forecast.render.kinds import changed_levels, deadline_row, median_line
+from forecast.render.kinds import (
+    Curve,
+    CurvePoint,
+    Hazard,
+    changed_levels,
+    deadline_row,
+    hazard_note,
+    median_line,
+)
 from forecast.render.layout import Fit
+
+if TYPE_CHECKING:
+    from forecast.effects import DriverEffects, ScenarioView, SwingView
+    from forecast.results import Forecast
 
 
 def _pos(p: float, lo: float, hi: float, width: int) -> int:
@@ -29,7 +41,7 @@ def _pos(p: float, lo: float, hi: float, width: int) -> int:
     return max(0, min(width, round((p - lo) / (hi - lo) * width)))
 
 
-def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40) -> RenderableType:
+def curve_chart(curve: Sequence[CurvePoint], deadline: str, width: int = 40) -> RenderableType:
     """P(by date) with its 80% band, one row per date.
 
     The deadline's row is marked, or the last date before the deadline (the date the
@@ -40,28 +52,28 @@ def curve_chart(curve: Sequence[dict[str, Any]], deadline: str, width: int = 40)
     t.add_column("", no_wrap=True)
     t.add_column("P", justify="right", no_wrap=True)
     t.add_column("80% band", justify="right", no_wrap=True)
-    at_deadline = deadline_row(list(curve), deadline)
+    at_deadline = deadline_row(curve, deadline)
     for i, point in enumerate(curve):
-        lo = _pos(point["lo"], 0.0, 1.0, width)
-        mid = max(lo, _pos(point["probability"], 0.0, 1.0, width))
-        hi = max(mid, _pos(point["hi"], 0.0, 1.0, width))
+        lo = _pos(point.lo, 0.0, 1.0, width)
+        mid = max(lo, _pos(point.probability, 0.0, 1.0, width))
+        hi = max(mid, _pos(point.hi, 0.0, 1.0, width))
         bar = Text()
         bar.append("█" * lo, style="bold cyan")
         bar.append("▓" * (mid - lo), style="cyan")
         bar.append("░" * (hi - mid), style="dim cyan")
         bar.append("·" * (width - hi), style="dim")
-        label = Text(point["date"])
+        label = Text(point.date)
         if i == at_deadline:
-            on = point["date"] == deadline
+            on = point.date == deadline
             label.append(" ◂ deadline" if on else " ◂ last before the deadline", style="bold")
-        t.add_row(label, bar, fmt.pct(point["probability"]), fmt.interval(point["lo"], point["hi"]))
+        t.add_row(label, bar, fmt.pct(point.probability), fmt.interval(point.lo, point.hi))
     return Fit(t)
 
 
-def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> RenderableType:
+def tornado(swings: Sequence[SwingView], base: float, width: int = 30) -> RenderableType:
     """Each driver from off to on on one axis, sorted by the size of its swing."""
-    lo = min([base, *(min(s["off"], s["on"]) for s in swings)])
-    hi = max([base, *(max(s["off"], s["on"]) for s in swings)])
+    lo = min([base, *(min(s.off, s.on) for s in swings)])
+    hi = max([base, *(max(s.off, s.on) for s in swings)])
     pad = max(hi - lo, 0.01) * 0.05
     lo, hi = max(0.0, lo - pad), min(1.0, hi + pad)
     centre = _pos(base, lo, hi, width)
@@ -77,9 +89,9 @@ def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> R
     t.add_column("off → on", justify="right", no_wrap=True)
     t.add_column("swing (80%)", justify="right", no_wrap=True)
     for s in swings:
-        a, b = sorted((_pos(s["off"], lo, hi, width), _pos(s["on"], lo, hi, width)))
+        a, b = sorted((_pos(s.off, lo, hi, width), _pos(s.on, lo, hi, width)))
         b = max(b, a + 1)
-        style = "green" if s["swing"] >= 0 else "red"
+        style = "green" if s.swing >= 0 else "red"
         chars = [" "] * (width + 1)
         for i in range(a, min(b, width + 1)):
             chars[i] = "█"
@@ -90,19 +102,19 @@ def tornado(swings: Sequence[dict[str, Any]], base: float, width: int = 30) -> R
             else:
                 bar.append(ch, style=style)
         t.add_row(
-            s["driver"],
-            fmt.level(s["level"]),
+            s.driver,
+            fmt.level(s.level),
             bar,
-            f"{fmt.pct(s['off'])} → {fmt.pct(s['on'])}",
+            f"{fmt.pct(s.off)} → {fmt.pct(s.on)}",
             Text(
-                f"{fmt.pp(s['swing'])} ({fmt.pp(s['interval'][0])}, {fmt.pp(s['interval'][1])})",
+                f"{fmt.pp(s.swing)} ({fmt.pp(s.interval[0])}, {fmt.pp(s.interval[1])})",
                 style=style,
             ),
         )
     return Fit(t)
 
 
-def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> RenderableType:
+def scenarios_table(scenarios: Sequence[ScenarioView], chosen: str | None) -> RenderableType:
     """Each scenario's probability with its 80% and 95% intervals."""
     t = Table(title="Scenarios", title_justify="left", show_edge=False)
     t.add_column("scenario")
@@ -110,25 +122,24 @@ def scenarios_table(scenarios: Sequence[dict[str, Any]], chosen: str | None) -> 
     t.add_column("80% interval", justify="right")
     t.add_column("95% interval", justify="right")
     t.add_column("drivers")
-    base = scenarios[0]["levels"] if scenarios else {}
+    base = scenarios[0].levels if scenarios else {}
     for s in scenarios:
-        name = Text(s["name"], style="bold" if s["name"] == chosen else "")
-        if s["name"] == chosen:
+        name = Text(s.name, style="bold" if s.name == chosen else "")
+        if s.name == chosen:
             name.append(" ◂", style="bold")
         t.add_row(
             name,
-            fmt.pct(s["probability"]),
-            fmt.interval(*s["intervals"]["80"]),
-            fmt.interval(*s["intervals"]["95"]),
+            fmt.pct(s.probability),
+            fmt.interval(*s.i80),
+            fmt.interval(*s.i95),
             changed_levels(s, base),
         )
     return Fit(t)
 
 
-def _hazard(extra: dict[str, Any]) -> RenderableType:
-    hz = extra["hazard"]
+def _hazard(hz: Hazard) -> RenderableType:
     t = Table(
-        title=f"Experts: median years to the event from {hz['since']} (linear pool)",
+        title=f"Experts: median years to the event from {hz.since} (linear pool)",
         title_justify="left",
         show_edge=False,
     )
@@ -136,53 +147,37 @@ def _hazard(extra: dict[str, Any]) -> RenderableType:
     t.add_column("weight", justify="right")
     t.add_column("fit", no_wrap=True)
     t.add_column("fit error", justify="right")
-    from forecast.elicit.distributions import Fitted
-
-    for e in hz["experts"]:
-        fitted = Fitted.from_dict(e["fit"])
-        t.add_row(
-            e["name"], f"{e['weight']:.2f}", fitted.describe(), fmt.fit_error(fitted.fit_error)
-        )
-    post = hz["posterior_median_years"]
-    shape = Fitted.from_dict(hz["shape"])
-    note = Text(
-        f"  Weibull shape {shape.describe()}; {hz['elapsed_years']:.1f} years passed without "
-        f"the event; posterior median time {post['median']:.3g} years "
-        f"(80% {post['interval'][0]:.3g} – {post['interval'][1]:.3g})",
-        style="dim",
-    )
+    for e in hz.experts:
+        t.add_row(e.name, f"{e.weight:.2f}", e.fit.describe(), fmt.fit_error(e.fit.fit_error))
+    note = Text(f"  {hazard_note(hz)}", style="dim")
     return Group(Text(""), Fit(t), note)
 
 
-def curve_charts(f: Any, width: int = 80) -> list[RenderableType]:
+def curve_charts(f: Forecast, c: Curve, width: int = 80) -> list[RenderableType]:
     """The median time and P(by each date) of a time-to-event forecast."""
-    extra = f.extra
     line = Text("Median time to the event  ", style="bold")
-    line.append(median_line(extra))
-    line.append(f"   known as of {extra['as_of']}", style="dim")
+    line.append(median_line(c))
+    line.append(f"   known as of {c.as_of}", style="dim")
     # the date and its marker (up to 37), P (7), the band (17) and padding (about 9)
     # leave the rest to the bar, so no number is ever cut short.
     bar_width = max(8, min(40, width - 70))
-    return [Text(""), line, curve_chart(extra["curve"], f.deadline.isoformat(), bar_width)]
+    return [Text(""), line, curve_chart(c.curve, f.deadline.isoformat(), bar_width)]
 
 
-def hazard_chart(extra: dict[str, Any]) -> RenderableType:
+def hazard_chart(hz: Hazard) -> RenderableType:
     """A hazard question's experts, its Weibull shape and the posterior median time."""
-    return _hazard(extra)
+    return _hazard(hz)
 
 
-def scenario_charts(f: Any, width: int = 80) -> list[RenderableType]:
+def scenario_charts(f: Forecast, effects: DriverEffects, width: int = 80) -> list[RenderableType]:
     """Every named scenario's probability, and each driver's swing as a tornado."""
-    extra = f.extra
-    out: list[RenderableType] = [
-        Text(""),
-        scenarios_table(extra["scenarios"], extra.get("scenario")),
-    ]
-    out += [Text(""), tornado(extra["swings"], f.probability, max(8, min(30, width - 72)))]
+    chosen = effects.chosen.name if effects.chosen is not None else None
+    out: list[RenderableType] = [Text(""), scenarios_table(effects.scenarios, chosen)]
+    out += [Text(""), tornado(effects.swings, f.probability, max(8, min(30, width - 72)))]
     return out
 
 
-def sections(f: Any, width: int = 80) -> list[RenderableType]:
+def sections(f: Forecast, width: int = 80) -> list[RenderableType]:
     """The report sections the forecast's kind adds (none for some kinds)."""
     from forecast import kinds
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from forecast.cooke.weights import CookeWeighting
+    from forecast.ledger.weights import Weighting
+    from forecast.results import Forecast
 
 
 def pct(p: float) -> str:
@@ -36,17 +41,14 @@ def level(x: float) -> str:
     return "on" if x >= 1 else "off" if x <= 0 else pct(x)
 
 
-def scenario(extra: dict[str, Any]) -> str | None:
+def scenario(f: Forecast) -> str | None:
     """``guest-in-2026 (guest-invitation on)``: the scenario a forecast is under, with the
     levels it sets, or None for the base forecast."""
-    name = extra.get("scenario")
-    if not name:
+    chosen = f.scenario
+    if chosen is None or not chosen.name:
         return None
-    sets = extra.get("scenario_sets")
-    if sets is None:  # a forecast read back from before the levels were kept
-        sets = next((s["levels"] for s in extra.get("scenarios", ()) if s["name"] == name), {})
-    levels = ", ".join(f"{k} {level(v)}" for k, v in sets.items())
-    return f"{name} ({levels})" if levels else str(name)
+    levels = ", ".join(f"{k} {level(v)}" for k, v in chosen.sets.items())
+    return f"{chosen.name} ({levels})" if levels else chosen.name
 
 
 GLOSSARY = (
@@ -62,7 +64,7 @@ def mc_error(mcse: float) -> str:
     return f"±{100.0 * mcse:.2g} pp"
 
 
-def prior_row(f: Any) -> tuple[str, str | None]:
+def prior_row(f: Forecast) -> tuple[str, str | None]:
     """How a report names the forecast before the data, and a note saying what it is.
 
     "The experts' prior" is one thing everywhere: the pooled judgements (the first row of
@@ -97,31 +99,39 @@ def fit_error(err: float) -> str:
     return "0" if err < 1e-6 else f"{err:.2g}"
 
 
-def weighting(w: dict[str, Any] | None) -> list[str]:
+def weights_name(w: Weighting | CookeWeighting) -> str:
+    """``performance weights`` or ``Cooke weights``: how the experts' weights were earned."""
+    from forecast.ledger.weights import Weighting
+
+    return "performance weights" if isinstance(w, Weighting) else "Cooke weights"
+
+
+def weighting(w: Weighting | CookeWeighting | None) -> list[str]:
     """Plain lines saying how performance weights were earned (none when weights were given)."""
-    if not w:
+    if w is None:
         return []
-    if w.get("method") == "cooke":
+    from forecast.ledger.weights import PSEUDO_QUESTIONS, Weighting
+
+    if not isinstance(w, Weighting):
         from forecast.render.cooke_weights import cooke_weighting
 
         return cooke_weighting(w)
     lines = [
-        f"Weights earned on {w['resolved_questions']} resolved event question(s) in "
-        f"{w['ledger']}: the geometric mean of the probability each expert gave to what "
-        f"happened, shrunk towards 50% by {w['pseudo_questions']:g} imaginary questions."
+        f"Weights earned on {w.resolved} resolved event question(s) in "
+        f"{w.ledger}: the geometric mean of the probability each expert gave to what "
+        f"happened, shrunk towards 50% by {PSEUDO_QUESTIONS:g} imaginary questions."
     ]
-    for e in w["experts"]:
-        given = e.get("given", 1.0)
-        times = f", × given weight {given:g}" if given != 1.0 else ""
-        if e["questions"]:
+    for e in w.experts:
+        times = f", × given weight {e.given:g}" if e.given != 1.0 else ""
+        if e.questions and e.log_score is not None and e.brier is not None:
             lines.append(
-                f"  {e['name']}: {e['questions']} resolved, gave what happened "
-                f"{pct(math.exp(e['log_score']))} (geometric mean), Brier {e['brier']:.3f}"
-                f"{times} → weight {e['weight']:.2f}"
+                f"  {e.name}: {e.questions} resolved, gave what happened "
+                f"{pct(math.exp(e.log_score))} (geometric mean), Brier {e.brier:.3f}"
+                f"{times} → weight {e.weight:.2f}"
             )
         else:
             lines.append(
-                f"  {e['name']}: none resolved, counted as 50%{times} → weight {e['weight']:.2f}"
+                f"  {e.name}: none resolved, counted as 50%{times} → weight {e.weight:.2f}"
             )
     return lines
 

@@ -156,7 +156,7 @@ def _sensitivity(f: Forecast) -> str:
 def _experts(f: Forecast) -> str:
     if not f.experts:
         return ""
-    earned = fmt.weighting(f.extra.get("weighting"))
+    earned = fmt.weighting(f.weighting)
     notes = "".join(f'<p class="dim">{_e(line.strip())}</p>' for line in earned)
     return "<h2>Experts</h2>" + rows_table(rows.experts(f)) + notes
 
@@ -194,7 +194,7 @@ def _plots(plots: Sequence[Plot]) -> str:
 
 
 def _scenario(f: Forecast) -> str:
-    under = fmt.scenario(f.extra)
+    under = fmt.scenario(f)
     return f'<p class="scenario">Under scenario <strong>{_e(under)}</strong></p>' if under else ""
 
 

@@ -72,7 +72,7 @@ class JudgementsView:
         if pooled:
             yield Text(f"\n{pooled}", style="bold")
         weighting = self.question.weighting
-        for line in fmt.weighting(weighting.to_dict() if weighting is not None else None):
+        for line in fmt.weighting(weighting):
             yield Text(line, style="dim")
         base = _base_rate(spec)
         if base:
@@ -112,7 +112,7 @@ class JudgementsView:
         if pooled:
             lines += ["", pooled]
         weighting = self.question.weighting
-        earned = fmt.weighting(weighting.to_dict() if weighting is not None else None)
+        earned = fmt.weighting(weighting)
         if earned:
             lines += ["", md(earned[0]), "", *(f"- {md(line.strip())}" for line in earned[1:])]
         base = _base_rate(spec)

@@ -60,7 +60,7 @@ def render(f: Forecast) -> str:
             rows.experts(f).only("expert", "weight", "fit", "mean", "90% interval", "fit error")
         ),
     ]
-    earned = fmt.weighting(f.extra.get("weighting"))
+    earned = fmt.weighting(f.weighting)
     if earned:
         lines += [
             "",
@@ -125,7 +125,7 @@ def _prior_label(f: Forecast) -> str:
 
 def _under(f: Forecast) -> str:
     """`` under scenario NAME (levels)`` for a forecast under a named scenario."""
-    under = fmt.scenario(f.extra)
+    under = fmt.scenario(f)
     return f" under scenario {md(under)}" if under else ""
 
 

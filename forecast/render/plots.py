@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from forecast.effects import SwingView
+    from forecast.render.kinds import CurvePoint
     from forecast.results import Forecast
 
 DPI = 110
@@ -94,9 +96,9 @@ def _pooled_prior(f: Forecast) -> Any:
     """The experts' pooled prior on p as the run pooled it (linear unless said)."""
     from forecast.elicit.distributions import Mixture
 
-    pools = f.extra.get("pools") or {}
-    method = pools.get("method", "linear")
-    d = float(pools.get("extremize", 1.0))
+    pools = f.pools
+    method = pools.method if pools is not None else "linear"
+    d = pools.extremize if pools is not None else 1.0
     experts = [e.fitted for e in f.experts]
     weights = [max(e.weight, 0.0) for e in f.experts]
     if method == "linear" and d == 1.0:
@@ -219,18 +221,17 @@ def waterfall(f: Forecast) -> Figure | None:
     return fig
 
 
-def curve(f: Forecast) -> Figure | None:
+def curve(f: Forecast, points: Sequence[CurvePoint]) -> Figure | None:
     """P(event by each date) with its 80% band, and the deadline."""
-    points = f.extra.get("curve")
     if not points:
         return None
     import datetime as dt
 
-    days = np.array([dt.date.fromisoformat(str(c["date"])) for c in points], dtype="datetime64[D]")
+    days = np.array([dt.date.fromisoformat(c.date) for c in points], dtype="datetime64[D]")
     deadline = np.datetime64(f.deadline.isoformat(), "D")
-    mean = [float(c["probability"]) for c in points]
-    lo = [float(c["lo"]) for c in points]
-    hi = [float(c["hi"]) for c in points]
+    mean = [c.probability for c in points]
+    lo = [c.lo for c in points]
+    hi = [c.hi for c in points]
     fig, ax = _figure(3.2)
     ax.fill_between(days, lo, hi, color=_PRIOR, alpha=0.25, linewidth=0, label="80% band")
     ax.plot(days, mean, color=_PRIOR, marker="o", markersize=3, label="P(by date)")
@@ -250,21 +251,20 @@ def curve(f: Forecast) -> Figure | None:
     return fig
 
 
-def tornado(f: Forecast) -> Figure | None:
+def tornado(f: Forecast, swings: Sequence[SwingView]) -> Figure | None:
     """Each driver's swing: the forecast with the driver off and on."""
-    swings = f.extra.get("swings")
     if not swings:
         return None
-    rows = sorted(swings, key=lambda s: abs(float(s["swing"])))
+    rows = sorted(swings, key=lambda s: abs(s.swing))
     fig, ax = _figure(0.9 + 0.45 * len(rows))
     y = np.arange(len(rows))
     for i, s in enumerate(rows):
-        off, on = float(s["off"]), float(s["on"])
+        off, on = s.off, s.on
         color = _UP if on >= off else _DOWN
         ax.barh(i, abs(on - off), left=min(on, off), color=color, height=0.6)
         ax.text(max(on, off), i, f" {fmt.pp(on - off)}", va="center")
     ax.axvline(f.probability, color=_NEUTRAL, linestyle=":", linewidth=1)
-    ax.set_yticks(y, [_wrap(str(s["driver"]), 28) for s in rows])
+    ax.set_yticks(y, [_wrap(s.driver, 28) for s in rows])
     _percent_axis(ax)
     ax.set_xlabel("forecast with the driver off → on")
     ax.set_title("Drivers: how far each one swings the forecast")
@@ -338,10 +338,16 @@ _PLOTS: tuple[tuple[str, str, Callable[[Forecast], Figure | None]], ...] = (
     ),
     ("experts", "Each expert's fitted judgement", experts),
     ("waterfall", "What moved the forecast, step by step", waterfall),
-    ("curve", "P(the event by each date)", curve),
-    ("tornado", "Drivers: how far each one swings the forecast", tornado),
+)
+"""The plots of every kind before the kind's own (:meth:`~forecast.kinds.protocol.Kind.plots`)."""
+
+_LAST: tuple[tuple[str, str, Callable[[Forecast], Figure | None]], ...] = (
     ("sensitivity", "Sensitivity: how far the forecast moves", sensitivity),
 )
+"""The plots of every kind after the kind's own."""
+
+CURVE_TITLE = "P(the event by each date)"
+TORNADO_TITLE = "Drivers: how far each one swings the forecast"
 
 
 CALIBRATION_TITLE = "Calibration over resolved questions"
@@ -359,12 +365,10 @@ def calibration_plot(bins: Sequence[Any]) -> Plot | None:
             _close(fig)
 
 
-def draw(f: Forecast) -> list[Plot]:
-    """Every plot the forecast has data for, as PNG images, in report order."""
+def figures(jobs: Sequence[tuple[str, str, Callable[[], Figure | None]]]) -> list[Plot]:
+    """The figures each job draws (None: nothing to draw), as PNG images in the report's
+    style."""
     out: list[Plot] = []
-    jobs: list[tuple[str, str, Callable[[], Figure | None]]] = [
-        (name, title, partial(fn, f)) for name, title, fn in _PLOTS
-    ]
     with _style():
         for name, title, job in jobs:
             fig = job()
@@ -374,9 +378,16 @@ def draw(f: Forecast) -> list[Plot]:
                 out.append(Plot(name, title, _png(fig)))
             finally:
                 _close(fig)
+    return out
+
+
+def draw(f: Forecast) -> list[Plot]:
+    """Every plot the forecast has data for, as PNG images, in report order."""
     from forecast import kinds
 
-    return out + kinds.get(f.kind).plots(f)
+    first = figures([(name, title, partial(fn, f)) for name, title, fn in _PLOTS])
+    last = figures([(name, title, partial(fn, f)) for name, title, fn in _LAST])
+    return first + kinds.get(f.kind).plots(f) + last
 
 
 def _close(fig: Figure) -> None:

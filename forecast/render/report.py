@@ -67,7 +67,7 @@ class Report:
     ) -> Iterable[RenderableType]:
         f = self.f
         if self.quiet:
-            under = fmt.scenario(f.extra)
+            under = fmt.scenario(f)
             yield Text(fmt.pct(f.probability) + (f"  scenario {under}" if under else ""))
             return
         yield self._header()
@@ -83,9 +83,8 @@ class Report:
         trust = self._sensitivity()
         if trust is not None:
             yield trust
-        pools = section(f.extra)
-        if pools is not None and "sensitivity" not in f.extra:  # else in the sensitivity table
-            yield pools
+        if f.pools is not None and f.sensitivity is None:  # else in the sensitivity table
+            yield section(f.pools)
         if f.evidence:
             yield self._evidence()
         yield self._diagnostics()
@@ -114,7 +113,7 @@ class Report:
             f"   odds {fmt.odds(f.probability)}   {f.diagnostics.error_note(f.mcse)}",
             style="dim",
         )
-        under = fmt.scenario(f.extra)
+        under = fmt.scenario(f)
         if under:
             t.add_row("Scenario", Text(under, style="bold"))
         t.add_row("Forecast", head)
@@ -139,14 +138,13 @@ class Report:
 
     def _experts(self) -> RenderableType:
         f = self.f
-        pool = f.extra.get("pools") or {}
-        how = f"{pool.get('method', 'linear')} pool"
-        if pool.get("extremize", 1.0) != 1.0:
-            how += f", extremized d = {pool['extremize']:g}"
-        earned = fmt.weighting(f.extra.get("weighting"))
-        if earned:
-            cooke = (f.extra.get("weighting") or {}).get("method") == "cooke"
-            how += ", Cooke weights" if cooke else ", performance weights"
+        pool = f.pools
+        how = f"{pool.method if pool is not None else 'linear'} pool"
+        if pool is not None and pool.extremize != 1.0:
+            how += f", extremized d = {pool.extremize:g}"
+        earned = fmt.weighting(f.weighting)
+        if earned and f.weighting is not None:
+            how += f", {fmt.weights_name(f.weighting)}"
         t = table(
             rows.experts(f).only(
                 "expert", "weight", "judgement", "fit", "mean", "90% interval", "fit error"

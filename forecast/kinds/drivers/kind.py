@@ -17,10 +17,12 @@ if TYPE_CHECKING:
     from forecast.elicit.answers import Channel, Scale
     from forecast.inference import SamplerSettings, Timer
     from forecast.kinds.drivers.model import DriversInputs
+    from forecast.kinds.drivers.result import DriversResult
     from forecast.kinds.protocol import LogDensities, SweepAdapter
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
+    from forecast.render.plots import Plot
     from forecast.results import Forecast
     from forecast.sweep.params import Param
     from forecast.yamlio import Marks
@@ -129,13 +131,24 @@ class DriversKind(KindBase["DriversInputs"]):
         """Scenarios and driver swings."""
         from forecast.render.kinds import scenario_sections
 
-        return scenario_sections(forecast.extra)
+        return scenario_sections(_result(forecast).effects)
 
     def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
         """Scenarios and the tornado of driver swings."""
         from forecast.render.curves import scenario_charts
 
-        return scenario_charts(forecast, width)
+        return scenario_charts(forecast, _result(forecast).effects, width)
+
+    def plots(self, forecast: Forecast) -> list[Plot]:
+        """Each driver's swing as a tornado."""
+        from functools import partial
+
+        from forecast.render import plots
+
+        swings = _result(forecast).effects.swings
+        return plots.figures(
+            [("tornado", plots.TORNADO_TITLE, partial(plots.tornado, forecast, swings))]
+        )
 
     def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Scale]:
         """The event with every driver off, as a probability."""
@@ -175,6 +188,15 @@ class DriversKind(KindBase["DriversInputs"]):
 
         super().new_body(meta, doc, flow, date)
         doc["drivers"] = drivers_node(meta["drivers"], flow)
+
+
+def _result(forecast: Forecast) -> DriversResult:
+    """The drivers result of a forecast of this kind."""
+    from forecast.kinds.drivers.result import DriversResult
+
+    result = forecast.result
+    assert isinstance(result, DriversResult), type(result)
+    return result
 
 
 KIND = DriversKind()

@@ -10,6 +10,7 @@ import numpy as np
 from forecast import results, summary
 from forecast.inference import SamplerSettings, Timer, diagnose
 from forecast.kinds.drivers import model as dm
+from forecast.kinds.drivers.result import DriversResult
 from forecast.kinds.drivers.sensitivity import of_draws
 from forecast.questions.drivers import DriversQuestion
 from forecast.questions.loader import LoadedQuestion
@@ -24,7 +25,7 @@ def summarise(
     *,
     scenario: str | None = None,
 ) -> results.Forecast:
-    """Posterior of a drivers model -> Forecast (scenarios and swings in ``extra``)."""
+    """Posterior of a drivers model -> Forecast (scenarios and swings in its result)."""
     spec = q.spec
     assert isinstance(spec, DriversQuestion)
     post = idata["posterior"]
@@ -72,10 +73,13 @@ def summarise(
     for k, e in enumerate(inputs.applied):
         after = float(np.mean(dm.probability_at(alpha + llr[..., : k + 1].sum(-1), beta, levels)))
         steps.append(results.Step(f"evidence: {e.id}", "evidence", steps[-1].after, after))
-    extra = summary.driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1))
-    extra["cases"] = {"n": n_cases, "with_event": int(inputs.cases_y.sum())}
-    extra["sensitivity"] = of_draws(inputs, alpha, beta, chain_draws)
-    extra["pools"] = summary.swapped_pools(inputs, alpha, chain_draws)
+    result = DriversResult(
+        summary.driver_effects(spec, scenario, lambda lv: post_prob(lv).reshape(-1)),
+        n_cases,
+        int(inputs.cases_y.sum()),
+        of_draws(inputs, alpha, beta, chain_draws),
+        summary.swapped_pools(inputs, alpha, chain_draws),
+    )
     forecast = summary.assemble(
         q,
         settings,
@@ -84,7 +88,7 @@ def summarise(
         prior_prob(levels),
         steps,
         summary.experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts),
-        extra,
+        result,
         inputs.evidence,
     )
     if timer is not None:

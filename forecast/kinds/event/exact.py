@@ -38,6 +38,7 @@ def forecast_event(q: Any, inputs: Any, settings: Any, timer: Any = None) -> Any
     from forecast.headline import measured_from
     from forecast.kinds.event.fields import common_fields
     from forecast.kinds.event.model import compare_pools
+    from forecast.kinds.event.result import EventResult
     from forecast.kinds.event.sensitivity import of_draws
     from forecast.staleness import facts_date
 
@@ -61,10 +62,9 @@ def forecast_event(q: Any, inputs: Any, settings: Any, timer: Any = None) -> Any
         provenance=results.provenance(str(q.path), q.sha256, settings),
         facts_as_of=facts_date(spec),
         draws={"p": p_chain.reshape(-1), "q": q_chain.reshape(-1)},
-        extra={
-            "pools": measured_from(pools.to_dict(), exact.probability),
-            "sensitivity": of_draws(inputs, p_chain, q_chain).to_dict(),
-        },
+        result=EventResult(
+            measured_from(pools, exact.probability), of_draws(inputs, p_chain, q_chain)
+        ),
     )
     if timer is not None:
         timer.lap("summarise")

@@ -11,6 +11,7 @@ from forecast import results
 from forecast.headline import measured_from
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose
 from forecast.kinds.event.fields import common_fields
+from forecast.kinds.event.result import EventResult
 from forecast.questions.event import EventQuestion
 from forecast.questions.loader import LoadedQuestion
 from forecast.staleness import facts_date
@@ -65,10 +66,10 @@ def summarise(
         provenance=results.provenance(str(q.path), q.sha256, settings),
         facts_as_of=facts_date(spec),
         draws={"p": p_flat, "q": q_flat},
-        extra={
-            "pools": measured_from(pools.to_dict(), float(q_flat.mean())),
-            "sensitivity": of_draws(inputs, np.asarray(post["p"].values, dtype=float), q_chain),
-        },
+        result=EventResult(
+            measured_from(pools, float(q_flat.mean())),
+            of_draws(inputs, np.asarray(post["p"].values, dtype=float), q_chain),
+        ),
     )
     if timer is not None:
         timer.lap("summarise")

@@ -10,8 +10,9 @@ a Pareto k above ArviZ's bound is a warning) or of NUTS when it was used.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+import functools
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +22,57 @@ from forecast.kinds.network.infer import MASSES, Query, analyse
 from forecast.kinds.network.run import NetworkForecast
 from forecast.psis import good_k
 from forecast.staleness import facts_date
+
+if TYPE_CHECKING:
+    from forecast.effects import Chosen
+    from forecast.headline import Pools
+    from forecast.sensitivity import Sensitivity
+
+
+@dataclass(frozen=True)
+class NetworkResult:
+    """What a network forecast adds: the ``network`` object, its sensitivity and pools."""
+
+    network: NetworkForecast
+    sensitivity: Sensitivity | None = None
+    pools: Pools | None = None
+    scenario: Chosen | None = None
+
+    @functools.cached_property
+    def document(self) -> dict[str, Any]:
+        """The ``network`` object of the JSON, made once."""
+        return self.network.to_dict()
+
+    def to_dict(self) -> dict[str, object]:
+        """``network``, then ``sensitivity`` and ``pools`` when computed."""
+        out: dict[str, object] = {"network": self.document}
+        if self.sensitivity is not None:
+            out["sensitivity"] = self.sensitivity.to_dict()
+        if self.pools is not None:
+            out["pools"] = self.pools.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """What a network's forecast of one of its question nodes adds: where it came from."""
+
+    network: str
+    node: str
+    sensitivity: Sensitivity | None = None
+    pools: Pools | None = None
+    scenario: Chosen | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """``network_node``."""
+        return {"network_node": {"network": self.network, "node": self.node}}
+
+
+def network_of(f: results.Forecast) -> dict[str, Any]:
+    """The ``network`` object of a network forecast."""
+    result = f.result
+    assert isinstance(result, NetworkResult), type(result)
+    return result.document
 
 
 def _moved_by(nf: NetworkForecast) -> str:
@@ -38,19 +90,19 @@ def _moved_by(nf: NetworkForecast) -> str:
     return "; ".join(parts) or "no evidence, no conditions"
 
 
-def judged(nf: NetworkForecast) -> dict[str, Any]:
-    """The ``sensitivity`` and ``pools`` objects of a network forecast (the shared
-    sensitivity table renders both)."""
+def judged(nf: NetworkForecast) -> NetworkResult:
+    """The network with its sensitivity and pool comparison (the shared sensitivity table
+    renders both)."""
     from forecast.headline import measured_from
     from forecast.kinds.network.sensitivity import pools, power_scaling
 
     prep = nf.sampled or nf.prep
     sens = power_scaling(prep, nf.analysis, nf.target, seed=nf.seed, sampled=nf.sampled is not None)
-    out: dict[str, Any] = {"sensitivity": sens.to_dict()}
     compared = pools(nf.prep, nf.analysis.query, nf.target)
-    if compared is not None:
-        out["pools"] = measured_from(compared, nf.analysis.probability(nf.target, state_of(nf)))
-    return out
+    headline = nf.analysis.probability(nf.target, state_of(nf))
+    return NetworkResult(
+        nf, sens, measured_from(compared, headline) if compared is not None else None
+    )
 
 
 def state_of(nf: NetworkForecast) -> str:
@@ -89,7 +141,6 @@ def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> resul
     provenance = results.provenance(str(q.path), q.sha256, sampler)
     provenance = replace(provenance, sampler="network-enumeration")
     column = nf.prep.graph.column(target, state)
-    extra: dict[str, Any] = {"network": nf.to_dict(), **judged(nf)}
     return results.Forecast(
         question_id=q.id,
         title=spec.title,
@@ -116,7 +167,7 @@ def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> resul
         base_rate=None,
         diagnostics=diagnostics,
         provenance=provenance,
-        extra=extra,
+        result=judged(nf),
         facts_as_of=facts_date(spec),
         draws={"q": np.asarray(a.per_draw[:, column])},
     )
@@ -132,7 +183,7 @@ def node_forecasts(f: results.Forecast) -> list[results.Forecast]:
     """
     import datetime as dt
 
-    net = f.extra["network"]
+    net = network_of(f)
     if net["asked"] != "none":
         return []
     out = []
@@ -152,11 +203,12 @@ def node_forecasts(f: results.Forecast) -> list[results.Forecast]:
                     results.Interval(m, *yes["intervals"][f"{round(m * 100)}"]) for m in MASSES
                 ),
                 steps=(),
-                extra={"network_node": {"network": f.question_id, "node": n["id"]}},
+                result=NodeResult(f.question_id, n["id"]),
+                weighting=None,
                 draws={},
             )
         )
     return out
 
 
-__all__ = ["node_forecasts", "to_forecast"]
+__all__ = ["NetworkResult", "NodeResult", "network_of", "node_forecasts", "to_forecast"]

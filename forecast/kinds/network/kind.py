@@ -190,15 +190,17 @@ class NetworkKind(KindBase["LoadedNetwork"]):
 
     def sections(self, forecast: Forecast) -> list[Section]:
         """Graph, marginals, coherence, tornado and conditionals as plain tables."""
+        from forecast.kinds.network.forecast import network_of
         from forecast.kinds.network.sections import sections
 
-        return sections(forecast.extra["network"])
+        return sections(network_of(forecast))
 
     def rich_sections(self, forecast: Forecast, width: int) -> list[Any]:
         """The same sections for the terminal."""
+        from forecast.kinds.network.forecast import network_of
         from forecast.kinds.network.sections import rich_sections
 
-        return rich_sections(forecast.extra["network"], width)
+        return rich_sections(network_of(forecast), width)
 
     def elicit_target(self, q: LoadedQuestion, cell: str | None) -> CellTarget:
         """``elicit NET --cell CELL``: the table cell the session's experts judge."""

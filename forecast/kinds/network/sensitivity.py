@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
@@ -27,6 +28,9 @@ from scipy import special
 from forecast.kinds.network.cells import Cell
 from forecast.kinds.network.infer import Analysis, Prepared, Query, evidence_of, exact, per_draw
 from forecast.sensitivity import Sensitivity, assess
+
+if TYPE_CHECKING:
+    from forecast.elicit.pool import Comparison
 
 NETWORK_LABELS = {"q": "forecast"}
 NO_EVIDENCE = (
@@ -154,10 +158,9 @@ def _without(cell: Cell, expert: str) -> Cell:
     )
 
 
-def pools(prep: Prepared, query: Query, target: str) -> dict[str, object] | None:
-    """The forecast under each pool of the cells and with each expert left out (the
-    ``pools`` object, as :meth:`forecast.elicit.pool.Comparison.to_dict` writes it), or
-    None when no cell has several experts."""
+def pools(prep: Prepared, query: Query, target: str) -> Comparison | None:
+    """The forecast under each pool of the cells and with each expert left out, or None
+    when no cell has several experts."""
     from forecast.elicit.pool import Alternative, Comparison, PoolSpec
 
     shared = [c for c in prep.cells if len(c.experts) > 1]
@@ -183,8 +186,7 @@ def pools(prep: Prepared, query: Query, target: str) -> dict[str, object] | None
                 f"without {name}", "drop", spec.method, value, value - reference, expert=name
             )
         )
-    comparison = Comparison(PoolSpec(spec.method, spec.extremize), reference, tuple(rows))
-    return comparison.to_dict()
+    return Comparison(PoolSpec(spec.method, spec.extremize), reference, tuple(rows))
 
 
 __all__ = [

@@ -27,6 +27,7 @@ from forecast.models.covariates import DriverInput, log_odds_ratios, shift_state
 if TYPE_CHECKING:
     import pymc as pm
 
+    from forecast.kinds.tte.result import Hazard
     from forecast.render.curves import ShowInputs
 
 
@@ -163,23 +164,21 @@ class HazardInputs:
         """The step the time passed without the event makes."""
         return f"{self.elapsed:.1f} years since {self.since.isoformat()} without the event"
 
-    def details(self, draws: Draws) -> dict[str, Any]:
+    def details(self, draws: Draws) -> Hazard:
         """What a forecast says of this form: the clock, the shape, the experts' medians."""
-        return {
-            "hazard": {
-                "since": self.since.isoformat(),
-                "elapsed_years": self.elapsed,
-                "shape": self.shape.to_dict(),
-                "experts": [
-                    {"name": n, "weight": w / sum(self.weights), "fit": f.to_dict()}
-                    for n, w, f in zip(self.expert_names, self.weights, self.experts, strict=True)
-                ],
-                "posterior_median_years": {
-                    "median": float(np.median(draws.main)),
-                    "interval": list(results.band(draws.main, 0.8)),
-                },
-            }
-        }
+        from forecast.kinds.tte.result import Hazard, HazardExpert
+
+        return Hazard(
+            self.since.isoformat(),
+            self.elapsed,
+            self.shape,
+            tuple(
+                HazardExpert(n, w / sum(self.weights), f)
+                for n, w, f in zip(self.expert_names, self.weights, self.experts, strict=True)
+            ),
+            float(np.median(draws.main)),
+            results.band(draws.main, 0.8),
+        )
 
     # -- sensitivity -------------------------------------------------------------
 

@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from forecast.inference import SamplerSettings, Timer
     from forecast.kinds.protocol import LogDensities, SweepAdapter
     from forecast.kinds.tte.model import TteInputs
+    from forecast.kinds.tte.result import TteResult
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
+    from forecast.render.plots import Plot
     from forecast.results import Forecast
     from forecast.sweep.params import Param
 
@@ -91,23 +93,40 @@ class TimeToEventKind(KindBase["TteInputs"]):
         """The curve and median time, a hazard's experts, and scenarios with drivers."""
         from forecast.render.kinds import curve_section, hazard_section, scenario_sections
 
-        out = [curve_section(forecast)]
-        if "hazard" in forecast.extra:
-            out.append(hazard_section(forecast.extra))
-        if "swings" in forecast.extra:
-            out += scenario_sections(forecast.extra)
+        result = _result(forecast)
+        out = [curve_section(forecast, result)]
+        if result.hazard is not None:
+            out.append(hazard_section(result.hazard))
+        if result.effects is not None:
+            out += scenario_sections(result.effects)
         return out
 
     def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
         """The same as charts."""
         from forecast.render.curves import curve_charts, hazard_chart, scenario_charts
 
-        out = curve_charts(forecast, width)
-        if "hazard" in forecast.extra:
-            out.append(hazard_chart(forecast.extra))
-        if "swings" in forecast.extra:
-            out += scenario_charts(forecast, width)
+        result = _result(forecast)
+        out = curve_charts(forecast, result, width)
+        if result.hazard is not None:
+            out.append(hazard_chart(result.hazard))
+        if result.effects is not None:
+            out += scenario_charts(forecast, result.effects, width)
         return out
+
+    def plots(self, forecast: Forecast) -> list[Plot]:
+        """P(by each date), and with drivers each one's swing as a tornado."""
+        from functools import partial
+
+        from forecast.render import plots
+
+        result = _result(forecast)
+        swings = result.effects.swings if result.effects is not None else ()
+        return plots.figures(
+            [
+                ("curve", plots.CURVE_TITLE, partial(plots.curve, forecast, result.curve)),
+                ("tornado", plots.TORNADO_TITLE, partial(plots.tornado, forecast, swings)),
+            ]
+        )
 
     def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Scale]:
         """Years to the event (hazard), or the event at one opportunity (scheduled).
@@ -195,6 +214,15 @@ class TimeToEventKind(KindBase["TteInputs"]):
         hazard["since"] = date(meta["since"])
         hazard["experts"] = CommentedSeq()
         doc["hazard"] = hazard
+
+
+def _result(forecast: Forecast) -> TteResult:
+    """The time-to-event result of a forecast of this kind."""
+    from forecast.kinds.tte.result import TteResult
+
+    result = forecast.result
+    assert isinstance(result, TteResult), type(result)
+    return result
 
 
 KIND = TimeToEventKind()

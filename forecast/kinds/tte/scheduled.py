@@ -27,6 +27,7 @@ from forecast.models.covariates import DriverInput, log_odds_ratios, pooled_beta
 if TYPE_CHECKING:
     import pymc as pm
 
+    from forecast.kinds.tte.result import Opportunities
     from forecast.render.curves import ShowInputs
 
 
@@ -143,14 +144,11 @@ class ScheduleInputs:
         """The step the passed opportunities make."""
         return f"{len(self.passed)} passed opportunities without the event"
 
-    def details(self, draws: Draws) -> dict[str, Any]:
+    def details(self, draws: Draws) -> Opportunities:
         """What a forecast says of this form: the passed and future opportunities."""
-        return {
-            "opportunities": {
-                "passed": [d.isoformat() for d in self.passed],
-                "future": [d.isoformat() for d in self.future],
-            }
-        }
+        from forecast.kinds.tte.result import Opportunities
+
+        return Opportunities(tuple(self.passed), tuple(self.future))
 
     # -- sensitivity -------------------------------------------------------------
 

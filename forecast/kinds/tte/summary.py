@@ -10,6 +10,7 @@ import numpy as np
 from forecast import results, summary
 from forecast.inference import SamplerSettings, Timer, diagnose
 from forecast.kinds.tte.model import TteInputs
+from forecast.kinds.tte.result import CurvePoint, TteResult
 from forecast.kinds.tte.sensitivity import of_draws
 from forecast.questions.loader import LoadedQuestion
 from forecast.questions.tte import TimeToEventQuestion
@@ -24,7 +25,7 @@ def summarise(
     *,
     scenario: str | None = None,
 ) -> results.Forecast:
-    """Posterior of a time-to-event model -> Forecast (the curve and median in ``extra``)."""
+    """Posterior of a time-to-event model -> Forecast (the curve and median in its result)."""
     spec = q.spec
     assert isinstance(spec, TimeToEventQuestion)
     post = idata["posterior"]
@@ -60,25 +61,23 @@ def summarise(
     curve = []
     for j, day in enumerate(dates):
         lo, hi = results.band(cum[:, j], 0.8)
-        curve.append(
-            {"date": day.isoformat(), "probability": float(cum[:, j].mean()), "lo": lo, "hi": hi}
-        )
+        curve.append(CurvePoint(day.isoformat(), float(cum[:, j].mean()), lo, hi))
     median = inputs.median_date(draws, levels)
-    extra: dict[str, Any] = {
-        "curve": curve,
-        "median_time": median.isoformat() if median else "after the horizon",
-        "horizon": spec.horizon.isoformat(),
-        "as_of": spec.as_of_date.isoformat(),
-        "form": inputs.form,
-    }
-    extra.update(inputs.details(draws))
-    if inputs.drivers:
-        extra.update(summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1)))
-    extra["sensitivity"] = of_draws(inputs, draws, chain_draws)
-    if inputs.pooled:
-        extra["pools"] = summary.swapped_pools(inputs, draws.main, chain_draws)
+    result = TteResult(
+        curve=tuple(curve),
+        median_time=median.isoformat() if median else "after the horizon",
+        horizon=spec.horizon.isoformat(),
+        as_of=spec.as_of_date.isoformat(),
+        form=inputs.form,
+        details=inputs.details(draws),
+        effects=summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1))
+        if inputs.drivers
+        else None,
+        sensitivity=of_draws(inputs, draws, chain_draws),
+        pools=summary.swapped_pools(inputs, draws.main, chain_draws) if inputs.pooled else None,
+    )
     forecast = summary.assemble(
-        q, settings, diag, chain_draws, prior_by(levels), steps, experts, extra
+        q, settings, diag, chain_draws, prior_by(levels), steps, experts, result
     )
     if timer is not None:
         timer.lap("summarise")
