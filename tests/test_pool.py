@@ -28,8 +28,8 @@ from forecast.elicit.pool import (
     normalise,
 )
 from forecast.errors import InputError
-from forecast.questions.loader import load_question
 from forecast.headline import measured_from
+from forecast.questions.loader import load_question
 from forecast.render.pools import PoolsSection, markdown
 from tests.conftest import EVENT_HEADER
 

@@ -42,7 +42,7 @@ DOCUMENTED: dict[str, list[list[str]]] = {
         for pools in ([], ["pools"])
     ],
     "quantity": [[], ["quantity"]],
-    "network": [["network"]],
+    "network": [["network", "sensitivity"], ["network", "sensitivity", "pools"]],
 }
 """The keys each kind adds to ``forecast.run/1`` after the shared ones, in order (one of
 the lists), as ``docs/json.md`` says under "Keys added by kind"."""

@@ -241,7 +241,7 @@ def test_earned_factors_multiply_the_given_weights_and_no_record_keeps_them(
 def fmt_lines(q) -> list[str]:  # type: ignore[no-untyped-def]
     from forecast.render import fmt
 
-    return fmt.weighting(q.weighting.to_dict())
+    return fmt.weighting(q.weighting)
 
 
 def test_a_pool_from_the_command_line_keeps_performance_weights(tmp_path: Path) -> None:
