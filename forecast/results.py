@@ -18,7 +18,6 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Protocol, TypedDict
 
 import numpy as np
-from scipy.special import expit, logit
 
 from forecast import __version__
 from forecast.elicit.distributions import Fitted, implications
@@ -342,27 +341,6 @@ def provenance(file: str, sha256: str, settings: SamplerSettings) -> Provenance:
         python=platform.python_version(),
         method=settings.method if settings.method in ("exact", "importance") else "nuts",
     )
-
-
-def event_steps(
-    prior_mean: float, p: np.ndarray, llr_cols: list[tuple[str, np.ndarray]], has_base_rate: bool
-) -> list[Step]:
-    """The chain experts -> base rate -> each applied evidence item, in file order.
-
-    Each step is the posterior mean of the propensity with the inputs so far; the order
-    matters when effects are large, and the report says the order used.
-    """
-    steps = [Step("experts (pooled prior)", "experts", prior_mean, prior_mean)]
-    current = float(p.mean())
-    if has_base_rate:
-        steps.append(Step("base rate", "base_rate", prior_mean, current))
-    logits = logit(np.clip(p, 1e-15, 1 - 1e-15))
-    for label, shift in llr_cols:
-        logits = logits + shift
-        after = float(expit(logits).mean())
-        steps.append(Step(label, "evidence", current, after))
-        current = after
-    return steps
 
 
 class FittedEvidence(Protocol):

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from scipy.special import expit, logit
 
 from forecast import results
 from forecast.headline import measured_from
@@ -47,7 +48,7 @@ def summarise(
             shift = llr[:, col]
             col += 1
         llr_cols.append((f"evidence: {e.id}", shift))
-    steps = results.event_steps(prior.mean(), p_flat, llr_cols, inputs.base_rate is not None)
+    steps = event_steps(prior.mean(), p_flat, llr_cols, inputs.base_rate is not None)
     from forecast.kinds.event.model import compare_pools
     from forecast.kinds.event.sensitivity import of_draws
 
@@ -74,6 +75,27 @@ def summarise(
     if timer is not None:
         timer.lap("summarise")
     return forecast
+
+
+def event_steps(
+    prior_mean: float, p: np.ndarray, llr_cols: list[tuple[str, np.ndarray]], has_base_rate: bool
+) -> list[results.Step]:
+    """The chain experts -> base rate -> each applied evidence item, in file order.
+
+    Each step is the posterior mean of the propensity with the inputs so far; the order
+    matters when effects are large, and the report says the order used.
+    """
+    steps = [results.Step("experts (pooled prior)", "experts", prior_mean, prior_mean)]
+    current = float(p.mean())
+    if has_base_rate:
+        steps.append(results.Step("base rate", "base_rate", prior_mean, current))
+    logits = logit(np.clip(p, 1e-15, 1 - 1e-15))
+    for label, shift in llr_cols:
+        logits = logits + shift
+        after = float(expit(logits).mean())
+        steps.append(results.Step(label, "evidence", current, after))
+        current = after
+    return steps
 
 
 EXACT_TOLERANCE = 0.002
@@ -112,4 +134,4 @@ def check_against_exact(
     return replace(diag, warnings=(*diag.warnings, note))
 
 
-__all__ = ["EXACT_TOLERANCE", "check_against_exact", "summarise"]
+__all__ = ["EXACT_TOLERANCE", "check_against_exact", "event_steps", "summarise"]
