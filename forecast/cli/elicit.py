@@ -52,8 +52,9 @@ class AnswersChannel:
     KEYS = (
         "kind, title, resolution, deadline, horizon, opportunities, every_months, since, "
         "driver, driver_description, odds_ratio, odds_ratio_low, odds_ratio_high, level, "
-        "another_driver, tags, source, expert, method, lowest, highest, median, "
-        "lower_quartile, upper_quartile, bins, chips, accept, another"
+        "another_driver, unit, support, bounds, thresholds, tags, source, expert, revise, "
+        "method, lowest, highest, median, lower_quartile, upper_quartile, bins, chips, "
+        "family, accept, another"
     )
 
     def __init__(self, path: Path) -> None:
@@ -89,7 +90,7 @@ class AnswersChannel:
         value = self.mapping[key]
         if key == "tags" and isinstance(value, list):
             return ", ".join(_text(v) for v in value)
-        if isinstance(value, list) and key not in ("bins", "chips", "opportunities"):
+        if isinstance(value, list) and key not in ("bins", "chips", "opportunities", "bounds", "thresholds"):
             # A list under a key answers that question each time it is asked.
             i = self.used.get(key, 0)
             self.used[key] = i + 1
@@ -134,9 +135,10 @@ def elicit(
     1% and 99% points and written with the quartiles), then the median and quartiles (or
     a roulette grid of chips); after each answer it shows the fitted distribution and
     what it implies, and lets the expert revise. A new question also asks for its kind
-    (event, scheduled or hazard time-to-event, or drivers), title, resolution, deadline,
-    what the kind needs (horizon and past opportunities, when the clock started, or each
-    driver's odds ratio and level), tags and a source; for a drivers or time-to-event
+    (event, scheduled or hazard time-to-event, drivers, or quantity), title, resolution,
+    deadline, what the kind needs (horizon and past opportunities, when the clock started,
+    each driver's odds ratio and level, or a quantity's unit, support and thresholds),
+    tags and a source; for a drivers or time-to-event
     question it first says what is judged (the event with every driver off, at the next
     opportunity, or a hazard question's median time in years). The file is written once, at the
     end; Ctrl-C or end of input leaves it as it was. Answers can also come from a pipe

@@ -163,10 +163,12 @@ def parse_choice(options: dict[str, str]) -> Callable[[str], str]:
     return parse
 
 
-def parse_edges(raw: str, lo: float, hi: float) -> list[float]:
-    """Bin edges: at least three increasing probabilities."""
+def parse_edges(
+    raw: str, lo: float, hi: float, parse: Callable[[str], float] = parse_probability
+) -> list[float]:
+    """Bin edges: at least three increasing values (probabilities unless ``parse`` says)."""
     parts = [p for p in re.split(r"[\s,;]+", raw.strip()) if p]
-    edges = [parse_probability(p) for p in parts]
+    edges = [parse(p) for p in parts]
     if len(edges) < 3:
         raise Invalid(f"give at least 3 edges (2 bins); got {len(edges)}")
     for a, b in itertools.pairwise(edges):
@@ -256,11 +258,48 @@ class Scale:
     label: Callable[[float], str]
     key: str
     """The key the judgement is written under in the expert's entry."""
+    experts_path: tuple[str, ...] = ("experts",)
+    """Where the experts' entries are in the file (``("hazard", "experts")``)."""
 
     @property
     def probability(self) -> bool:
         """Whether values are probabilities (then roulette chips are offered too)."""
         return self.key == "judgement"
+
+    @property
+    def roulette(self) -> bool:
+        """Whether the expert may judge by roulette chips as well as by quartiles."""
+        return self.probability
+
+    @property
+    def top(self) -> float:
+        """The largest lowest plausible value an expert may give."""
+        return min(self.bounds[1], 1e12) * 0.999999
+
+    def written(self, value: float) -> float | int:
+        """A stated value as the file keeps it (four significant figures)."""
+        return sig(value)
+
+    def judge(
+        self,
+        judgement: dict[str, Any],
+        extremes: tuple[float, float],
+        marks: list[float],
+        *,
+        final: bool,
+    ) -> tuple[RenderableType, object]:
+        """The feedback on a judgement so far, and its fit (ValueError or ForecastError
+        when it cannot be fitted yet)."""
+        from forecast.render.elicit import feedback
+
+        fitted = self.fit(judgement)
+        body, _ = feedback(fitted, extremes, marks, final=final, scale=self)
+        return body, fitted
+
+    def settle(self, channel: Channel, fitted: object) -> dict[str, object]:
+        """Ask what the accepted fit still leaves open (a quantity's family); the keys
+        it adds to the expert's entry."""
+        return {}
 
     def fit(self, judgement: dict[str, Any]) -> Fitted:
         """The distribution fitted to a judgement on this scale (not cached on disk)."""
@@ -293,7 +332,12 @@ class Scale:
 
 PROBABILITY = Scale("probability", parse_probability, (0.0, 1.0), fmt.pct, "judgement")
 YEARS = Scale(
-    "median time in years", parse_positive, (0.0, math.inf), lambda v: f"{v:.3g}", "median_years"
+    "median time in years",
+    parse_positive,
+    (0.0, math.inf),
+    lambda v: f"{v:.3g}",
+    "median_years",
+    ("hazard", "experts"),
 )
 
 
@@ -335,6 +379,11 @@ class Answers:
 
     name: str
     judgement: dict[str, Any]
-    fitted: Fitted | None = None
+    fitted: object | None = None
+    """The accepted fit (a :class:`Fitted` on the probability and time scales)."""
     extremes: tuple[float, float] = (0.0, 1.0)
     notes: list[str] = field(default_factory=list)
+    entry: dict[str, object] = field(default_factory=dict)
+    """Keys of the expert's entry besides the name, the judgement and the date."""
+    revises: bool = False
+    """Whether the answers replace the judgement of an expert already in the file."""

@@ -15,7 +15,10 @@ answers) and:
 * adds experts to an existing question of any kind, saying first what is judged (the
   event by the deadline; with every driver off; at the next opportunity; or, for a
   continuous-hazard question, the median time to the event in years, elicited the same
-  way on a positive scale and written under ``hazard.experts``);
+  way on a positive scale and written under ``hazard.experts``; for a quantity, the
+  amount in its unit, fitted to every family of its support, with the family offered);
+* revises the judgement of an expert already in the file when their name is given
+  again and the expert says so, keeping the rest of their entry;
 * writes ``DIR/QUESTION.yaml`` once, at the end, through the one priors-file writer
   (:mod:`forecast.priorsfile`): an existing file keeps everything in it, comments
   included, and the result is validated by the same loader as ``forecast check``
@@ -36,21 +39,20 @@ from forecast.elicit.answers import (
     PROBABILITY,
     Answers,
     Channel,
-    Fitted,
     Invalid,
     Scale,
     ask,
+    ask_yes,
     default_edges,
     parse_chips,
     parse_choice,
     parse_edges,
     parse_name,
     repeated,
-    sig,
 )
 from forecast.elicit.document import render_file
 from forecast.errors import ForecastError, UsageError
-from forecast.render.elicit import adding_expert, feedback, new_question, no_fit_yet, to_judge
+from forecast.render.elicit import adding_expert, new_question, no_fit_yet, to_judge
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,119}$")
 """A question id: the priors file's name, short enough for every file system."""
@@ -79,13 +81,12 @@ def _show_fit(
     *,
     final: bool,
     scale: Scale = PROBABILITY,
-) -> Fitted | None:
+) -> object | None:
     try:
-        fitted = scale.fit(judgement)
+        body, fitted = scale.judge(judgement, extremes, marks, final=final)
     except (ValueError, ForecastError) as exc:
         channel.show(no_fit_yet(exc))
         return None
-    body, _ = feedback(fitted, extremes, marks, final=final, scale=scale)
     channel.show(body)
     return fitted
 
@@ -141,7 +142,7 @@ def elicit_quartiles(
     prev["upper_quartile"] = f"{q3:g}"
     stated = {0.25: q1, 0.5: median, 0.75: q3}
     final = _provisional(extremes, stated, scale)["quantiles"]
-    return {"quantiles": {k: sig(v) for k, v in final.items()}}
+    return {"quantiles": {k: scale.written(v) for k, v in final.items()}}
 
 
 def _strictly_between(v: float, lo: float, hi: float, what: str) -> float:
@@ -169,7 +170,10 @@ def _quartile(v: float, lo: float, hi: float, what: str, *, below: bool) -> floa
 
 
 def elicit_roulette(
-    channel: Channel, extremes: tuple[float, float], prev: dict[str, str]
+    channel: Channel,
+    extremes: tuple[float, float],
+    prev: dict[str, str],
+    scale: Scale = PROBABILITY,
 ) -> dict[str, Any]:
     """Bin edges across the plausible range, then chips per bin."""
     low, high = extremes
@@ -177,7 +181,7 @@ def elicit_roulette(
         channel,
         "bins",
         "Bin edges (Enter keeps bins at round values across your plausible range)",
-        lambda r: parse_edges(r, low, high),
+        lambda r: parse_edges(r, low, high, scale.parse),
         prev.get("bins") or " ".join(f"{e:g}" for e in default_edges(low, high)),
     )
     prev["bins"] = " ".join(f"{e:g}" for e in edges)
@@ -193,7 +197,22 @@ def elicit_roulette(
     from forecast.render.chips import chips_histogram
 
     channel.show(chips_histogram(edges, chips))
-    return {"roulette": {"bins": [sig(e) for e in edges], "chips": chips}}
+    return {"roulette": {"bins": [scale.written(e) for e in edges], "chips": chips}}
+
+
+def _name(channel: Channel, taken: set[str], revisable: set[str]) -> tuple[str, bool]:
+    """The expert's name, and whether their judgement in the file is to be revised."""
+    while True:
+        name = ask(channel, "expert", "Who is the expert (name or role)?", parse_name(taken))
+        if name not in revisable:
+            return name, False
+        if ask_yes(
+            channel,
+            "revise",
+            f"{name} is already in the file: revise their judgement? [y]es / [n]o "
+            "(then give another name)",
+        ):
+            return name, True
 
 
 def elicit_expert(
@@ -201,17 +220,20 @@ def elicit_expert(
     taken: set[str],
     subject: str | None = None,
     scale: Scale = PROBABILITY,
+    revisable: set[str] | None = None,
 ) -> Answers:
     """Ask one expert for their judgement, with feedback, until they accept it.
 
     ``subject``: what is judged, shown before the first number is asked; ``scale``:
-    a probability (quartiles or roulette) or a positive quantity (quartiles).
+    a probability (quartiles or roulette), a positive quantity such as years
+    (quartiles) or an amount (quartiles or roulette); ``revisable``: names already in
+    the file whose judgement the expert may replace (the others in ``taken`` are refused).
     """
-    name = ask(channel, "expert", "Who is the expert (name or role)?", parse_name(taken))
+    name, revises = _name(channel, taken - (revisable or set()), revisable or set())
     if subject:
         channel.show(to_judge(scale, subject))
     method = "quartiles"
-    if scale.probability:
+    if scale.roulette:
         method = ask(
             channel,
             "method",
@@ -226,9 +248,7 @@ def elicit_expert(
             channel,
             "lowest",
             f"Lowest plausible {what} (taken as your 1% point: a 1 in 100 chance it is lower)",
-            lambda r: scale.parse(
-                r, hi=min(scale.bounds[1], 1e12) * 0.999999, what=f"lowest plausible {what}"
-            ),
+            lambda r: scale.parse(r, hi=scale.top, what=f"lowest plausible {what}"),
             prev.get("lowest"),
         )
         prev["lowest"] = f"{low:g}"
@@ -242,12 +262,16 @@ def elicit_expert(
         prev["highest"] = f"{high:g}"
         extremes = (low, high)
         if method == "quartiles":
+            _show_fit(
+                channel, _provisional(extremes, {}, scale), extremes, [], final=False, scale=scale
+            )
             judgement = elicit_quartiles(channel, extremes, prev, scale)
             marks = list(judgement["quantiles"].values())
         else:
-            judgement = elicit_roulette(channel, extremes, prev)
+            judgement = elicit_roulette(channel, extremes, prev, scale)
             marks = []
         fitted = _show_fit(channel, judgement, extremes, marks, final=True, scale=scale)
+        entry = {} if fitted is None else scale.settle(channel, fitted)
         choice = ask(
             channel,
             "accept",
@@ -256,7 +280,7 @@ def elicit_expert(
             "yes",
         )
         if choice == "yes" and fitted is not None:
-            return Answers(name, judgement, fitted, extremes)
+            return Answers(name, judgement, fitted, extremes, entry=entry, revises=revises)
         if choice == "yes":
             channel.reject("accept", "this judgement cannot be fitted; revise it")
 
@@ -323,6 +347,7 @@ def run_session(
     existing: str | None = None
     meta: dict[str, Any] | None = None
     taken: set[str] = set()
+    revisable: set[str] = set()  # names whose judgement may be revised (not a part's)
     place: Any = None
     if path.exists():
         from forecast import kinds
@@ -338,8 +363,8 @@ def run_session(
             if cell is not None:
                 raise UsageError(f"--cell {cell}: {question} has no cells (not a network)")
             what, scale = subject(loaded.spec, today)
-            experts = spec.experts if scale.probability else spec.hazard.experts
-            taken = {e.name for e in experts}
+            taken = _names(loaded.spec, scale.experts_path)
+            revisable = set(taken)
         channel.show(adding_expert(loaded.spec.title, path, taken))
     else:
         if cell is not None:
@@ -355,7 +380,13 @@ def run_session(
         channel,
         "another",
         "Elicit another expert now? [y]es / [n]o",
-        lambda so_far: elicit_expert(channel, taken | {a.name for a in so_far}, what, scale),
+        lambda so_far: elicit_expert(
+            channel,
+            taken | {a.name for a in so_far},
+            what,
+            scale,
+            revisable - {a.name for a in so_far},
+        ),
     )
     # Re-read just before writing: an edit saved during the session is kept.
     if path.exists():
@@ -364,4 +395,13 @@ def run_session(
         priorsfile.write(path, place.render(existing, done, today))
     else:
         priorsfile.write(path, render_file(existing, meta, done, today, scale))
-    return Outcome(path, existing is None, [a.name for a in done], len(taken) + len(done))
+    total = len(taken | {a.name for a in done})
+    return Outcome(path, existing is None, [a.name for a in done], total)
+
+
+def _names(spec: object, path: tuple[str, ...]) -> set[str]:
+    """The names of a loaded specification's experts, at ``path``."""
+    node = spec
+    for key in path:
+        node = getattr(node, key, None)
+    return {e.name for e in node} if isinstance(node, list) else set()

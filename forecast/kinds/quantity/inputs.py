@@ -85,7 +85,7 @@ def prepare(spec: QuantityQuestion, method: str | None = None) -> QuantityInputs
     fits = []
     for i, e in enumerate(spec.experts):
         try:
-            fits.append(fit_judgement(e.judgement, support, spec.families, spec.family))
+            fits.append(fit_judgement(e.judgement, support, spec.families, e.family or spec.family))
         except FitError as exc:
             raise exc.at("experts", i, "judgement") from None
     return QuantityInputs(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.base import KindBase
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import pymc as pm
     from rich.console import RenderableType
 
+    from forecast.elicit.answers import Channel, Scale
     from forecast.errors import Problem
     from forecast.inference import SamplerSettings, Timer
     from forecast.kinds.protocol import Headline, LogDensities, SweepAdapter
@@ -34,8 +35,7 @@ class QuantityKind(KindBase["QuantityInputs"]):
     methods = ("exact", "nuts")
     """Exact (closed form or quadrature in one dimension) first; NUTS when its error is
     too large."""
-    forms: Mapping[str, str] = {}
-    """``elicit NEW-ID`` does not offer quantities: their judgements are written in the file."""
+    forms: Mapping[str, str] = {"quantity": "[q]uantity (an amount)"}
 
     def forecast_exact(
         self,
@@ -176,19 +176,36 @@ class QuantityKind(KindBase["QuantityInputs"]):
 
         return report.plots(forecast)
 
-    def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Any]:
-        """``elicit`` asks for probabilities and times; a quantity's are written in its file."""
-        from forecast.errors import ForecastError
+    def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Scale]:
+        """The amount itself, on its support and in its unit."""
+        from forecast.kinds.quantity.elicit import scale_of_spec
 
-        raise ForecastError(
-            "forecast elicit asks for probabilities and times, not for amounts",
-            hint="write the quantity's judgements in its file (see docs/format.md, "
-            "'Quantity questions') and check them with forecast show",
-        )
+        assert isinstance(spec, QuantityQuestion)
+        return spec.title, scale_of_spec(spec)
 
-    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Any]:
-        """Never asked: ``elicit NEW-ID`` offers no quantity form."""
-        return self.subject(self.spec.model_construct(), None)
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+        """The unit, the support (and bounds) and the thresholds."""
+        from forecast.kinds.quantity.elicit import ask_new
+
+        ask_new(channel, meta)
+
+    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+        """The amount of the new file, on the support and in the unit it was given."""
+        from forecast.kinds.quantity.elicit import judged
+
+        return judged(meta)
+
+    def new_body(
+        self,
+        meta: Mapping[str, Any],
+        doc: Any,
+        flow: Callable[[Any], Any],
+        date: Callable[[Any], Any],
+    ) -> None:
+        """The unit, support, bounds and thresholds, then an empty list of experts."""
+        from forecast.kinds.quantity.elicit import new_body
+
+        new_body(meta, doc)
 
 
 KIND = QuantityKind()

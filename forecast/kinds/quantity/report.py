@@ -8,10 +8,11 @@ its fit error (the family used marked), and the sensitivity rows.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.quantity.result import QuantityForecast, QuantityResult
-from forecast.kinds.quantity.summary import LEVELS
+from forecast.kinds.quantity.summary import LEVELS, Summary
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -122,25 +123,32 @@ def sections(f: Any) -> list[Section]:
 
 def cdf_chart(r: QuantityResult, width: int) -> RenderableType:
     """The forecast's CDF in block characters, the thresholds marked under the axis."""
+    marks = [t.threshold for t in r.posterior.exceedances]
+    return chart(r.posterior, r.unit, width, marks, "the forecast's CDF (▲ thresholds)")
+
+
+def chart(
+    s: Summary, unit: str, width: int, marks: Sequence[float], what: str
+) -> RenderableType:
+    """A distribution's CDF in block characters, ``marks`` (inside its range) under the axis."""
     import numpy as np
     from rich.text import Text
 
     from forecast.render.chart import density_chart
 
-    xs, ps = np.asarray(r.posterior.cdf_x), np.asarray(r.posterior.cdf_p)
+    xs, ps = np.asarray(s.cdf_x), np.asarray(s.cdf_p)
     lo, hi = float(xs[0]), float(xs[-1])
-    marks = [t.threshold for t in r.posterior.exceedances if lo <= t.threshold <= hi]
-    chart = density_chart(
+    body = density_chart(
         lambda x: np.interp(x, xs, ps),
         lo,
         hi,
         width=max(20, min(70, width - 4)),
         height=6,
-        marks=marks,
+        marks=[m for m in marks if lo <= m <= hi],
         label=value,
     )
-    head = Text(f"P(X ≤ x), {r.unit}: the forecast's CDF (▲ thresholds)\n", style="bold")
-    return Text.assemble(head, chart)
+    head = Text(f"P(X ≤ x), {unit}: {what}\n", style="bold")
+    return Text.assemble(head, body)
 
 
 def rich_sections(f: Any, width: int) -> list[RenderableType]:

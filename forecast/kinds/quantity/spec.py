@@ -170,6 +170,9 @@ class QuantityExpert(StrictModel):
 
     name: NonEmpty
     judgement: QuantityJudgement
+    family: Family | None = Field(
+        default=None, description="fix the family this judgement is fitted to"
+    )
     weight: Annotated[float, Field(ge=0.0, le=1e6)] | None = None
     affiliation: str | None = None
     date: dt.date | None = None
@@ -274,6 +277,15 @@ class QuantityQuestion(QuestionMeta):
                 self.family,
             )
         for i, e in enumerate(self.experts):
+            if e.family is not None and e.family not in s.families():
+                raise located_error(
+                    "QuantityQuestion",
+                    ("experts", i, "family"),
+                    "family_support",
+                    "family {f} does not fit a {s} quantity; use one of {ok}",
+                    {"f": e.family, "s": s.name, "ok": ", ".join(s.families())},
+                    e.family,
+                )
             for loc, v in e.judgement.values():
                 edge_ok = e.judgement.roulette is not None and v in (s.lower, s.upper)
                 if not s.contains(v) and not edge_ok:
