@@ -355,6 +355,7 @@ def test_pooled_mean_and_cdf_match_quadrature(items: list[tuple[float, float]], 
         pdf = _pooled_pdf_of_p(items, method)
         z = integrate.quad(pdf, 0, 1, **_QUAD)[0]
         pooled = PooledPrior.of(experts, [1] * len(items), PoolSpec(method, d))
+
         def moved(p: float, f: Any = pdf) -> float:
             return float(special.expit(d * special.logit(p))) * f(p)
 

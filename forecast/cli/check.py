@@ -46,8 +46,7 @@ def check(
     if format_ is CheckFormat.json:
         for q in ok:
             print_json(
-                _ok_json(q, stale[q.id])
-                | ({"coherence": notes[q.id][1]} if notes[q.id][0] else {})
+                _ok_json(q, stale[q.id]) | ({"coherence": notes[q.id][1]} if notes[q.id][0] else {})
             )
         for exc in bad:
             print_json(_bad_json(exc))

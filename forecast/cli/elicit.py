@@ -90,7 +90,7 @@ class AnswersChannel:
         value = self.mapping[key]
         if key == "tags" and isinstance(value, list):
             return ", ".join(_text(v) for v in value)
-        if isinstance(value, list) and key not in ("bins", "chips", "opportunities", "bounds", "thresholds"):
+        if isinstance(value, list) and key not in _LISTS:
             # A list under a key answers that question each time it is asked.
             i = self.used.get(key, 0)
             self.used[key] = i + 1
@@ -107,6 +107,10 @@ class AnswersChannel:
 
     def show(self, renderable: Any) -> None:
         self.console.print(renderable)
+
+
+_LISTS = ("bins", "chips", "opportunities", "bounds", "thresholds")
+"""Questions answered by one list of values (other lists answer a question each time)."""
 
 
 def _text(value: Any) -> str:

@@ -127,9 +127,7 @@ def cdf_chart(r: QuantityResult, width: int) -> RenderableType:
     return chart(r.posterior, r.unit, width, marks, "the forecast's CDF (▲ thresholds)")
 
 
-def chart(
-    s: Summary, unit: str, width: int, marks: Sequence[float], what: str
-) -> RenderableType:
+def chart(s: Summary, unit: str, width: int, marks: Sequence[float], what: str) -> RenderableType:
     """A distribution's CDF in block characters, ``marks`` (inside its range) under the axis."""
     import numpy as np
     from rich.text import Text
