@@ -43,161 +43,17 @@ from forecast.elicit.answers import (
     Scale,
     ask,
     ask_yes,
-    default_edges,
-    parse_chips,
     parse_choice,
-    parse_edges,
     parse_name,
     repeated,
 )
 from forecast.elicit.document import render_file
-from forecast.errors import ForecastError, UsageError
-from forecast.render.elicit import adding_expert, new_question, no_fit_yet, to_judge
+from forecast.elicit.judgement import elicit_quartiles, elicit_roulette, provisional, show_fit
+from forecast.errors import UsageError
+from forecast.render.elicit import adding_expert, new_question, to_judge
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,119}$")
 """A question id: the priors file's name, short enough for every file system."""
-
-
-def _provisional(
-    extremes: tuple[float, float], given: dict[float, float], scale: Scale = PROBABILITY
-) -> dict[str, Any]:
-    """Quantiles so far, with the plausible extremes as the 1% and 99% points (an extreme
-    at the scale's bound, such as a lowest probability of 0, is no quantile and is left
-    out). The final judgement keeps them the same way, so the range is in the file."""
-    low, high = extremes
-    q = dict(given)
-    if low > scale.bounds[0]:
-        q[0.01] = low
-    if high < scale.bounds[1]:
-        q[0.99] = high
-    return {"quantiles": dict(sorted(q.items()))}
-
-
-def _show_fit(
-    channel: Channel,
-    judgement: dict[str, Any],
-    extremes: tuple[float, float],
-    marks: list[float],
-    *,
-    final: bool,
-    scale: Scale = PROBABILITY,
-) -> object | None:
-    try:
-        body, fitted = scale.judge(judgement, extremes, marks, final=final)
-    except (ValueError, ForecastError) as exc:
-        channel.show(no_fit_yet(exc))
-        return None
-    channel.show(body)
-    return fitted
-
-
-def elicit_quartiles(
-    channel: Channel,
-    extremes: tuple[float, float],
-    prev: dict[str, str],
-    scale: Scale = PROBABILITY,
-) -> dict[str, Any]:
-    """Median, then lower and upper quartiles, each checked against the others."""
-    low, high = extremes
-    what = scale.short
-    median = ask(
-        channel,
-        "median",
-        f"Median: the {what} you think is as likely to be too low as too high",
-        lambda r: _strictly_between(scale.parse(r), low, high, "median"),
-        prev.get("median"),
-    )
-    prev["median"] = f"{median:g}"
-    _show_fit(
-        channel,
-        _provisional(extremes, {0.5: median}, scale),
-        extremes,
-        [median],
-        final=False,
-        scale=scale,
-    )
-    q1 = ask(
-        channel,
-        "lower_quartile",
-        f"Lower quartile: 25% chance the {what} is below this",
-        lambda r: _quartile(scale.parse(r), low, median, "lower quartile", below=True),
-        prev.get("lower_quartile"),
-    )
-    prev["lower_quartile"] = f"{q1:g}"
-    _show_fit(
-        channel,
-        _provisional(extremes, {0.25: q1, 0.5: median}, scale),
-        extremes,
-        [q1, median],
-        final=False,
-        scale=scale,
-    )
-    q3 = ask(
-        channel,
-        "upper_quartile",
-        f"Upper quartile: 25% chance the {what} is above this",
-        lambda r: _quartile(scale.parse(r), median, high, "upper quartile", below=False),
-        prev.get("upper_quartile"),
-    )
-    prev["upper_quartile"] = f"{q3:g}"
-    stated = {0.25: q1, 0.5: median, 0.75: q3}
-    final = _provisional(extremes, stated, scale)["quantiles"]
-    return {"quantiles": {k: scale.written(v) for k, v in final.items()}}
-
-
-def _strictly_between(v: float, lo: float, hi: float, what: str) -> float:
-    if not lo < v < hi:
-        raise Invalid(
-            f"the {what} must lie strictly between your lowest and highest plausible values "
-            f"{lo:g} and {hi:g} (got {v:g})"
-        )
-    return v
-
-
-def _quartile(v: float, lo: float, hi: float, what: str, *, below: bool) -> float:
-    # The extremes are the 1% and 99% points, so a quartile lies strictly inside them.
-    if below and not lo < v < hi:
-        raise Invalid(
-            f"the {what} must be above the lowest plausible value {lo:g} (your 1% point) "
-            f"and below the median {hi:g} (got {v:g})"
-        )
-    if not below and not lo < v < hi:
-        raise Invalid(
-            f"the {what} must be above the median {lo:g} and below the highest plausible "
-            f"value {hi:g} (your 99% point) (got {v:g})"
-        )
-    return v
-
-
-def elicit_roulette(
-    channel: Channel,
-    extremes: tuple[float, float],
-    prev: dict[str, str],
-    scale: Scale = PROBABILITY,
-) -> dict[str, Any]:
-    """Bin edges across the plausible range, then chips per bin."""
-    low, high = extremes
-    edges = ask(
-        channel,
-        "bins",
-        "Bin edges (Enter keeps bins at round values across your plausible range)",
-        lambda r: parse_edges(r, low, high, scale.parse),
-        prev.get("bins") or " ".join(f"{e:g}" for e in default_edges(low, high)),
-    )
-    prev["bins"] = " ".join(f"{e:g}" for e in edges)
-    bins = len(edges) - 1
-    chips = ask(
-        channel,
-        "chips",
-        f"Chips per bin: {bins} whole numbers, more chips where you think the probability is",
-        lambda r: parse_chips(r, bins),
-        prev.get("chips"),
-    )
-    prev["chips"] = " ".join(str(c) for c in chips)
-    from forecast.render.chips import chips_histogram
-
-    channel.show(chips_histogram(edges, chips))
-    return {"roulette": {"bins": [scale.written(e) for e in edges], "chips": chips}}
 
 
 def _name(channel: Channel, taken: set[str], revisable: set[str]) -> tuple[str, bool]:
@@ -262,15 +118,15 @@ def elicit_expert(
         prev["highest"] = f"{high:g}"
         extremes = (low, high)
         if method == "quartiles":
-            _show_fit(
-                channel, _provisional(extremes, {}, scale), extremes, [], final=False, scale=scale
+            show_fit(
+                channel, provisional(extremes, {}, scale), extremes, [], final=False, scale=scale
             )
             judgement = elicit_quartiles(channel, extremes, prev, scale)
             marks = list(judgement["quantiles"].values())
         else:
             judgement = elicit_roulette(channel, extremes, prev, scale)
             marks = []
-        fitted = _show_fit(channel, judgement, extremes, marks, final=True, scale=scale)
+        fitted = show_fit(channel, judgement, extremes, marks, final=True, scale=scale)
         entry = {} if fitted is None else scale.settle(channel, fitted)
         choice = ask(
             channel,
