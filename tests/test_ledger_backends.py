@@ -223,6 +223,41 @@ def test_a_light_read_has_what_scoring_needs(ledger_url: str) -> None:
     assert (light.experts, light.analyst, light.kind) == (full.experts, "Aigerim", "event")
 
 
+def test_a_light_read_gives_the_records_the_constructor_gives(ledger_url: str) -> None:
+    from forecast.ledger.rows import light_records, record_from_row
+
+    with open_ledger(ledger_url) as book:
+        book.record(make(at=when(1), analyst="Aigerim", question="a"))
+        book.record(dataclasses.replace(make(at=when(2), question="b"), seed=None, deadline=None))
+        light = book.forecasts(light=True)
+    assert [r.question_id for r in light] == ["a", "b"]
+    names = ["id", "question_id", "recorded_at", "probability", "kind", "pool", "seed", "version",
+             "priors_sha256", "priors_path", "title", "deadline", "tags", "prior_probability",
+             "experts", "analyst"]  # fmt: skip
+    for r in light:
+        # the same record, field for field, as the dataclass's own constructor makes it
+        row = [getattr(r, n) for n in names]
+        row[2], row[11] = r.recorded_at.isoformat(), r.deadline and r.deadline.isoformat()
+        row[12] = json.dumps(list(r.tags))
+        row[14] = json.dumps([dataclasses.asdict(e) for e in r.experts])
+        (fast,) = light_records(names, [row])
+        slow = record_from_row(dict(zip(names, row, strict=True)), light=True)
+        assert fast == slow == r
+        assert vars(fast) == vars(slow)
+
+
+def test_a_damaged_light_row_is_named() -> None:
+    from forecast.ledger.rows import Unreadable, light_records
+
+    names = ["id", "question_id", "recorded_at", "probability", "kind", "pool", "seed", "version",
+             "priors_sha256", "priors_path", "title", "deadline", "tags", "prior_probability",
+             "experts"]  # fmt: skip
+    row = [7, "q", "2026-01-01T00:00:00+00:00", "0.3", "event", "linear", None, "v", "s", None,
+           "t", None, "[]", None, "[]"]  # fmt: skip
+    with pytest.raises(Unreadable, match="forecast #7"):
+        light_records(names, [row])
+
+
 def test_a_url_without_psycopg_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

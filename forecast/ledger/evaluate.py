@@ -125,13 +125,14 @@ def counted(
     *,
     which: Which = "last",
     since: dt.date | None = None,
+    experts: bool = True,
 ) -> tuple[list[Counted], list[str], int]:
-    """Every resolved question with the probability that counts for it.
+    """Every resolved question with the probability that counts for it (and, with
+    ``experts``, each expert's).
 
     Returns the counted questions, the ids of resolved questions with no forecast
     before their cutoff, and the number of annulled questions left out.
     """
-    from forecast.kinds import scores_experts
 
     by_q: dict[str, list[ForecastRecord]] = {}
     for r in records:
@@ -155,12 +156,6 @@ def counted(
             unscored.append(qid)
             continue
         p, first = got
-        experts: dict[str, float] = {}
-        said = {id(r): _first_of_each(r) for r in before if scores_experts(r.kind) and r.experts}
-        for name in dict.fromkeys(e.name for r in before for e in r.experts) if said else ():
-            e_got = pick_before(before, stop, which, _expert_value(said, name))
-            if e_got is not None:
-                experts[name] = e_got[0]
         tags = before[-1].tags if before else ()
         out.append(
             Counted(
@@ -170,11 +165,25 @@ def counted(
                 cutoff=end,
                 horizon_days=(end - first.recorded_at.date()).days,
                 tags=tuple(tags),
-                experts=experts,
+                experts=_experts(before, stop, which) if experts else {},
                 forecasts=len(before),
             )
         )
     return out, unscored, annulled
+
+
+def _experts(before: list[ForecastRecord], stop: dt.datetime, which: Which) -> dict[str, float]:
+    """Each expert's probability that counts for a question, from its forecasts before
+    ``stop`` of the kinds whose experts judge the event itself."""
+    from forecast.kinds import scores_experts
+
+    experts: dict[str, float] = {}
+    said = {id(r): _first_of_each(r) for r in before if r.experts and scores_experts(r.kind)}
+    for name in dict.fromkeys(e.name for r in before for e in r.experts) if said else ():
+        e_got = pick_before(before, stop, which, _expert_value(said, name))
+        if e_got is not None:
+            experts[name] = e_got[0]
+    return experts
 
 
 def _expert_value(
@@ -223,7 +232,9 @@ def report(
     from forecast import corp
 
     records = list(records)
-    qs, unscored, annulled = counted(records, resolutions, which=which, since=since)
+    qs, unscored, annulled = counted(
+        records, resolutions, which=which, since=since, experts=by == "expert"
+    )
     overall = scoring.score([c.probability for c in qs], [c.outcome for c in qs])
     pairs: dict[str, tuple[list[float], list[int]]] = {}
 

@@ -41,6 +41,7 @@ from forecast.ledger.rows import (
     forecast_row,
     iso,
     latest_from_row,
+    light_records,
     record_from_row,
     resolution_from_row,
     resolution_key,
@@ -281,6 +282,8 @@ class PostgresLedger:
             sql += " WHERE f.question_id = %s"
             args = (question_id,)
         rows = self._rows(sql + " ORDER BY f.recorded_at, f.id", args)
+        if light:
+            return light_records(names, rows)
         return [record_from_row(dict(zip(names, r, strict=True)), light=light) for r in rows]
 
     def resolutions(self) -> dict[str, Resolution]:

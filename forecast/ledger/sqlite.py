@@ -32,6 +32,7 @@ from forecast.ledger.rows import (
     Unreadable,
     iso,
     latest_from_row,
+    light_records,
     record_from_row,
     resolution_from_row,
 )
@@ -289,6 +290,8 @@ class SQLiteLedger:
         def fetch(conn: sqlite3.Connection) -> list[ForecastRecord]:
             cur = conn.execute(sql, args)
             names = [d[0] for d in cur.description]
+            if light:
+                return light_records(names, cur.fetchall())
             return [
                 record_from_row(dict(zip(names, r, strict=True)), light=light)
                 for r in cur.fetchall()
