@@ -331,8 +331,36 @@ def test_exact_agrees_with_a_long_nuts_run_within_3_mcse(write_priors: Any) -> N
         assert abs(e.lo - s.lo) < 0.01 and abs(e.hi - s.hi) < 0.01
 
 
-def test_the_exact_path_imports_neither_pymc_pytensor_nor_arviz(tmp_path: Path) -> None:
-    """`forecast run` on an event question loads none of them, nor xarray (ArviZ's top layer)."""
+HAZARD = """\
+format: 1
+kind: time-to-event
+title: A hazard question
+resolution: Resolves yes if the test event happens, as the test says.
+as_of: 2025-12-01
+deadline: 2028-12-01
+horizon: 2035-12-01
+hazard:
+  since: 2020-12-01
+  shape: {median: 1.2, interval: [0.8, 1.8], mass: 0.9}
+  experts:
+    - name: a
+      median_years: {median: 8, interval: [3.5, 18.3], mass: 0.9}
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "benchmarks/data/event-question.yaml",
+        "priors/turkiye-joins-consultative-meeting.yaml",
+        "hazard",
+    ],
+)
+def test_the_exact_path_imports_neither_pymc_pytensor_nor_arviz(
+    tmp_path: Path, question: str
+) -> None:
+    """`forecast run` on an event or a time-to-event question (scheduled, hazard) loads
+    none of them, nor xarray (ArviZ's top layer)."""
     import subprocess
     import sys
 
@@ -346,7 +374,10 @@ def test_the_exact_path_imports_neither_pymc_pytensor_nor_arviz(tmp_path: Path) 
         "from forecast.cli import main\n"
         "main()\n"
     )
-    q = ROOT / "benchmarks" / "data" / "event-question.yaml"
+    q = ROOT / question
+    if question == "hazard":
+        q = tmp_path / "hazard.yaml"
+        q.write_text(HAZARD, encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-c", code, "run", str(q), "-q"],
         capture_output=True,

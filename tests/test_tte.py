@@ -8,6 +8,7 @@ import io
 import json
 import math
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,20 @@ experts:
 """
 
 SETTINGS = SamplerSettings(draws=1000, tune=500, chains=2, seed=13)
+
+QUADRATURE_TOLERANCE = 1e-7
+"""How close the exact method must come to a closed form (it has no Monte Carlo error)."""
+
+
+@pytest.fixture(params=["nuts", "exact"])
+def method(request: pytest.FixtureRequest) -> str:
+    """Each closed-form test runs sampled by NUTS and exactly."""
+    return str(request.param)
+
+
+def _within(estimate: float, mcse: float, truth: float, k: float = 3.0) -> None:
+    """Within k Monte Carlo errors of the truth (sampled), or to quadrature precision."""
+    assert abs(estimate - truth) <= max(k * mcse, QUADRATURE_TOLERANCE), (estimate, truth, mcse)
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -128,14 +143,15 @@ def test_median_date_is_the_first_opportunity_past_one_half(tmp_path: Path) -> N
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("deadline", "m"), [("2026-12-31", 1), ("2028-12-31", 3)])
-def test_beta_binomial_closed_form(tmp_path: Path, deadline: str, m: int) -> None:
+def test_beta_binomial_closed_form(tmp_path: Path, deadline: str, m: int, method: str) -> None:
     # Beta(2, 8) on a constant q, k = 5 failed opportunities: P(by the next m) is
     # 1 - B(a, b + k + m) / B(a, b + k).
     q = load_question(_write(tmp_path, SCHEDULED.format(deadline=deadline)))
-    f = engine.run(q, SETTINGS)
+    f = engine.run(q, replace(SETTINGS, method=method))
+    assert f.diagnostics.method == method
     a, b, k = 2.0, 8.0, 5
     truth = 1 - math.exp(betaln(a, b + k + m) - betaln(a, b + k))
-    assert abs(f.probability - truth) <= 3 * f.mcse, (f.probability, truth, f.mcse)
+    _within(f.probability, f.mcse, truth)
     curve = f.to_dict()["curve"]
     assert [c["date"] for c in curve[:2]] == ["2026-06-01", "2027-06-01"]
     assert curve[m - 1]["probability"] == pytest.approx(f.probability)
@@ -147,7 +163,7 @@ def test_beta_binomial_closed_form(tmp_path: Path, deadline: str, m: int) -> Non
 
 
 @pytest.mark.slow
-def test_hazard_by_quadrature(tmp_path: Path) -> None:
+def test_hazard_by_quadrature(tmp_path: Path, method: str) -> None:
     # Exponential hazard (shape 1), median m ~ LogNormal(log 8, 0.5) years from 2020-12-01;
     # five years passed without the event: posterior over m is prior * S(5 | m), and
     # P(by the deadline | none by as_of) = E[1 - exp(-ln2 (t - 5) / m)] under it.
@@ -160,7 +176,8 @@ def test_hazard_by_quadrature(tmp_path: Path) -> None:
         - name: a
           median_years: {median: 8, interval: [3.5, 18.3], mass: 0.9}
     """
-    f = engine.run(load_question(_write(tmp_path, body)), SETTINGS)
+    f = engine.run(load_question(_write(tmp_path, body)), replace(SETTINGS, method=method))
+    assert f.diagnostics.method == method
     fit = f.to_dict()["hazard"]["experts"][0]["fit"]["params"]
     prior = stats.lognorm(s=fit["sigma"], scale=math.exp(fit["mu"]))
     t0 = (dt.date(2025, 12, 1) - dt.date(2020, 12, 1)).days / 365.25
@@ -174,7 +191,7 @@ def test_hazard_by_quadrature(tmp_path: Path) -> None:
         integrate.quad(lambda m: weight(m) * -math.expm1(-math.log(2) * (t - t0) / m), 0, np.inf)[0]
         / z
     )
-    assert abs(f.probability - truth) <= 3 * f.mcse, (f.probability, truth, f.mcse)
+    _within(f.probability, f.mcse, truth)
     dates = [c["date"] for c in f.to_dict()["curve"]]
     assert "2028-12-01" in dates and dates[-1] == "2035-12-01"
 
@@ -263,7 +280,7 @@ def test_cli_json_curve_scenario_and_report(tmp_path: Path) -> None:
     assert [c["probability"] for c in curve] == pytest.approx(list(truth), abs=5 * mcse + 0.005)
     first = int(np.argmax(truth >= 0.5))
     assert truth[first] - 0.5 > 4 * mcse and 0.5 - truth[first - 1] > 4 * mcse, (truth, mcse)
-    assert out["probability"] == pytest.approx(truth[first], abs=4 * mcse)
+    assert out["probability"] == pytest.approx(truth[first], abs=max(4 * mcse, 1e-7))
     assert out["median_time"] == curve[first]["date"] == "2027-06-01"
 
     f = engine.run(q, SamplerSettings(draws=200, tune=200, chains=1, seed=3))
@@ -334,12 +351,15 @@ def _hazard_driver_truth(q, level: float) -> float:  # type: ignore[no-untyped-d
 
 
 @pytest.mark.slow
-def test_hazard_drivers_multiply_the_hazard_from_now_by_quadrature(tmp_path: Path) -> None:
+def test_hazard_drivers_multiply_the_hazard_from_now_by_quadrature(
+    tmp_path: Path, method: str
+) -> None:
     q = load_question(_write(tmp_path, HAZARD_DRIVERS))
-    f = engine.run(q, SETTINGS)
-    assert abs(f.probability - _hazard_driver_truth(q, 0.5)) <= 3 * f.mcse
+    f = engine.run(q, replace(SETTINGS, method=method))
+    assert f.diagnostics.method == method
+    _within(f.probability, f.mcse, _hazard_driver_truth(q, 0.5))
     pushed = next(s for s in f.to_dict()["scenarios"] if s["name"] == "pushed")
-    assert abs(pushed["probability"] - _hazard_driver_truth(q, 1.0)) <= 3 * f.mcse
+    _within(pushed["probability"], f.mcse, _hazard_driver_truth(q, 1.0))
     swing = f.to_dict()["swings"][0]
     assert swing["driver"] == "push" and swing["on"] > f.probability > swing["off"]
     assert f.to_dict()["curve"][-1]["date"] == "2035-12-01"

@@ -1,9 +1,11 @@
 """Inference methods: how a question's posterior becomes its forecast.
 
-* ``exact`` — deterministic quadrature (:mod:`forecast.methods.exact`) where the
-  posterior, after the evidence is integrated out exactly, has one or two continuous
-  dimensions: every event question, under every pool. Diagnostic: the quadrature error
-  estimate (the same numbers on a grid half as fine).
+* ``exact`` — deterministic quadrature where the posterior, after what no data touch
+  is integrated out exactly, has one or two continuous dimensions: every event question
+  under every pool (:mod:`forecast.methods.exact`, the evidence integrated out), and
+  time-to-event questions (:mod:`forecast.methods.tte_exact`, the drivers' ratios
+  integrated out) unless more than two uncertain ratios enter at once. Diagnostic: the
+  quadrature error estimate (the same numbers on a grid half as fine).
 * ``importance`` — independent prior draws weighted by the likelihood, Pareto-smoothed
   (:mod:`forecast.methods.importance`): drivers questions, whose coded cases are often
   few. Diagnostics: the Pareto k (trusted up to 0.7) and the weights' ESS.

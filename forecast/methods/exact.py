@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from scipy import special
@@ -102,7 +102,20 @@ class ExactEvent:
         )
 
 
-def diagnostics(result: ExactEvent, settings: Any) -> Any:
+class Quadrature(Protocol):
+    """What the exact method's diagnostics report of a quadrature."""
+
+    @property
+    def error(self) -> float: ...
+
+    @property
+    def points(self) -> int: ...
+
+    @property
+    def seconds(self) -> float: ...
+
+
+def diagnostics(result: Quadrature, settings: Any) -> Any:
     """The exact method's diagnostics: the quadrature error estimate, and a warning when
     it exceeds :data:`TOLERANCE`."""
     from forecast.inference import Diagnostics

@@ -31,10 +31,34 @@ class TimeToEventKind(KindBase["TteInputs"]):
 
     name = "time-to-event"
     spec = TimeToEventQuestion
+    methods = ("exact", "nuts")
     forms: Mapping[str, str] = {
         "scheduled": "[s]cheduled opportunities",
         "hazard": "[h]azard (time to the event)",
     }
+
+    def forecast_exact(
+        self,
+        q: LoadedQuestion,
+        inputs: TteInputs,
+        settings: SamplerSettings,
+        timer: Timer | None = None,
+        *,
+        scenario: str | None = None,
+        auto: bool = False,
+    ) -> Forecast | None:
+        """The forecast from the exact posterior by quadrature, without sampling (None
+        under ``auto`` when the drivers' uncertain ratios are too many to integrate)."""
+        from forecast.errors import UsageError
+        from forecast.kinds.tte.exact import forecast_tte
+        from forecast.methods.tte_grid import NotExact
+
+        try:
+            return forecast_tte(q, inputs, settings, timer, scenario=scenario)
+        except NotExact as exc:
+            if auto:
+                return None
+            raise UsageError(f"{q.id}: no exact forecast: {exc}", hint="use --method nuts") from exc
 
     def prepare(self, q: LoadedQuestion) -> TteInputs:
         """Fit the judgements of the scheduled or the hazard form."""

@@ -1,0 +1,201 @@
+"""A time-to-event question's :class:`~forecast.results.Forecast` by the exact method.
+
+The same Forecast the sampled path makes (:func:`forecast.kinds.tte.summary.summarise`),
+with these numbers by quadrature (:mod:`forecast.methods.tte_exact`): the headline and
+its intervals, the experts' prior and its interval, every step of what moved it, P(by
+each date) on the curve, the median time, every scenario's probability and each
+driver's swing, and a hazard's posterior median years. The curve's bands, the
+scenarios' and swings' intervals, the pool comparison and the sensitivity rows come
+from stratified inverse-CDF draws of the exact posterior, as many as NUTS would have
+made. Nothing here imports PyMC, PyTensor or ArviZ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from forecast import results, summary
+from forecast.headline import measured_from
+from forecast.inference import SamplerSettings, Timer
+from forecast.kinds.tte.draws import YEAR_DAYS, Draws, years
+from forecast.kinds.tte.model import TteInputs
+from forecast.kinds.tte.sensitivity import of_draws
+from forecast.methods.exact import diagnostics, used
+from forecast.methods.tte_exact import ExactTte
+from forecast.methods.tte_grid import TteGrid
+from forecast.methods.tte_lines import draw
+from forecast.questions.loader import LoadedQuestion
+from forecast.questions.tte import TimeToEventQuestion
+
+
+def exact_draws(exact: ExactTte, inputs: TteInputs, chains: int, n: int, seed: int) -> Draws:
+    """Stratified inverse-CDF draws (chain, draw) of the model's parameters."""
+    a, b, beta = draw(exact.grid, chains * n, np.random.default_rng(seed))
+    if exact.grid.density.form == "hazard":
+        a, b = np.exp(a), np.exp(b)
+    return Draws(a.reshape(chains, n), b.reshape(chains, n), beta.reshape(chains, n, -1))
+
+
+def _median(
+    grid: TteGrid, inputs: TteInputs, levels: list[float], means: list[float]
+) -> dt.date | None:
+    """The date by which the event is as likely as not, by quadrature (None: after the
+    horizon); ``means``: P(by each date of the curve)."""
+    d = grid.density
+    dates = inputs.dates()
+    if d.rising:  # the first opportunity past one half
+        return next((day for day, m in zip(dates, means, strict=True) if m >= 0.5), None)
+    from scipy import optimize
+
+    assert d.since is not None
+
+    def excess(t: float) -> float:
+        return grid.expect(levels, (0, t)) - 0.5
+
+    end = years(d.since, dates[-1])
+    if excess(end) < 0:
+        return None
+    t = optimize.brentq(excess, d.elapsed, end, xtol=0.1 / YEAR_DAYS)
+    return d.since + dt.timedelta(days=round(t * YEAR_DAYS))
+
+
+def _exact_effects(
+    effects: dict[str, object], grid: TteGrid, spec: TimeToEventQuestion, scenario: str | None
+) -> None:
+    """Put the quadrature's means into the scenario and swing rows made from draws."""
+    d = grid.density
+    upto = d.horizon_of(spec.deadline)
+    ids = [x.id for x in spec.drivers]
+    now = spec.scenario_levels(scenario)
+
+    def mean(levels: Mapping[str, float]) -> float:
+        return grid.expect([float(levels[i]) for i in ids], upto)
+
+    views = effects["scenarios"]
+    assert isinstance(views, list)
+    named = [spec.scenario_levels(None)] + [spec.scenario_levels(n) for n in spec.scenarios]
+    for view, levels in zip(views, named, strict=True):
+        view["probability"] = mean(levels)
+    swings = effects["swings"]
+    assert isinstance(swings, list)
+    for row in swings:
+        on, off = mean({**now, row["driver"]: 1.0}), mean({**now, row["driver"]: 0.0})
+        row.update(on=on, off=off, swing=on - off)
+    swings.sort(key=lambda s: -abs(s["swing"]))
+
+
+def forecast_tte(
+    q: LoadedQuestion,
+    inputs: TteInputs,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    scenario: str | None = None,
+) -> results.Forecast:
+    """The Forecast of a time-to-event question by quadrature.
+
+    Raises
+    ------
+    NotExact
+        When the drivers' uncertain ratios are too many to integrate at once.
+    """
+    from forecast.staleness import facts_date
+
+    spec = q.spec
+    assert isinstance(spec, TimeToEventQuestion)
+    levels = [float(spec.scenario_levels(scenario)[d.id]) for d in inputs.drivers]
+    exact = ExactTte.of(inputs, levels, spec.deadline)
+    if timer is not None:
+        timer.lap("quadrature")
+    grid, prior = exact.grid, exact.prior
+    d = grid.density
+    draws = exact_draws(exact, inputs, settings.chains, settings.draws, settings.seed)
+
+    def post_by(lv: list[float]) -> np.ndarray:
+        return inputs.probability_by(draws, lv, spec.deadline)
+
+    upto = d.horizon_of(spec.deadline)
+    chain_draws = post_by(levels)
+    off = [0.0] * len(levels)
+    start = prior.expect(off, upto)
+    steps = [results.Step("experts (pooled prior)", "experts", start, start)]
+    steps += summary.driver_steps(
+        inputs.drivers, levels, lambda lv: np.asarray(prior.expect(lv, upto)), start
+    )
+    steps.append(
+        results.Step(inputs.history_label(), "history", steps[-1].after, exact.probability)
+    )
+    experts: tuple[results.ExpertView, ...] = ()
+    if inputs.pooled:
+        experts = summary.experts_view(
+            inputs.expert_names, inputs.weights, inputs.experts, spec.experts
+        )
+    dates = inputs.dates()
+    cum = inputs.cumulative(draws, levels).reshape(-1, len(dates))
+    means = grid.expect_all(levels, [d.horizon_of(day) for day in dates])
+    curve = []
+    for j, (day, mean) in enumerate(zip(dates, means, strict=True)):
+        lo, hi = results.band(cum[:, j], 0.8)
+        curve.append({"date": day.isoformat(), "probability": mean, "lo": lo, "hi": hi})
+    median = _median(grid, inputs, levels, means)
+    extra: dict[str, object] = {
+        "curve": curve,
+        "median_time": median.isoformat() if median else "after the horizon",
+        "horizon": spec.horizon.isoformat(),
+        "as_of": spec.as_of_date.isoformat(),
+        "form": inputs.form,
+    }
+    details = inputs.details(draws)
+    if "hazard" in details:
+        hz = dict(details["hazard"])
+        mid, lo80, hi80 = (math.exp(grid.mean_a_quantile(p)) for p in (0.5, 0.1, 0.9))
+        hz["posterior_median_years"] = {"median": mid, "interval": [lo80, hi80]}
+        details = {"hazard": hz}
+    extra.update(details)
+    if inputs.drivers:
+        effects = summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1))
+        _exact_effects(effects, grid, spec, scenario)
+        extra.update(effects)
+    extra["sensitivity"] = of_draws(inputs, draws, chain_draws)
+    if inputs.pooled:
+        from forecast.elicit.pool import PoolSpec
+        from forecast.elicit.swap import compare_by_reweighting
+
+        pools = compare_by_reweighting(
+            inputs.expert_names, inputs.experts, inputs.weights, PoolSpec(), draws.main, chain_draws
+        )
+        extra["pools"] = measured_from(pools.to_dict(), exact.probability)
+    settings = used(settings, "exact")
+    plo, phi = exact.prior_interval
+    forecast = results.Forecast(
+        question_id=q.id,
+        title=spec.title,
+        kind=spec.kind,
+        deadline=spec.deadline,
+        status=spec.status,
+        resolution=spec.resolution,
+        probability=exact.probability,
+        mcse=0.0,
+        intervals=tuple(results.Interval(m, lo, hi) for m, lo, hi in exact.intervals),
+        prior_probability=exact.prior_probability,
+        prior_interval=results.Interval(0.95, plo, phi),
+        steps=tuple(steps),
+        experts=experts,
+        evidence=(),
+        base_rate=None,
+        diagnostics=diagnostics(exact, settings),
+        provenance=results.provenance(str(q.path), q.sha256, settings),
+        facts_as_of=facts_date(spec),
+        extra=extra,
+        draws={"q": chain_draws.reshape(-1)},
+    )
+    if timer is not None:
+        timer.lap("summarise")
+    return forecast
+
+
+__all__ = ["exact_draws", "forecast_tte"]
