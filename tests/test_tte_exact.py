@@ -14,12 +14,12 @@ from scipy import integrate, optimize, special, stats
 
 from forecast.elicit.distributions import Fitted
 from forecast.inference import SamplerSettings
+from forecast.kinds.tte.density import TteDensity
+from forecast.kinds.tte.grid import NotExact, TteGrid
 from forecast.kinds.tte.hazard import HazardInputs
+from forecast.kinds.tte.quadrature import ExactTte
 from forecast.kinds.tte.scheduled import ScheduleInputs
 from forecast.methods import exact as exact_mod
-from forecast.methods.tte_density import TteDensity
-from forecast.methods.tte_exact import ExactTte
-from forecast.methods.tte_grid import NotExact, TteGrid
 from forecast.models.covariates import DriverInput
 
 LN2 = math.log(2.0)
@@ -261,7 +261,7 @@ def test_draws_follow_the_exact_posterior() -> None:
     """Inverse-CDF draws of q match its Beta(a, b + k) posterior (Kolmogorov–Smirnov)."""
     a, b, k = 2.0, 8.0, 5
     grid = TteGrid.of(TteDensity.of(_scheduled([(a, b)], passed=k)))
-    from forecast.methods.tte_lines import draw
+    from forecast.kinds.tte.lines import draw
 
     u, _, _ = draw(grid, 4000, np.random.default_rng(3))
     assert stats.kstest(special.expit(u), stats.beta(a, b + k).cdf).statistic < 0.01

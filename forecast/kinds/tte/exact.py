@@ -1,7 +1,7 @@
 """A time-to-event question's :class:`~forecast.results.Forecast` by the exact method.
 
 The same Forecast the sampled path makes (:func:`forecast.kinds.tte.summary.summarise`),
-with these numbers by quadrature (:mod:`forecast.methods.tte_exact`): the headline and
+with these numbers by quadrature (:mod:`forecast.kinds.tte.quadrature`): the headline and
 its intervals, the experts' prior and its interval, every step of what moved it, P(by
 each date) on the curve, the median time, every scenario's probability and each
 driver's swing, and a hazard's posterior median years. The curve's bands, the
@@ -22,12 +22,12 @@ from forecast import results, summary
 from forecast.headline import measured_from
 from forecast.inference import SamplerSettings, Timer
 from forecast.kinds.tte.draws import YEAR_DAYS, Draws, years
+from forecast.kinds.tte.grid import TteGrid
+from forecast.kinds.tte.lines import draw
 from forecast.kinds.tte.model import TteInputs
+from forecast.kinds.tte.quadrature import ExactTte
 from forecast.kinds.tte.sensitivity import of_draws
 from forecast.methods.exact import diagnostics, used
-from forecast.methods.tte_exact import ExactTte
-from forecast.methods.tte_grid import TteGrid
-from forecast.methods.tte_lines import draw
 from forecast.questions.loader import LoadedQuestion
 from forecast.questions.tte import TimeToEventQuestion
 

@@ -51,7 +51,7 @@ class TimeToEventKind(KindBase["TteInputs"]):
         under ``auto`` when the drivers' uncertain ratios are too many to integrate)."""
         from forecast.errors import UsageError
         from forecast.kinds.tte.exact import forecast_tte
-        from forecast.methods.tte_grid import NotExact
+        from forecast.kinds.tte.grid import NotExact
 
         try:
             return forecast_tte(q, inputs, settings, timer, scenario=scenario)

@@ -1,7 +1,7 @@
 """The ``exact`` method for time-to-event questions: P(by the deadline) by quadrature.
 
-The headline is E[P(by the deadline)] on the grid of :mod:`forecast.methods.tte_grid`,
-its 80% and 95% intervals the quantiles of :mod:`forecast.methods.tte_lines`; the
+The headline is E[P(by the deadline)] on the grid of :mod:`forecast.kinds.tte.grid`,
+its 80% and 95% intervals the quantiles of :mod:`forecast.kinds.tte.lines`; the
 experts' prior is the same quadrature without the history. The diagnostic is the
 quadrature error estimate: the largest change of the headline and the interval ends
 between this grid and one half as fine, with half the Gauss–Hermite nodes.
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.kinds.tte.density import TteDensity
+from forecast.kinds.tte.grid import TteGrid
 from forecast.kinds.tte.hazard import HazardInputs
 from forecast.kinds.tte.scheduled import ScheduleInputs
-from forecast.methods.tte_density import TteDensity
-from forecast.methods.tte_grid import TteGrid
 
 ENDS = (0.1, 0.9, 0.025, 0.975)
 """The interval ends, 80% then 95%."""

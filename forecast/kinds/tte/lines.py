@@ -1,5 +1,5 @@
 """Quantiles and draws of the time-to-event posterior on the grid of
-:mod:`forecast.methods.tte_grid`.
+:mod:`forecast.kinds.tte.grid`.
 
 P(by a date) increases (scheduled) or decreases (hazard) in ``a`` at every ``b`` and
 shift, so its CDF at c is a sum over *lines* (a row ``b`` of the grid times a
@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 from scipy import special
 
-from forecast.methods.tte_grid import Shifts, TteGrid
+from forecast.kinds.tte.grid import Shifts, TteGrid
 
 
 class Lines:

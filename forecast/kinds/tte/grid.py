@@ -2,7 +2,7 @@
 
 After the drivers' prior-only log ratios are integrated out exactly, the posterior has
 at most two continuous dimensions, ``a`` and ``b`` of
-:class:`~forecast.methods.tte_density.TteDensity` (one when the trend or the shape is
+:class:`~forecast.kinds.tte.density.TteDensity` (one when the trend or the shape is
 fixed). The drivers act through each state's shift x . beta, Normal under the posterior.
 
 * The grid: an even grid in ``a`` and one in ``b`` over where the joint log density is
@@ -36,7 +36,7 @@ from functools import cached_property
 
 import numpy as np
 
-from forecast.methods.tte_density import TteDensity
+from forecast.kinds.tte.density import TteDensity
 from forecast.models.covariates import states
 
 GH_NODES = 16
@@ -278,7 +278,7 @@ class TteGrid:
         first guesses)."""
         if self.density.rising and upto[0] == 0:  # no opportunity comes by the date
             return [0.0] * len(probs)
-        from forecast.methods.tte_lines import Lines
+        from forecast.kinds.tte.lines import Lines
 
         return Lines(self, self.shifts(levels), upto).quantiles(probs, starts)
 
