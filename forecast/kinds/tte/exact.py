@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
 from forecast import results, summary
+from forecast.effects import DriverEffects
 from forecast.headline import measured_from
 from forecast.inference import SamplerSettings, Timer
 from forecast.kinds.tte.draws import YEAR_DAYS, Draws, years
@@ -26,6 +28,7 @@ from forecast.kinds.tte.grid import TteGrid
 from forecast.kinds.tte.lines import draw
 from forecast.kinds.tte.model import TteInputs
 from forecast.kinds.tte.quadrature import ExactTte
+from forecast.kinds.tte.result import CurvePoint, Hazard, TteResult
 from forecast.kinds.tte.sensitivity import of_draws
 from forecast.methods.exact import diagnostics, used
 from forecast.questions.loader import LoadedQuestion
@@ -64,9 +67,9 @@ def _median(
 
 
 def _exact_effects(
-    effects: dict[str, object], grid: TteGrid, spec: TimeToEventQuestion, scenario: str | None
-) -> None:
-    """Put the quadrature's means into the scenario and swing rows made from draws."""
+    effects: DriverEffects, grid: TteGrid, spec: TimeToEventQuestion, scenario: str | None
+) -> DriverEffects:
+    """The scenario and swing rows made from draws, with the quadrature's means."""
     d = grid.density
     upto = d.horizon_of(spec.deadline)
     ids = [x.id for x in spec.drivers]
@@ -75,17 +78,13 @@ def _exact_effects(
     def mean(levels: Mapping[str, float]) -> float:
         return grid.expect([float(levels[i]) for i in ids], upto)
 
-    views = effects["scenarios"]
-    assert isinstance(views, list)
-    named = [spec.scenario_levels(None)] + [spec.scenario_levels(n) for n in spec.scenarios]
-    for view, levels in zip(views, named, strict=True):
-        view["probability"] = mean(levels)
-    swings = effects["swings"]
-    assert isinstance(swings, list)
-    for row in swings:
-        on, off = mean({**now, row["driver"]: 1.0}), mean({**now, row["driver"]: 0.0})
-        row.update(on=on, off=off, swing=on - off)
-    swings.sort(key=lambda s: -abs(s["swing"]))
+    views = tuple(replace(v, probability=mean(v.levels)) for v in effects.scenarios)
+    swings = []
+    for row in effects.swings:
+        on, off = mean({**now, row.driver: 1.0}), mean({**now, row.driver: 0.0})
+        swings.append(replace(row, on=on, off=off, swing=on - off))
+    swings.sort(key=lambda s: -abs(s.swing))
+    return replace(effects, scenarios=views, swings=tuple(swings))
 
 
 def forecast_tte(
@@ -140,35 +139,36 @@ def forecast_tte(
     curve = []
     for j, (day, mean) in enumerate(zip(dates, means, strict=True)):
         lo, hi = results.band(cum[:, j], 0.8)
-        curve.append({"date": day.isoformat(), "probability": mean, "lo": lo, "hi": hi})
+        curve.append(CurvePoint(day.isoformat(), mean, lo, hi))
     median = _median(grid, inputs, levels, means)
-    extra: dict[str, object] = {
-        "curve": curve,
-        "median_time": median.isoformat() if median else "after the horizon",
-        "horizon": spec.horizon.isoformat(),
-        "as_of": spec.as_of_date.isoformat(),
-        "form": inputs.form,
-    }
     details = inputs.details(draws)
-    if "hazard" in details:
-        hz = dict(details["hazard"])
+    if isinstance(details, Hazard):
         mid, lo80, hi80 = (math.exp(grid.mean_a_quantile(p)) for p in (0.5, 0.1, 0.9))
-        hz["posterior_median_years"] = {"median": mid, "interval": [lo80, hi80]}
-        details = {"hazard": hz}
-    extra.update(details)
+        details = replace(details, median_years=mid, median_interval=(lo80, hi80))
+    effects = None
     if inputs.drivers:
-        effects = summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1))
-        _exact_effects(effects, grid, spec, scenario)
-        extra.update(effects)
-    extra["sensitivity"] = of_draws(inputs, draws, chain_draws)
+        made = summary.driver_effects(spec, scenario, lambda lv: post_by(lv).reshape(-1))
+        effects = _exact_effects(made, grid, spec, scenario)
+    pools = None
     if inputs.pooled:
         from forecast.elicit.pool import PoolSpec
         from forecast.elicit.swap import compare_by_reweighting
 
-        pools = compare_by_reweighting(
+        compared = compare_by_reweighting(
             inputs.expert_names, inputs.experts, inputs.weights, PoolSpec(), draws.main, chain_draws
         )
-        extra["pools"] = measured_from(pools.to_dict(), exact.probability)
+        pools = measured_from(compared, exact.probability)
+    result = TteResult(
+        curve=tuple(curve),
+        median_time=median.isoformat() if median else "after the horizon",
+        horizon=spec.horizon.isoformat(),
+        as_of=spec.as_of_date.isoformat(),
+        form=inputs.form,
+        details=details,
+        effects=effects,
+        sensitivity=of_draws(inputs, draws, chain_draws),
+        pools=pools,
+    )
     settings = used(settings, "exact")
     plo, phi = exact.prior_interval
     forecast = results.Forecast(
@@ -190,7 +190,7 @@ def forecast_tte(
         diagnostics=diagnostics(exact, settings),
         provenance=results.provenance(str(q.path), q.sha256, settings),
         facts_as_of=facts_date(spec),
-        extra=extra,
+        result=result,
         draws={"q": chain_draws.reshape(-1)},
     )
     if timer is not None:
