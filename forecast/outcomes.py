@@ -192,7 +192,7 @@ def resolve(
     check_writable(ledger)  # a damaged or unwritable ledger, before the file changes
     raw = read_raw(path) if path is not None else None
     changed = path is not None and set_status(path, outcome, value)
-    resolution = Resolution(qid, outcome, day, utc_now(), reason)
+    resolution = Resolution(qid, outcome, day, utc_now(), reason, value)
     try:
         with open_ledger(ledger) as book:
             book.resolve(resolution)

@@ -216,7 +216,7 @@ def test_a_version_1_ledger_is_migrated_with_its_resolutions_logged(ledger_path:
         assert [r.outcome for r in book.resolution_log("q7")] == ["no", "yes"]
     conn = sqlite3.connect(ledger_path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     finally:
         conn.close()
 

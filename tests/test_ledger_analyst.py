@@ -77,7 +77,7 @@ def test_an_older_ledger_is_read_as_it_is_and_upgraded_by_a_writer(tmp_path: Pat
     with open_ledger(path) as book:
         book.record(make(at=when(2), analyst="Aigerim"))
         assert [r.analyst for r in book.forecasts()] == [None, "Aigerim"]
-    assert _user_version(path) == SCHEMA_VERSION == 4
+    assert _user_version(path) == SCHEMA_VERSION == 5
 
 
 def test_history_and_export_show_the_analyst(tmp_path: Path) -> None:

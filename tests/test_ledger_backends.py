@@ -265,3 +265,47 @@ def test_a_url_without_psycopg_says_what_to_install(monkeypatch: pytest.MonkeyPa
     with pytest.raises(LedgerError, match="needs the psycopg package") as info:
         open_ledger("postgresql://ana@127.0.0.1:1/team")
     assert "geoforecast[postgres]" in (info.value.hint or "")
+
+
+def test_a_resolved_value_is_kept_logged_and_copied(ledger_url: str, tmp_path: Path) -> None:
+    first = Resolution("amount", "no", dt.date(2028, 1, 5), when(5), "resolved at 850", 850.0)
+    fixed = Resolution("amount", "yes", dt.date(2028, 1, 6), when(6), None, 1250.5)
+    event = Resolution("q1", "yes", dt.date(2026, 3, 1), when(3))
+    with open_ledger(ledger_url) as book:
+        for r in (first, event, fixed):
+            book.resolve(r)
+        assert book.resolutions()["amount"].value == 1250.5
+        assert book.resolutions()["q1"].value is None
+        assert [r.value for r in book.resolution_log("amount")] == [850.0, 1250.5]
+    copy = tmp_path / "copy.sqlite"
+    assert CliRunner().invoke(app, ["ledger", "copy", ledger_url, str(copy)]).exit_code == 0
+    with open_ledger(copy, write=False) as book:
+        assert book.resolutions()["amount"] == fixed
+        assert book.resolution_log("amount") == [first, fixed]
+    with open_ledger(ledger_url) as book:  # and merged back: nothing new, values intact
+        assert book.merge([], [first, fixed, event]) == (0, 0)
+        assert book.resolutions()["amount"] == fixed
+
+
+def _as_version_4(url: str) -> None:
+    """Make the ledger look as if a forecast from before values were kept had written it."""
+    for table in ("resolutions", "resolution_log"):
+        _sql(url, f"ALTER TABLE {table} DROP COLUMN value")
+    if is_url(url):
+        _sql(url, "UPDATE forecast_ledger SET schema_version = 4")
+    else:
+        _sql(url, "PRAGMA user_version = 4")
+
+
+def test_a_ledger_from_before_values_reads_and_upgrades(ledger_url: str) -> None:
+    old = Resolution("q1", "no", dt.date(2026, 3, 1), when(3), "before values")
+    with open_ledger(ledger_url) as book:
+        book.resolve(old)
+    _as_version_4(ledger_url)
+    with open_ledger(ledger_url, write=False) as book:  # read as it is
+        assert book.resolutions() == {"q1": old} and book.resolution_log() == [old]
+    new = Resolution("amount", "yes", dt.date(2028, 1, 5), when(5), None, 1200.0)
+    with open_ledger(ledger_url) as book:  # opened to write: upgraded, nothing lost
+        book.resolve(new)
+        assert book.resolutions() == {"q1": old, "amount": new}
+        assert book.resolution_log() == [old, new]

@@ -85,3 +85,45 @@ def test_resolve_at_a_value_then_score(workspace: Path, monkeypatch: pytest.Monk
     assert data["n"] == 1  # the headline P(X > 1000) is scored as an event too
     shown = runner.invoke(app, ["score"])
     assert "Amounts, scored at their resolved value" in shown.stdout
+
+
+def test_score_reads_the_value_from_the_ledger_and_old_ledgers_from_the_file(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    path = Path("priors") / SHIPPED.name
+    monkeypatch.setenv("FORECAST_TODAY", "2027-12-01")
+    ran = runner.invoke(app, ["run", str(path), "--record", "--method", "exact"])
+    assert ran.exit_code == 0, ran.stderr
+    monkeypatch.setenv("FORECAST_TODAY", "2028-01-05")
+    assert runner.invoke(app, ["resolve", SHIPPED.stem, "--value", "850"]).exit_code == 0
+    from forecast.ledger import open_ledger
+
+    with open_ledger(None, write=False) as book:
+        assert book.resolutions()[SHIPPED.stem].value == 850.0
+        (rec,) = book.forecasts(SHIPPED.stem)
+    ens = np.asarray(rec.document["quantity"]["ensemble"])  # type: ignore[index]
+    # The file is edited afterwards: the ledger's value is the one scored.
+    path.write_text(path.read_text().replace("value: 850", "value: 1500"), encoding="utf-8")
+    assert load_question(path).spec.value == 1500.0  # type: ignore[attr-defined]
+
+    def scored() -> dict[str, object]:
+        out = runner.invoke(app, ["score", "--format", "json"])
+        assert out.exit_code == 0, out.stderr
+        (row,) = json.loads(out.stdout)["amounts"]
+        return dict(row)
+
+    row = scored()
+    assert row["value"] == 850.0
+    assert row["crps"] == pytest.approx(float(sr.crps_ensemble(850.0, ens)))
+    # A ledger written before values were kept with outcomes: the file's value counts.
+    conn = sqlite3.connect(workspace / "ledger.sqlite")
+    for table in ("resolutions", "resolution_log"):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN value")
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+    row = scored()
+    assert row["value"] == 1500.0
+    assert row["crps"] == pytest.approx(float(sr.crps_ensemble(1500.0, ens)))

@@ -47,6 +47,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("document", "string"),
     ("analyst", "string"),
     ("reason", "string"),
+    ("value", "float"),
 )
 """Every exported column and its type."""
 
@@ -92,6 +93,7 @@ def _resolution_row(r: Resolution, current: bool = True) -> dict[str, object]:
         "outcome": r.outcome,
         "resolved_on": r.resolved_on.isoformat(),
         "reason": r.reason,
+        "value": r.value,
     }
 
 

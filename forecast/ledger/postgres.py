@@ -60,11 +60,13 @@ _INSERT = (
 )
 _RES = "question_id, outcome, resolved_on, recorded_at"
 _RES4 = _RES + ", reason"
+_RES5 = _RES4 + ", value"
+_VALUES5 = "VALUES (%s, %s, %s::date, %s::timestamptz, %s, %s)"
 _UPSERT = (
-    f"INSERT INTO resolutions ({_RES4}) VALUES (%s, %s, %s::date, %s::timestamptz, %s) "
+    f"INSERT INTO resolutions ({_RES5}) {_VALUES5} "
     "ON CONFLICT (question_id) DO UPDATE SET outcome = excluded.outcome, "
     "resolved_on = excluded.resolved_on, recorded_at = excluded.recorded_at, "
-    "reason = excluded.reason"
+    "reason = excluded.reason, value = excluded.value"
 )
 
 
@@ -253,14 +255,11 @@ class PostgresLedger:
             resolution.resolved_on.isoformat(),
             iso(resolution.recorded_at),
             resolution.reason,
+            resolution.value,
         )
 
         def upsert(conn: psycopg.Connection[TupleRow]) -> None:
-            conn.execute(
-                f"INSERT INTO resolution_log ({_RES4}) "
-                "VALUES (%s, %s, %s::date, %s::timestamptz, %s)",
-                row,
-            )
+            conn.execute(f"INSERT INTO resolution_log ({_RES5}) {_VALUES5}", row)
             conn.execute(_UPSERT, row)
 
         self._write(upsert)
@@ -292,8 +291,9 @@ class PostgresLedger:
         return {r[0]: resolution_from_row(*r) for r in rows}
 
     def _res(self) -> str:
-        """The columns of an outcome this ledger's schema has (a reason from version 4)."""
-        return _RES4 if self.schema >= 4 else _RES
+        """The columns of an outcome this ledger's schema has (a reason from version 4, a
+        value from 5)."""
+        return _RES5 if self.schema >= 5 else _RES4 if self.schema >= 4 else _RES
 
     def resolution_log(self, question_id: str | None = None) -> list[Resolution]:
         """Every outcome recorded, corrections included, in the order recorded."""
@@ -339,29 +339,28 @@ class PostgresLedger:
                     n_f += 1
             logged = {
                 resolution_key(resolution_from_row(*row))
-                for row in conn.execute(f"SELECT {_RES4} FROM resolution_log").fetchall()
+                for row in conn.execute(f"SELECT {_RES5} FROM resolution_log").fetchall()
             }
             touched: set[str] = set()
             n_r = 0
             for res in log:
                 if (rkey := resolution_key(res)) not in logged:
                     conn.execute(
-                        f"INSERT INTO resolution_log ({_RES4}) "
-                        "VALUES (%s, %s, %s::date, %s::timestamptz, %s)",
-                        (*rkey, res.reason),
+                        f"INSERT INTO resolution_log ({_RES5}) {_VALUES5}",
+                        (*rkey, res.reason, res.value),
                     )
                     logged.add(rkey)
                     touched.add(res.question_id)
                     n_r += 1
             for q in sorted(touched):
                 newest = conn.execute(
-                    f"SELECT {_RES4} FROM resolution_log WHERE question_id = %s "
+                    f"SELECT {_RES5} FROM resolution_log WHERE question_id = %s "
                     "ORDER BY recorded_at DESC, id DESC LIMIT 1",
                     (q,),
                 ).fetchone()
                 assert newest is not None
                 latest = resolution_from_row(*newest)
-                conn.execute(_UPSERT, (*resolution_key(latest), latest.reason))
+                conn.execute(_UPSERT, (*resolution_key(latest), latest.reason, latest.value))
             return n_f, n_r
 
         return self._write(add)

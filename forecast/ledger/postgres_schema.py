@@ -73,6 +73,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE resolutions ADD COLUMN reason TEXT",
         "ALTER TABLE resolution_log ADD COLUMN reason TEXT",
     ),
+    # The amount a question of an amount resolved at (``resolve --value``).
+    5: (
+        "ALTER TABLE resolutions ADD COLUMN value DOUBLE PRECISION",
+        "ALTER TABLE resolution_log ADD COLUMN value DOUBLE PRECISION",
+    ),
 }
 """Schema changes by the version they lead to; applied in order, never edited."""
 

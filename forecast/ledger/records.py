@@ -109,6 +109,8 @@ class Resolution:
     recorded_at: dt.datetime
     reason: str | None = None
     """Why it was recorded so, when the analyst said (``forecast resolve --reason``)."""
+    value: float | None = None
+    """The amount a question of an amount resolved at (``forecast resolve --value``)."""
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:

@@ -331,9 +331,15 @@ def latest_from_row(q: object, recorded: object, p: object, sha: object, text: o
 
 
 def resolution_from_row(
-    q: object, outcome: object, day: object, recorded: object, reason: object = None
+    q: object,
+    outcome: object,
+    day: object,
+    recorded: object,
+    reason: object = None,
+    value: object = None,
 ) -> Resolution:
-    """A resolution from its four columns (and its reason, where the ledger has one);
+    """A resolution from its four columns (and its reason and value, where the ledger has
+    them);
     :class:`Unreadable` when a stored value cannot be read."""
     try:
         resolved_on = _day(day)
@@ -341,7 +347,7 @@ def resolution_from_row(
             raise ValueError("no date")
         return Resolution(
             text_of(q), text_of(outcome), resolved_on, to_time(recorded),
-            _optional(reason, text_of),
+            _optional(reason, text_of), _optional(value, _number),
         )  # fmt: skip
     except ValueError as exc:
         raise Unreadable(

@@ -241,6 +241,7 @@ class SQLiteLedger:
             resolution.resolved_on.isoformat(),
             iso(resolution.recorded_at),
             resolution.reason,
+            resolution.value,
         )
 
         self._writable_schema()
@@ -248,15 +249,15 @@ class SQLiteLedger:
         def upsert(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT INTO resolution_log "
-                "(question_id, outcome, resolved_on, recorded_at, reason) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "(question_id, outcome, resolved_on, recorded_at, reason, value) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 row,
             )
             conn.execute(
-                "INSERT INTO resolutions (question_id, outcome, resolved_on, recorded_at, reason) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (question_id) DO UPDATE SET "
-                "outcome = excluded.outcome, resolved_on = excluded.resolved_on, "
-                "recorded_at = excluded.recorded_at, reason = excluded.reason",
+                "INSERT INTO resolutions (question_id, outcome, resolved_on, recorded_at, reason, "
+                "value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (question_id) DO UPDATE SET "
+                "outcome = excluded.outcome, resolved_on = excluded.resolved_on, recorded_at = "
+                "excluded.recorded_at, reason = excluded.reason, value = excluded.value",
                 row,
             )
 
@@ -309,9 +310,10 @@ class SQLiteLedger:
         return self._read(fetch)
 
     def _resolution_cols(self) -> str:
-        """The columns of an outcome this ledger's schema has (a reason from version 4)."""
+        """The columns of an outcome this ledger's schema has (a reason from version 4, a
+        value from 5)."""
         cols = "question_id, outcome, resolved_on, recorded_at"
-        return cols + ", reason" if self.schema >= 4 else cols
+        return cols + ", reason" * (self.schema >= 4) + ", value" * (self.schema >= 5)
 
     def resolution_log(self, question_id: str | None = None) -> list[Resolution]:
         """Every outcome recorded, corrections included, in the order recorded.

@@ -54,15 +54,15 @@ def merge_rows(
     for res in log:
         if (key := resolution_key(res)) not in logged:
             conn.execute(
-                f"INSERT INTO resolution_log ({cols}, reason) VALUES (?, ?, ?, ?, ?)",
-                (*key, res.reason),
+                f"INSERT INTO resolution_log ({cols}, reason, value) VALUES (?, ?, ?, ?, ?, ?)",
+                (*key, res.reason, res.value),
             )
             logged.add(key)
             new.append(res)
     for q in {res.question_id for res in new}:
         conn.execute("DELETE FROM resolutions WHERE question_id = ?", (q,))
         conn.execute(
-            f"INSERT INTO resolutions ({cols}, reason) SELECT {cols}, reason "
+            f"INSERT INTO resolutions ({cols}, reason, value) SELECT {cols}, reason, value "
             "FROM resolution_log "
             "WHERE question_id = ? ORDER BY recorded_at DESC, id DESC LIMIT 1",
             (q,),
