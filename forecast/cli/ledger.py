@@ -127,8 +127,7 @@ def history(
     Example: forecast history turkiye-joins-consultative-meeting
     """
     from forecast.ledger import open_ledger
-    from forecast.ledger.history import moves
-    from forecast.ledger.pick import implied_by
+    from forecast.ledger.history import moves_by_source
     from forecast.ledger.resolve import question_id
 
     qid = question_id(question)
@@ -136,19 +135,18 @@ def history(
     with open_ledger(ledger, write=False) as book:
         records = book.forecasts(qid)
         resolution = book.resolutions().get(qid)
-    # a move is between two forecasts of one source: the question's own, or one network's
-    steps = [
-        m
-        for source in dict.fromkeys(implied_by(r) for r in records)
-        for m in moves([r for r in records if implied_by(r) == source])
-    ]
+    steps = moves_by_source(records)
     if format_ is HistoryFormat.json:
         print_json(_history_json(qid, resolution, records, steps))
-        return
-    if not records:
+    elif not records:
         err().print(f"No forecasts of {qid} are recorded in {book.location}.", highlight=False)
         err().print("  hint: record one with: forecast run PRIORS --record", style="dim")
-        return
+    else:
+        _show_history(qid, records, steps, resolution)
+
+
+def _show_history(qid: str, records: list[Any], steps: list[Any], resolution: Any) -> None:
+    """A question's recorded forecasts and their moves, on the terminal."""
     from forecast.ledger.render import history_view
 
     out().print(history_view(qid, records, steps))

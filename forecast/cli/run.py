@@ -194,10 +194,15 @@ class _Output:
         console.print(summary_table(self.rows))
 
 
-def _checked(loaded: list[Any], scenario: str | None, stale_after: int | None) -> dict[str, Any]:
+def _checked(
+    loaded: list[Any], scenario: str | None, stale_after: int | None, timer: Any
+) -> dict[str, Any]:
     """Each question's stale-date warnings (said on stderr), after refusing a scenario
-    a question does not define: before anything is sampled."""
+    a question does not define: before anything is sampled. Importing the engine is
+    its own phase in ``--timings``."""
     from forecast import engine
+
+    timer.lap("import engine")
 
     stale = stale_warnings(loaded, stale_after)
     for q in loaded:
@@ -205,8 +210,10 @@ def _checked(loaded: list[Any], scenario: str | None, stale_after: int | None) -
     return stale
 
 
-def _print_timings(timer: Any, in_workers: bool) -> None:
-    """Where the time went, a line per phase, on stderr."""
+def _print_timings(timer: Any, in_workers: bool, *, asked: bool) -> None:
+    """Where the time went, a line per phase, on stderr (when ``--timings`` asked)."""
+    if not asked:
+        return
     errc = err()
     if in_workers:
         errc.print(
@@ -307,12 +314,9 @@ def run(
     loaded, bad = load_some(priors)
     loaded = with_weights(with_pool(loaded, pool, extremize), ledger, weights)
     timer.lap("load and validate")
-    from forecast import engine  # noqa: F401  (its own line in --timings)
-
-    timer.lap("import engine")
     show = _Output(format_, quiet, len(loaded) + len(bad))
     show.invalid(bad)
-    stale = _checked(loaded, scenario, stale_after)
+    stale = _checked(loaded, scenario, stale_after, timer)
     recorder = _Recorder.at(record, scenario, ledger, analyst)
     outcome = SampleOutcome(failed=bool(bad))
     base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
@@ -326,8 +330,7 @@ def run(
             outcome.failed |= show.forecast(q, forecast, recorder.record(q, forecast))
             timer.lap("report")
     show.summary()
-    if timings:
-        _print_timings(timer, where is not None)
+    _print_timings(timer, where is not None, asked=timings)
     outcome.exit(strict)
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from forecast.cli._common import handle_errors, out, print_json
+from forecast.cli._common import err, handle_errors, out, print_json
 from forecast.cli.ledger import _date, _missing
 from forecast.cli.options import Ledger
-from forecast.errors import UsageError
+
+if TYPE_CHECKING:
+    from forecast.ledger.scored import LedgerScores
 
 
 class ScoreFormat(StrEnum):
@@ -87,68 +89,47 @@ def score(
 
     Example: forecast score --by analyst --extremize 1.5
     """
-    from forecast.ledger import open_ledger
-    from forecast.ledger.evaluate import report
+    from forecast.ledger.scored import check_request, score_ledger
 
-    if extremize != 1.0 and by is not By.analyst:
-        raise UsageError("--extremize sharpens the team forecast of --by analyst; add --by analyst")
+    check_request(None if by is None else by.value, extremize, kind)
     since_day = _date(since, "--since")
-    _known_kind(kind)
     _missing(ledger)
-    from forecast.ledger.pick import network_implied, of_kind
-    from forecast.ledger.values import value_scores
-
-    with open_ledger(ledger, write=False) as book:
-        every = book.forecasts(light=True)
-        light = of_kind(every, kind)
-        resolutions = book.resolutions()
-        if kind is not None:  # only the questions forecast in that kind
-            held = {r.question_id for r in light}
-            resolutions = {q: r for q, r in resolutions.items() if q in held}
-        amounts = value_scores(book, light, resolutions)
-        rep = report(
-            light,
-            resolutions,
-            which=which.value,
-            by=None if by is None else by.value,
-            since=since_day,
-            extremize=extremize,
-        )
-    if format_ is not ScoreFormat.rich and rep.overall.n == 1:
-        from forecast.cli._common import err
+    got = score_ledger(
+        ledger,
+        which=which.value,
+        by=None if by is None else by.value,
+        since=since_day,
+        extremize=extremize,
+        kind=kind,
+    )
+    if format_ is not ScoreFormat.rich and got.report.overall.n == 1:
         from forecast.ledger.render import ONE_QUESTION
 
         err().print(f"warning: {ONE_QUESTION}", markup=False, highlight=False, soft_wrap=True)
-    implied = sum(1 for r in every if network_implied(r)) if kind is None else 0
     if format_ is ScoreFormat.json:
-        print_json({**rep.to_dict(), "kind": kind, "amounts": amounts})
+        print_json({**got.report.to_dict(), "kind": kind, "amounts": got.amounts})
     elif format_ is ScoreFormat.csv:
-        typer.echo(_score_csv(rep), nl=False)
+        typer.echo(_score_csv(got.report), nl=False)
     else:
-        from forecast.ledger.render import score_view
-
-        if kind is not None:
-            out().print(f"Forecasts of kind {kind} only.", highlight=False)
-        out().print(score_view(rep))
-        if amounts:
-            out().print(_amounts_view(amounts))
-        if implied:
-            out().print(
-                f"{implied} network-implied forecast{'s' if implied != 1 else ''} left out; "
-                "score them with --kind network.",
-                style="dim",
-                highlight=False,
-            )
+        _show(got)
 
 
-def _known_kind(kind: str | None) -> None:
-    """Refuse a ``--kind`` that names no kind."""
-    if kind is None:
-        return
-    from forecast import kinds
+def _show(got: LedgerScores) -> None:
+    """The scores on the terminal: the tables, the amounts, and what was left out."""
+    from forecast.ledger.render import score_view
 
-    if kind not in kinds.names():
-        raise UsageError(f"--kind must be one of {', '.join(kinds.names())} (got {kind!r})")
+    if got.kind is not None:
+        out().print(f"Forecasts of kind {got.kind} only.", highlight=False)
+    out().print(score_view(got.report))
+    if got.amounts:
+        out().print(_amounts_view(got.amounts))
+    if got.implied:
+        out().print(
+            f"{got.implied} network-implied forecast{'s' if got.implied != 1 else ''} left out; "
+            "score them with --kind network.",
+            style="dim",
+            highlight=False,
+        )
 
 
 def _amounts_view(amounts: list[dict[str, Any]]) -> Any:

@@ -238,6 +238,34 @@ def sampled_note(settings: Any, forecast: Any = None) -> str | None:
     )
 
 
+def _forecaster(base: Any, seed: int | None) -> Callable[[Any], Any]:
+    """Forecast a question on this process's compiled models, with ``base`` settings."""
+    from forecast import engine
+
+    models = engine.CompiledModels()
+
+    def run_forecast(q: Any) -> Any:
+        return models.run(q, engine.settings_for(q, base, seed))
+
+    return run_forecast
+
+
+def _shower(console: Any, base: Any) -> Callable[[Any], None]:
+    """Print a forecast's report (with what the watch sampled) or any other renderable."""
+    from forecast.render.report import Report
+
+    def show(renderable: Any) -> None:
+        if not hasattr(renderable, "diagnostics"):
+            console.print(renderable)
+            return
+        console.print(Report(renderable))
+        note = sampled_note(base, renderable)
+        if note is not None:
+            console.print(note, style="dim", markup=False, highlight=False)
+
+    return show
+
+
 def watch(
     priors: Path = typer.Argument(..., metavar="PRIORS", help="The priors file to watch."),
     seed: int | None = typer.Option(
@@ -274,28 +302,12 @@ def watch(
 
     Example: forecast watch priors/turkiye-joins-consultative-meeting.yaml
     """
-    from forecast import engine
     from forecast.inference import SamplerSettings
-    from forecast.render.report import Report
 
     if not priors.is_file():
         raise ForecastError(f"{priors}: no such file", hint="watch one priors file")
     base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
-    console = out()
-    models = engine.CompiledModels()
-
-    def run_forecast(q: Any) -> Any:
-        return models.run(q, engine.settings_for(q, base, seed))
-
-    def show(renderable: Any) -> None:
-        if not hasattr(renderable, "diagnostics"):
-            console.print(renderable)
-            return
-        console.print(Report(renderable))
-        note = sampled_note(base, renderable)
-        if note is not None:
-            console.print(note, style="dim", markup=False, highlight=False)
-
+    run_forecast, show = _forecaster(base, seed), _shower(out(), base)
     watcher = Watcher(
         priors, run_forecast, show=show, pool=pool, extremize=extremize, stale_after=stale_after
     )

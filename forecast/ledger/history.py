@@ -340,3 +340,17 @@ def explain(a: ForecastRecord, b: ForecastRecord, *, min_delta: float = 1e-12) -
 def moves(records: Iterable[ForecastRecord], *, min_delta: float = 1e-12) -> list[Move]:
     """Every move between consecutive forecasts, oldest first."""
     return [explain(x, y, min_delta=min_delta) for x, y in pairwise(records)]
+
+
+def moves_by_source(records: Iterable[ForecastRecord]) -> list[Move]:
+    """:func:`moves` between consecutive forecasts of one source: the question's own
+    forecasts, then those each network made of it (``run NET --record``). A network's
+    forecast is never compared with the question's own."""
+    from forecast.ledger.pick import implied_by
+
+    rows = list(records)
+    return [
+        m
+        for source in dict.fromkeys(implied_by(r) for r in rows)
+        for m in moves([r for r in rows if implied_by(r) == source])
+    ]
