@@ -66,6 +66,9 @@ class Diagnostics:
     """importance: the Pareto k of the smoothed weights (trusted up to 0.7)."""
     importance_ess: float | None = None
     """importance: the effective sample size of the weights."""
+    enumerated: int | None = None
+    """The joint states enumerated for the headline (a network: exact, whatever made the
+    intervals); None for a quadrature or a sampled headline."""
 
     @property
     def ok(self) -> bool:
@@ -89,6 +92,11 @@ class Diagnostics:
         }
 
     def _method_dict(self) -> dict[str, Any]:
+        if self.enumerated is not None:
+            shared: dict[str, Any] = {"enumerated": self.enumerated}
+            if self.method == "importance":
+                shared.update(pareto_k=self.pareto_k, importance_ess=self.importance_ess)
+            return shared
         if self.method == "exact":
             return {"quadrature_error": self.quadrature_error, "grid_points": self.grid_points}
         if self.method == "importance":
@@ -97,12 +105,19 @@ class Diagnostics:
 
     def error_note(self, mcse: float) -> str:
         """How precise the headline is: its Monte Carlo error, or the quadrature error."""
+        if self.enumerated is not None:
+            return f"exact (enumeration of {self.enumerated} joint states)"
         if self.method == "exact":
             return f"exact (quadrature error {self.quadrature_error or 0.0:.0e})"
         return f"Monte Carlo error ±{100.0 * mcse:.2g} pp"
 
     def summary(self) -> str:
         """One line for reports: the method and its diagnostic."""
+        if self.enumerated is not None and self.method == "exact":
+            return (
+                f"exact (enumeration of {self.enumerated} joint states) · intervals from "
+                f"{self.draws} draws of the cells' prior, no evidence to weight them by"
+            )
         if self.method == "exact":
             return (
                 f"exact (quadrature on {self.grid_points} points) · error estimate "

@@ -133,7 +133,8 @@ def test_watch_of_a_network_says_nothing_of_sampling(tmp_path: Path) -> None:
     made = next(x for x in shown if hasattr(x, "diagnostics"))
     assert made.kind == "network" and sampled_note(SamplerSettings(), made) is None
     # a sampled forecast of a kind NUTS samples still gets the note
-    drivers = replace(made, kind="drivers")
+    assert made.diagnostics.method == "exact"  # the enumeration, no sampler
+    drivers = replace(made, kind="drivers", diagnostics=replace(made.diagnostics, method="nuts"))
     note = sampled_note(SamplerSettings(), drivers) or ""
     assert "watch sampling: 4 chains × 1000 draws" in note
 

@@ -4,8 +4,9 @@ The headline is the target node's probability of its first state (``yes``) under
 query, with its 80% and 95% intervals; the prior is the target's with no evidence and no
 conditions. Everything else is the ``network`` object (:meth:`NetworkForecast.to_dict`),
 which the JSON carries whole and the reports render (:mod:`.sections`). Diagnostics are
-those of the importance weights (no chains: R-hat 1, ESS the weights' effective size;
-a Pareto k above ArviZ's bound is a warning) or of NUTS when it was used.
+those of the method that made the intervals (:func:`network_diagnostics`), and the
+provenance names it: ``exact`` (no evidence: the cells' prior draws), ``importance``
+(the weights' Pareto k and effective size) or ``nuts`` (R-hat, ESS, divergences).
 """
 
 from __future__ import annotations
@@ -90,6 +91,41 @@ def _moved_by(nf: NetworkForecast) -> str:
     return "; ".join(parts) or "no evidence, no conditions"
 
 
+SAMPLERS = {"exact": "network-enumeration", "importance": "psis-importance", "nuts": "pymc-nuts"}
+"""``provenance.sampler`` of a network forecast made by each method."""
+
+
+def network_diagnostics(nf: NetworkForecast) -> Diagnostics:
+    """The diagnostics of the method that made the intervals: none needed (``exact``),
+    the weights' Pareto k and effective size (``importance``), or NUTS's R-hat, ESS and
+    divergences (``nuts``). The headline is an enumeration of every joint state."""
+    a = nf.analysis
+    states = int(nf.prep.graph.codes.shape[0])
+    if nf.nuts is not None:
+        return replace(nf.nuts, method="nuts", enumerated=states)
+    warnings: tuple[str, ...] = ()
+    if not a.trusted:
+        warnings = (
+            f"importance weights' Pareto k {a.pareto_k:.2f} is above {good_k(a.draws):.2f}",
+        )
+    nan = float("nan")
+    importance = nf.method == "importance"
+    return Diagnostics(
+        nan,
+        nan,
+        nan,
+        0,
+        a.draws,
+        1,
+        nf.seconds,
+        warnings,
+        method=nf.method,
+        pareto_k=a.pareto_k if importance else None,
+        importance_ess=float(a.ess) if importance else None,
+        enumerated=states,
+    )
+
+
 def judged(nf: NetworkForecast) -> NetworkResult:
     """The network with its sensitivity and pool comparison (the shared sensitivity table
     renders both)."""
@@ -121,25 +157,15 @@ def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> resul
     prior_est = (
         next(e for e in prior.marginals[target] if e.state == state) if prior is not None else est
     )
-    warnings: tuple[str, ...] = ()
-    a = nf.analysis
-    if not a.trusted:
-        warnings = (
-            f"importance weights' Pareto k {a.pareto_k:.2f} is above {good_k(a.draws):.2f}",
-        )
-    diagnostics = Diagnostics(
-        rhat_max=1.0,
-        ess_bulk_min=float(a.ess),
-        ess_tail_min=float(a.ess),
-        divergences=0,
-        draws=a.draws,
-        chains=1,
-        sampling_seconds=nf.seconds,
-        warnings=warnings,
-    )
-    sampler = replace(settings, seed=nf.seed, draws=a.draws, tune=0, chains=1)
+    diagnostics = network_diagnostics(nf)
+    if nf.method == "nuts":
+        sampler = replace(settings, seed=nf.seed, method="nuts")
+    else:
+        a = nf.analysis
+        sampler = replace(settings, seed=nf.seed, draws=a.draws, tune=0, chains=1)
+        sampler = replace(sampler, method=nf.method)
     provenance = results.provenance(str(q.path), q.sha256, sampler)
-    provenance = replace(provenance, sampler="network-enumeration")
+    provenance = replace(provenance, sampler=SAMPLERS[nf.method], method=nf.method)
     column = nf.prep.graph.column(target, state)
     return results.Forecast(
         question_id=q.id,
@@ -169,7 +195,7 @@ def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> resul
         provenance=provenance,
         result=judged(nf),
         facts_as_of=facts_date(spec),
-        draws={"q": np.asarray(a.per_draw[:, column])},
+        draws={"q": np.asarray(nf.analysis.per_draw[:, column])},
     )
 
 

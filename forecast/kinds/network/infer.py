@@ -199,6 +199,11 @@ class Analysis:
 
         return bool(np.isfinite(self.pareto_k) and self.pareto_k <= good_k(self.draws))
 
+    @property
+    def uniform(self) -> bool:
+        """True when every draw counts the same (no evidence, or posterior draws)."""
+        return bool(np.ptp(self.weights) == 0.0)
+
     def probability(self, node: str, state: str = "yes") -> float:
         """The forecast of ``node = state``."""
         return next(e.probability for e in self.marginals[node] if e.state == state)

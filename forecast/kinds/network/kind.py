@@ -61,7 +61,7 @@ class NetworkKind(KindBase["LoadedNetwork"]):
 
     name = "network"
     spec = NetworkQuestion
-    methods: tuple[str, ...] = ("exact",)
+    methods: tuple[str, ...] = ("exact", "importance", "nuts")
     forms: Mapping[str, str] = {}
 
     def prepare(self, q: LoadedQuestion) -> LoadedNetwork:

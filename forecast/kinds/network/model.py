@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.kinds.network.cells import Cell, table_parents
-from forecast.kinds.network.infer import Prepared, Query, evidence_of
+from forecast.kinds.network.infer import Analysis, Prepared, Query, evidence_of
 
 if TYPE_CHECKING:
     import pymc as pm
+
+    from forecast.inference import Diagnostics, SamplerSettings
 
 
 def _cell_variable(cell: Cell) -> Any:
@@ -115,11 +117,27 @@ def log_evidence(prep: Prepared, query: Query | None = None) -> Any:
     return model.compile_fn(model.potentials[0], inputs=None, on_unused_input="ignore")
 
 
-def sampled_draws(prep: Prepared, query: Query, settings: Any) -> dict[str, np.ndarray]:
-    """Posterior draws of every cell from NUTS on the model, as (draws, states) arrays."""
-    from forecast.inference import sample
+def sample_cells(
+    prep: Prepared, query: Query, settings: SamplerSettings
+) -> tuple[dict[str, np.ndarray], Diagnostics]:
+    """Posterior draws of every cell from NUTS on the model, as (draws, states) arrays,
+    and the sampler's diagnostics over the cells (R-hat, ESS, divergences)."""
+    import time
 
+    from forecast.inference import diagnose, sample
+
+    start = time.perf_counter()
     idata = sample(build(prep, query), settings)
+    names = [c.name for c in prep.cells]
+    return _cells(prep, idata), diagnose(idata, names, time.perf_counter() - start)
+
+
+def sampled_draws(prep: Prepared, query: Query, settings: SamplerSettings) -> dict[str, np.ndarray]:
+    """Posterior draws of every cell from NUTS on the model, as (draws, states) arrays."""
+    return sample_cells(prep, query, settings)[0]
+
+
+def _cells(prep: Prepared, idata: Any) -> dict[str, np.ndarray]:
     post = idata["posterior"]
     out: dict[str, np.ndarray] = {}
     for c in prep.cells:
@@ -129,7 +147,7 @@ def sampled_draws(prep: Prepared, query: Query, settings: Any) -> dict[str, np.n
     return out
 
 
-def analyse_sampled(prep: Prepared, query: Query, settings: Any) -> Any:
+def analyse_sampled(prep: Prepared, query: Query, settings: SamplerSettings) -> Analysis:
     """:func:`~.infer.analyse` on NUTS draws of the cells' posterior (equal weights)."""
     from dataclasses import replace
 
@@ -138,4 +156,4 @@ def analyse_sampled(prep: Prepared, query: Query, settings: Any) -> Any:
     return analyse(replace(prep, draws=sampled_draws(prep, query, settings)), query, posterior=True)
 
 
-__all__ = ["analyse_sampled", "build", "log_evidence", "sampled_draws"]
+__all__ = ["analyse_sampled", "build", "log_evidence", "sample_cells", "sampled_draws"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.network.cells import build_cells
 from forecast.kinds.network.coherence import Coherence, coherence
@@ -21,7 +21,19 @@ from forecast.kinds.network.load import LoadedNetwork
 from forecast.kinds.network.questions import OwnForecast, own_forecast
 from forecast.kinds.network.tornado import Bar, tornado
 
+if TYPE_CHECKING:
+    from forecast.inference import Diagnostics
+
 SCHEMA_KEY = "network"
+DESCRIPTIONS = {
+    "exact": "exact enumeration at the cells' means; the intervals over the cells' prior "
+    "draws (no evidence to weight them by)",
+    "importance": "exact enumeration at the cells' means; the intervals over the cells' "
+    "prior draws, importance-weighted by the evidence (Pareto-smoothed)",
+    "nuts": "exact enumeration at the cells' means; the intervals over NUTS draws of the "
+    "cells' posterior on the network's PyMC model",
+}
+"""What each method (``exact``, ``importance``, ``nuts``) computed, for the report."""
 DEFAULT_DRAWS = 4000
 
 
@@ -42,6 +54,13 @@ class NetworkForecast:
     notes: tuple[str, ...] = field(default=())
     sampled: Prepared | None = None
     """The cells' posterior draws when NUTS made them (None: ``prep``'s weighted draws)."""
+    nuts: Diagnostics | None = None
+    """NUTS's diagnostics over the cells when it sampled them."""
+
+    @property
+    def description(self) -> str:
+        """How the numbers were computed, in words."""
+        return DESCRIPTIONS[self.method]
 
     @property
     def target(self) -> str:
@@ -103,6 +122,7 @@ class NetworkForecast:
             ],
             "inference": {
                 "method": self.method,
+                "description": self.description,
                 "draws": a.draws,
                 "pareto_k": a.pareto_k,
                 "ess": a.ess,
@@ -150,23 +170,36 @@ def run_network(
     cells = build_cells(net.spec, priors)
     prep = prepare(net.spec, cells, net.observed(), draws=draws, seed=seed)
     analysis = analyse(prep, query)
-    method = "prior draws, importance-weighted by the evidence"
-    sampled = None
-    if not analysis.trusted and sample:
+    asked = getattr(settings, "method", "auto")
+    method = "exact" if analysis.uniform else "importance"
+    if asked == "exact" and method != "exact":
+        from forecast.errors import UsageError
+
+        raise UsageError(
+            f"--method exact: the evidence ({', '.join(analysis.evidence)}) weights the "
+            "cells' draws; the intervals need importance weights or NUTS",
+            hint="use --method auto, importance or nuts",
+        )
+    sampled: Prepared | None = None
+    nuts: Diagnostics | None = None
+    if sample and (asked == "nuts" or (asked == "auto" and not analysis.trusted)):
         from dataclasses import replace
 
         from forecast.inference import SamplerSettings
-        from forecast.kinds.network.model import sampled_draws
+        from forecast.kinds.network.model import sample_cells
 
         base = settings or SamplerSettings()
-        nuts = SamplerSettings(draws=base.draws, tune=base.tune, chains=base.chains, seed=seed)
-        sampled = replace(prep, draws=sampled_draws(prep, query, nuts))
+        how = SamplerSettings(draws=base.draws, tune=base.tune, chains=base.chains, seed=seed)
+        cells_draws, nuts = sample_cells(prep, query, how)
+        sampled = replace(prep, draws=cells_draws)
+        why = "" if asked == "nuts" else f" (the weights' Pareto k was {analysis.pareto_k:.2f})"
         analysis = analyse(sampled, query, posterior=True)
-        method = "NUTS on the network's PyMC model (the weights' Pareto k was too high)"
+        method = "nuts"
+        notes.append(f"NUTS sampled the cells' posterior{why}")
     elif not analysis.trusted:
         notes.append(
             f"the evidence weights' Pareto k is {analysis.pareto_k:.2f}: the intervals are "
-            "rough; forecast run samples the cells instead"
+            "rough; --method nuts samples the cells instead"
         )
     target = net.spec.target_node
     return NetworkForecast(
@@ -182,6 +215,7 @@ def run_network(
         time.perf_counter() - start,
         tuple(notes),
         sampled,
+        nuts,
     )
 
 

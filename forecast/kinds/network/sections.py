@@ -193,9 +193,9 @@ def sections(net: dict[str, Any]) -> list[Section]:
         Section(
             "Inference",
             before=(
-                f"{inf['method']}; {inf['draws']} draws of the cells, Pareto k "
-                f"{inf['pareto_k']:.2f}, effective size {inf['ess']:.0f}, seed {inf['seed']}; "
-                "the discrete nodes enumerated exactly.",
+                f"{inf['method']}: {inf.get('description', '')}; {inf['draws']} draws of the "
+                f"cells, Pareto k {inf['pareto_k']:.2f}, effective size {inf['ess']:.0f}, "
+                f"seed {inf['seed']}; the discrete nodes enumerated exactly.",
                 *net["notes"],
             ),
         )
