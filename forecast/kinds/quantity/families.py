@@ -13,9 +13,10 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 Family = Literal["normal", "t", "lognormal", "logt", "gamma", "beta"]
 FAMILIES: tuple[Family, ...] = ("normal", "t", "lognormal", "logt", "gamma", "beta")
@@ -61,8 +62,18 @@ class Support:
         return self.lower < x < self.upper
 
 
+class Frozen(Protocol):
+    """What is used of a frozen SciPy distribution."""
+
+    def cdf(self, x: ArrayLike) -> np.ndarray: ...
+
+    def logpdf(self, x: ArrayLike) -> np.ndarray: ...
+
+    def ppf(self, q: ArrayLike) -> np.ndarray: ...
+
+
 @functools.lru_cache(maxsize=256)
-def _scipy(family: Family, a: float, b: float, lower: float, upper: float) -> Any:
+def _scipy(family: Family, a: float, b: float, lower: float, upper: float) -> Frozen:
     """The SciPy distribution (made once per family, parameters and support)."""
     from scipy import stats  # only when a distribution is used: the registry imports this
 
@@ -91,14 +102,14 @@ class Dist:
     support: Support = Support()
 
     @property
-    def _rv(self) -> Any:
+    def _rv(self) -> Frozen:
         return _scipy(self.family, self.a, self.b, self.support.lower, self.support.upper)
 
     @property
     def _new_style(self) -> bool:
         return self.family == "logt"
 
-    def cdf(self, x: Any) -> Any:
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         """P(X <= x)."""
         x = np.asarray(x, dtype=float)
         if self._new_style:
@@ -107,11 +118,11 @@ class Dist:
             return np.where(inside, self._rv.cdf(np.log(np.where(inside, y, 1.0))), 0.0)
         return self._rv.cdf(x)
 
-    def sf(self, x: Any) -> Any:
+    def sf(self, x: ArrayLike) -> np.ndarray:
         """P(X > x)."""
         return 1.0 - self.cdf(x)
 
-    def logpdf(self, x: Any) -> Any:
+    def logpdf(self, x: ArrayLike) -> np.ndarray:
         """The log density."""
         x = np.asarray(x, dtype=float)
         if self._new_style:
@@ -121,11 +132,11 @@ class Dist:
             return np.where(inside, self._rv.logpdf(log_y) - log_y, -np.inf)
         return self._rv.logpdf(x)
 
-    def pdf(self, x: Any) -> Any:
+    def pdf(self, x: ArrayLike) -> np.ndarray:
         """The density."""
         return np.exp(self.logpdf(x))
 
-    def ppf(self, q: Any) -> Any:
+    def ppf(self, q: ArrayLike) -> np.ndarray:
         """The quantile function."""
         if self._new_style:
             return np.exp(self._rv.ppf(q)) + self.support.lower
@@ -154,6 +165,6 @@ class Dist:
         where = f" above {lo:g}" if shifted else where
         return f"{name}({inner}){where}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {"family": self.family, "params": self.params, "description": self.describe()}

@@ -9,11 +9,12 @@ are trapezoid sums in ``u`` with the Jacobian dx/du.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import integrate, special
 
 from forecast.kinds.quantity.families import Support
@@ -24,14 +25,14 @@ GRID_POINTS = 20001
 class Density(Protocol):
     """What the pools, the data update and the summary need of a distribution."""
 
-    def cdf(self, x: Any) -> Any: ...
+    def cdf(self, x: ArrayLike) -> np.ndarray: ...
 
-    def ppf(self, q: Any) -> Any: ...
+    def ppf(self, q: ArrayLike) -> np.ndarray: ...
 
-    def logpdf(self, x: Any) -> Any: ...
+    def logpdf(self, x: ArrayLike) -> np.ndarray: ...
 
 
-def to_u(support: Support, x: Any) -> np.ndarray:
+def to_u(support: Support, x: ArrayLike) -> np.ndarray:
     """The grid coordinate of ``x``."""
     x = np.asarray(x, dtype=float)
     if support.name == "real":
@@ -75,7 +76,12 @@ class GridDensity:
 
     @classmethod
     def from_logpdf(
-        cls, support: Support, lo: float, hi: float, logpdf: Any, n: int = GRID_POINTS
+        cls,
+        support: Support,
+        lo: float,
+        hi: float,
+        logpdf: Callable[[np.ndarray], np.ndarray],
+        n: int = GRID_POINTS,
     ) -> GridDensity:
         """Normalise ``exp(logpdf(x))`` on ``n`` points from ``u = lo`` to ``hi``."""
         u = np.linspace(lo, hi, n)
@@ -98,7 +104,7 @@ class GridDensity:
         """The integral of the density (1 up to rounding)."""
         return float(integrate.trapezoid(self.weight, self.u))
 
-    def cdf(self, x: Any) -> Any:
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         """P(X <= x), interpolated in ``u``."""
         x = np.asarray(x, dtype=float)
         inside = (x > self.support.lower) & (x < self.support.upper)
@@ -106,18 +112,18 @@ class GridDensity:
         out = np.interp(to_u(self.support, safe), self.u, self._cum, left=0.0, right=1.0)
         return np.where(inside, out, np.where(x >= self.support.upper, 1.0, 0.0))
 
-    def sf(self, x: Any) -> Any:
+    def sf(self, x: ArrayLike) -> np.ndarray:
         """P(X > x)."""
         return 1.0 - self.cdf(x)
 
-    def ppf(self, q: Any) -> Any:
+    def ppf(self, q: ArrayLike) -> np.ndarray:
         """The quantile function, by inverting the tabulated CDF."""
         cum = self._cum
         keep = np.concatenate([[True], np.diff(cum) > 0])
         u = np.interp(np.asarray(q, dtype=float), cum[keep], self.u[keep])
         return from_u(self.support, np.asarray(u))[0]
 
-    def logpdf(self, x: Any) -> Any:
+    def logpdf(self, x: ArrayLike) -> np.ndarray:
         """The log density in ``x``, interpolated."""
         x = np.asarray(x, dtype=float)
         inside = (x > self.support.lower) & (x < self.support.upper)
@@ -128,6 +134,6 @@ class GridDensity:
             log_w = np.log(np.interp(u, self.u, self.weight, left=0.0, right=0.0))
         return np.where(inside, log_w - log_jac, -np.inf)
 
-    def expect(self, f: Any) -> float:
+    def expect(self, f: Callable[[np.ndarray], np.ndarray]) -> float:
         """E[f(X)] by quadrature."""
         return float(integrate.trapezoid(self.weight * f(self.x), self.u))

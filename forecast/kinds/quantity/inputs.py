@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from forecast.errors import FitError
-from forecast.kinds.quantity.families import Support
+from forecast.kinds.quantity.families import Dist, Support
 from forecast.kinds.quantity.fit import JudgementFit, fit_judgement
+from forecast.kinds.quantity.grid import Density
 from forecast.kinds.quantity.pool import normalise, pooled
 from forecast.kinds.quantity.spec import QuantityQuestion
 from forecast.kinds.quantity.update import Observations, conjugate, posterior
@@ -28,7 +28,7 @@ class QuantityInputs:
     data: Observations | None
 
     @property
-    def experts(self) -> tuple[Any, ...]:
+    def experts(self) -> tuple[Dist, ...]:
         """Each expert's fitted distribution (the family used)."""
         return tuple(f.dist for f in self.fits)
 
@@ -47,12 +47,12 @@ class QuantityInputs:
         )
 
     @cached_property
-    def prior(self) -> Any:
+    def prior(self) -> Density:
         """The experts' pooled distribution."""
         return pooled(self.method, self.experts, self.weights)
 
     @cached_property
-    def exact_posterior(self) -> Any:
+    def exact_posterior(self) -> Density:
         """The distribution after the data: closed form when conjugate, else quadrature."""
         if self.data is None:
             return self.prior

@@ -12,7 +12,7 @@ The observed values are a normal likelihood on the natural or the log scale.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,9 +22,10 @@ from forecast.kinds.quantity.inputs import QuantityInputs
 
 if TYPE_CHECKING:
     import pymc as pm
+    from pytensor.tensor import TensorVariable
 
 
-def _component_logp(d: Dist, x: Any) -> Any:
+def _component_logp(d: Dist, x: TensorVariable) -> TensorVariable:
     """The PyMC log density of one fitted distribution at ``x`` (a tensor)."""
     import pymc as pm
     import pytensor.tensor as pt
@@ -45,7 +46,7 @@ def _component_logp(d: Dist, x: Any) -> Any:
     return pm.logp(pm.Beta.dist(alpha=d.a, beta=d.b), (x - lo) / width) - math.log(width)
 
 
-def log_prior(inputs: QuantityInputs, x: Any) -> Any:
+def log_prior(inputs: QuantityInputs, x: TensorVariable) -> TensorVariable:
     """The pooled prior's log density at ``x`` (a tensor), up to a constant."""
     import pymc as pm
     import pytensor.tensor as pt

@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import optimize, special
 
 from forecast.kinds.quantity.families import Dist, Support
@@ -47,15 +47,16 @@ class LinearPool:
         """The support the experts share."""
         return self.components[0].support
 
-    def cdf(self, x: Any) -> Any:
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         """The weighted mean of the experts' CDFs."""
-        return sum(w * d.cdf(x) for w, d in zip(self.weights, self.components, strict=True))
+        parts = [w * d.cdf(x) for w, d in zip(self.weights, self.components, strict=True)]
+        return np.asarray(np.sum(parts, axis=0))
 
-    def sf(self, x: Any) -> Any:
+    def sf(self, x: ArrayLike) -> np.ndarray:
         """P(X > x)."""
         return 1.0 - self.cdf(x)
 
-    def logpdf(self, x: Any) -> Any:
+    def logpdf(self, x: ArrayLike) -> np.ndarray:
         """log sum w_i f_i(x)."""
         parts = [
             math.log(w) + np.asarray(d.logpdf(x), dtype=float)
@@ -64,7 +65,7 @@ class LinearPool:
         ]
         return special.logsumexp(np.stack(parts), axis=0)
 
-    def ppf(self, q: Any) -> Any:
+    def ppf(self, q: ArrayLike) -> np.ndarray:
         """The quantile function, by root finding between the experts' own quantiles."""
         kept = [d for w, d in zip(self.weights, self.components, strict=True) if w > 0]
         if len(kept) == 1:
@@ -84,7 +85,7 @@ class LinearPool:
             out[i] = optimize.brentq(
                 lambda x, lv=level: float(self.cdf(x)) - lv, lo, hi, xtol=1e-12 * max(1.0, abs(hi))
             )
-        return out.reshape(np.shape(q)) if np.ndim(q) else float(out[0])
+        return out.reshape(np.shape(q))
 
 
 def log_pool(components: Sequence[Dist], weights: Sequence[float]) -> GridDensity:
@@ -100,7 +101,9 @@ def log_pool(components: Sequence[Dist], weights: Sequence[float]) -> GridDensit
     return GridDensity.from_logpdf(support, lo, hi, logpdf)
 
 
-def pooled(method: str, components: Sequence[Dist], weights: Sequence[float]) -> Any:
+def pooled(
+    method: str, components: Sequence[Dist], weights: Sequence[float]
+) -> LinearPool | GridDensity:
     """The pool ``method`` (``linear`` or ``logarithmic``) of the experts' distributions."""
     if method == "logarithmic" and len(components) > 1:
         return log_pool(components, weights)

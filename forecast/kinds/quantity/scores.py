@@ -10,27 +10,28 @@ kernel density estimate of the ensemble (lower is better).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
+
+from forecast.kinds.quantity.grid import Density
 
 ENSEMBLE = 200
 """Quantiles of the exact posterior kept in the JSON (and the ledger) for scoring."""
 
 
-def ensemble(dist: Any, n: int = ENSEMBLE) -> list[float]:
+def ensemble(dist: Density, n: int = ENSEMBLE) -> list[float]:
     """``n`` quantiles of ``dist`` at equally spaced levels (i + 0.5) / n."""
     levels = (np.arange(n) + 0.5) / n
     return [float(v) for v in np.asarray(dist.ppf(levels), dtype=float)]
 
 
-def of_value(document: Mapping[str, Any], value: float) -> dict[str, float] | None:
+def of_value(document: Mapping[str, object], value: float) -> dict[str, float] | None:
     """CRPS and the log score of a recorded forecast (its JSON) at the resolved value."""
     import scoringrules as sr
 
-    q = document.get("quantity") or {}
-    members = q.get("ensemble")
-    if not members:
+    q = document.get("quantity")
+    members = q.get("ensemble") if isinstance(q, Mapping) else None
+    if not isinstance(members, list) or not members:
         return None
     ens = np.asarray(members, dtype=float)
     return {

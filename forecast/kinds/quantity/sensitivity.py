@@ -9,11 +9,10 @@ the median and P(X > t) for the first threshold, measured from the headline.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
-from forecast.kinds.quantity.grid import GridDensity, span, to_u
+from forecast.kinds.quantity.grid import Density, GridDensity, span, to_u
 from forecast.kinds.quantity.inputs import QuantityInputs
 
 SCALES = (0.5, 2.0)
@@ -33,7 +32,7 @@ class Row:
     delta: float | None
     note: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return dict(self.__dict__)
 
@@ -60,7 +59,7 @@ def _scaled(inputs: QuantityInputs, prior_power: float, data_power: float) -> Gr
 def _row(
     label: str,
     kind: str,
-    dist: Any,
+    dist: Density,
     ref: tuple[float, float | None],
     t: float | None,
     note: str = "",

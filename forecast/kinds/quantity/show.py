@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.kinds.quantity import summary
 from forecast.kinds.quantity.inputs import QuantityInputs
 from forecast.kinds.quantity.report import value
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Shown:
             f"{value(band.lower)} – {value(band.upper)}; {above}"
         )
 
-    def __rich_console__(self, console: Any, options: Any) -> Iterable[Any]:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.table import Table
         from rich.text import Text
 
@@ -75,7 +77,7 @@ class Shown:
         ]
         return "\n".join(lines) + "\n"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         i = self.inputs
         return {

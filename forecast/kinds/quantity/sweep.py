@@ -10,23 +10,32 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from forecast.kinds.quantity.inputs import QuantityInputs
 from forecast.kinds.quantity.spec import QuantityQuestion
 
+if TYPE_CHECKING:
+    import pymc as pm
+    from xarray import DataTree
 
-def params(spec: QuantityQuestion) -> list[Any]:
+    from forecast.questions.base import QuestionMeta
+    from forecast.sweep.params import Param, Value
+
+
+def params(spec: QuantityQuestion) -> list[Param]:
     """The parameters a sweep may set for this question."""
     from forecast.sweep.params import Effect, Param
 
-    def number(lo: float, lo_open: bool) -> Any:
-        def parse(raw: Any) -> float:
+    def number(lo: float, lo_open: bool) -> Callable[[object], Value]:
+        def parse(raw: object) -> Value:
             if isinstance(raw, bool):
                 raise ValueError(f"must be a number (got {str(raw).lower()})")
+            if not isinstance(raw, int | float | str):
+                raise ValueError(f"must be a number (got {raw!r})")
             try:
                 x = float(raw)
             except (TypeError, ValueError):
@@ -39,7 +48,7 @@ def params(spec: QuantityQuestion) -> list[Any]:
 
         return parse
 
-    def pool(raw: Any) -> str:
+    def pool(raw: object) -> Value:
         word = str(raw).strip().lower()
         if word not in ("linear", "logarithmic"):
             raise ValueError(f"must be one of linear, logarithmic (got {raw!r})")
@@ -72,13 +81,13 @@ class QuantityAdapter:
 
     diagnosed: ClassVar[tuple[str, ...]] = ("x",)
 
-    def __init__(self, spec: Any, inputs: QuantityInputs, seed: int) -> None:
+    def __init__(self, spec: QuestionMeta, inputs: QuantityInputs, seed: int) -> None:
         self.inputs = inputs
 
     @staticmethod
-    def current(inputs: QuantityInputs) -> dict[str, Any]:
+    def current(inputs: QuantityInputs) -> dict[str, Value]:
         """The file's own pool, weights and error sd."""
-        now: dict[str, Any] = {"pool": inputs.method}
+        now: dict[str, Value] = {"pool": inputs.method}
         for n, w in zip(inputs.expert_names, inputs.weights, strict=True):
             now[f"expert.{n}.weight"] = float(w)
         if inputs.data is not None:
@@ -86,7 +95,7 @@ class QuantityAdapter:
         return now
 
     @staticmethod
-    def with_prior(inputs: QuantityInputs, prior: Mapping[str, Any]) -> QuantityInputs:
+    def with_prior(inputs: QuantityInputs, prior: Mapping[str, Value]) -> QuantityInputs:
         """Inputs with the scenario's pool and weights."""
         weights = tuple(
             float(prior.get(f"expert.{n}.weight", w))
@@ -95,18 +104,18 @@ class QuantityAdapter:
         return inputs.with_pool(method=str(prior.get("pool", inputs.method)), weights=weights)
 
     @staticmethod
-    def check_data(inputs: QuantityInputs, data: Mapping[str, Any]) -> None:
+    def check_data(inputs: QuantityInputs, data: Mapping[str, Value]) -> None:
         """Every data setting is checked when parsed."""
 
     @staticmethod
-    def build(inputs: QuantityInputs) -> Any:
+    def build(inputs: QuantityInputs) -> pm.Model:
         """The quantity model with its data swappable."""
         from forecast.kinds.quantity import model
 
         return model.build(inputs, swappable=True)
 
     @staticmethod
-    def set_data(model: Any, inputs: QuantityInputs, data: Mapping[str, Any]) -> None:
+    def set_data(model: pm.Model, inputs: QuantityInputs, data: Mapping[str, Value]) -> None:
         """Swap in the scenario's error sd (or put back the file's)."""
         if inputs.data is None:
             return
@@ -115,7 +124,7 @@ class QuantityAdapter:
         qm.set_sd(model, float(data.get("data.sd", inputs.data.sd)))
 
     @staticmethod
-    def extract(inputs: QuantityInputs, idata: Any) -> dict[str, np.ndarray]:
+    def extract(inputs: QuantityInputs, idata: DataTree) -> dict[str, np.ndarray]:
         """The draws of x, (chain, draw)."""
         return {"x": np.asarray(idata["posterior"]["x"].values, dtype=float)}
 
@@ -128,7 +137,7 @@ class QuantityAdapter:
         self,
         inputs: QuantityInputs,
         draws: Mapping[str, np.ndarray],
-        scenarios: Sequence[Mapping[str, Any]],
+        scenarios: Sequence[Mapping[str, Value]],
     ) -> np.ndarray:
         """Per-draw P(X > t) of each scenario, (scenarios, chain, draw)."""
         x = draws["x"]

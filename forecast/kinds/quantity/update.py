@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from forecast.kinds.quantity.families import Dist, Family, Support
@@ -35,7 +35,7 @@ class Observations:
         v = np.asarray(self.values, dtype=float)
         return np.log(v) if self.log else v
 
-    def loglik(self, x: Any) -> Any:
+    def loglik(self, x: ArrayLike) -> np.ndarray:
         """log p(values | X = x), up to a constant."""
         x = np.asarray(x, dtype=float)
         y = self.transformed
@@ -60,11 +60,11 @@ def _normal_update(m: float, s: float, y: np.ndarray, sd: float) -> tuple[float,
     return float(mean), float(1 / math.sqrt(prec)), log_ev
 
 
-def conjugate(prior: Any, obs: Observations) -> LinearPool | None:
+def conjugate(prior: Density, obs: Observations) -> LinearPool | None:
     """The posterior in closed form when it is conjugate, else None."""
-    comps = prior.components if isinstance(prior, LinearPool) else None
-    if comps is None:
+    if not isinstance(prior, LinearPool):
         return None
+    comps = prior.components
     family: Family = "lognormal" if obs.log else "normal"
     if any(d.family != family or (obs.log and d.support.lower != 0) for d in comps):
         return None
