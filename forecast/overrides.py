@@ -36,6 +36,20 @@ def with_weights(
     return weighted, list(warnings)
 
 
+def with_ledger(loaded: list[LoadedQuestion], ledger: str | None) -> list[LoadedQuestion]:
+    """Questions with the ledger ``--ledger`` names, for a kind that reads its outcomes
+    (its ``with_ledger``: a network's resolved question nodes); None keeps the default."""
+    if ledger is None:
+        return loaded
+    from forecast import kinds
+
+    out = []
+    for q in loaded:
+        hook = getattr(kinds.of(q.spec), "with_ledger", None)
+        out.append(q if hook is None else dataclasses.replace(q, spec=hook(q.spec, ledger)))
+    return out
+
+
 def with_pool(
     loaded: list[LoadedQuestion], method: PoolMethod | None, d: float | None
 ) -> tuple[list[LoadedQuestion], list[str]]:

@@ -134,13 +134,14 @@ StaleAfter = Annotated[int | None, typer.Option("--stale-after", **STALE_OPTION)
 
 
 def with_weights(loaded: list[Any], ledger: str | None, choice: Any = None) -> list[Any]:
-    """:func:`forecast.overrides.with_weights`, its warnings said on stderr."""
+    """:func:`forecast.overrides.with_weights`, its warnings said on stderr; then the
+    ledger for the kinds that read outcomes from it (:func:`forecast.overrides.with_ledger`)."""
     from forecast import overrides
 
     word: Any = None if choice is None else str(choice)
     weighted, warnings = overrides.with_weights(loaded, ledger, word)
     _warn(warnings)
-    return weighted
+    return overrides.with_ledger(weighted, ledger)
 
 
 def with_pool(loaded: list[Any], method: Any, d: float | None) -> list[Any]:

@@ -142,6 +142,11 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         """Sampled networks are summarised by :meth:`run_directly`, which samples itself."""
         return self.run_directly(q, settings, timer, scenario=scenario)
 
+    def with_ledger(self, spec: QuestionMeta, ledger: str) -> QuestionMeta:
+        """The network reading its question nodes' outcomes from ``ledger`` (``--ledger``)."""
+        assert isinstance(spec, NetworkQuestion)
+        return spec.with_ledger(ledger)
+
     def with_pool(
         self, spec: QuestionMeta, method: str | None, extremize: float | None
     ) -> QuestionMeta:

@@ -40,7 +40,7 @@ class LoadedNetwork:
         from forecast.kinds.network.resolved import ledger_outcomes
 
         ids = [n.name for n in spec.nodes if n.name in questions]
-        outcomes, where = ledger_outcomes(ids)
+        outcomes, where = ledger_outcomes(ids, spec.ledger)
         return cls(spec, questions, outcomes, where)
 
     @property

@@ -1,33 +1,40 @@
 """Where a network's observed nodes come from: the network file, a linked question's
 ``status``, or the outcome recorded in the ledger (``forecast resolve``).
 
-A question node is observed when its file says ``status: yes`` or ``no``, or, when a
-ledger is configured (``$FORECAST_LEDGER``), when the ledger records it resolved yes or
-no. The file wins when both say; an annulled question is not observed. Each source is
+A question node is observed when its file says ``status: yes`` or ``no``, or when the
+ledger records it resolved yes or no: the ledger ``--ledger`` names (a file or a URL),
+else the configured one (``$FORECAST_LEDGER``, else the default file, when it exists).
+The file wins when both say; an annulled question is not observed. Each source is
 said in the report, so an observation is never silent.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from forecast.kinds.network.spec import NetworkQuestion
 
 
-def ledger_outcomes(question_ids: list[str]) -> tuple[dict[str, tuple[str, str]], str | None]:
+def ledger_outcomes(
+    question_ids: list[str], location: str | None = None
+) -> tuple[dict[str, tuple[str, str]], str | None]:
     """``id -> (outcome, resolved on)`` of the question nodes resolved yes or no in the
-    configured ledger, and the ledger's location (None when none is configured).
+    ledger at ``location`` (None: the configured one), and the ledger's location (None
+    when there is no ledger there).
 
     The ledger is only read; one that cannot be read raises the ledger's own error.
     """
-    from forecast.ledger.store import ENV
+    if not question_ids:
+        return {}, None
+    from forecast.ledger.store import exists
 
-    if not os.environ.get(ENV, "").strip() or not question_ids:
+    if location is not None and not location.strip():
+        location = None
+    if not exists(location):
         return {}, None
     from forecast.ledger import open_ledger
 
-    with open_ledger(None, write=False) as book:
+    with open_ledger(location, write=False) as book:
         resolutions = book.resolutions()
         where = str(book.location)
     out = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from forecast.questions.base import NonEmpty, QuestionMeta, Source, StrictModel
@@ -199,6 +199,19 @@ class NetworkQuestion(QuestionMeta):
         default=None, description="the node the tornado of cells is about (default: the last)"
     )
     pool: Pool = Field(default_factory=Pool)
+    _ledger: str | None = PrivateAttr(default=None)
+    """The ledger ``--ledger`` names (None: the configured one), read for outcomes."""
+
+    def with_ledger(self, ledger: str | None) -> NetworkQuestion:
+        """The network reading its question nodes' outcomes from ``ledger``."""
+        out = self.model_copy()
+        out._ledger = ledger
+        return out
+
+    @property
+    def ledger(self) -> str | None:
+        """The ledger ``--ledger`` named, if any."""
+        return self._ledger
 
     @model_validator(mode="after")
     def _whole_graph(self) -> NetworkQuestion:
