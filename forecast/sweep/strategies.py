@@ -142,17 +142,22 @@ def _compiled(job: Job) -> tuple[Any, Any]:
 
 
 def sample_job(job: Job) -> Posterior:
-    """Sample one posterior on a model compiled once per process, data swapped in."""
-    import pymc as pm
-
+    """Sample one posterior on a model compiled once per process, data swapped in; or,
+    when the kind's adapter has a ``posterior`` that answers (an exact posterior, drawn
+    by inverse CDF), take its draws instead."""
     from forecast import kinds
-    from forecast.errors import SamplingError
-    from forecast.inference import diagnose, quiet_pymc
 
     adapter = kinds.get(job.kind).sweep_adapter
     direct = getattr(adapter, "posterior", None)  # a kind whose posterior needs no NUTS
     if direct is not None:
-        return direct(job)
+        made = direct(job)
+        if made is not None:  # None: NUTS samples (asked for, or not exact here)
+            return made
+    import pymc as pm
+
+    from forecast.errors import SamplingError
+    from forecast.inference import diagnose, quiet_pymc
+
     model, step = _compiled(job)
     adapter.set_data(model, job.inputs, dict(job.data))
     s = job.settings
@@ -245,6 +250,25 @@ class ScenarioLevels:
             if f"driver.{i}" in s:
                 levels[i] = float(s[f"driver.{i}"])
         return [float(levels[i]) for i in self.ids]
+
+
+def exact_diagnostics(settings: SamplerSettings, error: float, seconds: float) -> dict[str, Any]:
+    """A sweep row's diagnostics for draws of an exact posterior: every draw independent,
+    no R-hat, and the quadrature error estimate."""
+    n = settings.draws * settings.chains
+    return {
+        "rhat_max": float("nan"),
+        "ess_bulk_min": float(n),
+        "ess_tail_min": float(n),
+        "divergences": 0,
+        "draws": settings.draws,
+        "chains": settings.chains,
+        "sampling_seconds": seconds,
+        "ok": True,
+        "warnings": [],
+        "method": "exact",
+        "quadrature_error": error,
+    }
 
 
 def prepare(q: Any) -> Any:
@@ -352,6 +376,7 @@ __all__ = [
     "Posterior",
     "Reweighting",
     "derived_seed",
+    "exact_diagnostics",
     "prepare",
     "reweight",
     "sample_job",

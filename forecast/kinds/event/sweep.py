@@ -151,6 +151,31 @@ class EventAdapter:
 
         event.set_base_rate(model, *cls.base_rate(inputs, data))
 
+    @classmethod
+    def posterior(cls, job: Any) -> Any:
+        """Stratified inverse-CDF draws of the exact posterior (the scenario's base rate
+        swapped in), in place of NUTS (None: NUTS samples, when asked for or past the
+        exact method's quadrature tolerance)."""
+        import time
+
+        from forecast.methods.exact import TOLERANCE, ExactEvent
+        from forecast.sweep.strategies import Posterior, exact_diagnostics
+
+        s = job.settings
+        if s.method == "nuts":
+            return None
+        start = time.perf_counter()
+        inputs = job.inputs
+        if job.data and inputs.base_rate is not None:
+            inputs = dataclasses.replace(inputs, base_rate=cls.base_rate(inputs, dict(job.data)))
+        result = ExactEvent.of(inputs)
+        if result.error > TOLERANCE:
+            return None
+        p, _, llr = result.draws(s.chains, s.draws, s.seed)
+        draws = {"p": p, "llr": llr} if llr.shape[-1] else {"p": p}
+        seconds = time.perf_counter() - start
+        return Posterior(draws, exact_diagnostics(s, result.error, seconds), seconds, job.tag)
+
     @staticmethod
     def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
         """p (chain, draw) and the sampled llr (chain, draw, U)."""

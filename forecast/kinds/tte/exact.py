@@ -35,10 +35,10 @@ from forecast.questions.loader import LoadedQuestion
 from forecast.questions.tte import TimeToEventQuestion
 
 
-def exact_draws(exact: ExactTte, inputs: TteInputs, chains: int, n: int, seed: int) -> Draws:
+def exact_draws(grid: TteGrid, chains: int, n: int, seed: int) -> Draws:
     """Stratified inverse-CDF draws (chain, draw) of the model's parameters."""
-    a, b, beta = draw(exact.grid, chains * n, np.random.default_rng(seed))
-    if exact.grid.density.form == "hazard":
+    a, b, beta = draw(grid, chains * n, np.random.default_rng(seed))
+    if grid.density.form == "hazard":
         a, b = np.exp(a), np.exp(b)
     return Draws(a.reshape(chains, n), b.reshape(chains, n), beta.reshape(chains, n, -1))
 
@@ -112,7 +112,7 @@ def forecast_tte(
         timer.lap("quadrature")
     grid, prior = exact.grid, exact.prior
     d = grid.density
-    draws = exact_draws(exact, inputs, settings.chains, settings.draws, settings.seed)
+    draws = exact_draws(grid, settings.chains, settings.draws, settings.seed)
 
     def post_by(lv: list[float]) -> np.ndarray:
         return inputs.probability_by(draws, lv, spec.deadline)

@@ -14,7 +14,13 @@ import numpy as np
 from forecast.kinds.tte.draws import Draws
 from forecast.kinds.tte.model import TteInputs
 from forecast.sweep.params import Param, Value, driver_params
-from forecast.sweep.strategies import ScenarioLevels, current_prior
+from forecast.sweep.strategies import (
+    Job,
+    Posterior,
+    ScenarioLevels,
+    current_prior,
+    exact_diagnostics,
+)
 
 
 def params(spec: Any) -> list[Param]:
@@ -49,6 +55,34 @@ class TteAdapter(ScenarioLevels):
     @staticmethod
     def set_data(model: Any, inputs: TteInputs, data: Mapping[str, Value]) -> None:
         """No data settings for this kind."""
+
+    @staticmethod
+    def posterior(job: Job) -> Posterior | None:
+        """Stratified inverse-CDF draws of the exact posterior, in place of NUTS (None:
+        NUTS samples, when asked for or when the quadrature error estimate of P(by the
+        horizon) is past the exact method's tolerance)."""
+        import time
+
+        from forecast.kinds.tte.density import TteDensity
+        from forecast.kinds.tte.exact import exact_draws
+        from forecast.kinds.tte.grid import TteGrid
+        from forecast.methods import exact
+
+        s = job.settings
+        if s.method == "nuts":
+            return None
+        start = time.perf_counter()
+        inputs: TteInputs = job.inputs
+        density = TteDensity.of(inputs)
+        grid = TteGrid.of(density)
+        off = [0.0] * len(inputs.drivers)
+        upto = density.horizon_of(inputs.dates()[-1])
+        error = abs(grid.expect(off, upto) - grid.coarser().expect(off, upto))
+        if error > exact.TOLERANCE:
+            return None
+        draws = exact_draws(grid, s.chains, s.draws, s.seed)
+        seconds = time.perf_counter() - start
+        return Posterior(draws, exact_diagnostics(s, error, seconds), seconds, job.tag)
 
     @staticmethod
     def extract(inputs: TteInputs, idata: Any) -> Draws:
