@@ -80,7 +80,7 @@ def test_normal_prior_summary_matches_the_conjugate_posterior(
     assert (prior.a, prior.b) == pytest.approx((100.0, 20.0), abs=1e-3)
     prec = 1 / 20**2 + 2 / 15**2
     mean, sd = (100 / 20**2 + 280 / 15**2) / prec, 1 / math.sqrt(prec)
-    r = f.quantity  # type: ignore[attr-defined]
+    r = f.result
     assert r.exact_method == "conjugate"
     assert r.exact.median == pytest.approx(mean, rel=1e-4)
     band = r.exact.interval(0.95)
@@ -202,7 +202,7 @@ def test_every_report_format_heads_with_the_amount_not_a_propensity() -> None:
     from forecast.render.report import Report
 
     f, _ = _forecast(SHIPPED)
-    r = f.quantity  # type: ignore[attr-defined]
+    r = f.result
     band = r.posterior.interval(0.8)
     console = Console(file=io.StringIO(), width=120, color_system=None)
     console.print(Report(f))  # type: ignore[arg-type]
@@ -243,7 +243,7 @@ def test_exact_method_is_the_closed_form_and_auto_takes_it(
         assert f is not None and f.diagnostics.method == "exact"
         assert f.diagnostics.quadrature_error == 0.0 and f.mcse == 0.0
         assert f.probability == pytest.approx(stats.norm.sf(120, mean, sd), rel=1e-9)
-        assert f.quantity.posterior.median == pytest.approx(mean, rel=1e-6)  # type: ignore[attr-defined]
+        assert f.result.posterior.median == pytest.approx(mean, rel=1e-6)  # type: ignore[attr-defined]
 
 
 def test_exact_method_by_quadrature_reports_its_error() -> None:

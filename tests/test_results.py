@@ -41,7 +41,7 @@ DOCUMENTED: dict[str, list[list[str]]] = {
         for more in ([], DRIVERS)
         for pools in ([], ["pools"])
     ],
-    "quantity": [[], ["quantity"]],
+    "quantity": [["quantity"]],
     "network": [["network", "sensitivity"], ["network", "sensitivity", "pools"]],
 }
 """The keys each kind adds to ``forecast.run/1`` after the shared ones, in order (one of
@@ -99,8 +99,6 @@ def test_each_kinds_result_gives_the_documented_keys_last(path: Path) -> None:
     own = json.loads(json.dumps(finite(f.result.to_dict()), allow_nan=False))
     whole = json.loads(json.dumps(finite(f.to_dict()), allow_nan=False))
     added = [k for k in whole if k != "weighting"][-len(own) :] if own else []
-    if f.kind == "quantity" and "quantity" in whole and not own:
-        added, own = ["quantity"], {"quantity": whole["quantity"]}
     assert list(own) in DOCUMENTED[f.kind]
     assert added == list(own)
     for k, v in own.items():

@@ -43,6 +43,7 @@ def forecast(q: Any, inputs: QuantityInputs, settings: Any, timer: Any = None) -
     from arviz_base import from_dict
 
     from forecast.inference import Diagnostics
+    from forecast.kinds.quantity.result import QuantityResult
     from forecast.kinds.quantity.summarise import summarise
 
     start = time.perf_counter()
@@ -78,8 +79,8 @@ def forecast(q: Any, inputs: QuantityInputs, settings: Any, timer: Any = None) -
         grid_points=points,
     )
     steps = f.steps if inputs.data is None else (*f.steps[:-1], replace(f.steps[-1], after=p))
-    result = f.quantity
-    assert result is not None
+    result = f.result
+    assert isinstance(result, QuantityResult), type(result)
     exact_result = replace(result, posterior=result.exact)
     return replace(
         f,
@@ -87,6 +88,6 @@ def forecast(q: Any, inputs: QuantityInputs, settings: Any, timer: Any = None) -
         mcse=0.0,
         diagnostics=diag,
         steps=steps,
-        quantity=exact_result,
+        result=exact_result,
         intervals=tuple(replace(i, lo=p, hi=p) for i in f.intervals),
     )

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from forecast.kinds.quantity.result import QuantityForecast, QuantityResult
+from forecast.kinds.quantity.result import QuantityResult
 from forecast.kinds.quantity.summary import LEVELS, Summary
 
 if TYPE_CHECKING:
@@ -43,8 +43,8 @@ def _pct(p: float | None) -> str:
 
 
 def _result(f: Any) -> QuantityResult:
-    assert isinstance(f, QuantityForecast) and f.quantity is not None
-    return f.quantity
+    assert isinstance(f.result, QuantityResult), type(f.result)
+    return f.result
 
 
 def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]]:
@@ -85,7 +85,7 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
         rows.append(row + tuple(errors.get(name, "–") for name in families))
     head = ("expert", "weight", "fit used", *(f"{n} error" for n in families))
     out.append(("Experts' fits: each family's fit error (sum of squared CDF misses)", head, rows))
-    if r.sensitivity:
+    if r.moves:
         rows = [
             (
                 s.label,
@@ -95,7 +95,7 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
                 "" if s.delta is None else f"{100 * s.delta:+.1f} pp",
                 s.note,
             )
-            for s in r.sensitivity
+            for s in r.moves
         ]
         head = ("change", "median", "moves it", "P(X > t₁)", "moves it", "note")
         out.append(("Sensitivity (exact, by quadrature)", head, rows))

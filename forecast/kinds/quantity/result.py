@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.quantity.fit import JudgementFit
 from forecast.kinds.quantity.sensitivity import Row
 from forecast.kinds.quantity.summary import Summary
-from forecast.results import Forecast
+
+if TYPE_CHECKING:
+    from forecast.effects import Chosen
+    from forecast.headline import Pools
+    from forecast.sensitivity import Sensitivity
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,8 @@ class ExpertFit:
 
 @dataclass(frozen=True)
 class QuantityResult:
-    """The quantity's forecast: prior and posterior summaries, fits, sensitivity."""
+    """The quantity's forecast: prior and posterior summaries, fits, sensitivity
+    (:attr:`~forecast.results.Forecast.result` of a quantity question)."""
 
     unit: str
     support: str
@@ -52,12 +57,21 @@ class QuantityResult:
     exact: Summary
     exact_method: str
     experts: tuple[ExpertFit, ...]
-    sensitivity: tuple[Row, ...]
+    moves: tuple[Row, ...]
+    """The sensitivity rows, exact by quadrature (``quantity.sensitivity`` in JSON)."""
     data: dict[str, Any] | None = None
     ensemble: tuple[float, ...] = ()
     """Quantiles of the exact posterior at (i + 0.5) / n, for scoring once resolved."""
+    sensitivity: Sensitivity | None = None
+    """No power-scaling table of the shared kind: the rows are in :attr:`moves`."""
+    pools: Pools | None = None
+    scenario: Chosen | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
+        """The ``quantity`` key of ``forecast run --format json``."""
+        return {"quantity": self.quantity_dict()}
+
+    def quantity_dict(self) -> dict[str, Any]:
         """Plain data for JSON (the ``quantity`` object of ``forecast run --format json``)."""
         return {
             "unit": self.unit,
@@ -68,21 +82,7 @@ class QuantityResult:
             "prior": self.prior.to_dict(),
             "exact": {"method": self.exact_method, **self.exact.to_dict()},
             "experts": [e.to_dict() for e in self.experts],
-            "sensitivity": [r.to_dict() for r in self.sensitivity],
+            "sensitivity": [r.to_dict() for r in self.moves],
             "data": self.data,
             "ensemble": list(self.ensemble),
         }
-
-
-@dataclass(frozen=True)
-class QuantityForecast(Forecast):
-    """A Forecast of a quantity: the shared headline is P(X > the first threshold)."""
-
-    quantity: QuantityResult | None = field(default=None, compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON object, with the ``quantity`` object."""
-        out = super().to_dict()
-        if self.quantity is not None:
-            out["quantity"] = self.quantity.to_dict()
-        return out

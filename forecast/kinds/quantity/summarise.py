@@ -1,4 +1,4 @@
-"""Posterior draws of a quantity -> a :class:`~forecast.kinds.quantity.result.QuantityForecast`.
+"""Posterior draws of a quantity -> a :class:`~forecast.results.Forecast`.
 
 The shared headline of every forecast is a probability: for a quantity it is P(X > t)
 for the first threshold the file lists, so a quantity also answers an event question
@@ -19,7 +19,7 @@ from forecast import results
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose
 from forecast.kinds.quantity import scores, sensitivity, summary
 from forecast.kinds.quantity.inputs import QuantityInputs
-from forecast.kinds.quantity.result import ExpertFit, QuantityForecast, QuantityResult
+from forecast.kinds.quantity.result import ExpertFit, QuantityResult
 from forecast.kinds.quantity.spec import QuantityQuestion
 from forecast.kinds.quantity.update import conjugate
 from forecast.questions.loader import LoadedQuestion
@@ -76,7 +76,7 @@ def result_of(spec: QuantityQuestion, inputs: QuantityInputs, draws: np.ndarray)
             ExpertFit(e.name, w, e.judgement.form, f)
             for e, w, f in zip(spec.experts, inputs.normalised_weights, inputs.fits, strict=True)
         ),
-        sensitivity=sensitivity.rows(inputs, data_label(inputs)),
+        moves=sensitivity.rows(inputs, data_label(inputs)),
         ensemble=tuple(scores.ensemble(inputs.exact_posterior)),
         data=None
         if obs is None
@@ -95,7 +95,7 @@ def summarise(
     idata: Any,
     settings: SamplerSettings,
     timer: Timer | None = None,
-) -> QuantityForecast:
+) -> results.Forecast:
     """Posterior of a quantity model -> its Forecast (used with real or fabricated draws)."""
     spec = q.spec
     assert isinstance(spec, QuantityQuestion)
@@ -113,7 +113,7 @@ def summarise(
     steps = [results.Step(f"experts (pooled prior): P(X > {t:g})", "experts", prior_p, prior_p)]
     if inputs.data is not None:
         steps.append(results.Step(data_label(inputs), "data", prior_p, p))
-    forecast = QuantityForecast(
+    forecast = results.Forecast(
         question_id=q.id,
         title=spec.title,
         kind=spec.kind,
@@ -133,7 +133,7 @@ def summarise(
         provenance=results.provenance(str(q.path), q.sha256, settings),
         facts_as_of=facts_date(spec),
         draws={"q": above.reshape(-1), "x": x.reshape(-1)},
-        quantity=result_of(spec, inputs, x),
+        result=result_of(spec, inputs, x),
     )
     if timer is not None:
         timer.lap("summarise")
