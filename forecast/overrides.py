@@ -26,7 +26,7 @@ def with_weights(
     """
     if choice == "given":
         return loaded, []
-    from forecast.questions.event import asks_performance_weights
+    from forecast.questions.experts import asks_performance_weights
 
     if choice is None and not any(asks_performance_weights(q.spec) for q in loaded):
         return loaded, []  # nothing to earn: the ledger is not even imported

@@ -22,7 +22,7 @@ from forecast.staleness import facts_date
 
 if TYPE_CHECKING:
     from forecast.elicit.distributions import Fitted
-    from forecast.questions.event import Expert
+    from forecast.questions.experts import Expert
 
 
 class Named(Protocol):

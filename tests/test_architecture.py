@@ -186,6 +186,12 @@ def test_every_registered_kind_is_a_package_of_its_own() -> None:
         assert package[:2] == ["forecast", "kinds"] and package[2] in KIND_PACKAGES
 
 
+def test_every_kinds_specification_is_defined_in_its_package() -> None:
+    for kind in kinds.REGISTRY.values():
+        package = type(kind).__module__.split(".")[:3]
+        assert kind.spec.__module__.split(".")[:3] == package, kind.name
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -208,7 +214,7 @@ def test_a_planted_import_is_caught(source: str) -> None:
         'if q.spec.kind == "event":\n    pass\n',
         'x = spec.kind in ("drivers", "time-to-event")\n',
         'ok = "hazard" != form\n',
-        "from forecast.questions.event import EventQuestion\nisinstance(spec, EventQuestion)\n",
+        "from forecast.kinds.event.spec import EventQuestion\nisinstance(spec, EventQuestion)\n",
         "isinstance(inputs, (int, tte.HazardInputs))\n",
     ],
 )

@@ -138,7 +138,7 @@ def test_a_cases_file_is_checked_with_the_question(tmp_path: Path) -> None:
 def test_a_question_built_without_the_loader_reads_its_cases_file(tmp_path: Path) -> None:
     import yaml
 
-    from forecast.questions.drivers import DriversQuestion
+    from forecast.kinds.drivers.spec import DriversQuestion
 
     data = yaml.safe_load(HEADER + BODY + "cases: cases.csv\n")
     spec = DriversQuestion.model_validate(data)

@@ -33,7 +33,7 @@ def test_the_command_line_offers_exactly_the_words_a_file_may_use() -> None:
         w for w in get_args(WeightsMethod) if w != "cooke"
     ]
     assert [c.value for c in options.ExecutorChoice] == list(get_args(ExecutorName))
-    from forecast.questions.event import Pool
+    from forecast.questions.experts import Pool
 
     # The specification's own field is typed by the same Literal.
     assert Pool.model_fields["method"].annotation == PoolMethod

@@ -23,8 +23,8 @@ from forecast.cli import app
 from forecast.errors import InputError
 from forecast.inference import SamplerSettings
 from forecast.kinds.tte import model as tte
+from forecast.kinds.tte.spec import add_months
 from forecast.questions.loader import load_question
-from forecast.questions.tte import add_months
 from forecast.render.report import Report
 
 HEADER = """\

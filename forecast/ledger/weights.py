@@ -161,7 +161,7 @@ def apply(
     import dataclasses
 
     from forecast.ledger.store import open_ledger
-    from forecast.questions.event import asks_performance_weights, given_weights
+    from forecast.questions.experts import asks_performance_weights, given_weights
 
     targets = [q for q in loaded if force or asks_performance_weights(q.spec)]
     if not targets:

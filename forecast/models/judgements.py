@@ -8,7 +8,7 @@ from typing import Any
 
 from forecast.elicit.distributions import Fitted
 from forecast.elicit.fit import FitCache, fit_at, fit_positive, fit_probability
-from forecast.questions.event import Evidence
+from forecast.questions.experts import Evidence
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from forecast import yamlio
 from forecast.errors import InputError, Problem
 from forecast.questions.base import FORMAT_VERSION, QuestionMeta
-from forecast.questions.event import EventQuestion, asks_cooke_weights
+from forecast.questions.experts import asks_cooke_weights
 from forecast.questions.problems import check_numbers, inside, located_problems, show
 
 if TYPE_CHECKING:
@@ -167,4 +167,4 @@ def load_many(paths: list[Path]) -> tuple[list[LoadedQuestion], list[InputError]
     return ok, bad
 
 
-__all__ = ["EventQuestion", "LoadedQuestion", "load_many", "load_question", "validate"]
+__all__ = ["LoadedQuestion", "load_many", "load_question", "validate"]

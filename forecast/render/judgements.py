@@ -194,7 +194,7 @@ def _implies(name: str, f: Fitted) -> Text:
 
 def weights(spec: Any) -> list[float]:
     """The experts' pool weights, normalised: as given, 1 each when none is given."""
-    from forecast.questions.event import given_weights
+    from forecast.questions.experts import given_weights
 
     given = given_weights([e.weight for e in spec.experts])  # none for a hazard question
     return [w / sum(given) for w in given]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.base import KindBase
-from forecast.questions.drivers import DriversQuestion
+from forecast.kinds.drivers.spec import DriversQuestion
 
 if TYPE_CHECKING:
     import pymc as pm

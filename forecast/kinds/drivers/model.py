@@ -30,6 +30,7 @@ from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.elicit.fit import default_cache
+from forecast.kinds.drivers.spec import DriversQuestion
 from forecast.models.covariates import (
     DriverInput,
     assemble_beta,
@@ -41,8 +42,8 @@ from forecast.models.covariates import (
     states,
 )
 from forecast.questions.cases import read_cases
-from forecast.questions.drivers import Case, DriversQuestion
-from forecast.questions.event import given_weights
+from forecast.questions.drivers import Case
+from forecast.questions.experts import given_weights
 
 if TYPE_CHECKING:
     from forecast.models.judgements import EvidenceInput

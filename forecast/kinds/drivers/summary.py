@@ -12,7 +12,7 @@ from forecast.inference import SamplerSettings, Timer, diagnose
 from forecast.kinds.drivers import model as dm
 from forecast.kinds.drivers.result import DriversResult
 from forecast.kinds.drivers.sensitivity import of_draws
-from forecast.questions.drivers import DriversQuestion
+from forecast.kinds.drivers.spec import DriversQuestion
 from forecast.questions.loader import LoadedQuestion
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.base import KindBase
-from forecast.questions.event import EventQuestion
+from forecast.kinds.event.spec import EventQuestion
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -90,7 +90,7 @@ class EventKind(KindBase["EventInputs"]):
         self, spec: QuestionMeta, method: str | None, extremize: float | None
     ) -> QuestionMeta:
         """The question pooled by ``method`` with extremizing factor ``extremize``."""
-        from forecast.questions.event import Pool
+        from forecast.questions.experts import Pool
 
         assert isinstance(spec, EventQuestion)
         pool = Pool.model_validate(

@@ -38,8 +38,9 @@ from forecast.elicit.pool import (
     hierarchical_inputs,
     log_pool_beta,
 )
+from forecast.kinds.event.spec import EventQuestion
 from forecast.models.judgements import EvidenceInput, fit_evidence, fit_experts
-from forecast.questions.event import EventQuestion, given_weights
+from forecast.questions.experts import given_weights
 
 if TYPE_CHECKING:
     import pymc as pm

@@ -13,7 +13,7 @@ from forecast.headline import measured_from
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose
 from forecast.kinds.event.fields import common_fields
 from forecast.kinds.event.result import EventResult
-from forecast.questions.event import EventQuestion
+from forecast.kinds.event.spec import EventQuestion
 from forecast.questions.loader import LoadedQuestion
 from forecast.staleness import facts_date
 

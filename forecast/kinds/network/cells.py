@@ -29,7 +29,7 @@ from forecast.elicit.distributions import Fitted
 from forecast.elicit.fit import FitCache, default_cache, fit_at, fit_probability
 from forecast.elicit.pool import normalise
 from forecast.kinds.network.spec import CellExpert, NetworkQuestion, Node
-from forecast.questions.event import given_weights
+from forecast.questions.experts import given_weights
 
 Loc = tuple[str | int, ...]
 

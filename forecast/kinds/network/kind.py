@@ -151,7 +151,7 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         self, spec: QuestionMeta, method: str | None, extremize: float | None
     ) -> QuestionMeta:
         """The network with its cells pooled by ``method`` (linear or logarithmic)."""
-        from forecast.questions.event import Pool
+        from forecast.questions.experts import Pool
 
         assert isinstance(spec, NetworkQuestion)
         if method == "hierarchical":

@@ -20,7 +20,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from forecast.questions.base import NonEmpty, QuestionMeta, Source, StrictModel
-from forecast.questions.event import Identifier, Pool
+from forecast.questions.experts import Identifier, Pool
 from forecast.questions.judgement import ProbabilityJudgement
 
 MAX_NODES = 12

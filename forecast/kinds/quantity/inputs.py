@@ -12,7 +12,7 @@ from forecast.kinds.quantity.grid import Density
 from forecast.kinds.quantity.pool import normalise, pooled
 from forecast.kinds.quantity.spec import QuantityQuestion
 from forecast.kinds.quantity.update import Observations, conjugate, posterior
-from forecast.questions.event import given_weights
+from forecast.questions.experts import given_weights
 
 
 @dataclass(frozen=True)

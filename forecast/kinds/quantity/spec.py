@@ -27,7 +27,7 @@ from forecast.questions.base import (
     StrictModel,
     located_error,
 )
-from forecast.questions.event import ExpertWeights
+from forecast.questions.experts import ExpertWeights
 
 DEFAULT_MASS = 0.9
 

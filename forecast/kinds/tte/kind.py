@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from forecast.kinds.base import KindBase
-from forecast.questions.tte import TimeToEventQuestion
+from forecast.kinds.tte.spec import TimeToEventQuestion
 
 if TYPE_CHECKING:
     import pymc as pm

@@ -19,9 +19,9 @@ from forecast.elicit.fit import default_cache, fit_at, fit_positive
 from forecast.kinds.tte.draws import LN2, YEAR_DAYS, Draws, years
 from forecast.kinds.tte.hazard import HazardInputs
 from forecast.kinds.tte.scheduled import ScheduleInputs
+from forecast.kinds.tte.spec import TimeToEventQuestion, add_months
 from forecast.models.covariates import fit_drivers
-from forecast.questions.event import given_weights
-from forecast.questions.tte import TimeToEventQuestion, add_months
+from forecast.questions.experts import given_weights
 
 if TYPE_CHECKING:
     import pymc as pm

@@ -12,8 +12,8 @@ from forecast.inference import SamplerSettings, Timer, diagnose
 from forecast.kinds.tte.model import TteInputs
 from forecast.kinds.tte.result import CurvePoint, TteResult
 from forecast.kinds.tte.sensitivity import of_draws
+from forecast.kinds.tte.spec import TimeToEventQuestion
 from forecast.questions.loader import LoadedQuestion
-from forecast.questions.tte import TimeToEventQuestion
 
 
 def summarise(

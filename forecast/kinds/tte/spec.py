@@ -32,7 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from forecast.questions.base import NonEmpty, QuestionMeta, StrictModel
 from forecast.questions.drivers import DriverSet, FieldError, raise_field_errors
-from forecast.questions.event import Expert, LinearPool, _unique_names
+from forecast.questions.experts import Expert, LinearPool, unique_names
 from forecast.questions.judgement import PositiveJudgement
 
 
@@ -179,7 +179,7 @@ class TimeToEventQuestion(DriverSet, QuestionMeta):
                     [],
                 )
             )
-        _unique_names([e.name for e in self.experts], "expert name")
+        unique_names([e.name for e in self.experts], "expert name")
         seen: dict[dt.date, int] = {}
         dates = self.opportunities.dates
         for i, day in enumerate(dates):
@@ -243,7 +243,7 @@ class TimeToEventQuestion(DriverSet, QuestionMeta):
                         None,
                     )
                 )
-        _unique_names([e.name for e in self.hazard.experts], "expert name")
+        unique_names([e.name for e in self.hazard.experts], "expert name")
         if as_of is not None and self.hazard.since > as_of:
             errors.append(
                 (

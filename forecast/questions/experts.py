@@ -1,4 +1,5 @@
-"""The ``event`` question: P(event by the deadline) from experts, a base rate and evidence."""
+"""What several kinds' questions share: experts, how they are weighted and pooled, and
+evidence with its likelihood ratio."""
 
 from __future__ import annotations
 
@@ -6,13 +7,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from forecast.questions.base import (
     NonEmpty,
-    Positive,
-    QuestionMeta,
     Source,
     StrictModel,
     located_error,
@@ -31,33 +30,6 @@ class Expert(StrictModel):
     weight: Annotated[float, Field(ge=0.0, le=1e6)] | None = None
     affiliation: str | None = None
     date: dt.date | None = None
-
-
-class BaseRate(StrictModel):
-    """A reference class: ``successes`` of ``trials`` comparable cases.
-
-    ``weight`` in (0, 1] discounts it as a power prior: the binomial likelihood is
-    raised to ``weight``, so a class of doubtful relevance counts as fewer cases.
-    """
-
-    successes: Annotated[int, Field(ge=0)]
-    trials: Annotated[int, Field(ge=1)]
-    weight: Annotated[float, Field(gt=0.0, le=1.0)] = 1.0
-    reference_class: NonEmpty
-    sources: list[Source] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _k_le_n(self) -> BaseRate:
-        if self.successes > self.trials:
-            raise located_error(
-                "BaseRate",
-                ("successes",),
-                "k_gt_n",
-                "successes ({k}) cannot exceed trials ({n})",
-                {"k": self.successes, "n": self.trials},
-                self.successes,
-            )
-        return self
 
 
 class ExpertWeights(StrictModel):
@@ -144,29 +116,7 @@ class Evidence(StrictModel):
     sources: list[Source] = Field(default_factory=list)
 
 
-class EventQuestion(QuestionMeta):
-    """A yes/no question: will the event happen by the deadline?"""
-
-    kind: Literal["event"]
-    experts: Annotated[list[Expert], Field(min_length=1)]
-    pool: Pool = Field(default_factory=Pool)
-    base_rate: BaseRate | None = None
-    evidence: list[Evidence] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _unique(self) -> EventQuestion:
-        _unique_names([e.name for e in self.experts], "expert name", ("experts", "name"))
-        _unique_names([e.id for e in self.evidence], "evidence id", ("evidence", "id"))
-        return self
-
-    @field_validator("experts")
-    @classmethod
-    def _weights(cls, experts: list[Expert]) -> list[Expert]:
-        _check_weights([e.weight for e in experts])
-        return experts
-
-
-def _check_weights(weights: list[float | None]) -> None:
+def check_weights(weights: list[float | None]) -> None:
     given = [w for w in weights if w is not None]
     if not given:
         return
@@ -202,7 +152,7 @@ def asks_cooke_weights(spec: object) -> bool:
     return getattr(pool, "weights", "given") == "cooke"
 
 
-def _unique_names(names: list[str], what: str, where: tuple[str, str] | None = None) -> None:
+def unique_names(names: list[str], what: str, where: tuple[str, str] | None = None) -> None:
     """Refuse a name given twice; ``where`` = (list field, key) places the error on it."""
     seen: dict[str, int] = {}
     for i, n in enumerate(names):
@@ -223,14 +173,17 @@ def _unique_names(names: list[str], what: str, where: tuple[str, str] | None = N
 
 
 __all__ = [
-    "BaseRate",
-    "EventQuestion",
     "Evidence",
     "Expert",
     "ExpertWeights",
+    "Identifier",
     "LinearPool",
     "Pool",
     "PoolMethod",
-    "Positive",
     "WeightsMethod",
+    "asks_cooke_weights",
+    "asks_performance_weights",
+    "check_weights",
+    "given_weights",
+    "unique_names",
 ]
