@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast import kinds, results
 from forecast.elicit.fit import located
@@ -11,6 +12,10 @@ from forecast.errors import ForecastError
 from forecast.inference import SamplerSettings, Timer, sample
 from forecast.kinds.protocol import Kind
 from forecast.questions.loader import LoadedQuestion
+
+if TYPE_CHECKING:
+    import pymc as pm
+    from pymc.step_methods import NUTS
 
 
 def default_seed(sha256: str) -> int:
@@ -97,9 +102,11 @@ class CompiledModels:
     def __init__(self, keep: int = 4) -> None:
         self.keep = keep
         self.builds = 0
-        self._models: dict[tuple[Any, ...], tuple[Any, Any, Any]] = {}
+        self._models: dict[tuple[Hashable, ...], tuple[pm.Model, NUTS, object]] = {}
 
-    def model_for(self, kind: Kind[Any], inputs: Any, settings: SamplerSettings) -> tuple[Any, Any]:
+    def model_for[I, D](
+        self, kind: Kind[I, D], inputs: I, settings: SamplerSettings
+    ) -> tuple[pm.Model, NUTS]:
         """The model and NUTS step for ``inputs``, built only for a new structure."""
         import pymc as pm
 

@@ -20,7 +20,8 @@ from forecast.kinds.tte import KIND as TIME_TO_EVENT
 if TYPE_CHECKING:
     from forecast.questions.base import QuestionMeta
 
-REGISTRY: dict[str, Kind[Any]] = {
+# A kind's inputs and draws are its own: the registry holds kinds of every type.
+REGISTRY: dict[str, Kind[Any, Any]] = {
     k.name: k for k in (EVENT, TIME_TO_EVENT, DRIVERS, QUANTITY, NETWORK)
 }
 """Kind name -> the kind, in the order help and messages list them."""
@@ -31,12 +32,12 @@ def names() -> tuple[str, ...]:
     return tuple(REGISTRY)
 
 
-def get(name: str) -> Kind[Any]:
+def get(name: str) -> Kind[Any, Any]:
     """The kind called ``name`` (KeyError for an unknown name)."""
     return REGISTRY[name]
 
 
-def of(spec: QuestionMeta) -> Kind[Any]:
+def of(spec: QuestionMeta) -> Kind[Any, Any]:
     """The kind of a validated question specification."""
     return REGISTRY[spec.kind]
 
@@ -53,7 +54,7 @@ def forms() -> dict[str, str]:
     return {form: label for k in REGISTRY.values() for form, label in k.forms.items()}
 
 
-def by_form(form: str) -> Kind[Any]:
+def by_form(form: str) -> Kind[Any, Any]:
     """The kind a new file of ``form`` (an answer from :func:`forms`) is of."""
     return next(k for k in REGISTRY.values() if form in k.forms)
 

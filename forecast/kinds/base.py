@@ -9,17 +9,18 @@ sections of its own in a report.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pymc as pm
     from rich.console import RenderableType
+    from ruamel.yaml.comments import CommentedMap
 
     from forecast.elicit.answers import Channel
     from forecast.errors import Problem
-    from forecast.kinds.protocol import Headline
+    from forecast.kinds.protocol import Headline, Meta
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
@@ -28,12 +29,19 @@ if TYPE_CHECKING:
     from forecast.yamlio import Marks
 
 
+def meta_date(meta: Meta, key: str) -> dt.date:
+    """The date ``elicit`` asked for under ``key`` (``deadline``, ``since``)."""
+    value = meta[key]
+    assert isinstance(value, dt.date), f"{key}: {value!r}"
+    return value
+
+
 class KindBase[Inputs]:
     """Defaults for the optional parts of a kind."""
 
     methods: tuple[str, ...] = ("nuts",)
 
-    def structure(self, inputs: Inputs) -> tuple[Any, ...] | None:
+    def structure(self, inputs: Inputs) -> tuple[Hashable, ...] | None:
         """No compiled model is reused: every question builds its own."""
         return None
 
@@ -83,7 +91,9 @@ class KindBase[Inputs]:
         """An event has no value to resolve at."""
         return None
 
-    def value_scores(self, document: Mapping[str, Any], value: float) -> dict[str, float] | None:
+    def value_scores(
+        self, document: Mapping[str, object], value: float
+    ) -> dict[str, float] | None:
         """An event is scored by its probability alone."""
         return None
 
@@ -95,20 +105,20 @@ class KindBase[Inputs]:
         """No plots of its own."""
         return []
 
-    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: Meta) -> None:
         """Nothing to ask beyond the title, resolution and deadline."""
 
     def new_head(
-        self, meta: Mapping[str, Any], doc: Any, today: dt.date, date: Callable[[Any], Any]
+        self, meta: Meta, doc: CommentedMap, today: dt.date, date: Callable[[dt.date], object]
     ) -> None:
         """No keys after the deadline."""
 
     def new_body(
         self,
-        meta: Mapping[str, Any],
-        doc: Any,
-        flow: Callable[[Any], Any],
-        date: Callable[[Any], Any],
+        meta: Meta,
+        doc: CommentedMap,
+        flow: Callable[[Mapping[str, object]], object],
+        date: Callable[[dt.date], object],
     ) -> None:
         """An empty list where the experts go."""
         from ruamel.yaml.comments import CommentedSeq
@@ -116,4 +126,4 @@ class KindBase[Inputs]:
         doc["experts"] = CommentedSeq()
 
 
-__all__ = ["KindBase"]
+__all__ = ["KindBase", "meta_date"]

@@ -11,19 +11,24 @@ never look at which kind they hold.
 
 ``Inputs`` is the kind's fitted judgements (what :meth:`Kind.prepare` returns and every
 other method takes back); ``Draws`` the posterior draws a sweep extracts.
+
+Open data crosses the protocol as ``object`` (a value the kind narrows before use) or as
+the shapes of :mod:`forecast.jsontypes`; the sampler's output is ArviZ's ``DataTree``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
     import pymc as pm
     from rich.console import RenderableType
+    from ruamel.yaml.comments import CommentedMap
+    from xarray import DataTree
 
     from forecast.elicit.answers import Channel, Scale
     from forecast.errors import Problem
@@ -41,7 +46,11 @@ LogDensities = tuple["np.ndarray", "np.ndarray | None"]
 
 Headline = tuple[tuple[tuple[str, str], ...], str]
 """(label, value) rows under a forecast's headline probability, and a note under them."""
-"""Log prior and log likelihood per draw (chain, draw); no likelihood when there are no data."""
+
+
+Meta = dict[str, object]
+"""What ``elicit NEW-ID`` has asked so far for a new file (title, deadline, the kind's
+own answers): open, each kind narrows what it reads."""
 
 
 class SweepAdapter[Inputs, Draws](Protocol):
@@ -55,7 +64,7 @@ class SweepAdapter[Inputs, Draws](Protocol):
     diagnosed: ClassVar[tuple[str, ...]]
     """Posterior variables whose R-hat and ESS a sweep row reports (when present)."""
 
-    def __init__(self, spec: Any, inputs: Inputs, seed: int) -> None: ...
+    def __init__(self, spec: QuestionMeta, inputs: Inputs, seed: int) -> None: ...
 
     @staticmethod
     def current(inputs: Inputs) -> dict[str, Value]:
@@ -83,7 +92,7 @@ class SweepAdapter[Inputs, Draws](Protocol):
         ...
 
     @staticmethod
-    def extract(inputs: Inputs, idata: Any) -> Draws:
+    def extract(inputs: Inputs, idata: DataTree) -> Draws:
         """The draws scenarios are evaluated on."""
         ...
 
@@ -99,7 +108,7 @@ class SweepAdapter[Inputs, Draws](Protocol):
         ...
 
 
-class Kind[Inputs](Protocol):
+class Kind[Inputs, Draws](Protocol):
     """One kind of question. Implementations are registered in :mod:`forecast.kinds`.
 
     A kind may also define these optional methods; the callers look them up with
@@ -150,7 +159,7 @@ class Kind[Inputs](Protocol):
         """The PyMC model (``swappable``: its inputs can be replaced by :meth:`swap_inputs`)."""
         ...
 
-    def structure(self, inputs: Inputs) -> tuple[Any, ...] | None:
+    def structure(self, inputs: Inputs) -> tuple[Hashable, ...] | None:
         """What a compiled model can be reused for (None: build it for every question)."""
         ...
 
@@ -162,7 +171,7 @@ class Kind[Inputs](Protocol):
         self,
         q: LoadedQuestion,
         inputs: Inputs,
-        idata: Any,
+        idata: DataTree,
         settings: SamplerSettings,
         timer: Timer | None = None,
         *,
@@ -188,17 +197,17 @@ class Kind[Inputs](Protocol):
         ...
 
     @property
-    def sweep_adapter(self) -> type[SweepAdapter[Inputs, Any]]:
+    def sweep_adapter(self) -> type[SweepAdapter[Inputs, Draws]]:
         """How a sweep answers this kind's scenarios."""
         ...
 
-    def log_densities(self, inputs: Inputs, draws: Any) -> LogDensities:
+    def log_densities(self, inputs: Inputs, draws: Draws) -> LogDensities:
         """Log prior and log likelihood at the draws a sweep extracts (power-scaling)."""
         ...
 
     # -- reports -----------------------------------------------------------------
 
-    def judgements(self, q: LoadedQuestion) -> Any:
+    def judgements(self, q: LoadedQuestion) -> object:
         """What ``forecast show`` displays: the fitted judgements, without sampling."""
         ...
 
@@ -235,7 +244,9 @@ class Kind[Inputs](Protocol):
         """The value a question of an amount resolved at, as its file says (else None)."""
         ...
 
-    def value_scores(self, document: Mapping[str, Any], value: float) -> dict[str, float] | None:
+    def value_scores(
+        self, document: Mapping[str, object], value: float
+    ) -> dict[str, float] | None:
         """Scores of a recorded forecast (its JSON) at the resolved value (None: not an
         amount)."""
         ...
@@ -255,26 +266,26 @@ class Kind[Inputs](Protocol):
         """What an expert judges in a question of this kind, and on which scale."""
         ...
 
-    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: Meta) -> None:
         """Ask what a new file of ``form`` needs after its deadline, into ``meta``."""
         ...
 
-    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+    def judged(self, meta: Meta) -> tuple[str, Scale]:
         """What the first expert judges in a new file, and on which scale."""
         ...
 
     def new_head(
-        self, meta: Mapping[str, Any], doc: Any, today: dt.date, date: Callable[[Any], Any]
+        self, meta: Meta, doc: CommentedMap, today: dt.date, date: Callable[[dt.date], object]
     ) -> None:
         """Write the kind's keys that come right after the deadline in a new file."""
         ...
 
     def new_body(
         self,
-        meta: Mapping[str, Any],
-        doc: Any,
-        flow: Callable[[Any], Any],
-        date: Callable[[Any], Any],
+        meta: Meta,
+        doc: CommentedMap,
+        flow: Callable[[Mapping[str, object]], object],
+        date: Callable[[dt.date], object],
     ) -> None:
         """Write the kind's keys after the sources: where the experts go, and the rest."""
         ...

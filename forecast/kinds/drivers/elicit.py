@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedSeq
+
     from forecast.elicit.answers import Channel
+
+
+class OddsRatioAnswer(TypedDict):
+    """A driver's odds ratio as asked: the median and a 90% interval."""
+
+    median: float
+    interval: list[float]
+    mass: float
+
+
+class DriverAnswer(TypedDict):
+    """One driver as ``elicit`` asked for it."""
+
+    id: str
+    description: str
+    odds_ratio: OddsRatioAnswer
+    level: float
 
 _DRIVER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -35,7 +54,7 @@ def _above(v: float, median: float) -> float:
     return v
 
 
-def ask_driver(channel: Channel, taken: set[str]) -> dict[str, Any]:
+def ask_driver(channel: Channel, taken: set[str]) -> DriverAnswer:
     """One driver: its id, what it is, its odds ratio (median and 90% interval), its level."""
     from forecast.elicit.answers import ask, parse_positive, parse_probability, parse_text
 
@@ -75,7 +94,7 @@ def ask_driver(channel: Channel, taken: set[str]) -> dict[str, Any]:
     }
 
 
-def ask_drivers(channel: Channel) -> list[dict[str, Any]]:
+def ask_drivers(channel: Channel) -> list[DriverAnswer]:
     """Drivers until the user says there are no more (at least one)."""
     from forecast.elicit.answers import repeated
 
@@ -87,7 +106,16 @@ def ask_drivers(channel: Channel) -> list[dict[str, Any]]:
     )
 
 
-def drivers_node(drivers: list[dict[str, Any]], flow: Callable[[Any], Any]) -> Any:
+def answers(meta: Mapping[str, object]) -> list[DriverAnswer]:
+    """The drivers :func:`ask_drivers` put into a new file's answers."""
+    drivers = meta["drivers"]
+    assert isinstance(drivers, list)
+    return drivers
+
+
+def drivers_node(
+    drivers: list[DriverAnswer], flow: Callable[[Mapping[str, object]], object]
+) -> CommentedSeq:
     """The ``drivers:`` list of a new file."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 

@@ -5,22 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from forecast.kinds.base import KindBase
+from forecast.kinds.base import KindBase, meta_date
 from forecast.kinds.drivers.spec import DriversQuestion
 
 if TYPE_CHECKING:
     import pymc as pm
     from rich.console import RenderableType
+    from ruamel.yaml.comments import CommentedMap
+    from xarray import DataTree
 
     from forecast.elicit.answers import Channel, Scale
     from forecast.inference import SamplerSettings, Timer
     from forecast.kinds.drivers.model import DriversInputs
     from forecast.kinds.drivers.result import DriversResult
-    from forecast.kinds.protocol import LogDensities, SweepAdapter
+    from forecast.kinds.drivers.sweep import DriversAdapter, DriversDraws
+    from forecast.kinds.protocol import LogDensities, Meta
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
+    from forecast.render.curves import ShowInputs
     from forecast.render.kinds import Section
     from forecast.render.plots import Plot
     from forecast.results import Forecast
@@ -84,7 +88,7 @@ class DriversKind(KindBase["DriversInputs"]):
         self,
         q: LoadedQuestion,
         inputs: DriversInputs,
-        idata: Any,
+        idata: DataTree,
         settings: SamplerSettings,
         timer: Timer | None = None,
         *,
@@ -107,19 +111,19 @@ class DriversKind(KindBase["DriversInputs"]):
         return params(spec)
 
     @property
-    def sweep_adapter(self) -> type[SweepAdapter[DriversInputs, Any]]:
+    def sweep_adapter(self) -> type[DriversAdapter]:
         """Levels and scenarios on the draws; the prior reweighted."""
         from forecast.kinds.drivers.sweep import DriversAdapter
 
         return DriversAdapter
 
-    def log_densities(self, inputs: DriversInputs, draws: Any) -> LogDensities:
+    def log_densities(self, inputs: DriversInputs, draws: DriversDraws) -> LogDensities:
         """The pool's density at p0 and the odds ratios', and the cases' likelihood."""
         from forecast.kinds.drivers.sensitivity import log_densities
 
         return log_densities(inputs, draws["alpha"], draws["beta"])
 
-    def judgements(self, q: LoadedQuestion) -> Any:
+    def judgements(self, q: LoadedQuestion) -> ShowInputs:
         """The fitted judgements, with the drivers' odds ratios."""
         from forecast.kinds.drivers import model as drivers
         from forecast.render.curves import drivers_shown
@@ -161,33 +165,33 @@ class DriversKind(KindBase["DriversInputs"]):
             "the drivers' odds ratios are in the file"
         ), PROBABILITY
 
-    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: Meta) -> None:
         """Each driver: id, description, odds ratio and level."""
         from forecast.kinds.drivers.elicit import ask_drivers
 
         meta["drivers"] = ask_drivers(channel)
 
-    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+    def judged(self, meta: Meta) -> tuple[str, Scale]:
         """The event with every driver off."""
         from forecast.elicit.answers import PROBABILITY
+        from forecast.kinds.drivers.elicit import answers
 
-        ids = ", ".join(d["id"] for d in meta["drivers"])
-        return f"the event by {meta['deadline'].isoformat()} with every driver off ({ids})", (
-            PROBABILITY
-        )
+        ids = ", ".join(d["id"] for d in answers(meta))
+        deadline = meta_date(meta, "deadline").isoformat()
+        return f"the event by {deadline} with every driver off ({ids})", PROBABILITY
 
     def new_body(
         self,
-        meta: Mapping[str, Any],
-        doc: Any,
-        flow: Callable[[Any], Any],
-        date: Callable[[Any], Any],
+        meta: Meta,
+        doc: CommentedMap,
+        flow: Callable[[Mapping[str, object]], object],
+        date: Callable[[dt.date], object],
     ) -> None:
         """The experts' empty list, then the drivers."""
-        from forecast.kinds.drivers.elicit import drivers_node
+        from forecast.kinds.drivers.elicit import answers, drivers_node
 
         super().new_body(meta, doc, flow, date)
-        doc["drivers"] = drivers_node(meta["drivers"], flow)
+        doc["drivers"] = drivers_node(answers(meta), flow)
 
 
 def _result(forecast: Forecast) -> DriversResult:

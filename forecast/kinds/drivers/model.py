@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.special import expit
@@ -46,10 +46,10 @@ from forecast.questions.drivers import Case
 from forecast.questions.experts import given_weights
 
 if TYPE_CHECKING:
-    from forecast.models.judgements import EvidenceInput
-
-if TYPE_CHECKING:
     import pymc as pm
+    from xarray import DataArray, DataTree
+
+    from forecast.models.judgements import EvidenceInput
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def set_cases(model: pm.Model, x: np.ndarray, y: np.ndarray) -> None:
         pm.set_data({"cases_x": np.asarray(x, float), "cases_y": np.asarray(y, float)})
 
 
-def posterior_draws(inputs: DriversInputs, idata: Any) -> tuple[np.ndarray, np.ndarray]:
+def posterior_draws(inputs: DriversInputs, idata: DataTree) -> tuple[np.ndarray, np.ndarray]:
     """alpha (chain, draw) and beta (chain, draw, J) from a posterior."""
     post = idata["posterior"]
     p = np.asarray(post["p"].values, dtype=float)
@@ -159,7 +159,7 @@ def posterior_draws(inputs: DriversInputs, idata: Any) -> tuple[np.ndarray, np.n
     return alpha, assemble_beta(inputs.drivers, post)
 
 
-def evidence_shifts(inputs: DriversInputs, post: Any) -> np.ndarray:
+def evidence_shifts(inputs: DriversInputs, post: DataTree | DataArray) -> np.ndarray:
     """Each applied evidence item's log likelihood ratio per draw, (chain, draw, K)."""
     return assemble_draws(inputs.applied, post, "llr")
 

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Hashable, Mapping
+from typing import TYPE_CHECKING
 
-from forecast.kinds.base import KindBase
+from forecast.kinds.base import KindBase, meta_date
 from forecast.kinds.event.spec import EventQuestion
 
 if TYPE_CHECKING:
     import pymc as pm
+    from xarray import DataTree
 
     from forecast.elicit.answers import Scale
     from forecast.inference import SamplerSettings, Timer
     from forecast.kinds.event.model import EventInputs
-    from forecast.kinds.protocol import LogDensities, SweepAdapter
+    from forecast.kinds.event.sweep import EventAdapter, EventDraws
+    from forecast.kinds.protocol import LogDensities, Meta
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
@@ -59,7 +61,7 @@ class EventKind(KindBase["EventInputs"]):
 
         return event.build(inputs, swappable=swappable)
 
-    def structure(self, inputs: EventInputs) -> tuple[Any, ...]:
+    def structure(self, inputs: EventInputs) -> tuple[Hashable, ...]:
         """Experts, pool, evidence applied and base rate or not."""
         from forecast.kinds.event import model as event
 
@@ -75,7 +77,7 @@ class EventKind(KindBase["EventInputs"]):
         self,
         q: LoadedQuestion,
         inputs: EventInputs,
-        idata: Any,
+        idata: DataTree,
         settings: SamplerSettings,
         timer: Timer | None = None,
         *,
@@ -111,13 +113,13 @@ class EventKind(KindBase["EventInputs"]):
         return params(spec)
 
     @property
-    def sweep_adapter(self) -> type[SweepAdapter[EventInputs, Any]]:
+    def sweep_adapter(self) -> type[EventAdapter]:
         """Evidence on the draws; the base rate swapped in as data."""
         from forecast.kinds.event.sweep import EventAdapter
 
         return EventAdapter
 
-    def log_densities(self, inputs: EventInputs, draws: Any) -> LogDensities:
+    def log_densities(self, inputs: EventInputs, draws: EventDraws) -> LogDensities:
         """The pool's density at p and the base rate's likelihood."""
         from forecast.kinds.event.sensitivity import log_densities
 
@@ -133,11 +135,11 @@ class EventKind(KindBase["EventInputs"]):
 
         return f"the event by {spec.deadline.isoformat()}", PROBABILITY
 
-    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+    def judged(self, meta: Meta) -> tuple[str, Scale]:
         """The event by the new file's deadline."""
         from forecast.elicit.answers import PROBABILITY
 
-        return f"the event by {meta['deadline'].isoformat()}", PROBABILITY
+        return f"the event by {meta_date(meta, 'deadline').isoformat()}", PROBABILITY
 
 
 KIND = EventKind()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from scipy.special import expit
@@ -20,8 +20,20 @@ from forecast.errors import ForecastError
 from forecast.sweep.params import Effect, Param, Value, choice, expert_params, number
 from forecast.sweep.strategies import current_prior, derived_seed, pool_logpdf_p, prior_changes
 
+if TYPE_CHECKING:
+    import pymc as pm
+    from xarray import DataTree
 
-def switch(raw: Any) -> Value:
+    from forecast.kinds.event.model import EventInputs
+    from forecast.questions.base import QuestionMeta
+
+EventDraws = Mapping[str, np.ndarray]
+"""What a sweep extracts of an event posterior: ``p`` (chain, draw) and the sampled
+``llr`` (chain, draw, U) when evidence is uncertain."""
+
+
+def switch(raw: object) -> Value:
+    """``on`` or ``off`` from a setting as written (a word, a number or a boolean)."""
     if isinstance(raw, bool):
         return "on" if raw else "off"
     word = str(raw).strip().lower()
@@ -32,9 +44,12 @@ def switch(raw: Any) -> Value:
     raise ValueError(f"must be on or off (got {raw!r})")
 
 
-def params(spec: Any) -> list[Param]:
+def params(spec: QuestionMeta) -> list[Param]:
     """What an event question can sweep."""
     from forecast.elicit.pool import METHODS
+    from forecast.kinds.event.spec import EventQuestion
+
+    assert isinstance(spec, EventQuestion)
 
     out: list[Param] = []
     for ev in spec.evidence:
@@ -87,7 +102,7 @@ class EventAdapter:
     diagnosed: ClassVar[tuple[str, ...]] = ("p", "q", "llr", "pool_logit", "expert_spread")
 
     @staticmethod
-    def current(inputs: Any) -> dict[str, Value]:
+    def current(inputs: EventInputs) -> dict[str, Value]:
         """The file's own values of the prior and data settings."""
         now = current_prior(inputs)
         if inputs.base_rate is not None:
@@ -103,7 +118,7 @@ class EventAdapter:
         return now
 
     @staticmethod
-    def with_prior(inputs: Any, prior: Mapping[str, Value]) -> Any:
+    def with_prior(inputs: EventInputs, prior: Mapping[str, Value]) -> EventInputs:
         """Inputs with the scenario's prior (weights, strength, pool)."""
         from forecast.elicit.pool import PoolSpec
 
@@ -116,12 +131,13 @@ class EventAdapter:
         return dataclasses.replace(inputs, **changes)
 
     @staticmethod
-    def base_rate(inputs: Any, data: Mapping[str, Value]) -> tuple[float, float, float]:
+    def base_rate(inputs: EventInputs, data: Mapping[str, Value]) -> tuple[float, float, float]:
         """(successes, trials, weight) with the scenario's data settings."""
-        k, n, w = inputs.base_rate
-        k = float(data.get("base_rate.successes", k))
-        n = float(data.get("base_rate.trials", n))
-        w = float(data.get("base_rate.weight", w))
+        assert inputs.base_rate is not None
+        k0, n0, w0 = inputs.base_rate
+        k = float(data.get("base_rate.successes", k0))
+        n = float(data.get("base_rate.trials", n0))
+        w = float(data.get("base_rate.weight", w0))
         if k > n:
             raise ForecastError(
                 f"base_rate.successes ({k:g}) cannot exceed base_rate.trials ({n:g})",
@@ -130,20 +146,20 @@ class EventAdapter:
         return k, n, w
 
     @classmethod
-    def check_data(cls, inputs: Any, data: Mapping[str, Value]) -> None:
+    def check_data(cls, inputs: EventInputs, data: Mapping[str, Value]) -> None:
         """Refuse base-rate counts that cannot be."""
         if data:
             cls.base_rate(inputs, data)
 
     @staticmethod
-    def build(inputs: Any) -> Any:
+    def build(inputs: EventInputs) -> pm.Model:
         """The event model."""
         from forecast.kinds.event import model as event
 
         return event.build(inputs)
 
     @classmethod
-    def set_data(cls, model: Any, inputs: Any, data: Mapping[str, Value]) -> None:
+    def set_data(cls, model: pm.Model, inputs: EventInputs, data: Mapping[str, Value]) -> None:
         """Swap in the scenario's base rate (or put back the file's)."""
         if inputs.base_rate is None:
             return
@@ -177,7 +193,7 @@ class EventAdapter:
         return Posterior(draws, exact_diagnostics(s, result.error, seconds), seconds, job.tag)
 
     @staticmethod
-    def extract(inputs: Any, idata: Any) -> dict[str, np.ndarray]:
+    def extract(inputs: EventInputs, idata: DataTree) -> dict[str, np.ndarray]:
         """p (chain, draw) and the sampled llr (chain, draw, U)."""
         post = idata["posterior"]
         out = {"p": np.asarray(post["p"].values, dtype=float)}
@@ -186,17 +202,17 @@ class EventAdapter:
         return out
 
     @staticmethod
-    def log_prior(inputs: Any, draws: Mapping[str, np.ndarray]) -> np.ndarray:
+    def log_prior(inputs: EventInputs, draws: EventDraws) -> np.ndarray:
         """Log prior density at the draws of p (as a density of logit p)."""
         return np.asarray(pool_logpdf_p(inputs.experts, inputs.weights, inputs.pool, draws["p"]))
 
-    def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
+    def __init__(self, spec: QuestionMeta, inputs: EventInputs, seed: int) -> None:
         self.ids = [e.id for e in inputs.evidence]
         self.inputs = inputs
         self.seed = seed
 
     def evaluate(
-        self, inputs: Any, draws: Mapping[str, np.ndarray], scenarios: Sequence[Mapping[str, Value]]
+        self, inputs: EventInputs, draws: EventDraws, scenarios: Sequence[Mapping[str, Value]]
     ) -> np.ndarray:
         """Per-draw P(event), (scenarios, chain, draw)."""
         p = draws["p"]
@@ -231,4 +247,4 @@ class EventAdapter:
         return out.reshape(len(scenarios), *shape)
 
 
-__all__ = ["EventAdapter", "params", "switch"]
+__all__ = ["EventAdapter", "EventDraws", "params", "switch"]
