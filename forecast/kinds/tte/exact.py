@@ -30,9 +30,9 @@ from forecast.kinds.tte.model import TteInputs
 from forecast.kinds.tte.quadrature import ExactTte
 from forecast.kinds.tte.result import CurvePoint, Hazard, TteResult
 from forecast.kinds.tte.sensitivity import of_draws
+from forecast.kinds.tte.spec import TimeToEventQuestion
 from forecast.methods.exact import diagnostics, used
 from forecast.questions.loader import LoadedQuestion
-from forecast.questions.tte import TimeToEventQuestion
 
 
 def exact_draws(grid: TteGrid, chains: int, n: int, seed: int) -> Draws:
