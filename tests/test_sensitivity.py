@@ -15,6 +15,7 @@ from rich.console import Console
 
 from forecast import sensitivity
 from forecast.elicit.distributions import Fitted, Mixture
+from forecast.elicit.pool import PoolSpec
 from forecast.inference import SamplerSettings
 from forecast.kinds.drivers import sensitivity as drivers_sensitivity
 from forecast.kinds.drivers import summary as drivers_summary
@@ -31,7 +32,11 @@ from tests.conftest import EVENT_HEADER
 def _inputs(a: float, b: float, base_rate: tuple[int, int, float] | None) -> SimpleNamespace:
     f = Fitted("beta", {"alpha": a, "beta": b}, "strength")
     return SimpleNamespace(
-        experts=(f,), weights=(1.0,), prior=Mixture((f,), (1.0,)), base_rate=base_rate
+        experts=(f,),
+        weights=(1.0,),
+        prior=Mixture((f,), (1.0,)),
+        base_rate=base_rate,
+        pool=PoolSpec(),
     )
 
 
@@ -101,7 +106,11 @@ def test_log_prior_is_the_pooled_density_of_p() -> None:
     f1 = Fitted("beta", {"alpha": a1, "beta": b1}, "strength")
     f2 = Fitted("beta", {"alpha": a2, "beta": b2}, "strength")
     inputs = SimpleNamespace(
-        experts=(f1, f2), weights=(1.0, 3.0), prior=Mixture((f1, f2), (1.0, 3.0)), base_rate=None
+        experts=(f1, f2),
+        weights=(1.0, 3.0),
+        prior=Mixture((f1, f2), (1.0, 3.0)),
+        base_rate=None,
+        pool=PoolSpec(),
     )
     x = np.linspace(0.01, 0.99, 50)
     log_prior, log_lik = event_sensitivity.log_densities(inputs, x)

@@ -6,8 +6,9 @@ import datetime as dt
 import math
 import types
 import typing
+from collections.abc import Mapping
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
@@ -23,7 +24,12 @@ Status = Literal["open", "yes", "no", "annulled"]
 
 
 def located_error(
-    title: str, loc: tuple[str | int, ...], kind: str, message: str, ctx: dict[str, Any], value: Any
+    title: str,
+    loc: tuple[str | int, ...],
+    kind: str,
+    message: str,
+    ctx: Mapping[str, object],
+    value: object,
 ) -> ValidationError:
     """An error placed on ``loc`` inside the model being validated, to raise from a validator.
 
@@ -31,11 +37,13 @@ def located_error(
     this one is placed on the key the user has to change (pydantic prefixes the outer
     locations).
     """
-    detail = InitErrorDetails(type=PydanticCustomError(kind, message, ctx), loc=loc, input=value)
+    detail = InitErrorDetails(
+        type=PydanticCustomError(kind, message, dict(ctx)), loc=loc, input=value
+    )
     return ValidationError.from_exception_data(title, [detail])
 
 
-def _scalar_types(tp: Any) -> frozenset[type]:
+def _scalar_types(tp: object) -> frozenset[type]:
     """The plain types a field accepts directly (not through a nested model)."""
     if isinstance(tp, type):
         return frozenset() if issubclass(tp, BaseModel) else frozenset({tp})
@@ -87,7 +95,7 @@ class StrictModel(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _plain_scalars(cls, value: Any, info: ValidationInfo) -> Any:
+    def _plain_scalars(cls, value: object, info: ValidationInfo) -> object:
         if info.field_name is None or info.field_name not in cls.model_fields:
             return value
         accepts = _accepts(cls, info.field_name)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
@@ -29,7 +29,7 @@ CASES_COLUMNS = ("outcome", "id", "date", "source", "note")
 MAX_DRIVERS = 12
 """Most drivers a question may have: levels are integrated exactly over 2^J states."""
 
-FieldError = tuple[tuple[str | int, ...], str, str, dict[str, Any], Any]
+FieldError = tuple[tuple[str | int, ...], str, str, dict[str, object], object]
 """(location, error type, message template, context, input) of one problem."""
 
 

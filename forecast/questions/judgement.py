@@ -254,7 +254,7 @@ class ProbabilityJudgement(StrictModel):
 
     def _check_floor(self) -> None:
         """Refuse a stated probability closer to 0 or 1 than PROBABILITY_FLOOR."""
-        stated: list[tuple[tuple[Any, ...], list[float]]] = []
+        stated: list[tuple[tuple[Any, ...], list[float]]] = []  # keys may be levels
         if self.probability is not None:
             stated.append((("probability",), [self.probability]))
         if self.interval is not None:
@@ -323,7 +323,7 @@ class MedianInterval(StrictModel):
     def _check_range(self) -> None:
         """Refuse a stated value outside POSITIVE_RANGE."""
         lo, hi = POSITIVE_RANGE
-        stated: list[tuple[tuple[Any, ...], float]] = []
+        stated: list[tuple[tuple[Any, ...], float]] = []  # keys may be levels
         if self.median is not None:
             stated.append((("median",), self.median))
         if self.interval is not None:

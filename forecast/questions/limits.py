@@ -7,7 +7,6 @@ instead; docs/format.md ("Limits") explains them to users.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from forecast.questions.base import located_error
 
@@ -35,7 +34,7 @@ def within_floor(values: list[float]) -> float | None:
     return None
 
 
-def floor_error(loc: tuple[Any, ...], value: float) -> Exception:
+def floor_error(loc: tuple[str | int, ...], value: float) -> Exception:
     """A located error for a stated probability closer to 0 or 1 than PROBABILITY_FLOOR."""
     return located_error(
         "ProbabilityJudgement",

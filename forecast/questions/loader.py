@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
@@ -50,7 +50,7 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def validate(data: Any, marks: yamlio.Marks, shown: str) -> QuestionMeta:
+def validate(data: object, marks: yamlio.Marks, shown: str) -> QuestionMeta:
     """Validate parsed YAML as a question of its declared kind.
 
     Problems the reading noted and went on past (``marks.problems``: an impossible date)

@@ -14,15 +14,15 @@ import math
 import re
 import types
 import typing
-from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from forecast import yamlio
 from forecast.errors import Problem
 
 
-def show(value: Any) -> str:
+def show(value: object) -> str:
     """A value as the user wrote it in YAML, briefly."""
     if value is None:
         return "null"
@@ -62,7 +62,7 @@ _EXPECTED = {
 _YES_NO_HINT = "YAML reads unquoted yes, no, on and off as true or false; quote them: 'yes'"
 
 
-def _message(err: Any) -> tuple[str, str | None]:
+def _message(err: ErrorDetails) -> tuple[str, str | None]:
     """A plain message (with the value seen) and a hint for one pydantic error."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -126,7 +126,7 @@ def _as_fraction(percent: float) -> str:
     return f"{percent / 100:.10g}"
 
 
-def _number_hint(err: Any) -> str | None:
+def _number_hint(err: ErrorDetails) -> str | None:
     """What was probably meant by a number refused as a probability: ``15%`` for 0.15,
     ``1.5`` (above 1, up to 100) for 1.5%."""
     value = err.get("input")
@@ -146,7 +146,7 @@ def _number_hint(err: Any) -> str | None:
     return None
 
 
-def _step(tp: Any, part: Any) -> Any:
+def _step(tp: object, part: int | str) -> object:
     """The annotation one step (a key or an index) inside ``tp``; None when there is none."""
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
@@ -168,7 +168,7 @@ def _step(tp: Any, part: Any) -> Any:
     return None
 
 
-def _as_model(tp: Any) -> type[BaseModel] | None:
+def _as_model(tp: object) -> type[BaseModel] | None:
     """The model class an annotation validates mappings with (through Optional, unions)."""
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return tp
@@ -180,9 +180,9 @@ def _as_model(tp: Any) -> type[BaseModel] | None:
     return None
 
 
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+def _model_at(model: type[BaseModel], loc: yamlio.Loc) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``loc`` (None when not a model)."""
-    current: Any = model
+    current: object = model
     for part in loc:
         current = _step(current, part)
         if current is None:
@@ -190,7 +190,7 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     return _as_model(current)
 
 
-def _unknown_key(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str | None]:
+def _unknown_key(model: type[BaseModel], loc: yamlio.Loc) -> tuple[str, str | None]:
     parent = _model_at(model, loc[:-1])
     if parent is None:
         return f"unknown key {loc[-1]!r}", None
@@ -204,7 +204,7 @@ def located_problems(
     exc: ValidationError, shown: str, marks: yamlio.Marks, model: type[BaseModel]
 ) -> list[Problem]:
     out: list[Problem] = []
-    seen: set[tuple[Any, ...]] = set()
+    seen: set[tuple[yamlio.Loc, str]] = set()
     for err, loc, on_key in _union_resolved(exc.errors()):
         key_mark = on_key or err["type"] == "extra_forbidden"
         at = marks.find(loc, key=key_mark)
@@ -224,7 +224,7 @@ def located_problems(
     return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def _is_label(part: Any) -> bool:
+def _is_label(part: int | str) -> bool:
     """True for the branch labels pydantic adds inside unions ('constrained-float', ...)."""
     return isinstance(part, str) and (
         "[" in part
@@ -233,29 +233,30 @@ def _is_label(part: Any) -> bool:
     )
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+def _clean_loc(loc: yamlio.Loc) -> yamlio.Loc:
     """Drop the branch labels pydantic adds inside unions ('constrained-float', ...)."""
     return tuple(p for p in loc if not _is_label(p))
 
 
-def _branch(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], str] | None:
+def _branch(loc: yamlio.Loc) -> tuple[yamlio.Loc, str] | None:
     """(where the union is, which arm) for an error inside a union, else None."""
     for i, part in enumerate(loc):
-        if _is_label(part) and part != "[key]":
+        if isinstance(part, str) and _is_label(part) and part != "[key]":
             return _clean_loc(loc[:i]), part
     return None
 
 
-def _union_resolved(errors: list[Any]) -> list[tuple[Any, tuple[Any, ...], bool]]:
+def _union_resolved(errors: list[ErrorDetails]) -> list[tuple[ErrorDetails, yamlio.Loc, bool]]:
     """Each error with its clean location and whether it is about a mapping key.
 
-    Where a value may take several forms (a number or a mapping), an arm that failed
+    yamlio.Loc a value may take several forms (a number or a mapping), an arm that failed
     only because the value is of another type is dropped when another arm got further;
     when every arm failed on the type, the arms are merged into one "must be a or b".
     """
     branches = [_branch(e["loc"]) for e in errors]
-    out: list[tuple[Any, tuple[Any, ...], bool]] = []
-    merged: dict[tuple[Any, ...], Any] = {}
+    out: list[tuple[ErrorDetails, yamlio.Loc, bool]] = []
+    merged: dict[yamlio.Loc, ErrorDetails] = {}
+    wanted: dict[yamlio.Loc, list[str]] = {}
     for err, branch in zip(errors, branches, strict=True):
         on_key = "[key]" in err["loc"]
         if err["type"] == "extra_forbidden":
@@ -273,24 +274,20 @@ def _union_resolved(errors: list[Any]) -> list[tuple[Any, tuple[Any, ...], bool]
         if further:
             continue
         if where in merged:
-            wanted = merged[where]["ctx"]["wanted"]
-            if _EXPECTED[err["type"]] not in wanted:
-                wanted.append(_EXPECTED[err["type"]])
+            if _EXPECTED[err["type"]] not in wanted[where]:
+                wanted[where].append(_EXPECTED[err["type"]])
             continue
-        merged[where] = {
-            "type": "union_type",
-            "loc": where,
-            "input": err.get("input"),
-            "ctx": {"wanted": [_EXPECTED[err["type"]]]},
-        }
+        wanted[where] = [_EXPECTED[err["type"]]]
+        merged[where] = {"type": "union_type", "loc": where, "msg": "", "input": err.get("input")}
         out.append((merged[where], where, False))
-    for item in merged.values():
-        item["msg"] = f"must be {' or '.join(item['ctx']['wanted'])} (got {show(item['input'])})"
+    for where, item in merged.items():
+        item["ctx"] = {"wanted": wanted[where]}
+        item["msg"] = f"must be {' or '.join(wanted[where])} (got {show(item['input'])})"
     return out
 
 
 def check_numbers(
-    data: Any, loc: tuple[Any, ...], shown: str, marks: yamlio.Marks, problems: list[Problem]
+    data: object, loc: yamlio.Loc, shown: str, marks: yamlio.Marks, problems: list[Problem]
 ) -> None:
     """Flag NaN and infinity anywhere, whatever the field (YAML spells them .nan, .inf)."""
     if isinstance(data, float) and not math.isfinite(data):

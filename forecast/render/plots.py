@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from forecast.effects import SwingView
+    from forecast.elicit.distributions import Mixture
+    from forecast.elicit.pool import PooledPrior
+    from forecast.scoring import Bin
     from forecast.render.kinds import CurvePoint
     from forecast.results import Forecast
 
@@ -92,7 +95,7 @@ def _wrap(label: str, width: int = 34) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
-def _pooled_prior(f: Forecast) -> Any:
+def _pooled_prior(f: Forecast) -> Mixture | PooledPrior:
     """The experts' pooled prior on p as the run pooled it (linear unless said)."""
     from forecast.elicit.distributions import Mixture
 
@@ -108,7 +111,7 @@ def _pooled_prior(f: Forecast) -> Any:
     return PooledPrior.of(experts, weights, PoolSpec(method, d))
 
 
-def _prior_points(prior: Any, n: int = PRIOR_POINTS) -> np.ndarray:
+def _prior_points(prior: Mixture | PooledPrior, n: int = PRIOR_POINTS) -> np.ndarray:
     """Evenly spaced quantiles of the prior: a sample with no Monte Carlo noise."""
     from forecast.elicit.distributions import Mixture
 
@@ -303,19 +306,16 @@ def sensitivity(f: Forecast) -> Figure | None:
     return fig
 
 
-def calibration(bins: Sequence[Any]) -> Figure | None:
+def calibration(bins: Sequence[Bin]) -> Figure | None:
     """Observed frequency against forecast probability over resolved questions."""
-    used = [b for b in bins if getattr(b, "n", 0)]
+    used = [b for b in bins if b.n]
     if not used:
         return None
     fig, ax = _figure(3.6)
     ax.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1, label="perfect")
-    x = [float(b.mean_forecast) for b in used]
-    obs = [float(b.observed) for b in used]
-    err = [
-        [o - float(b.observed_lo) for o, b in zip(obs, used, strict=True)],
-        [float(b.observed_hi) - o for o, b in zip(obs, used, strict=True)],
-    ]
+    rows = [(b.mean_forecast, b.observed, b.observed_lo, b.observed_hi) for b in used]
+    x, obs, lo, hi = np.array(rows, dtype=float).T  # a bin with questions has every number
+    err = [obs - lo, hi - obs]
     ax.errorbar(x, obs, yerr=err, fmt="o", color=_PRIOR, capsize=3, label="observed (90%)")
     for xi, oi, b in zip(x, obs, used, strict=True):
         ax.annotate(f"n={b.n}", (xi, oi), xytext=(5, 3), textcoords="offset points", fontsize=8)
@@ -353,7 +353,7 @@ TORNADO_TITLE = "Drivers: how far each one swings the forecast"
 CALIBRATION_TITLE = "Calibration over resolved questions"
 
 
-def calibration_plot(bins: Sequence[Any]) -> Plot | None:
+def calibration_plot(bins: Sequence[Bin]) -> Plot | None:
     """The ledger-wide calibration plot as a PNG (None when no bin holds a forecast)."""
     with _style():
         fig = calibration(bins)

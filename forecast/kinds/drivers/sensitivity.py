@@ -3,12 +3,15 @@ ratios, and the coded cases' likelihood."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecast.densities import log_beta_pool, log_normal
 from forecast.sensitivity import Sensitivity, assess
+
+if TYPE_CHECKING:
+    from forecast.kinds.drivers.model import DriversInputs
 
 NO_CASES = (
     "no data: no cases are coded; the forecast is the experts' prior moved by the drivers "
@@ -20,7 +23,7 @@ DRIVERS_LABELS = {"p": "chance with every driver off", "q": "forecast"}
 
 
 def log_densities(
-    inputs: Any, alpha: np.ndarray, beta: np.ndarray
+    inputs: DriversInputs, alpha: np.ndarray, beta: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Log prior and the cases' log likelihood of a drivers model, per draw.
 
@@ -50,7 +53,9 @@ def log_densities(
     return log_prior, np.asarray(log_lik, dtype=float)
 
 
-def of_draws(inputs: Any, alpha: np.ndarray, beta: np.ndarray, forecast: np.ndarray) -> Sensitivity:
+def of_draws(
+    inputs: DriversInputs, alpha: np.ndarray, beta: np.ndarray, forecast: np.ndarray
+) -> Sensitivity:
     """Sensitivity of a drivers forecast (per-draw probabilities, (chain, draw))."""
     from scipy.special import expit
 

@@ -3,7 +3,7 @@ scenario and each driver's swing, the cases, pools and sensitivity."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,11 +15,16 @@ from forecast.kinds.drivers.sensitivity import of_draws
 from forecast.kinds.drivers.spec import DriversQuestion
 from forecast.questions.loader import LoadedQuestion
 
+if TYPE_CHECKING:
+    from xarray import DataTree
+
+    from forecast.kinds.drivers.model import DriversInputs
+
 
 def summarise(
     q: LoadedQuestion,
-    inputs: Any,
-    idata: Any,
+    inputs: DriversInputs,
+    idata: DataTree,
     settings: SamplerSettings,
     timer: Timer | None = None,
     *,

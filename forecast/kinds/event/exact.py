@@ -9,12 +9,18 @@ of the exact posterior. Nothing here imports PyMC, PyTensor or ArviZ.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
 
 from forecast.methods.exact import ExactEvent, diagnostics, used
+
+if TYPE_CHECKING:
+    from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.event.model import EventInputs
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.results import Forecast
 
 SHIFT_QUANTILES = 200
 """Evenly spaced quantiles of the evidence's shift the pool comparison averages over."""
@@ -32,7 +38,9 @@ def shift_quantiles(result: ExactEvent) -> np.ndarray | None:
     return np.asarray(mu + sd * special.ndtri(probs)) if sd > 0 else np.full(1, mu)
 
 
-def forecast_event(q: Any, inputs: Any, settings: Any, timer: Any = None) -> Any:
+def forecast_event(
+    q: LoadedQuestion, inputs: EventInputs, settings: SamplerSettings, timer: Timer | None = None
+) -> Forecast:
     """The Forecast of an event question by quadrature (``inputs``: its fitted numbers)."""
     from forecast import results
     from forecast.headline import measured_from

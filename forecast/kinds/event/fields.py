@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from forecast import results
+from forecast.kinds.event.spec import EventQuestion
 from forecast.questions.loader import LoadedQuestion
 
+if TYPE_CHECKING:
+    import datetime as dt
 
-def common_fields(q: LoadedQuestion, inputs: Any) -> dict[str, Any]:
+    from forecast.kinds.event.model import EventInputs
+
+
+class CommonFields(TypedDict):
+    """The keywords of :class:`~forecast.results.Forecast` :func:`common_fields` gives."""
+
+    question_id: str
+    title: str
+    kind: str
+    deadline: dt.date
+    status: str
+    resolution: str
+    prior_probability: float
+    prior_interval: results.Interval
+    experts: tuple[results.ExpertView, ...]
+    evidence: tuple[results.EvidenceView, ...]
+    base_rate: results.BaseRateJSON | None
+
+
+def common_fields(q: LoadedQuestion, inputs: EventInputs) -> CommonFields:
     """The question, the experts' prior, the evidence and the base rate, as
     :class:`~forecast.results.Forecast` keywords (sampled and exact forecasts alike)."""
-    spec: Any = q.spec
+    spec = q.spec
+    assert isinstance(spec, EventQuestion)
     prior = inputs.prior
     br = spec.base_rate
     return {

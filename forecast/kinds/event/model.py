@@ -19,9 +19,10 @@ Specification -> :class:`EventInputs` (fitted, backend-free numbers) -> PyMC mod
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,6 +45,10 @@ from forecast.questions.experts import given_weights
 
 if TYPE_CHECKING:
     import pymc as pm
+    from pytensor.tensor.variable import TensorVariable
+
+DataValue = float | np.ndarray
+"""A number of the event model's data: a scalar or an array."""
 
 
 @dataclass(frozen=True)
@@ -100,14 +105,16 @@ def compare_pools(inputs: EventInputs, shifts: np.ndarray | None) -> Comparison:
     )
 
 
-def _weighted_binomial_logp(value: Any, p: Any, n: Any, w: Any) -> Any:
+def _weighted_binomial_logp(
+    value: TensorVariable, p: TensorVariable, n: TensorVariable, w: TensorVariable
+) -> TensorVariable:
     """Power-prior binomial: w * log Binomial(value | n, p) (the constant is dropped)."""
     import pytensor.tensor as pt
 
     return w * (value * pt.log(p) + (n - value) * pt.log1p(-p))
 
 
-def structure(inputs: EventInputs) -> tuple[Any, ...]:
+def structure(inputs: EventInputs) -> tuple[Hashable, ...]:
     """What fixes the shape of the event model; inputs that share it share one model.
 
     The kind, the number of experts (and of those weighted above zero), the pool method
@@ -132,9 +139,9 @@ def _normalised_weights(inputs: EventInputs) -> np.ndarray:
     return np.array(inputs.weights, dtype=float) / sum(inputs.weights)
 
 
-def _data_values(inputs: EventInputs) -> dict[str, Any]:
+def _data_values(inputs: EventInputs) -> dict[str, DataValue]:
     """The numbers of the event model's data containers, by name."""
-    values: dict[str, Any] = {}
+    values: dict[str, DataValue] = {}
     method, d = inputs.pool.method, inputs.pool.extremize
     if d != 1.0:
         values["extremize"] = float(d)
@@ -170,7 +177,9 @@ def _data_values(inputs: EventInputs) -> dict[str, Any]:
     return values
 
 
-def _pooled_prior(inputs: EventInputs, data: dict[str, Any]) -> Any:
+def _pooled_prior(
+    inputs: EventInputs, data: Mapping[str, TensorVariable | DataValue]
+) -> TensorVariable:
     """The propensity ``p`` under the pool (call inside a model context)."""
     import pymc as pm
     import pytensor.tensor as pt

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecast.densities import log_pool_of_p
 from forecast.sensitivity import Sensitivity, assess
 
+if TYPE_CHECKING:
+    from forecast.kinds.event.model import EventInputs
 
-def log_densities(inputs: Any, p: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+
+def log_densities(inputs: EventInputs, p: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """The pooled prior's log-density at ``p`` and the base rate's log likelihood, per draw.
 
     The same densities as the event model's (PyMC's ``compute_log_prior`` and
@@ -19,10 +22,7 @@ def log_densities(inputs: Any, p: np.ndarray) -> tuple[np.ndarray, np.ndarray | 
     operations. The prior is taken on ``p`` whatever the pool, so the table reads the
     same for every pool. ``None`` for the likelihood when there is no base rate.
     """
-    from forecast.elicit.pool import PoolSpec
-
-    spec = getattr(inputs, "pool", None) or PoolSpec()
-    log_prior = log_pool_of_p(inputs.experts, inputs.weights, spec, p)
+    log_prior = log_pool_of_p(inputs.experts, inputs.weights, inputs.pool, p)
     if inputs.base_rate is None:
         return log_prior, None
     x = np.clip(np.asarray(p, dtype=float), 1e-300, 1 - 1e-16)
@@ -31,7 +31,7 @@ def log_densities(inputs: Any, p: np.ndarray) -> tuple[np.ndarray, np.ndarray | 
     return log_prior, weight * (k * log_x + (n - k) * log_1mx)
 
 
-def of_draws(inputs: Any, p: np.ndarray, q: np.ndarray) -> Sensitivity:
+def of_draws(inputs: EventInputs, p: np.ndarray, q: np.ndarray) -> Sensitivity:
     """Sensitivity of an event forecast from its posterior draws of ``p`` and ``q``."""
     p = np.asarray(p, dtype=float)
     q = np.asarray(q, dtype=float)

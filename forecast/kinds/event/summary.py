@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.special import expit, logit
@@ -17,11 +17,17 @@ from forecast.kinds.event.spec import EventQuestion
 from forecast.questions.loader import LoadedQuestion
 from forecast.staleness import facts_date
 
+if TYPE_CHECKING:
+    from xarray import DataTree
+
+    from forecast.elicit.pool import Comparison
+    from forecast.kinds.event.model import EventInputs
+
 
 def summarise(
     q: LoadedQuestion,
-    inputs: Any,
-    idata: Any,
+    inputs: EventInputs,
+    idata: DataTree,
     settings: SamplerSettings,
     timer: Timer | None = None,
 ) -> results.Forecast:
@@ -104,7 +110,7 @@ called a sampling failure; the Monte Carlo error widens it (four standard errors
 
 
 def check_against_exact(
-    diag: Diagnostics, sampled: float, mcse: float, pools: Any, experts: int = 2
+    diag: Diagnostics, sampled: float, mcse: float, pools: Comparison, experts: int = 2
 ) -> Diagnostics:
     """Diagnostics with a warning when the sampled forecast misses the exact one.
 
