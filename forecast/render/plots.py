@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from forecast.effects import SwingView
     from forecast.elicit.distributions import Mixture
     from forecast.elicit.pool import PooledPrior
-    from forecast.scoring import Bin
     from forecast.render.kinds import CurvePoint
     from forecast.results import Forecast
+    from forecast.scoring import Bin
 
 DPI = 110
 WIDTH = 7.0  # inches
