@@ -8,7 +8,7 @@ show; nothing here prints.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard, get_args
 
 if TYPE_CHECKING:
     from forecast.questions.choices import PoolMethod, WeightsMethod
@@ -79,3 +79,29 @@ def with_pool(
         else []
     )
     return out, warnings
+
+
+def _is_pool(word: str) -> TypeGuard[PoolMethod]:
+    from forecast.questions.choices import PoolMethod
+
+    return word in get_args(PoolMethod)
+
+
+def _is_weights(word: str) -> TypeGuard[WeightsMethod]:
+    from forecast.questions.choices import WeightsMethod
+
+    return word in get_args(WeightsMethod)
+
+
+def pool_word(word: str) -> PoolMethod:
+    """The pool method ``word`` names (ValueError for a word no priors file may say)."""
+    if _is_pool(word):
+        return word
+    raise ValueError(f"no pool method {word!r}")
+
+
+def weights_word(word: str) -> WeightsMethod:
+    """Where the weights ``word`` names come from (ValueError for a word no file may say)."""
+    if _is_weights(word):
+        return word
+    raise ValueError(f"no weights {word!r}")

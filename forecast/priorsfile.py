@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
 
 
-def roundtrip() -> Any:
+def roundtrip() -> YAML:
     """ruamel.yaml's round-trip reader and writer, set to keep a file as the user wrote it."""
     from ruamel.yaml import YAML
 
@@ -29,20 +34,20 @@ def load(text: str) -> Any:
     return roundtrip().load(text)
 
 
-def dump(doc: Any) -> str:
+def dump(doc: object) -> str:
     """The text of a round-trip document."""
     buf = io.StringIO()
     roundtrip().dump(doc, buf)
     return buf.getvalue()
 
 
-def flow(data: dict[str, Any]) -> Any:
+def flow(data: Mapping[str, object]) -> CommentedMap:
     """A mapping (and the lists and mappings in it) written in flow style, on one line."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     out = CommentedMap()
     for k, v in data.items():
-        if isinstance(v, dict):
+        if isinstance(v, Mapping):
             out[k] = flow(v)
         elif isinstance(v, list):
             seq = CommentedSeq(v)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -175,7 +175,7 @@ class Bin:
     observed_lo: float | None
     observed_hi: float | None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, float | int | None]:
         """Plain data for JSON."""
         return dict(self.__dict__)
 
@@ -225,16 +225,36 @@ class Scores:
     decomposition: Decomposition
     bins: tuple[Bin, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ScoresJSON:
         """Plain data for JSON (``n``, ``brier``, ``log``, ``baseline``, ``bins``, ...)."""
+        d = self.decomposition
         return {
             "n": self.n,
             "brier": _finite(self.brier),
             "log": _finite(self.log),
             "baseline": _finite(self.baseline),
-            **self.decomposition.to_dict(),
+            "reliability": _finite(d.reliability),
+            "resolution": _finite(d.resolution),
+            "uncertainty": _finite(d.uncertainty),
+            "within_bin_variance": _finite(d.within_bin_variance),
+            "within_bin_covariance": _finite(d.within_bin_covariance),
             "bins": [b.to_dict() for b in self.bins],
         }
+
+
+class ScoresJSON(TypedDict):
+    """The scores of a set of forecasts in ``forecast score --format json`` (NaN as null)."""
+
+    n: int
+    brier: float | None
+    log: float | None
+    baseline: float | None
+    reliability: float | None
+    resolution: float | None
+    uncertainty: float | None
+    within_bin_variance: float | None
+    within_bin_covariance: float | None
+    bins: list[dict[str, float | int | None]]
 
 
 def score(

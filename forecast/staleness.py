@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, TypeGuard
 
 from forecast.errors import UsageError
 from forecast.questions.base import StaleKind
@@ -32,6 +33,7 @@ from forecast.yamlio import dotted
 if TYPE_CHECKING:
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
+    from forecast.questions.tte import Schedule
 
 TODAY_ENV = "FORECAST_TODAY"
 STALE_ENV = "FORECAST_STALE_DAYS"
@@ -135,7 +137,7 @@ class StaleWarning:
             out.append(f"  hint: {self.hint}")
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, str | int | None]:
         """Plain data for JSON (``warnings`` items)."""
         return {
             "kind": self.kind,
@@ -177,7 +179,7 @@ def warnings_for(
     shown = str(q.path)
     found: list[StaleWarning] = []
 
-    def add(kind: str, loc: tuple[Any, ...], message: str, hint: str, day: dt.date | None) -> None:
+    def add(kind: str, loc: Loc, message: str, hint: str, day: dt.date | None) -> None:
         line, col = q.marks.find(loc) or (None, None)
         why = _why(spec, kind, day)
         found.append(StaleWarning(kind, shown, line, col, dotted(loc), message, hint, day, why))
@@ -216,17 +218,41 @@ def warnings_for(
     return found
 
 
-def _opportunities(q: LoadedQuestion, on: dt.date, add: Any) -> None:
+type Loc = tuple[str | int, ...]
+"""Where a warning points in the file: the keys and indices down to the value."""
+
+type Add = Callable[[str, Loc, str, str, dt.date | None], None]
+"""How a check adds a warning: its kind, place, message, hint and date."""
+
+
+class _Scheduled(Protocol):
+    """A specification with scheduled opportunities (a scheduled time-to-event question)."""
+
+    @property
+    def opportunities(self) -> Schedule | None: ...
+
+    @property
+    def as_of_date(self) -> dt.date: ...
+
+    def opportunity_dates(self) -> list[dt.date]: ...
+
+
+def _scheduled(spec: object) -> TypeGuard[_Scheduled]:
+    """Whether the specification has opportunities (the kinds that have them say so)."""
+    return getattr(spec, "opportunities", None) is not None
+
+
+def _opportunities(q: LoadedQuestion, on: dt.date, add: Add) -> None:
     """A warning for each scheduled opportunity after ``as_of`` and before ``on``."""
-    spec: Any = q.spec
-    if getattr(spec, "opportunities", None) is None:
+    spec = q.spec
+    if not _scheduled(spec) or spec.opportunities is None:
         return
     as_of = spec.as_of_date
     listed = list(spec.opportunities.dates)
     for day in spec.opportunity_dates():
         if not as_of < day < on:
             continue
-        loc: tuple[Any, ...] = (
+        loc: Loc = (
             ("opportunities", "dates", listed.index(day))
             if day in listed
             else ("opportunities", "every_months")

@@ -10,16 +10,20 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
-from forecast.cli.options import STALE_OPTION
 from forecast.cli.options import Format as Format
 from forecast.errors import ForecastError, InputError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
+
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.staleness import StaleWarning
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -51,7 +55,7 @@ def err() -> Console:
     return SafeConsole(file=sys.stderr, soft_wrap=True)
 
 
-def plain(text: str) -> Any:
+def plain(text: str) -> Text:
     """``text`` as rich Text, for the renderables that read a string as markup whatever
     the console says (a spinner's status): a file named ``[link=...].yaml`` stays a name."""
     from rich.text import Text
@@ -67,7 +71,7 @@ def echo_lines(lines: list[str], *, stderr: bool = False) -> None:
         console.print(line, markup=False, highlight=False, soft_wrap=True, style=style)
 
 
-def finite(obj: Any) -> Any:
+def finite(obj: object) -> object:
     """``obj`` with NaN and infinities replaced by None: JSON has no spelling for them."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
@@ -81,7 +85,7 @@ def finite(obj: Any) -> Any:
 _C1 = re.compile("[\x7f-\x9f]")
 
 
-def print_json(obj: Any) -> None:
+def print_json(obj: object) -> None:
     """One JSON object on one line of stdout (JSON Lines); a value that could not be
     computed (NaN) is written as null."""
     text = json.dumps(finite(obj), ensure_ascii=False, allow_nan=False, default=str)
@@ -148,7 +152,7 @@ def handle_errors[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def load_some(paths: list[Any]) -> tuple[list[Any], list[Any]]:
+def load_some(paths: list[Path]) -> tuple[list[LoadedQuestion], list[InputError]]:
     """Load priors files (or directories of them); refuse a set that holds none at all."""
     from forecast.errors import InputError, Problem
     from forecast.questions.loader import load_many
@@ -161,13 +165,9 @@ def load_some(paths: list[Any]) -> tuple[list[Any], list[Any]]:
     return ok, bad
 
 
-def stale_option() -> Any:
-    """The ``--stale-after DAYS`` option as a default value (commands that name the
-    :data:`~forecast.cli.options.StaleAfter` alias need not call this)."""
-    return typer.Option(None, "--stale-after", **STALE_OPTION)
-
-
-def stale_warnings(loaded: list[Any], days: int | None, *, show: bool = True) -> dict[str, Any]:
+def stale_warnings(
+    loaded: list[LoadedQuestion], days: int | None, *, show: bool = True
+) -> dict[str, list[StaleWarning]]:
     """Each question's staleness warnings (see :mod:`forecast.staleness`), by id; printed
     on stderr unless ``show`` is false."""
     from forecast import staleness

@@ -9,14 +9,22 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from forecast.cli._common import STATE, err, plain, report_error
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from rich.console import Console
+
+    from forecast.inference import SamplerSettings, Timer
     from forecast.portfolio.pool import Workers
+    from forecast.portfolio.runner import Failure, Job
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.results import Forecast
 
 FEW = 3
 """Up to this many questions get a spinner each; more get one progress bar."""
@@ -54,16 +62,16 @@ def workers(
 
 
 def sample_each(
-    loaded: list[Any],
-    settings: Any,
+    loaded: list[LoadedQuestion],
+    settings: SamplerSettings,
     seed: int | None,
     outcome: SampleOutcome,
     *,
-    timer: Any = None,
+    timer: Timer | None = None,
     scenario: str | None = None,
     pool: Workers | None = None,
-    on_failure: Callable[[Any], None] | None = None,
-) -> Iterator[tuple[Any, Any]]:
+    on_failure: Callable[[LoadedQuestion], None] | None = None,
+) -> Iterator[tuple[LoadedQuestion, Forecast]]:
     """Forecast each question in turn (:func:`forecast.portfolio.runner.forecasts`), with a
     spinner for each of a few or a progress bar over many, on a terminal.
 
@@ -86,7 +94,7 @@ def sample_each(
                     forecast, failure = next(results)
                 if tick is not None:
                     tick(1)
-                if failure is not None:
+                if failure is not None or forecast is None:
                     _failed(failure, outcome)
                     if on_failure is not None:
                         on_failure(job.question)
@@ -97,7 +105,9 @@ def sample_each(
         results.close()  # stops the workers when a question ends the command
 
 
-def _status(errc: Any, job: Any, pool: Any, *, bar: bool) -> Any:
+def _status(
+    errc: Console, job: Job, pool: Workers | None, *, bar: bool
+) -> AbstractContextManager[object]:
     """A spinner saying what is being sampled (on a terminal, without a bar)."""
     if bar or not errc.is_terminal:
         return contextlib.nullcontext()
@@ -108,19 +118,24 @@ def _status(errc: Any, job: Any, pool: Any, *, bar: bool) -> Any:
     )
 
 
-def _failed(failure: Any, outcome: SampleOutcome) -> None:
+def _failed(failure: Failure | None, outcome: SampleOutcome) -> None:
     """Report a sampling failure and go on; raise any other error in its turn."""
+    from forecast.errors import ForecastError
+
+    assert failure is not None, "a question came to neither a forecast nor a failure"
     if failure.kind != "sampling":
         if failure.kind == "internal" and STATE.debug and failure.detail:
             sys.stderr.write(failure.detail)
         raise failure.error()
     if STATE.debug:
         traceback.print_exc()
-    report_error(failure.error())
+    error = failure.error()
+    assert isinstance(error, ForecastError)  # a sampling failure is a SamplingError
+    report_error(error)
     outcome.failed = True
 
 
-def _warn_unconverged(q: Any, forecast: Any, outcome: SampleOutcome) -> None:
+def _warn_unconverged(q: LoadedQuestion, forecast: Forecast, outcome: SampleOutcome) -> None:
     if forecast.diagnostics.ok:
         return
     outcome.unconverged = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,6 +16,11 @@ from forecast.cli._common import (
     stale_warnings,
 )
 from forecast.cli.options import Priors, StaleAfter
+
+if TYPE_CHECKING:
+    from forecast.errors import InputError
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.staleness import StaleWarning
 
 
 class CheckFormat(StrEnum):
@@ -62,7 +67,7 @@ def check(
         raise typer.Exit(1)
 
 
-def _ok_json(q: Any, stale: list[Any]) -> dict[str, Any]:
+def _ok_json(q: LoadedQuestion, stale: list[StaleWarning]) -> dict[str, object]:
     """A valid file, for ``--format json``."""
     return {
         "file": str(q.path),
@@ -73,7 +78,7 @@ def _ok_json(q: Any, stale: list[Any]) -> dict[str, Any]:
     }
 
 
-def _bad_json(exc: Any) -> dict[str, Any]:
+def _bad_json(exc: InputError) -> dict[str, object]:
     """A file with problems, for ``--format json``."""
     return {
         "file": exc.problems[0].path,
@@ -94,7 +99,7 @@ def _bad_json(exc: Any) -> dict[str, Any]:
     }
 
 
-def _notes(q: Any) -> tuple[list[str], Any]:
+def _notes(q: LoadedQuestion) -> tuple[list[str], object]:
     """What a kind checks beyond validity (a network's coherence), as lines and data."""
     from forecast import kinds
 
@@ -102,7 +107,9 @@ def _notes(q: Any) -> tuple[list[str], Any]:
     return notes(q) if notes is not None else ([], None)
 
 
-def _fitted(ok: list[Any], bad: list[Any]) -> tuple[list[Any], list[Any]]:
+def _fitted(
+    ok: list[LoadedQuestion], bad: list[InputError]
+) -> tuple[list[LoadedQuestion], list[InputError]]:
     """The loaded questions whose judgements fit, and the rest with what failed, so that
     check refuses what run would (see :mod:`forecast.elicit.checks`)."""
     from forecast.elicit.checks import fit_problems

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from forecast.cli._common import err, handle_errors, out
 from forecast.errors import ForecastError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from forecast.elicit.answers import Channel
+    from forecast.jsontypes import JSONValue
 
 
 class TerminalChannel:
@@ -38,7 +44,7 @@ class TerminalChannel:
             f"  ✗ {reason}", style="red", markup=False, highlight=False, soft_wrap=True
         )
 
-    def show(self, renderable: Any) -> None:
+    def show(self, renderable: RenderableType) -> None:
         self.console.print(renderable)
 
 
@@ -64,8 +70,8 @@ class AnswersChannel:
         self.path = path
         self.console = err()
         if isinstance(data, list):
-            self.queue: list[Any] | None = list(data)
-            self.mapping: dict[str, Any] = {}
+            self.queue: list[JSONValue] | None = list(data)
+            self.mapping: dict[str, JSONValue] = {}
         elif isinstance(data, dict):
             self.queue = None
             self.mapping = {str(k): v for k, v in data.items()}
@@ -105,7 +111,7 @@ class AnswersChannel:
             return
         raise ForecastError(f"{self.path}: {key}: {reason}")
 
-    def show(self, renderable: Any) -> None:
+    def show(self, renderable: RenderableType) -> None:
         self.console.print(renderable)
 
 
@@ -113,7 +119,7 @@ _LISTS = ("bins", "chips", "opportunities", "bounds", "thresholds")
 """Questions answered by one list of values (other lists answer a question each time)."""
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
     if isinstance(value, bool):
@@ -155,7 +161,7 @@ def elicit(
     """
     from forecast.elicit.dialogue import run_session
 
-    channel: Any = (
+    channel: Channel = (
         AnswersChannel(answers) if answers else TerminalChannel(interactive=sys.stdin.isatty())
     )
     try:

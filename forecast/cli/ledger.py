@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,7 +20,9 @@ from forecast.cli.options import Ledger
 from forecast.errors import ForecastError, UsageError
 
 if TYPE_CHECKING:
-    pass
+    from forecast.ledger.history import Move
+    from forecast.ledger.records import ForecastRecord, Resolution
+    from forecast.outcomes import Resolved
 
 
 def _missing(ledger: str | None) -> bool:
@@ -60,7 +62,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise UsageError(f"{option} must be a date such as 2027-12-31 (got {value!r})") from None
 
 
-def _record_json(r: Any) -> dict[str, Any]:
+def _record_json(r: ForecastRecord) -> dict[str, object]:
     from forecast.ledger.pick import implied_by
 
     return {
@@ -94,8 +96,8 @@ def _record_json(r: Any) -> dict[str, Any]:
 
 
 def _history_json(
-    qid: str, resolution: Any, records: list[Any], steps: list[Any]
-) -> dict[str, Any]:
+    qid: str, resolution: Resolution | None, records: list[ForecastRecord], steps: list[Move]
+) -> dict[str, object]:
     """A question's history for ``--format json``."""
     return {
         "schema": "forecast.history/1",
@@ -145,7 +147,9 @@ def history(
         _show_history(qid, records, steps, resolution)
 
 
-def _show_history(qid: str, records: list[Any], steps: list[Any], resolution: Any) -> None:
+def _show_history(
+    qid: str, records: list[ForecastRecord], steps: list[Move], resolution: Resolution | None
+) -> None:
     """A question's recorded forecasts and their moves, on the terminal."""
     from forecast.ledger.render import history_view
 
@@ -226,7 +230,7 @@ def resolve(
     _said_resolved(done, priors_dir)
 
 
-def _said_resolved(done: Any, priors_dir: Path) -> None:
+def _said_resolved(done: Resolved, priors_dir: Path) -> None:
     """What ``resolve`` recorded and changed, on stderr."""
     r, earlier, console = done.resolution, done.earlier, err()
     if done.late is not None:

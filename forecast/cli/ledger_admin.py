@@ -5,12 +5,27 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 import typer
 
 from forecast.cli._common import handle_errors, out, print_json
 from forecast.cli.options import Ledger
+
+if TYPE_CHECKING:
+    from forecast.ledger.repair import Report
+
+
+class _Counts(TypedDict):
+    copied: int
+    there_already: int
+
+
+CopySummary = TypedDict(
+    "CopySummary",
+    {"schema": str, "from": str, "to": str, "forecasts": _Counts, "outcomes": _Counts},
+)
+"""What ``ledger copy --format json`` prints (``forecast.ledger-copy/1``)."""
 
 ledger_app = typer.Typer(
     name="ledger",
@@ -69,7 +84,7 @@ def check(
         raise typer.Exit(1)
 
 
-def _print_check(path: Path, report: Any, recover: Path | None) -> None:
+def _print_check(path: Path, report: Report, recover: Path | None) -> None:
     """The check's findings in words."""
     console = out()
 
@@ -121,7 +136,7 @@ def copy(
     with open_ledger(target) as dst:
         added, logged = dst.merge(forecasts, log)
         shown_to = dst.location
-    summary = {
+    summary: CopySummary = {
         "schema": "forecast.ledger-copy/1",
         "from": shown_from,
         "to": shown_to,
@@ -134,7 +149,7 @@ def copy(
     out().print(_copied_text(summary), markup=False, highlight=False, soft_wrap=True)
 
 
-def _copied_text(summary: dict[str, Any]) -> str:
+def _copied_text(summary: CopySummary) -> str:
     """What ``ledger copy`` copied, in words."""
     added, logged = summary["forecasts"]["copied"], summary["outcomes"]["copied"]
     return (

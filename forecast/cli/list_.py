@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -23,6 +23,7 @@ from forecast.filestate import status_disagreements
 if TYPE_CHECKING:
     from forecast.ledger import Latest
     from forecast.questions.loader import LoadedQuestion
+    from forecast.staleness import StaleWarning
 
 
 class ListFormat(StrEnum):
@@ -97,7 +98,9 @@ def list_(
         raise typer.Exit(1)
 
 
-def _row_json(q: LoadedQuestion, latest: Latest | None, stale: list[Any]) -> dict[str, Any]:
+def _row_json(
+    q: LoadedQuestion, latest: Latest | None, stale: list[StaleWarning]
+) -> dict[str, object]:
     """One question of ``--format json``."""
     from forecast.render import questions
 
@@ -113,7 +116,7 @@ def _row_json(q: LoadedQuestion, latest: Latest | None, stale: list[Any]) -> dic
     }
 
 
-def _print_due(rows: list[LoadedQuestion], stale: dict[str, Any]) -> None:
+def _print_due(rows: list[LoadedQuestion], stale: dict[str, list[StaleWarning]]) -> None:
     """Each question that needs attention, with what needs doing."""
     from rich.text import Text
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, get_args
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 
@@ -20,12 +20,15 @@ from forecast.questions.choices import PoolMethod, WeightsMethod
 from forecast.sweep.places import ExecutorName
 
 
-def choices(name: str, literal: Any, *, without: tuple[str, ...] = ()) -> type[StrEnum]:
+def choices(name: str, literal: object, *, without: tuple[str, ...] = ()) -> type[StrEnum]:
     """A typer choice (a ``StrEnum`` named ``name``) of the words of a ``Literal``,
     less ``without``."""
     words = [w for w in get_args(literal) if w not in without]
     return StrEnum(name, [(w, w) for w in words])  # type: ignore[return-value]
 
+
+if TYPE_CHECKING:
+    from forecast.questions.loader import LoadedQuestion
 
 if TYPE_CHECKING:  # to the type checker, a choice is its word
     PoolChoice = str
@@ -124,31 +127,38 @@ WorkerWait = Annotated[
         help="With --executor dask: stop when the cluster has had no worker this long.",
     ),
 ]
-STALE_OPTION: dict[str, Any] = {
-    "min": 1,
-    "metavar": "DAYS",
-    "help": "Warn when a file's facts are older than this many days "
-    "(default: $FORECAST_STALE_DAYS, else 180).",
-}
-StaleAfter = Annotated[int | None, typer.Option("--stale-after", **STALE_OPTION)]
+StaleAfter = Annotated[
+    int | None,
+    typer.Option(
+        "--stale-after",
+        min=1,
+        metavar="DAYS",
+        help="Warn when a file's facts are older than this many days "
+        "(default: $FORECAST_STALE_DAYS, else 180).",
+    ),
+]
 
 
-def with_weights(loaded: list[Any], ledger: str | None, choice: Any = None) -> list[Any]:
+def with_weights(
+    loaded: list[LoadedQuestion], ledger: str | None, choice: WeightsChoice | None = None
+) -> list[LoadedQuestion]:
     """:func:`forecast.overrides.with_weights`, its warnings said on stderr; then the
     ledger for the kinds that read outcomes from it (:func:`forecast.overrides.with_ledger`)."""
     from forecast import overrides
 
-    word: Any = None if choice is None else str(choice)
+    word = None if choice is None else overrides.weights_word(str(choice))
     weighted, warnings = overrides.with_weights(loaded, ledger, word)
     _warn(warnings)
     return overrides.with_ledger(weighted, ledger)
 
 
-def with_pool(loaded: list[Any], method: Any, d: float | None) -> list[Any]:
+def with_pool(
+    loaded: list[LoadedQuestion], method: PoolChoice | None, d: float | None
+) -> list[LoadedQuestion]:
     """:func:`forecast.overrides.with_pool`, its warnings said on stderr."""
     from forecast import overrides
 
-    word: Any = None if method is None else str(method)
+    word = None if method is None else overrides.pool_word(str(method))
     pooled, warnings = overrides.with_pool(loaded, word, d)
     _warn(warnings)
     return pooled

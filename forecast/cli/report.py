@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -26,6 +26,10 @@ from forecast.cli.options import (
 from forecast.errors import ForecastError
 from forecast.methods import Method
 
+if TYPE_CHECKING:
+    from forecast.results import Forecast
+    from forecast.scoring import Bin
+
 
 class FileFormat(StrEnum):
     """Formats of the report files."""
@@ -41,7 +45,7 @@ def _write(path: Path, data: bytes) -> None:
     files.atomic_write(path, data)
 
 
-def _calibration_bins(ledger: str | None) -> list[Any]:
+def _calibration_bins(ledger: str | None) -> list[Bin]:
     """The calibration table over the ledger's resolved questions; empty when there are none."""
     try:
         from forecast.ledger import evaluate, open_ledger
@@ -62,7 +66,7 @@ CALIBRATION = "calibration.png"
 """The ledger-wide calibration plot, written once beside the reports that link to it."""
 
 
-def write_calibration(directory: Path, bins: list[Any]) -> Path | None:
+def write_calibration(directory: Path, bins: list[Bin]) -> Path | None:
     """Draw the ledger's calibration plot once into ``directory`` (None with no bins)."""
     from forecast.render import plots
 
@@ -75,7 +79,7 @@ def write_calibration(directory: Path, bins: list[Any]) -> Path | None:
 
 
 def write_report(
-    forecast: Any, fmt: FileFormat, directory: Path, calibration: str | None = None
+    forecast: Forecast, fmt: FileFormat, directory: Path, calibration: str | None = None
 ) -> Path:
     """Draw the plots and write one question's report into ``directory``; return its path.
 

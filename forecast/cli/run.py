@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 import typer
 
@@ -46,6 +46,30 @@ from forecast.methods import Method
 from forecast.queries import query_scenario
 from forecast.sweep.places import WORKER_WAIT
 
+if TYPE_CHECKING:
+    from forecast.errors import InputError
+    from forecast.inference import Timer
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.results import Forecast
+    from forecast.staleness import StaleWarning
+
+
+class AlsoRecorded(TypedDict):
+    """One more forecast a question's forecast carried (a network's node), as recorded."""
+
+    question: str
+    id: int | None
+
+
+class Recorded(TypedDict, total=False):
+    """What ``--record`` did with a forecast: the ``record`` of ``--format json``."""
+
+    recorded: bool
+    ledger: str
+    id: int | None
+    error: str | None
+    also: list[AlsoRecorded]
+
 
 @dataclasses.dataclass
 class _Recorder:
@@ -74,7 +98,7 @@ class _Recorder:
             )
         return cls(ledger, analyst, str(check_writable(ledger)))
 
-    def record(self, q: Any, forecast: Any) -> dict[str, Any] | None:
+    def record(self, q: LoadedQuestion, forecast: Forecast) -> Recorded | None:
         """Record one forecast; a failure is said on stderr and the forecast is still
         shown. Returns what ``--format json`` says about it: ``recorded`` and the
         ledger's ``id``, or ``recorded: false`` and the ``error`` (None without
@@ -98,7 +122,7 @@ class _Recorder:
             )
             return {"recorded": False, "ledger": self.where, "id": None, "error": exc.message}
         err().print(f"recorded {q.id} as #{rid} in {self.where}", markup=False, highlight=False)
-        done: dict[str, Any] = {"recorded": True, "ledger": self.where, "id": rid, "error": None}
+        done: Recorded = {"recorded": True, "ledger": self.where, "id": rid, "error": None}
         from forecast import kinds
 
         more = getattr(kinds.of(q.spec), "also_records", None)  # a network's question nodes
@@ -106,7 +130,7 @@ class _Recorder:
             done["also"] = [self._also(q, extra) for extra in more(forecast)]
         return done
 
-    def _also(self, q: Any, extra: Any) -> dict[str, Any]:
+    def _also(self, q: LoadedQuestion, extra: Forecast) -> AlsoRecorded:
         """Record one more forecast a question's forecast carries (a network's node)."""
         from forecast.errors import ForecastError
         from forecast.ledger import record_at
@@ -135,7 +159,7 @@ class _Output:
         self.rows = Summary()
         self.summarised = several and not self.lines and format_ is not Format.markdown
 
-    def invalid(self, bad: list[Any]) -> None:
+    def invalid(self, bad: list[InputError]) -> None:
         """The files that did not load: each problem on stderr, and in the lines and
         summary."""
         for exc in bad:
@@ -143,7 +167,7 @@ class _Output:
         for exc in bad:
             self._failed(_stem(exc), None, "invalid priors file")
 
-    def sampling_failed(self, q: Any) -> None:
+    def sampling_failed(self, q: LoadedQuestion) -> None:
         """A question whose sampling failed (reported already)."""
         self._failed(q.id, q.spec.kind, "sampling")
 
@@ -155,7 +179,7 @@ class _Output:
         if self.lines:
             typer.echo(printable(f"{qid}\tfailed: {why}"))
 
-    def forecast(self, q: Any, forecast: Any, recorded: dict[str, Any] | None) -> bool:
+    def forecast(self, q: LoadedQuestion, forecast: Forecast, recorded: Recorded | None) -> bool:
         """Print one forecast (with what ``--record`` did, in JSON); True when it was
         to be recorded and was not."""
         if self.summarised:
@@ -195,8 +219,8 @@ class _Output:
 
 
 def _checked(
-    loaded: list[Any], scenario: str | None, stale_after: int | None, timer: Any
-) -> dict[str, Any]:
+    loaded: list[LoadedQuestion], scenario: str | None, stale_after: int | None, timer: Timer
+) -> dict[str, list[StaleWarning]]:
     """Each question's stale-date warnings (said on stderr), after refusing a scenario
     a question does not define: before anything is sampled. Importing the engine is
     its own phase in ``--timings``."""
@@ -210,7 +234,7 @@ def _checked(
     return stale
 
 
-def _print_timings(timer: Any, in_workers: bool, *, asked: bool) -> None:
+def _print_timings(timer: Timer, in_workers: bool, *, asked: bool) -> None:
     """Where the time went, a line per phase, on stderr (when ``--timings`` asked)."""
     if not asked:
         return
@@ -226,7 +250,7 @@ def _print_timings(timer: Any, in_workers: bool, *, asked: bool) -> None:
         errc.print(f"{name:>20}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)
 
 
-def _with_warnings(forecast: Any, stale: list[Any]) -> Any:
+def _with_warnings(forecast: Forecast, stale: list[StaleWarning]) -> Forecast:
     """The forecast carrying the stale-date warnings of its file."""
     if not stale:
         return forecast
@@ -334,7 +358,7 @@ def run(
     outcome.exit(strict)
 
 
-def _stem(exc: Any) -> str:
+def _stem(exc: InputError) -> str:
     """The question id of a file that failed to load (its name without the suffix)."""
     problems = getattr(exc, "problems", None) or []
     return Path(problems[0].path).stem if problems else "?"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,7 +12,9 @@ from forecast.cli.ledger import _date, _missing
 from forecast.cli.options import Ledger
 
 if TYPE_CHECKING:
+    from forecast.ledger.evaluate import ScoreReport
     from forecast.ledger.scored import LedgerScores
+    from forecast.render.layout import Fit
 
 
 class ScoreFormat(StrEnum):
@@ -132,7 +134,7 @@ def _show(got: LedgerScores) -> None:
         )
 
 
-def _amounts_view(amounts: list[dict[str, Any]]) -> Any:
+def _amounts_view(amounts: list[dict[str, object]]) -> Fit:
     """Questions of an amount, scored at the value they resolved at."""
     from rich.table import Table
 
@@ -143,7 +145,7 @@ def _amounts_view(amounts: list[dict[str, Any]]) -> Any:
         t.add_column(col, justify="left" if col == "question" else "right", no_wrap=True)
     for a in amounts:
         t.add_row(
-            a["question"],
+            str(a["question"]),
             f"{a['value']:.4g}",
             f"{a['median']:.4g}",
             f"{a['crps']:.4g}",
@@ -153,7 +155,7 @@ def _amounts_view(amounts: list[dict[str, Any]]) -> Any:
     return Fit(t)
 
 
-def _score_csv(rep: Any) -> str:
+def _score_csv(rep: ScoreReport) -> str:
     import csv
     import io
 

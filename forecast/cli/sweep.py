@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -23,6 +23,12 @@ from forecast.cli.options import (
     with_weights,
 )
 from forecast.sweep.places import WORKER_WAIT
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from forecast.render.progress import Tick
+    from forecast.sweep.batch import Swept
 
 
 def sweep(
@@ -99,14 +105,14 @@ def sweep(
     _said(done, out)
 
 
-def _progress(total: int) -> Any:
+def _progress(total: int) -> AbstractContextManager[Tick | None]:
     """The sweep's progress bar on stderr (on a terminal)."""
     from forecast.render.progress import progress_bar
 
     return progress_bar(err(), "sweep", total, "scenarios")
 
 
-def _said(done: Any, out: Path | None) -> None:
+def _said(done: Swept, out: Path | None) -> None:
     """How many rows went where, on stderr (with the time taken, on a terminal)."""
     console = err()
     extra = f" ({done.skipped} already there)" if done.skipped else ""

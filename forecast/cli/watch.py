@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 import typer
 
@@ -28,12 +28,23 @@ from forecast.cli._common import (
     handle_errors,
     out,
     report_error,
-    stale_option,
     stale_warnings,
 )
+from forecast.cli.options import StaleAfter
 from forecast.cli.run import PoolChoice, with_pool, with_weights
 from forecast.errors import ForecastError, InputError
 from forecast.methods import METHOD_HELP, Method
+
+if TYPE_CHECKING:
+    from rich.console import Console, Group, RenderableType
+
+    from forecast.inference import SamplerSettings
+    from forecast.ledger.records import ForecastRecord
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.results import Forecast
+
+type Shown = Forecast | RenderableType | None
+"""What a watch shows: a forecast's report, or a line or table about it."""
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -79,9 +90,9 @@ class Watcher:
     def __init__(
         self,
         path: Path,
-        run_forecast: Callable[[Any], Any],
+        run_forecast: Callable[[LoadedQuestion], Forecast],
         *,
-        show: Callable[[Any], None],
+        show: Callable[[Shown], None],
         pool: PoolChoice | None = None,
         extremize: float | None = None,
         stale_after: int | None = None,
@@ -93,7 +104,7 @@ class Watcher:
         self.pool = pool
         self.extremize = extremize
         self.last: float | None = None
-        self.previous: Any = None
+        self.previous: ForecastRecord | None = None
         """The last forecast as a ledger record, to explain the next move from."""
         self.stamp: tuple[tuple[int, int] | None, ...] | None = None
         self.companions: list[Path] = []
@@ -192,7 +203,7 @@ class Watcher:
             time.sleep(interval)
 
 
-def _as_record(q: Any, forecast: Any) -> Any:
+def _as_record(q: LoadedQuestion, forecast: Forecast) -> ForecastRecord | None:
     """The forecast as ``forecast history`` compares them (None when it cannot be)."""
     from forecast.ledger.records import record_of
 
@@ -202,7 +213,7 @@ def _as_record(q: Any, forecast: Any) -> Any:
     return record_of(to_dict(), priors_text=q.text, priors_path=str(q.path))
 
 
-def _since_last(before: Any, after: Any) -> Any:
+def _since_last(before: ForecastRecord, after: ForecastRecord) -> Group:
     """What changed since the last run: each change in the file, and the percentage points
     each expert, evidence item, driver or base rate explains (as ``forecast history``)."""
     from rich.console import Group
@@ -225,7 +236,7 @@ def _sampled_kind(kind: str | None) -> bool:
     return kind not in kinds.names() or "nuts" in kinds.get(kind).methods
 
 
-def sampled_note(settings: Any, forecast: Any = None) -> str | None:
+def sampled_note(settings: SamplerSettings, forecast: Shown = None) -> str | None:
     """What the watch sampled, shown under each sampled report (None for a forecast by
     another method: an exact one has nothing to say about sampling, nor a kind NUTS
     never samples, such as a network, whose discrete nodes are enumerated)."""
@@ -238,24 +249,29 @@ def sampled_note(settings: Any, forecast: Any = None) -> str | None:
     )
 
 
-def _forecaster(base: Any, seed: int | None) -> Callable[[Any], Any]:
+def _forecaster(base: SamplerSettings, seed: int | None) -> Callable[[LoadedQuestion], Forecast]:
     """Forecast a question on this process's compiled models, with ``base`` settings."""
     from forecast import engine
 
     models = engine.CompiledModels()
 
-    def run_forecast(q: Any) -> Any:
+    def run_forecast(q: LoadedQuestion) -> Forecast:
         return models.run(q, engine.settings_for(q, base, seed))
 
     return run_forecast
 
 
-def _shower(console: Any, base: Any) -> Callable[[Any], None]:
+def _is_forecast(shown: Shown) -> TypeGuard[Forecast]:
+    """Whether what is shown is a forecast (anything with diagnostics reports as one)."""
+    return hasattr(shown, "diagnostics")
+
+
+def _shower(console: Console, base: SamplerSettings) -> Callable[[Shown], None]:
     """Print a forecast's report (with what the watch sampled) or any other renderable."""
     from forecast.render.report import Report
 
-    def show(renderable: Any) -> None:
-        if not hasattr(renderable, "diagnostics"):
+    def show(renderable: Shown) -> None:
+        if not _is_forecast(renderable):
             console.print(renderable)
             return
         console.print(Report(renderable))
@@ -285,7 +301,7 @@ def watch(
     timeout: float | None = typer.Option(
         None, "--timeout", min=0.0, help="Stop after this many seconds without a save."
     ),
-    stale_after: int | None = stale_option(),
+    stale_after: StaleAfter = None,
     method: Method = typer.Option(Method.auto, "--method", help=METHOD_HELP),
 ) -> None:
     """Re-run the forecast each time PRIORS is saved, showing what changed.

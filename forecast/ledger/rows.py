@@ -193,7 +193,7 @@ def record_from_row(row: Mapping[str, object], *, light: bool = False) -> Foreca
     ------
     Unreadable
         When a stored value is not what the schema says (not UTF-8, not JSON, of another
-        type, a field missing), naming the forecast's id. Any other error is a fault of
+        type, a field missing), naming the forecast's id. Every other error is a fault of
         this program, not of the ledger, and is not hidden as damage.
     """
     try:
