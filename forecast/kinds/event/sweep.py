@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from forecast.kinds.event.model import EventInputs
     from forecast.questions.base import QuestionMeta
+    from forecast.sweep.strategies import Job, Posterior
 
 EventDraws = Mapping[str, np.ndarray]
 """What a sweep extracts of an event posterior: ``p`` (chain, draw) and the sampled
@@ -168,7 +169,7 @@ class EventAdapter:
         event.set_base_rate(model, *cls.base_rate(inputs, data))
 
     @classmethod
-    def posterior(cls, job: Any) -> Any:
+    def posterior(cls, job: Job) -> Posterior | None:
         """Stratified inverse-CDF draws of the exact posterior (the scenario's base rate
         swapped in), in place of NUTS (None: NUTS samples, when asked for or past the
         exact method's quadrature tolerance)."""
