@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
     from forecast.kinds.event.model import EventInputs
     from forecast.questions.base import QuestionMeta
-    from forecast.sweep.strategies import Job, Posterior
 
 EventDraws = Mapping[str, np.ndarray]
 """What a sweep extracts of an event posterior: ``p`` (chain, draw) and the sampled
