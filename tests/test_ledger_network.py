@@ -101,3 +101,43 @@ def test_history_shows_network_implied_forecasts_apart(ledger: Path) -> None:
     rich = runner.invoke(app, ["history", "q1"], env={"COLUMNS": "160"})
     assert rich.exit_code == 0, rich.output
     assert "network-implied (links)" in rich.stdout and "own" in rich.stdout
+
+
+def test_a_networks_own_headline_is_its_own_forecast_not_an_implied_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run NET --record``: the network's headline (P(a) = 0.3, under the network's id)
+    is the network question's own forecast; only its forecast of the-question (0.25 =
+    0.3 · 0.6 + 0.7 · 0.1) is network-implied. The-question's own forecast is 0.3 (its
+    expert's Beta(3, 7), exactly)."""
+    from tests.test_network_spec import GOOD, event, write
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path_ledger = tmp_path / "ledger.sqlite"
+    monkeypatch.setenv("FORECAST_LEDGER", str(path_ledger))
+    event(tmp_path, "the-question")
+    net = write(tmp_path, "target: a\n" + GOOD)
+    for file in (net, tmp_path / "the-question.yaml"):
+        made = runner.invoke(app, ["run", str(file), "--record", "--format", "json"])
+        assert made.exit_code == 0, made.output
+    with open_ledger(path_ledger) as book:
+        recorded = {(r.question_id, r.kind): r.probability for r in book.forecasts()}
+        for q in ("net", "the-question"):
+            book.resolve(Resolution(q, "yes", dt.date(2029, 12, 31), when(3)))
+    assert recorded[("net", "network")] == pytest.approx(0.3, abs=1e-9)
+    assert recorded[("the-question", "network")] == pytest.approx(0.25, abs=1e-9)
+    own_q = recorded[("the-question", "event")]
+    assert own_q == pytest.approx(0.3, abs=1e-4)
+    own = _score()
+    # the two own forecasts: the network's of its headline and the question's own
+    assert own["n"] == 2 and own["unscored"] == []
+    assert own["brier"] == pytest.approx(((1 - 0.3) ** 2 + (1 - own_q) ** 2) / 2, abs=1e-9)
+    assert own["log"] == pytest.approx((math.log(0.3) + math.log(own_q)) / 2, abs=1e-9)
+    implied = _score("--kind", "network")
+    assert implied["n"] == 1 and [q["id"] for q in implied["questions"]] == ["the-question"]
+    assert implied["brier"] == pytest.approx(0.75**2, abs=1e-9)
+    assert implied["log"] == pytest.approx(math.log(0.25), abs=1e-9)
+    rich = runner.invoke(app, ["score"], env={"COLUMNS": "120"})
+    assert "1 network-implied forecast left out" in rich.stdout
+    history = runner.invoke(app, ["history", "net", "--format", "json"])
+    assert [f["network_implied"] for f in json.loads(history.stdout)["forecasts"]] == [False]

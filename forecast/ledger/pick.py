@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import PurePath
 from typing import Literal
 
 from forecast.ledger.records import ForecastRecord, Resolution
@@ -24,8 +25,16 @@ one of its question nodes, recorded under that question's id (``run NET --record
 
 
 def network_implied(r: ForecastRecord) -> bool:
-    """Whether ``r`` is a network's forecast rather than the question's own."""
-    return r.kind == NETWORK
+    """Whether ``r`` is a network's forecast of one of its question nodes rather than the
+    question's own: of kind ``network`` and recorded under another id than its priors
+    file's (a network's record of its own headline, under the network's id, is its own
+    forecast). Without a priors path, the report's ``network_node`` says, and a light
+    record without either counts as implied."""
+    if r.kind != NETWORK:
+        return False
+    if r.priors_path:
+        return PurePath(r.priors_path).stem != r.question_id
+    return r.document is None or "network_node" in r.document
 
 
 def implied_by(r: ForecastRecord) -> str | None:
@@ -45,6 +54,8 @@ def of_kind(records: Iterable[ForecastRecord], kind: str | None) -> list[Forecas
     (``network``: the network-implied ones)."""
     if kind is None:
         return [r for r in records if not network_implied(r)]
+    if kind == NETWORK:
+        return [r for r in records if network_implied(r)]
     return [r for r in records if r.kind == kind]
 
 
