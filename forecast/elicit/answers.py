@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from forecast.elicit.distributions import Fitted, implications
 from forecast.elicit.fit import FitCache, fit_positive, fit_probability
@@ -29,6 +29,11 @@ POOR_FIT = 0.01
 
 OUTSIDE_RANGE = 0.10
 """More than this much fitted mass outside the plausible range earns a warning."""
+
+
+Judgement = dict[str, object]
+"""What an expert said, as it is written under the judgement's key (``quantiles``, or
+``roulette`` with its ``bins`` and ``chips``)."""
 
 
 class Invalid(ValueError):
@@ -282,7 +287,7 @@ class Scale:
 
     def judge(
         self,
-        judgement: dict[str, Any],
+        judgement: Judgement,
         extremes: tuple[float, float],
         marks: list[float],
         *,
@@ -301,7 +306,7 @@ class Scale:
         it adds to the expert's entry."""
         return {}
 
-    def fit(self, judgement: dict[str, Any]) -> Fitted:
+    def fit(self, judgement: Judgement) -> Fitted:
         """The distribution fitted to a judgement on this scale (not cached on disk)."""
         from forecast.questions.judgement import MedianInterval, ProbabilityJudgement
 
@@ -378,7 +383,7 @@ class Answers:
     """What one expert said, as it will be written."""
 
     name: str
-    judgement: dict[str, Any]
+    judgement: Judgement
     fitted: object | None = None
     """The accepted fit (a :class:`Fitted` on the probability and time scales)."""
     extremes: tuple[float, float] = (0.0, 1.0)

@@ -10,10 +10,13 @@ or a ``run``), and otherwise left to them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
+from forecast.elicit.distributions import Fitted
 from forecast.elicit.fit import (
+    FitCache,
     default_cache,
     fit_at,
     fit_positive,
@@ -22,21 +25,25 @@ from forecast.elicit.fit import (
     needs_preliz,
 )
 from forecast.errors import InputError, Problem
-from forecast.questions.judgement import ProbabilityJudgement
+from forecast.questions.judgement import MedianInterval, ProbabilityJudgement
 
-Loc = tuple[str | int, ...]
+Task = tuple[ProbabilityJudgement | None, Callable[[FitCache], Fitted]]
+"""A probability judgement (to tell whether it needs PreliZ) or None, and its located fit."""
+
+if TYPE_CHECKING:
+    from forecast.questions.loader import LoadedQuestion
 
 
-def fit_problems(q: Any) -> list[Problem]:
-    """The problems fitting ``q``'s judgements (a LoadedQuestion) would meet, located."""
+def fit_problems(q: LoadedQuestion) -> list[Problem]:
+    """The problems fitting ``q``'s judgements would meet, located."""
     cache = default_cache()
     problems: list[Problem] = []
-    for where, fit, j in _judgements(q.spec):
-        if isinstance(j, ProbabilityJudgement) and needs_preliz(j, cache):
+    for j, fit in _judgements(q.spec):
+        if j is not None and needs_preliz(j, cache):
             continue
         try:
             with located(q):
-                fit_at(where, fit, j, cache)
+                fit(cache)
         except InputError as exc:
             problems += exc.problems
     cache.flush()
@@ -45,23 +52,29 @@ def fit_problems(q: Any) -> list[Problem]:
     return problems + kinds.of(q.spec).fit_problems(q)
 
 
-def _judgements(spec: Any) -> Iterator[tuple[Loc, Callable[[Any, Any], Any], Any]]:
-    """(where, how to fit, judgement) for each judgement of an event, drivers or
+def _positive(where: tuple[str | int, ...], j: float | MedianInterval) -> Task:
+    return None, functools.partial(fit_at, where, fit_positive, j)
+
+
+def _judgements(spec: object) -> Iterator[Task]:
+    """(judgement, its located fit) for each judgement of an event, drivers or
     time-to-event question."""
     for i, e in enumerate(getattr(spec, "experts", ()) or ()):
         if isinstance(e.judgement, ProbabilityJudgement):  # other kinds check their own
-            yield ("experts", i, "judgement"), fit_probability, e.judgement
+            where = ("experts", i, "judgement")
+            yield e.judgement, functools.partial(fit_at, where, fit_probability, e.judgement)
     for i, ev in enumerate(getattr(spec, "evidence", ()) or ()):
-        yield ("evidence", i, "likelihood_ratio"), fit_positive, ev.likelihood_ratio
+        yield _positive(("evidence", i, "likelihood_ratio"), ev.likelihood_ratio)
     for i, d in enumerate(getattr(spec, "drivers", ()) or ()):
-        yield ("drivers", i, "odds_ratio"), fit_positive, d.odds_ratio
-    if getattr(spec, "trend", None) is not None:
-        yield ("trend",), fit_positive, spec.trend
+        yield _positive(("drivers", i, "odds_ratio"), d.odds_ratio)
+    trend = getattr(spec, "trend", None)
+    if trend is not None:
+        yield _positive(("trend",), trend)
     hazard = getattr(spec, "hazard", None)
     if hazard is not None:
         for i, e in enumerate(hazard.experts):
-            yield ("hazard", "experts", i, "median_years"), fit_positive, e.median_years
-        yield ("hazard", "shape"), fit_positive, hazard.shape
+            yield _positive(("hazard", "experts", i, "median_years"), e.median_years)
+        yield _positive(("hazard", "shape"), hazard.shape)
 
 
 __all__ = ["fit_problems"]

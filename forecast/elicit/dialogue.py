@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 from forecast import priorsfile
 from forecast.elicit.answers import (
@@ -51,6 +52,9 @@ from forecast.elicit.document import render_file
 from forecast.elicit.judgement import elicit_quartiles, elicit_roulette, provisional, show_fit
 from forecast.errors import UsageError
 from forecast.render.elicit import adding_expert, new_question, to_judge
+
+if TYPE_CHECKING:
+    from forecast.questions.base import QuestionMeta
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,119}$")
 """A question id: the priors file's name, short enough for every file system."""
@@ -122,7 +126,8 @@ def elicit_expert(
                 channel, provisional(extremes, {}, scale), extremes, [], final=False, scale=scale
             )
             judgement = elicit_quartiles(channel, extremes, prev, scale)
-            marks = list(judgement["quantiles"].values())
+            stated = judgement["quantiles"]
+            marks = [float(v) for v in stated.values()] if isinstance(stated, dict) else []
         else:
             judgement = elicit_roulette(channel, extremes, prev, scale)
             marks = []
@@ -147,6 +152,22 @@ def _above(v: float, low: float, what: str = "probability") -> float:
     return v
 
 
+class Part(Protocol):
+    """A part of a question its experts judge (a network's table cell): what is judged,
+    on which scale, the names already there, and the file with the answers added."""
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def scale(self) -> Scale: ...
+
+    @property
+    def taken(self) -> Iterable[str]: ...
+
+    def render(self, existing: str, answers: Sequence[Answers], today: dt.date) -> str: ...
+
+
 @dataclass
 class Outcome:
     """What a session wrote."""
@@ -157,7 +178,7 @@ class Outcome:
     total: int
 
 
-def subject(spec: Any, today: dt.date | None = None) -> tuple[str, Scale]:
+def subject(spec: QuestionMeta, today: dt.date | None = None) -> tuple[str, Scale]:
     """What an expert judges in a question of its kind, and on which scale (``today``:
     to tell a past "next" opportunity from a future one)."""
     from forecast import kinds
@@ -201,17 +222,16 @@ def run_session(
         )
     path = directory / f"{question}.yaml"
     existing: str | None = None
-    meta: dict[str, Any] | None = None
+    meta: dict[str, object] | None = None
     taken: set[str] = set()
     revisable: set[str] = set()  # names whose judgement may be revised (not a part's)
-    place: Any = None
+    place: Part | None = None
     if path.exists():
         from forecast import kinds
 
         loaded = load_question(path)
         existing = loaded.text
-        spec: Any = loaded.spec
-        hook = getattr(kinds.of(spec), "elicit_target", None)  # experts judge a part
+        hook = getattr(kinds.of(loaded.spec), "elicit_target", None)  # experts judge a part
         if hook is not None:
             place = hook(loaded, cell)
             what, scale, taken = place.subject, place.scale, set(place.taken)

@@ -8,17 +8,35 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
 Family = Literal["beta", "lognormal"]
 
 
+class Frozen(Protocol):
+    """What is used of a frozen SciPy distribution."""
+
+    def cdf(self, x: ArrayLike) -> np.ndarray: ...
+
+    def sf(self, x: ArrayLike) -> np.ndarray: ...
+
+    def pdf(self, x: ArrayLike) -> np.ndarray: ...
+
+    def logpdf(self, x: ArrayLike) -> np.ndarray: ...
+
+    def ppf(self, q: ArrayLike) -> np.ndarray: ...
+
+    def mean(self) -> float: ...
+
+
 @functools.lru_cache(maxsize=512)
-def _frozen(family: Family, first: float, second: float) -> Any:
+def _frozen(family: Family, first: float, second: float) -> Frozen:
     """A SciPy frozen distribution: Beta(alpha, beta) or LogNormal(sigma, mu).
 
     Freezing costs about a millisecond (SciPy builds its docstring), and quadrature and
@@ -69,7 +87,7 @@ class Fitted:
         """True for a point mass (a likelihood ratio given as a plain number)."""
         return self.family == "lognormal" and self.params["sigma"] == 0.0
 
-    def frozen(self) -> Any:
+    def frozen(self) -> Frozen:
         """The SciPy frozen distribution (made once per family and parameters)."""
         if self.family == "beta":
             return _frozen("beta", self.params["alpha"], self.params["beta"])
@@ -81,13 +99,13 @@ class Fitted:
             return math.exp(self.params["mu"])
         return float(self.frozen().mean())
 
-    def cdf(self, x: Any) -> Any:
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         """P(X <= x)."""
         if self.fixed:
             return np.where(np.asarray(x) >= math.exp(self.params["mu"]), 1.0, 0.0)
         return self.frozen().cdf(x)
 
-    def ppf(self, q: Any) -> Any:
+    def ppf(self, q: ArrayLike) -> np.ndarray:
         """The quantile function."""
         if self.fixed:
             return np.full_like(np.asarray(q, dtype=float), math.exp(self.params["mu"]))
@@ -101,7 +119,7 @@ class Fitted:
             return f"fixed at {math.exp(self.params['mu']):.3g}"
         return f"LogNormal(mu={self.params['mu']:.3g}, sigma={self.params['sigma']:.3g})"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON and the fit cache."""
         return {
             "family": self.family,
@@ -115,13 +133,19 @@ class Fitted:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Fitted:
+    def from_dict(cls, d: Mapping[str, object]) -> Fitted:
         """Inverse of :meth:`to_dict`."""
+        params, checks = d["params"], d["checks"]
+        if not isinstance(params, Mapping) or not isinstance(checks, list):
+            raise TypeError("a fit's params are a mapping and its checks a list")
+        family: Family = "beta" if d["family"] == "beta" else "lognormal"
         return cls(
-            d["family"],
-            {k: float(v) for k, v in d["params"].items()},
-            d["method"],
-            tuple(Check(c["statement"], c["elicited"], c["fitted"]) for c in d["checks"]),
+            family,
+            {str(k): float(v) for k, v in params.items()},
+            str(d["method"]),
+            tuple(
+                Check(str(c["statement"]), float(c["elicited"]), float(c["fitted"])) for c in checks
+            ),
         )
 
 
@@ -144,11 +168,12 @@ class Mixture:
         """The weighted mean of the components' means."""
         return float(sum(w * c.mean() for w, c in zip(self.weights, self.components, strict=True)))
 
-    def cdf(self, x: Any) -> Any:
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         """The weighted mean of the components' CDFs."""
-        return sum(w * c.cdf(x) for w, c in zip(self.weights, self.components, strict=True))
+        parts = [w * c.cdf(x) for w, c in zip(self.weights, self.components, strict=True)]
+        return np.asarray(np.sum(parts, axis=0))
 
-    def sf(self, x: Any) -> Any:
+    def sf(self, x: ArrayLike) -> np.ndarray:
         """P(X > x)."""
         return 1.0 - self.cdf(x)
 
@@ -168,9 +193,9 @@ class Distribution(Protocol):
 
     def mean(self) -> float: ...
 
-    def cdf(self, x: Any) -> Any: ...
+    def cdf(self, x: float) -> float | np.ndarray: ...
 
-    def ppf(self, q: Any) -> Any: ...
+    def ppf(self, q: float) -> float | np.ndarray: ...
 
 
 def implications(dist: Distribution, *, threshold: float = 0.5) -> dict[str, float]:

@@ -4,7 +4,7 @@ their judgements revised), or a new question."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast import priorsfile
 from forecast.elicit.answers import PROBABILITY, Answers, Scale
@@ -49,7 +49,7 @@ def _parent(doc: CommentedMap, path: tuple[str, ...]) -> CommentedMap:
 
 def render_file(
     existing: str | None,
-    meta: dict[str, Any] | None,
+    meta: dict[str, object] | None,
     experts: list[Answers],
     today: dt.date,
     scale: Scale = PROBABILITY,

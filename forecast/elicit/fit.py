@@ -26,11 +26,12 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import optimize, stats
@@ -39,6 +40,9 @@ from forecast.elicit.distributions import Check, Fitted
 from forecast.errors import FitError, ForecastError
 from forecast.questions.judgement import MedianInterval, ProbabilityJudgement
 from forecast.questions.limits import SHAPE_FLOOR
+
+if TYPE_CHECKING:
+    from forecast.questions.loader import LoadedQuestion
 
 _EPS = 1e-9
 
@@ -58,10 +62,10 @@ class FitCache:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or cache_dir() / "fits-v1.json"
-        self._data: dict[str, Any] | None = None
+        self._data: dict[str, object] | None = None
         self._dirty = False
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> dict[str, object]:
         if self._data is None:
             from forecast import files
 
@@ -76,7 +80,7 @@ class FitCache:
     def get(self, key: str) -> Fitted | None:
         """The cached fit for ``key``, if any."""
         entry = self._load().get(key)
-        if entry is None:
+        if not isinstance(entry, Mapping):
             return None
         try:
             return Fitted.from_dict(entry)
@@ -120,12 +124,12 @@ def _preliz_version() -> str:
         return "none"
 
 
-def _key(kind: str, payload: Any) -> str:
+def _key(kind: str, payload: object) -> str:
     blob = json.dumps([kind, payload, _preliz_version(), 1], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def _preliz() -> Any:
+def _preliz() -> ModuleType:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import preliz
@@ -262,7 +266,7 @@ def fit_at[J](
 
 
 @contextmanager
-def located(q: Any) -> Iterator[None]:
+def located(q: LoadedQuestion) -> Iterator[None]:
     """Report a FitError placed in ``q``'s file (a LoadedQuestion) as a located problem."""
     try:
         yield

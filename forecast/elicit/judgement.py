@@ -3,12 +3,11 @@ answer checked against those before it, with the fit shown after each answer."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from forecast.elicit.answers import (
     PROBABILITY,
     Channel,
     Invalid,
+    Judgement,
     Scale,
     ask,
     default_edges,
@@ -21,22 +20,29 @@ from forecast.render.elicit import no_fit_yet
 
 def provisional(
     extremes: tuple[float, float], given: dict[float, float], scale: Scale = PROBABILITY
-) -> dict[str, Any]:
+) -> Judgement:
     """Quantiles so far, with the plausible extremes as the 1% and 99% points (an extreme
     at the scale's bound, such as a lowest probability of 0, is no quantile and is left
     out). The final judgement keeps them the same way, so the range is in the file."""
+    return {"quantiles": _points(extremes, given, scale)}
+
+
+def _points(
+    extremes: tuple[float, float], given: dict[float, float], scale: Scale
+) -> dict[float, float]:
+    """The stated quantiles with the extremes that are not at the scale's bounds."""
     low, high = extremes
     q = dict(given)
     if low > scale.bounds[0]:
         q[0.01] = low
     if high < scale.bounds[1]:
         q[0.99] = high
-    return {"quantiles": dict(sorted(q.items()))}
+    return dict(sorted(q.items()))
 
 
 def show_fit(
     channel: Channel,
-    judgement: dict[str, Any],
+    judgement: Judgement,
     extremes: tuple[float, float],
     marks: list[float],
     *,
@@ -58,7 +64,7 @@ def elicit_quartiles(
     extremes: tuple[float, float],
     prev: dict[str, str],
     scale: Scale = PROBABILITY,
-) -> dict[str, Any]:
+) -> Judgement:
     """Median, then lower and upper quartiles, each checked against the others."""
     low, high = extremes
     what = scale.short
@@ -103,7 +109,7 @@ def elicit_quartiles(
     )
     prev["upper_quartile"] = f"{q3:g}"
     stated = {0.25: q1, 0.5: median, 0.75: q3}
-    final = provisional(extremes, stated, scale)["quantiles"]
+    final = _points(extremes, stated, scale)
     return {"quantiles": {k: scale.written(v) for k, v in final.items()}}
 
 
@@ -136,7 +142,7 @@ def elicit_roulette(
     extremes: tuple[float, float],
     prev: dict[str, str],
     scale: Scale = PROBABILITY,
-) -> dict[str, Any]:
+) -> Judgement:
     """Bin edges across the plausible range, then chips per bin."""
     low, high = extremes
     edges = ask(

@@ -10,7 +10,8 @@ an existing file of that kind.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from forecast import kinds
 from forecast.elicit.answers import (
@@ -24,18 +25,24 @@ from forecast.elicit.answers import (
     parse_text,
 )
 
+if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap
+
+Meta = dict[str, object]
+"""What a new file's questions have been answered so far (open: each kind reads its own)."""
+
 
 def _kind_prompt() -> str:
     labels = list(kinds.forms().values())
     return f"Kind: {', '.join(labels[:-1])}, or {labels[-1]}"
 
 
-def ask_new(channel: Channel, today: dt.date) -> dict[str, Any]:
+def ask_new(channel: Channel, today: dt.date) -> Meta:
     """The new question's kind and fields, as they will be written (each kind asks for
     what it needs after the deadline)."""
     forms = kinds.forms()
     kind = ask(channel, "kind", _kind_prompt(), parse_choice({f: f for f in forms}), "event")
-    meta: dict[str, Any] = {
+    meta: Meta = {
         "kind": kind,
         "title": ask(channel, "title", "Title (the event, by when)", parse_text),
         "resolution": ask(
@@ -62,19 +69,24 @@ def ask_new(channel: Channel, today: dt.date) -> dict[str, Any]:
     return meta
 
 
-def judged(meta: dict[str, Any]) -> tuple[str, Scale]:
+def judged(meta: Meta) -> tuple[str, Scale]:
     """What the first expert judges in the new question, and on which scale."""
-    return kinds.by_form(meta["kind"]).judged(meta)
+    return kinds.by_form(str(meta["kind"])).judged(meta)
 
 
-def new_document(meta: dict[str, Any], today: dt.date, flow: Any, date: Any) -> Any:
+def new_document(
+    meta: Meta,
+    today: dt.date,
+    flow: Callable[[dict[str, object]], object],
+    date: Callable[[dt.date], object],
+) -> CommentedMap:
     """The new file's document, with an empty list where the experts go.
 
     ``flow`` writes a mapping in flow style, ``date`` copies a date for the writer.
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    kind = kinds.by_form(meta["kind"])
+    kind = kinds.by_form(str(meta["kind"]))
     doc = CommentedMap()
     doc["format"] = 1
     doc["kind"] = kind.name
@@ -87,8 +99,9 @@ def new_document(meta: dict[str, Any], today: dt.date, flow: Any, date: Any) -> 
         tags = CommentedSeq(meta["tags"])
         tags.fa.set_flow_style()
         doc["tags"] = tags
-    if meta.get("source"):
-        doc["sources"] = CommentedSeq([flow(meta["source"])])
+    source = meta.get("source")
+    if isinstance(source, dict):
+        doc["sources"] = CommentedSeq([flow(source)])
     kind.new_body(meta, doc, flow, date)
     doc.yaml_set_start_comment(
         f"{meta['title']}\nStarted with `forecast elicit` on {today.isoformat()}."

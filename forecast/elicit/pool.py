@@ -23,9 +23,9 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
 from forecast.elicit.distributions import Fitted
@@ -71,7 +71,7 @@ def normalise(weights: Sequence[float]) -> np.ndarray:
     return w / total
 
 
-def extremize(p: Any, d: float) -> Any:
+def extremize(p: ArrayLike, d: float) -> np.ndarray:
     """p* = sigmoid(d · logit p), computed in log-odds so the tails keep their precision."""
     p = np.asarray(p, dtype=float)
     with np.errstate(divide="ignore"):
@@ -258,15 +258,15 @@ class PooledPrior:
         """E[p] under the pool."""
         return self.grid.mean()
 
-    def cdf(self, x: Any) -> Any:
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         """P(p <= x)."""
         return self.grid.cdf(x)
 
-    def sf(self, x: Any) -> Any:
+    def sf(self, x: ArrayLike) -> np.ndarray:
         """P(p > x)."""
         return 1.0 - self.grid.cdf(x)
 
-    def ppf(self, q: Any) -> Any:
+    def ppf(self, q: ArrayLike) -> np.ndarray:
         """Quantiles of p."""
         return self.grid.ppf(q)
 
@@ -322,7 +322,7 @@ class Alternative:
         """Leaving this expert out moves the forecast by more than INFLUENCE_FLAG."""
         return self.kind == "drop" and abs(self.delta) > INFLUENCE_FLAG
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         return {
             "label": self.label,
@@ -349,7 +349,7 @@ class Comparison:
         """Experts whose removal moves the forecast by more than 5 percentage points."""
         return tuple(r for r in self.rows if r.flagged)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON (the ``pools`` object of ``forecast run --format json``)."""
         return {
             "method": self.spec.method,

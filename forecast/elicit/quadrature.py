@@ -13,9 +13,9 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
 LogDensity = Callable[[np.ndarray], np.ndarray]
@@ -116,18 +116,18 @@ class LogitDensity:
         cum = np.concatenate([[0.0], np.cumsum(steps)])
         return cum / cum[-1]
 
-    def cdf(self, x: Any) -> Any:
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         """P(p <= x)."""
         x = np.asarray(x, dtype=float)
         with np.errstate(divide="ignore"):
             ux = np.log(x) - np.log1p(-x)
         return np.interp(ux, self.u, self._cum(), left=0.0, right=1.0)
 
-    def ppf(self, q: Any) -> Any:
+    def ppf(self, q: ArrayLike) -> np.ndarray:
         """The quantile function of p."""
         cum = self._cum()
         keep = np.concatenate([[True], np.diff(cum) > 0])
-        return special.expit(np.interp(q, cum[keep], self.u[keep]))
+        return special.expit(np.interp(np.asarray(q, dtype=float), cum[keep], self.u[keep]))
 
 
 def shift_means(u: np.ndarray, shifts: np.ndarray | None) -> np.ndarray:

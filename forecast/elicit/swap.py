@@ -16,11 +16,11 @@ is the headline and its change is 0.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
 from forecast import psis
+from forecast.elicit.distributions import Fitted
 from forecast.elicit.pool import METHODS, Alternative, Comparison, PoolSpec, pooled_logpdf
 
 
@@ -37,7 +37,7 @@ def _label(text: str, s: psis.Smoothed) -> str:
 
 def compare_by_reweighting(
     names: Sequence[str],
-    experts: Sequence[Any],
+    experts: Sequence[Fitted],
     weights: Sequence[float],
     spec: PoolSpec,
     u: np.ndarray,

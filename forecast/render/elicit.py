@@ -25,7 +25,7 @@ def feedback(
     scale: Scale = PROBABILITY,
 ) -> tuple[RenderableType, list[str]]:
     """The chart, what the fit implies, and warnings that state the rule and the values."""
-    lo, hi = display_range(fitted.ppf, marks, scale.bounds)
+    lo, hi = display_range(lambda q: float(fitted.ppf(q)), marks, scale.bounds)
     chart = density_chart(lambda x: fitted.frozen().pdf(x), lo, hi, marks=marks, label=scale.label)
     lines = [
         f"Fitted {fitted.describe()} ({fitted.method}); fit error "

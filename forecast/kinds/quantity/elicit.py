@@ -20,7 +20,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from forecast.elicit.answers import OUTSIDE_RANGE, POOR_FIT, Channel, Invalid, Scale, ask
+from forecast.elicit.answers import (
+    OUTSIDE_RANGE,
+    POOR_FIT,
+    Channel,
+    Invalid,
+    Judgement,
+    Scale,
+    ask,
+)
 from forecast.kinds.quantity.families import Family, Support
 from forecast.kinds.quantity.report import value
 
@@ -28,7 +36,6 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from ruamel.yaml.comments import CommentedMap
 
-    from forecast.jsontypes import JSONValue
     from forecast.kinds.quantity.fit import JudgementFit
     from forecast.kinds.quantity.spec import QuantityQuestion
 
@@ -104,7 +111,7 @@ class AmountScale(Scale):
         """``200 – 1.2 k USD million``."""
         return f"{value(lo)} – {value(hi)} {self.unit}"
 
-    def fit_all(self, judgement: dict[str, JSONValue]) -> JudgementFit:
+    def fit_all(self, judgement: Judgement) -> JudgementFit:
         """The judgement fitted to every family of the support (ValueError, FitError)."""
         from forecast.kinds.quantity.fit import fit_judgement
         from forecast.kinds.quantity.spec import QuantityJudgement
@@ -114,7 +121,7 @@ class AmountScale(Scale):
 
     def judge(
         self,
-        judgement: dict[str, JSONValue],
+        judgement: Judgement,
         extremes: tuple[float, float],
         marks: list[float],
         *,
