@@ -10,7 +10,7 @@ an existing file of that kind.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from forecast import kinds
@@ -77,7 +77,7 @@ def judged(meta: Meta) -> tuple[str, Scale]:
 def new_document(
     meta: Meta,
     today: dt.date,
-    flow: Callable[[dict[str, object]], object],
+    flow: Callable[[Mapping[str, object]], object],
     date: Callable[[dt.date], object],
 ) -> CommentedMap:
     """The new file's document, with an empty list where the experts go.

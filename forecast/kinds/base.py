@@ -91,9 +91,7 @@ class KindBase[Inputs]:
         """An event has no value to resolve at."""
         return None
 
-    def value_scores(
-        self, document: Mapping[str, object], value: float
-    ) -> dict[str, float] | None:
+    def value_scores(self, document: Mapping[str, object], value: float) -> dict[str, float] | None:
         """An event is scored by its probability alone."""
         return None
 

@@ -244,9 +244,7 @@ class Kind[Inputs, Draws](Protocol):
         """The value a question of an amount resolved at, as its file says (else None)."""
         ...
 
-    def value_scores(
-        self, document: Mapping[str, object], value: float
-    ) -> dict[str, float] | None:
+    def value_scores(self, document: Mapping[str, object], value: float) -> dict[str, float] | None:
         """Scores of a recorded forecast (its JSON) at the resolved value (None: not an
         amount)."""
         ...

@@ -28,6 +28,7 @@ class DriverAnswer(TypedDict):
     odds_ratio: OddsRatioAnswer
     level: float
 
+
 _DRIVER_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 

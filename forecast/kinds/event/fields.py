@@ -45,7 +45,7 @@ def common_fields(q: LoadedQuestion, inputs: EventInputs) -> CommonFields:
         "status": spec.status,
         "resolution": spec.resolution,
         "prior_probability": prior.mean(),
-        "prior_interval": results.Interval(0.95, prior.ppf(0.025), prior.ppf(0.975)),
+        "prior_interval": results.Interval(0.95, float(prior.ppf(0.025)), float(prior.ppf(0.975))),
         "experts": tuple(
             results.expert_view(e.name, e.judgement.form, w, f)
             for e, w, f in zip(spec.experts, prior.weights, inputs.experts, strict=True)
