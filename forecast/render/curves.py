@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -31,6 +31,7 @@ from forecast.render.layout import Fit
 
 if TYPE_CHECKING:
     from forecast.effects import DriverEffects, ScenarioView, SwingView
+    from forecast.elicit.distributions import Distribution, Fitted
     from forecast.results import Forecast
 
 
@@ -191,7 +192,7 @@ class _Positive:
 
     id: str
     what: str
-    fitted: Any
+    fitted: Fitted
     applied: bool = True
 
     @property
@@ -204,20 +205,75 @@ class _Positive:
 class ShowInputs:
     """What ``forecast show`` needs of a time-to-event or drivers question."""
 
-    experts: tuple[Any, ...]
-    prior: Any
+    experts: tuple[Fitted, ...]
+    prior: Distribution | None
     evidence: tuple[_Positive, ...]
     positives_title: str = "\nOdds ratios and other positive judgements"
 
 
-def drivers_shown(d: Any) -> ShowInputs:
+class _Judged(Protocol):
+    """A fitted driver or evidence item: its id and fit."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def fitted(self) -> Fitted: ...
+
+
+class _Item(_Judged, Protocol):
+    """A fitted evidence item, applied or already in the judgements."""
+
+    @property
+    def applied(self) -> bool: ...
+
+
+class _DriversFits(Protocol):
+    """A drivers question's fitted judgements."""
+
+    @property
+    def experts(self) -> tuple[Fitted, ...]: ...
+    @property
+    def prior(self) -> Distribution: ...
+    @property
+    def drivers(self) -> Sequence[_Judged]: ...
+    @property
+    def evidence(self) -> Sequence[_Item]: ...
+
+
+class _HazardFits(Protocol):
+    """A hazard question's fitted judgements."""
+
+    @property
+    def expert_names(self) -> Sequence[str]: ...
+    @property
+    def experts(self) -> Sequence[Fitted]: ...
+    @property
+    def shape(self) -> Fitted: ...
+    @property
+    def drivers(self) -> Sequence[_Judged]: ...
+
+
+class _ScheduleFits(Protocol):
+    """A scheduled time-to-event question's fitted judgements."""
+
+    @property
+    def experts(self) -> tuple[Fitted, ...]: ...
+    @property
+    def weights(self) -> tuple[float, ...]: ...
+    @property
+    def trend(self) -> Fitted | None: ...
+    @property
+    def drivers(self) -> Sequence[_Judged]: ...
+
+
+def drivers_shown(d: _DriversFits) -> ShowInputs:
     """What ``show`` displays of a drivers question's fitted judgements."""
     rows = tuple(_Positive(x.id, "odds ratio", x.fitted) for x in d.drivers)
     rows += tuple(_Positive(e.id, "likelihood ratio", e.fitted, e.applied) for e in d.evidence)
     return ShowInputs(d.experts, d.prior, rows)
 
 
-def hazard_shown(t: Any) -> ShowInputs:
+def hazard_shown(t: _HazardFits) -> ShowInputs:
     """What ``show`` displays of a hazard question's fitted judgements."""
     rows = tuple(
         _Positive(n, "median years", f) for n, f in zip(t.expert_names, t.experts, strict=True)
@@ -227,7 +283,7 @@ def hazard_shown(t: Any) -> ShowInputs:
     return ShowInputs((), None, rows, "\nMedian time to the event (years from since)")
 
 
-def schedule_shown(t: Any) -> ShowInputs:
+def schedule_shown(t: _ScheduleFits) -> ShowInputs:
     """What ``show`` displays of a scheduled time-to-event question's fitted judgements."""
     from forecast.elicit.distributions import Mixture
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.panel import Panel
@@ -17,13 +17,59 @@ from forecast.render import fmt
 from forecast.render.layout import Fit
 from forecast.render.rows import FORMS as _FORMS
 
+if TYPE_CHECKING:
+    from forecast.elicit.distributions import Distribution
+    from forecast.questions.base import QuestionMeta
+    from forecast.questions.experts import Expert
+
+
+class _Shown(Protocol):
+    """A judgement beyond the experts' (evidence, an odds ratio): its id and fit."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def fitted(self) -> Fitted: ...
+    @property
+    def applied(self) -> bool: ...
+
+
+@runtime_checkable
+class Fits(Protocol):
+    """What ``show`` displays of most kinds: the experts' fits, their pool, and the
+    other judgements (evidence, odds ratios, ...)."""
+
+    @property
+    def experts(self) -> Sequence[Fitted]: ...
+    @property
+    def prior(self) -> Distribution | None: ...
+    @property
+    def evidence(self) -> Sequence[_Shown]: ...
+
+
+@runtime_checkable
+class OwnView(Protocol):
+    """The fits of a kind that shows them itself, in every format."""
+
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Iterable[RenderableType]: ...
+    def markdown(self) -> str: ...
+    def to_dict(self) -> dict[str, object]: ...
+
+
+def _experts(spec: object) -> Sequence[Expert]:
+    """The experts a specification lists (none for a hazard question's)."""
+    experts: Sequence[Expert] = getattr(spec, "experts", ())
+    return experts
+
 
 @dataclass(frozen=True)
 class JudgementsView:
     """Fitted judgements of one question, ready to render."""
 
     question: LoadedQuestion
-    inputs: Any
+    inputs: Fits | OwnView
 
     @classmethod
     def of(cls, q: LoadedQuestion) -> JudgementsView:
@@ -32,12 +78,15 @@ class JudgementsView:
         from forecast.elicit.fit import located
 
         with located(q):
-            return cls(q, kinds.of(q.spec).judgements(q))
+            inputs = kinds.of(q.spec).judgements(q)
+        if isinstance(inputs, OwnView | Fits):
+            return cls(q, inputs)
+        raise TypeError(f"{q.spec.kind}: show cannot display {type(inputs).__name__}")
 
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> Iterable[RenderableType]:
-        spec: Any = self.question.spec
+        spec = self.question.spec
         yield Panel(
             Text.assemble(
                 (spec.title, "bold"),
@@ -48,15 +97,16 @@ class JudgementsView:
                 ),
             )
         )
-        if hasattr(self.inputs, "__rich_console__"):  # a kind that shows its own fits
-            yield self.inputs
+        inputs = self.inputs
+        if isinstance(inputs, OwnView):  # a kind that shows its own fits
+            yield inputs
             return
         t = Table(title="Judgements and their fits", title_justify="left", show_edge=False)
         for col in ("expert", "weight", "judgement", "fit", "method", "fit error"):
             # a fit, a method and a number are never cut; names and forms wrap at spaces
             whole = col in ("weight", "fit", "method", "fit error")
             t.add_column(col, justify="right" if col == "weight" else "left", no_wrap=whole)
-        for e, f, w in zip(spec.experts, self.inputs.experts, weights(spec), strict=True):
+        for e, f, w in zip(_experts(spec), inputs.experts, weights(spec), strict=True):
             t.add_row(
                 e.name,
                 f"{w:.2f}",
@@ -66,9 +116,9 @@ class JudgementsView:
                 Text(fmt.fit_error(f.fit_error), style="yellow" if f.fit_error > 0.01 else ""),
             )
         yield Fit(t)
-        for e, f in zip(spec.experts, self.inputs.experts, strict=True):
+        for e, f in zip(_experts(spec), inputs.experts, strict=True):
             yield _implies(e.name, f)
-        pooled = _pooled(spec, self.inputs.prior)
+        pooled = _pooled(spec, inputs.prior)
         if pooled:
             yield Text(f"\n{pooled}", style="bold")
         weighting = self.question.weighting
@@ -77,22 +127,23 @@ class JudgementsView:
         base = _base_rate(spec)
         if base:
             yield Text(base)
-        if self.inputs.evidence:
-            title = getattr(self.inputs, "positives_title", "\nEvidence likelihood ratios")
+        if inputs.evidence:
+            title = getattr(inputs, "positives_title", "\nEvidence likelihood ratios")
             ev = Table(title=title, title_justify="left", show_edge=False)
             for col in ("id", "fit", "median", "90% interval", "applied"):
                 ev.add_column(col, no_wrap=col != "applied")
-            for row in _positive_rows(self.inputs.evidence):
+            for row in _positive_rows(inputs.evidence):
                 ev.add_row(*row)
             yield Fit(ev)
 
     def markdown(self) -> str:
         """The same view as markdown."""
-        spec: Any = self.question.spec
-        if hasattr(self.inputs, "markdown"):  # a kind that shows its own fits
+        spec = self.question.spec
+        inputs = self.inputs
+        if isinstance(inputs, OwnView):  # a kind that shows its own fits
             from forecast.render.safe import md as _md
 
-            return f"## {_md(spec.title)}\n\n" + self.inputs.markdown()
+            return f"## {_md(spec.title)}\n\n" + inputs.markdown()
         from forecast.render.safe import md
 
         lines = [
@@ -101,14 +152,14 @@ class JudgementsView:
             "| expert | weight | judgement | fit | mean | 90% interval | P(p > 50%) | fit error |",
             "|---|---:|---|---|---:|---:|---:|---:|",
         ]
-        for e, f, w in zip(spec.experts, self.inputs.experts, weights(spec), strict=True):
+        for e, f, w in zip(_experts(spec), inputs.experts, weights(spec), strict=True):
             imp = implications(f)
             lines.append(
                 f"| {md(e.name)} | {w:.2f} | {_FORMS[e.judgement.form]} | {f.describe()} | "
                 f"{fmt.pct(imp['mean'])} | {fmt.interval(imp['lo90'], imp['hi90'])} | "
                 f"{fmt.pct(imp['p_above'])} | {fmt.fit_error(f.fit_error)} |"
             )
-        pooled = _pooled(spec, self.inputs.prior)
+        pooled = _pooled(spec, inputs.prior)
         if pooled:
             lines += ["", pooled]
         weighting = self.question.weighting
@@ -118,22 +169,23 @@ class JudgementsView:
         base = _base_rate(spec)
         if base:
             lines += ["", md(base)]
-        if self.inputs.evidence:
+        if inputs.evidence:
             lines += [
                 "",
                 "| judgement | fit | median | 90% interval | applied |",
                 "|---|---|---:|---:|---|",
                 *(
                     "| " + " | ".join(md(c) for c in row) + " |"
-                    for row in _positive_rows(self.inputs.evidence)
+                    for row in _positive_rows(inputs.evidence)
                 ),
             ]
         return "\n".join(lines) + "\n"
 
 
-def _pooled(spec: Any, prior: Any) -> str | None:
+def _pooled(spec: QuestionMeta, prior: Distribution | None) -> str | None:
     """The pooled prior in one line (None without experts)."""
-    if not spec.experts:
+    experts = _experts(spec)
+    if not experts or prior is None:
         return None
     imp = implications(prior)
     pool = getattr(spec, "pool", None)
@@ -144,13 +196,13 @@ def _pooled(spec: Any, prior: Any) -> str | None:
     if pool is not None and pool.extremize != 1.0:
         how += f", extremized d = {pool.extremize:g}"
     return (
-        f"Pooled ({how}, {len(spec.experts)} experts){per}: mean {fmt.pct(imp['mean'])}, "
+        f"Pooled ({how}, {len(experts)} experts){per}: mean {fmt.pct(imp['mean'])}, "
         f"median {fmt.pct(imp['median'])}, 90% {fmt.interval(imp['lo90'], imp['hi90'])}, "
         f"P(p > 50%) = {fmt.pct(imp['p_above'])}"
     )
 
 
-def _base_rate(spec: Any) -> str | None:
+def _base_rate(spec: QuestionMeta) -> str | None:
     """The base rate in one line (None without one)."""
     br = getattr(spec, "base_rate", None)
     if not br:
@@ -161,7 +213,7 @@ def _base_rate(spec: Any) -> str | None:
     )
 
 
-def _positive_rows(items: Any) -> list[tuple[str, str, str, str, str]]:
+def _positive_rows(items: Sequence[_Shown]) -> list[tuple[str, str, str, str, str]]:
     """Each positive-quantity judgement (evidence, odds ratios, ...) as table cells."""
     return [
         (
@@ -192,22 +244,23 @@ def _implies(name: str, f: Fitted) -> Text:
     return t
 
 
-def weights(spec: Any) -> list[float]:
+def weights(spec: QuestionMeta) -> list[float]:
     """The experts' pool weights, normalised: as given, 1 each when none is given."""
     from forecast.questions.experts import given_weights
 
-    given = given_weights([e.weight for e in spec.experts])  # none for a hazard question
+    given = given_weights([e.weight for e in _experts(spec)])  # none for a hazard question
     return [w / sum(given) for w in given]
 
 
-def judgements_dict(view: JudgementsView) -> dict[str, Any]:
+def judgements_dict(view: JudgementsView) -> dict[str, object]:
     """The ``show --format json`` object."""
-    spec: Any = view.question.spec
-    if hasattr(view.inputs, "to_dict"):  # a kind that shows its own fits
+    spec = view.question.spec
+    inputs = view.inputs
+    if isinstance(inputs, OwnView):  # a kind that shows its own fits
         return {
             "schema": "forecast.show/1",
             "question": {"id": view.question.id, "title": spec.title, "kind": spec.kind},
-            **view.inputs.to_dict(),
+            **inputs.to_dict(),
         }
     return {
         "schema": "forecast.show/1",
@@ -220,13 +273,15 @@ def judgements_dict(view: JudgementsView) -> dict[str, Any]:
                 "fit": f.to_dict(),
                 "implies": implications(f),
             }
-            for e, f, w in zip(spec.experts, view.inputs.experts, weights(spec), strict=True)
+            for e, f, w in zip(_experts(spec), inputs.experts, weights(spec), strict=True)
         ],
         "weighting": view.question.weighting.to_dict() if view.question.weighting else None,
-        "pooled": implications(view.inputs.prior) if spec.experts else None,
+        "pooled": implications(inputs.prior)
+        if _experts(spec) and inputs.prior is not None
+        else None,
         "evidence": [
             {"id": e.id, "applied": e.applied, "fit": e.fitted.to_dict()}
-            for e in view.inputs.evidence
+            for e in inputs.evidence
             if getattr(e, "what", "likelihood ratio") == "likelihood ratio"
         ],
         "positive_judgements": [
@@ -236,6 +291,6 @@ def judgements_dict(view: JudgementsView) -> dict[str, Any]:
                 "applied": e.applied,
                 "fit": e.fitted.to_dict(),
             }
-            for e in view.inputs.evidence
+            for e in inputs.evidence
         ],
     }
