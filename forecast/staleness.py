@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeGuard
 
@@ -33,7 +33,6 @@ from forecast.yamlio import dotted
 if TYPE_CHECKING:
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
-    from forecast.questions.tte import Schedule
 
 TODAY_ENV = "FORECAST_TODAY"
 STALE_ENV = "FORECAST_STALE_DAYS"
@@ -225,11 +224,18 @@ type Add = Callable[[str, Loc, str, str, dt.date | None], None]
 """How a check adds a warning: its kind, place, message, hint and date."""
 
 
+class _Schedule(Protocol):
+    """Listed opportunities (a scheduled time-to-event question's ``opportunities``)."""
+
+    @property
+    def dates(self) -> Sequence[dt.date]: ...
+
+
 class _Scheduled(Protocol):
     """A specification with scheduled opportunities (a scheduled time-to-event question)."""
 
     @property
-    def opportunities(self) -> Schedule | None: ...
+    def opportunities(self) -> _Schedule | None: ...
 
     @property
     def as_of_date(self) -> dt.date: ...
