@@ -28,13 +28,10 @@ def network_implied(r: ForecastRecord) -> bool:
     """Whether ``r`` is a network's forecast of one of its question nodes rather than the
     question's own: of kind ``network`` and recorded under another id than its priors
     file's (a network's record of its own headline, under the network's id, is its own
-    forecast). Without a priors path, the report's ``network_node`` says, and a light
-    record without either counts as implied."""
+    forecast). A record without a priors path counts as implied."""
     if r.kind != NETWORK:
         return False
-    if r.priors_path:
-        return PurePath(r.priors_path).stem != r.question_id
-    return r.document is None or "network_node" in r.document
+    return not r.priors_path or PurePath(r.priors_path).stem != r.question_id
 
 
 def implied_by(r: ForecastRecord) -> str | None:
