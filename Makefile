@@ -36,6 +36,7 @@ test: lint typecheck pytest
 bench: setup
 	$(VENV)/bin/python benchmarks/startup.py
 	$(VENV)/bin/python benchmarks/run_vs_pymc.py
+	$(VENV)/bin/python benchmarks/priors_methods.py
 	$(VENV)/bin/python benchmarks/watch.py
 	$(VENV)/bin/python benchmarks/sweep.py
 	$(VENV)/bin/python benchmarks/team_ledger.py
