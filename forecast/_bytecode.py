@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
+import os
 import py_compile
 import sys
 from pathlib import Path
@@ -76,6 +78,23 @@ def _one_small_run() -> None:
     Console(file=io.StringIO(), width=100).print(Report(f))
 
 
+def _fresh(source: str) -> bool:
+    """Whether ``source`` has bytecode cached beside it that is current: the header of a
+    timestamp-based ``.pyc`` names the source's modification time and size."""
+    try:
+        with open(importlib.util.cache_from_source(source), "rb") as fh:
+            head = fh.read(16)
+        st = os.stat(source)
+    except (OSError, NotImplementedError, ValueError):
+        return False
+    word = [int.from_bytes(head[i : i + 4], "little") for i in (4, 8, 12)]
+    return (
+        len(head) == 16
+        and head[:4] == importlib.util.MAGIC_NUMBER
+        and word == [0, int(st.st_mtime) & 0xFFFFFFFF, st.st_size & 0xFFFFFFFF]
+    )
+
+
 def main() -> int:
     """Import :data:`MODULES`, make one small run, and write the bytecode of every file
     they loaded."""
@@ -88,17 +107,20 @@ def main() -> int:
         _one_small_run()
     except Exception as exc:  # the imports above are still compiled
         print(f"warm-up run failed ({exc}); compiling what was imported", file=sys.stderr)
-    written = 0
+    written = fresh = 0
     for module in list(sys.modules.values()):
         source = getattr(module, "__file__", None)
         if not source or not source.endswith(".py") or not Path(source).is_file():
+            continue
+        if _fresh(source):
+            fresh += 1  # importing it wrote its bytecode already
             continue
         try:
             py_compile.compile(source, doraise=True, quiet=2)
         except (py_compile.PyCompileError, OSError):
             continue  # a file that cannot be written to is compiled at import, as before
         written += 1
-    print(f"byte-compiled {written} modules", file=sys.stderr)
+    print(f"byte-compiled {written} modules ({fresh} were already)", file=sys.stderr)
     return 0
 
 

@@ -114,3 +114,17 @@ def test_timings_give_a_line_per_phase_the_engine_import_among_them(tmp_path: Pa
     ]
     assert phases[:3] == ["load and validate", "import engine", "fit judgements"]
     assert "quadrature" in phases and "report" in phases
+
+
+def test_setup_compiles_only_what_has_no_current_bytecode(tmp_path: Path) -> None:
+    import py_compile
+
+    from forecast._bytecode import _fresh
+
+    source = tmp_path / "mod.py"
+    source.write_text("x = 1\n")
+    assert not _fresh(str(source))  # nothing cached yet
+    py_compile.compile(str(source), doraise=True)
+    assert _fresh(str(source))
+    source.write_text("x = 22\n")  # changed since: its bytecode is stale
+    assert not _fresh(str(source))
