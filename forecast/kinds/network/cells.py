@@ -20,7 +20,6 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from scipy import integrate, special
@@ -169,7 +168,11 @@ def build_cells(
         states = node.state_names
 
         def add(
-            key: tuple[str, ...], label: str, experts: Any, where: Loc, node: Node = node
+            key: tuple[str, ...],
+            label: str,
+            experts: Sequence[CellExpert],
+            where: Loc,
+            node: Node = node,
         ) -> None:
             alphas, weights = _fit(experts, node, where, cache)
             names = tuple(e.name for e in experts)

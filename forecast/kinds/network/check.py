@@ -10,10 +10,15 @@ would be needed, check says so instead of computing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.elicit.fit import default_cache, needs_preliz
 from forecast.kinds.network.spec import CellExpert, NetworkQuestion
+
+if TYPE_CHECKING:
+    from forecast.kinds.network.document import CoherenceDoc
+    from forecast.kinds.network.load import LoadedNetwork
+    from forecast.questions.loader import LoadedQuestion
 
 CHECK_DRAWS = 1000
 
@@ -29,7 +34,7 @@ def _cell_experts(spec: NetworkQuestion) -> Iterator[CellExpert]:
                 yield from experts
 
 
-def _needs_preliz(net: Any) -> list[str]:
+def _needs_preliz(net: LoadedNetwork) -> list[str]:
     """Which parts would need PreliZ to fit (the network's cells, linked event questions)."""
     cache = default_cache()
     out = []
@@ -39,12 +44,13 @@ def _needs_preliz(net: Any) -> list[str]:
     ):
         out.append("the network's interval judgements")
     for name, q in net.questions.items():
-        if q.spec.kind == "event" and any(needs_preliz(e.judgement, cache) for e in q.spec.experts):
+        experts = getattr(q.spec, "experts", None) if q.spec.kind == "event" else None
+        if experts and any(needs_preliz(e.judgement, cache) for e in experts):
             out.append(name)
     return out
 
 
-def coherence_lines(q: Any) -> tuple[list[str], dict[str, Any] | None]:
+def coherence_lines(q: LoadedQuestion) -> tuple[list[str], CoherenceDoc | None]:
     """Lines for check's text output and the ``coherence`` object for its JSON."""
     from forecast.kinds.network.kind import KIND
     from forecast.kinds.network.run import run_network

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecast.kinds.network.infer import Analysis, Prepared, Query, evidence_of
 from forecast.kinds.network.joint import intervene, joint, point_tables
 from forecast.kinds.network.questions import OwnForecast
+
+if TYPE_CHECKING:
+    from forecast.kinds.network.document import CoherenceDoc, GapDoc
 
 ROUNDS = 200
 """Iterative proportional fitting rounds (each a pass over the questions)."""
@@ -51,7 +54,7 @@ class Gap:
         net_w = self.network_interval[1] - self.network_interval[0]
         return abs(self.gap) > own_w and abs(self.gap) > net_w
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> GapDoc:
         """Plain data for JSON."""
         return {
             "node": self.node,
@@ -78,7 +81,7 @@ class Coherence:
         """The gaps larger than both intervals."""
         return tuple(g for g in self.gaps if g.flagged)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CoherenceDoc:
         """Plain data for JSON (the ``coherence`` object)."""
         return {
             "gaps": [g.to_dict() for g in self.gaps],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,6 +27,8 @@ from forecast.staleness import facts_date
 if TYPE_CHECKING:
     from forecast.effects import Chosen
     from forecast.headline import Pools
+    from forecast.kinds.network.document import NetworkDoc
+    from forecast.questions.loader import LoadedQuestion
     from forecast.sensitivity import Sensitivity
 
 
@@ -40,7 +42,7 @@ class NetworkResult:
     scenario: Chosen | None = None
 
     @functools.cached_property
-    def document(self) -> dict[str, Any]:
+    def document(self) -> NetworkDoc:
         """The ``network`` object of the JSON, made once."""
         return self.network.to_dict()
 
@@ -69,7 +71,7 @@ class NodeResult:
         return {"network_node": {"network": self.network, "node": self.node}}
 
 
-def network_of(f: results.Forecast) -> dict[str, Any]:
+def network_of(f: results.Forecast) -> NetworkDoc:
     """The ``network`` object of a network forecast."""
     result = f.result
     assert isinstance(result, NetworkResult), type(result)
@@ -146,7 +148,9 @@ def state_of(nf: NetworkForecast) -> str:
     return nf.prep.graph.states[nf.target][0]
 
 
-def to_forecast(nf: NetworkForecast, q: Any, settings: SamplerSettings) -> results.Forecast:
+def to_forecast(
+    nf: NetworkForecast, q: LoadedQuestion, settings: SamplerSettings
+) -> results.Forecast:
     """The Forecast of question file ``q`` (the network) from its computed network."""
     spec = nf.net.spec
     target = nf.target

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from forecast.errors import ForecastError
 from forecast.kinds.network.cells import Cell
 from forecast.kinds.network.joint import Graph, intervene, joint, point_tables, tables
 from forecast.kinds.network.spec import NetworkQuestion
+
+if TYPE_CHECKING:
+    from forecast.kinds.network.document import EstimateDoc, QueryDoc
 
 MASSES = (0.8, 0.95)
 CHUNK = 1024
@@ -52,7 +55,7 @@ class Query:
             parts.append("do(" + ", ".join(f"{k}={v}" for k, v in self.do.items()) + ")")
         return "; ".join(parts) or "no conditions"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> QueryDoc:
         """Plain data for JSON."""
         return {"given": dict(self.given), "do": dict(self.do), "label": self.describe()}
 
@@ -68,7 +71,7 @@ class Estimate:
     mcse: float
     intervals: dict[float, tuple[float, float]]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> EstimateDoc:
         """Plain data for JSON."""
         return {
             "state": self.state,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast.errors import ForecastError
 from forecast.kinds.base import KindBase
@@ -19,18 +19,26 @@ from forecast.kinds.network.spec import NetworkQuestion
 from forecast.queries import scenario_of
 
 if TYPE_CHECKING:
-    import pymc as pm
+    from pathlib import Path
 
+    import pymc as pm
+    from rich.console import RenderableType
+    from xarray import DataTree
+
+    from forecast.elicit.answers import Scale
     from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.network.document import CoherenceDoc
     from forecast.kinds.network.elicit import CellTarget
-    from forecast.kinds.network.infer import Query
+    from forecast.kinds.network.infer import Prepared, Query
     from forecast.kinds.network.load import LoadedNetwork
+    from forecast.kinds.network.show import CellsView
     from forecast.kinds.protocol import LogDensities, SweepAdapter
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
     from forecast.results import Forecast
     from forecast.sweep.params import Param
+    from forecast.yamlio import Marks
 
 
 def parse_query(scenario: str | None) -> Query:
@@ -96,7 +104,7 @@ class NetworkKind(KindBase["LoadedNetwork"]):
             timer.lap("enumerate")
         return to_forecast(nf, q, settings)
 
-    def check_links(self, spec: QuestionMeta, path: Any, shown: str, marks: Any) -> None:
+    def check_links(self, spec: QuestionMeta, path: Path, shown: str, marks: Marks) -> None:
         """Refuse, at load, a question node that names no question of the folder."""
         from forecast.kinds.network.load import link_questions
 
@@ -109,7 +117,7 @@ class NetworkKind(KindBase["LoadedNetwork"]):
 
         return node_forecasts(forecast)
 
-    def check_notes(self, q: LoadedQuestion) -> tuple[list[str], Any]:
+    def check_notes(self, q: LoadedQuestion) -> tuple[list[str], CoherenceDoc | None]:
         """``forecast check``: the coherence of its linked questions, without sampling."""
         from forecast.kinds.network.check import coherence_lines
 
@@ -133,7 +141,7 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         self,
         q: LoadedQuestion,
         inputs: LoadedNetwork,
-        idata: Any,
+        idata: DataTree,
         settings: SamplerSettings,
         timer: Timer | None = None,
         *,
@@ -168,16 +176,17 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         """``node.ID``, ``do.ID`` and ``cell.CELL`` (:mod:`forecast.kinds.network.sweep`)."""
         from forecast.kinds.network.sweep import params
 
+        assert isinstance(spec, NetworkQuestion)
         return params(spec)
 
     @property
-    def sweep_adapter(self) -> type[SweepAdapter[LoadedNetwork, Any]]:
+    def sweep_adapter(self) -> type[SweepAdapter[LoadedNetwork, Prepared]]:
         """Scenarios on the cells' resampled posterior draws, without the sampler."""
         from forecast.kinds.network.sweep import NetworkAdapter
 
         return NetworkAdapter
 
-    def log_densities(self, inputs: LoadedNetwork, draws: Any) -> LogDensities:
+    def log_densities(self, inputs: LoadedNetwork, draws: Prepared) -> LogDensities:
         """The cells' log prior and log P(evidence | cells) at the cells' draws (a
         :class:`~forecast.kinds.network.infer.Prepared`, as the sweep extracts it)."""
         from forecast.kinds.network.infer import Query
@@ -186,7 +195,7 @@ class NetworkKind(KindBase["LoadedNetwork"]):
         ll = log_likelihood(draws, Query())
         return log_prior(draws, draws.draws)[None, :], None if ll is None else ll[None, :]
 
-    def judgements(self, q: LoadedQuestion) -> Any:
+    def judgements(self, q: LoadedQuestion) -> CellsView:
         """The network's cells, fitted, as ``forecast show`` displays them."""
         from forecast.kinds.network.cells import build_cells
         from forecast.kinds.network.show import CellsView
@@ -200,7 +209,7 @@ class NetworkKind(KindBase["LoadedNetwork"]):
 
         return sections(network_of(forecast))
 
-    def rich_sections(self, forecast: Forecast, width: int) -> list[Any]:
+    def rich_sections(self, forecast: Forecast, width: int) -> list[RenderableType]:
         """The same sections for the terminal."""
         from forecast.kinds.network.forecast import network_of
         from forecast.kinds.network.sections import rich_sections
@@ -213,13 +222,13 @@ class NetworkKind(KindBase["LoadedNetwork"]):
 
         return cell_target(q, cell)
 
-    def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Any]:
+    def subject(self, spec: QuestionMeta, today: dt.date | None) -> tuple[str, Scale]:
         """Not asked for the whole network: its experts judge its cells (``--cell``)."""
         raise ForecastError(
             "a network's experts judge its table cells: name one with elicit --cell"
         )
 
-    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Any]:
+    def judged(self, meta: Mapping[str, object]) -> tuple[str, Scale]:
         """Not asked (see :meth:`subject`)."""
         return self.subject(NetworkQuestion.model_construct(), None)
 

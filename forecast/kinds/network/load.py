@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast import yamlio
 from forecast.errors import InputError, Problem
 from forecast.kinds.network.checks import close, topological
 from forecast.kinds.network.spec import NetworkQuestion, Node
+
+if TYPE_CHECKING:
+    from forecast.questions.loader import LoadedQuestion
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,14 @@ class LoadedNetwork:
     """
 
     spec: NetworkQuestion
-    questions: dict[str, Any] = field(default_factory=dict)
+    questions: dict[str, LoadedQuestion] = field(default_factory=dict)
     ledger: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Question node -> (outcome, resolved on) as the configured ledger records it."""
     ledger_at: str | None = None
     """The configured ledger's location (None without one)."""
 
     @classmethod
-    def linked(cls, spec: NetworkQuestion, questions: dict[str, Any]) -> LoadedNetwork:
+    def linked(cls, spec: NetworkQuestion, questions: dict[str, LoadedQuestion]) -> LoadedNetwork:
         """The network with its questions and their outcomes in the configured ledger."""
         from forecast.kinds.network.resolved import ledger_outcomes
 
@@ -71,7 +74,9 @@ def _candidates(folder: Path) -> dict[str, Path]:
     return {p.stem: p for p in yamlio.iter_yaml_files([folder]) if p.is_file()}
 
 
-def link_questions(spec: NetworkQuestion, path: Path, shown: str, marks: yamlio.Marks) -> Any:
+def link_questions(
+    spec: NetworkQuestion, path: Path, shown: str, marks: yamlio.Marks
+) -> dict[str, LoadedQuestion]:
     """The questions a network names, loaded from its folder.
 
     Raises
@@ -85,7 +90,7 @@ def link_questions(spec: NetworkQuestion, path: Path, shown: str, marks: yamlio.
     folder = path.parent
     found = _candidates(folder)
     problems: list[Problem] = []
-    questions: dict[str, Any] = {}
+    questions: dict[str, LoadedQuestion] = {}
     for i, node in enumerate(spec.nodes):
         if node.question is None:
             continue

@@ -16,7 +16,7 @@ cannot be trusted (a Pareto k above ArviZ's bound).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,11 +25,14 @@ from forecast.kinds.network.infer import Analysis, Prepared, Query, evidence_of
 
 if TYPE_CHECKING:
     import pymc as pm
+    from pytensor.compile.function.types import Function
+    from pytensor.tensor import TensorVariable
+    from xarray import DataTree
 
     from forecast.inference import Diagnostics, SamplerSettings
 
 
-def _cell_variable(cell: Cell) -> Any:
+def _cell_variable(cell: Cell) -> TensorVariable:
     import pymc as pm
     import pytensor.tensor as pt
 
@@ -68,10 +71,10 @@ def build(prep: Prepared, query: Query | None = None) -> pm.Model:
     fixed = evidence_of(prep, query)
     with pm.Model() as model:
         values = {c.name: _cell_variable(c) for c in prep.cells}
-        by_node: dict[str, dict[tuple[str, ...], Any]] = {}
+        by_node: dict[str, dict[tuple[str, ...], TensorVariable]] = {}
         for c in prep.cells:
             by_node.setdefault(c.node, {})[c.key] = values[c.name]
-        flat: dict[str, Any] = {}
+        flat: dict[str, TensorVariable] = {}
         for node in prep.spec.nodes:
             mine = by_node[node.name]
             k = len(node.state_names)
@@ -98,7 +101,7 @@ def build(prep: Prepared, query: Query | None = None) -> pm.Model:
                         key = tuple(states[p] for p in table_parents(node))
                         entries.append(mine[key])
             flat[node.name] = pt.concatenate(entries)
-        prob: Any = None
+        prob: TensorVariable | None = None
         for n in graph.names:
             part = flat[n][graph.gathers[n]]
             prob = part if prob is None else prob * part
@@ -111,7 +114,7 @@ def build(prep: Prepared, query: Query | None = None) -> pm.Model:
     return model
 
 
-def log_evidence(prep: Prepared, query: Query | None = None) -> Any:
+def log_evidence(prep: Prepared, query: Query | None = None) -> Function:
     """A compiled function: the cells' values (by name) -> log P(evidence | cells)."""
     model = build(prep, query)
     return model.compile_fn(model.potentials[0], inputs=None, on_unused_input="ignore")
@@ -137,7 +140,7 @@ def sampled_draws(prep: Prepared, query: Query, settings: SamplerSettings) -> di
     return sample_cells(prep, query, settings)[0]
 
 
-def _cells(prep: Prepared, idata: Any) -> dict[str, np.ndarray]:
+def _cells(prep: Prepared, idata: DataTree) -> dict[str, np.ndarray]:
     post = idata["posterior"]
     out: dict[str, np.ndarray] = {}
     for c in prep.cells:

@@ -3,7 +3,7 @@
 An event question is forecast without the sampler: its experts' pool times its base
 rate is one-dimensional in logit p (quadrature, as the pool comparison does), drawn by
 its inverse CDF, and each draw is shifted by a draw of the evidence's summed log
-likelihood ratio (q = sigmoid(logit p + shift)). Any other kind is sampled as
+likelihood ratio (q = sigmoid(logit p + shift)). Every other kind is sampled as
 ``forecast run`` samples it, when sampling is allowed. A root question node's prior is
 the Beta with the mean and variance of those draws (moment matching).
 """
@@ -11,10 +11,14 @@ the Beta with the mean and variance of those draws (moment matching).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
+
+if TYPE_CHECKING:
+    from forecast.inference import SamplerSettings
+    from forecast.questions.loader import LoadedQuestion
 
 MIN_STRENGTH = 2.0
 """Least a + b of a root's Beta (a spread wider than a uniform's is clipped to it)."""
@@ -47,7 +51,7 @@ class OwnForecast:
         return m * n, (1 - m) * n
 
 
-def event_draws(q: Any, n: int, rng: np.random.Generator) -> np.ndarray:
+def event_draws(q: LoadedQuestion, n: int, rng: np.random.Generator) -> np.ndarray:
     """Draws of an event question's propensity q, by quadrature and inverse CDF."""
     from forecast import kinds
     from forecast.elicit.pool import base_rate_loglik, pooled_logpdf
@@ -72,7 +76,7 @@ def event_draws(q: Any, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def own_forecast(
-    q: Any, *, sample: bool, settings: Any = None, n: int = 4000
+    q: LoadedQuestion, *, sample: bool, settings: SamplerSettings | None = None, n: int = 4000
 ) -> OwnForecast | None:
     """The question's own forecast; None when it needs the sampler and ``sample`` is off."""
     rng = np.random.default_rng(int(q.sha256[:8], 16))

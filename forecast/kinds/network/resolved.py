@@ -10,9 +10,13 @@ said in the report, so an observation is never silent.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from forecast.kinds.network.spec import NetworkQuestion
+
+if TYPE_CHECKING:
+    from forecast.questions.loader import LoadedQuestion
 
 
 def ledger_outcomes(
@@ -47,7 +51,7 @@ def ledger_outcomes(
 
 def observations(
     spec: NetworkQuestion,
-    questions: dict[str, Any],
+    questions: Mapping[str, LoadedQuestion],
     ledger: dict[str, tuple[str, str]],
     where: str | None,
 ) -> dict[str, tuple[str, str]]:

@@ -9,7 +9,7 @@ import difflib
 import itertools
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
@@ -27,7 +27,7 @@ class Collector:
     def __init__(self) -> None:
         self.details: list[InitErrorDetails] = []
 
-    def add(self, loc: Loc, kind: str, message: str, value: Any = None) -> None:
+    def add(self, loc: Loc, kind: str, message: str, value: object = None) -> None:
         """Note one problem at ``loc`` (the message is final: no template fields)."""
         err = PydanticCustomError(kind, message)
         self.details.append(InitErrorDetails(type=err, loc=loc, input=value))

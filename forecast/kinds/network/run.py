@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from forecast.kinds.network.cells import build_cells
 from forecast.kinds.network.coherence import Coherence, coherence
@@ -22,7 +24,8 @@ from forecast.kinds.network.questions import OwnForecast, own_forecast
 from forecast.kinds.network.tornado import Bar, tornado
 
 if TYPE_CHECKING:
-    from forecast.inference import Diagnostics
+    from forecast.inference import Diagnostics, SamplerSettings
+    from forecast.kinds.network.document import ConditionalDoc, NetworkDoc, NodeDoc
 
 SCHEMA_KEY = "network"
 DESCRIPTIONS = {
@@ -44,7 +47,7 @@ class NetworkForecast:
     net: LoadedNetwork
     prep: Prepared
     analysis: Analysis
-    conditionals: dict[tuple[str, str], Any]
+    conditionals: dict[tuple[str, str], np.ndarray]
     tornado: tuple[Bar, ...]
     coherence: Coherence
     own: dict[str, OwnForecast | None]
@@ -67,11 +70,11 @@ class NetworkForecast:
         """The node the tornado is about."""
         return self.net.spec.target_node
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> NetworkDoc:
         """The ``network`` object of ``forecast run --format json``."""
         g = self.prep.graph
         a = self.analysis
-        nodes = []
+        nodes: list[NodeDoc] = []
         for n in self.net.spec.nodes:
             nodes.append(
                 {
@@ -92,7 +95,7 @@ class NetworkForecast:
                     ),
                 }
             )
-        conds = [
+        conds: list[ConditionalDoc] = [
             {
                 "given": {"node": node, "state": state},
                 "probabilities": {
@@ -134,7 +137,9 @@ class NetworkForecast:
         }
 
 
-def own_forecasts(net: LoadedNetwork, *, sample: bool, settings: Any = None) -> dict[str, Any]:
+def own_forecasts(
+    net: LoadedNetwork, *, sample: bool, settings: SamplerSettings | None = None
+) -> dict[str, OwnForecast | None]:
     """Each question node's own forecast (None where it needs the sampler)."""
     return {
         name: own_forecast(q, sample=sample, settings=settings) for name, q in net.questions.items()
@@ -148,7 +153,7 @@ def run_network(
     draws: int = DEFAULT_DRAWS,
     seed: int = 0,
     sample: bool = True,
-    settings: Any = None,
+    settings: SamplerSettings | None = None,
 ) -> NetworkForecast:
     """Forecast every node of ``net`` under ``query``.
 

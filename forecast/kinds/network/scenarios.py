@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -22,7 +21,7 @@ from forecast.kinds.network.joint import joint, point_tables, tables
 
 def conditionals_over_draws(
     prep: Prepared, mass: float = 0.8
-) -> dict[tuple[str, str], dict[str, Any]]:
+) -> dict[tuple[str, str], dict[str, np.ndarray]]:
     """P(X = first state | G = s, evidence) for every G, s and X, with ``mass`` intervals.
 
     Returns ``{(G, s): {"probability": (columns,), "interval": (columns, 2)}}`` over the
@@ -50,7 +49,7 @@ def conditionals_over_draws(
     exact_pairs = (ind * point[:, None]).T @ ind[:, firsts]
     exact_given = point @ ind
     qs = [(1 - mass) / 2, (1 + mass) / 2]
-    out: dict[tuple[str, str], dict[str, Any]] = {}
+    out: dict[tuple[str, str], dict[str, np.ndarray]] = {}
     for a, col in enumerate(g.columns):
         if exact_given[a] <= 0.0:
             continue

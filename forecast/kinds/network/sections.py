@@ -10,9 +10,14 @@ the same tables with rich (:func:`rich_sections`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.render.kinds import Section
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from forecast.kinds.network.document import NetworkDoc, NodeDoc
 
 
 def _pct(p: float | None) -> str:
@@ -25,7 +30,7 @@ def _band(v: list[float]) -> str:
     return f"{_pct(v[0])} – {_pct(v[1])}"
 
 
-def asked(net: dict[str, Any]) -> str:
+def asked(net: NetworkDoc) -> str:
     """What the report is under: an intervention, conditioning, or nothing."""
     q = net["query"]
     parts = []
@@ -43,7 +48,7 @@ def asked(net: dict[str, Any]) -> str:
     return "; ".join(parts) or "no conditions: every node's forecast from the tables"
 
 
-def _mark(n: dict[str, Any]) -> str:
+def _mark(n: NodeDoc) -> str:
     if n["set"] is not None:
         return f"set: do({n['set']})"
     if n["given"] is not None:
@@ -54,7 +59,7 @@ def _mark(n: dict[str, Any]) -> str:
     return "question" if n["question"] else ""
 
 
-def graph_section(net: dict[str, Any]) -> Section:
+def graph_section(net: NetworkDoc) -> Section:
     """The graph in text, one line a node, each after its parents."""
     order = _order(net)
     rows = []
@@ -68,9 +73,9 @@ def graph_section(net: dict[str, Any]) -> Section:
     )
 
 
-def _order(net: dict[str, Any]) -> list[dict[str, Any]]:
+def _order(net: NetworkDoc) -> list[NodeDoc]:
     done: set[str] = set()
-    out: list[dict[str, Any]] = []
+    out: list[NodeDoc] = []
     nodes = list(net["nodes"])
     while len(out) < len(nodes):
         for n in nodes:
@@ -81,7 +86,7 @@ def _order(net: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def marginals_section(net: dict[str, Any]) -> Section:
+def marginals_section(net: NetworkDoc) -> Section:
     """Every node's probability of each state with its 80% and 95% intervals."""
     rows = []
     for n in _order(net):
@@ -110,7 +115,7 @@ def marginals_section(net: dict[str, Any]) -> Section:
     )
 
 
-def coherence_section(net: dict[str, Any]) -> Section:
+def coherence_section(net: NetworkDoc) -> Section:
     """Each linked question's own forecast, the network's, and the gap."""
     c = net["coherence"]
     rows = tuple(
@@ -142,7 +147,7 @@ def coherence_section(net: dict[str, Any]) -> Section:
     )
 
 
-def tornado_section(net: dict[str, Any], top: int = 10) -> Section:
+def tornado_section(net: NetworkDoc, top: int = 10) -> Section:
     """The cells that move the target most, across each cell's 80% range."""
     rows = tuple(
         (
@@ -161,7 +166,7 @@ def tornado_section(net: dict[str, Any], top: int = 10) -> Section:
     )
 
 
-def conditionals_section(net: dict[str, Any]) -> Section:
+def conditionals_section(net: NetworkDoc) -> Section:
     """The target's probability if each other node were known to be in a state."""
     target = net["target"]
     node = next(n for n in net["nodes"] if n["id"] == target)
@@ -182,7 +187,7 @@ def conditionals_section(net: dict[str, Any]) -> Section:
     return Section(f"{key} if one node were known", ("known", "P", "move"), rows, (1, 2), (), after)
 
 
-def sections(net: dict[str, Any]) -> list[Section]:
+def sections(net: NetworkDoc) -> list[Section]:
     """Every section of a network report, in order."""
     out = [graph_section(net), marginals_section(net)]
     if net["coherence"]["gaps"] or net["coherence"]["skipped"]:
@@ -203,15 +208,15 @@ def sections(net: dict[str, Any]) -> list[Section]:
     return out
 
 
-def rich_sections(net: dict[str, Any], width: int) -> list[Any]:
+def rich_sections(net: NetworkDoc, width: int) -> list[RenderableType]:
     """The sections as rich tables for the terminal."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    out: list[Any] = []
+    out: list[RenderableType] = []
     for s in sections(net):
-        parts: list[Any] = [Text(s.title, style="bold")]
+        parts: list[RenderableType] = [Text(s.title, style="bold")]
         parts += [Text(line) for line in s.before]
         if s.rows:
             table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")

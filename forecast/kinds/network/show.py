@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.kinds.network.cells import Cell
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderableType
+
+    from forecast.questions.loader import LoadedQuestion
 
 
 @dataclass(frozen=True)
 class CellsView:
     """The fitted cells of one network."""
 
-    question: Any
+    question: LoadedQuestion
     cells: Sequence[Cell]
 
     def rows(self) -> list[tuple[str, str, str, str]]:
@@ -32,11 +37,16 @@ class CellsView:
             out.append((c.name, experts, fits, mean))
         return out
 
-    def __rich_console__(self, console: Any, options: Any) -> Iterable[Any]:
+    def __rich_console__(
+        self, console: Console, options: ConsoleOptions
+    ) -> Iterable[RenderableType]:
         from rich.table import Table
         from rich.text import Text
 
+        from forecast.kinds.network.spec import NetworkQuestion
+
         spec = self.question.spec
+        assert isinstance(spec, NetworkQuestion)
         yield Text(spec.title, style="bold")
         yield Text(
             f"{self.question.id} · network · {len(spec.nodes)} nodes · pool {spec.pool.method}",
@@ -49,7 +59,7 @@ class CellsView:
             table.add_row(*(Text(x) for x in row))
         yield table
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """The network's part of the ``show --format json`` object."""
         return {
             "cells": [

@@ -14,7 +14,7 @@ combination, a table that cannot sum to 1) are in :mod:`forecast.kinds.network.c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -38,7 +38,7 @@ BINARY = ("yes", "no")
 StateName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=32)]
 
 
-def _yes_no(value: Any) -> Any:
+def _yes_no(value: object) -> object:
     """YAML reads unquoted yes/no as true/false: as a state they are the words."""
     if value is True:
         return "yes"
@@ -60,7 +60,7 @@ class Distribution(StrictModel):
 
     @field_validator("probabilities", "counts", mode="before")
     @classmethod
-    def _words(cls, value: Any) -> Any:
+    def _words(cls, value: object) -> object:
         if isinstance(value, dict):
             return {_yes_no(k): v for k, v in value.items()}
         return value
@@ -125,7 +125,7 @@ class Row(StrictModel):
 
     @field_validator("when", mode="before")
     @classmethod
-    def _words(cls, value: Any) -> Any:
+    def _words(cls, value: object) -> object:
         if isinstance(value, dict):
             return {k: _yes_no(v) for k, v in value.items()}
         return value
@@ -164,12 +164,12 @@ class Node(StrictModel):
 
     @field_validator("observed", mode="before")
     @classmethod
-    def _word(cls, value: Any) -> Any:
+    def _word(cls, value: object) -> object:
         return _yes_no(value)
 
     @field_validator("states", mode="before")
     @classmethod
-    def _words(cls, value: Any) -> Any:
+    def _words(cls, value: object) -> object:
         return [_yes_no(v) for v in value] if isinstance(value, list) else value
 
     @property

@@ -9,12 +9,15 @@ shaded. Text is escaped; nothing is loaded from elsewhere.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from forecast.kinds.network.document import NetworkDoc, NodeDoc
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 230, 46, 70, 22, 16
 
 
-def _layers(nodes: list[dict[str, Any]]) -> dict[str, int]:
+def _layers(nodes: list[NodeDoc]) -> dict[str, int]:
     depth: dict[str, int] = {}
     while len(depth) < len(nodes):
         for n in nodes:
@@ -27,7 +30,7 @@ def _short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def graph_svg(net: dict[str, Any]) -> str:
+def graph_svg(net: NetworkDoc) -> str:
     """The network as an SVG document (a string)."""
     nodes = list(net["nodes"])
     depth = _layers(nodes)

@@ -17,17 +17,30 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from forecast.errors import ForecastError
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pymc as pm
+    from xarray import DataTree
+
+    from forecast.kinds.network.infer import Prepared, Query
+    from forecast.kinds.network.load import LoadedNetwork
+    from forecast.kinds.network.spec import NetworkQuestion
+    from forecast.questions.base import QuestionMeta
+    from forecast.sweep.params import Param, Value
+    from forecast.sweep.strategies import Job, Posterior
+
 SWEEP_DRAWS = 1000
 
 
-def _state(states: tuple[str, ...]) -> Any:
-    def parse(raw: Any) -> Any:
+def _state(states: tuple[str, ...]) -> Callable[[object], str]:
+    def parse(raw: object) -> str:
         word = (
             {True: "yes", False: "no"}.get(raw, str(raw).strip())
             if isinstance(raw, bool)
@@ -40,7 +53,7 @@ def _state(states: tuple[str, ...]) -> Any:
     return parse
 
 
-def params(spec: Any) -> list[Any]:
+def params(spec: NetworkQuestion) -> list[Param]:
     """The sweepable names of a network (see the module docstring)."""
     from forecast.kinds.network.cells import build_cells
     from forecast.sweep.params import Effect, Param, number
@@ -90,52 +103,52 @@ class NetworkAdapter:
 
     diagnosed: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
+    def __init__(self, spec: QuestionMeta, inputs: LoadedNetwork, seed: int) -> None:
         self.spec = spec
         self.seed = seed
 
     @staticmethod
-    def current(inputs: Any) -> dict[str, Any]:
+    def current(inputs: LoadedNetwork) -> dict[str, Value]:
         """No prior settings."""
         return {}
 
     @staticmethod
-    def with_prior(inputs: Any, prior: Mapping[str, Any]) -> Any:
+    def with_prior(inputs: LoadedNetwork, prior: Mapping[str, Value]) -> LoadedNetwork:
         """No prior settings: the inputs as they are."""
         return inputs
 
     @staticmethod
-    def check_data(inputs: Any, data: Mapping[str, Any]) -> None:
+    def check_data(inputs: LoadedNetwork, data: Mapping[str, Value]) -> None:
         """No data settings."""
 
     @staticmethod
-    def build(inputs: Any) -> Any:
+    def build(inputs: LoadedNetwork) -> pm.Model:
         """Not used: :meth:`posterior` takes the place of sampling."""
         raise ForecastError("a network's sweep needs no model")
 
     @staticmethod
-    def set_data(model: Any, inputs: Any, data: Mapping[str, Any]) -> None:
+    def set_data(model: pm.Model, inputs: LoadedNetwork, data: Mapping[str, Value]) -> None:
         """No data settings."""
 
     @staticmethod
-    def extract(inputs: Any, idata: Any) -> Any:
+    def extract(inputs: LoadedNetwork, idata: DataTree) -> Prepared:
         """Not used (see :meth:`posterior`)."""
-        return idata
+        raise ForecastError("a network's sweep takes its draws from the cells, not a sampler")
 
     @staticmethod
-    def log_prior(inputs: Any, draws: Any) -> np.ndarray:
+    def log_prior(inputs: LoadedNetwork, draws: Prepared) -> np.ndarray:
         """Not used: every setting is evaluated on the draws."""
         return np.zeros(1)
 
     @staticmethod
-    def posterior(job: Any) -> Any:
+    def posterior(job: Job) -> Posterior:
         """The cells' posterior draws (resampled prior draws), in place of NUTS."""
         from forecast.kinds.network.cells import build_cells
         from forecast.kinds.network.infer import analyse, prepare
         from forecast.sweep.strategies import Posterior
 
         start = time.perf_counter()
-        net = job.inputs
+        net: LoadedNetwork = job.inputs
         seed = job.settings.seed
         prep = prepare(net.spec, build_cells(net.spec), net.observed(), SWEEP_DRAWS, seed)
         a = analyse(prep)
@@ -154,7 +167,7 @@ class NetworkAdapter:
         return Posterior(prep, diag, time.perf_counter() - start, job.tag)
 
     def evaluate(
-        self, inputs: Any, draws: Any, scenarios: Sequence[Mapping[str, Any]]
+        self, inputs: LoadedNetwork, draws: Prepared, scenarios: Sequence[Mapping[str, Value]]
     ) -> np.ndarray:
         """Per-draw P(target = first state) of each scenario, (scenarios, 1, draws)."""
         from forecast.kinds.network.infer import Query
@@ -167,8 +180,8 @@ class NetworkAdapter:
         out = np.empty((len(scenarios), 1, prep.size))
         base_z = None
         for i, s in enumerate(scenarios):
-            given = {k[5:]: v for k, v in s.items() if k.startswith("node.")}
-            do = {k[3:]: v for k, v in s.items() if k.startswith("do.")}
+            given = {k[5:]: str(v) for k, v in s.items() if k.startswith("node.")}
+            do = {k[3:]: str(v) for k, v in s.items() if k.startswith("do.")}
             cells = {k[5:]: float(v) for k, v in s.items() if k.startswith("cell.")}
             values = {
                 k: (np.tile([cells[k], 1 - cells[k]], (prep.size, 1)) if k in cells else v)
@@ -192,7 +205,9 @@ class NetworkAdapter:
             out[i, 0] = np.nan_to_num(per)[_resample(w / w.sum(), rng)]
         return out
 
-    def _fast(self, prep: Any, q: Any, target: str, first: str) -> tuple[np.ndarray, np.ndarray]:
+    def _fast(
+        self, prep: Prepared, q: Query, target: str, first: str
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Per-draw P(target | q) and P(evidence, q) from the draws' joint, computed once."""
         from forecast.kinds.network.infer import evidence_of
         from forecast.kinds.network.joint import joint, tables
@@ -216,7 +231,7 @@ class NetworkAdapter:
             return (kept @ yes) / z, z
 
 
-def _evidence(prep: Any, values: Mapping[str, np.ndarray], query: Any) -> np.ndarray:
+def _evidence(prep: Prepared, values: Mapping[str, np.ndarray], query: Query) -> np.ndarray:
     """P(evidence and the query's conditions | cells) per draw."""
     from forecast.kinds.network.infer import evidence_of
     from forecast.kinds.network.joint import intervene, joint, tables

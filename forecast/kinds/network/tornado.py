@@ -10,12 +10,15 @@ the swing, largest first. All cells' ends are enumerated in one vectorised pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecast.kinds.network.infer import Prepared, Query, evidence_of
 from forecast.kinds.network.joint import intervene, joint, tables
+
+if TYPE_CHECKING:
+    from forecast.kinds.network.document import BarDoc
 
 LOW, HIGH = 0.1, 0.9
 
@@ -35,7 +38,7 @@ class Bar:
         """How far the target moves across the cell's range."""
         return abs(self.at_high - self.at_low)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> BarDoc:
         """Plain data for JSON."""
         return {
             "cell": self.cell,
