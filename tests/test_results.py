@@ -41,7 +41,7 @@ DOCUMENTED: dict[str, list[list[str]]] = {
         for more in ([], DRIVERS)
         for pools in ([], ["pools"])
     ],
-    "quantity": [["quantity"]],
+    "quantity": [["quantity", "sensitivity"], ["quantity", "sensitivity", "pools"]],
     "network": [["network", "sensitivity"], ["network", "sensitivity", "pools"]],
 }
 """The keys each kind adds to ``forecast.run/1`` after the shared ones, in order (one of

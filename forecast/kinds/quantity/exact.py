@@ -81,7 +81,8 @@ def forecast(q: Any, inputs: QuantityInputs, settings: Any, timer: Any = None) -
     steps = f.steps if inputs.data is None else (*f.steps[:-1], replace(f.steps[-1], after=p))
     result = f.result
     assert isinstance(result, QuantityResult), type(result)
-    exact_result = replace(result, posterior=result.exact)
+    table = None if result.pools is None else replace(result.pools, headline=p)
+    exact_result = replace(result, posterior=result.exact, pools=table)
     return replace(
         f,
         probability=p,

@@ -98,7 +98,7 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
             for s in r.moves
         ]
         head = ("change", "median", "moves it", "P(X > t₁)", "moves it", "note")
-        out.append(("Sensitivity (exact, by quadrature)", head, rows))
+        out.append(("Sensitivity of the amount (exact, by quadrature)", head, rows))
     return out
 
 

@@ -63,13 +63,21 @@ class QuantityResult:
     ensemble: tuple[float, ...] = ()
     """Quantiles of the exact posterior at (i + 0.5) / n, for scoring once resolved."""
     sensitivity: Sensitivity | None = None
-    """No power-scaling table of the shared kind: the rows are in :attr:`moves`."""
+    """Power-scaling of the pooled prior and the observed values, by importance sampling
+    on the draws (:mod:`forecast.kinds.quantity.power`)."""
     pools: Pools | None = None
+    """The other pool and each expert left out (exact), measured from the headline."""
     scenario: Chosen | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """The ``quantity`` key of ``forecast run --format json``."""
-        return {"quantity": self.quantity_dict()}
+        """The ``quantity`` object of ``forecast run --format json``, then ``sensitivity``
+        and ``pools`` (when computed)."""
+        out: dict[str, object] = {"quantity": self.quantity_dict()}
+        if self.sensitivity is not None:
+            out["sensitivity"] = self.sensitivity.to_dict()
+        if self.pools is not None:
+            out["pools"] = self.pools.to_dict()
+        return out
 
     def quantity_dict(self) -> dict[str, Any]:
         """Plain data for JSON (the ``quantity`` object of ``forecast run --format json``)."""

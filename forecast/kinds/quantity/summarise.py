@@ -17,7 +17,7 @@ import numpy as np
 
 from forecast import results
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose
-from forecast.kinds.quantity import scores, sensitivity, summary
+from forecast.kinds.quantity import power, scores, sensitivity, summary
 from forecast.kinds.quantity.inputs import QuantityInputs
 from forecast.kinds.quantity.result import ExpertFit, QuantityResult
 from forecast.kinds.quantity.spec import QuantityQuestion
@@ -63,6 +63,9 @@ def result_of(spec: QuantityQuestion, inputs: QuantityInputs, draws: np.ndarray)
         s.upper if math.isfinite(s.upper) else None,
     )
     obs = inputs.data
+    t = inputs.thresholds[0]
+    moves = sensitivity.rows(inputs, data_label(inputs))
+    headline = float(np.mean(np.asarray(draws, dtype=float) > t))
     return QuantityResult(
         unit=spec.unit,
         support=s.name,
@@ -76,7 +79,9 @@ def result_of(spec: QuantityQuestion, inputs: QuantityInputs, draws: np.ndarray)
             ExpertFit(e.name, w, e.judgement.form, f)
             for e, w, f in zip(spec.experts, inputs.normalised_weights, inputs.fits, strict=True)
         ),
-        moves=sensitivity.rows(inputs, data_label(inputs)),
+        moves=moves,
+        sensitivity=power.power_scaling(inputs, draws, t, data_label(inputs)),
+        pools=power.pools(inputs, moves, headline),
         ensemble=tuple(scores.ensemble(inputs.exact_posterior)),
         data=None
         if obs is None
