@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from forecast.cli import app
 from forecast.kinds.network.load import load_network
 from tests.test_elicit import QUARTILES, STATED
-from tests.test_network_spec import GOOD, event, write
+from tests.test_network_spec import GOOD, cell, event, write
 
 COMMENTED = GOOD.replace(
     "  - question: the-question\n", "  # the linked question\n  - question: the-question\n"
@@ -84,3 +84,32 @@ def test_a_cell_of_an_event_question_is_refused(tmp_path: Path) -> None:
     event(tmp_path, "plain")
     result = _invoke(["elicit", "plain", "--dir", str(tmp_path), "--cell", "a"], QUARTILES)
     assert result.exit_code == 2 and "not a network" in result.stderr
+
+
+NOISY = f"""
+nodes:
+  - id: a
+    title: A happens
+    resolution: A is reported.
+    experts: {cell(0.3)}
+  - id: b
+    title: B happens
+    resolution: B is reported.
+    parents: [a]
+    noisy_or:
+      leak: {cell(0.1)}
+      causes:
+        a: {cell(0.5)}
+"""
+
+
+def test_a_noisy_ors_leak_and_cause_cells(tmp_path: Path) -> None:
+    path = write(tmp_path, NOISY)
+    for name in ("b[leak]", "b[cause=a]"):
+        result = _invoke(["elicit", "net", "--dir", str(tmp_path), "--cell", name], QUARTILES)
+        assert result.exit_code == 0, result.output
+    assert "with every parent at no" in result.stderr or "by itself" in result.stderr
+    noisy = load_network(path).spec.node("b").noisy_or
+    assert noisy is not None
+    assert [e.name for e in noisy.leak] == ["a", "Regional analyst"]
+    assert [e.name for e in noisy.causes["a"]] == ["a", "Regional analyst"]
