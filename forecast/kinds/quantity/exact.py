@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecast.kinds.quantity.inputs import QuantityInputs
+
+if TYPE_CHECKING:
+    from forecast.inference import SamplerSettings, Timer
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.results import Forecast
 
 TOLERANCE = 1e-6
 
@@ -38,7 +43,9 @@ def _error(inputs: QuantityInputs) -> tuple[float, int | None]:
     return max(errs), len(exact.u)
 
 
-def forecast(q: Any, inputs: QuantityInputs, settings: Any, timer: Any = None) -> Any:
+def forecast(
+    q: LoadedQuestion, inputs: QuantityInputs, settings: SamplerSettings, timer: Timer | None = None
+) -> Forecast:
     """The Forecast of a quantity question from its exact posterior."""
     from arviz_base import from_dict
 

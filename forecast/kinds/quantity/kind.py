@@ -5,20 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast.kinds.base import KindBase
 from forecast.kinds.quantity.spec import QuantityPool, QuantityQuestion
 
 if TYPE_CHECKING:
+    import numpy as np
     import pymc as pm
     from rich.console import RenderableType
+    from ruamel.yaml.comments import CommentedMap
+    from xarray import DataTree
 
     from forecast.elicit.answers import Channel, Scale
     from forecast.errors import Problem
     from forecast.inference import SamplerSettings, Timer
-    from forecast.kinds.protocol import Headline, LogDensities, SweepAdapter
+    from forecast.kinds.protocol import Headline, LogDensities, Meta
     from forecast.kinds.quantity.inputs import QuantityInputs
+    from forecast.kinds.quantity.show import Shown
+    from forecast.kinds.quantity.sweep import QuantityAdapter
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
     from forecast.render.kinds import Section
@@ -41,8 +46,8 @@ class QuantityKind(KindBase["QuantityInputs"]):
         self,
         q: LoadedQuestion,
         inputs: QuantityInputs,
-        settings: Any,
-        timer: Any = None,
+        settings: SamplerSettings,
+        timer: Timer | None = None,
         *,
         scenario: str | None = None,
         auto: bool = False,
@@ -69,7 +74,7 @@ class QuantityKind(KindBase["QuantityInputs"]):
         self,
         q: LoadedQuestion,
         inputs: QuantityInputs,
-        idata: Any,
+        idata: DataTree,
         settings: SamplerSettings,
         timer: Timer | None = None,
         *,
@@ -98,19 +103,21 @@ class QuantityKind(KindBase["QuantityInputs"]):
         return params(spec)
 
     @property
-    def sweep_adapter(self) -> type[SweepAdapter[QuantityInputs, Any]]:
+    def sweep_adapter(self) -> type[QuantityAdapter]:
         """Thresholds on the draws; the error sd swapped as data; the pool reweighted."""
         from forecast.kinds.quantity.sweep import QuantityAdapter
 
         return QuantityAdapter
 
-    def log_densities(self, inputs: QuantityInputs, draws: Any) -> LogDensities:
+    def log_densities(
+        self, inputs: QuantityInputs, draws: Mapping[str, np.ndarray]
+    ) -> LogDensities:
         """The pooled prior and the observed values' likelihood at the draws of x."""
         from forecast.kinds.quantity.model import log_densities
 
         return log_densities(inputs, draws["x"])
 
-    def judgements(self, q: LoadedQuestion) -> Any:
+    def judgements(self, q: LoadedQuestion) -> Shown:
         """The fitted judgements (every family's fit) and the pooled prior."""
         from forecast.kinds.quantity.show import shown
 
@@ -153,7 +160,7 @@ class QuantityKind(KindBase["QuantityInputs"]):
             )
         return "yes" if value > spec.thresholds[0] else "no"
 
-    def value_scores(self, document: Mapping[str, Any], value: float) -> dict[str, float] | None:
+    def value_scores(self, document: Mapping[str, object], value: float) -> dict[str, float] | None:
         """CRPS and the log score (scoringrules) of a recorded forecast at the value."""
         from forecast.kinds.quantity.scores import of_value
 
@@ -183,13 +190,13 @@ class QuantityKind(KindBase["QuantityInputs"]):
         assert isinstance(spec, QuantityQuestion)
         return spec.title, scale_of_spec(spec)
 
-    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: Meta) -> None:
         """The unit, the support (and bounds) and the thresholds."""
         from forecast.kinds.quantity.elicit import ask_new
 
         ask_new(channel, meta)
 
-    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+    def judged(self, meta: Meta) -> tuple[str, Scale]:
         """The amount of the new file, on the support and in the unit it was given."""
         from forecast.kinds.quantity.elicit import judged
 
@@ -197,10 +204,10 @@ class QuantityKind(KindBase["QuantityInputs"]):
 
     def new_body(
         self,
-        meta: Mapping[str, Any],
-        doc: Any,
-        flow: Callable[[Any], Any],
-        date: Callable[[Any], Any],
+        meta: Meta,
+        doc: CommentedMap,
+        flow: Callable[[Mapping[str, object]], object],
+        date: Callable[[dt.date], object],
     ) -> None:
         """The unit, support, bounds and thresholds, then an empty list of experts."""
         from forecast.kinds.quantity.elicit import new_body

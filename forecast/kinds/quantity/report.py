@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast.kinds.quantity.result import QuantityResult
 from forecast.kinds.quantity.summary import LEVELS, Summary
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from forecast.render.kinds import Section
     from forecast.render.plots import Plot
+    from forecast.results import Forecast
 
 
 def value(v: float | None) -> str:
@@ -42,7 +43,7 @@ def _pct(p: float | None) -> str:
     return "–" if p is None else fmt.pct(p)
 
 
-def _result(f: Any) -> QuantityResult:
+def _result(f: Forecast) -> QuantityResult:
     assert isinstance(f.result, QuantityResult), type(f.result)
     return f.result
 
@@ -102,7 +103,7 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
     return out
 
 
-def sections(f: Any) -> list[Section]:
+def sections(f: Forecast) -> list[Section]:
     """The sections as plain tables (markdown, HTML)."""
     from forecast.render.kinds import Section
 
@@ -149,7 +150,7 @@ def chart(s: Summary, unit: str, width: int, marks: Sequence[float], what: str) 
     return Text.assemble(head, body)
 
 
-def rich_sections(f: Any, width: int) -> list[RenderableType]:
+def rich_sections(f: Forecast, width: int) -> list[RenderableType]:
     """The sections for the terminal: the CDF chart, then the tables."""
     from rich.table import Table
     from rich.text import Text
@@ -169,7 +170,7 @@ def rich_sections(f: Any, width: int) -> list[RenderableType]:
     return out
 
 
-def plots(f: Any) -> list[Plot]:
+def plots(f: Forecast) -> list[Plot]:
     """The CDF before and after the data, thresholds marked, as a PNG."""
     from forecast.render import plots as p
 
@@ -190,7 +191,7 @@ def plots(f: Any) -> list[Plot]:
             p._close(fig)
 
 
-def headline(f: Any) -> tuple[tuple[tuple[str, str], ...], str]:
+def headline(f: Forecast) -> tuple[tuple[tuple[str, str], ...], str]:
     """The rows under the headline probability: the amount's median and intervals, and
     the experts' P(X > t) before the data; with the note saying what the headline is."""
     from forecast.render import fmt

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from forecast.kinds.quantity.fit import JudgementFit
 from forecast.kinds.quantity.sensitivity import Row
@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from forecast.sensitivity import Sensitivity
 
 
+class ObservedJSON(TypedDict):
+    """The ``quantity.data`` object of ``forecast.run/1``: the observed values."""
+
+    values: list[float]
+    sd: float
+    scale: str
+    label: str
+
+
 @dataclass(frozen=True)
 class ExpertFit:
     """One expert's judgement: every family's fit error and the family used."""
@@ -24,7 +33,7 @@ class ExpertFit:
     form: str
     fit: JudgementFit
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
         best = self.fit.dist
         return {
@@ -59,7 +68,7 @@ class QuantityResult:
     experts: tuple[ExpertFit, ...]
     moves: tuple[Row, ...]
     """The sensitivity rows, exact by quadrature (``quantity.sensitivity`` in JSON)."""
-    data: dict[str, Any] | None = None
+    data: ObservedJSON | None = None
     ensemble: tuple[float, ...] = ()
     """Quantiles of the exact posterior at (i + 0.5) / n, for scoring once resolved."""
     sensitivity: Sensitivity | None = None
@@ -79,7 +88,7 @@ class QuantityResult:
             out["pools"] = self.pools.to_dict()
         return out
 
-    def quantity_dict(self) -> dict[str, Any]:
+    def quantity_dict(self) -> dict[str, object]:
         """Plain data for JSON (the ``quantity`` object of ``forecast run --format json``)."""
         return {
             "unit": self.unit,

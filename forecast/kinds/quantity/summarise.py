@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from forecast.kinds.quantity.spec import QuantityQuestion
 from forecast.kinds.quantity.update import conjugate
 from forecast.questions.loader import LoadedQuestion
 from forecast.staleness import facts_date
+
+if TYPE_CHECKING:
+    from xarray import DataTree
 
 EXACT_TOLERANCE = 0.002
 
@@ -97,7 +100,7 @@ def result_of(spec: QuantityQuestion, inputs: QuantityInputs, draws: np.ndarray)
 def summarise(
     q: LoadedQuestion,
     inputs: QuantityInputs,
-    idata: Any,
+    idata: DataTree,
     settings: SamplerSettings,
     timer: Timer | None = None,
 ) -> results.Forecast:
