@@ -35,6 +35,16 @@ def _isolated_cache(
     monkeypatch.setenv("FORECAST_CACHE_DIR", str(cache))
 
 
+@pytest.fixture(autouse=True)
+def _isolated_ledger(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the user's ledger: the default ledger lives in the test session's
+    own data folder, and a ledger named in the environment is ignored."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.getbasetemp() / "data-home"))
+    monkeypatch.delenv("FORECAST_LEDGER", raising=False)
+
+
 TODAY = "2026-12-01"
 """The day the tests judge staleness by: the date of the shipped examples' facts."""
 
