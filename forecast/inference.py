@@ -8,7 +8,7 @@ import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 import numpy as np
 
@@ -44,6 +44,26 @@ SAMPLER_NAMES = {"exact": "exact-quadrature", "importance": "psis-importance", "
 """The ``provenance.sampler`` of each method."""
 
 
+class DiagnosticsJSON(TypedDict):
+    """The ``diagnostics`` object of ``forecast.run/1`` (``docs/json.md``)."""
+
+    rhat_max: float
+    ess_bulk_min: float
+    ess_tail_min: float
+    divergences: int
+    draws: int
+    chains: int
+    sampling_seconds: float
+    ok: bool
+    warnings: list[str]
+    method: str
+    enumerated: NotRequired[int | None]
+    quadrature_error: NotRequired[float | None]
+    grid_points: NotRequired[int | None]
+    pareto_k: NotRequired[float | None]
+    importance_ess: NotRequired[float | None]
+
+
 @dataclass(frozen=True)
 class Diagnostics:
     """Convergence diagnostics over the quantities that make the forecast."""
@@ -75,9 +95,9 @@ class Diagnostics:
         """True when nothing is worse than the thresholds."""
         return not self.warnings
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DiagnosticsJSON:
         """Plain data for JSON."""
-        return {
+        out: DiagnosticsJSON = {
             "rhat_max": self.rhat_max,
             "ess_bulk_min": self.ess_bulk_min,
             "ess_tail_min": self.ess_tail_min,
@@ -88,20 +108,16 @@ class Diagnostics:
             "ok": self.ok,
             "warnings": list(self.warnings),
             "method": self.method,
-            **self._method_dict(),
         }
-
-    def _method_dict(self) -> dict[str, Any]:
         if self.enumerated is not None:
-            shared: dict[str, Any] = {"enumerated": self.enumerated}
-            if self.method == "importance":
-                shared.update(pareto_k=self.pareto_k, importance_ess=self.importance_ess)
-            return shared
-        if self.method == "exact":
-            return {"quadrature_error": self.quadrature_error, "grid_points": self.grid_points}
-        if self.method == "importance":
-            return {"pareto_k": self.pareto_k, "importance_ess": self.importance_ess}
-        return {}
+            out["enumerated"] = self.enumerated
+        if self.method == "exact" and self.enumerated is None:
+            out["quadrature_error"] = self.quadrature_error
+            out["grid_points"] = self.grid_points
+        elif self.method == "importance":
+            out["pareto_k"] = self.pareto_k
+            out["importance_ess"] = self.importance_ess
+        return out
 
     def error_note(self, mcse: float) -> str:
         """How precise the headline is: its Monte Carlo error, or the quadrature error."""

@@ -25,7 +25,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Protocol
 
 from forecast.errors import ForecastError
 from forecast.sweep import provenance
@@ -65,23 +65,23 @@ class Sink(Protocol):
 
     done: set[Key]
 
-    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+    def write(self, rows: Sequence[dict[str, object]]) -> None:
         """Write rows and flush them."""
 
     def close(self) -> None:
         """Finish the output."""
 
 
-def flat(row: dict[str, Any], setting_names: Sequence[str]) -> dict[str, Any]:
+def flat(row: dict[str, object], setting_names: Sequence[str]) -> dict[str, object]:
     """A row with its settings as columns (CSV, Parquet)."""
     out = {k: row.get(k) for k in FIELDS}
-    settings = row.get("settings", {})
+    settings = row.get("settings")
     for n in setting_names:
-        out[n] = settings.get(n)
+        out[n] = settings.get(n) if isinstance(settings, dict) else None
     return out
 
 
-def _json(row: dict[str, Any]) -> str:
+def _json(row: dict[str, object]) -> str:
     clean = {
         k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()
     }
@@ -95,7 +95,7 @@ class StdoutSink:
         self.stream = stream or sys.stdout
         self.done: set[Key] = set()
 
-    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+    def write(self, rows: Sequence[dict[str, object]]) -> None:
         """One line per row."""
         for row in rows:
             self.stream.write(_json(row) + "\n")
@@ -105,7 +105,7 @@ class StdoutSink:
         """Nothing to finish."""
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+def _read_jsonl(path: Path) -> list[dict[str, object]]:
     """The rows of a JSON Lines output, checked; then a line cut short is cut off."""
     lines, cut = existing.complete_lines(path)
     rows = existing.jsonl_rows(path, lines)
@@ -121,7 +121,7 @@ def _failed(path: Path, exc: OSError) -> ForecastError:
     )
 
 
-def _key(row: dict[str, Any]) -> Key:
+def _key(row: dict[str, object]) -> Key:
     return (str(row["question"]), str(row["scenario"]))
 
 
@@ -130,7 +130,7 @@ class JsonlSink:
 
     def __init__(self, path: Path, resume: bool, expected: Expected | None = None) -> None:
         self.path = path
-        earlier: list[dict[str, Any]] = []
+        earlier: list[dict[str, object]] = []
         cut = None
         if resume and path.exists():
             lines, cut = existing.complete_lines(path)
@@ -140,7 +140,7 @@ class JsonlSink:
         self.done: set[Key] = {_key(r) for r in earlier}
         self._f = path.open("a" if resume else "w", encoding="utf-8")
 
-    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+    def write(self, rows: Sequence[dict[str, object]]) -> None:
         """Append and flush."""
         try:
             for row in rows:
@@ -194,7 +194,7 @@ class CsvSink:
             self._w.writeheader()
             self._f.flush()
 
-    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+    def write(self, rows: Sequence[dict[str, object]]) -> None:
         """Append and flush."""
         try:
             for row in rows:
@@ -215,7 +215,7 @@ class CsvSink:
                 self._f.close()
 
 
-def _csv_cells(row: dict[str, Any]) -> dict[str, Any]:
+def _csv_cells(row: dict[str, object]) -> dict[str, object]:
     """Booleans as JSON and Parquet readers show them (``true``/``false``), not Python's."""
     return {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in row.items()}
 
@@ -254,7 +254,7 @@ class ParquetSink:
         self.path = path
         self.names = list(setting_names)
         self.journal = journal_path(path)
-        self._earlier: list[dict[str, Any]] = []
+        self._earlier: list[dict[str, object]] = []
         if resume:
             if path.exists():
                 table = existing.parquet_table(path)
@@ -268,7 +268,7 @@ class ParquetSink:
         self._journal = JsonlSink(self.journal, resume)
         self.done = {_key(r) for r in self._earlier} | self._journal.done
 
-    def write(self, rows: Sequence[dict[str, Any]]) -> None:
+    def write(self, rows: Sequence[dict[str, object]]) -> None:
         """Append to the journal."""
         self._journal.write(rows)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,8 +23,15 @@ from forecast.sweep import strategies as st
 from forecast.sweep.executors import Executor
 from forecast.sweep.grid import Scenario, parse_settings, scenario_id
 from forecast.sweep.output import Sink
-from forecast.sweep.params import params_for
+from forecast.sweep.params import Value, params_for
 from forecast.sweep.provenance import COLUMN, fingerprint
+
+if TYPE_CHECKING:
+    from forecast.kinds.protocol import SweepAdapter
+    from forecast.questions.loader import LoadedQuestion
+
+Rows = Iterable[list[dict[str, object]]]
+"""Rows of a sweep, a chunk at a time."""
 
 Progress = Callable[[int], None]
 
@@ -33,11 +40,11 @@ Progress = Callable[[int], None]
 class Plan:
     """One question's scenarios still to do, grouped by the posterior they need."""
 
-    q: Any
-    inputs: Any
-    adapter: Any
+    q: LoadedQuestion
+    inputs: object
+    adapter: SweepAdapter[object, object]
     settings: SamplerSettings
-    groups: dict[Any, st.Group]
+    groups: dict[st.GroupKey, st.Group]
     run: str = ""
     """The run settings every row of the question carries (:mod:`~forecast.sweep.provenance`)."""
     order: list[str] = dataclasses.field(default_factory=list)
@@ -50,7 +57,10 @@ class Plan:
 
 
 def plan(
-    q: Any, scenarios: Iterable[Scenario], settings: SamplerSettings, done: set[tuple[str, str]]
+    q: LoadedQuestion,
+    scenarios: Iterable[Scenario],
+    settings: SamplerSettings,
+    done: set[tuple[str, str]],
 ) -> Plan:
     """Parse every scenario for question ``q`` and group those not done yet.
 
@@ -60,7 +70,7 @@ def plan(
     inputs = st.prepare(q)
     adapter = kinds.of(q.spec).sweep_adapter(q.spec, inputs, settings.seed)
     current = adapter.current(inputs)
-    groups: dict[Any, st.Group] = {}
+    groups: dict[st.GroupKey, st.Group] = {}
     seen: set[str] = set()
     order: list[str] = []
     where = f"{q.path.name}"
@@ -79,7 +89,7 @@ def plan(
     return Plan(q, inputs, adapter, settings, groups, fingerprint(q, settings), order)
 
 
-def label_of(sc: Scenario, parsed: dict[str, Any]) -> str:
+def label_of(sc: Scenario, parsed: Mapping[str, Value]) -> str:
     """A scenario's name when the file gives none: its settings in the order given."""
     return ", ".join(
         f"{n}={parsed[n]:g}" if isinstance(parsed[n], float) else f"{n}={parsed[n]}"
@@ -87,7 +97,7 @@ def label_of(sc: Scenario, parsed: dict[str, Any]) -> str:
     )
 
 
-def _model_key(p: Plan, prior: Any) -> str:
+def _model_key(p: Plan, prior: object) -> str:
     """What a compiled model is reused for: the same run settings (the priors file, its
     cases file, its experts' performance weights) and the same prior settings."""
     return f"{p.run}:{json.dumps(prior, default=str)}"
@@ -113,13 +123,13 @@ def _job(p: Plan, group: st.Group | None, *, refit: bool = False) -> st.Job:
 def _rows(
     p: Plan,
     group: st.Group,
-    inputs: Any,
+    inputs: object,
     post: st.Posterior,
     strategy: str,
     weights: st.Reweighting | None = None,
     note: str | None = None,
     k: float | None = None,
-) -> Iterable[list[dict[str, Any]]]:
+) -> Rows:
     """The group's rows, a chunk at a time."""
     d = post.diagnostics
     for start in range(0, len(group.members), st.CHUNK):
@@ -127,7 +137,7 @@ def _rows(
         per_draw = p.adapter.evaluate(inputs, post.draws, [m[3] for m in chunk])
         out = []
         for (sid, label, parsed, _), values in zip(chunk, per_draw, strict=True):
-            row: dict[str, Any] = {"question": p.q.id, "scenario": sid, "name": label}
+            row: dict[str, object] = {"question": p.q.id, "scenario": sid, "name": label}
             r_eff = d["ess_bulk_min"] / max(1, d["draws"] * d["chains"])
             row.update(st.summary(values, None if weights is None else weights.weights, r_eff))
             row.update(
@@ -159,14 +169,14 @@ def run(
     """
     written = 0
     ahead = [(p.q.id, sid) for p in plans for sid in p.order]
-    held: dict[tuple[str, str], dict[str, Any]] = {}
+    held: dict[tuple[str, str], dict[str, object]] = {}
     nxt = 0
 
-    def emit(chunks: Iterable[list[dict[str, Any]]]) -> None:
+    def emit(chunks: Rows) -> None:
         nonlocal written, nxt
         for rows in chunks:
             for row in rows:
-                held[(row["question"], row["scenario"])] = row
+                held[(str(row["question"]), str(row["scenario"]))] = row
             ready = []
             while nxt < len(ahead) and ahead[nxt] in held:
                 ready.append(held.pop(ahead[nxt]))
@@ -178,7 +188,7 @@ def run(
                 progress(len(rows))
 
     by_id = {p.q.id: p for p in plans}
-    pending: set[Any] = set()
+    pending: set[object] = set()
     for p in plans:
         needs_base = any(not g.data for g in p.groups.values())
         if needs_base:
@@ -189,6 +199,7 @@ def run(
     while pending:
         for handle, post in executor.wait_any(pending):
             pending.discard(handle)
+            assert post.tag is not None
             qid, key, how = post.tag
             p = by_id[qid]
             if key == ():
@@ -207,10 +218,10 @@ def run(
 
 
 def _from_base(
-    p: Plan, post: st.Posterior, executor: Executor, emit: Callable[[Any], None]
-) -> set[Any]:
+    p: Plan, post: st.Posterior, executor: Executor, emit: Callable[[Rows], None]
+) -> set[object]:
     """Evaluate the base and reweighted groups; submit refits for the rest."""
-    submitted: set[Any] = set()
+    submitted: set[object] = set()
     base_lp: np.ndarray | None = None
     for group in p.groups.values():
         if group.data:

@@ -34,19 +34,44 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from forecast import psis
 from forecast.errors import ForecastError
-from forecast.inference import SamplerSettings
+from forecast.inference import DiagnosticsJSON, SamplerSettings
 from forecast.sweep.params import Effect, Param, Value
+
+if TYPE_CHECKING:
+    import pymc as pm
+    from pymc.step_methods import NUTS
+
+    from forecast.elicit.distributions import Fitted
+    from forecast.elicit.pool import PoolSpec
+    from forecast.models.covariates import DriverInput
+    from forecast.questions.drivers import DriverSet
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.summary import PooledInputs
+
+
+class WithDrivers(Protocol):
+    """A kind's fitted inputs with named drivers."""
+
+    @property
+    def drivers(self) -> Sequence[DriverInput]: ...
+
 
 CHUNK = 256
 """Scenarios evaluated together on one posterior's draws (bounds memory)."""
 
 Settings = tuple[tuple[str, Value], ...]
+
+GroupKey = tuple[Settings, Settings]
+"""A group's prior and data settings: scenarios with the same key share a posterior."""
+
+Tag = tuple[str, GroupKey | tuple[()], str | None]
+"""What a sampled posterior is for: the question, its group's key, and ``refit`` or None."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +83,7 @@ class Split:
     draws: dict[str, Value]
 
     @property
-    def key(self) -> tuple[Settings, Settings]:
+    def key(self) -> GroupKey:
         """Scenarios with the same key share a posterior."""
         return (self.prior, self.data)
 
@@ -84,7 +109,7 @@ def split(
     return Split(prior, data, draws)
 
 
-def derived_seed(seed: int, key: Any) -> int:
+def derived_seed(seed: int, key: object) -> int:
     """A seed for one posterior: the run's seed mixed with a stable hash of its key."""
     blob = json.dumps([seed, key], default=str).encode()
     return int(hashlib.sha256(blob).hexdigest()[:8], 16) % (2**31)
@@ -99,28 +124,28 @@ class Job:
     """One posterior to sample: prepared inputs (prior applied) and data to swap in."""
 
     kind: str
-    inputs: Any
+    inputs: object
     data: Settings
     settings: SamplerSettings
     model_key: str
-    tag: Any = None
+    tag: Tag | None = None
 
 
 @dataclass
 class Posterior:
     """Draws of one posterior, with its diagnostics and how long it took."""
 
-    draws: Any
-    diagnostics: dict[str, Any]
+    draws: object
+    diagnostics: DiagnosticsJSON
     seconds: float
-    tag: Any = None
+    tag: Tag | None = None
 
 
-_COMPILED: OrderedDict[str, tuple[Any, Any]] = OrderedDict()
+_COMPILED: OrderedDict[str, tuple[pm.Model, NUTS]] = OrderedDict()
 _COMPILED_MAX = 8
 
 
-def _compiled(job: Job) -> tuple[Any, Any]:
+def _compiled(job: Job) -> tuple[pm.Model, NUTS]:
     """The model and its NUTS step (compiled logp and gradient) for ``job``, built once."""
     import pymc as pm
 
@@ -187,7 +212,7 @@ def sample_job(job: Job) -> Posterior:
 # Per-kind adapters: build, swap data, extract draws, prior densities, evaluation
 
 
-def _scaled(experts: Sequence[Any], strength: float) -> tuple[Any, ...]:
+def _scaled(experts: Sequence[Fitted], strength: float) -> tuple[Fitted, ...]:
     """Experts' Betas with their pseudo-sample size a + b multiplied by ``strength``."""
     if strength == 1.0:
         return tuple(experts)
@@ -200,7 +225,7 @@ def _scaled(experts: Sequence[Any], strength: float) -> tuple[Any, ...]:
     )
 
 
-def prior_changes(inputs: Any, prior: Mapping[str, Value]) -> dict[str, Any]:
+def prior_changes(inputs: PooledInputs, prior: Mapping[str, Value]) -> dict[str, object]:
     """The ``experts`` / ``weights`` replacements that expert and strength settings ask for."""
     names = list(inputs.expert_names)
     weights = list(inputs.weights)
@@ -216,7 +241,7 @@ def prior_changes(inputs: Any, prior: Mapping[str, Value]) -> dict[str, Any]:
     return {"experts": _scaled(inputs.experts, strength), "weights": tuple(weights)}
 
 
-def current_prior(inputs: Any) -> dict[str, Value]:
+def current_prior(inputs: PooledInputs) -> dict[str, Value]:
     """The file's expert weights and a prior strength of 1."""
     now: dict[str, Value] = {"prior.strength": 1.0}
     for n, w in zip(inputs.expert_names, inputs.weights, strict=True):
@@ -225,8 +250,8 @@ def current_prior(inputs: Any) -> dict[str, Value]:
 
 
 def pool_logpdf_p(
-    experts: Sequence[Any], weights: Sequence[float], pool: Any, p: np.ndarray
-) -> Any:
+    experts: Sequence[Fitted], weights: Sequence[float], pool: PoolSpec, p: np.ndarray
+) -> np.ndarray:
     """Log prior density of the pooled propensity, as a density of logit p, at ``p``."""
     from forecast.elicit.pool import pooled_logpdf
 
@@ -238,7 +263,7 @@ def pool_logpdf_p(
 class ScenarioLevels:
     """Driver levels of each scenario: a named scenario's, then any ``driver.*`` setting."""
 
-    def __init__(self, spec: Any, inputs: Any, seed: int) -> None:
+    def __init__(self, spec: DriverSet, inputs: WithDrivers, seed: int) -> None:
         self.spec = spec
         self.ids = [d.id for d in inputs.drivers]
 
@@ -252,7 +277,7 @@ class ScenarioLevels:
         return [float(levels[i]) for i in self.ids]
 
 
-def exact_diagnostics(settings: SamplerSettings, error: float, seconds: float) -> dict[str, Any]:
+def exact_diagnostics(settings: SamplerSettings, error: float, seconds: float) -> DiagnosticsJSON:
     """A sweep row's diagnostics for draws of an exact posterior: every draw independent,
     no R-hat, and the quadrature error estimate."""
     n = settings.draws * settings.chains
@@ -271,7 +296,7 @@ def exact_diagnostics(settings: SamplerSettings, error: float, seconds: float) -
     }
 
 
-def prepare(q: Any) -> Any:
+def prepare(q: LoadedQuestion) -> object:
     """Fit a question's judgements (in this process, once)."""
     from forecast import kinds
     from forecast.elicit.fit import located
@@ -343,7 +368,7 @@ def summary(
 class Group:
     """Scenarios of one question that share a posterior."""
 
-    key: tuple[Settings, Settings]
+    key: GroupKey
     members: list[tuple[str, str | None, dict[str, Value], dict[str, Value]]] = field(
         default_factory=list
     )

@@ -145,6 +145,7 @@ class NetworkAdapter:
         """The cells' posterior draws (resampled prior draws), in place of NUTS."""
         from forecast.kinds.network.cells import build_cells
         from forecast.kinds.network.infer import analyse, prepare
+        from forecast.inference import DiagnosticsJSON
         from forecast.sweep.strategies import Posterior
 
         start = time.perf_counter()
@@ -154,7 +155,7 @@ class NetworkAdapter:
         a = analyse(prep)
         idx = _resample(a.weights, np.random.default_rng(seed))
         prep = replace(prep, draws={k: v[idx] for k, v in prep.draws.items()})
-        diag = {
+        diag: DiagnosticsJSON = {
             "rhat_max": 1.0,
             "ess_bulk_min": a.ess,
             "ess_tail_min": a.ess,
@@ -163,8 +164,10 @@ class NetworkAdapter:
             "chains": 1,
             "ok": a.trusted,
             "warnings": [] if a.trusted else [f"Pareto k {a.pareto_k:.2f}"],
+            "sampling_seconds": time.perf_counter() - start,
+            "method": "importance",
         }
-        return Posterior(prep, diag, time.perf_counter() - start, job.tag)
+        return Posterior(prep, diag, diag["sampling_seconds"], job.tag)
 
     def evaluate(
         self, inputs: LoadedNetwork, draws: Prepared, scenarios: Sequence[Mapping[str, Value]]

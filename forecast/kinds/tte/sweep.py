@@ -12,7 +12,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from forecast.kinds.tte.draws import Draws
+from forecast.kinds.tte.hazard import HazardInputs
 from forecast.kinds.tte.model import TteInputs
+from forecast.kinds.tte.scheduled import ScheduleInputs
+from forecast.questions.tte import TimeToEventQuestion
 from forecast.sweep.params import Param, Value, driver_params
 from forecast.sweep.strategies import (
     Job,
@@ -72,7 +75,8 @@ class TteAdapter(ScenarioLevels):
         if s.method == "nuts":
             return None
         start = time.perf_counter()
-        inputs: TteInputs = job.inputs
+        inputs = job.inputs
+        assert isinstance(inputs, ScheduleInputs | HazardInputs)
         density = TteDensity.of(inputs)
         grid = TteGrid.of(density)
         off = [0.0] * len(inputs.drivers)
@@ -98,8 +102,10 @@ class TteAdapter(ScenarioLevels):
         self, inputs: TteInputs, draws: Draws, scenarios: Sequence[Mapping[str, Value]]
     ) -> np.ndarray:
         """Per-draw P(by the deadline), (scenarios, chain, draw)."""
+        spec = self.spec
+        assert isinstance(spec, TimeToEventQuestion)
         return np.stack(
-            [inputs.probability_by(draws, self.levels(s), self.spec.deadline) for s in scenarios]
+            [inputs.probability_by(draws, self.levels(s), spec.deadline) for s in scenarios]
         )
 
 
