@@ -6,12 +6,19 @@ sensitivity (:mod:`forecast.sensitivity`) and the kinds' log densities.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from forecast.elicit.distributions import Fitted
+    from forecast.elicit.pool import PoolSpec
 
-def log_pool_of_p(experts: Any, weights: Any, spec: Any, p: np.ndarray) -> np.ndarray:
+
+def log_pool_of_p(
+    experts: Sequence[Fitted], weights: Sequence[float], spec: PoolSpec, p: np.ndarray
+) -> np.ndarray:
     """Log density at ``p`` of the experts' pool (:func:`~forecast.elicit.pool.pooled_logpdf`)."""
     from forecast.elicit.pool import pooled_logpdf
 
@@ -22,7 +29,7 @@ def log_pool_of_p(experts: Any, weights: Any, spec: Any, p: np.ndarray) -> np.nd
     return np.asarray(logpdf_u(log_x - log_1mx), dtype=float) - log_x - log_1mx
 
 
-def log_beta_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
+def log_beta_pool(experts: Sequence[Fitted], weights: Sequence[float], x: np.ndarray) -> np.ndarray:
     """Log density at ``x`` of the experts' linear pool of Betas (the models' mixture)."""
     from forecast.elicit.pool import PoolSpec
 
@@ -34,7 +41,9 @@ def log_normal(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
     return np.asarray(-0.5 * ((x - mu) / sigma) ** 2 - np.log(sigma), dtype=float)
 
 
-def log_lognormal_pool(experts: Any, weights: Any, x: np.ndarray) -> np.ndarray:
+def log_lognormal_pool(
+    experts: Sequence[Fitted], weights: Sequence[float], x: np.ndarray
+) -> np.ndarray:
     """Log density at ``x`` of the experts' linear pool of LogNormals, without 2 pi."""
     from scipy.special import logsumexp
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from types import ModuleType
 
 import numpy as np
 
@@ -88,7 +88,7 @@ def smooth(log_ratio: np.ndarray) -> Smoothed:
     return Smoothed(w / w.sum(), float(k))
 
 
-def array_stats() -> Any:
+def array_stats() -> ModuleType:
     """ArviZ's NumPy layer (``arviz_stats.base.array_stats``), without the xarray layer.
 
     ``arviz_stats`` imports xarray, pandas and pyarrow on import (about 1.5 s), though

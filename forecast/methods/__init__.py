@@ -22,7 +22,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from forecast.inference import SamplerSettings, Timer
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.results import Forecast
 
 
 class Method(StrEnum):
@@ -55,8 +60,13 @@ def admitted(kind: str) -> tuple[str, ...]:
 
 
 def forecast(
-    q: Any, inputs: Any, settings: Any, timer: Any = None, *, scenario: str | None = None
-) -> Any:
+    q: LoadedQuestion,
+    inputs: object,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    scenario: str | None = None,
+) -> Forecast | None:
     """The forecast of ``q`` by the method ``settings.method`` asks for, or None when
     NUTS is to make it (the method asked for, or the one ``auto`` falls back to).
 
@@ -93,7 +103,7 @@ def forecast(
     return None
 
 
-def nuts(settings: Any) -> Any:
+def nuts(settings: SamplerSettings) -> SamplerSettings:
     """The settings as NUTS records them in provenance."""
     return replace(settings, method="nuts")
 

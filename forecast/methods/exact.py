@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from scipy import special
 
 from forecast.methods.event_density import EventDensity
+
+if TYPE_CHECKING:
+    from forecast.inference import Diagnostics, SamplerSettings
+    from forecast.results import Step
 from forecast.methods.grid import GridPosterior, Shift, stratified_normal
 
 TOLERANCE = 1e-6
@@ -56,7 +60,7 @@ class ExactEvent:
         intervals = tuple((m, qs[i], qs[i + k]) for i, m in enumerate(MASSES))
         return cls(head, intervals, error, fine, len(fine.x), time.perf_counter() - start)
 
-    def steps(self, has_base_rate: bool, prior_mean: float, labels: list[str]) -> list[Any]:
+    def steps(self, has_base_rate: bool, prior_mean: float, labels: list[str]) -> list[Step]:
         """The chain experts -> base rate -> each applied evidence item (``labels``, in
         file order), each step by quadrature."""
         from forecast.results import Step
@@ -115,7 +119,7 @@ class Quadrature(Protocol):
     def seconds(self) -> float: ...
 
 
-def diagnostics(result: Quadrature, settings: Any) -> Any:
+def diagnostics(result: Quadrature, settings: SamplerSettings) -> Diagnostics:
     """The exact method's diagnostics: the quadrature error estimate, and a warning when
     it exceeds :data:`TOLERANCE`."""
     from forecast.inference import Diagnostics
@@ -142,7 +146,7 @@ def diagnostics(result: Quadrature, settings: Any) -> Any:
     )
 
 
-def used(settings: Any, method: str) -> Any:
+def used(settings: SamplerSettings, method: str) -> SamplerSettings:
     """The settings with the method that was used (for provenance)."""
     return replace(settings, method=method)
 

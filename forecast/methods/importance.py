@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import special
 
 from forecast import psis
 from forecast.methods.drivers_density import DriversDensity
+
+if TYPE_CHECKING:
+    from forecast.inference import Diagnostics, SamplerSettings, Timer
+    from forecast.questions.loader import LoadedQuestion
+    from forecast.results import Forecast
 
 PROPOSALS = 20_000
 """Prior draws weighted (at least; as many as the sampler's draws if more)."""
@@ -39,7 +44,7 @@ def resample(weights: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarra
     return np.asarray(rng.permutation(idx))
 
 
-def _diagnostics(smoothed: psis.Smoothed, settings: Any, seconds: float) -> Any:
+def _diagnostics(smoothed: psis.Smoothed, settings: SamplerSettings, seconds: float) -> Diagnostics:
     from forecast.inference import Diagnostics
 
     notes = []
@@ -68,14 +73,14 @@ def _diagnostics(smoothed: psis.Smoothed, settings: Any, seconds: float) -> Any:
 
 
 def forecast_drivers(
-    q: Any,
+    q: LoadedQuestion,
     inputs: Any,
-    settings: Any,
-    timer: Any = None,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
     *,
     scenario: str | None = None,
     only_if_good: bool = False,
-) -> Any:
+) -> Forecast | None:
     """The Forecast of a drivers question by importance sampling from the prior (None
     with ``only_if_good`` when the weights are not to be trusted: ``auto`` then samples).
 

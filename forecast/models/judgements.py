@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from forecast.elicit.distributions import Fitted
 from forecast.elicit.fit import FitCache, fit_at, fit_positive, fit_probability
-from forecast.questions.experts import Evidence
+from forecast.questions.experts import Evidence, Expert
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ def fit_evidence(items: Sequence[Evidence], cache: FitCache) -> tuple[EvidenceIn
     )
 
 
-def fit_experts(experts: Sequence[Any], cache: FitCache) -> tuple[Fitted, ...]:
+def fit_experts(experts: Sequence[Expert], cache: FitCache) -> tuple[Fitted, ...]:
     """Fit each expert's judgement of a probability, a failure placed at its judgement."""
     return tuple(
         fit_at(("experts", i, "judgement"), fit_probability, e.judgement, cache)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:
     from forecast.results import Forecast
@@ -13,6 +13,28 @@ SCHEMA = "forecast.run-summary/1"
 
 INTERVAL = 0.95
 """The mass of the interval a row shows (the one the forecast's JSON calls ``interval``)."""
+
+
+class RowJSON(TypedDict):
+    """One of ``questions`` in ``forecast.run-summary/1`` (``docs/json.md``)."""
+
+    id: str
+    kind: str | None
+    probability: float | None
+    interval: list[float] | None
+    method: str | None
+    diagnostics_ok: bool | None
+    failed: str | None
+
+
+class SummaryJSON(TypedDict):
+    """The ``forecast.run-summary/1`` object (``docs/json.md``)."""
+
+    schema: str
+    questions: list[RowJSON]
+    forecast: int
+    failed: int
+    diagnostics_not_ok: int
 
 
 @dataclass(frozen=True)
@@ -42,7 +64,7 @@ class Row:
             bool(forecast.diagnostics.ok),
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RowJSON:
         """Plain data for JSON."""
         return {
             "id": self.id,
@@ -74,7 +96,7 @@ class Summary:
         """How many forecasts have diagnostics that fall short."""
         return sum(1 for r in self.rows if r.diagnostics_ok is False and r.failed is None)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> SummaryJSON:
         """The summary object (``schema`` = :data:`SCHEMA`)."""
         return {
             "schema": SCHEMA,

@@ -143,9 +143,9 @@ class NetworkAdapter:
     @staticmethod
     def posterior(job: Job) -> Posterior:
         """The cells' posterior draws (resampled prior draws), in place of NUTS."""
+        from forecast.inference import DiagnosticsJSON
         from forecast.kinds.network.cells import build_cells
         from forecast.kinds.network.infer import analyse, prepare
-        from forecast.inference import DiagnosticsJSON
         from forecast.sweep.strategies import Posterior
 
         start = time.perf_counter()
