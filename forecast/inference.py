@@ -6,9 +6,9 @@ import contextlib
 import logging
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 import numpy as np
 
@@ -16,6 +16,8 @@ from forecast.errors import SamplingError
 
 if TYPE_CHECKING:
     import pymc as pm
+    from pymc.step_methods import NUTS
+    from xarray import DataTree
 
 RHAT_MAX = 1.01
 ESS_MIN = 400
@@ -168,8 +170,12 @@ def quiet_pymc() -> Iterator[None]:
 
 
 def sample(
-    model: pm.Model, settings: SamplerSettings, *, progress: bool = False, step: Any = None
-) -> Any:
+    model: pm.Model,
+    settings: SamplerSettings,
+    *,
+    progress: bool = False,
+    step: NUTS | None = None,
+) -> DataTree:
     """Run NUTS on ``model`` and return the ArviZ ``DataTree``.
 
     Chains run one after another in this process: for the small models of a question
@@ -179,7 +185,7 @@ def sample(
     """
     import pymc as pm
 
-    how: dict[str, Any] = (
+    how: dict[str, object] = (
         {"target_accept": settings.target_accept} if step is None else {"step": step}
     )
     try:
@@ -201,7 +207,7 @@ def sample(
         ) from exc
 
 
-def _worst(values: list[float], pick: Any, default: float) -> float:
+def _worst(values: list[float], pick: Callable[[list[float]], float], default: float) -> float:
     """The worst finite value (NaN when every value is NaN), or ``default`` when none."""
     if not values:
         return default
@@ -209,7 +215,7 @@ def _worst(values: list[float], pick: Any, default: float) -> float:
     return float(pick(finite)) if finite else float("nan")
 
 
-def diagnose(idata: Any, var_names: list[str], seconds: float) -> Diagnostics:
+def diagnose(idata: DataTree, var_names: list[str], seconds: float) -> Diagnostics:
     """R-hat, bulk and tail ESS (ArviZ) and divergences, with warnings and advice."""
     import arviz_stats as azs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from forecast.elicit.answers import Channel
@@ -67,20 +67,22 @@ def parse_months(raw: str) -> int | None:
     return value
 
 
-def ask_horizon(channel: Channel, meta: dict[str, Any]) -> None:
+def ask_horizon(channel: Channel, meta: dict[str, object]) -> None:
     """The last date the forecast looks to."""
     from forecast.elicit.answers import ask
 
+    deadline = meta["deadline"]
+    assert isinstance(deadline, dt.date)
     meta["horizon"] = ask(
         channel,
         "horizon",
         "Horizon: the last date the forecast looks to (on or after the deadline)",
-        lambda r: parse_after(r, meta["deadline"] - dt.timedelta(days=1), "horizon"),
-        meta["deadline"].isoformat(),
+        lambda r: parse_after(r, deadline - dt.timedelta(days=1), "horizon"),
+        deadline.isoformat(),
     )
 
 
-def ask_schedule(channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+def ask_schedule(channel: Channel, today: dt.date, meta: dict[str, object]) -> None:
     """The past opportunities, and how often they come from the last one on."""
     from forecast.elicit.answers import ask
 
@@ -99,7 +101,7 @@ def ask_schedule(channel: Channel, today: dt.date, meta: dict[str, Any]) -> None
     )
 
 
-def ask_since(channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+def ask_since(channel: Channel, today: dt.date, meta: dict[str, object]) -> None:
     """When the clock started."""
     from forecast.elicit.answers import ask
 

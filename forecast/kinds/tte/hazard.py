@@ -15,7 +15,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from forecast.models.covariates import DriverInput, log_odds_ratios, shift_state
 
 if TYPE_CHECKING:
     import pymc as pm
+    from numpy.typing import ArrayLike
+    from pytensor.tensor.variable import TensorVariable
+    from xarray import DataTree
 
     from forecast.kinds.tte.result import Hazard
     from forecast.render.curves import ShowInputs
@@ -71,7 +74,7 @@ class HazardInputs:
                     "median_years", w=w, comp_dists=pm.LogNormal.dist(mu=mus, sigma=sigmas)
                 )
             if self.shape.fixed:
-                k: Any = float(math.exp(self.shape.params["mu"]))
+                k: float | TensorVariable = float(math.exp(self.shape.params["mu"]))
             else:
                 k = pm.LogNormal(
                     "shape", mu=self.shape.params["mu"], sigma=self.shape.params["sigma"]
@@ -85,14 +88,16 @@ class HazardInputs:
             pm.Potential("elapsed_without", seen * log_f - LN2 * z)
         return model
 
-    def set_history(self, model: pm.Model, observed: Any, seen: Any) -> None:
+    def set_history(self, model: pm.Model, observed: ArrayLike, seen: ArrayLike) -> None:
         """Swap in the time watched ``observed`` (years) and whether the event was ``seen``."""
         import pymc as pm
 
         with model:
-            pm.set_data({"elapsed": float(observed), "event_seen": float(seen)})
+            pm.set_data(
+                {"elapsed": float(np.asarray(observed)), "event_seen": float(np.asarray(seen))}
+            )
 
-    def posterior_draws(self, idata: Any) -> Draws:
+    def posterior_draws(self, idata: DataTree) -> Draws:
         """Draws (chain, draw) of the median time, the shape and the hazard ratios."""
         from forecast.models.covariates import assemble_beta
 

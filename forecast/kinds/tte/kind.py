@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast.kinds.base import KindBase
 from forecast.kinds.tte.spec import TimeToEventQuestion
@@ -12,14 +12,18 @@ from forecast.kinds.tte.spec import TimeToEventQuestion
 if TYPE_CHECKING:
     import pymc as pm
     from rich.console import RenderableType
+    from ruamel.yaml.comments import CommentedMap
+    from xarray import DataTree
 
     from forecast.elicit.answers import Channel, Scale
     from forecast.inference import SamplerSettings, Timer
     from forecast.kinds.protocol import LogDensities, SweepAdapter
+    from forecast.kinds.tte.draws import Draws
     from forecast.kinds.tte.model import TteInputs
     from forecast.kinds.tte.result import TteResult
     from forecast.questions.base import QuestionMeta
     from forecast.questions.loader import LoadedQuestion
+    from forecast.render.curves import ShowInputs
     from forecast.render.kinds import Section
     from forecast.render.plots import Plot
     from forecast.results import Forecast
@@ -76,7 +80,7 @@ class TimeToEventKind(KindBase["TteInputs"]):
         self,
         q: LoadedQuestion,
         inputs: TteInputs,
-        idata: Any,
+        idata: DataTree,
         settings: SamplerSettings,
         timer: Timer | None = None,
         *,
@@ -96,20 +100,21 @@ class TimeToEventKind(KindBase["TteInputs"]):
         """Driver levels and named scenarios."""
         from forecast.kinds.tte.sweep import params
 
+        assert isinstance(spec, TimeToEventQuestion)
         return params(spec)
 
     @property
-    def sweep_adapter(self) -> type[SweepAdapter[TteInputs, Any]]:
+    def sweep_adapter(self) -> type[SweepAdapter[TteInputs, Draws]]:
         """Levels and scenarios on the draws."""
         from forecast.kinds.tte.sweep import TteAdapter
 
         return TteAdapter
 
-    def log_densities(self, inputs: TteInputs, draws: Any) -> LogDensities:
+    def log_densities(self, inputs: TteInputs, draws: Draws) -> LogDensities:
         """The pool's and the trend's or shape's densities, and the history's likelihood."""
         return inputs.log_densities(draws)
 
-    def judgements(self, q: LoadedQuestion) -> Any:
+    def judgements(self, q: LoadedQuestion) -> ShowInputs:
         """The fitted judgements of the scheduled or the hazard form."""
         return self.prepare(q).shown()
 
@@ -184,7 +189,7 @@ class TimeToEventKind(KindBase["TteInputs"]):
             "the opportunities that passed are data"
         ), PROBABILITY
 
-    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, Any]) -> None:
+    def ask_new(self, form: str, channel: Channel, today: dt.date, meta: dict[str, object]) -> None:
         """The horizon, then the past opportunities (scheduled) or the clock's start."""
         from forecast.kinds.tte import elicit
 
@@ -194,13 +199,15 @@ class TimeToEventKind(KindBase["TteInputs"]):
         else:
             elicit.ask_since(channel, today, meta)
 
-    def judged(self, meta: Mapping[str, Any]) -> tuple[str, Scale]:
+    def judged(self, meta: Mapping[str, object]) -> tuple[str, Scale]:
         """Years to the event (hazard), or the event at the next opportunity."""
         from forecast.elicit.answers import PROBABILITY, YEARS
 
         if meta["kind"] == "hazard":
+            since = meta["since"]
+            assert isinstance(since, dt.date)
             return (
-                f"years from {meta['since'].isoformat()} to the event, as you would judge it "
+                f"years from {since.isoformat()} to the event, as you would judge it "
                 "without knowing how long it has already been (the time that passed without "
                 "it is data)"
             ), YEARS
@@ -210,7 +217,11 @@ class TimeToEventKind(KindBase["TteInputs"]):
         ), PROBABILITY
 
     def new_head(
-        self, meta: Mapping[str, Any], doc: Any, today: dt.date, date: Callable[[Any], Any]
+        self,
+        meta: Mapping[str, object],
+        doc: CommentedMap,
+        today: dt.date,
+        date: Callable[[dt.date], object],
     ) -> None:
         """The horizon and the date the facts are known as of."""
         doc["horizon"] = meta["horizon"]
@@ -218,24 +229,28 @@ class TimeToEventKind(KindBase["TteInputs"]):
 
     def new_body(
         self,
-        meta: Mapping[str, Any],
-        doc: Any,
-        flow: Callable[[Any], Any],
-        date: Callable[[Any], Any],
+        meta: Mapping[str, object],
+        doc: CommentedMap,
+        flow: Callable[[list[object]], object],
+        date: Callable[[dt.date], object],
     ) -> None:
         """The opportunities and the experts' list, or the hazard with its experts'."""
         from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
         if meta["kind"] == "scheduled":
             sched = CommentedMap()
-            sched["dates"] = CommentedSeq([date(d) for d in meta["dates"]])
+            dates = meta["dates"]
+            assert isinstance(dates, list | tuple)
+            sched["dates"] = CommentedSeq([date(d) for d in dates])
             if meta.get("every_months"):
                 sched["every_months"] = meta["every_months"]
             doc["opportunities"] = sched
             doc["experts"] = CommentedSeq()
             return
         hazard = CommentedMap()
-        hazard["since"] = date(meta["since"])
+        since = meta["since"]
+        assert isinstance(since, dt.date)
+        hazard["since"] = date(since)
         hazard["experts"] = CommentedSeq()
         doc["hazard"] = hazard
 

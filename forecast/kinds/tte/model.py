@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +25,8 @@ from forecast.questions.experts import given_weights
 
 if TYPE_CHECKING:
     import pymc as pm
+    from numpy.typing import ArrayLike
+    from xarray import DataTree
 
 TteInputs = ScheduleInputs | HazardInputs
 
@@ -86,7 +88,7 @@ def build(inputs: TteInputs) -> pm.Model:
     return inputs.build()
 
 
-def set_history(model: pm.Model, inputs: TteInputs, observed: Any, seen: Any) -> None:
+def set_history(model: pm.Model, inputs: TteInputs, observed: ArrayLike, seen: ArrayLike) -> None:
     """Swap the data of a compiled model.
 
     Scheduled: ``observed`` are the outcomes (0/1) of the passed opportunities whose
@@ -96,7 +98,7 @@ def set_history(model: pm.Model, inputs: TteInputs, observed: Any, seen: Any) ->
     inputs.set_history(model, observed, seen)
 
 
-def posterior_draws(inputs: TteInputs, idata: Any) -> Draws:
+def posterior_draws(inputs: TteInputs, idata: DataTree) -> Draws:
     """Draws (chain, draw) of the parameters from a posterior."""
     return inputs.posterior_draws(idata)
 

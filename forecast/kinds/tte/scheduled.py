@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from scipy.special import expit
@@ -26,12 +26,15 @@ from forecast.models.covariates import DriverInput, log_odds_ratios, pooled_beta
 
 if TYPE_CHECKING:
     import pymc as pm
+    from numpy.typing import ArrayLike
+    from pytensor.tensor.variable import TensorVariable
+    from xarray import DataTree
 
     from forecast.kinds.tte.result import Opportunities
     from forecast.render.curves import ShowInputs
 
 
-def _log_trend(trend: Fitted | None) -> Any:
+def _log_trend(trend: Fitted | None) -> float | TensorVariable:
     import pymc as pm
 
     if trend is None:
@@ -80,7 +83,7 @@ class ScheduleInputs:
             pm.Potential("passed", (-y * pt.softplus(-eta) - (1 - y) * pt.softplus(eta)).sum())
         return model
 
-    def set_history(self, model: pm.Model, observed: Any, seen: Any) -> None:
+    def set_history(self, model: pm.Model, observed: ArrayLike, seen: ArrayLike) -> None:
         """Swap in the outcomes (0/1) ``observed`` of the opportunities at indices ``seen``."""
         import pymc as pm
 
@@ -88,7 +91,7 @@ class ScheduleInputs:
             y = np.asarray(observed, dtype=float)
             pm.set_data({"passed_y": y, "passed_index": np.asarray(seen, dtype=float)})
 
-    def posterior_draws(self, idata: Any) -> Draws:
+    def posterior_draws(self, idata: DataTree) -> Draws:
         """Draws (chain, draw) of logit q, the log trend and the drivers' log odds ratios."""
         from forecast.models.covariates import assemble_beta
 

@@ -3,7 +3,8 @@ P(by each date), the median time, scenarios and swings, pools and sensitivity.""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,11 +16,14 @@ from forecast.kinds.tte.sensitivity import of_draws
 from forecast.kinds.tte.spec import TimeToEventQuestion
 from forecast.questions.loader import LoadedQuestion
 
+if TYPE_CHECKING:
+    from xarray import DataTree
+
 
 def summarise(
     q: LoadedQuestion,
     inputs: TteInputs,
-    idata: Any,
+    idata: DataTree,
     settings: SamplerSettings,
     timer: Timer | None = None,
     *,
@@ -36,7 +40,7 @@ def summarise(
     prior = inputs.prior_draws(summary.PRIOR_DRAWS, np.random.default_rng(settings.seed))
     levels = [float(spec.scenario_levels(scenario)[d.id]) for d in inputs.drivers]
 
-    def post_by(lv: list[float], day: Any = spec.deadline) -> np.ndarray:
+    def post_by(lv: list[float], day: dt.date = spec.deadline) -> np.ndarray:
         return inputs.probability_by(draws, lv, day)
 
     def prior_by(lv: list[float]) -> np.ndarray:

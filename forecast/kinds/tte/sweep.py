@@ -7,7 +7,7 @@ sampling, so every scenario is evaluated on the same draws.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from forecast.kinds.tte.draws import Draws
 from forecast.kinds.tte.hazard import HazardInputs
 from forecast.kinds.tte.model import TteInputs
 from forecast.kinds.tte.scheduled import ScheduleInputs
+from forecast.questions.drivers import DriverSet
 from forecast.questions.tte import TimeToEventQuestion
 from forecast.sweep.params import Param, Value, driver_params
 from forecast.sweep.strategies import (
@@ -25,8 +26,12 @@ from forecast.sweep.strategies import (
     exact_diagnostics,
 )
 
+if TYPE_CHECKING:
+    import pymc as pm
+    from xarray import DataTree
 
-def params(spec: Any) -> list[Param]:
+
+def params(spec: DriverSet) -> list[Param]:
     """What a time-to-event question can sweep: its drivers' levels and named scenarios."""
     return driver_params(spec)
 
@@ -51,12 +56,12 @@ class TteAdapter(ScenarioLevels):
         """No data settings for this kind."""
 
     @staticmethod
-    def build(inputs: TteInputs) -> Any:
+    def build(inputs: TteInputs) -> pm.Model:
         """The time-to-event model."""
         return inputs.build()
 
     @staticmethod
-    def set_data(model: Any, inputs: TteInputs, data: Mapping[str, Value]) -> None:
+    def set_data(model: pm.Model, inputs: TteInputs, data: Mapping[str, Value]) -> None:
         """No data settings for this kind."""
 
     @staticmethod
@@ -89,7 +94,7 @@ class TteAdapter(ScenarioLevels):
         return Posterior(draws, exact_diagnostics(s, error, seconds), seconds, job.tag)
 
     @staticmethod
-    def extract(inputs: TteInputs, idata: Any) -> Draws:
+    def extract(inputs: TteInputs, idata: DataTree) -> Draws:
         """The draws the curve needs."""
         return inputs.posterior_draws(idata)
 
