@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -20,7 +20,15 @@ from forecast.elicit.fit import FitCache, fit_at, fit_positive
 from forecast.questions.drivers import Driver
 
 if TYPE_CHECKING:
-    pass
+    from pytensor.tensor.variable import TensorVariable
+    from xarray import DataArray, DataTree
+
+
+class HasFitted(Protocol):
+    """A driver or evidence item: a fitted log ratio."""
+
+    @property
+    def fitted(self) -> Fitted: ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,7 @@ def fit_drivers(drivers: Sequence[Driver], cache: FitCache) -> tuple[DriverInput
     )
 
 
-def pooled_beta(name: str, experts: Sequence[Fitted], weights: Sequence[float]) -> Any:
+def pooled_beta(name: str, experts: Sequence[Fitted], weights: Sequence[float]) -> TensorVariable:
     """A Beta prior, or a weighted mixture of Betas for several experts (the linear pool)."""
     import pymc as pm
 
@@ -58,13 +66,13 @@ def pooled_beta(name: str, experts: Sequence[Fitted], weights: Sequence[float]) 
     return pm.Mixture(name, w=w, comp_dists=pm.Beta.dist(alpha=alphas, beta=betas))
 
 
-def log_odds_ratios(drivers: Sequence[DriverInput]) -> Any:
+def log_odds_ratios(drivers: Sequence[DriverInput]) -> TensorVariable:
     """The vector beta: a Normal ``beta`` for uncertain odds ratios, constants otherwise."""
     import pymc as pm
     import pytensor.tensor as pt
 
     uncertain = [d for d in drivers if not d.fitted.fixed]
-    parts: list[Any] = []
+    parts: list[TensorVariable] = []
     if uncertain:
         free = pm.Normal(
             "beta",
@@ -82,12 +90,12 @@ def log_odds_ratios(drivers: Sequence[DriverInput]) -> Any:
     return pt.stack(parts) if parts else pt.zeros((0,))
 
 
-def assemble_beta(drivers: Sequence[DriverInput], post: Any) -> np.ndarray:
+def assemble_beta(drivers: Sequence[DriverInput], post: DataTree | DataArray) -> np.ndarray:
     """The full beta array (chain, draw, J), constants filled in for fixed odds ratios."""
     return assemble_draws(drivers, post, "beta")
 
 
-def assemble_draws(items: Sequence[Any], post: Any, name: str) -> np.ndarray:
+def assemble_draws(items: Sequence[HasFitted], post: DataTree | DataArray, name: str) -> np.ndarray:
     """Log ratios per draw, (chain, draw, len(items)): the posterior's ``name`` for the
     uncertain items, in order, and each fixed item's constant."""
     shape: tuple[int, ...] = (post.sizes["chain"], post.sizes["draw"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from forecast.errors import UsageError
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from forecast.inference import SamplerSettings
     from forecast.questions.loader import LoadedQuestion
     from forecast.sweep.executors import Executor
+    from forecast.sweep.grid import Scenario
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Scenarios:
     as they are asked for (once per question)."""
 
     names: list[str]
-    each: Callable[[], Iterable[Any]]
+    each: Callable[[], Iterable[Scenario]]
 
 
 def scenarios_of(grid: Sequence[str], scenarios: Path | None) -> Scenarios:
@@ -43,7 +45,7 @@ def scenarios_of(grid: Sequence[str], scenarios: Path | None) -> Scenarios:
         )
     parsed = grids.parse_grid(grid)
 
-    def each() -> Iterator[Any]:
+    def each() -> Iterator[Scenario]:
         return iter(grids.grid_scenarios(parsed))
 
     return Scenarios([n for n, _ in parsed], each)
@@ -67,7 +69,7 @@ def sweep(
     pool: Executor,
     out: Path | None,
     resume: bool,
-    progress: Callable[[int], Any],
+    progress: Callable[[int], AbstractContextManager[Callable[[int], None] | None]],
 ) -> Swept:
     """Forecast every scenario of every question on ``pool``, writing rows to ``out``
     (None: JSON Lines on stdout); ``progress(total)`` is a context giving a tick

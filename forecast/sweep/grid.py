@@ -17,7 +17,6 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from forecast.errors import ForecastError, UsageError
 from forecast.sweep.params import Param, Value, lookup
@@ -30,7 +29,7 @@ LABEL_KEY = "name"
 class Scenario:
     """Settings as the user gave them (raw), with an optional label."""
 
-    raw: tuple[tuple[str, Any], ...]
+    raw: tuple[tuple[str, object], ...]
     label: str | None = None
 
     @property
@@ -85,14 +84,14 @@ def parse_grid(options: Sequence[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def grid_scenarios(grid: Sequence[tuple[str, Sequence[Any]]]) -> Iterator[Scenario]:
+def grid_scenarios(grid: Sequence[tuple[str, Sequence[object]]]) -> Iterator[Scenario]:
     """Every combination of the grid's values, lazily (the last name varies fastest)."""
     names = [n for n, _ in grid]
     for combo in itertools.product(*(values for _, values in grid)):
         yield Scenario(tuple(zip(names, combo, strict=True)))
 
 
-def grid_size(grid: Sequence[tuple[str, Sequence[Any]]]) -> int:
+def grid_size(grid: Sequence[tuple[str, Sequence[object]]]) -> int:
     """How many scenarios the grid has."""
     n = 1
     for _, values in grid:
@@ -121,7 +120,7 @@ def _read_yaml(path: Path) -> list[Scenario]:
     from forecast import yamlio
 
     data, _, _ = yamlio.load(path, str(path))
-    items: list[tuple[str | None, Any]]
+    items: list[tuple[str | None, object]]
     if isinstance(data, Mapping):
         items = [(str(k), v) for k, v in data.items()]
     elif isinstance(data, list):

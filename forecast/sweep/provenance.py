@@ -21,10 +21,13 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.errors import ForecastError
 from forecast.inference import SamplerSettings
+
+if TYPE_CHECKING:
+    from forecast.questions.loader import LoadedQuestion
 
 COLUMN = "run"
 """The key (JSON Lines) or column (CSV, Parquet) that holds a row's run settings."""
@@ -36,7 +39,7 @@ OPTIONS = ("seed", "draws", "tune", "chains")
 """Run settings named by a command-line option of the same name."""
 
 
-def _cases_digest(q: Any) -> str | None:
+def _cases_digest(q: LoadedQuestion) -> str | None:
     """The start of the hash of a drivers question's cases file; None without one."""
     cases = getattr(q.spec, "cases", None)
     if not isinstance(cases, str):
@@ -50,7 +53,7 @@ def _cases_digest(q: Any) -> str | None:
     return hashlib.sha256(data).hexdigest()[:HASH_DIGITS]
 
 
-def _weights_digest(q: Any) -> str | None:
+def _weights_digest(q: LoadedQuestion) -> str | None:
     """The start of the hash of performance weights earned on the ledger; None without."""
     weighting = getattr(q, "weighting", None)
     if weighting is None:
@@ -59,7 +62,7 @@ def _weights_digest(q: Any) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()[:HASH_DIGITS]
 
 
-def fingerprint(q: Any, settings: SamplerSettings) -> str:
+def fingerprint(q: LoadedQuestion, settings: SamplerSettings) -> str:
     """The run settings of question ``q``'s rows, as the ``run`` column holds them."""
     parts = [f"sha256={q.sha256[:HASH_DIGITS]}"]
     cases = _cases_digest(q)
@@ -103,7 +106,9 @@ class Expected:
         return self.seed is not None
 
     @classmethod
-    def of(cls, questions: Iterable[Any], base: SamplerSettings, seed: int | None) -> Expected:
+    def of(
+        cls, questions: Iterable[LoadedQuestion], base: SamplerSettings, seed: int | None
+    ) -> Expected:
         """The run texts of ``questions`` sampled with ``base`` and ``--seed``."""
         from forecast import engine
 
@@ -198,7 +203,7 @@ def _compare(old: Mapping[str, str], qid: str, expected: Expected, diffs: _Diffe
             diffs.add(key, f"--{key} {was} there, {new[key]} now", f"--{key} {was}")
 
 
-def check(path: Path, rows: Iterable[Mapping[str, Any]], expected: Expected | None) -> None:
+def check(path: Path, rows: Iterable[Mapping[str, object]], expected: Expected | None) -> None:
     """Refuse to resume into ``path`` when its rows were made with other run settings.
 
     Raises

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast import files
 from forecast.errors import ForecastError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_OUTPUT_BYTES = 8 << 30
 """Largest output file ``--resume`` reads (millions of rows)."""
@@ -75,9 +78,9 @@ def header(path: Path, names: Sequence[str]) -> None:
         raise not_a_sweep(path, f"its columns are {shown}{more}, without {', '.join(missing)}")
 
 
-def jsonl_rows(path: Path, lines: Sequence[str]) -> list[dict[str, Any]]:
+def jsonl_rows(path: Path, lines: Sequence[str]) -> list[dict[str, object]]:
     """The rows of a JSON Lines sweep output; any line that is not a sweep row is refused."""
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, object]] = []
     for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -95,7 +98,7 @@ def jsonl_rows(path: Path, lines: Sequence[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def parquet_table(path: Path) -> Any:
+def parquet_table(path: Path) -> pa.Table:
     """The table of a Parquet sweep output, or an error saying the file is not one."""
     import pyarrow as pa
     import pyarrow.parquet as pq
