@@ -34,7 +34,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypedDict
 
 import numpy as np
 
@@ -53,6 +53,13 @@ if TYPE_CHECKING:
     from forecast.questions.drivers import DriverSet
     from forecast.questions.loader import LoadedQuestion
     from forecast.summary import PooledInputs
+
+
+class PriorChanges(TypedDict):
+    """The replacements of a kind's inputs that a scenario's prior settings ask for."""
+
+    experts: tuple[Fitted, ...]
+    weights: tuple[float, ...]
 
 
 class WithDrivers(Protocol):
@@ -225,7 +232,7 @@ def _scaled(experts: Sequence[Fitted], strength: float) -> tuple[Fitted, ...]:
     )
 
 
-def prior_changes(inputs: PooledInputs, prior: Mapping[str, Value]) -> dict[str, object]:
+def prior_changes(inputs: PooledInputs, prior: Mapping[str, Value]) -> PriorChanges:
     """The ``experts`` / ``weights`` replacements that expert and strength settings ask for."""
     names = list(inputs.expert_names)
     weights = list(inputs.weights)

@@ -130,12 +130,13 @@ class EventAdapter:
         from forecast.elicit.pool import PoolSpec
 
         changes = prior_changes(inputs, prior)
+        pool = inputs.pool
         if "pool" in prior or "pool.extremize" in prior:
-            changes["pool"] = PoolSpec(
+            pool = PoolSpec(
                 str(prior.get("pool", inputs.pool.method)),
                 float(prior.get("pool.extremize", inputs.pool.extremize)),
             )
-        return dataclasses.replace(inputs, **changes)
+        return dataclasses.replace(inputs, **changes, pool=pool)
 
     @staticmethod
     def base_rate(inputs: EventInputs, data: Mapping[str, Value]) -> tuple[float, float, float]:
@@ -188,9 +189,13 @@ class EventAdapter:
         if s.method == "nuts":
             return None
         start = time.perf_counter()
+        from forecast.kinds.event.model import EventInputs
+
         inputs = job.inputs
+        assert isinstance(inputs, EventInputs)
         if job.data and inputs.base_rate is not None:
-            inputs = dataclasses.replace(inputs, base_rate=cls.base_rate(inputs, dict(job.data)))
+            k, n, w = cls.base_rate(inputs, dict(job.data))
+            inputs = dataclasses.replace(inputs, base_rate=(int(k), int(n), w))
         result = ExactEvent.of(inputs)
         if result.error > TOLERANCE:
             return None

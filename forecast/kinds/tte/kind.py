@@ -231,7 +231,7 @@ class TimeToEventKind(KindBase["TteInputs"]):
         self,
         meta: Mapping[str, object],
         doc: CommentedMap,
-        flow: Callable[[list[object]], object],
+        flow: Callable[[Mapping[str, object]], object],
         date: Callable[[dt.date], object],
     ) -> None:
         """The opportunities and the experts' list, or the hazard with its experts'."""

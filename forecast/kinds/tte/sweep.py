@@ -15,8 +15,8 @@ from forecast.kinds.tte.draws import Draws
 from forecast.kinds.tte.hazard import HazardInputs
 from forecast.kinds.tte.model import TteInputs
 from forecast.kinds.tte.scheduled import ScheduleInputs
+from forecast.kinds.tte.spec import TimeToEventQuestion
 from forecast.questions.drivers import DriverSet
-from forecast.questions.tte import TimeToEventQuestion
 from forecast.sweep.params import Param, Value, driver_params
 from forecast.sweep.strategies import (
     Job,
