@@ -149,7 +149,10 @@ class NetworkAdapter:
         from forecast.sweep.strategies import Posterior
 
         start = time.perf_counter()
-        net: LoadedNetwork = job.inputs
+        from forecast.kinds.network.load import LoadedNetwork
+
+        net = job.inputs
+        assert isinstance(net, LoadedNetwork)
         seed = job.settings.seed
         prep = prepare(net.spec, build_cells(net.spec), net.observed(), SWEEP_DRAWS, seed)
         a = analyse(prep)
