@@ -17,9 +17,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from forecast.errors import ForecastError
+
+if TYPE_CHECKING:
+    from forecast.questions.base import QuestionMeta
+    from forecast.questions.drivers import DriverSet
 
 Value = float | str
 """A setting's value after parsing: a number, or a word such as ``on`` or ``linear``."""
@@ -39,14 +43,18 @@ class Param:
 
     name: str
     effect: Effect
-    parse: Callable[[Any], Value]
+    parse: Callable[[object], Value]
     help: str
 
 
-def number(lo: float, hi: float, *, lo_open: bool = False, whole: bool = False) -> Any:
-    def parse(raw: Any) -> Value:
+def number(
+    lo: float, hi: float, *, lo_open: bool = False, whole: bool = False
+) -> Callable[[object], Value]:
+    def parse(raw: object) -> Value:
         if isinstance(raw, bool):
             raise ValueError(f"must be a number (got {str(raw).lower()})")
+        if not isinstance(raw, int | float | str):
+            raise ValueError(f"must be a number (got {raw!r})")
         try:
             x = float(raw)
         except (TypeError, ValueError):
@@ -65,7 +73,7 @@ def number(lo: float, hi: float, *, lo_open: bool = False, whole: bool = False) 
     return parse
 
 
-def level(raw: Any) -> Value:
+def level(raw: object) -> Value:
     if isinstance(raw, bool):
         return 1.0 if raw else 0.0
     if isinstance(raw, str) and raw.strip().lower() in {"on", "off"}:
@@ -74,8 +82,8 @@ def level(raw: Any) -> Value:
     return parse(raw)
 
 
-def choice(words: tuple[str, ...]) -> Callable[[Any], Value]:
-    def parse(raw: Any) -> Value:
+def choice(words: tuple[str, ...]) -> Callable[[object], Value]:
+    def parse(raw: object) -> Value:
         word = str(raw).strip().lower()
         if word not in words:
             raise ValueError(f"must be one of {', '.join(words)} (got {raw!r})")
@@ -105,7 +113,7 @@ def expert_params(names: list[str]) -> list[Param]:
     return out
 
 
-def driver_params(spec: Any) -> list[Param]:
+def driver_params(spec: DriverSet) -> list[Param]:
     out = [
         Param(
             f"driver.{d.id}",
@@ -127,7 +135,7 @@ def driver_params(spec: Any) -> list[Param]:
     return out
 
 
-def params_for(spec: Any) -> dict[str, Param]:
+def params_for(spec: QuestionMeta) -> dict[str, Param]:
     """The sweepable parameters of a question, by name."""
     from forecast import kinds
 
