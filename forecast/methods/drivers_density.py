@@ -11,16 +11,18 @@ draws. A test checks the sum against ``model.compile_logp()`` at 1,000 random po
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
 
-def _norm_logpdf(x: Any, mu: Any, sd: Any) -> Any:
+def _norm_logpdf(x: ArrayLike, mu: np.ndarray | float, sd: np.ndarray | float) -> np.ndarray:
     z = (np.asarray(x) - mu) / sd
     return -0.5 * z * z - np.log(sd) - 0.5 * _LOG_2PI
 
@@ -82,7 +84,7 @@ class DriversDensity:
         out[..., np.isnan(self.fixed_beta)] = beta
         return out
 
-    def pool_logp(self, u: Any) -> Any:
+    def pool_logp(self, u: ArrayLike) -> np.ndarray:
         """Log density of u = logit p0 under the experts' linear pool (Jacobian included)."""
         u = np.asarray(u, dtype=float)
         terms = [
@@ -91,7 +93,7 @@ class DriversDensity:
         ]
         return terms[0] if len(terms) == 1 else special.logsumexp(np.stack(terms), axis=0)
 
-    def prior_logp(self, u: Any, beta: Any, llr: Any) -> Any:
+    def prior_logp(self, u: ArrayLike, beta: ArrayLike, llr: ArrayLike) -> np.ndarray:
         """The prior terms: the pool, the drivers' and the evidence's Normals."""
         out = self.pool_logp(u)
         if len(self.beta_mu):
@@ -100,7 +102,7 @@ class DriversDensity:
             out = out + np.sum(_norm_logpdf(llr, self.llr_mu, self.llr_sigma), axis=-1)
         return out
 
-    def cases_loglik(self, u: Any, beta: Any) -> np.ndarray:
+    def cases_loglik(self, u: ArrayLike, beta: ArrayLike) -> np.ndarray:
         """The coded cases' Bernoulli log likelihood, per draw (u: (...,), beta: (..., U))."""
         u = np.asarray(u, dtype=float)
         if not len(self.cases_y):
@@ -112,7 +114,7 @@ class DriversDensity:
             np.sum(-y * np.logaddexp(0.0, -eta) - (1 - y) * np.logaddexp(0.0, eta), axis=-1)
         )
 
-    def logp(self, point: dict[str, Any]) -> float:
+    def logp(self, point: Mapping[str, ArrayLike]) -> float:
         """The joint log density at one point, keyed as PyMC keys its value variables."""
         u = np.asarray(point["p_logodds__"], dtype=float)
         beta = np.asarray(point.get("beta", np.zeros(0)), dtype=float)
