@@ -170,6 +170,14 @@ class Provenance:
     method: str = "nuts"
     """The inference method that made the forecast (``exact``, ``importance``, ``nuts``)."""
 
+    @property
+    def settings(self) -> str:
+        """How the forecast was computed, for a report's provenance line: NUTS names its chains,
+        draws and tuning steps; the other methods have no tuning to name."""
+        if self.method == "nuts":
+            return f"{self.sampler} {self.chains}×{self.draws} (tune {self.tune})"
+        return f"{self.sampler} {self.chains}×{self.draws}"
+
     def to_dict(self) -> ProvenanceJSON:
         """Plain data for JSON."""
         return {

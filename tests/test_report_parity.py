@@ -157,3 +157,17 @@ def test_every_date_scenario_and_swing_has_the_same_numbers(tmp_path: Path, kind
             assert fmt.interval(*s["intervals"]["95"]) in text, (where, s["name"])
         for s in f.to_dict().get("swings", ()):
             assert fmt.pp(s["swing"]) in text, (where, s["driver"])
+
+
+@pytest.mark.parametrize("method", ["nuts", "exact", "importance"])
+def test_the_provenance_line_names_tuning_only_for_nuts(tmp_path: Path, method: str) -> None:
+    import dataclasses
+
+    f = _forecast(tmp_path, "event")
+    f = dataclasses.replace(f, provenance=dataclasses.replace(f.provenance, method=method))
+    tune = f"(tune {f.provenance.tune})"
+    runs = f"{f.provenance.chains}×{f.provenance.draws}"
+    for text in (_terminal(f), _visible(page(f))):
+        line = " ".join(text[text.index("Provenance") :].split())
+        assert runs in line
+        assert (tune in line) is (method == "nuts")

@@ -249,8 +249,8 @@ def page(f: Forecast, plots: Sequence[Plot] = (), calibration: str | None = None
         _calibration(calibration),
         _diagnostics(f),
         f'<p class="dim">Provenance: {_e(p.file)} sha256:{_e(p.sha256[:12])} · forecast '
-        f"{_e(p.version)} · seed {p.seed} · {_e(p.sampler)} {p.chains}×{p.draws} "
-        f"(tune {p.tune}) · pymc {_e(p.pymc)} · {_e(p.created)}</p>",
+        f"{_e(p.version)} · seed {p.seed} · {_e(p.settings)} · pymc {_e(p.pymc)} · "
+        f"{_e(p.created)}</p>",
         f'<p class="dim">{_e(fmt.GLOSSARY)}</p>',
         "</body></html>",
     ]

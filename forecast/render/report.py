@@ -255,7 +255,7 @@ class Report:
         p = self.f.provenance
         return Text(
             f"Provenance   {p.file} sha256:{p.sha256[:12]} · forecast {p.version} · "
-            f"seed {p.seed} · {p.sampler} {p.chains}×{p.draws} (tune {p.tune}) · "
+            f"seed {p.seed} · {p.settings} · "
             f"pymc {p.pymc} · {p.created}",
             style="dim",
         )
