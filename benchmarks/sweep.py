@@ -3,10 +3,10 @@
 1. 1,000 driver scenarios (a 10 x 10 x 10 grid of levels) on a drivers question:
    `forecast sweep` against a naive loop (one full forecast per scenario, timed on a
    sample of NAIVE and extrapolated; target >= 100x) and against one `forecast run`
-   (target <= 1.5x). Both commands are timed as fresh processes.
+   (target <= 1.1x). Both commands are timed as fresh processes.
 2. 100 evidence/data scenarios on the event question (4 base-rate weights x 25
    likelihood ratios): `forecast sweep` against naive rebuild-and-sample per scenario
-   (target >= 20x). Also one data refit on the compiled model against one rebuild.
+   (target >= 40x). Also one data refit on the compiled model against one rebuild.
 3. 10,000 evidence scenarios: peak RSS of the `forecast sweep` process (target <= 1 GB),
    rows streamed to a file.
 4. REFITS base-rate refits (small draws) on a Dask LocalCluster with 2 workers against
@@ -87,7 +87,7 @@ def bench_drivers(tmp: Path) -> None:
     print(f"1. {rows} driver scenarios: sweep {sweep:.1f} s, one run {run:.1f} s")
     print(f"   naive loop (extrapolated from {NAIVE}) {naive:.0f} s")
     print(f"   speed-up over naive: {naive / sweep:.0f}x (target >= 100x)")
-    print(f"   sweep / one run: {sweep / run:.2f}x (target <= 1.5x)")
+    print(f"   sweep / one run: {sweep / run:.2f}x (target <= 1.1x)")
 
 
 def bench_event(tmp: Path) -> None:
@@ -105,7 +105,7 @@ def bench_event(tmp: Path) -> None:
     rows = len(out.read_text("utf-8").splitlines())
     naive = _naive_seconds(EVENT, 3, ["\n"]) * rows
     print(f"2. {rows} evidence/data scenarios: sweep {sweep:.1f} s, naive {naive:.0f} s")
-    print(f"   speed-up: {naive / sweep:.0f}x (target >= 20x)")
+    print(f"   speed-up: {naive / sweep:.0f}x (target >= 40x)")
     sys.path.insert(0, str(ROOT))
     import dataclasses
 
