@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from scipy.special import expit
 
+from forecast.sweep.adapters import ScenarioLevels, current_prior, pool_logpdf_p, prior_changes
 from forecast.sweep.params import Param, Value, driver_params, expert_params
-from forecast.sweep.strategies import ScenarioLevels, current_prior, pool_logpdf_p, prior_changes
 
 if TYPE_CHECKING:
     import pymc as pm

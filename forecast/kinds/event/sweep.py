@@ -17,15 +17,9 @@ import numpy as np
 from scipy.special import expit
 
 from forecast.errors import ForecastError
+from forecast.sweep.adapters import current_prior, pool_logpdf_p, prior_changes
 from forecast.sweep.params import Effect, Param, Value, choice, expert_params, number
-from forecast.sweep.strategies import (
-    Job,
-    Posterior,
-    current_prior,
-    derived_seed,
-    pool_logpdf_p,
-    prior_changes,
-)
+from forecast.sweep.strategies import Job, Posterior, derived_seed
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -183,7 +177,7 @@ class EventAdapter:
         import time
 
         from forecast.methods.exact import TOLERANCE, ExactEvent
-        from forecast.sweep.strategies import exact_diagnostics
+        from forecast.sweep.adapters import exact_diagnostics
 
         s = job.settings
         if s.method == "nuts":

@@ -17,14 +17,9 @@ from forecast.kinds.tte.model import TteInputs
 from forecast.kinds.tte.scheduled import ScheduleInputs
 from forecast.kinds.tte.spec import TimeToEventQuestion
 from forecast.questions.drivers import DriverSet
+from forecast.sweep.adapters import ScenarioLevels, current_prior, exact_diagnostics
 from forecast.sweep.params import Param, Value, driver_params
-from forecast.sweep.strategies import (
-    Job,
-    Posterior,
-    ScenarioLevels,
-    current_prior,
-    exact_diagnostics,
-)
+from forecast.sweep.strategies import Job, Posterior
 
 if TYPE_CHECKING:
     import pymc as pm
