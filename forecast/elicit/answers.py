@@ -74,6 +74,20 @@ def ask[T](
             channel.reject(key, str(exc))
 
 
+def ask_kept(
+    channel: Channel,
+    prev: dict[str, str],
+    key: str,
+    text: str,
+    parse: Callable[[str], float],
+) -> float:
+    """:func:`ask` a number, offering the previous answer under ``key`` in ``prev`` (a
+    revision keeps each earlier answer on Enter), and keep the new one there."""
+    value = ask(channel, key, text, parse, prev.get(key))
+    prev[key] = f"{value:g}"
+    return value
+
+
 def ask_yes(channel: Channel, key: str, text: str, default: str = "no") -> bool:
     """A yes or no question (``y`` and ``n`` do too); True for yes."""
     return ask(channel, key, text, parse_choice({"yes": "yes", "no": "no"}), default) == "yes"

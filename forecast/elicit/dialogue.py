@@ -43,6 +43,7 @@ from forecast.elicit.answers import (
     Invalid,
     Scale,
     ask,
+    ask_kept,
     ask_yes,
     parse_choice,
     parse_name,
@@ -104,22 +105,20 @@ def elicit_expert(
     what = scale.short
     prev: dict[str, str] = {}
     while True:
-        low = ask(
+        low = ask_kept(
             channel,
+            prev,
             "lowest",
             f"Lowest plausible {what} (taken as your 1% point: a 1 in 100 chance it is lower)",
             lambda r: scale.parse(r, hi=scale.top, what=f"lowest plausible {what}"),
-            prev.get("lowest"),
         )
-        prev["lowest"] = f"{low:g}"
-        high = ask(
+        high = ask_kept(
             channel,
+            prev,
             "highest",
             f"Highest plausible {what} (taken as your 99% point: a 1 in 100 chance it is higher)",
             lambda r: _above(scale.parse(r), low, what),  # noqa: B023 - used at once
-            prev.get("highest"),
         )
-        prev["highest"] = f"{high:g}"
         extremes = (low, high)
         if method == "quartiles":
             show_fit(

@@ -3,6 +3,8 @@ answer checked against those before it, with the fit shown after each answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from forecast.elicit.answers import (
     PROBABILITY,
     Channel,
@@ -10,6 +12,7 @@ from forecast.elicit.answers import (
     Judgement,
     Scale,
     ask,
+    ask_kept,
     default_edges,
     parse_chips,
     parse_edges,
@@ -68,47 +71,42 @@ def elicit_quartiles(
     """Median, then lower and upper quartiles, each checked against the others."""
     low, high = extremes
     what = scale.short
-    median = ask(
-        channel,
+    stated: dict[float, float] = {}
+
+    def point(level: float, name: str, text: str, check: Callable[[str], float]) -> float:
+        """Ask for one quantile, keep it, and show the fit of what is stated so far."""
+        value = ask_kept(channel, prev, name, text, check)
+        stated[level] = value
+        if len(stated) < 3:
+            marks = sorted(stated.values())
+            show_fit(
+                channel,
+                provisional(extremes, stated, scale),
+                extremes,
+                marks,
+                final=False,
+                scale=scale,
+            )
+        return value
+
+    median = point(
+        0.5,
         "median",
         f"Median: the {what} you think is as likely to be too low as too high",
         lambda r: _strictly_between(scale.parse(r), low, high, "median"),
-        prev.get("median"),
     )
-    prev["median"] = f"{median:g}"
-    show_fit(
-        channel,
-        provisional(extremes, {0.5: median}, scale),
-        extremes,
-        [median],
-        final=False,
-        scale=scale,
-    )
-    q1 = ask(
-        channel,
+    point(
+        0.25,
         "lower_quartile",
         f"Lower quartile: 25% chance the {what} is below this",
         lambda r: _quartile(scale.parse(r), low, median, "lower quartile", below=True),
-        prev.get("lower_quartile"),
     )
-    prev["lower_quartile"] = f"{q1:g}"
-    show_fit(
-        channel,
-        provisional(extremes, {0.25: q1, 0.5: median}, scale),
-        extremes,
-        [q1, median],
-        final=False,
-        scale=scale,
-    )
-    q3 = ask(
-        channel,
+    point(
+        0.75,
         "upper_quartile",
         f"Upper quartile: 25% chance the {what} is above this",
         lambda r: _quartile(scale.parse(r), median, high, "upper quartile", below=False),
-        prev.get("upper_quartile"),
     )
-    prev["upper_quartile"] = f"{q3:g}"
-    stated = {0.25: q1, 0.5: median, 0.75: q3}
     final = _points(extremes, stated, scale)
     return {"quantiles": {k: scale.written(v) for k, v in final.items()}}
 

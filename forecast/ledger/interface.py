@@ -28,6 +28,31 @@ class LedgerError(ForecastError):
     """The ledger cannot be opened, read or written; it is left as it was."""
 
 
+class _Closes(Protocol):
+    def close(self) -> None: ...
+
+
+class Connected:
+    """A backend holding one connection: ``close`` (idempotent) and ``with`` closing it."""
+
+    _conn: _Closes
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 class Ledger(Protocol):
     """Where forecasts and outcomes are recorded. Nothing recorded is ever lost."""
 

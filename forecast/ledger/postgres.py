@@ -20,11 +20,11 @@ as in the SQLite file, so copying a ledger between the two is exact.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from forecast.ledger.interface import ENV, LedgerError
+from forecast.ledger.interface import ENV, Connected, LedgerError
 from forecast.ledger.postgres_schema import (
     APPLICATION,
     CONNECT_TIMEOUT,
@@ -97,8 +97,10 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-class PostgresLedger:
+class PostgresLedger(Connected):
     """A ledger in a PostgreSQL database (in the connection's current schema)."""
+
+    _conn: psycopg.Connection[TupleRow]
 
     def __init__(self, conn: psycopg.Connection[TupleRow], location: str) -> None:
         self._conn = conn
@@ -364,21 +366,6 @@ class PostgresLedger:
             return n_f, n_r
 
         return self._write(add)
-
-    def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _insert(conn: psycopg.Connection[TupleRow], record: ForecastRecord) -> int:

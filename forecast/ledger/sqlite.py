@@ -21,11 +21,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Self, TypeVar
+from typing import TypeVar
 
 from forecast.ledger import health
-from forecast.ledger.interface import ENV, LedgerError
+from forecast.ledger.interface import ENV, Connected, LedgerError
 from forecast.ledger.records import ForecastRecord, Latest, Resolution
 from forecast.ledger.rows import (
     LIGHT_COLUMNS,
@@ -56,8 +55,10 @@ def _damaged(path: str, exc: BaseException) -> LedgerError:
     return health.damaged(path, exc)
 
 
-class SQLiteLedger:
+class SQLiteLedger(Connected):
     """A ledger in one SQLite file (or in memory, for an empty read-only view)."""
+
+    _conn: sqlite3.Connection
 
     def __init__(self, conn: sqlite3.Connection, location: str) -> None:
         self._conn = conn
@@ -381,18 +382,3 @@ class SQLiteLedger:
     def integrity(self) -> str:
         """``PRAGMA integrity_check``: 'ok' for a sound file."""
         return str(self._read(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0]))
-
-    def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self._conn.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
