@@ -21,6 +21,9 @@ from scipy import special
 
 from forecast.kinds.tte.grid import Shifts, TteGrid
 
+PRUNED = 1e-11
+"""The most mass of the lightest lines the CDF leaves out."""
+
 
 class Lines:
     """The CDF of P(by a date) as a sum over lines (row of b, node of the shifts)."""
@@ -31,12 +34,20 @@ class Lines:
         keep = shifts.node_weights > 1e-13 * shifts.node_weights.max()
         shifts = Shifts(shifts.shift[keep], shifts.node_weights[keep], shifts.state_weights)
         n = len(shifts.node_weights)
+        w = (row_w[rows][:, None] * shifts.node_weights[None, :]).reshape(-1)
+        # The lightest lines, together at most PRUNED of the mass, move the CDF by less
+        # than that: they are left out.
+        order = np.argsort(w)
+        light = order[np.cumsum(w[order]) <= PRUNED]
+        used = np.ones(len(w), dtype=bool)
+        used[light] = False
         self.grid, self.upto = grid, upto
-        self.rows = np.repeat(rows, n)
+        self.rows = np.repeat(rows, n)[used]
         self.b = grid.b[self.rows][:, None]
-        self.shift = np.tile(shifts.shift, (len(rows), 1))  # (lines, states)
-        self.w = (row_w[rows][:, None] * shifts.node_weights[None, :]).reshape(-1)
+        self.shift = np.tile(shifts.shift, (len(rows), 1))[used]  # (lines, states)
+        self.w = w[used] / w[used].sum()
         self.sw = shifts.state_weights
+        self._warm: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.lo_p = self._p(np.full(len(self.w), grid.a[0]))
         self.hi_p = self._p(np.full(len(self.w), grid.a[-1]))
 
@@ -58,9 +69,14 @@ class Lines:
         return idx, _cloglog(np.asarray(p @ self.sw))
 
     def _guess(self, c: float) -> np.ndarray:
-        """Each line's root of P = c, interpolated on :attr:`_table`."""
-        idx, phi = self._table
-        a = self.grid.a[idx]
+        """Each line's root of P = c, interpolated in cloglog P on :attr:`_table` when it
+        is at hand (it costs 33 evaluations of P), else between the ends of the grid."""
+        if "_table" in self.__dict__:
+            idx, phi = self._table
+            a = self.grid.a[idx]
+        else:
+            a = self.grid.a[[0, -1]]
+            phi = _cloglog(np.column_stack([self.lo_p, self.hi_p]))
         target = _cloglog(np.asarray(c))
         rising = self.grid.density.rising
         j = np.sum(phi < target, axis=1) if rising else np.sum(phi > target, axis=1)
@@ -72,45 +88,64 @@ class Lines:
         t = np.where(np.isfinite(t), t, 0.5)
         return np.asarray(a[j - 1] + t * (a[j] - a[j - 1]))
 
-    def _roots(self, c: float) -> tuple[np.ndarray, np.ndarray]:
+    def _roots(self, c: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each line's root a* of P = c (Newton's method in cloglog P, safeguarded by
-        bisection) and where c is inside the line's range."""
+        bisection), where c is inside the line's range, and P's slope in ``a`` at the
+        last point evaluated.
+
+        The search starts from a Newton step from the last point evaluated for the
+        previous ``c`` (the quantiles' Newton steps move ``c`` a little each time), else
+        from :meth:`_guess`. A line is done when its Newton step is under 1e-7 (the
+        root's error is then of order the step squared, cloglog P being nearly linear in
+        ``a``) or its bracket under 1e-10.
+        """
         g = self.grid
         rising = g.density.rising
         lo_p, hi_p = (self.lo_p, self.hi_p) if rising else (self.hi_p, self.lo_p)
         inside = (lo_p < c) & (c < hi_p)
         lo = np.full(len(self.w), g.a[0])
         hi = np.full(len(self.w), g.a[-1])
-        x = self._guess(c)
         target = float(_cloglog(np.asarray(c)))
+        if self._warm is None:
+            x = self._guess(c)
+        else:
+            x0, p0, s0 = self._warm
+            x = np.clip(self._newton(x0, p0, s0, target), g.a[0], g.a[-1])
+            x = np.where(np.isfinite(x), x, self._guess(c))
         for _ in range(100):
             p, slope = self._p_slope(x)
+            self._warm = (x, p, slope)
             below = p < c if rising else p > c
             lo = np.where(below, x, lo)
             hi = np.where(below, hi, x)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                cum = -np.log1p(-p)
-                step = x + (target - np.log(cum)) * (1.0 - p) * cum / slope
+            step = self._newton(x, p, slope, target)
             ok = np.isfinite(step) & (step >= lo) & (step <= hi)
             nxt = np.where(ok, step, 0.5 * (lo + hi))
-            done = np.max(np.abs(nxt - x)[inside], initial=0.0) < 1e-10
+            settled = np.where(ok, np.abs(nxt - x) < 1e-7, hi - lo < 1e-10)
             x = nxt
-            if done:
+            if np.all(settled | ~inside):
                 break
-        self.x = x
-        return x, inside
+        return x, inside, slope
+
+    @staticmethod
+    def _newton(x: np.ndarray, p: np.ndarray, slope: np.ndarray, target: float) -> np.ndarray:
+        """Newton's step towards cloglog P = ``target`` from ``x``, where P is ``p`` and
+        its slope in ``a`` is ``slope``."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            cum = -np.log1p(-p)
+            return np.asarray(x + (target - np.log(cum)) * (1.0 - p) * cum / slope)
 
     def cdf(self, c: float) -> tuple[float, float]:
-        """P(P(by the date) <= c) and its density at c."""
+        """P(P(by the date) <= c) and its density at c (for Newton's steps: from P's
+        slope at the root's last iterate but one, within about 1e-7 of the root)."""
         g = self.grid
-        x, inside = self._roots(c)
+        x, inside, slope = self._roots(c)
         cond = g._cdf_a(x, self.rows)
         below_all = c >= np.maximum(self.lo_p, self.hi_p)
         if g.density.rising:
             p = np.where(inside, cond, np.where(below_all, 1.0, 0.0))
         else:
             p = np.where(inside, 1.0 - cond, np.where(below_all, 1.0, 0.0))
-        _, slope = self._p_slope(x)
         with np.errstate(divide="ignore", invalid="ignore"):
             dens = g._density_a(x, self.rows) / np.abs(slope)
         dens = np.where(inside & np.isfinite(dens), dens, 0.0)
@@ -126,6 +161,7 @@ class Lines:
             lo, hi = -40.0, 40.0
             c = starts[i] if starts is not None else self._start(prob)
             y = math.log(c) - math.log1p(-c)
+            self._warm = None
             for _ in range(200):
                 cdf, dens = self.cdf(c)
                 if cdf < prob:
@@ -135,7 +171,10 @@ class Lines:
                 slope = dens * c * (1.0 - c)
                 step = y + (prob - cdf) / slope if slope > 0 else math.nan
                 nxt = step if lo < step < hi else 0.5 * (lo + hi)
-                converged = abs(nxt - y) < 1e-11 or hi - lo < 1e-11
+                # Newton's error after a step h is of order h^2 times the log density's
+                # slope in logit c: a step under 1e-6 leaves c within about 1e-11.
+                newton = lo < step < hi
+                converged = (newton and abs(nxt - y) < 1e-6) or hi - lo < 1e-11
                 y = nxt
                 c = float(special.expit(y))
                 if converged:
@@ -165,18 +204,17 @@ class Lines:
             phi, cond = phi[:, ::-1], 1.0 - cond[:, ::-1]
         finite = phi[np.isfinite(phi)]
         targets = np.linspace(finite.min(), finite.max(), 65) if finite.size else np.zeros(1)
-        rows = np.arange(len(self.w))
-        cdfs = []
-        for t in targets:
-            j = np.clip(np.sum(phi < t, axis=1), 1, phi.shape[1] - 1)
-            f0, f1 = phi[rows, j - 1], phi[rows, j]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                r = np.clip((t - f0) / (f1 - f0), 0.0, 1.0)
-            r = np.where(np.isfinite(r), r, 0.5)
-            at = cond[rows, j - 1] + r * (cond[rows, j] - cond[rows, j - 1])
-            at = np.where(t >= phi[:, -1], 1.0, np.where(t <= phi[:, 0], 0.0, at))
-            cdfs.append(float(self.w @ at))
-        return targets, np.maximum.accumulate(np.asarray(cdfs))
+        rows = np.arange(len(self.w))[:, None]
+        t = targets[None, :]
+        # phi increases along each line: the cell of each target is its count of points below
+        j = np.clip(np.sum(phi[:, :, None] < t[:, None, :], axis=1), 1, phi.shape[1] - 1)
+        f0, f1 = phi[rows, j - 1], phi[rows, j]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.clip((t - f0) / (f1 - f0), 0.0, 1.0)
+        r = np.where(np.isfinite(r), r, 0.5)
+        at = cond[rows, j - 1] + r * (cond[rows, j] - cond[rows, j - 1])
+        at = np.where(t >= phi[:, -1:], 1.0, np.where(t <= phi[:, :1], 0.0, at))
+        return targets, np.maximum.accumulate(self.w @ at)
 
 
 def _cloglog(p: np.ndarray) -> np.ndarray:

@@ -1,0 +1,88 @@
+"""The time-to-event quantiles (Newton's method on the CDF over lines, warm-started and
+with the lightest lines left out) against SciPy's root-finding on an independent CDF.
+
+One expert's Beta(a, b), k opportunities passed without the event and no trend: q |
+data is Beta(a, b + k) exactly. A driver with an uncertain log odds ratio beta at a
+level strictly between 0 and 1 makes two states, so P(by the deadline) given (u, beta)
+is the states' mixture, increasing in u = logit q. Its CDF at c is the integral over
+beta's Normal of the Beta CDF at the root u*(c, beta): SciPy's ``brentq`` finds the
+roots, Gauss–Hermite with 80 nodes integrates over beta, and ``brentq`` again inverts
+the CDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+from scipy import optimize, special, stats
+
+from forecast.elicit.distributions import Fitted
+from forecast.kinds.tte.quadrature import ExactTte
+from forecast.kinds.tte.scheduled import ScheduleInputs
+from forecast.models.covariates import DriverInput
+
+A, B, K = 2.0, 9.0, 5
+RATIO = (0.9, 0.6)  # the driver's log odds ratio: mean, sd
+
+
+def _inputs(level: float) -> ScheduleInputs:
+    driver = DriverInput(
+        "d", "", Fitted("lognormal", {"mu": RATIO[0], "sigma": RATIO[1]}, "t"), level
+    )
+    return ScheduleInputs(
+        ("x",),
+        (Fitted("beta", {"alpha": A, "beta": B}, "t"),),
+        (1.0,),
+        None,
+        (driver,),
+        tuple(dt.date(2020 + i, 6, 1) for i in range(K)),
+        tuple(dt.date(2026 + i, 6, 1) for i in range(5)),
+    )
+
+
+def _p(u: float, shift: float, level: float, m: int) -> float:
+    """P(by opportunity m) given u, the driver's shift when on, and its level."""
+    eta = np.full(m, u)
+    off = -math.expm1(float(np.sum(special.log_expit(-eta))))
+    on = -math.expm1(float(np.sum(special.log_expit(-(eta + shift)))))
+    return (1.0 - level) * off + level * on
+
+
+def _cdf(c: float, level: float, m: int) -> float:
+    post = stats.beta(A, B + K)
+    t, w = np.polynomial.hermite_e.hermegauss(80)
+    total = 0.0
+    for z, wz in zip(t, w / w.sum(), strict=True):
+        shift = RATIO[0] + RATIO[1] * z
+
+        def gap(u: float, shift: float = shift) -> float:
+            return _p(u, shift, level, m) - c
+
+        lo, hi = -40.0, 40.0
+        if gap(lo) >= 0:
+            inside = 0.0
+        elif gap(hi) <= 0:
+            inside = 1.0
+        else:
+            root = optimize.brentq(gap, lo, hi, xtol=1e-14, rtol=1e-14)
+            inside = float(post.cdf(special.expit(root)))
+        total += wz * inside
+    return total
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", [0.3, 1.0])
+def test_quantiles_match_scipy_root_finding_on_the_exact_cdf(level: float) -> None:
+    deadline = dt.date(2028, 12, 31)  # three opportunities to come
+    result = ExactTte.of(_inputs(level), [level], deadline)
+    assert result.error < 1e-6
+    for mass, lo, hi in result.intervals:
+        tail = (1 - mass) / 2
+        for prob, got in ((tail, lo), (1 - tail, hi)):
+            truth = optimize.brentq(
+                lambda c, p=prob: _cdf(c, level, 3) - p, 1e-9, 1 - 1e-9, xtol=1e-13
+            )
+            assert got == pytest.approx(truth, abs=1e-8), (prob, got, truth)
