@@ -13,11 +13,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
+
+if TYPE_CHECKING:
+    from forecast.kinds.drivers.model import DriversInputs
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -25,6 +28,16 @@ _LOG_2PI = math.log(2.0 * math.pi)
 def _norm_logpdf(x: ArrayLike, mu: np.ndarray | float, sd: np.ndarray | float) -> np.ndarray:
     z = (np.asarray(x) - mu) / sd
     return -0.5 * z * z - np.log(sd) - 0.5 * _LOG_2PI
+
+
+def _filled(fixed: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Per-draw values (..., len(fixed)): ``fixed`` where it is a number, ``free`` (...,
+    free ones) in its NaN places."""
+    free = np.asarray(free, dtype=float)
+    shape = free.shape[:-1] if free.ndim else ()
+    out = np.broadcast_to(fixed, (*shape, len(fixed))).copy()
+    out[..., np.isnan(fixed)] = free
+    return out
 
 
 @dataclass(frozen=True)
@@ -40,11 +53,14 @@ class DriversDensity:
     """Each driver's log odds ratio when fixed, NaN where it is uncertain (file order)."""
     llr_mu: np.ndarray
     llr_sigma: np.ndarray
+    fixed_llr: np.ndarray
+    """Each applied evidence item's log likelihood ratio when fixed, NaN where it is
+    uncertain."""
     cases_x: np.ndarray
     cases_y: np.ndarray
 
     @classmethod
-    def of(cls, inputs: Any) -> DriversDensity:
+    def of(cls, inputs: DriversInputs) -> DriversDensity:
         """The density of the model :func:`~forecast.kinds.drivers.model.build` makes."""
         w = np.asarray(inputs.weights, dtype=float)
         uncertain = [d for d in inputs.drivers if not d.fitted.fixed]
@@ -63,6 +79,10 @@ class DriversDensity:
             ),
             llr_mu=np.array([e.fitted.params["mu"] for e in evidence], dtype=float),
             llr_sigma=np.array([e.fitted.params["sigma"] for e in evidence], dtype=float),
+            fixed_llr=np.array(
+                [e.fitted.params["mu"] if e.fitted.fixed else np.nan for e in inputs.applied],
+                dtype=float,
+            ),
             cases_x=np.asarray(inputs.cases_x, dtype=float).reshape(-1, len(inputs.drivers)),
             cases_y=np.asarray(inputs.cases_y, dtype=float),
         )
@@ -78,11 +98,11 @@ class DriversDensity:
 
     def full_beta(self, beta: np.ndarray) -> np.ndarray:
         """Every driver's log odds ratio per draw (..., J): the free ones and the fixed."""
-        beta = np.asarray(beta, dtype=float)
-        shape = beta.shape[:-1] if beta.ndim else ()
-        out = np.broadcast_to(self.fixed_beta, (*shape, len(self.fixed_beta))).copy()
-        out[..., np.isnan(self.fixed_beta)] = beta
-        return out
+        return _filled(self.fixed_beta, beta)
+
+    def full_llr(self, llr: np.ndarray) -> np.ndarray:
+        """Every applied evidence item's log likelihood ratio per draw (..., K)."""
+        return _filled(self.fixed_llr, llr)
 
     def pool_logp(self, u: ArrayLike) -> np.ndarray:
         """Log density of u = logit p0 under the experts' linear pool (Jacobian included)."""

@@ -6,7 +6,9 @@ without a sampler. The weights are Pareto-smoothed (:func:`forecast.psis.smooth`
 fitted Pareto k says whether they can be trusted (ArviZ's ``good_k``, 0.7 for these
 many draws), and their effective sample size how many independent draws they are
 worth. The weighted draws are resampled (systematic resampling) into as many equally
-weighted draws as NUTS would have made, which the kind summarises as it would NUTS's.
+weighted draws as NUTS would have made, which the kind summarises as it would NUTS's
+(as plain arrays: no ArviZ data structures, no PyMC). A sweep answers every scenario
+from the same draws (:mod:`forecast.kinds.drivers.sweep`).
 The density is :class:`~forecast.methods.drivers_density.DriversDensity`, checked
 against PyMC's.
 """
@@ -14,17 +16,17 @@ against PyMC's.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
 
 from forecast import psis
 from forecast.methods.drivers_density import DriversDensity
 
 if TYPE_CHECKING:
     from forecast.inference import Diagnostics, SamplerSettings, Timer
+    from forecast.kinds.drivers.model import DriversInputs
     from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
 
@@ -72,9 +74,60 @@ def _diagnostics(smoothed: psis.Smoothed, settings: SamplerSettings, seconds: fl
     )
 
 
+@dataclass(frozen=True)
+class Importance:
+    """A drivers posterior by importance sampling: the prior draws' smoothed weights and
+    as many equally weighted draws, resampled from them, as NUTS would have made."""
+
+    smoothed: psis.Smoothed
+    alpha: np.ndarray
+    """logit p0, (chain, draw)."""
+    beta: np.ndarray
+    """Every driver's log odds ratio, the fixed ones filled in, (chain, draw, J)."""
+    llr: np.ndarray
+    """Each applied evidence item's log likelihood ratio, the fixed ones filled in,
+    (chain, draw, K)."""
+    seconds: float
+
+    def diagnostics(self, settings: SamplerSettings) -> Diagnostics:
+        """The Pareto k and the weights' ESS, with a note when either fails."""
+        return _diagnostics(self.smoothed, settings, self.seconds)
+
+    def mcse(self, per_draw: np.ndarray) -> float:
+        """The Monte Carlo error of the mean of resampled draws (chain, draw): the
+        weights' (sd / sqrt(ESS)) and the resampling's (sd / sqrt(draws))."""
+        return float(mcse_resampled(per_draw, self.smoothed.ess))
+
+
+def mcse_resampled(per_draw: np.ndarray, ess: float) -> np.ndarray:
+    """Monte Carlo errors of means over the last two axes (chain, draw) of draws
+    resampled from importance weights whose effective sample size is ``ess``."""
+    x = np.asarray(per_draw, dtype=float)
+    flat = x.reshape(*x.shape[:-2], -1)
+    n = flat.shape[-1]
+    return np.asarray(flat.std(axis=-1) * np.sqrt(1.0 / max(ess, 1.0) + 1.0 / n))
+
+
+def sample(inputs: DriversInputs, settings: SamplerSettings) -> Importance:
+    """Importance sampling of a drivers posterior: ``max(PROPOSALS, draws)`` prior draws
+    (seeded by ``settings.seed``), weighted by the cases' likelihood and resampled."""
+    start = time.perf_counter()
+    density = DriversDensity.of(inputs)
+    rng = np.random.default_rng(settings.seed)
+    chains, draws = settings.chains, settings.draws
+    n = chains * draws
+    prior = density.prior_draws(max(PROPOSALS, n), rng)
+    smoothed = psis.smooth(density.cases_loglik(prior["u"], prior["beta"]))
+    idx = resample(smoothed.weights, n, rng)
+    alpha = prior["u"][idx].reshape(chains, draws)
+    beta = density.full_beta(prior["beta"][idx]).reshape(chains, draws, -1)
+    llr = density.full_llr(prior["llr"][idx]).reshape(chains, draws, -1)
+    return Importance(smoothed, alpha, beta, llr, time.perf_counter() - start)
+
+
 def forecast_drivers(
     q: LoadedQuestion,
-    inputs: Any,
+    inputs: DriversInputs,
     settings: SamplerSettings,
     timer: Timer | None = None,
     *,
@@ -89,45 +142,33 @@ def forecast_drivers(
     SamplingError
         When weights too degenerate to summarise were asked for (``--method importance``).
     """
-    from arviz_base import from_dict
-
-    from forecast import kinds
     from forecast.errors import SamplingError
+    from forecast.kinds.drivers.summary import Posterior, summarise_draws
 
-    start = time.perf_counter()
-    density = DriversDensity.of(inputs)
-    rng = np.random.default_rng(settings.seed)
-    chains, draws = settings.chains, settings.draws
-    n = chains * draws
-    prior = density.prior_draws(max(PROPOSALS, n), rng)
-    smoothed = psis.smooth(density.cases_loglik(prior["u"], prior["beta"]))
-    seconds = time.perf_counter() - start
-    diag = _diagnostics(smoothed, settings, seconds)
+    made = sample(inputs, settings)
+    diag = made.diagnostics(settings)
     if only_if_good and not diag.ok:
         return None
-    idx = resample(smoothed.weights, n, rng)
-    posterior: dict[str, np.ndarray] = {"p": special.expit(prior["u"][idx]).reshape(chains, draws)}
-    for name in ("beta", "llr"):
-        if prior[name].shape[-1]:
-            posterior[name] = prior[name][idx].reshape(chains, draws, -1)
     if timer is not None:
         timer.lap("importance sampling")
-    idata = from_dict(
-        {"posterior": posterior, "sample_stats": {"diverging": np.zeros((chains, draws), bool)}}
-    )
     used = replace(settings, method="importance")
+    post = Posterior(made.alpha, made.beta, made.llr, diag, made.mcse)
     try:
-        made = kinds.get(q.spec.kind).summarise(q, inputs, idata, used, timer, scenario=scenario)
+        return summarise_draws(q, inputs, post, used, timer, scenario=scenario)
     except (ValueError, FloatingPointError) as exc:
+        k, ess = made.smoothed.pareto_k, made.smoothed.ess
         raise SamplingError(
-            f"{q.id}: importance sampling failed: {exc} (Pareto k {smoothed.pareto_k:.2f}, "
-            f"ESS {smoothed.ess:.0f})",
+            f"{q.id}: importance sampling failed: {exc} (Pareto k {k:.2f}, ESS {ess:.0f})",
             hint="the data move the posterior too far from the prior; use --method nuts",
         ) from exc
-    # The resampled draws' error is the weights' (sd / sqrt(ESS)) plus the resampling's.
-    sd = made.mcse * float(np.sqrt(n))
-    mcse = sd * float(np.sqrt(1.0 / max(smoothed.ess, 1.0) + 1.0 / n))
-    return replace(made, diagnostics=diag, mcse=mcse)
 
 
-__all__ = ["ESS_MIN", "PROPOSALS", "forecast_drivers", "resample"]
+__all__ = [
+    "ESS_MIN",
+    "PROPOSALS",
+    "Importance",
+    "forecast_drivers",
+    "mcse_resampled",
+    "resample",
+    "sample",
+]

@@ -3,12 +3,14 @@ scenario and each driver's swing, the cases, pools and sensitivity."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecast import results, summary
-from forecast.inference import SamplerSettings, Timer, diagnose
+from forecast.inference import Diagnostics, SamplerSettings, Timer
 from forecast.kinds.drivers import model as dm
 from forecast.kinds.drivers.result import DriversResult
 from forecast.kinds.drivers.sensitivity import of_draws
@@ -21,6 +23,22 @@ if TYPE_CHECKING:
     from forecast.kinds.drivers.model import DriversInputs
 
 
+@dataclass(frozen=True)
+class Posterior:
+    """A drivers posterior's draws, as plain arrays, and how they were made."""
+
+    alpha: np.ndarray
+    """logit p0, (chain, draw)."""
+    beta: np.ndarray
+    """Every driver's log odds ratio, the fixed ones filled in, (chain, draw, J)."""
+    llr: np.ndarray
+    """Each applied evidence item's log likelihood ratio, (chain, draw, K)."""
+    diagnostics: Diagnostics
+    mcse: Callable[[np.ndarray], float] | None = None
+    """The Monte Carlo error of a mean of per-draw values (chain, draw), when it is not
+    that of NUTS's chains (ArviZ's, from their autocorrelation)."""
+
+
 def summarise(
     q: LoadedQuestion,
     inputs: DriversInputs,
@@ -30,15 +48,33 @@ def summarise(
     *,
     scenario: str | None = None,
 ) -> results.Forecast:
-    """Posterior of a drivers model -> Forecast (scenarios and swings in its result)."""
-    spec = q.spec
-    assert isinstance(spec, DriversQuestion)
+    """NUTS's posterior of a drivers model -> Forecast (scenarios and swings in its
+    result)."""
+    from forecast.inference import diagnose
+
     post = idata["posterior"]
     seconds = float(post.attrs.get("sampling_time", 0.0) or 0.0)
     names = ["p"] + [n for n in ("beta", "llr") if n in post]
     diag = diagnose(idata, names, seconds)
     alpha, beta = dm.posterior_draws(inputs, idata)
     llr = dm.evidence_shifts(inputs, post)
+    drawn = Posterior(alpha, beta, llr, diag)
+    return summarise_draws(q, inputs, drawn, settings, timer, scenario=scenario)
+
+
+def summarise_draws(
+    q: LoadedQuestion,
+    inputs: DriversInputs,
+    drawn: Posterior,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    scenario: str | None = None,
+) -> results.Forecast:
+    """A drivers posterior's draws -> Forecast (scenarios and swings in its result)."""
+    spec = q.spec
+    assert isinstance(spec, DriversQuestion)
+    alpha, beta, llr, diag = drawn.alpha, drawn.beta, drawn.llr, drawn.diagnostics
     shift = llr.sum(axis=-1)
     rng = np.random.default_rng(settings.seed)
     pa, pb = dm.prior_draws(
@@ -96,9 +132,11 @@ def summarise(
         result,
         inputs.evidence,
     )
+    if drawn.mcse is not None:
+        forecast = replace(forecast, mcse=drawn.mcse(chain_draws))
     if timer is not None:
         timer.lap("summarise")
     return forecast
 
 
-__all__ = ["summarise"]
+__all__ = ["Posterior", "summarise", "summarise_draws"]
