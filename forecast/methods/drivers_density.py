@@ -13,14 +13,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
-
-if TYPE_CHECKING:
-    from forecast.kinds.drivers.model import DriversInputs
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -60,7 +57,7 @@ class DriversDensity:
     cases_y: np.ndarray
 
     @classmethod
-    def of(cls, inputs: DriversInputs) -> DriversDensity:
+    def of(cls, inputs: Any) -> DriversDensity:
         """The density of the model :func:`~forecast.kinds.drivers.model.build` makes."""
         w = np.asarray(inputs.weights, dtype=float)
         uncertain = [d for d in inputs.drivers if not d.fitted.fixed]

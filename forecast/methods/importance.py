@@ -6,9 +6,9 @@ without a sampler. The weights are Pareto-smoothed (:func:`forecast.psis.smooth`
 fitted Pareto k says whether they can be trusted (ArviZ's ``good_k``, 0.7 for these
 many draws), and their effective sample size how many independent draws they are
 worth. The weighted draws are resampled (systematic resampling) into as many equally
-weighted draws as NUTS would have made, which the kind summarises as it would NUTS's
-(as plain arrays: no ArviZ data structures, no PyMC). A sweep answers every scenario
-from the same draws (:mod:`forecast.kinds.drivers.sweep`).
+weighted draws as NUTS would have made (:func:`sample`), which the kind summarises as
+it would NUTS's, from plain arrays (no ArviZ data structures, no PyMC). A sweep answers
+every scenario from the same draws (:mod:`forecast.kinds.drivers.sweep`).
 The density is :class:`~forecast.methods.drivers_density.DriversDensity`, checked
 against PyMC's.
 """
@@ -16,8 +16,8 @@ against PyMC's.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,10 +25,7 @@ from forecast import psis
 from forecast.methods.drivers_density import DriversDensity
 
 if TYPE_CHECKING:
-    from forecast.inference import Diagnostics, SamplerSettings, Timer
-    from forecast.kinds.drivers.model import DriversInputs
-    from forecast.questions.loader import LoadedQuestion
-    from forecast.results import Forecast
+    from forecast.inference import Diagnostics, SamplerSettings
 
 PROPOSALS = 20_000
 """Prior draws weighted (at least; as many as the sampler's draws if more)."""
@@ -108,7 +105,7 @@ def mcse_resampled(per_draw: np.ndarray, ess: float) -> np.ndarray:
     return np.asarray(flat.std(axis=-1) * np.sqrt(1.0 / max(ess, 1.0) + 1.0 / n))
 
 
-def sample(inputs: DriversInputs, settings: SamplerSettings) -> Importance:
+def sample(inputs: Any, settings: SamplerSettings) -> Importance:
     """Importance sampling of a drivers posterior: ``max(PROPOSALS, draws)`` prior draws
     (seeded by ``settings.seed``), weighted by the cases' likelihood and resampled."""
     start = time.perf_counter()
@@ -125,49 +122,10 @@ def sample(inputs: DriversInputs, settings: SamplerSettings) -> Importance:
     return Importance(smoothed, alpha, beta, llr, time.perf_counter() - start)
 
 
-def forecast_drivers(
-    q: LoadedQuestion,
-    inputs: DriversInputs,
-    settings: SamplerSettings,
-    timer: Timer | None = None,
-    *,
-    scenario: str | None = None,
-    only_if_good: bool = False,
-) -> Forecast | None:
-    """The Forecast of a drivers question by importance sampling from the prior (None
-    with ``only_if_good`` when the weights are not to be trusted: ``auto`` then samples).
-
-    Raises
-    ------
-    SamplingError
-        When weights too degenerate to summarise were asked for (``--method importance``).
-    """
-    from forecast.errors import SamplingError
-    from forecast.kinds.drivers.summary import Posterior, summarise_draws
-
-    made = sample(inputs, settings)
-    diag = made.diagnostics(settings)
-    if only_if_good and not diag.ok:
-        return None
-    if timer is not None:
-        timer.lap("importance sampling")
-    used = replace(settings, method="importance")
-    post = Posterior(made.alpha, made.beta, made.llr, diag, made.mcse)
-    try:
-        return summarise_draws(q, inputs, post, used, timer, scenario=scenario)
-    except (ValueError, FloatingPointError) as exc:
-        k, ess = made.smoothed.pareto_k, made.smoothed.ess
-        raise SamplingError(
-            f"{q.id}: importance sampling failed: {exc} (Pareto k {k:.2f}, ESS {ess:.0f})",
-            hint="the data move the posterior too far from the prior; use --method nuts",
-        ) from exc
-
-
 __all__ = [
     "ESS_MIN",
     "PROPOSALS",
     "Importance",
-    "forecast_drivers",
     "mcse_resampled",
     "resample",
     "sample",

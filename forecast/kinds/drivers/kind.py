@@ -52,9 +52,9 @@ class DriversKind(KindBase["DriversInputs"]):
     ) -> Forecast | None:
         """The forecast by importance sampling from the prior (None under ``auto`` when
         the smoothed weights are not to be trusted, so NUTS samples)."""
-        from forecast.methods.importance import forecast_drivers
+        from forecast.kinds.drivers.summary import by_importance
 
-        return forecast_drivers(q, inputs, settings, timer, scenario=scenario, only_if_good=auto)
+        return by_importance(q, inputs, settings, timer, scenario=scenario, only_if_good=auto)
 
     def prepare(self, q: LoadedQuestion) -> DriversInputs:
         """Fit the judgements; a cases file is found next to the priors file."""

@@ -139,4 +139,43 @@ def summarise_draws(
     return forecast
 
 
-__all__ = ["Posterior", "summarise", "summarise_draws"]
+def by_importance(
+    q: LoadedQuestion,
+    inputs: DriversInputs,
+    settings: SamplerSettings,
+    timer: Timer | None = None,
+    *,
+    scenario: str | None = None,
+    only_if_good: bool = False,
+) -> results.Forecast | None:
+    """The Forecast of a drivers question by importance sampling from the prior
+    (:func:`forecast.methods.importance.sample`; None with ``only_if_good`` when the
+    weights are not to be trusted: ``auto`` then samples).
+
+    Raises
+    ------
+    SamplingError
+        When weights too degenerate to summarise were asked for (``--method importance``).
+    """
+    from forecast.errors import SamplingError
+    from forecast.methods.importance import sample
+
+    made = sample(inputs, settings)
+    diag = made.diagnostics(settings)
+    if only_if_good and not diag.ok:
+        return None
+    if timer is not None:
+        timer.lap("importance sampling")
+    used = replace(settings, method="importance")
+    drawn = Posterior(made.alpha, made.beta, made.llr, diag, made.mcse)
+    try:
+        return summarise_draws(q, inputs, drawn, used, timer, scenario=scenario)
+    except (ValueError, FloatingPointError) as exc:
+        k, ess = made.smoothed.pareto_k, made.smoothed.ess
+        raise SamplingError(
+            f"{q.id}: importance sampling failed: {exc} (Pareto k {k:.2f}, ESS {ess:.0f})",
+            hint="the data move the posterior too far from the prior; use --method nuts",
+        ) from exc
+
+
+__all__ = ["Posterior", "by_importance", "summarise", "summarise_draws"]
