@@ -11,14 +11,12 @@ event's evidence likelihood ratios, a time-to-event question's drivers, which sh
 the opportunities to come): scaling them would only restate that they are elicited.
 
 The table a user reads puts each input's weight halved and doubled in percentage points
-of the forecast, by Pareto-smoothed importance sampling on the posterior draws (no
-refit); a Pareto k above ArviZ's ``good_k`` (:func:`forecast.psis.good_k`) marks a row
-as rough. Pool swaps and
-leaving one expert out, when the run computed them (``Forecast.pools``), join the same
-table.
-
-Everything here reads plain NumPy arrays shaped (chain, draw); ArviZ is imported only
-when a computation runs.
+of the forecast, by Pareto-smoothed importance sampling on the posterior draws (a Pareto
+k above :func:`forecast.psis.good_k` marks a row as rough), or, for a forecast held on a
+grid, exactly there (:mod:`forecast.methods.power_scaling`, then :func:`judged`). Pool
+swaps and leaving one expert out (``Forecast.pools``) join the same table. Everything
+here reads plain NumPy arrays shaped (chain, draw); ArviZ is imported only when a
+computation on draws runs.
 """
 
 from __future__ import annotations
@@ -188,15 +186,7 @@ class Table:
         return max(self.rows, key=lambda m: abs(m.delta), default=None)
 
 
-def _reweighted_mean(
-    values: np.ndarray, log_density: np.ndarray, alpha: float
-) -> tuple[float, psis.Smoothed]:
-    """E[values] with ``log_density`` raised to ``alpha``, by PSIS; and the weights."""
-    s = psis.smooth((alpha - 1.0) * np.asarray(log_density, dtype=float))
-    return s.mean(values), s
-
-
-def _label(prior: float, likelihood: float, threshold: float = THRESHOLD) -> str:
+def label_of(prior: float, likelihood: float, threshold: float = THRESHOLD) -> str:
     """ArviZ's diagnosis rule (``psense_summary``), without its hedging word."""
     if prior >= threshold and likelihood >= threshold:
         return CONFLICT
@@ -236,7 +226,7 @@ def _psense(
     for name, draws in posterior.items():
         x = np.asarray(draws, dtype=float)
         prior, lik = _sense(x, lp), _sense(x, ll)
-        out.append(Quantity(name, labels.get(name, name), prior, lik, _label(prior, lik)))
+        out.append(Quantity(name, labels.get(name, name), prior, lik, label_of(prior, lik)))
     return out
 
 
@@ -280,7 +270,8 @@ def assess(
     moves = []
     for label, density in ((prior_label, log_prior), (data_label, log_likelihood)):
         for alpha in SCALES:
-            value, s = _reweighted_mean(forecast, density, alpha)
+            s = psis.smooth((alpha - 1.0) * np.asarray(density, dtype=float))
+            value = s.mean(forecast)
             how = "counted half" if alpha < 1 else "counted double"
             rough, k = not s.ok, s.pareto_k
             moves.append(
@@ -293,6 +284,20 @@ def assess(
                     not rough,
                 )
             )
+    return judged(quantities, moves, data_label=data_label, disagree=disagree)
+
+
+def judged(
+    quantities: Sequence[Quantity],
+    moves: Sequence[Move],
+    *,
+    data_label: str = "base rate",
+    disagree: bool | None = None,
+) -> Sensitivity:
+    """The Sensitivity of ``quantities`` (``q`` the forecast) and the power-scaling
+    ``moves`` (the prior's rows first, then the data's, one per :data:`SCALES` each),
+    with its verdict: how a method that computes them its own way reports them."""
+    quantities, moves = list(quantities), list(moves)
     main = next((x for x in quantities if x.name == "q"), quantities[-1])
     prior_swing = max(abs(m.delta) for m in moves[: len(SCALES)])
     data_swing = max(abs(m.delta) for m in moves[len(SCALES) :])

@@ -48,14 +48,16 @@ def compare(
     spec: PoolSpec,
     base_rate: tuple[int, int, float] | None,
     shifts: np.ndarray | None,
+    mean_sigmoid: LogDensity | None = None,
 ) -> Comparison:
     """The forecast under each pool method and with each expert left out.
 
     The reference is the chosen pool's forecast by the same quadrature, so differences
-    are free of Monte Carlo error.
+    are free of Monte Carlo error. ``mean_sigmoid(u)``, when given, is E[sigmoid(u + S)]
+    over the evidence's shift S computed exactly, in place of the mean over ``shifts``.
     """
     u = _grid(experts, weights, spec, base_rate)
-    g = shift_means(u, shifts)
+    g = shift_means(u, shifts) if mean_sigmoid is None else mean_sigmoid(u)
     br = base_rate_loglik(u, base_rate)
 
     def value(logd: np.ndarray) -> float:
@@ -83,7 +85,7 @@ def compare(
         # (its own quadrature: an expert weighted zero may have mass off this grid).
         from forecast.elicit.pool import forecast
 
-        eq = forecast(experts, [1.0] * len(experts), spec, base_rate, shifts)
+        eq = forecast(experts, [1.0] * len(experts), spec, base_rate, shifts, mean_sigmoid)
         rows.append(Alternative("equal weights", "weights", spec.method, eq, eq - reference))
     if len(experts) > 1:
         for i, logd in _drop_one(experts, weights, spec, u):

@@ -285,11 +285,13 @@ def forecast(
     spec: PoolSpec,
     base_rate: tuple[int, int, float] | None,
     shifts: np.ndarray | None,
+    mean_sigmoid: LogDensity | None = None,
 ) -> float:
     """P(event) under a pool, by quadrature over p given the base rate.
 
     ``shifts`` are draws of the evidence's summed log likelihood ratio (None when no
-    evidence applies): the forecast is the mean over them of E[sigmoid(logit p + shift)].
+    evidence applies): the forecast is the mean over them of E[sigmoid(logit p + shift)];
+    ``mean_sigmoid(u)``, when given, is that mean computed exactly instead.
     """
     logpdf, knots = pooled_logpdf(experts, weights, spec)
     if base_rate is not None:
@@ -302,6 +304,8 @@ def forecast(
         grid = LogitDensity.build(post, knots)
     else:
         grid = LogitDensity.build(logpdf, knots)
+    if mean_sigmoid is not None:
+        return grid.expect(mean_sigmoid)
     return grid.expect(lambda u: shift_means(u, shifts))
 
 
@@ -367,12 +371,13 @@ def compare(
     spec: PoolSpec,
     base_rate: tuple[int, int, float] | None,
     shifts: np.ndarray | None,
+    mean_sigmoid: LogDensity | None = None,
 ) -> Comparison:
     """The forecast under each pool method and with each expert left out, on one grid
-    (see :mod:`forecast.elicit.influence`)."""
+    (see :mod:`forecast.elicit.influence`; ``mean_sigmoid`` as for :func:`forecast`)."""
     from forecast.elicit import influence
 
-    return influence.compare(names, experts, weights, spec, base_rate, shifts)
+    return influence.compare(names, experts, weights, spec, base_rate, shifts, mean_sigmoid)
 
 
 __all__ = [

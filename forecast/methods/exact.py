@@ -60,6 +60,11 @@ class ExactEvent:
         intervals = tuple((m, qs[i], qs[i + k]) for i, m in enumerate(MASSES))
         return cls(head, intervals, error, fine, len(fine.x), time.perf_counter() - start)
 
+    @property
+    def shift(self) -> Shift:
+        """The evidence's summed log likelihood ratio (every applied item)."""
+        return Shift.of(self.grid.density)
+
     def steps(self, has_base_rate: bool, prior_mean: float, labels: list[str]) -> list[Step]:
         """The chain experts -> base rate -> each applied evidence item (``labels``, in
         file order), each step by quadrature."""

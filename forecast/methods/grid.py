@@ -21,6 +21,7 @@ the model's own.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -38,6 +39,15 @@ _ALIVE = 46.0
 _U_LIMIT = 300.0
 _MIN_POINTS = 1001
 _MAX_POINTS = 200_001
+
+
+@functools.lru_cache(maxsize=8)
+def hermgauss(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """NumPy's Gauss–Hermite nodes and weights (each set computed once: an eigenproblem)."""
+    t, w = np.polynomial.hermite.hermgauss(nodes)
+    t.setflags(write=False)
+    w.setflags(write=False)
+    return t, w
 
 
 @dataclass(frozen=True)
@@ -194,10 +204,15 @@ class GridPosterior:
         x, w = self.x[keep], self.weights[keep]
         if shift.sigma == 0.0:
             return float(np.dot(w, special.expit(x + shift.mu)))
-        t, wt = np.polynomial.hermite.hermgauss(self.nodes)
+        t, wt = hermgauss(self.nodes)
         s = shift.mu + math.sqrt(2.0) * shift.sigma * t
         inner = special.expit(x[:, None] + s[None, :]) @ (wt / math.sqrt(math.pi))
         return float(np.dot(w, inner))
+
+    def mean_sigmoid_at_nodes(self, shift: Shift) -> np.ndarray:
+        """E_S[sigmoid(x + S)] at each grid point (Gauss–Hermite over S's Normal part):
+        the forecast given x, whose mean under any weights on the grid is a forecast."""
+        return sigmoid_means(self.x, shift, self.nodes)
 
     def mean_p(self) -> float:
         """The posterior mean of the propensity p before the evidence."""
@@ -238,9 +253,25 @@ class GridPosterior:
         return np.asarray(np.interp(u, cum[keep], self.x[keep]))
 
 
+def sigmoid_means(x: np.ndarray, shift: Shift, nodes: int = 2 * GH_NODES) -> np.ndarray:
+    """E[sigmoid(x + S)] at each of ``x``, S the evidence's shift, by Gauss–Hermite with
+    ``nodes`` nodes over its Normal part (exact when it has none)."""
+    x = np.asarray(x, dtype=float)
+    if shift.sigma == 0.0:
+        return np.asarray(special.expit(x + shift.mu))
+    t, wt = hermgauss(nodes)
+    s = shift.mu + math.sqrt(2.0) * shift.sigma * t
+    return np.asarray(special.expit(x[:, None] + s[None, :]) @ (wt / math.sqrt(math.pi)))
+
+
+def normal_cdf(z: np.ndarray) -> np.ndarray:
+    """The standard Normal CDF Φ(z)."""
+    return np.asarray(special.ndtr(z))
+
+
 def stratified_normal(n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` stratified standard Normal draws by inverse CDF, in random order."""
     return np.asarray(special.ndtri((rng.permutation(n) + rng.random(n)) / n))
 
 
-__all__ = ["GH_NODES", "GridPosterior", "Shift", "stratified_normal"]
+__all__ = ["GH_NODES", "GridPosterior", "Shift", "normal_cdf", "sigmoid_means", "stratified_normal"]

@@ -45,9 +45,9 @@ def forecast_event(
     from forecast import results
     from forecast.headline import measured_from
     from forecast.kinds.event.fields import common_fields
-    from forecast.kinds.event.model import compare_pools
+    from forecast.kinds.event.model import compare_pools_exact
     from forecast.kinds.event.result import EventResult
-    from forecast.kinds.event.sensitivity import of_draws
+    from forecast.kinds.event.sensitivity import of_grid
     from forecast.staleness import facts_date
 
     spec = q.spec
@@ -58,7 +58,7 @@ def forecast_event(
     labels = [f"evidence: {e.id}" for e in inputs.applied]
     steps = exact.steps(inputs.base_rate is not None, prior.mean(), labels)
     p_chain, q_chain, _ = exact.draws(settings.chains, settings.draws, settings.seed)
-    pools = compare_pools(inputs, shift_quantiles(exact))
+    pools = compare_pools_exact(inputs, exact.shift)
     settings = used(settings, "exact")
     forecast = results.Forecast(
         **common_fields(q, inputs),
@@ -71,7 +71,7 @@ def forecast_event(
         facts_as_of=facts_date(spec),
         draws={"p": p_chain.reshape(-1), "q": q_chain.reshape(-1)},
         result=EventResult(
-            measured_from(pools, exact.probability), of_draws(inputs, p_chain, q_chain)
+            measured_from(pools, exact.probability), of_grid(inputs, exact, p_chain.size)
         ),
     )
     if timer is not None:

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     import pymc as pm
     from pytensor.tensor.variable import TensorVariable
 
+    from forecast.methods.grid import Shift
+
 DataValue = float | np.ndarray
 """A number of the event model's data: a scalar or an array."""
 
@@ -102,6 +104,25 @@ def compare_pools(inputs: EventInputs, shifts: np.ndarray | None) -> Comparison:
     """
     return compare(
         inputs.expert_names, inputs.experts, inputs.weights, inputs.pool, inputs.base_rate, shifts
+    )
+
+
+def compare_pools_exact(inputs: EventInputs, shift: Shift) -> Comparison:
+    """:func:`compare_pools` for an exact forecast: E[sigmoid(logit p + S)] over the
+    evidence's shift S by Gauss–Hermite, not over draws of it."""
+    from forecast.methods.grid import sigmoid_means
+
+    def mean_sigmoid(u: np.ndarray) -> np.ndarray:  # u: the logit of p, as pools give it
+        return sigmoid_means(u, shift)
+
+    return compare(
+        inputs.expert_names,
+        inputs.experts,
+        inputs.weights,
+        inputs.pool,
+        inputs.base_rate,
+        None,
+        mean_sigmoid,
     )
 
 
