@@ -132,23 +132,31 @@ def _rows(
 ) -> Rows:
     """The group's rows, a chunk at a time."""
     d = post.diagnostics
+    n = d["draws"] * d["chains"]
+    ess, k_post = d["ess_bulk_min"], k
+    resampled = d.get("importance_ess")  # draws resampled from importance weights
+    if resampled is not None:
+        ess, k_post = resampled, d.get("pareto_k")
+    r_eff = ess / max(1, n)
+    w = None if weights is None else weights.weights
     for start in range(0, len(group.members), st.CHUNK):
         chunk = group.members[start : start + st.CHUNK]
         per_draw = p.adapter.evaluate(inputs, post.draws, [m[3] for m in chunk])
+        independent = d.get("method") == "exact"
+        sums = st.summaries(per_draw, w, r_eff, resampled if w is None else None, independent)
         out = []
-        for (sid, label, parsed, _), values in zip(chunk, per_draw, strict=True):
+        for (sid, label, parsed, _), summed in zip(chunk, sums, strict=True):
             row: dict[str, object] = {"question": p.q.id, "scenario": sid, "name": label}
-            r_eff = d["ess_bulk_min"] / max(1, d["draws"] * d["chains"])
-            row.update(st.summary(values, None if weights is None else weights.weights, r_eff))
+            row.update(summed)
             row.update(
                 {
                     "strategy": strategy,
-                    "pareto_k": k if weights is None else weights.pareto_k,
-                    "ess": d["ess_bulk_min"] if weights is None else weights.ess,
+                    "pareto_k": k_post if weights is None else weights.pareto_k,
+                    "ess": ess if weights is None else weights.ess,
                     "rhat_max": d["rhat_max"],
                     "ess_bulk_min": d["ess_bulk_min"],
                     "divergences": d["divergences"],
-                    "draws": d["draws"] * d["chains"],
+                    "draws": n,
                     "ok": bool(d["ok"]),
                     "note": note or ("; ".join(d["warnings"]) or None),
                     "settings": parsed,

@@ -234,31 +234,56 @@ MASSES = (0.8, 0.95)
 def summary(
     per_draw: np.ndarray, weights: np.ndarray | None = None, r_eff: float = 1.0
 ) -> dict[str, float]:
-    """Probability, its Monte Carlo error and the 80% and 95% intervals of one scenario.
+    """Probability, its Monte Carlo error and the 80% and 95% intervals of one scenario
+    (:func:`summaries` of one)."""
+    return summaries(np.asarray(per_draw)[None], weights, r_eff)[0]
+
+
+def summaries(
+    per_draw: np.ndarray,
+    weights: np.ndarray | None = None,
+    r_eff: float = 1.0,
+    importance_ess: float | None = None,
+    independent: bool = False,
+) -> list[dict[str, float]]:
+    """Probability, its Monte Carlo error and the 80% and 95% intervals of each scenario,
+    from per-draw values (scenarios, chain, draw) or (scenarios, draw), all at once.
 
     ``r_eff`` (effective over actual draws) widens the error of weighted draws, which
-    are autocorrelated like the chains they come from.
+    are autocorrelated like the chains they come from. ``importance_ess``: the draws
+    were resampled from importance weights worth that many draws, and their error is
+    the weights' and the resampling's. ``independent``: the draws are independent (an
+    exact posterior's inverse-CDF draws), and the error is sd / sqrt(draws).
     """
-    from forecast.results import mcse_mean
-
-    flat = per_draw.reshape(-1)
+    x = np.asarray(per_draw, dtype=float)
+    flat = x.reshape(len(x), -1)
     qs = [q for m in MASSES for q in ((1 - m) / 2, (1 + m) / 2)]
     if weights is None:
-        mean = float(flat.mean())
-        if per_draw.ndim == 2:
-            mcse = mcse_mean(per_draw)
+        mean = flat.mean(axis=1)
+        if importance_ess is not None:
+            from forecast.methods.importance import mcse_resampled
+
+            mcse = mcse_resampled(flat[:, None, :], importance_ess)
+        elif x.ndim == 3 and not independent:
+            mcse = np.asarray(
+                psis.array_stats().mcse(x, chain_axis=-2, draw_axis=-1, method="mean")
+            )
         else:
-            mcse = float(flat.std() / math.sqrt(flat.size))
-        bounds = [float(b) for b in np.quantile(flat, qs)]
+            mcse = flat.std(axis=1) / math.sqrt(flat.shape[1])
+        bounds = np.quantile(flat, qs, axis=1).T
     else:
-        mean = float(np.sum(weights * flat))
-        mcse = float(math.sqrt(np.sum(weights**2 * (flat - mean) ** 2) / min(1.0, r_eff)))
-        bounds = _weighted_quantiles(flat, weights, qs)
-    out = {"probability": mean, "mcse": mcse}
-    for i, m in enumerate(MASSES):
-        pct = round(100 * m)
-        out[f"lo{pct}"] = bounds[2 * i]
-        out[f"hi{pct}"] = bounds[2 * i + 1]
+        mean = flat @ weights
+        spread = np.sum(weights**2 * (flat - mean[:, None]) ** 2, axis=1)
+        mcse = np.sqrt(spread / min(1.0, r_eff))
+        bounds = np.array([_weighted_quantiles(f, weights, qs) for f in flat])
+    out = []
+    for i in range(len(flat)):
+        row = {"probability": float(mean[i]), "mcse": float(np.reshape(mcse, -1)[i])}
+        for j, m in enumerate(MASSES):
+            pct = round(100 * m)
+            row[f"lo{pct}"] = float(bounds[i, 2 * j])
+            row[f"hi{pct}"] = float(bounds[i, 2 * j + 1])
+        out.append(row)
     return out
 
 
@@ -303,5 +328,6 @@ __all__ = [
     "reweight",
     "sample_job",
     "split",
+    "summaries",
     "summary",
 ]

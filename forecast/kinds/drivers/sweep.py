@@ -1,8 +1,16 @@
 """What a sweep may set in a drivers question, and how its scenarios are answered.
 
-Driver levels and named scenarios enter ``logit p = alpha + x . beta`` after sampling,
-so they are evaluated on the draws; expert weights and prior strength are the prior,
-reweighted.
+The posterior is the one a run makes: importance sampling from the prior, the draws
+weighted by the cases' likelihood (Pareto-smoothed) and resampled
+(:func:`forecast.methods.importance.sample`, the run's seed giving the run's draws);
+NUTS samples only when asked for (``--method nuts``) or when ``auto`` finds the weights
+untrustworthy (Pareto k or ESS), as a run does. Driver levels and named scenarios enter
+``logit p = alpha + x . beta`` after sampling, so every scenario is evaluated on the
+same draws: P(event) per draw is the sum over the drivers' joint states x of
+P(x | levels) sigmoid(alpha + x . beta), and the sigmoids do not depend on the levels,
+so all scenarios at once are one matrix product of the draws' sigmoids (draws, states)
+with the scenarios' state probabilities (states, scenarios). Expert weights and prior
+strength are the prior, reweighted.
 """
 
 from __future__ import annotations
@@ -18,11 +26,18 @@ from forecast.sweep.adapters import ScenarioLevels, current_prior, pool_logpdf_p
 from forecast.sweep.params import Param, Value, driver_params, expert_params
 
 if TYPE_CHECKING:
+    from forecast.sweep.strategies import Job, Posterior
+
+if TYPE_CHECKING:
     import pymc as pm
     from xarray import DataTree
 
     from forecast.kinds.drivers.model import DriversInputs
     from forecast.questions.base import QuestionMeta
+
+ALL_STATES_MAX = 10
+"""Drivers up to which a chunk of scenarios is evaluated over all 2^J joint states at
+once; with more, scenario by scenario over the states their levels leave uncertain."""
 
 DriversDraws = Mapping[str, np.ndarray]
 """What a sweep extracts of a drivers posterior: ``alpha`` (chain, draw), ``beta``
@@ -68,6 +83,24 @@ class DriversAdapter(ScenarioLevels):
         """Nothing to swap yet: cases are not swept."""
 
     @staticmethod
+    def posterior(job: Job) -> Posterior | None:
+        """The importance posterior a run would make (None: NUTS samples, when asked for
+        or when ``auto`` finds the smoothed weights untrustworthy)."""
+        from forecast.methods.importance import sample
+        from forecast.sweep.strategies import Posterior
+
+        s = job.settings
+        if s.method == "nuts":
+            return None
+        made = sample(job.inputs, s)
+        diag = made.diagnostics(s)
+        if s.method == "auto" and not diag.ok:
+            return None
+        alpha = made.alpha
+        draws = {"alpha": alpha, "beta": made.beta, "p": expit(alpha), "shift": made.llr.sum(-1)}
+        return Posterior(draws, diag.to_dict(), made.seconds, job.tag)
+
+    @staticmethod
     def extract(inputs: DriversInputs, idata: DataTree) -> dict[str, np.ndarray]:
         """alpha (chain, draw), beta (chain, draw, J), p, and the evidence's log-odds shift."""
         from forecast.kinds.drivers import model as drivers
@@ -88,9 +121,18 @@ class DriversAdapter(ScenarioLevels):
     ) -> np.ndarray:
         """Per-draw P(event), (scenarios, chain, draw)."""
         from forecast.kinds.drivers import model as drivers
+        from forecast.models.covariates import states
 
         alpha, beta = draws["alpha"] + draws["shift"], draws["beta"]
-        return np.stack([drivers.probability_at(alpha, beta, self.levels(s)) for s in scenarios])
+        rows = [self.levels(s) for s in scenarios]
+        if len(self.ids) > ALL_STATES_MAX:
+            return np.stack([drivers.probability_at(alpha, beta, lv) for lv in rows])
+        levels = np.array(rows, dtype=float).reshape(len(rows), len(self.ids))
+        x, _ = states([0.5] * len(self.ids))  # every joint state (states, J)
+        sig = expit(alpha[..., None] + beta @ x.T)  # (chain, draw, states)
+        # P(state | levels) for every scenario: prod_j l_j^x_j (1 - l_j)^(1 - x_j).
+        w = np.prod(np.where(x[None] > 0.5, levels[:, None], 1.0 - levels[:, None]), axis=-1)
+        return np.moveaxis(sig @ w.T, -1, 0)
 
 
 __all__ = ["DriversAdapter", "DriversDraws", "params"]
