@@ -13,7 +13,9 @@ from scipy import integrate, stats
 from forecast.kinds.quantity.families import Dist, Support
 from forecast.kinds.quantity.pool import LinearPool, log_pool
 from forecast.kinds.quantity.summary import of_distribution, of_draws
-from forecast.kinds.quantity.update import Observations, conjugate, posterior
+from forecast.kinds.quantity.grid import Density, GridDensity
+from forecast.kinds.quantity.quadrature import Problem, QuantityGrid
+from forecast.kinds.quantity.update import Observations, conjugate
 
 REAL, POSITIVE, BOUNDED = Support(), Support(0.0), Support(0.0, 5000.0)
 MIXED = (
@@ -22,6 +24,16 @@ MIXED = (
     Dist("logt", 7.2, 0.3, POSITIVE),
 )
 WEIGHTS = (1.0, 2.0, 1.0)
+
+
+def posterior(prior: Density, support: Support, obs: Observations) -> GridDensity:
+    """The posterior by the quantity's adaptive quadrature grid."""
+    if isinstance(prior, LinearPool):
+        experts, weights = prior.components, prior.weights
+    else:
+        assert isinstance(prior, Dist)
+        experts, weights = (prior,), (1.0,)
+    return QuantityGrid.of(Problem(support, experts, weights, "linear", obs)).posterior
 
 
 def _quad(f, lo: float, hi: float, points: list[float] | None = None) -> float:  # type: ignore[no-untyped-def]

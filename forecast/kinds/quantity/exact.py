@@ -1,16 +1,20 @@
-"""The exact method for a quantity: the posterior in closed form or by quadrature, no
-sampling (``forecast run --method exact``; ``auto`` takes it when its error is small).
+"""The exact method for a quantity: its posterior in closed form or by quadrature on an
+adaptive grid (:mod:`forecast.kinds.quantity.quadrature`), no sampling.
 
-The draws the report and plots need are inverse-CDF draws of the exact posterior (seeded,
-``chains`` x ``draws``). The diagnostic is the quadrature error estimate: the largest
-change of P(X > t) for each threshold and of the 2.5%, 50% and 97.5% points (relative to
-the 50% interval's width) on a grid half as fine; 0 in closed form.
+Every number comes from the exact posterior: the headline P(X > t), the median and
+intervals (the distribution's quantiles), the CDF, every threshold, the power-scaling
+sensitivity (the grid re-weighted), the other pool and each expert left out (the grid's
+variants). The draws kept for plots and portfolios are stratified inverse-CDF draws of
+the exact posterior, as many as NUTS would have made. The diagnostic is the quadrature
+error estimate: the largest change of P(X > t) for each threshold and of the 2.5, 25, 50,
+75 and 97.5% points (relative to the 50% interval) on a grid half as fine; 0 in closed
+form. Nothing here imports PyMC, PyTensor or ArviZ.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,80 +26,113 @@ if TYPE_CHECKING:
     from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
 
-TOLERANCE = 1e-6
+
+class NotExact(ValueError):
+    """The quadrature grid cannot resolve this posterior."""
 
 
-def _error(inputs: QuantityInputs) -> tuple[float, int | None]:
-    """The quadrature error estimate, and the grid's points (None in closed form)."""
-    from forecast.kinds.quantity import grid, update
+@dataclass(frozen=True)
+class Quadrature:
+    """What the exact method's diagnostics report (:func:`forecast.methods.exact.diagnostics`)."""
 
-    exact = inputs.exact_posterior
-    if not isinstance(exact, grid.GridDensity):
-        return 0.0, None
-    assert inputs.data is not None
-    coarse = update.posterior(inputs.prior, inputs.support, inputs.data, (len(exact.u) + 1) // 2)
-    levels = np.array([0.025, 0.25, 0.5, 0.75, 0.975])
-    fine_q, coarse_q = exact.ppf(levels), coarse.ppf(levels)
-    width = max(float(fine_q[3] - fine_q[1]), 1e-300)
-    t = np.asarray(inputs.thresholds, dtype=float)
-    errs = [float(np.max(np.abs(exact.cdf(t) - coarse.cdf(t))))]
-    errs.append(float(np.max(np.abs(fine_q - coarse_q))) / width)
-    return max(errs), len(exact.u)
+    error: float
+    points: int
+    seconds: float
+
+
+def quadrature(inputs: QuantityInputs) -> Quadrature:
+    """The exact posterior's error estimate (0 in closed form) and the grid's points.
+
+    Raises
+    ------
+    NotExact
+        When the density is zero everywhere the grid looks, or the finest grid still
+        misses the tolerance.
+    """
+    from forecast.kinds.quantity.quadrature import TOLERANCE
+
+    start = time.perf_counter()
+    try:
+        grid = inputs.grid
+    except ValueError as exc:
+        raise NotExact(str(exc)) from exc
+    if inputs.closed_form is not None:
+        return Quadrature(0.0, grid.points, time.perf_counter() - start)
+    if grid.error > TOLERANCE:
+        raise NotExact(
+            f"the quadrature error estimate {grid.error:.1e} on {grid.points} points is "
+            f"above {TOLERANCE:.0e}: the grid does not resolve the posterior"
+        )
+    return Quadrature(grid.error, grid.points, time.perf_counter() - start)
+
+
+def draws(inputs: QuantityInputs, chains: int, n: int, seed: int) -> np.ndarray:
+    """Stratified inverse-CDF draws (chain, draw) of the exact posterior, in random order."""
+    rng = np.random.default_rng(seed)
+    total = chains * n
+    levels = (rng.permutation(total) + rng.random(total)) / total
+    return np.asarray(inputs.grid.posterior.ppf(levels), dtype=float).reshape(chains, n)
 
 
 def forecast(
     q: LoadedQuestion, inputs: QuantityInputs, settings: SamplerSettings, timer: Timer | None = None
 ) -> Forecast:
-    """The Forecast of a quantity question from its exact posterior."""
-    from arviz_base import from_dict
+    """The Forecast of a quantity question from its exact posterior.
 
-    from forecast.inference import Diagnostics
-    from forecast.kinds.quantity.result import QuantityResult
-    from forecast.kinds.quantity.summarise import summarise
+    Raises
+    ------
+    NotExact
+        When the posterior cannot be resolved by quadrature (:func:`quadrature`).
+    """
+    from forecast import results
+    from forecast.kinds.quantity.power import power_scaling_exact
+    from forecast.kinds.quantity.spec import QuantityQuestion
+    from forecast.kinds.quantity.summarise import data_label, result_of
+    from forecast.methods.exact import diagnostics, used
+    from forecast.staleness import facts_date
 
-    start = time.perf_counter()
+    spec = q.spec
+    assert isinstance(spec, QuantityQuestion)
+    made = quadrature(inputs)
+    if timer is not None:
+        timer.lap("quadrature")
+    settings = used(settings, "exact")
+    x = draws(inputs, settings.chains, settings.draws, settings.seed)
     exact = inputs.exact_posterior
-    rng = np.random.default_rng(settings.seed)
-    u = rng.uniform(size=(settings.chains, settings.draws))
-    x = np.asarray(exact.ppf(u), dtype=float).reshape(settings.chains, settings.draws)
-    idata = from_dict(
-        {"posterior": {"x": x}, "sample_stats": {"diverging": np.zeros(x.shape, bool)}}
-    )
-    error, points = _error(inputs)
-    settings = replace(settings, method="exact")
-    f = summarise(q, inputs, idata, settings, timer)
-    p = float(1 - exact.cdf(inputs.thresholds[0]))
-    notes: tuple[str, ...] = ()
-    if error > TOLERANCE:
-        notes = (
-            f"quadrature error estimate {error:.1e} > {TOLERANCE:.0e}: the grid does not "
-            "resolve the posterior; try --method nuts",
-        )
-    nan = float("nan")
-    diag = Diagnostics(
-        nan,
-        nan,
-        nan,
-        0,
-        settings.draws,
-        settings.chains,
-        time.perf_counter() - start,
-        notes,
-        method="exact",
-        quadrature_error=error,
-        grid_points=points,
-    )
-    steps = f.steps if inputs.data is None else (*f.steps[:-1], replace(f.steps[-1], after=p))
-    result = f.result
-    assert isinstance(result, QuantityResult), type(result)
-    table = None if result.pools is None else replace(result.pools, headline=p)
-    exact_result = replace(result, posterior=result.exact, pools=table)
-    return replace(
-        f,
+    t = inputs.thresholds[0]
+    p = float(1 - exact.cdf(t))
+    prior_p = float(1 - inputs.prior.cdf(t))
+    label = data_label(inputs)
+    sense = power_scaling_exact(inputs, inputs.grid, t, label, settings.chains * settings.draws)
+    result = result_of(spec, inputs, None, sense, p)
+    steps = [results.Step(f"experts (pooled prior): P(X > {t:g})", "experts", prior_p, prior_p)]
+    if inputs.data is not None:
+        steps.append(results.Step(label, "data", prior_p, p))
+    forecast = results.Forecast(
+        question_id=q.id,
+        title=spec.title,
+        kind=spec.kind,
+        deadline=spec.deadline,
+        status=spec.status,
+        resolution=spec.resolution,
         probability=p,
         mcse=0.0,
-        diagnostics=diag,
-        steps=steps,
-        result=exact_result,
-        intervals=tuple(replace(i, lo=p, hi=p) for i in f.intervals),
+        intervals=tuple(results.Interval(m, p, p) for m in (0.8, 0.95)),
+        prior_probability=prior_p,
+        prior_interval=results.Interval(0.95, prior_p, prior_p),
+        steps=tuple(steps),
+        experts=(),
+        evidence=(),
+        base_rate=None,
+        diagnostics=diagnostics(made, settings),
+        provenance=results.provenance(str(q.path), q.sha256, settings),
+        facts_as_of=facts_date(spec),
+        draws={"q": (x > t).astype(float).reshape(-1), "x": x.reshape(-1)},
+        result=result,
     )
+    if timer is not None:
+        timer.lap("summarise")
+    return forecast
+
+
+__all__ = ["NotExact", "Quadrature", "draws", "forecast", "quadrature"]

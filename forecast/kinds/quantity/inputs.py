@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from forecast.errors import FitError
 from forecast.kinds.quantity.families import Dist, Support
 from forecast.kinds.quantity.fit import JudgementFit, fit_judgement
 from forecast.kinds.quantity.grid import Density
-from forecast.kinds.quantity.pool import normalise, pooled
+from forecast.kinds.quantity.pool import LinearPool, normalise, pooled
 from forecast.kinds.quantity.spec import QuantityQuestion
-from forecast.kinds.quantity.update import Observations, conjugate, posterior
+from forecast.kinds.quantity.update import Observations, conjugate
 from forecast.questions.experts import given_weights
+
+if TYPE_CHECKING:
+    from forecast.kinds.quantity.quadrature import QuantityGrid
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,29 @@ class QuantityInputs:
         return pooled(self.method, self.experts, self.weights)
 
     @cached_property
-    def exact_posterior(self) -> Density:
-        """The distribution after the data: closed form when conjugate, else quadrature."""
+    def closed_form(self) -> Density | None:
+        """The distribution after the data in closed form: a linear pool without data, the
+        conjugate update of a linear pool of normals or lognormals; None otherwise."""
         if self.data is None:
-            return self.prior
-        closed = conjugate(self.prior, self.data)
-        return closed if closed is not None else posterior(self.prior, self.support, self.data)
+            return self.prior if isinstance(self.prior, LinearPool) else None
+        return conjugate(self.prior, self.data)
+
+    @cached_property
+    def grid(self) -> QuantityGrid:
+        """The posterior and its variants on the adaptive quadrature grid."""
+        from forecast.kinds.quantity.quadrature import Problem, QuantityGrid
+
+        problem = Problem(
+            self.support, self.experts, self.weights, self.method, self.data, self.thresholds
+        )
+        return QuantityGrid.of(problem)
+
+    @cached_property
+    def exact_posterior(self) -> Density:
+        """The distribution after the data: in closed form when it has one, else by
+        quadrature on :attr:`grid`."""
+        closed = self.closed_form
+        return closed if closed is not None else self.grid.posterior
 
     @property
     def normalised_weights(self) -> tuple[float, ...]:

@@ -38,8 +38,8 @@ class QuantityKind(KindBase["QuantityInputs"]):
     name = "quantity"
     spec = QuantityQuestion
     methods = ("exact", "nuts")
-    """Exact (closed form or quadrature in one dimension) first; NUTS when its error is
-    too large."""
+    """Exact (closed form, or quadrature of the one-dimensional posterior) first; NUTS
+    when the grid cannot resolve it."""
     forms: Mapping[str, str] = {"quantity": "[q]uantity (an amount)"}
 
     def forecast_exact(
@@ -51,11 +51,18 @@ class QuantityKind(KindBase["QuantityInputs"]):
         *,
         scenario: str | None = None,
         auto: bool = False,
-    ) -> Forecast:
-        """The forecast from the exact posterior, without sampling."""
-        from forecast.kinds.quantity.exact import forecast
+    ) -> Forecast | None:
+        """The forecast from the exact posterior, without sampling (None under ``auto``
+        when the quadrature grid cannot resolve the posterior)."""
+        from forecast.errors import UsageError
+        from forecast.kinds.quantity.exact import NotExact, forecast
 
-        return forecast(q, inputs, settings, timer)
+        try:
+            return forecast(q, inputs, settings, timer)
+        except NotExact as exc:
+            if auto:
+                return None
+            raise UsageError(f"{q.id}: no exact forecast: {exc}", hint="use --method nuts") from exc
 
     def prepare(self, q: LoadedQuestion) -> QuantityInputs:
         """Fit every judgement to every family of the support."""

@@ -25,25 +25,33 @@ if TYPE_CHECKING:
     from pytensor.tensor import TensorVariable
 
 
+def _f64(v: float) -> np.float64:
+    """A constant PyTensor keeps in double precision (a Python float that float32
+    represents exactly, such as 15.0, would otherwise become a float32 constant, and the
+    density's arithmetic with it single precision)."""
+    return np.float64(v)
+
+
 def _component_logp(d: Dist, x: TensorVariable) -> TensorVariable:
     """The PyMC log density of one fitted distribution at ``x`` (a tensor)."""
     import pymc as pm
     import pytensor.tensor as pt
 
-    lo, hi = d.support.lower, d.support.upper
+    lo, hi = _f64(d.support.lower), _f64(d.support.upper)
+    a, b, df = _f64(d.a), _f64(d.b), _f64(T_DF)
     if d.family == "normal":
-        return pm.logp(pm.Normal.dist(mu=d.a, sigma=d.b), x)
+        return pm.logp(pm.Normal.dist(mu=a, sigma=b), x)
     if d.family == "t":
-        return pm.logp(pm.StudentT.dist(nu=T_DF, mu=d.a, sigma=d.b), x)
+        return pm.logp(pm.StudentT.dist(nu=df, mu=a, sigma=b), x)
     if d.family == "lognormal":
-        return pm.logp(pm.LogNormal.dist(mu=d.a, sigma=d.b), x - lo)
+        return pm.logp(pm.LogNormal.dist(mu=a, sigma=b), x - lo)
     if d.family == "gamma":
-        return pm.logp(pm.Gamma.dist(alpha=d.a, beta=d.b), x - lo)
+        return pm.logp(pm.Gamma.dist(alpha=a, beta=b), x - lo)
     if d.family == "logt":
         y = pt.log(x - lo)
-        return pm.logp(pm.StudentT.dist(nu=T_DF, mu=d.a, sigma=d.b), y) - y
+        return pm.logp(pm.StudentT.dist(nu=df, mu=a, sigma=b), y) - y
     width = hi - lo
-    return pm.logp(pm.Beta.dist(alpha=d.a, beta=d.b), (x - lo) / width) - math.log(width)
+    return pm.logp(pm.Beta.dist(alpha=a, beta=b), (x - lo) / width) - np.log(width)
 
 
 def log_prior(inputs: QuantityInputs, x: TensorVariable) -> TensorVariable:
@@ -54,11 +62,11 @@ def log_prior(inputs: QuantityInputs, x: TensorVariable) -> TensorVariable:
     kept = [(w, d) for w, d in zip(inputs.normalised_weights, inputs.experts, strict=True) if w > 0]
     parts = [_component_logp(d, x) for _, d in kept]
     if inputs.method == "logarithmic":
-        return sum((w * p for (w, _), p in zip(kept, parts, strict=True)), pt.zeros(()))
+        return sum((_f64(w) * p for (w, _), p in zip(kept, parts, strict=True)), pt.zeros(()))
     if len(parts) == 1:
         return parts[0]
     return pm.math.logsumexp(
-        pt.stack([math.log(w) + p for (w, _), p in zip(kept, parts, strict=True)]), axis=0
+        pt.stack([_f64(math.log(w)) + p for (w, _), p in zip(kept, parts, strict=True)]), axis=0
     )
 
 
@@ -82,25 +90,26 @@ def build(inputs: QuantityInputs, *, swappable: bool = False) -> pm.Model:
     import pytensor.tensor as pt
 
     s = inputs.support
-    c, scale = _centre(inputs)
+    c, scale = (_f64(v) for v in _centre(inputs))
+    lower = _f64(s.lower)
     with pm.Model() as model:
         z = pm.Flat("z", initval=0.0)
         u = c + scale * z
         if s.name == "real":
             x, log_jac = u, pt.zeros(())
         elif s.name == "positive":
-            x, log_jac = s.lower + pt.exp(u), u
+            x, log_jac = lower + pt.exp(u), u
         else:
-            width = s.upper - s.lower
-            x = s.lower + width * pm.math.sigmoid(u)
-            log_jac = math.log(width) - pt.softplus(-u) - pt.softplus(u)
+            width = _f64(s.upper - s.lower)
+            x = lower + width * pm.math.sigmoid(u)
+            log_jac = np.log(width) - pt.softplus(-u) - pt.softplus(u)
         x = pm.Deterministic("x", x)
-        pm.Potential("prior", log_prior(inputs, x) + log_jac + math.log(scale))
+        pm.Potential("prior", log_prior(inputs, x) + log_jac + np.log(scale))
         if inputs.data is not None:
             obs = inputs.data
             loc = pt.log(x) if obs.log else x
             values = pm.Data("observed", obs.transformed) if swappable else obs.transformed
-            sd = pm.Data("observed_sd", obs.sd) if swappable else obs.sd
+            sd = pm.Data("observed_sd", obs.sd) if swappable else _f64(obs.sd)
             pm.Normal("data", mu=loc, sigma=sd, observed=values)
     return model
 

@@ -1,13 +1,17 @@
-"""A quantity's sensitivity in the shared table, as every kind's: power-scaling by
-Pareto-smoothed importance sampling, the other pool and each expert left out.
+"""A quantity's sensitivity in the shared table, as every kind's: power-scaling, the
+other pool and each expert left out.
 
-Power-scaling (:func:`forecast.sensitivity.assess`) reweights the posterior draws of the
-amount with the pooled prior or the observed values' likelihood raised to 0.5 and 2
-(their log densities: :func:`forecast.kinds.quantity.model.log_densities`), and ArviZ's
-sensitivity values diagnose both the amount and P(X > t) for the first threshold. The
-pool swap and the drop-one rows come from the exact posteriors the quantity's own
-section computes (:mod:`forecast.kinds.quantity.sensitivity`), as a pool comparison
-measured from the headline.
+Power-scaling raises the pooled prior or the observed values' likelihood to 0.5 and 2
+and diagnoses both the amount and P(X > t) for the first threshold with ArviZ's
+sensitivity values (a gradient of the cumulative Jensen-Shannon distance at powers 0.99
+and 1.01). An exact forecast computes all of it on its quadrature grid
+(:func:`power_scaling_exact`: the same grid re-weighted by prior^a or likelihood^a and
+normalised again, ArviZ's values by :mod:`forecast.methods.power_scaling`); a sampled
+one by Pareto-smoothed importance sampling on its draws (:func:`power_scaling`,
+:func:`forecast.sensitivity.assess`). The pool swap and the
+drop-one rows come from the exact posteriors the quantity's own section computes
+(:mod:`forecast.kinds.quantity.sensitivity`), as a pool comparison measured from the
+headline.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from forecast.kinds.quantity.model import log_densities
 
 if TYPE_CHECKING:
     from forecast.headline import Pools
+    from forecast.kinds.quantity.quadrature import QuantityGrid
     from forecast.kinds.quantity.sensitivity import Row
     from forecast.sensitivity import Sensitivity
 
@@ -88,4 +93,49 @@ def pools(inputs: QuantityInputs, rows: tuple[Row, ...], headline: float) -> Poo
     return Pools(Comparison(PoolSpec(inputs.method), reference, tuple(alternatives)), headline)
 
 
-__all__ = ["NO_DATA", "pools", "power_scaling"]
+def power_scaling_exact(
+    inputs: QuantityInputs, grid: QuantityGrid, threshold: float, data_label: str, draws: int
+) -> Sensitivity:
+    """The power-scaling sensitivity of an exact forecast P(X > ``threshold``), on its
+    grid; the amount's CDFs compared over the range ``draws`` draws of it would span."""
+    from forecast.kinds.quantity.quadrature import Variant
+    from forecast.methods.power_scaling import GridQuantity, sense
+    from forecast.sensitivity import SCALES, Move, Quantity, Sensitivity, judged, label_of
+
+    if inputs.data is None:
+        return Sensitivity(has_data=False, verdict=NO_DATA)
+    main = grid.main
+    base = grid.density(main)
+    weights = base.weight * np.gradient(base.u)  # trapezoid weights of the even grid
+    weights[[0, -1]] /= 2
+    weights /= weights.sum()
+    at = {
+        "x": GridQuantity.monotone("x", base.x),
+        "q": GridQuantity.kernel(
+            "q", np.array([0.0, 1.0]), np.stack([base.x <= threshold, np.ones(len(base.x))])
+        ),
+    }
+    log_prior, log_lik = grid.log_densities()
+    assert log_lik is not None
+    rows = []
+    for name, quantity in at.items():
+        prior, lik = (sense(quantity, weights, _finite(ld), draws) for ld in (log_prior, log_lik))
+        rows.append(Quantity(name, LABELS[name], prior, lik, label_of(prior, lik)))
+    p_base = float(base.sf(threshold))
+    moves = []
+    for label, prior_side in (("experts' prior", True), (data_label, False)):
+        for alpha in SCALES:
+            powers = (alpha, 1.0) if prior_side else (1.0, alpha)
+            value = float(grid.density(Variant(main.method, main.weights, *powers)).sf(threshold))
+            how = "counted half" if alpha < 1 else "counted double"
+            moves.append(Move(f"{label} {how}", "power-scaling", value, value - p_base))
+    return judged(rows, moves, data_label=data_label, disagree=_disagree(inputs))
+
+
+def _finite(log_density: np.ndarray) -> np.ndarray:
+    """A log density with its zeros (-inf) at the least finite value, for re-weighting."""
+    finite = np.isfinite(log_density)
+    return np.where(finite, log_density, np.min(log_density[finite], initial=0.0))
+
+
+__all__ = ["NO_DATA", "pools", "power_scaling", "power_scaling_exact"]

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
-
-from forecast.kinds.quantity.grid import Density, GridDensity, span, to_u
+from forecast.kinds.quantity.grid import Density
 from forecast.kinds.quantity.inputs import QuantityInputs
+from forecast.kinds.quantity.pool import normalise
 
 SCALES = (0.5, 2.0)
 INFLUENCE = 0.05
@@ -37,25 +36,6 @@ class Row:
         return dict(self.__dict__)
 
 
-def _scaled(inputs: QuantityInputs, prior_power: float, data_power: float) -> GridDensity:
-    """The posterior with the prior and the data's log densities multiplied."""
-    prior, support, obs = inputs.prior, inputs.support, inputs.data
-    lo, hi = span(support, [inputs.exact_posterior, prior])
-    if obs is not None:
-        c = float(np.mean(obs.transformed))
-        ends = [float(np.exp(c)) if obs.log else c]
-        us = [float(to_u(support, e)) for e in ends if support.contains(e)]
-        lo, hi = min(lo, *us), max(hi, *us)
-
-    def logpdf(x: np.ndarray) -> np.ndarray:
-        out = prior_power * np.asarray(prior.logpdf(x), dtype=float)
-        if obs is not None:
-            out = out + data_power * np.asarray(obs.loglik(x), dtype=float)
-        return out
-
-    return GridDensity.from_logpdf(support, lo, hi, logpdf)
-
-
 def _row(
     label: str,
     kind: str,
@@ -71,34 +51,33 @@ def _row(
 
 
 def rows(inputs: QuantityInputs, data_label: str = "observed values") -> tuple[Row, ...]:
-    """Every sensitivity row, measured from the exact headline."""
+    """Every sensitivity row, measured from the exact headline, each a variant of the
+    posterior on the quantity's quadrature grid (:attr:`QuantityInputs.grid`)."""
+    from forecast.kinds.quantity.quadrature import Variant
+
+    grid = inputs.grid
     head = inputs.exact_posterior
     t = inputs.thresholds[0] if inputs.thresholds else None
     ref = (float(head.ppf(0.5)), None if t is None else float(1 - head.cdf(t)))
+    main = grid.main
     out: list[Row] = []
     if inputs.data is not None:
-        for alpha in SCALES:
-            how = "counted half" if alpha < 1 else "counted double"
-            out.append(
-                _row(f"experts' prior {how}", "power-scaling", _scaled(inputs, alpha, 1.0), ref, t)
-            )
-        for alpha in SCALES:
-            how = "counted half" if alpha < 1 else "counted double"
-            out.append(
-                _row(f"{data_label} {how}", "power-scaling", _scaled(inputs, 1.0, alpha), ref, t)
-            )
+        for label, prior in (("experts' prior", True), (data_label, False)):
+            for alpha in SCALES:
+                how = "counted half" if alpha < 1 else "counted double"
+                powers = (alpha, 1.0) if prior else (1.0, alpha)
+                v = Variant(main.method, main.weights, *powers)
+                out.append(_row(f"{label} {how}", "power-scaling", grid.density(v), ref, t))
     if len(inputs.experts) > 1:
         for method in ("linear", "logarithmic"):
-            alt = inputs.with_pool(method=method)
             note = "the pool used" if method == inputs.method else ""
-            out.append(_row(f"{method} pool", "pool", alt.exact_posterior, ref, t, note))
+            v = Variant(method, main.weights)
+            out.append(_row(f"{method} pool", "pool", grid.density(v), ref, t, note))
         for i, name in enumerate(inputs.expert_names):
             if sum(1 for j, w in enumerate(inputs.weights) if j != i and w > 0) == 0:
                 continue
-            w = tuple(0.0 if j == i else v for j, v in enumerate(inputs.weights))
-            r = _row(
-                f"without {name}", "drop-one", inputs.with_pool(weights=w).exact_posterior, ref, t
-            )
+            w = normalise(tuple(0.0 if j == i else v for j, v in enumerate(inputs.weights)))
+            r = _row(f"without {name}", "drop-one", grid.density(Variant(main.method, w)), ref, t)
             flagged = r.delta is not None and abs(r.delta) > INFLUENCE
             out.append(replace(r, note="influential expert") if flagged else r)
     return tuple(out)

@@ -17,9 +17,10 @@ import numpy as np
 
 from forecast import results
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose
-from forecast.kinds.quantity import power, scores, sensitivity, summary
+from forecast.kinds.quantity import power, scores, summary
 from forecast.kinds.quantity.inputs import QuantityInputs
 from forecast.kinds.quantity.result import ExpertFit, QuantityResult
+from forecast.kinds.quantity.sensitivity import rows as sensitivity_rows
 from forecast.kinds.quantity.spec import QuantityQuestion
 from forecast.kinds.quantity.update import conjugate
 from forecast.questions.loader import LoadedQuestion
@@ -27,6 +28,8 @@ from forecast.staleness import facts_date
 
 if TYPE_CHECKING:
     from xarray import DataTree
+
+    from forecast.sensitivity import Sensitivity
 
 EXACT_TOLERANCE = 0.002
 
@@ -58,32 +61,38 @@ def _check(diag: Diagnostics, sampled: float, mcse: float, exact: float, t: floa
     return replace(diag, warnings=(*diag.warnings, note))
 
 
-def result_of(spec: QuantityQuestion, inputs: QuantityInputs, draws: np.ndarray) -> QuantityResult:
-    """The typed result from the fitted inputs and the posterior draws of ``x``."""
+def result_of(
+    spec: QuantityQuestion,
+    inputs: QuantityInputs,
+    draws: np.ndarray | None,
+    sensitivity: Sensitivity,
+    headline: float,
+) -> QuantityResult:
+    """The typed result from the fitted inputs, the posterior draws of ``x`` (None: the
+    forecast is the exact posterior), the power-scaling sensitivity and the headline."""
     s = inputs.support
     bounds = (
         s.lower if math.isfinite(s.lower) else None,
         s.upper if math.isfinite(s.upper) else None,
     )
     obs = inputs.data
-    t = inputs.thresholds[0]
-    moves = sensitivity.rows(inputs, data_label(inputs))
-    headline = float(np.mean(np.asarray(draws, dtype=float) > t))
+    moves = sensitivity_rows(inputs, data_label(inputs))
+    exact = summary.of_distribution(inputs.exact_posterior, inputs.thresholds)
     return QuantityResult(
         unit=spec.unit,
         support=s.name,
         bounds=bounds,
         pool=inputs.method,
         prior=summary.of_distribution(inputs.prior, inputs.thresholds),
-        posterior=summary.of_draws(draws, inputs.thresholds),
-        exact=summary.of_distribution(inputs.exact_posterior, inputs.thresholds),
+        posterior=exact if draws is None else summary.of_draws(draws, inputs.thresholds),
+        exact=exact,
         exact_method=_exact_method(inputs),
         experts=tuple(
             ExpertFit(e.name, w, e.judgement.form, f)
             for e, w, f in zip(spec.experts, inputs.normalised_weights, inputs.fits, strict=True)
         ),
         moves=moves,
-        sensitivity=power.power_scaling(inputs, draws, t, data_label(inputs)),
+        sensitivity=sensitivity,
         pools=power.pools(inputs, moves, headline),
         ensemble=tuple(scores.ensemble(inputs.exact_posterior)),
         data=None
@@ -141,7 +150,13 @@ def summarise(
         provenance=results.provenance(str(q.path), q.sha256, settings),
         facts_as_of=facts_date(spec),
         draws={"q": above.reshape(-1), "x": x.reshape(-1)},
-        result=result_of(spec, inputs, x),
+        result=result_of(
+            spec,
+            inputs,
+            x,
+            power.power_scaling(inputs, x, t, data_label(inputs)),
+            float(np.mean(x > t)),
+        ),
     )
     if timer is not None:
         timer.lap("summarise")

@@ -1,7 +1,7 @@
 """The update by observed comparable values: value ~ Normal(X, sd), or on the log scale.
 
 The posterior of any pooled prior is found by quadrature in one dimension
-(:func:`posterior`). Where it is conjugate it is also known in closed form
+(:mod:`forecast.kinds.quantity.quadrature`). Where it is conjugate it is also known in closed form
 (:func:`conjugate`): a normal prior with natural-scale error, a lognormal prior (above
 0) with log-scale error, and any linear pool of those (the posterior is the pool of
 the updated experts, each reweighted by how well they predicted the mean of the data).
@@ -16,8 +16,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from forecast.kinds.quantity.families import Dist, Family, Support
-from forecast.kinds.quantity.grid import GRID_POINTS, Density, GridDensity, span, to_u
+from forecast.kinds.quantity.families import Dist, Family
+from forecast.kinds.quantity.grid import Density
 from forecast.kinds.quantity.pool import LinearPool
 
 
@@ -77,24 +77,3 @@ def conjugate(prior: Density, obs: Observations) -> LinearPool | None:
     top = max(logw)
     weights = tuple(math.exp(v - top) for v in logw)
     return LinearPool(tuple(updated), weights)
-
-
-def posterior(
-    prior: Density, support: Support, obs: Observations, n: int = GRID_POINTS
-) -> GridDensity:
-    """The posterior of ``prior`` given ``obs``, by quadrature on ``n`` grid points."""
-    lo, hi = span(support, [prior])
-    centre = float(obs.transformed.mean())
-    half = 12 * obs.sd / math.sqrt(len(obs.values))
-    ends = [centre - half, centre + half]
-    if obs.log:
-        ends = [math.exp(v) for v in ends]
-    inside = [e for e in ends if support.contains(e)]
-    if inside:
-        us = [float(to_u(support, e)) for e in inside]
-        lo, hi = min(lo, *us), max(hi, *us)
-
-    def logpdf(x: np.ndarray) -> np.ndarray:
-        return np.asarray(prior.logpdf(x), dtype=float) + np.asarray(obs.loglik(x), dtype=float)
-
-    return GridDensity.from_logpdf(support, lo, hi, logpdf, n)
