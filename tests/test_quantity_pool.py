@@ -11,10 +11,10 @@ import pytest
 from scipy import integrate, stats
 
 from forecast.kinds.quantity.families import Dist, Support
-from forecast.kinds.quantity.pool import LinearPool, log_pool
-from forecast.kinds.quantity.summary import of_distribution, of_draws
 from forecast.kinds.quantity.grid import Density, GridDensity
+from forecast.kinds.quantity.pool import LinearPool, log_pool
 from forecast.kinds.quantity.quadrature import Problem, QuantityGrid
+from forecast.kinds.quantity.summary import of_distribution, of_draws
 from forecast.kinds.quantity.update import Observations, conjugate
 
 REAL, POSITIVE, BOUNDED = Support(), Support(0.0), Support(0.0, 5000.0)

@@ -3,8 +3,9 @@
 * ``exact`` — deterministic quadrature where the posterior, after what no data touch
   is integrated out exactly, has one or two continuous dimensions: every event question
   under every pool (:mod:`forecast.methods.exact`, the evidence integrated out), every
-  quantity question (:mod:`forecast.kinds.quantity.exact`), and time-to-event questions (:mod:`forecast.kinds.tte.quadrature`, the drivers' ratios
-  integrated out) unless more than two uncertain ratios enter at once. Diagnostic: the
+  quantity question (:mod:`forecast.kinds.quantity.exact`), and time-to-event
+  questions (:mod:`forecast.kinds.tte.quadrature`, the drivers' ratios integrated out)
+  unless more than two uncertain ratios enter at once. Diagnostic: the
   quadrature error estimate (the same numbers on a grid half as fine).
 * ``importance`` — independent prior draws weighted by the likelihood, Pareto-smoothed
   (:mod:`forecast.methods.importance`): drivers questions, whose coded cases are often
