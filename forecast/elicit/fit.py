@@ -34,7 +34,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import optimize, stats
 
 from forecast.elicit.distributions import Check, Fitted
 from forecast.errors import FitError, ForecastError
@@ -180,8 +179,11 @@ def _lsq(family: str, statements: list[tuple[float, float, float]]) -> dict[str,
     """Least squares on stated probabilities, as SHELF's ``fitdist``.
 
     Minimises sum (F(hi) - F(lo) - p)^2 over the parameters on the log scale, started
-    from a moment match to the statements' median and spread.
+    from a moment match to the statements' median and spread. (SciPy's ``stats`` and
+    ``optimize`` are imported here: a forecast from cached fits needs neither.)
     """
+    from scipy import optimize, stats
+
     points = sorted({x for lo, hi, _ in statements for x in (lo, hi) if math.isfinite(x)})
     centre = float(np.median(points))
     spread = max(points[-1] - points[0], 1e-3) if len(points) > 1 else 0.1

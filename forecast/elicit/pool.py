@@ -26,14 +26,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special, stats
+from scipy import special
 
 from forecast.elicit.distributions import Fitted
 from forecast.elicit.quadrature import (
     LogDensity,
     LogitDensity,
     beta_knots,
+    halfnorm_logpdf,
     log_sum_exp,
+    norm_logpdf,
     shift_means,
 )
 
@@ -135,7 +137,7 @@ def hierarchical_logpdf_u(experts: Sequence[Fitted], weights: Sequence[float]) -
     """
     m, s, c = hierarchical_inputs(experts, weights)
     tau = np.linspace(0.0, 8.0 * TAU_PRIOR_SD, _TAU_POINTS)
-    log_tau_prior = stats.halfnorm.logpdf(tau, scale=TAU_PRIOR_SD) + math.log(tau[1] - tau[0])
+    log_tau_prior = halfnorm_logpdf(tau, TAU_PRIOR_SD) + math.log(tau[1] - tau[0])
     log_tau_prior[[0, -1]] += math.log(0.5)
     var = (s[None, :] ** 2 + tau[:, None] ** 2) / c[None, :]  # (tau, expert)
     prec = (1.0 / var).sum(axis=1)
@@ -160,7 +162,7 @@ def hierarchical_logpdf_u(experts: Sequence[Fitted], weights: Sequence[float]) -
             chunk = flat[start : start + 4096]
             ll = weight[None, :] - 0.5 * prec[None, :] * (chunk[:, None] - centre[None, :]) ** 2
             out[start : start + 4096] = log_sum_exp(ll, axis=1)
-        out += stats.norm.logpdf(flat, 0.0, MU_PRIOR_SD)
+        out += norm_logpdf(flat, MU_PRIOR_SD)
         return out.reshape(u.shape)
 
     return f

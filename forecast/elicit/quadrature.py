@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special, stats
+from scipy import special
 
 LogDensity = Callable[[np.ndarray], np.ndarray]
 
@@ -33,6 +33,21 @@ def log_sum_exp(x: np.ndarray, axis: int) -> np.ndarray:
         return np.log(np.sum(np.exp(x - top), axis=axis)) + np.squeeze(top, axis=axis)
 
 
+_LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
+
+
+def norm_logpdf(x: np.ndarray, sd: float) -> np.ndarray:
+    """log N(x; 0, sd), as ``scipy.stats.norm.logpdf`` computes it."""
+    z = np.asarray(x, dtype=float) / sd
+    return np.asarray(-(z**2) / 2.0 - _LOG_SQRT_2PI - math.log(sd))
+
+
+def halfnorm_logpdf(x: np.ndarray, sd: float) -> np.ndarray:
+    """log HalfNormal(x; sd) for x >= 0, as ``scipy.stats.halfnorm.logpdf`` computes it."""
+    z = np.asarray(x, dtype=float) / sd
+    return np.asarray(0.5 * math.log(2.0 / math.pi) - z * z / 2.0 - math.log(sd))
+
+
 @functools.lru_cache(maxsize=4096)
 def beta_knots(a: float, b: float, n: int = 101) -> np.ndarray:
     """Points of u = logit p covering a Beta's mass: ``n`` out to its 1e-10 tails and ``n``
@@ -43,8 +58,8 @@ def beta_knots(a: float, b: float, n: int = 101) -> np.ndarray:
     how different they are, not with how many (the quadrature adds a fine even grid over
     the mass on top, :meth:`LogitDensity.build`).
     """
-    lo = stats.beta.ppf(1e-10, a, b)
-    hi = stats.beta.isf(1e-10, a, b)
+    lo = special.betaincinv(a, b, 1e-10)  # scipy.stats.beta's ppf and isf
+    hi = special.betainccinv(a, b, 1e-10)
     ulo = max(_logit(lo) if lo > 0 else -_U_LIMIT, -_U_LIMIT)
     uhi = min(_logit(hi) if hi < 1 else _U_LIMIT, _U_LIMIT)
     mode_sd = math.sqrt(special.polygamma(1, a) + special.polygamma(1, b))
@@ -161,4 +176,12 @@ def _threads() -> ThreadPoolExecutor:
     return _THREADS[0]
 
 
-__all__ = ["LogDensity", "LogitDensity", "beta_knots", "log_sum_exp", "shift_means"]
+__all__ = [
+    "LogDensity",
+    "LogitDensity",
+    "beta_knots",
+    "halfnorm_logpdf",
+    "log_sum_exp",
+    "norm_logpdf",
+    "shift_means",
+]

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 from forecast.methods.event_density import EventDensity
+from forecast.methods.roots import bracketed
 
 GH_NODES = 64
 """Gauss–Hermite nodes for the evidence's summed log likelihood ratio (twice as many
@@ -238,11 +239,11 @@ class GridPosterior:
             cum = self._cells / self._cells[-1]
             j = int(np.clip(np.searchsorted(cum, prob), 1, len(cum) - 1))
             a, b = float(self.x[j - 1]), float(self.x[j])
-            x = optimize.brentq(lambda v: self.cdf_x(v) - prob, a, b, xtol=1e-12)
+            x = bracketed(lambda v: self.cdf_x(v) - prob, a, b, xtol=1e-12)
             return float(special.expit(x + shift.mu))
         lo = float(self.x[0] + shift.mu - 12 * shift.sigma)
         hi = float(self.x[-1] + shift.mu + 12 * shift.sigma)
-        t = optimize.brentq(lambda v: self.cdf_logit_q(v, shift) - prob, lo, hi, xtol=1e-10)
+        t = bracketed(lambda v: self.cdf_logit_q(v, shift) - prob, lo, hi, xtol=1e-10)
         return float(special.expit(t))
 
     def draw_x(self, n: int, rng: np.random.Generator) -> np.ndarray:
