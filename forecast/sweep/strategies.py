@@ -227,6 +227,17 @@ def _weighted_quantiles(x: np.ndarray, w: np.ndarray, qs: Sequence[float]) -> li
     return [float(np.interp(q, cum, x[order])) for q in qs]
 
 
+def _quantiles(flat: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """Quantiles (rows, qs) of each row of ``flat``, as ``np.quantile``'s default (linear)
+    method gives them, from one sort of all rows (cheaper than its partitions)."""
+    ordered = np.sort(flat, axis=1)
+    pos = np.asarray(qs, dtype=float) * (flat.shape[1] - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, flat.shape[1] - 1)
+    frac = pos - lo
+    return np.asarray(ordered[:, lo] * (1.0 - frac) + ordered[:, hi] * frac)
+
+
 MASSES = (0.8, 0.95)
 """The credible intervals each row reports."""
 
@@ -270,7 +281,7 @@ def summaries(
             )
         else:
             mcse = flat.std(axis=1) / math.sqrt(flat.shape[1])
-        bounds = np.quantile(flat, qs, axis=1).T
+        bounds = _quantiles(flat, qs)
     else:
         mean = flat @ weights
         spread = np.sum(weights**2 * (flat - mean[:, None]) ** 2, axis=1)

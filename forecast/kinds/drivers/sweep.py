@@ -132,7 +132,7 @@ class DriversAdapter(ScenarioLevels):
         sig = expit(alpha[..., None] + beta @ x.T)  # (chain, draw, states)
         # P(state | levels) for every scenario: prod_j l_j^x_j (1 - l_j)^(1 - x_j).
         w = np.prod(np.where(x[None] > 0.5, levels[:, None], 1.0 - levels[:, None]), axis=-1)
-        return np.moveaxis(sig @ w.T, -1, 0)
+        return np.einsum("sk,cdk->scd", w, sig)
 
 
 __all__ = ["DriversAdapter", "DriversDraws", "params"]
