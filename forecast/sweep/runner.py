@@ -237,6 +237,9 @@ def _from_base(
         if not group.prior:
             emit(_rows(p, group, p.inputs, post, "vectorised"))
             continue
+        if getattr(p.adapter, "exact_prior", False) and post.diagnostics["method"] == "exact":
+            submitted.add(executor.submit(st.sample_job, _job(p, group)))  # its own exact
+            continue
         if base_lp is None:
             base_lp = p.adapter.log_prior(p.inputs, post.draws)
         inputs = p.adapter.with_prior(p.inputs, group.prior)

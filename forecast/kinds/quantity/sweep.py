@@ -2,13 +2,18 @@
 
 * ``threshold`` (on the draws): the row's probability is P(X > threshold), so a grid of
   thresholds traces the forecast's CDF from one posterior;
-* ``data.sd`` (data): the measurement error of the observed values, swapped into the
-  compiled model;
-* ``pool`` and ``expert.NAME.weight`` (prior): the posterior is reweighted.
+* ``data.sd`` (data): the measurement error of the observed values;
+* ``pool`` and ``expert.NAME.weight`` (prior): the experts' pool.
+
+Every posterior a scenario needs is the exact one (:mod:`forecast.kinds.quantity.exact`),
+drawn by stratified inverse CDF, one per prior and data setting; NUTS samples only under
+``--method nuts`` (the error sd swapped into the compiled model, the pool reweighted) or
+when the quadrature grid cannot resolve a posterior.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 
     from forecast.questions.base import QuestionMeta
     from forecast.sweep.params import Param, Value
+    from forecast.sweep.strategies import Job, Posterior
 
 
 def params(spec: QuantityQuestion) -> list[Param]:
@@ -77,9 +83,11 @@ def params(spec: QuantityQuestion) -> list[Param]:
 
 
 class QuantityAdapter:
-    """Thresholds on the draws; the error sd swapped as data; the pool reweighted."""
+    """Thresholds on the draws; each prior and data setting's exact posterior."""
 
     diagnosed: ClassVar[tuple[str, ...]] = ("x",)
+    exact_prior: ClassVar[bool] = True
+    """A prior setting's posterior is drawn exactly (:meth:`posterior`), not reweighted."""
 
     def __init__(self, spec: QuestionMeta, inputs: QuantityInputs, seed: int) -> None:
         self.inputs = inputs
@@ -122,6 +130,39 @@ class QuantityAdapter:
         from forecast.kinds.quantity import model as qm
 
         qm.set_sd(model, float(data.get("data.sd", inputs.data.sd)))
+
+    @staticmethod
+    def with_data(inputs: QuantityInputs, data: Mapping[str, Value]) -> QuantityInputs:
+        """Inputs with the scenario's error sd."""
+        if inputs.data is None or "data.sd" not in data:
+            return inputs
+        obs = dataclasses.replace(inputs.data, sd=float(data["data.sd"]))
+        return dataclasses.replace(inputs, data=obs)
+
+    @classmethod
+    def posterior(cls, job: Job) -> Posterior | None:
+        """Stratified inverse-CDF draws of the scenario's exact posterior, in place of NUTS
+        (None: NUTS samples, when asked for or when the grid cannot resolve it)."""
+        import time
+
+        from forecast.kinds.quantity.exact import NotExact, draws, quadrature
+        from forecast.sweep.adapters import exact_diagnostics
+        from forecast.sweep.strategies import Posterior
+
+        s = job.settings
+        if s.method == "nuts":
+            return None
+        start = time.perf_counter()
+        inputs = job.inputs
+        assert isinstance(inputs, QuantityInputs)
+        inputs = cls.with_data(inputs, dict(job.data))
+        try:
+            made = quadrature(inputs)
+        except NotExact:
+            return None
+        x = draws(inputs, s.chains, s.draws, s.seed)
+        seconds = time.perf_counter() - start
+        return Posterior({"x": x}, exact_diagnostics(s, made.error, seconds), seconds, job.tag)
 
     @staticmethod
     def extract(inputs: QuantityInputs, idata: DataTree) -> dict[str, np.ndarray]:
