@@ -264,7 +264,8 @@ def test_exact_agrees_with_a_long_nuts_run_within_3_mcse() -> None:
 
 def test_the_exact_quantity_path_imports_neither_pymc_pytensor_nor_arviz(tmp_path: Path) -> None:
     """`forecast run` on a quantity question, twice with one fit cache in the test's
-    folder (the second run's cache is warm), loads none of them, nor xarray."""
+    folder (the second run's cache is warm), loads none of them, nor xarray; the warm
+    run loads neither scipy.stats nor scipy.optimize."""
     import os
     import subprocess
     import sys
@@ -274,11 +275,13 @@ def test_the_exact_quantity_path_imports_neither_pymc_pytensor_nor_arviz(tmp_pat
         "heavy = ('pymc', 'pytensor', 'arviz', 'arviz_base', 'arviz_stats', 'xarray')\n"
         "atexit.register(lambda: print('LOADED', sorted({m.split('.')[0] for m in sys.modules"
         " if m.split('.')[0] in heavy}), file=sys.stderr))\n"
+        "atexit.register(lambda: print('SCIPY', sorted({m for m in sys.modules"
+        " if m in ('scipy.stats', 'scipy.optimize')}), file=sys.stderr))\n"
         "from forecast.cli import main\n"
         "main()\n"
     )
     env = {**os.environ, "FORECAST_CACHE_DIR": str(tmp_path / "cache")}
-    for _ in range(2):
+    for warm in (False, True):
         proc = subprocess.run(
             [sys.executable, "-c", code, "run", str(TUNGSTEN), "--format", "json"],
             capture_output=True,
@@ -290,3 +293,31 @@ def test_the_exact_quantity_path_imports_neither_pymc_pytensor_nor_arviz(tmp_pat
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["diagnostics"]["method"] == "exact"
         assert "LOADED []" in proc.stderr, proc.stderr
+        assert ("SCIPY []" in proc.stderr) == warm, proc.stderr
+        assert (tmp_path / "cache" / "quantity-fits-v1.json").is_file()
+
+
+def test_cached_fits_are_the_fits(tmp_path: Path) -> None:
+    """A warm cache gives back every family's parameters and fit error as fitted."""
+    from forecast.kinds.quantity.fit import fit_judgement, statements
+    from forecast.kinds.quantity.fitcache import QuantityFitCache
+    from forecast.kinds.quantity.spec import QuantityQuestion
+    from forecast.questions.loader import load_question
+
+    spec = load_question(TUNGSTEN).spec
+    assert isinstance(spec, QuantityQuestion)
+    fresh = [fit_judgement(e.judgement, spec.limits, spec.families) for e in spec.experts]
+    cold = QuantityFitCache(tmp_path / "fits.json")
+    for e, f in zip(spec.experts, fresh, strict=True):
+        made = cold.fit(statements(e.judgement), spec.limits, spec.families, None, lambda f=f: f)
+        assert made is f
+
+    def fail() -> JudgementFit:
+        raise AssertionError("the cache missed")
+
+    cold.flush()
+    warm = QuantityFitCache(tmp_path / "fits.json")
+    for e, f in zip(spec.experts, fresh, strict=True):
+        got = warm.fit(statements(e.judgement), spec.limits, spec.families, None, fail)
+        assert got.chosen == f.chosen and got.statements == f.statements
+        assert [(g.dist, g.sse) for g in got.fits] == [(g.dist, g.sse) for g in f.fits]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import special
 
 from forecast.errors import FitError
 from forecast.kinds.quantity.families import T_DF, Dist, Family, Support
@@ -106,11 +106,11 @@ def _start(family: Family, support: Support, pts: list[tuple[float, float]]) -> 
     if family == "beta":
         u = np.clip((x - support.lower) / (support.upper - support.lower), 1e-6, 1 - 1e-6)
         m = float(np.interp(0.5, p, u))
-        sd = max(float(np.ptp(u)) / max(float(np.ptp(stats.norm.ppf(p))), 0.5), 1e-3)
+        sd = max(float(np.ptp(u)) / max(float(np.ptp(special.ndtri(p))), 0.5), 1e-3)
         var = min(sd**2, m * (1 - m) * 0.9)
         n = max(m * (1 - m) / var - 1, 0.5)
         return np.log([max(m * n, 0.05), max((1 - m) * n, 0.05)])
-    z = stats.t.ppf(p, T_DF) if family in ("t", "logt") else stats.norm.ppf(p)
+    z = special.stdtrit(T_DF, p) if family in ("t", "logt") else special.ndtri(p)
     y = _scale(family, support, x)
     slope, loc = np.polyfit(z, y, 1) if len(set(z)) > 1 else (1.0, float(y[0]))
     scale = max(float(slope), 1e-6 * max(1.0, abs(float(loc))))
@@ -143,6 +143,8 @@ def fit_family(
         d = _dist(family, support, theta)
         below = np.where(finite_lo, d.cdf(np.where(finite_lo, lo, hi)), 0.0)
         return np.asarray(d.cdf(hi) - below - p, dtype=float)
+
+    from scipy import optimize  # only when fitting: a cached fit needs none
 
     best = optimize.least_squares(resid, start, method="lm", xtol=1e-14, ftol=1e-14, gtol=1e-14)
     if not np.all(np.isfinite(best.x)):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
 from forecast.errors import FitError
 from forecast.kinds.quantity.families import Dist, Support
-from forecast.kinds.quantity.fit import JudgementFit, fit_judgement
+from forecast.kinds.quantity.fit import JudgementFit, fit_judgement, statements
 from forecast.kinds.quantity.grid import Density
 from forecast.kinds.quantity.pool import LinearPool, normalise, pooled
 from forecast.kinds.quantity.spec import QuantityQuestion
@@ -102,13 +102,26 @@ def prepare(spec: QuantityQuestion, method: str | None = None) -> QuantityInputs
     FitError
         Placed at the judgement that could not be fitted.
     """
+    from forecast.kinds.quantity.fitcache import QuantityFitCache
+
     support = spec.limits
+    cache = QuantityFitCache()
     fits = []
     for i, e in enumerate(spec.experts):
+        fixed = e.family or spec.family
         try:
-            fits.append(fit_judgement(e.judgement, support, spec.families, e.family or spec.family))
+            fits.append(
+                cache.fit(
+                    statements(e.judgement),
+                    support,
+                    spec.families,
+                    fixed,
+                    partial(fit_judgement, e.judgement, support, spec.families, fixed),
+                )
+            )
         except FitError as exc:
             raise exc.at("experts", i, "judgement") from None
+    cache.flush()
     return QuantityInputs(
         tuple(e.name for e in spec.experts),
         tuple(fits),

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import optimize, special
+from scipy import special
 
 from forecast.kinds.quantity.families import Dist, Support
 from forecast.kinds.quantity.grid import GridDensity, span
+from forecast.methods.roots import bracketed
 
 
 def normalise(weights: Sequence[float]) -> tuple[float, ...]:
@@ -82,9 +83,11 @@ class LinearPool:
             if hi - lo <= 1e-12 * max(1.0, abs(hi)):
                 out[i] = lo
                 continue
-            out[i] = optimize.brentq(
-                lambda x, lv=level: float(self.cdf(x)) - lv, lo, hi, xtol=1e-12 * max(1.0, abs(hi))
-            )
+
+            def miss(x: float, lv: float = float(level)) -> float:
+                return float(self.cdf(x)) - lv
+
+            out[i] = bracketed(miss, lo, hi, xtol=1e-12 * max(1.0, abs(hi)))
         return out.reshape(np.shape(q))
 
 

@@ -14,11 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from forecast.kinds.quantity.families import Dist, Family
 from forecast.kinds.quantity.grid import Density
 from forecast.kinds.quantity.pool import LinearPool
+
+
+def _norm_logpdf(v: float, loc: np.ndarray, sd: float) -> np.ndarray:
+    """log N(v; loc, sd), as PyMC's Normal writes it."""
+    with np.errstate(invalid="ignore"):
+        z = (v - loc) / sd
+    return np.asarray(-0.5 * z * z - 0.5 * math.log(2 * math.pi) - math.log(sd))
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class Observations:
             loc = x
         out = np.zeros_like(loc)
         for v in y:
-            out = out + stats.norm.logpdf(v, loc=loc, scale=self.sd)
+            out = out + _norm_logpdf(v, loc, self.sd)
         return np.where(np.isfinite(out), out, -np.inf)
 
 
@@ -56,7 +62,7 @@ def _normal_update(m: float, s: float, y: np.ndarray, sd: float) -> tuple[float,
     n = len(y)
     prec = 1 / s**2 + n / sd**2
     mean = (m / s**2 + y.sum() / sd**2) / prec
-    log_ev = float(stats.norm.logpdf(y.mean(), loc=m, scale=math.sqrt(s**2 + sd**2 / n)))
+    log_ev = float(_norm_logpdf(float(y.mean()), np.asarray(m), math.sqrt(s**2 + sd**2 / n)))
     return float(mean), float(1 / math.sqrt(prec)), log_ev
 
 
