@@ -86,3 +86,33 @@ def test_quantiles_match_scipy_root_finding_on_the_exact_cdf(level: float) -> No
                 lambda c, p=prob: _cdf(c, level, 3) - p, 1e-9, 1 - 1e-9, xtol=1e-13
             )
             assert got == pytest.approx(truth, abs=1e-8), (prob, got, truth)
+
+
+def test_the_hazard_median_date_is_brentqs_root_of_the_mean_curve() -> None:
+    """The median time by bracketing (16 points a round) against SciPy's ``brentq`` on
+    the same quadrature of E[P(by t)]."""
+    from forecast.kinds.tte.density import TteDensity
+    from forecast.kinds.tte.draws import YEAR_DAYS, half_time
+    from forecast.kinds.tte.grid import TteGrid
+    from forecast.kinds.tte.hazard import HazardInputs
+
+    since = dt.date(2020, 12, 1)
+    inputs = HazardInputs(
+        ("x",),
+        (Fitted("lognormal", {"mu": 2.0, "sigma": 0.5}, "t"),),
+        (1.0,),
+        Fitted("lognormal", {"mu": 0.2, "sigma": 0.3}, "t"),
+        since,
+        dt.date(2025, 12, 1),
+        (dt.date(2040, 12, 1),),
+        (),
+    )
+    grid = TteGrid.of(TteDensity.of(inputs))
+    t0, end = grid.density.elapsed, 20.0
+
+    def mean_by(ts: np.ndarray) -> np.ndarray:
+        return np.asarray(grid.expect_all([], [(0, float(t)) for t in ts]))
+
+    assert mean_by(np.array([end]))[0] > 0.5
+    truth = optimize.brentq(lambda t: mean_by(np.array([t]))[0] - 0.5, t0, end, xtol=1e-9)
+    assert abs(half_time(mean_by, t0, end) - truth) < 0.01 / YEAR_DAYS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,4 +37,15 @@ def prior_beta(drivers: Sequence[DriverInput], n: int, rng: np.random.Generator)
     )[:, : len(drivers)]
 
 
-__all__ = ["LN2", "YEAR_DAYS", "Draws", "prior_beta", "years"]
+def half_time(mean_by: Callable[[np.ndarray], np.ndarray], lo: float, hi: float) -> float:
+    """Where ``mean_by`` (increasing in t, given many t at once) reaches one half in [lo,
+    hi]: 16 points at a time narrow the bracket 16-fold, until it is under a
+    hundredth of a day (the caller checks that it is reached by ``hi``)."""
+    while hi - lo > 0.01 / YEAR_DAYS:
+        ts = np.linspace(lo, hi, 17)
+        k = int(np.clip(np.searchsorted(np.asarray(mean_by(ts)), 0.5), 1, 16))
+        lo, hi = float(ts[k - 1]), float(ts[k])
+    return 0.5 * (lo + hi)
+
+
+__all__ = ["LN2", "YEAR_DAYS", "Draws", "half_time", "prior_beta", "years"]

@@ -4,10 +4,12 @@ The same Forecast the sampled path makes (:func:`forecast.kinds.tte.summary.summ
 with these numbers by quadrature (:mod:`forecast.kinds.tte.quadrature`): the headline and
 its intervals, the experts' prior and its interval, every step of what moved it, P(by
 each date) on the curve, the median time, every scenario's probability and each
-driver's swing, and a hazard's posterior median years. The curve's bands, the
-scenarios' and swings' intervals, the pool comparison and the sensitivity rows come
-from stratified inverse-CDF draws of the exact posterior, as many as NUTS would have
-made. Nothing here imports PyMC, PyTensor or ArviZ.
+driver's swing, and a hazard's posterior median years. The curve's bands and
+the scenarios' and swings' intervals come from stratified inverse-CDF draws of the
+exact posterior, as many as NUTS would have made. The pool comparison and the
+sensitivity rows reweight the quadrature grid (:mod:`forecast.kinds.tte.reweight`):
+exact, with no Monte Carlo error. Nothing here imports PyMC, PyTensor, ArviZ or
+``scipy.optimize``.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ from forecast import results, summary
 from forecast.effects import DriverEffects
 from forecast.headline import measured_from
 from forecast.inference import SamplerSettings, Timer
-from forecast.kinds.tte.draws import YEAR_DAYS, Draws, years
+from forecast.kinds.tte.draws import YEAR_DAYS, Draws, half_time, years
 from forecast.kinds.tte.grid import TteGrid
 from forecast.kinds.tte.lines import draw
 from forecast.kinds.tte.model import TteInputs
 from forecast.kinds.tte.quadrature import ExactTte
 from forecast.kinds.tte.result import CurvePoint, Hazard, TteResult
-from forecast.kinds.tte.sensitivity import of_draws
+from forecast.kinds.tte.sensitivity import of_grid
 from forecast.kinds.tte.spec import TimeToEventQuestion
 from forecast.methods.exact import diagnostics, used
 from forecast.questions.loader import LoadedQuestion
@@ -52,17 +54,13 @@ def _median(
     dates = inputs.dates()
     if d.rising:  # the first opportunity past one half
         return next((day for day, m in zip(dates, means, strict=True) if m >= 0.5), None)
-    from scipy import optimize
-
     assert d.since is not None
-
-    def excess(t: float) -> float:
-        return grid.expect(levels, (0, t)) - 0.5
-
     end = years(d.since, dates[-1])
-    if excess(end) < 0:
+    if grid.expect(levels, (0, end)) < 0.5:
         return None
-    t = optimize.brentq(excess, d.elapsed, end, xtol=0.1 / YEAR_DAYS)
+    t = half_time(
+        lambda ts: np.asarray(grid.expect_all(levels, [(0, float(x)) for x in ts])), d.elapsed, end
+    )
     return d.since + dt.timedelta(days=round(t * YEAR_DAYS))
 
 
@@ -151,13 +149,12 @@ def forecast_tte(
         effects = _exact_effects(made, grid, spec, scenario)
     pools = None
     if inputs.pooled:
-        from forecast.elicit.pool import PoolSpec
-        from forecast.elicit.swap import compare_by_reweighting
+        from forecast.kinds.tte.reweight import pools as grid_pools
 
-        compared = compare_by_reweighting(
-            inputs.expert_names, inputs.experts, inputs.weights, PoolSpec(), draws.main, chain_draws
+        values = grid.point_values(levels, [upto])[0]
+        pools = measured_from(
+            grid_pools(inputs, grid, values, exact.probability), exact.probability
         )
-        pools = measured_from(compared, exact.probability)
     result = TteResult(
         curve=tuple(curve),
         median_time=median.isoformat() if median else "after the horizon",
@@ -166,7 +163,7 @@ def forecast_tte(
         form=inputs.form,
         details=details,
         effects=effects,
-        sensitivity=of_draws(inputs, draws, chain_draws),
+        sensitivity=of_grid(inputs, grid, levels, upto, settings.chains * settings.draws),
         pools=pools,
     )
     settings = used(settings, "exact")

@@ -102,7 +102,7 @@ class TteGrid:
     data: bool = True
     nodes: int = GH_NODES
     fine: bool = True
-    _memo: dict[tuple[tuple[float, ...], tuple[tuple[int, float], ...]], list[float]] = field(
+    _memo: dict[tuple[tuple[float, ...], tuple[tuple[int, float], ...]], np.ndarray] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -155,10 +155,20 @@ class TteGrid:
     # -- expectations --------------------------------------------------------------
 
     @cached_property
+    def alive(self) -> np.ndarray:
+        """Flat indices of the points that carry the mass: the lightest, together at
+        most 1e-12 of it, are left out of the expectations."""
+        w = self.weights.reshape(-1)
+        order = np.argsort(w)
+        light = np.cumsum(w[order]) <= 1e-12
+        return np.sort(order[~light])
+
+    @cached_property
     def _alive(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        keep = self.weights > 1e-15 * self.weights.max()
         aa, bb = np.meshgrid(self.a, self.b, indexing="ij")
-        return aa[keep], bb[keep], self.weights[keep]
+        keep = self.alive
+        w = self.weights.reshape(-1)[keep]
+        return aa.reshape(-1)[keep], bb.reshape(-1)[keep], w / w.sum()
 
     def expect(self, levels: Sequence[float], upto: tuple[int, float]) -> float:
         """E[P(by the date ``upto`` describes)] with the drivers at ``levels``."""
@@ -168,23 +178,34 @@ class TteGrid:
         self, levels: Sequence[float], uptos: Sequence[tuple[int, float]]
     ) -> list[float]:
         """E[P(by each date ``uptos`` describe)] with the drivers at ``levels``."""
+        _, _, w = self._alive
+        # one dot product per date, so a date's mean is the same bit for bit whichever
+        # other dates are asked for with it
+        return [float(v @ w) for v in self.point_values(levels, uptos)]
+
+    def point_values(
+        self, levels: Sequence[float], uptos: Sequence[tuple[int, float]]
+    ) -> np.ndarray:
+        """(dates, points of :attr:`alive`): P(by each date) at each point, averaged over
+        the drivers' states and their log ratios (Gauss–Hermite over each state's
+        Normal shift). Reweighting the points gives the forecast under another prior."""
         key = (tuple(levels), tuple(uptos))
         if key in self._memo:
             return self._memo[key]
-        a, b, w = self._alive
+        a, b, _ = self._alive
         x, ws = states(levels)
         d = self.density
         t, wt = np.polynomial.hermite.hermgauss(self.nodes)
-        out = np.zeros(len(uptos))
+        out = np.zeros((len(uptos), len(a)))
         for xs, wsi in zip(x, ws, strict=True):
             mu = float(xs @ d.beta_mu)
             sd = float(math.sqrt(float((xs * xs) @ (d.beta_sigma**2))))
             s = np.array([mu]) if sd == 0.0 else mu + math.sqrt(2.0) * sd * t
             sw = np.ones(1) if sd == 0.0 else wt / math.sqrt(math.pi)
             vals = d.by_each(a[:, None], b[:, None], s[None, :], uptos)  # (dates, points, nodes)
-            out += float(wsi) * np.einsum("dpn,p,n->d", vals, w, sw)
-        self._memo[key] = [float(v) for v in out]
-        return self._memo[key]
+            out += float(wsi) * (vals @ sw)
+        self._memo[key] = out
+        return out
 
     def mean_a_quantile(self, prob: float) -> float:
         """The quantile of ``a`` at ``prob`` (its marginal)."""
@@ -240,8 +261,10 @@ class TteGrid:
 
     # -- lines and quantiles ---------------------------------------------------------
 
-    def shifts(self, levels: Sequence[float]) -> Shifts:
-        """The Gauss–Hermite nodes of the drivers' log ratios that enter at ``levels``.
+    def shifts(self, levels: Sequence[float], per_dim: int | None = None) -> Shifts:
+        """The Gauss–Hermite nodes of the drivers' log ratios that enter at ``levels``
+        (``per_dim`` nodes in each dimension; else :data:`LINE_NODES`, half as many on
+        the coarse grid).
 
         Raises
         ------
@@ -265,7 +288,7 @@ class TteGrid:
             )
         if dims == 0:
             return Shifts(mu[None, :], np.ones(1), ws)
-        n = LINE_NODES[dims] if self.fine else LINE_NODES[dims] // 2
+        n = per_dim or (LINE_NODES[dims] if self.fine else LINE_NODES[dims] // 2)
         t, wt = np.polynomial.hermite.hermgauss(n)
         z = np.array(list(itertools.product(t * math.sqrt(2.0), repeat=dims)))  # (N, dims)
         w = np.prod(np.array(list(itertools.product(wt / math.sqrt(math.pi), repeat=dims))), 1)

@@ -21,7 +21,7 @@ import numpy as np
 
 from forecast import results
 from forecast.elicit.distributions import Fitted
-from forecast.kinds.tte.draws import LN2, YEAR_DAYS, Draws, prior_beta, years
+from forecast.kinds.tte.draws import LN2, YEAR_DAYS, Draws, half_time, prior_beta, years
 from forecast.models.covariates import DriverInput, log_odds_ratios, shift_states
 
 if TYPE_CHECKING:
@@ -148,21 +148,19 @@ class HazardInputs:
 
     def median_date(self, draws: Draws, levels: Sequence[float]) -> dt.date | None:
         """The date by which the event is as likely as not (None: after the horizon)."""
-        from scipy import optimize
-
         t0 = self.elapsed
         n = draws.main.size
         flat = Draws(
             draws.main.reshape(n), draws.trend.reshape(n), draws.beta.reshape(n, len(self.drivers))
         )
 
-        def excess(t: float) -> float:
-            return float(np.mean(self._by(flat, levels, np.array([t])))) - 0.5
+        def mean_by(ts: np.ndarray) -> np.ndarray:
+            return np.asarray(self._by(flat, levels, ts).mean(axis=0))
 
         end = years(self.since, self.curve_dates[-1])
-        if excess(end) < 0:
+        if mean_by(np.array([end]))[0] < 0.5:
             return None
-        t = optimize.brentq(excess, t0, end, xtol=1e-6)
+        t = half_time(mean_by, t0, end)
         return self.since + dt.timedelta(days=round(t * YEAR_DAYS))
 
     def history_label(self) -> str:

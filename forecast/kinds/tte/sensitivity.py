@@ -4,15 +4,33 @@ Scheduled: the experts' pool on the per-opportunity chance ``q`` and the trend's
 when it is uncertain; the passed opportunities without the event. Hazard: the experts'
 pool on the median time and the Weibull shape's prior when it is uncertain; the time
 passed without the event. Priors up to constants.
+
+A sampled forecast measures it on its draws (:func:`of_draws`, Pareto-smoothed
+importance sampling, ArviZ); an exact one on its quadrature grid (:func:`of_grid`,
+:mod:`forecast.kinds.tte.reweight`), with the same quantities, rows and verdict.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from forecast.kinds.tte.draws import Draws
+from forecast.kinds.tte.grid import TteGrid
 from forecast.kinds.tte.model import TteInputs
-from forecast.sensitivity import Sensitivity, assess
+from forecast.sensitivity import (
+    CONFLICT,
+    PRIOR_DRIVEN,
+    SCALES,
+    THRESHOLD,
+    Move,
+    Quantity,
+    Sensitivity,
+    _how_both_hold,
+    _label,
+    assess,
+)
 
 NO_HISTORY = "no data: nothing has passed yet, so the forecast is the experts' prior"
 TTE_LABELS = {
@@ -22,6 +40,7 @@ TTE_LABELS = {
     "shape": "Weibull shape",
     "q": "forecast",
 }
+PRIOR_LABEL = "experts' prior"
 
 
 def log_densities(inputs: TteInputs, draws: Draws) -> tuple[np.ndarray, np.ndarray | None]:
@@ -46,4 +65,87 @@ def of_draws(inputs: TteInputs, draws: Draws, forecast: np.ndarray) -> Sensitivi
     )
 
 
-__all__ = ["NO_HISTORY", "TTE_LABELS", "log_densities", "of_draws"]
+def of_grid(
+    inputs: TteInputs,
+    grid: TteGrid,
+    levels: Sequence[float],
+    upto: tuple[int, float],
+    draws: int,
+) -> Sensitivity:
+    """Sensitivity of an exact time-to-event forecast, on its quadrature grid.
+
+    The rows (prior and history counted half and double) are exact reweightings of the
+    grid; the sensitivities are ArviZ's, on the grid's exact CDFs over the range
+    ``draws`` draws would span (:func:`forecast.kinds.tte.reweight.sense`).
+    """
+    from forecast.kinds.tte.reweight import Reweighted, forecast_atoms, grid_draws, sense
+
+    at = grid_draws(grid)
+    log_prior, log_lik = inputs.log_densities(at)
+    if log_lik is None:
+        return Sensitivity(has_data=False, verdict=NO_HISTORY)
+    posterior, data_label = inputs.sensitivity_quantities(at)
+    values = grid.point_values(levels, [upto])[0]
+    base = float(values @ grid._alive[2])
+    moves = []
+    for label, density in ((PRIOR_LABEL, log_prior), (data_label, log_lik)):
+        for alpha in SCALES:
+            r = Reweighted(grid, (alpha - 1.0) * density)
+            value = r.mean(grid, values)
+            how = "counted half" if alpha < 1 else "counted double"
+            note = "" if r.reliable else "rough: the grid misses part of it"
+            moves.append(
+                Move(f"{label} {how}", "power-scaling", value, value - base, note, r.reliable)
+            )
+    quantities = []
+    w = grid.weights
+    for name, x in posterior.items():
+        prior, lik = sense(x, w, (log_prior, log_lik), draws)
+        quantities.append(Quantity(name, TTE_LABELS[name], prior, lik, _label(prior, lik)))
+    p, node_w, flat = forecast_atoms(grid, levels, upto)
+    atom_w = w.reshape(-1)[flat][:, None] * node_w[None, :]
+    lds = [np.broadcast_to(d.reshape(-1)[flat][:, None], p.shape) for d in (log_prior, log_lik)]
+    prior, lik = sense(p, atom_w, lds, draws)
+    quantities.append(Quantity("q", TTE_LABELS["q"], prior, lik, _label(prior, lik)))
+    return _assessed(tuple(quantities), tuple(moves), data_label)
+
+
+def _assessed(
+    quantities: tuple[Quantity, ...], moves: tuple[Move, ...], data_label: str
+) -> Sensitivity:
+    """The flags and the verdict, by :func:`forecast.sensitivity.assess`'s rule (a
+    time-to-event question has no data estimate of its own to disagree with)."""
+    main = quantities[-1]
+    prior_swing = max(abs(m.delta) for m in moves[: len(SCALES)])
+    data_swing = max(abs(m.delta) for m in moves[len(SCALES) :])
+    conflict = main.diagnosis == CONFLICT
+    prior_driven = main.diagnosis == PRIOR_DRIVEN
+    if conflict:
+        verdict = (
+            f"Both the experts' prior and the {data_label} carry weight (ArviZ flags a "
+            "potential prior-data conflict): the table shows how far each pulls."
+        )
+    elif prior_driven:
+        verdict = (
+            f"Driven by the prior: counting the {data_label} half or double hardly changes "
+            "the experts' view, so the forecast stands or falls with the judgements (halving "
+            f"or doubling the prior's weight moves it by up to {100 * prior_swing:.2g} pp, "
+            f"the data's by {100 * data_swing:.2g} pp)."
+        )
+    elif main.likelihood >= THRESHOLD:
+        verdict = f"Driven by the {data_label} more than by the experts' prior."
+    else:
+        verdict = "Neither the experts' prior nor the data alone decides the forecast."
+    verdict += _how_both_hold(main, quantities, data_label)
+    return Sensitivity(
+        has_data=True,
+        quantities=quantities,
+        moves=moves,
+        verdict=verdict,
+        prior_driven=prior_driven,
+        conflict=conflict,
+        data_label=data_label,
+    )
+
+
+__all__ = ["NO_HISTORY", "PRIOR_LABEL", "TTE_LABELS", "log_densities", "of_draws", "of_grid"]
