@@ -1,5 +1,5 @@
-"""The exact time-to-event path imports no sampler and no ArviZ, and the kind's own
-modules none of SciPy's statistics or optimisers."""
+"""The exact time-to-event path imports no sampler, no ArviZ and none of SciPy's
+statistics or optimisers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import ROOT
 
 HEAVY = ("pymc", "pytensor", "arviz", "arviz_stats", "xarray", "preliz")
+SCIPY = ("scipy.stats", "scipy.optimize")
 
 HAZARD = """\
 format: 1
@@ -34,10 +35,11 @@ hazard:
 
 CODE = """\
 import atexit, sys
-heavy = {heavy!r}
+heavy, scipy = {heavy!r}, {scipy!r}
 def report():
     tops = sorted({{m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}})
-    print('LOADED', tops, file=sys.stderr)
+    subs = sorted(m for m in scipy if m in sys.modules)
+    print('LOADED', tops, subs, file=sys.stderr)
 atexit.register(report)
 from forecast.cli import main
 main()
@@ -55,14 +57,14 @@ def test_exact_time_to_event_run_loads_no_sampler_arviz_or_scipy_stats(
         q = tmp_path / "hazard.yaml"
         q.write_text(HAZARD, encoding="utf-8")
     env = {"FORECAST_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    code = CODE.format(heavy=HEAVY)
+    code = CODE.format(heavy=HEAVY, scipy=SCIPY)
     args = [sys.executable, "-c", code, "run", str(q), "--format", "json"]
     first = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
     proc = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr
     assert '"method": "exact"' in proc.stdout
-    assert "LOADED []" in proc.stderr, proc.stderr
+    assert "LOADED [] []" in proc.stderr, proc.stderr
 
 
 def test_the_kind_imports_no_scipy_stats_optimize_or_arviz() -> None:

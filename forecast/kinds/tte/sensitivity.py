@@ -19,18 +19,7 @@ import numpy as np
 from forecast.kinds.tte.draws import Draws
 from forecast.kinds.tte.grid import TteGrid
 from forecast.kinds.tte.model import TteInputs
-from forecast.sensitivity import (
-    CONFLICT,
-    PRIOR_DRIVEN,
-    SCALES,
-    THRESHOLD,
-    Move,
-    Quantity,
-    Sensitivity,
-    _how_both_hold,
-    _label,
-    assess,
-)
+from forecast.sensitivity import SCALES, Move, Quantity, Sensitivity, assess, judged, label_of
 
 NO_HISTORY = "no data: nothing has passed yet, so the forecast is the experts' prior"
 TTE_LABELS = {
@@ -101,51 +90,13 @@ def of_grid(
     w = grid.weights
     for name, x in posterior.items():
         prior, lik = sense(x, w, (log_prior, log_lik), draws)
-        quantities.append(Quantity(name, TTE_LABELS[name], prior, lik, _label(prior, lik)))
+        quantities.append(Quantity(name, TTE_LABELS[name], prior, lik, label_of(prior, lik)))
     p, node_w, flat = forecast_atoms(grid, levels, upto)
     atom_w = w.reshape(-1)[flat][:, None] * node_w[None, :]
     lds = [np.broadcast_to(d.reshape(-1)[flat][:, None], p.shape) for d in (log_prior, log_lik)]
     prior, lik = sense(p, atom_w, lds, draws)
-    quantities.append(Quantity("q", TTE_LABELS["q"], prior, lik, _label(prior, lik)))
-    return _assessed(tuple(quantities), tuple(moves), data_label)
-
-
-def _assessed(
-    quantities: tuple[Quantity, ...], moves: tuple[Move, ...], data_label: str
-) -> Sensitivity:
-    """The flags and the verdict, by :func:`forecast.sensitivity.assess`'s rule (a
-    time-to-event question has no data estimate of its own to disagree with)."""
-    main = quantities[-1]
-    prior_swing = max(abs(m.delta) for m in moves[: len(SCALES)])
-    data_swing = max(abs(m.delta) for m in moves[len(SCALES) :])
-    conflict = main.diagnosis == CONFLICT
-    prior_driven = main.diagnosis == PRIOR_DRIVEN
-    if conflict:
-        verdict = (
-            f"Both the experts' prior and the {data_label} carry weight (ArviZ flags a "
-            "potential prior-data conflict): the table shows how far each pulls."
-        )
-    elif prior_driven:
-        verdict = (
-            f"Driven by the prior: counting the {data_label} half or double hardly changes "
-            "the experts' view, so the forecast stands or falls with the judgements (halving "
-            f"or doubling the prior's weight moves it by up to {100 * prior_swing:.2g} pp, "
-            f"the data's by {100 * data_swing:.2g} pp)."
-        )
-    elif main.likelihood >= THRESHOLD:
-        verdict = f"Driven by the {data_label} more than by the experts' prior."
-    else:
-        verdict = "Neither the experts' prior nor the data alone decides the forecast."
-    verdict += _how_both_hold(main, quantities, data_label)
-    return Sensitivity(
-        has_data=True,
-        quantities=quantities,
-        moves=moves,
-        verdict=verdict,
-        prior_driven=prior_driven,
-        conflict=conflict,
-        data_label=data_label,
-    )
+    quantities.append(Quantity("q", TTE_LABELS["q"], prior, lik, label_of(prior, lik)))
+    return judged(quantities, moves, data_label=data_label)
 
 
 __all__ = ["NO_HISTORY", "PRIOR_LABEL", "TTE_LABELS", "log_densities", "of_draws", "of_grid"]
