@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
 
+from forecast import special
 from forecast.elicit.distributions import Fitted
 from forecast.elicit.quadrature import (
     LogDensity,
@@ -107,7 +107,7 @@ def logit_view(f: Fitted) -> tuple[float, float]:
 @functools.lru_cache(maxsize=4096)
 def _logit_view(a: float, b: float) -> tuple[float, float]:
     mean = float(special.digamma(a) - special.digamma(b))
-    sd = float(math.sqrt(special.polygamma(1, a) + special.polygamma(1, b)))
+    sd = float(math.sqrt(special.trigamma(a) + special.trigamma(b)))
     return mean, sd
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
+
+from forecast import special
 
 LogDensity = Callable[[np.ndarray], np.ndarray]
 
@@ -58,11 +59,11 @@ def beta_knots(a: float, b: float, n: int = 101) -> np.ndarray:
     how different they are, not with how many (the quadrature adds a fine even grid over
     the mass on top, :meth:`LogitDensity.build`).
     """
-    lo = special.betaincinv(a, b, 1e-10)  # scipy.stats.beta's ppf and isf
-    hi = special.betainccinv(a, b, 1e-10)
+    lo = float(special.betaincinv(a, b, 1e-10))  # the Beta's 1e-10 quantile and its mirror
+    hi = float(special.betainccinv(a, b, 1e-10))
     ulo = max(_logit(lo) if lo > 0 else -_U_LIMIT, -_U_LIMIT)
     uhi = min(_logit(hi) if hi < 1 else _U_LIMIT, _U_LIMIT)
-    mode_sd = math.sqrt(special.polygamma(1, a) + special.polygamma(1, b))
+    mode_sd = math.sqrt(float(special.trigamma(a) + special.trigamma(b)))
     centre = float(special.digamma(a) - special.digamma(b))
     return np.concatenate(
         [_lattice(ulo, uhi, n), _lattice(centre - 8 * mode_sd, centre + 8 * mode_sd, n)]

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special
 
+from forecast import special
 from forecast.elicit.pool import MU_PRIOR_SD, TAU_PRIOR_SD, hierarchical_inputs, log_pool_beta
 
 _LOG_2PI = math.log(2.0 * math.pi)
@@ -179,11 +179,11 @@ class EventDensity:
             assert self.readings is not None
             _, s, c = self.readings
             return np.array([min(float(np.min(s / np.sqrt(c))), MU_PRIOR_SD, TAU_PRIOR_SD)])
-        sds = np.sqrt(special.polygamma(1, self.alphas) + special.polygamma(1, self.betas))
+        sds = np.sqrt(special.trigamma(self.alphas) + special.trigamma(self.betas))
         if self.base_rate is not None:
             k, n, w = self.base_rate
             a, b = w * k + 1.0, w * (n - k) + 1.0
-            br_sd = math.sqrt(special.polygamma(1, a) + special.polygamma(1, b))
+            br_sd = math.sqrt(special.trigamma(a) + special.trigamma(b))
             sds = np.append(sds, br_sd / self.extremize)
         return np.asarray(sds, dtype=float)
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from scipy import special
 
+from forecast import special
 from forecast.methods.event_density import EventDensity
 
 if TYPE_CHECKING:

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy import special
 
+from forecast import special
 from forecast.methods.event_density import EventDensity
 from forecast.methods.roots import bracketed
 

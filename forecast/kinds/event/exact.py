@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
 
+from forecast import special
 from forecast.methods.exact import ExactEvent, diagnostics, used
 
 if TYPE_CHECKING:

@@ -1,0 +1,70 @@
+"""forecast.special against scipy.special, on many random arguments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import special as scipy_special
+
+from forecast import special
+
+RNG = np.random.default_rng(7)
+
+
+def _rel(got: np.ndarray, want: np.ndarray, floor: float = 1e-300) -> float:
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    same = (got == want) | (np.isnan(got) & np.isnan(want))
+    with np.errstate(invalid="ignore"):  # inf - inf where both are the same infinity
+        err = np.abs(got - want) / np.maximum(np.abs(want), floor)
+    return float(np.max(np.where(same, 0.0, err)))
+
+
+def test_logistic_functions_and_logsumexp() -> None:
+    x = np.concatenate([RNG.normal(0, 30, 5000), [-800.0, 800.0, 0.0]])
+    assert _rel(special.expit(x), scipy_special.expit(x)) <= 1e-15
+    assert _rel(special.log_expit(x), scipy_special.log_expit(x)) <= 1e-15
+    a = RNG.normal(0, 10, (40, 9))
+    a[3, 2] = -np.inf
+    for axis in (0, 1, -1):
+        got = special.logsumexp(a, axis=axis)
+        assert _rel(got, scipy_special.logsumexp(a, axis=axis)) <= 1e-15
+    assert float(special.logsumexp(a)) == pytest.approx(
+        float(scipy_special.logsumexp(a)), rel=1e-15
+    )
+
+
+def test_normal_cdf_and_quantiles() -> None:
+    z = np.concatenate([RNG.normal(0, 5, 5000), [-38.0, 0.0, 8.0, np.inf, -np.inf]])
+    assert _rel(special.ndtr(z), scipy_special.ndtr(z)) <= 1e-13
+    p = np.concatenate([RNG.uniform(0, 1, 5000), 10.0 ** -np.arange(1, 300, 3), [0.0, 1.0]])
+    assert _rel(special.ndtri(p), scipy_special.ndtri(p)) <= 1e-14
+    assert np.isnan(special.ndtri(np.array([-0.1, 1.1]))).all()
+
+
+def test_gamma_family() -> None:
+    x = np.exp(RNG.uniform(-4, 9, 4000))
+    # digamma has a root near 1.46: compared in absolute terms there
+    assert _rel(special.digamma(x), scipy_special.digamma(x), floor=1.0) <= 1e-14
+    assert _rel(special.trigamma(x), scipy_special.polygamma(1, x)) <= 1e-14
+    for a, b in np.exp(RNG.uniform(-3, 6, (500, 2))):
+        got = special.betaln(float(a), float(b))
+        assert got == pytest.approx(float(scipy_special.betaln(a, b)), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("case", range(150))
+def test_incomplete_beta_and_its_inverse(case: int) -> None:
+    a, b = (float(v) for v in np.exp(RNG.uniform(-1.5, 5.0, 2)))
+    x = np.concatenate([RNG.uniform(0, 1, 25), [0.0, 1.0, 1e-12, 1 - 1e-12]])
+    q = np.concatenate([RNG.uniform(0, 1, 25), [0.0, 1.0, 1e-10, 1 - 1e-10]])
+    # values below 1e-290 are subnormal or zero on one side: no digits to compare
+    assert _rel(special.betainc(a, b, x), scipy_special.betainc(a, b, x), 1e-290) <= 1e-12
+    assert _rel(special.betaincc(a, b, x), scipy_special.betaincc(a, b, x), 1e-290) <= 1e-12
+    assert _rel(special.betaincinv(a, b, q), scipy_special.betaincinv(a, b, q)) <= 1e-12
+    assert _rel(special.betainccinv(a, b, q), scipy_special.betainccinv(a, b, q)) <= 1e-12
+
+
+def test_xlogy_and_xlog1py() -> None:
+    x = np.array([0.0, 0.0, 1.5, -2.0])
+    y = np.array([0.0, 3.0, 2.0, 0.5])
+    assert _rel(special.xlogy(x, y), scipy_special.xlogy(x, y)) <= 1e-15
+    assert _rel(special.xlog1py(x, -y / 4), scipy_special.xlog1py(x, -y / 4)) <= 1e-15
