@@ -28,6 +28,7 @@ too many: :class:`NotExact` says so and ``auto`` samples with NUTS.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -53,6 +54,12 @@ _ALIVE = 46.0
 _A_STEP, _B_STEP = 4.0, 3.0
 _A_POINTS = (301, 3001)
 _B_POINTS = (41, 301)
+
+
+@functools.cache
+def _hermgauss(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss–Hermite nodes and weights (NumPy solves an eigenproblem for each)."""
+    return np.polynomial.hermite.hermgauss(n)
 
 
 class NotExact(ValueError):
@@ -195,7 +202,7 @@ class TteGrid:
         a, b, _ = self._alive
         x, ws = states(levels)
         d = self.density
-        t, wt = np.polynomial.hermite.hermgauss(self.nodes)
+        t, wt = _hermgauss(self.nodes)
         out = np.zeros((len(uptos), len(a)))
         for xs, wsi in zip(x, ws, strict=True):
             mu = float(xs @ d.beta_mu)
@@ -289,7 +296,7 @@ class TteGrid:
         if dims == 0:
             return Shifts(mu[None, :], np.ones(1), ws)
         n = per_dim or (LINE_NODES[dims] if self.fine else LINE_NODES[dims] // 2)
-        t, wt = np.polynomial.hermite.hermgauss(n)
+        t, wt = _hermgauss(n)
         z = np.array(list(itertools.product(t * math.sqrt(2.0), repeat=dims)))  # (N, dims)
         w = np.prod(np.array(list(itertools.product(wt / math.sqrt(math.pi), repeat=dims))), 1)
         return Shifts(mu[None, :] + z @ scales, w, ws)

@@ -34,7 +34,7 @@ from forecast.kinds.tte.model import TteInputs
 EDGE = 1e-9
 """The most mass a reweighted posterior may keep on the grid's edges for a trusted row."""
 
-NODES_PER_DIM = 6
+NODES_PER_DIM = 4
 """Gauss–Hermite nodes per uncertain driver ratio for the forecast's distribution."""
 
 ROUGH = "the grid misses part of the reweighted posterior"
