@@ -89,7 +89,7 @@ def test_quantiles_match_scipy_root_finding_on_the_exact_cdf(level: float) -> No
 
 
 def test_the_hazard_median_date_is_brentqs_root_of_the_mean_curve() -> None:
-    """The median time by bracketing (16 points a round) against SciPy's ``brentq`` on
+    """The median time by false position (Illinois) against SciPy's ``brentq`` on
     the same quadrature of E[P(by t)]."""
     from forecast.kinds.tte.density import TteDensity
     from forecast.kinds.tte.draws import YEAR_DAYS, half_time

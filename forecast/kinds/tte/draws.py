@@ -38,13 +38,32 @@ def prior_beta(drivers: Sequence[DriverInput], n: int, rng: np.random.Generator)
 
 
 def half_time(mean_by: Callable[[np.ndarray], np.ndarray], lo: float, hi: float) -> float:
-    """Where ``mean_by`` (increasing in t, given many t at once) reaches one half in [lo,
-    hi]: 16 points at a time narrow the bracket 16-fold, until it is under a
-    hundredth of a day (the caller checks that it is reached by ``hi``)."""
-    while hi - lo > 0.01 / YEAR_DAYS:
-        ts = np.linspace(lo, hi, 17)
-        k = int(np.clip(np.searchsorted(np.asarray(mean_by(ts)), 0.5), 1, 16))
-        lo, hi = float(ts[k - 1]), float(ts[k])
+    """Where ``mean_by`` (increasing in t) reaches one half in [lo, hi], to a hundredth
+    of a day, the caller having checked that it is below at ``lo`` and reached by
+    ``hi``: false position with the Illinois rule (each end's value halved when it is
+    kept twice), each step kept at least half the tolerance inside the bracket so that
+    the bracket itself closes."""
+    tol = 0.01 / YEAR_DAYS
+
+    def f(t: float) -> float:
+        return float(np.asarray(mean_by(np.array([t])))[0]) - 0.5
+
+    f_lo, f_hi = f(lo), f(hi)
+    kept = 0
+    for _ in range(200):
+        if hi - lo <= tol:
+            break
+        t = (lo * f_hi - hi * f_lo) / (f_hi - f_lo) if f_hi > f_lo else 0.5 * (lo + hi)
+        t = min(max(t, lo + tol / 2), hi - tol / 2)
+        ft = f(t)
+        if ft < 0:
+            lo, f_lo = t, ft
+            f_hi = f_hi / 2 if kept == 1 else f_hi
+            kept = 1
+        else:
+            hi, f_hi = t, ft
+            f_lo = f_lo / 2 if kept == -1 else f_lo
+            kept = -1
     return 0.5 * (lo + hi)
 
 

@@ -55,12 +55,17 @@ def _median(
     if d.rising:  # the first opportunity past one half
         return next((day for day, m in zip(dates, means, strict=True) if m >= 0.5), None)
     assert d.since is not None
-    end = years(d.since, dates[-1])
-    if grid.expect(levels, (0, end)) < 0.5:
+    # the curve's dates bracket the median: the first past one half, and the one before
+    k = next((i for i, m in enumerate(means) if m >= 0.5), None)
+    if k is None:
         return None
-    t = half_time(
-        lambda ts: np.asarray(grid.expect_all(levels, [(0, float(x)) for x in ts])), d.elapsed, end
-    )
+    lo = years(d.since, dates[k - 1]) if k > 0 else d.elapsed
+    hi = years(d.since, dates[k])
+
+    def mean_by(ts: np.ndarray) -> np.ndarray:
+        return np.asarray(grid.expect_all(levels, [(0, float(x)) for x in ts]))
+
+    t = half_time(mean_by, max(lo, d.elapsed), hi)
     return d.since + dt.timedelta(days=round(t * YEAR_DAYS))
 
 
