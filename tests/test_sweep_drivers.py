@@ -237,3 +237,26 @@ def test_importance_rows_agree_with_nuts_within_the_monte_carlo_error(tmp_path: 
         )
     for a, b in zip(found["importance"], found["nuts"], strict=True):
         assert abs(a["probability"] - b["probability"]) <= 3 * math.hypot(a["mcse"], b["mcse"])
+
+
+def test_reweighted_rows_agree_with_importance_runs_with_those_weights(tmp_path: Path) -> None:
+    """Expert weights change the prior: the rows reweight the importance draws, and agree
+    with runs of the file with the weights written in, within 3 combined errors."""
+    from forecast import engine
+
+    q = _question(tmp_path, 1.0)
+    rows = _sweep(q.path, "--grid", "expert.b.weight=0.2,3", "--seed", "4")
+    assert {r["strategy"] for r in rows} <= {"reweighted", "refit"}
+    low, high = rows  # expert b's lower judgement counts more in the second
+    assert high["probability"] < low["probability"] - 3 * math.hypot(low["mcse"], high["mcse"])
+    for row in rows:
+        w = float(row["settings"]["expert.b.weight"])
+        text = q.path.read_text("utf-8").replace(
+            "  - name: b\n", f"  - name: b\n    weight: {w:g}\n"
+        )
+        one = tmp_path / "weighted.yaml"
+        one.write_text(text, encoding="utf-8")
+        run = engine.run(load_question(one), SamplerSettings(draws=1000, chains=2, seed=9))
+        assert run.diagnostics.method == "importance"
+        err = math.hypot(row["mcse"], run.mcse)
+        assert abs(row["probability"] - run.probability) <= 3 * err, (row, run.probability)
