@@ -3,13 +3,21 @@
 An event question is forecast without the sampler: its experts' pool times its base
 rate is one-dimensional in logit p (quadrature, as the pool comparison does), drawn by
 its inverse CDF, and each draw is shifted by a draw of the evidence's summed log
-likelihood ratio (q = sigmoid(logit p + shift)). Every other kind is sampled as
-``forecast run`` samples it, when sampling is allowed. A root question node's prior is
-the Beta with the mean and variance of those draws (moment matching).
+likelihood ratio (q = sigmoid(logit p + shift)). A kind whose sweep adapter draws from
+its exact posterior (time-to-event) gives those draws, the same ones its ``forecast
+run`` makes, without the rest of its report. Every other kind is forecast as ``forecast
+run`` forecasts it (importance sampling or NUTS), when sampling is allowed. A root
+question node's prior is the Beta with the mean and variance of those draws (moment
+matching).
+
+Each process keeps the own forecasts it has made, by the question's file, content and
+settings: the networks of a portfolio that link the same questions forecast each once.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +30,9 @@ if TYPE_CHECKING:
 
 MIN_STRENGTH = 2.0
 """Least a + b of a root's Beta (a spread wider than a uniform's is clipped to it)."""
+KEEP = 64
+"""Own forecasts a process keeps (the most recently used)."""
+_KEPT: OrderedDict[tuple[object, ...], OwnForecast] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -75,10 +86,68 @@ def event_draws(q: LoadedQuestion, n: int, rng: np.random.Generator) -> np.ndarr
     return np.asarray(special.expit(u))
 
 
+def _key(q: LoadedQuestion, settings: SamplerSettings | None, n: int) -> tuple[object, ...]:
+    """What an own forecast depends on: the file, its content, the settings."""
+    how = None
+    if settings is not None:
+        how = (settings.draws, settings.tune, settings.chains, settings.method)
+    return (str(q.path), q.sha256, q.spec.model_dump_json(), how, n)
+
+
 def own_forecast(
     q: LoadedQuestion, *, sample: bool, settings: SamplerSettings | None = None, n: int = 4000
 ) -> OwnForecast | None:
-    """The question's own forecast; None when it needs the sampler and ``sample`` is off."""
+    """The question's own forecast; None when it needs the sampler and ``sample`` is off.
+
+    Made once per process for the same file, content and settings (then reused)."""
+    key = _key(q, settings, n)
+    kept = _KEPT.get(key)
+    if kept is not None:
+        _KEPT.move_to_end(key)
+        return kept
+    made = _own_forecast(q, sample=sample, settings=settings, n=n)
+    if made is not None:
+        made.draws.setflags(write=False)
+        _KEPT[key] = made
+        while len(_KEPT) > KEEP:
+            _KEPT.popitem(last=False)
+    return made
+
+
+def direct_draws(
+    q: LoadedQuestion, settings: SamplerSettings
+) -> tuple[np.ndarray, str] | None:
+    """Draws of the question's propensity from the posterior its kind's sweep adapter
+    draws without a sampler (``posterior``: a time-to-event question's exact posterior,
+    by inverse CDF), and the method that drew them. None: the kind has none, NUTS is
+    asked for, or the posterior is not exact here (the drivers' uncertain ratios are too
+    many to integrate, or the quadrature's error estimate is past the exact method's
+    tolerance).
+
+    ``settings`` carry the question's own seed: the draws are those its ``forecast
+    run`` reports (``draws["q"]``), without the rest of its report."""
+    from forecast import kinds
+    from forecast.sweep.strategies import Job, Posterior
+
+    kind = kinds.of(q.spec)
+    adapter = kind.sweep_adapter
+    direct: Callable[[Job], Posterior | None] | None = getattr(adapter, "posterior", None)
+    if direct is None:
+        return None
+    inputs = kind.prepare(q)
+    try:
+        found = direct(Job(q.spec.kind, inputs, (), settings, ""))
+    except ValueError:  # not exact here: too many dimensions to integrate
+        return None
+    if found is None:
+        return None
+    each = adapter(q.spec, inputs, settings.seed).evaluate(inputs, found.draws, [{}])
+    return np.asarray(each, dtype=np.float64).reshape(-1), found.diagnostics["method"]
+
+
+def _own_forecast(
+    q: LoadedQuestion, *, sample: bool, settings: SamplerSettings | None, n: int
+) -> OwnForecast | None:
     rng = np.random.default_rng(int(q.sha256[:8], 16))
     if q.spec.kind == "event":
         return OwnForecast(q.id, event_draws(q, n, rng), "quadrature")
@@ -87,7 +156,11 @@ def own_forecast(
     from forecast import engine
     from forecast.inference import SamplerSettings
 
-    forecast = engine.run(q, engine.settings_for(q, settings or SamplerSettings(), None))
+    how = engine.settings_for(q, settings or SamplerSettings(), None)
+    direct = direct_draws(q, how)
+    if direct is not None:
+        return OwnForecast(q.id, *direct)
+    forecast = engine.run(q, how)
     draws = forecast.draws.get("q")
     if draws is None or np.ndim(draws) != 1:
         # Kinds whose propensity is not one draw per sample: the Beta of the forecast
@@ -97,7 +170,8 @@ def own_forecast(
         sd = max((hi - lo) / 2.563, 1e-6)
         nn = min(max(m * (1 - m) / sd**2 - 1.0, MIN_STRENGTH), 1e6)
         draws = rng.beta(m * nn, (1 - m) * nn, size=n)
-    return OwnForecast(q.id, np.asarray(draws, dtype=float).reshape(-1), "nuts")
+    method = forecast.provenance.method
+    return OwnForecast(q.id, np.asarray(draws, dtype=float).reshape(-1), method)
 
 
-__all__ = ["OwnForecast", "event_draws", "own_forecast"]
+__all__ = ["OwnForecast", "direct_draws", "event_draws", "own_forecast"]
