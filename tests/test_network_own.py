@@ -70,6 +70,19 @@ def test_exact_draws_are_those_the_full_forecast_reports(tmp_path: Path, form: s
     assert abs(fast.mean() - full.probability) < 4 * fast.std() / np.sqrt(fast.size)
 
 
+def test_a_drivers_questions_importance_draws_are_its_forecasts() -> None:
+    """A drivers question's own draws come from its sweep adapter's importance
+    posterior: the same resampled draws its forecast summarises (mean, 80% interval)."""
+    q = load_question(PRIORS / "us-kazakhstan-critical-minerals.yaml")
+    how = engine.settings_for(q, SMALL, None)
+    direct = direct_draws(q, how)
+    full = engine.run(q, how)
+    assert direct is not None and direct[1] == full.provenance.method == "importance"
+    assert direct[0].mean() == pytest.approx(full.probability, abs=1e-12)
+    lo, hi = np.quantile(direct[0], [0.1, 0.9])
+    assert (lo, hi) == pytest.approx((full.interval(0.8).lo, full.interval(0.8).hi), abs=1e-12)
+
+
 def test_nuts_asked_for_takes_no_shortcut() -> None:
     q = load_question(PRIORS / f"{TTE}.yaml")
     how = engine.settings_for(q, SamplerSettings(method="nuts"), None)
@@ -81,8 +94,8 @@ def test_an_own_forecast_is_made_once_per_file_content_and_settings(
 ) -> None:
     """The second network to link a question reuses its own forecast; other settings or
     an edited file make a new one."""
-    path = tmp_path / "drivers.yaml"
-    shutil.copy(PRIORS / "us-kazakhstan-critical-minerals.yaml", path)
+    path = tmp_path / "quantity.yaml"  # a kind forecast in full (no sweep posterior)
+    shutil.copy(PRIORS / "us-finance-kazakhstan-tungsten.yaml", path)
     calls: list[str] = []
     real = engine.run
 
@@ -101,7 +114,7 @@ def test_an_own_forecast_is_made_once_per_file_content_and_settings(
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     edited = own_forecast(load_question(path), sample=True, settings=SMALL)
     assert edited is not None and edited is not first and len(calls) == 3
-    assert first.method == "importance"
+    assert first.method == "exact"
 
 
 def test_without_sampling_only_event_questions_have_an_own_forecast() -> None:

@@ -3,9 +3,10 @@
 An event question is forecast without the sampler: its experts' pool times its base
 rate is one-dimensional in logit p (quadrature, as the pool comparison does), drawn by
 its inverse CDF, and each draw is shifted by a draw of the evidence's summed log
-likelihood ratio (q = sigmoid(logit p + shift)). A kind whose sweep adapter draws from
-its exact posterior (time-to-event) gives those draws, the same ones its ``forecast
-run`` makes, without the rest of its report. Every other kind is forecast as ``forecast
+likelihood ratio (q = sigmoid(logit p + shift)). A kind whose sweep adapter draws its
+posterior without a sampler (a time-to-event question's exact posterior, a drivers
+question's importance posterior) gives those draws, the same ones its ``forecast run``
+summarises, without the rest of its report. Every other kind is forecast as ``forecast
 run`` forecasts it (importance sampling or NUTS), when sampling is allowed. A root
 question node's prior is the Beta with the mean and variance of those draws (moment
 matching).
@@ -118,8 +119,9 @@ def direct_draws(
     q: LoadedQuestion, settings: SamplerSettings
 ) -> tuple[np.ndarray, str] | None:
     """Draws of the question's propensity from the posterior its kind's sweep adapter
-    draws without a sampler (``posterior``: a time-to-event question's exact posterior,
-    by inverse CDF), and the method that drew them. None: the kind has none, NUTS is
+    draws without a sampler (``posterior``: a time-to-event question's exact posterior
+    by inverse CDF, a drivers question's importance posterior), and the method that
+    drew them. None: the kind has none, NUTS is
     asked for, or the posterior is not exact here (the drivers' uncertain ratios are too
     many to integrate, or the quadrature's error estimate is past the exact method's
     tolerance).
