@@ -14,7 +14,6 @@ from forecast.inference import SamplerSettings
 from forecast.kinds.network import questions
 from forecast.kinds.network.questions import direct_draws, own_forecast
 from forecast.questions.loader import LoadedQuestion, load_question
-from forecast.results import Forecast
 from tests.conftest import PRIORS
 
 TTE = "turkiye-joins-consultative-meeting"
@@ -94,16 +93,18 @@ def test_an_own_forecast_is_made_once_per_file_content_and_settings(
 ) -> None:
     """The second network to link a question reuses its own forecast; other settings or
     an edited file make a new one."""
-    path = tmp_path / "quantity.yaml"  # a kind forecast in full (no sweep posterior)
-    shutil.copy(PRIORS / "us-finance-kazakhstan-tungsten.yaml", path)
+    path = tmp_path / "drivers.yaml"
+    shutil.copy(PRIORS / "us-kazakhstan-critical-minerals.yaml", path)
     calls: list[str] = []
-    real = engine.run
+    real = questions._own_forecast
 
-    def counted(q: LoadedQuestion, settings: SamplerSettings) -> Forecast:
+    def counted(
+        q: LoadedQuestion, *, sample: bool, settings: SamplerSettings | None, n: int
+    ) -> questions.OwnForecast | None:
         calls.append(q.id)
-        return real(q, settings)
+        return real(q, sample=sample, settings=settings, n=n)
 
-    monkeypatch.setattr(engine, "run", counted)
+    monkeypatch.setattr(questions, "_own_forecast", counted)
     q = load_question(path)
     first = own_forecast(q, sample=True, settings=SMALL)
     again = own_forecast(load_question(path), sample=True, settings=SMALL)
@@ -114,7 +115,18 @@ def test_an_own_forecast_is_made_once_per_file_content_and_settings(
     path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     edited = own_forecast(load_question(path), sample=True, settings=SMALL)
     assert edited is not None and edited is not first and len(calls) == 3
-    assert first.method == "exact"
+
+
+def test_a_quantitys_indicator_draws_are_not_taken_for_a_propensity() -> None:
+    """A quantity's sweep posterior gives 0/1 per draw (X past its threshold or not):
+    no propensity to match a Beta to, so its own forecast is its full forecast's."""
+    q = load_question(PRIORS / "us-finance-kazakhstan-tungsten.yaml")
+    how = engine.settings_for(q, SMALL, None)
+    assert direct_draws(q, how) is None
+    own = own_forecast(q, sample=True, settings=SMALL)
+    full = engine.run(q, how)
+    assert own is not None and own.method == full.provenance.method
+    assert own.mean == pytest.approx(full.probability, abs=0.05)
 
 
 def test_without_sampling_only_event_questions_have_an_own_forecast() -> None:

@@ -122,7 +122,8 @@ def direct_draws(
     draws without a sampler (``posterior``: a time-to-event question's exact posterior
     by inverse CDF, a drivers question's importance posterior), and the method that
     drew them. None: the kind has none, NUTS is
-    asked for, or the posterior is not exact here (the drivers' uncertain ratios are too
+    asked for, the draws say only yes or no (a quantity past its threshold), or the
+    posterior is not exact here (the drivers' uncertain ratios are too
     many to integrate, or the quadrature's error estimate is past the exact method's
     tolerance).
 
@@ -144,7 +145,10 @@ def direct_draws(
     if found is None:
         return None
     each = adapter(q.spec, inputs, settings.seed).evaluate(inputs, found.draws, [{}])
-    return np.asarray(each, dtype=np.float64).reshape(-1), found.diagnostics["method"]
+    draws = np.asarray(each, dtype=np.float64).reshape(-1)
+    if np.all((draws == 0.0) | (draws == 1.0)):
+        return None  # whether each draw is past a threshold: no propensity to draw
+    return draws, found.diagnostics["method"]
 
 
 def _own_forecast(
