@@ -213,7 +213,7 @@ def _inverse(a: float, b: float, p: float, upper: bool) -> float:
         return 1.0 if upper else 0.0
 
     def f(t: float) -> float:
-        x, y = float(expit(t)), float(expit(-t))
+        x, y = _expit(t), _expit(-t)
         if upper:  # 1 - I_x(a, b) = I_{1-x}(b, a)
             return p - _betainc(b, a, y, x)
         return _betainc(a, b, x, y) - p
@@ -222,7 +222,7 @@ def _inverse(a: float, b: float, p: float, upper: bool) -> float:
     # Newton's method in t on the same equation, a step or two to the last bits.
     log_c = -betaln(a, b)
     for _ in range(3):
-        x, y = float(expit(t)), float(expit(-t))
+        x, y = _expit(t), _expit(-t)
         if not (x > 0.0 and y > 0.0):
             break
         # d/dt I_x(a, b) = density(x) x (1 - x) = x^a (1 - x)^b / B(a, b)
@@ -233,7 +233,15 @@ def _inverse(a: float, b: float, p: float, upper: bool) -> float:
         t -= step
         if abs(step) <= 4 * _EPS * max(1.0, abs(t)):
             break
-    return float(expit(t))
+    return _expit(t)
+
+
+def _expit(t: float) -> float:
+    """expit of one number, as :func:`expit` computes it."""
+    if t >= 0:
+        return 1.0 / (1.0 + math.exp(-t))
+    e = math.exp(t)
+    return e / (1.0 + e)
 
 
 def betaincinv(a: float, b: float, q: ArrayLike) -> np.ndarray:

@@ -21,6 +21,7 @@ which imports PyMC and takes seconds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -116,6 +117,7 @@ def default_cache() -> FitCache:
     return _default_cache
 
 
+@functools.cache
 def _preliz_version() -> str:
     try:
         return metadata.version("preliz")

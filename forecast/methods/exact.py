@@ -53,7 +53,7 @@ class ExactEvent:
         numbers: list[list[float]] = []
         for g in (fine, coarse):
             ends = [(1 - m) / 2 for m in MASSES] + [(1 + m) / 2 for m in MASSES]
-            numbers.append([g.expect_sigmoid(shift)] + [g.quantile_q(e, shift) for e in ends])
+            numbers.append([g.expect_sigmoid(shift), *g.quantiles_q(ends, shift)])
         error = float(np.max(np.abs(np.asarray(numbers[0]) - np.asarray(numbers[1]))))
         head, *qs = numbers[0]
         k = len(MASSES)

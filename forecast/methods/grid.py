@@ -246,6 +246,34 @@ class GridPosterior:
         t = bracketed(lambda v: self.cdf_logit_q(v, shift) - prob, lo, hi, xtol=1e-10)
         return float(special.expit(t))
 
+    def quantiles_q(self, probs: list[float], shift: Shift) -> list[float]:
+        """:meth:`quantile_q` at each of ``probs``, each root searched in one step of the
+        grid: the CDF of logit q at t_j = x_0 + mu + j h (h the grid's spacing) is a
+        discrete convolution of the weights with Φ(k h / sigma), one Φ per lag."""
+        h = float(self.x[1] - self.x[0])
+        if shift.sigma == 0.0 or not np.allclose(np.diff(self.x), h, rtol=1e-9, atol=0.0):
+            return [self.quantile_q(p, shift) for p in probs]
+        from forecast.methods.power_scaling import convolve_valid
+
+        n, extra = len(self.x), math.ceil(12.0 * shift.sigma / h)
+        j = np.arange(-extra, n + extra)
+        kern = special.ndtr(np.arange(j[0] - (n - 1), j[-1] + 1) * h / shift.sigma)
+        cdf = convolve_valid(self.weights, kern)
+        t = self.x[0] + shift.mu + j * h
+        out = []
+        for prob in probs:
+            k = int(np.clip(np.searchsorted(cdf, prob), 1, len(t) - 1))
+            lo, hi = float(t[k - 1]) - h, float(t[k]) + h  # a step of slack for rounding
+
+            def gap(v: float, prob: float = prob) -> float:
+                return self.cdf_logit_q(v, shift) - prob
+
+            try:
+                out.append(float(special.expit(bracketed(gap, lo, hi, xtol=1e-10))))
+            except ValueError:  # pragma: no cover - the lattice's CDF is this CDF
+                out.append(self.quantile_q(prob, shift))
+        return out
+
     def draw_x(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` stratified draws of x by inverse CDF, in random order."""
         u = (rng.permutation(n) + rng.random(n)) / n

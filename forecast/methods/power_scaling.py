@@ -104,10 +104,10 @@ class GridQuantity:
         lags = np.arange(j[0] - (n - 1), j[-1] + 1)
         kern = np.asarray(normal_cdf(lags * h / sigma))
         t = x[0] + mu + j * h
-        return cls(name, np.asarray(transform(t), dtype=float), lambda w: _convolve(w, kern))
+        return cls(name, np.asarray(transform(t), dtype=float), lambda w: convolve_valid(w, kern))
 
 
-def _convolve(w: np.ndarray, kern: np.ndarray) -> np.ndarray:
+def convolve_valid(w: np.ndarray, kern: np.ndarray) -> np.ndarray:
     """Σ_i w_i kern[m - i] for every m at which all of ``w`` overlaps ``kern``."""
     if w.size * kern.size <= 4_000_000:
         return np.asarray(np.convolve(w, kern, mode="valid"))
@@ -182,6 +182,7 @@ __all__ = [
     "EDGE_MASS",
     "GridQuantity",
     "cjs_distance",
+    "convolve_valid",
     "covered",
     "draws_range",
     "node_cdf",

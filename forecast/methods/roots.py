@@ -4,8 +4,8 @@ Quantiles by quadrature solve CDF(x) = p on an interval known to hold the root. 
 ``brentq`` does that, but importing ``scipy.optimize`` costs about a tenth of a second,
 more than every quantile of an exact forecast together. :func:`bracketed` is the
 Illinois variant of regula falsi (superlinear on smooth functions) with a bisection step
-whenever the bracket has not halved in two steps, so it never takes more steps than
-bisection needs, about twice over.
+whenever the bracket has not halved in three steps, and, once the estimate settles, a
+step just past it to close the bracket (as Brent's method does).
 """
 
 from __future__ import annotations
@@ -37,14 +37,21 @@ def bracketed(
         raise ValueError(f"f({a:g}) and f({b:g}) must differ in sign (got {fa:g}, {fb:g})")
     side = 0  # which end was kept last step: -1 a, +1 b (the Illinois rule halves its f)
     widths = [b - a]
+    last: float | None = None
     for _ in range(maxiter):
         width = abs(b - a)
         if width <= xtol + 4 * 2.220446049250313e-16 * max(abs(a), abs(b)):
             break
-        stalled = len(widths) >= 3 and width > 0.5 * widths[-3]
+        stalled = len(widths) >= 4 and width > 0.5 * widths[-4]
         c = 0.5 * (a + b) if stalled else (a * fb - b * fa) / (fb - fa)
         if not (min(a, b) < c < max(a, b)):
             c = 0.5 * (a + b)
+        if last is not None and abs(c - last) < 0.5 * xtol:
+            # Converging from one side: step just past the estimate, towards the far
+            # end, so that the bracket closes on it (as Brent's method does).
+            far = b if abs(b - c) > abs(c - a) else a
+            c = c + math.copysign(0.5 * xtol, far - c)
+        last = c
         fc = f(c)
         if fc == 0.0:
             return c
