@@ -30,8 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
+from forecast import special
 from forecast.elicit.distributions import Fitted
 from forecast.kinds.tte.draws import LN2, years
 from forecast.kinds.tte.hazard import HazardInputs
@@ -227,7 +227,7 @@ class TteDensity:
         """The spread of ``a`` under each expert's component."""
         if self.form == "hazard":
             return np.asarray(self.comp_b, dtype=float)
-        return np.sqrt(special.polygamma(1, self.comp_a) + special.polygamma(1, self.comp_b))
+        return np.sqrt(special.trigamma(self.comp_a) + special.trigamma(self.comp_b))
 
     # -- the forecast --------------------------------------------------------------
 
@@ -294,8 +294,9 @@ class TteDensity:
         hazard = np.zeros_like(log_survive)
         for f in range(count):
             eta = a + f * b + shift
-            log_survive = log_survive + special.log_expit(-eta)
-            hazard = hazard + special.expit(eta)
+            miss = special.log_expit(-eta)  # log(1 - q), and q = -expm1 of it
+            log_survive = log_survive + miss
+            hazard = hazard - np.expm1(miss)
         return np.asarray(-np.expm1(log_survive)), np.asarray(np.exp(log_survive) * hazard)
 
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from functools import cached_property
 
 import numpy as np
-from scipy import special
 
+from forecast import special
 from forecast.kinds.tte.grid import Shifts, TteGrid
 
 PRUNED = 1e-11
@@ -176,7 +176,7 @@ class Lines:
                 newton = lo < step < hi
                 converged = (newton and abs(nxt - y) < 1e-6) or hi - lo < 1e-11
                 y = nxt
-                c = float(special.expit(y))
+                c = 1.0 / (1.0 + math.exp(-y))  # y within ±40
                 if converged:
                     break
             out.append(c)

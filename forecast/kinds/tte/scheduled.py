@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted
 from forecast.kinds.tte.draws import Draws, prior_beta
 from forecast.models.covariates import DriverInput, log_odds_ratios, pooled_beta, shift_states
+from forecast.special import expit, log_expit
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -126,8 +126,8 @@ class ScheduleInputs:
         i = np.arange(len(self.future), dtype=float)
         eta = draws.main[..., None] + i * draws.trend[..., None]  # (..., F)
         shifts, w = shift_states(draws.beta, levels)  # (..., S), (S,)
-        q = expit(eta[..., None, :] + shifts[..., :, None])  # (..., S, F)
-        survive = np.cumprod(1.0 - q, axis=-1)
+        miss = log_expit(-(eta[..., None, :] + shifts[..., :, None]))  # log(1 - q), (..., S, F)
+        survive = np.exp(np.cumsum(miss, axis=-1))
         return np.asarray(1.0 - np.einsum("...sf,s->...f", survive, w))
 
     def probability_by(self, draws: Draws, levels: Sequence[float], day: dt.date) -> np.ndarray:
