@@ -30,6 +30,39 @@ _EPS = 2.220446049250313e-16
 _STD = statistics.NormalDist()
 
 
+_SHAPES = (1e-3, 1e5)
+"""The Beta shapes for which the incomplete beta function here is checked against
+``scipy.special`` (to 1e-10 absolute, 1e-9 relative); outside them SciPy evaluates it
+(its import is worth paying for such shapes: beyond 1e5 the continued fraction's
+rounding reaches 1e-9)."""
+
+
+class _Unresolved(ArithmeticError):
+    """A value these functions cannot give to full precision: SciPy is asked instead."""
+
+
+def _or_scipy(fn: Callable[[float], float], name: str, *params: float) -> Callable[[float], float]:
+    """``fn``, or ``scipy.special.<name>(*params, v)`` for a value ``fn`` cannot resolve
+    (a continued fraction that does not converge, a quantile below the smallest double),
+    and SciPy's outright for shapes outside :data:`_SHAPES`."""
+
+    def scipys(v: float) -> float:
+        from scipy import special as scipy_special
+
+        return float(getattr(scipy_special, name)(*params, v))
+
+    if not all(_SHAPES[0] <= p <= _SHAPES[1] for p in params):
+        return scipys
+
+    def guarded(v: float) -> float:
+        try:
+            return fn(v)
+        except (_Unresolved, ValueError):
+            return scipys(v)
+
+    return guarded
+
+
 def _elementwise(fn: Callable[..., float]) -> Callable[..., np.ndarray]:
     """``fn`` on scalars, applied element by element (a 0-d result stays an array)."""
     ufunc = np.frompyfunc(fn, 1, 1)
@@ -171,19 +204,20 @@ def _continued_fraction(a: float, b: float, x: float) -> float:
             h *= step
         if abs(step - 1.0) < 1e-15:
             return h
-    return h  # pragma: no cover - converges in O(sqrt(max(a, b))) terms
+    raise _Unresolved(f"I_x({a:g}, {b:g}) at x = {x:g}: the continued fraction did not converge")
 
 
 def _betainc(a: float, b: float, x: float, y: float | None = None) -> float:
     """I_x(a, b); ``y`` is 1 - x when the caller knows it more precisely than 1 - x."""
     if not (a > 0 and b > 0) or math.isnan(x):
         return math.nan
+    y = 1.0 - x if y is None else y
     if x <= 0.0:
         return 0.0
-    if x >= 1.0:
+    if y <= 0.0:  # x is 1, or so near it that only y = 1 - x keeps its digits
         return 1.0
-    y = 1.0 - x if y is None else y
-    log_front = a * math.log(x) + b * math.log(y) - betaln(a, b)
+    log_x = math.log1p(-y) if y < 0.5 else math.log(x)
+    log_front = a * log_x + b * math.log(y) - betaln(a, b)
     if x < (a + 1.0) / (a + b + 2.0):
         return math.exp(log_front) * _continued_fraction(a, b, x) / a
     return 1.0 - math.exp(log_front) * _continued_fraction(b, a, y) / b
@@ -191,13 +225,18 @@ def _betainc(a: float, b: float, x: float, y: float | None = None) -> float:
 
 def betainc(a: float, b: float, x: ArrayLike) -> np.ndarray:
     """The regularised incomplete beta function I_x(a, b) (the Beta(a, b) CDF at x)."""
-    return _elementwise(lambda v: _betainc(a, b, v))(x)
+    return _elementwise(_or_scipy(lambda v: _betainc(a, b, v), "betainc", a, b))(x)
 
 
 def betaincc(a: float, b: float, x: ArrayLike) -> np.ndarray:
     """1 - I_x(a, b), computed as I_{1-x}(b, a) so that it keeps its digits near 0."""
     return _elementwise(
-        lambda v: _betainc(b, a, 1.0 - v, v) if 0.0 < v < 1.0 else 1.0 - _betainc(a, b, v)
+        _or_scipy(
+            lambda v: _betainc(b, a, 1.0 - v, v) if 0.0 < v < 1.0 else 1.0 - _betainc(a, b, v),
+            "betaincc",
+            a,
+            b,
+        )
     )(x)
 
 
@@ -246,13 +285,13 @@ def _expit(t: float) -> float:
 
 def betaincinv(a: float, b: float, q: ArrayLike) -> np.ndarray:
     """The inverse of I_x(a, b) in x (the Beta(a, b) quantile function at q)."""
-    return _elementwise(lambda v: _inverse(a, b, v, False))(q)
+    return _elementwise(_or_scipy(lambda v: _inverse(a, b, v, False), "betaincinv", a, b))(q)
 
 
 def betainccinv(a: float, b: float, q: ArrayLike) -> np.ndarray:
     """The x with 1 - I_x(a, b) = q (the Beta(a, b) quantile at 1 - q, to full relative
     precision in both tails)."""
-    return _elementwise(lambda v: _inverse(a, b, v, True))(q)
+    return _elementwise(_or_scipy(lambda v: _inverse(a, b, v, True), "betainccinv", a, b))(q)
 
 
 def xlogy(x: ArrayLike, y: ArrayLike) -> np.ndarray:
