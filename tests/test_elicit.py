@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from forecast.cli import app
-from forecast.elicit.answers import Invalid, default_edges, parse_probability
+from forecast.elicit.answers import Invalid, parse_probability
+from forecast.elicit.bins import default_edges
 from forecast.questions.loader import load_question
 from tests.conftest import ROOT
 

@@ -13,10 +13,10 @@ from forecast.elicit.answers import (
     Scale,
     ask,
     ask_kept,
-    default_edges,
     parse_chips,
     parse_edges,
 )
+from forecast.elicit.bins import default_edges
 from forecast.errors import ForecastError
 from forecast.render.elicit import no_fit_yet
 
