@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from forecast.elicit.distributions import Check, Fitted
-from forecast.errors import FitError, ForecastError
+from forecast.errors import FitError
+from forecast.jsoncache import JSONCache
 from forecast.questions.judgement import MedianInterval, ProbabilityJudgement
 from forecast.questions.limits import SHAPE_FLOOR
 
@@ -57,29 +58,15 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("forecast"))
 
 
-class FitCache:
+class FitCache(JSONCache):
     """A small JSON file of fits keyed by a hash of the judgement."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or cache_dir() / "fits-v1.json"
-        self._data: dict[str, object] | None = None
-        self._dirty = False
-
-    def _load(self) -> dict[str, object]:
-        if self._data is None:
-            from forecast import files
-
-            try:
-                self._data = json.loads(files.read_bytes(self.path, 50_000_000))
-                if not isinstance(self._data, dict):
-                    self._data = {}
-            except (OSError, ValueError, files.FileRefused):
-                self._data = {}
-        return self._data
+        super().__init__(path or cache_dir() / "fits-v1.json")
 
     def get(self, key: str) -> Fitted | None:
         """The cached fit for ``key``, if any."""
-        entry = self._load().get(key)
+        entry = self._entry(key)
         if not isinstance(entry, Mapping):
             return None
         try:
@@ -89,21 +76,7 @@ class FitCache:
 
     def put(self, key: str, fitted: Fitted) -> None:
         """Remember a fit (written by :meth:`flush`)."""
-        self._load()[key] = fitted.to_dict()
-        self._dirty = True
-
-    def flush(self) -> None:
-        """Write the cache atomically; a cache that cannot be written is skipped."""
-        if not self._dirty or self._data is None:
-            return
-        from forecast.yamlio import atomic_write
-
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps(self._data))
-            self._dirty = False
-        except (OSError, ForecastError):
-            pass
+        self._remember(key, fitted.to_dict())
 
 
 _default_cache: FitCache | None = None

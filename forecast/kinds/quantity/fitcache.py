@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 
+from forecast.jsoncache import JSONCache
 from forecast.kinds.quantity.families import FAMILIES, T_DF, Dist, Family, Support
 from forecast.kinds.quantity.fit import FamilyFit, JudgementFit, Statement
 
@@ -61,26 +62,13 @@ def _decode(entry: object, support: Support, sts: Sequence[Statement]) -> Judgem
     return JudgementFit(fits, chosen, tuple(sts))
 
 
-class QuantityFitCache:
+class QuantityFitCache(JSONCache):
     """The quantity fits of one cache file, read once and written once."""
 
     def __init__(self, path: Path | None = None) -> None:
         from forecast.elicit.fit import cache_dir
 
-        self.path = path or cache_dir() / NAME
-        self._data: dict[str, object] | None = None
-        self._dirty = False
-
-    def _load(self) -> dict[str, object]:
-        if self._data is None:
-            from forecast import files
-
-            try:
-                data = json.loads(files.read_bytes(self.path, 50_000_000))
-            except (OSError, ValueError, files.FileRefused):
-                data = {}
-            self._data = data if isinstance(data, dict) else {}
-        return self._data
+        super().__init__(path or cache_dir() / NAME)
 
     def fit(
         self,
@@ -92,30 +80,18 @@ class QuantityFitCache:
     ) -> JudgementFit:
         """The cached fit of these statements, or ``make()`` remembered."""
         key = _key(sts, support, families, fixed)
-        hit = _decode(self._load().get(key), support, sts)
+        hit = _decode(self._entry(key), support, sts)
         if hit is not None:
             return hit
         made = make()
-        self._load()[key] = {
-            "chosen": made.chosen,
-            "fits": [[f.family, f.dist.a, f.dist.b, f.sse] for f in made.fits],
-        }
-        self._dirty = True
+        self._remember(
+            key,
+            {
+                "chosen": made.chosen,
+                "fits": [[f.family, f.dist.a, f.dist.b, f.sse] for f in made.fits],
+            },
+        )
         return made
-
-    def flush(self) -> None:
-        """Write the cache atomically (skipped when it cannot be written)."""
-        if not self._dirty or self._data is None:
-            return
-        from forecast.errors import ForecastError
-        from forecast.yamlio import atomic_write
-
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps(self._data))
-            self._dirty = False
-        except (OSError, ForecastError):
-            pass
 
 
 __all__ = ["NAME", "QuantityFitCache"]
