@@ -16,9 +16,9 @@ from forecast import results
 from forecast.effects import Chosen, DriverEffects, ScenarioView, SwingView
 from forecast.headline import Pools, measured_from
 from forecast.inference import Diagnostics, SamplerSettings
+from forecast.kinds.fields import question_fields
 from forecast.questions.drivers import DriverSet
 from forecast.questions.loader import LoadedQuestion
-from forecast.staleness import facts_date
 
 if TYPE_CHECKING:
     from forecast.elicit.distributions import Fitted
@@ -59,16 +59,10 @@ def assemble(
     evidence: Sequence[results.FittedEvidence] = (),
 ) -> results.Forecast:
     """A Forecast from per-draw probabilities (chain, draw) and prior draws of the same."""
-    spec = q.spec
     flat = chain_draws.reshape(-1)
     lo, hi = results.band(prior, 0.95)
     return results.Forecast(
-        question_id=q.id,
-        title=spec.title,
-        kind=spec.kind,
-        deadline=spec.deadline,
-        status=spec.status,
-        resolution=spec.resolution,
+        **question_fields(q, settings),
         probability=float(flat.mean()),
         mcse=results.mcse_mean(chain_draws),
         intervals=results.intervals_of(flat),
@@ -79,8 +73,6 @@ def assemble(
         evidence=tuple(results.evidence_view(e) for e in evidence),
         base_rate=None,
         diagnostics=diag,
-        provenance=results.provenance(str(q.path), q.sha256, settings),
-        facts_as_of=facts_date(spec),
         result=result,
     )
 

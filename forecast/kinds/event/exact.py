@@ -48,9 +48,7 @@ def forecast_event(
     from forecast.kinds.event.model import compare_pools_exact
     from forecast.kinds.event.result import EventResult
     from forecast.kinds.event.sensitivity import of_grid
-    from forecast.staleness import facts_date
 
-    spec = q.spec
     exact = ExactEvent.of(inputs)
     if timer is not None:
         timer.lap("quadrature")
@@ -61,14 +59,12 @@ def forecast_event(
     pools = compare_pools_exact(inputs, exact.shift)
     settings = used(settings, "exact")
     forecast = results.Forecast(
-        **common_fields(q, inputs),
+        **common_fields(q, inputs, settings),
         probability=exact.probability,
         mcse=0.0,
         intervals=tuple(results.Interval(m, lo, hi) for m, lo, hi in exact.intervals),
         steps=tuple(steps),
         diagnostics=diagnostics(exact, settings),
-        provenance=results.provenance(str(q.path), q.sha256, settings),
-        facts_as_of=facts_date(spec),
         draws={"p": p_chain.reshape(-1), "q": q_chain.reshape(-1)},
         result=EventResult(
             measured_from(pools, exact.probability), of_grid(inputs, exact, p_chain.size)

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 from forecast import results
 from forecast.kinds.event.spec import EventQuestion
+from forecast.kinds.fields import QuestionFields, question_fields
 from forecast.questions.loader import LoadedQuestion
 
 if TYPE_CHECKING:
-    import datetime as dt
-
+    from forecast.inference import SamplerSettings
     from forecast.kinds.event.model import EventInputs
 
 
-class CommonFields(TypedDict):
+class CommonFields(QuestionFields):
     """The keywords of :class:`~forecast.results.Forecast` :func:`common_fields` gives."""
 
-    question_id: str
-    title: str
-    kind: str
-    deadline: dt.date
-    status: str
-    resolution: str
     prior_probability: float
     prior_interval: results.Interval
     experts: tuple[results.ExpertView, ...]
@@ -30,7 +24,9 @@ class CommonFields(TypedDict):
     base_rate: results.BaseRateJSON | None
 
 
-def common_fields(q: LoadedQuestion, inputs: EventInputs) -> CommonFields:
+def common_fields(
+    q: LoadedQuestion, inputs: EventInputs, settings: SamplerSettings
+) -> CommonFields:
     """The question, the experts' prior, the evidence and the base rate, as
     :class:`~forecast.results.Forecast` keywords (sampled and exact forecasts alike)."""
     spec = q.spec
@@ -38,12 +34,7 @@ def common_fields(q: LoadedQuestion, inputs: EventInputs) -> CommonFields:
     prior = inputs.prior
     br = spec.base_rate
     return {
-        "question_id": q.id,
-        "title": spec.title,
-        "kind": spec.kind,
-        "deadline": spec.deadline,
-        "status": spec.status,
-        "resolution": spec.resolution,
+        **question_fields(q, settings),
         "prior_probability": prior.mean(),
         "prior_interval": results.Interval(0.95, float(prior.ppf(0.025)), float(prior.ppf(0.975))),
         "experts": tuple(

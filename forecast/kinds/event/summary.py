@@ -15,7 +15,6 @@ from forecast.kinds.event.fields import common_fields
 from forecast.kinds.event.result import EventResult
 from forecast.kinds.event.spec import EventQuestion
 from forecast.questions.loader import LoadedQuestion
-from forecast.staleness import facts_date
 
 if TYPE_CHECKING:
     from xarray import DataTree
@@ -64,14 +63,12 @@ def summarise(
         diag, float(q_flat.mean()), results.mcse_mean(q_chain), pools, len(inputs.experts)
     )
     forecast = results.Forecast(
-        **common_fields(q, inputs),
+        **common_fields(q, inputs, settings),
         probability=float(q_flat.mean()),
         mcse=results.mcse_mean(q_chain),
         intervals=results.intervals_of(q_flat),
         steps=tuple(steps),
         diagnostics=diag,
-        provenance=results.provenance(str(q.path), q.sha256, settings),
-        facts_as_of=facts_date(spec),
         draws={"p": p_flat, "q": q_flat},
         result=EventResult(
             measured_from(pools, float(q_flat.mean())),

@@ -115,9 +115,7 @@ def own_forecast(
     return made
 
 
-def direct_draws(
-    q: LoadedQuestion, settings: SamplerSettings
-) -> tuple[np.ndarray, str] | None:
+def direct_draws(q: LoadedQuestion, settings: SamplerSettings) -> tuple[np.ndarray, str] | None:
     """Draws of the question's propensity from the posterior its kind's sweep adapter
     draws without a sampler (``posterior``: a time-to-event question's exact posterior
     by inverse CDF, a drivers question's importance posterior), and the method that

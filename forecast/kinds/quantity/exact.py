@@ -85,11 +85,11 @@ def forecast(
         When the posterior cannot be resolved by quadrature (:func:`quadrature`).
     """
     from forecast import results
+    from forecast.kinds.fields import question_fields
     from forecast.kinds.quantity.power import power_scaling_exact
     from forecast.kinds.quantity.spec import QuantityQuestion
     from forecast.kinds.quantity.summarise import data_label, result_of
     from forecast.methods.exact import diagnostics, used
-    from forecast.staleness import facts_date
 
     spec = q.spec
     assert isinstance(spec, QuantityQuestion)
@@ -109,12 +109,7 @@ def forecast(
     if inputs.data is not None:
         steps.append(results.Step(label, "data", prior_p, p))
     forecast = results.Forecast(
-        question_id=q.id,
-        title=spec.title,
-        kind=spec.kind,
-        deadline=spec.deadline,
-        status=spec.status,
-        resolution=spec.resolution,
+        **question_fields(q, settings),
         probability=p,
         mcse=0.0,
         intervals=tuple(results.Interval(m, p, p) for m in (0.8, 0.95)),
@@ -125,8 +120,6 @@ def forecast(
         evidence=(),
         base_rate=None,
         diagnostics=diagnostics(made, settings),
-        provenance=results.provenance(str(q.path), q.sha256, settings),
-        facts_as_of=facts_date(spec),
         draws={"q": (x > t).astype(float).reshape(-1), "x": x.reshape(-1)},
         result=result,
     )

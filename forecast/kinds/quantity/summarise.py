@@ -17,6 +17,7 @@ import numpy as np
 
 from forecast import results
 from forecast.inference import Diagnostics, SamplerSettings, Timer, diagnose
+from forecast.kinds.fields import question_fields
 from forecast.kinds.quantity import power, scores, summary
 from forecast.kinds.quantity.inputs import QuantityInputs
 from forecast.kinds.quantity.result import ExpertFit, QuantityResult
@@ -24,7 +25,6 @@ from forecast.kinds.quantity.sensitivity import rows as sensitivity_rows
 from forecast.kinds.quantity.spec import QuantityQuestion
 from forecast.kinds.quantity.update import conjugate
 from forecast.questions.loader import LoadedQuestion
-from forecast.staleness import facts_date
 
 if TYPE_CHECKING:
     from xarray import DataTree
@@ -131,12 +131,7 @@ def summarise(
     if inputs.data is not None:
         steps.append(results.Step(data_label(inputs), "data", prior_p, p))
     forecast = results.Forecast(
-        question_id=q.id,
-        title=spec.title,
-        kind=spec.kind,
-        deadline=spec.deadline,
-        status=spec.status,
-        resolution=spec.resolution,
+        **question_fields(q, settings),
         probability=p,
         mcse=mcse,
         intervals=tuple(results.Interval(m, p, p) for m in (0.8, 0.95)),
@@ -147,8 +142,6 @@ def summarise(
         evidence=(),
         base_rate=None,
         diagnostics=diag,
-        provenance=results.provenance(str(q.path), q.sha256, settings),
-        facts_as_of=facts_date(spec),
         draws={"q": above.reshape(-1), "x": x.reshape(-1)},
         result=result_of(
             spec,

@@ -25,6 +25,7 @@ from forecast import results, summary
 from forecast.effects import DriverEffects
 from forecast.headline import measured_from
 from forecast.inference import SamplerSettings, Timer
+from forecast.kinds.fields import question_fields
 from forecast.kinds.tte.draws import YEAR_DAYS, Draws, half_time, years
 from forecast.kinds.tte.grid import TteGrid
 from forecast.kinds.tte.lines import draw
@@ -105,7 +106,6 @@ def forecast_tte(
     NotExact
         When the drivers' uncertain ratios are too many to integrate at once.
     """
-    from forecast.staleness import facts_date
 
     spec = q.spec
     assert isinstance(spec, TimeToEventQuestion)
@@ -174,12 +174,7 @@ def forecast_tte(
     settings = used(settings, "exact")
     plo, phi = exact.prior_interval
     forecast = results.Forecast(
-        question_id=q.id,
-        title=spec.title,
-        kind=spec.kind,
-        deadline=spec.deadline,
-        status=spec.status,
-        resolution=spec.resolution,
+        **question_fields(q, settings),
         probability=exact.probability,
         mcse=0.0,
         intervals=tuple(results.Interval(m, lo, hi) for m, lo, hi in exact.intervals),
@@ -190,8 +185,6 @@ def forecast_tte(
         evidence=(),
         base_rate=None,
         diagnostics=diagnostics(exact, settings),
-        provenance=results.provenance(str(q.path), q.sha256, settings),
-        facts_as_of=facts_date(spec),
         result=result,
         draws={"q": chain_draws.reshape(-1)},
     )
