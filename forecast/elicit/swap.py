@@ -15,13 +15,20 @@ is the headline and its change is 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from forecast import psis
 from forecast.elicit.distributions import Fitted
-from forecast.elicit.pool import METHODS, Alternative, Comparison, PoolSpec, pooled_logpdf
+from forecast.elicit.pool import (
+    METHODS,
+    Alternative,
+    Comparison,
+    LogDensity,
+    PoolSpec,
+    pooled_logpdf,
+)
 
 
 def _reweighted(values: np.ndarray, log_ratio: np.ndarray) -> tuple[float, psis.Smoothed]:
@@ -30,9 +37,53 @@ def _reweighted(values: np.ndarray, log_ratio: np.ndarray) -> tuple[float, psis.
     return s.mean(values), s
 
 
-def _label(text: str, s: psis.Smoothed) -> str:
-    """The row's label, marked rough when its weights fail ArviZ's Pareto-k rule."""
-    return text if s.ok else f"{text} (rough: Pareto k {s.pareto_k:.2f})"
+def _rough(s: psis.Smoothed) -> str | None:
+    """Why a row's weights are not to be trusted (ArviZ's Pareto-k rule), or None."""
+    return None if s.ok else f"Pareto k {s.pareto_k:.2f}"
+
+
+Row = Callable[[LogDensity], tuple[float, str | None]]
+"""The forecast under a pool's log density of ``logit p``, and why that value is rough
+(None when it is trusted)."""
+
+
+def alternatives(
+    names: Sequence[str],
+    experts: Sequence[Fitted],
+    weights: Sequence[float],
+    spec: PoolSpec,
+    reference: float,
+    row: Row,
+) -> Comparison:
+    """Each other pool method and each expert left out, each forecast by ``row`` from its
+    pooled log density; the pool in use is the ``reference`` row."""
+
+    def label(text: str, rough: str | None) -> str:
+        return text if rough is None else f"{text} (rough: {rough})"
+
+    rows: list[Alternative] = []
+    for method in METHODS:
+        alt = PoolSpec(method, spec.extremize)
+        if method == spec.method:
+            rows.append(Alternative(alt.describe(), "pool", method, reference, 0.0, True))
+            continue
+        value, rough = row(pooled_logpdf(experts, weights, alt)[0])
+        rows.append(
+            Alternative(label(alt.describe(), rough), "pool", method, value, value - reference)
+        )
+    w = list(weights)
+    if len(experts) > 1:
+        for i, name in enumerate(names):
+            rest_w = w[:i] + w[i + 1 :]
+            if sum(rest_w) <= 0:
+                continue
+            rest = list(experts[:i]) + list(experts[i + 1 :])
+            value, rough = row(pooled_logpdf(rest, rest_w, spec)[0])
+            text = label(f"without {name}", rough)
+            rows.append(
+                Alternative(text, "drop", spec.method, value, value - reference, expert=name)
+            )
+    return Comparison(spec, reference, tuple(rows))
 
 
 def compare_by_reweighting(
@@ -47,34 +98,14 @@ def compare_by_reweighting(
     on the logit scale and the forecast ``values`` of the same draws (both (chain, draw))."""
     u = np.asarray(u, dtype=float).reshape(-1)
     x = np.asarray(values, dtype=float).reshape(-1)
-    reference = float(x.mean())
     used, _ = pooled_logpdf(experts, weights, spec)
     base = np.asarray(used(u), dtype=float)
-    rows: list[Alternative] = []
-    for method in METHODS:
-        alt = PoolSpec(method, spec.extremize)
-        if method == spec.method:
-            rows.append(Alternative(alt.describe(), "pool", method, reference, 0.0, True))
-            continue
-        logpdf, _ = pooled_logpdf(experts, weights, alt)
+
+    def row(logpdf: LogDensity) -> tuple[float, str | None]:
         value, s = _reweighted(x, np.asarray(logpdf(u), dtype=float) - base)
-        rows.append(
-            Alternative(_label(alt.describe(), s), "pool", method, value, value - reference)
-        )
-    w = list(weights)
-    if len(experts) > 1:
-        for i, name in enumerate(names):
-            rest_w = w[:i] + w[i + 1 :]
-            if sum(rest_w) <= 0:
-                continue
-            rest = list(experts[:i]) + list(experts[i + 1 :])
-            logpdf, _ = pooled_logpdf(rest, rest_w, spec)
-            value, s = _reweighted(x, np.asarray(logpdf(u), dtype=float) - base)
-            label = _label(f"without {name}", s)
-            rows.append(
-                Alternative(label, "drop", spec.method, value, value - reference, expert=name)
-            )
-    return Comparison(spec, reference, tuple(rows))
+        return value, _rough(s)
+
+    return alternatives(names, experts, weights, spec, float(x.mean()), row)
 
 
-__all__ = ["compare_by_reweighting"]
+__all__ = ["Row", "alternatives", "compare_by_reweighting"]

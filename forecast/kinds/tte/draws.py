@@ -40,31 +40,12 @@ def prior_beta(drivers: Sequence[DriverInput], n: int, rng: np.random.Generator)
 def half_time(mean_by: Callable[[np.ndarray], np.ndarray], lo: float, hi: float) -> float:
     """Where ``mean_by`` (increasing in t) reaches one half in [lo, hi], to a hundredth
     of a day, the caller having checked that it is below at ``lo`` and reached by
-    ``hi``: false position with the Illinois rule (each end's value halved when it is
-    kept twice), each step kept at least half the tolerance inside the bracket so that
-    the bracket itself closes."""
-    tol = 0.01 / YEAR_DAYS
+    ``hi`` (:func:`~forecast.methods.roots.bracketed`)."""
+    from forecast.methods.roots import bracketed
 
     def f(t: float) -> float:
         return float(np.asarray(mean_by(np.array([t])))[0]) - 0.5
 
-    f_lo, f_hi = f(lo), f(hi)
-    kept = 0
-    for _ in range(200):
-        if hi - lo <= tol:
-            break
-        t = (lo * f_hi - hi * f_lo) / (f_hi - f_lo) if f_hi > f_lo else 0.5 * (lo + hi)
-        t = min(max(t, lo + tol / 2), hi - tol / 2)
-        ft = f(t)
-        if ft < 0:
-            lo, f_lo = t, ft
-            f_hi = f_hi / 2 if kept == 1 else f_hi
-            kept = 1
-        else:
-            hi, f_hi = t, ft
-            f_lo = f_lo / 2 if kept == -1 else f_lo
-            kept = -1
-    return 0.5 * (lo + hi)
-
+    return bracketed(f, lo, hi, xtol=0.01 / YEAR_DAYS)
 
 __all__ = ["LN2", "YEAR_DAYS", "Draws", "half_time", "prior_beta", "years"]

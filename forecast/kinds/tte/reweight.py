@@ -26,7 +26,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from forecast.elicit.pool import METHODS, Alternative, Comparison, PoolSpec, pooled_logpdf
+from forecast.elicit.pool import Comparison, LogDensity, PoolSpec, pooled_logpdf
+from forecast.elicit.swap import alternatives
 from forecast.kinds.tte.draws import Draws
 from forecast.kinds.tte.grid import TteGrid
 from forecast.kinds.tte.model import TteInputs
@@ -83,44 +84,11 @@ def pools(inputs: TteInputs, grid: TteGrid, values: np.ndarray, reference: float
     used, _ = pooled_logpdf(inputs.experts, inputs.weights, spec)
     base = np.asarray(used(grid.a), dtype=float)[:, None]
 
-    def row(logpdf_alt: np.ndarray) -> tuple[float, bool]:
-        r = Reweighted(grid, np.asarray(logpdf_alt, dtype=float)[:, None] - base)
-        return r.mean(grid, values), r.reliable
+    def row(logpdf: LogDensity) -> tuple[float, str | None]:
+        r = Reweighted(grid, np.asarray(logpdf(grid.a), dtype=float)[:, None] - base)
+        return r.mean(grid, values), None if r.reliable else ROUGH
 
-    def label(text: str, reliable: bool) -> str:
-        return text if reliable else f"{text} (rough: {ROUGH})"
-
-    rows: list[Alternative] = []
-    for method in METHODS:
-        alt = PoolSpec(method, spec.extremize)
-        if method == spec.method:
-            rows.append(Alternative(alt.describe(), "pool", method, reference, 0.0, True))
-            continue
-        logpdf, _ = pooled_logpdf(inputs.experts, inputs.weights, alt)
-        value, ok = row(logpdf(grid.a))
-        rows.append(
-            Alternative(label(alt.describe(), ok), "pool", method, value, value - reference)
-        )
-    w = list(inputs.weights)
-    if len(inputs.experts) > 1:
-        for i, name in enumerate(inputs.expert_names):
-            rest_w = w[:i] + w[i + 1 :]
-            if sum(rest_w) <= 0:
-                continue
-            rest = list(inputs.experts[:i]) + list(inputs.experts[i + 1 :])
-            logpdf, _ = pooled_logpdf(rest, rest_w, spec)
-            value, ok = row(logpdf(grid.a))
-            rows.append(
-                Alternative(
-                    label(f"without {name}", ok),
-                    "drop",
-                    spec.method,
-                    value,
-                    value - reference,
-                    expert=name,
-                )
-            )
-    return Comparison(spec, reference, tuple(rows))
+    return alternatives(inputs.expert_names, inputs.experts, inputs.weights, spec, reference, row)
 
 
 # -- power-scaling sensitivity -------------------------------------------------------
