@@ -87,6 +87,53 @@ def test_a_sweep_of_an_exact_question_imports_no_pymc(tmp_path: Path) -> None:
     assert "LOADED []" in proc.stderr
 
 
+HEAVY = ("scipy", "pymc", "pytensor", "arviz", "arviz_base", "arviz_stats", "preliz")
+
+
+def test_an_evidence_and_data_sweep_of_an_event_question_loads_no_heavy_module(
+    tmp_path: Path,
+) -> None:
+    """`forecast sweep` of an event question over evidence and base-rate settings, its fits
+    cached by a first sweep in the same cache folder, loads none of ``HEAVY``: the rows
+    come from the exact posterior and the evidence on its draws."""
+    import subprocess
+    import sys
+
+    question = tmp_path / "q.yaml"
+    question.write_text(EVENT.read_text("utf-8"), encoding="utf-8")
+    code = (
+        "import atexit, sys\n"
+        f"heavy = {HEAVY!r}\n"
+        "atexit.register(lambda: print('LOADED', sorted({m.split('.')[0] for m in sys.modules}"
+        " & set(heavy)), file=sys.stderr))\n"
+        "from forecast.cli import main\n"
+        "main()\n"
+    )
+    args = ["sweep", str(question), "--seed", "3", "--grid", "base_rate.weight=0.25,1"]
+    args += ["--grid", "evidence.no-guest-invitation-2026.lr=0.5,2"]
+    args += ["--grid", "evidence.azerbaijan-precedent=on,off"]
+    env = {"FORECAST_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            check=False,
+        )
+        for _ in range(2)
+    ]
+    first, second = runs
+    assert first.returncode == 0, first.stderr
+    # fitting the judgements (a cache miss) needs SciPy: the check sees it
+    assert "'scipy'" in first.stderr, first.stderr
+    assert second.returncode == 0, second.stderr
+    rows = [json.loads(line) for line in second.stdout.splitlines()]
+    assert len(rows) == 8 and second.stdout == first.stdout
+    assert "LOADED []" in second.stderr, second.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [TTE, EVENT])
 def test_exact_draws_agree_with_nuts_draws_within_the_monte_carlo_error(path: Path) -> None:

@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from scipy.special import expit
 
 from forecast.errors import ForecastError
+from forecast.special import expit
 from forecast.sweep.adapters import current_prior, pool_logpdf_p, prior_changes
 from forecast.sweep.params import Effect, Param, Value, choice, expert_params, number
 from forecast.sweep.strategies import Job, Posterior, derived_seed
