@@ -57,14 +57,19 @@ def assemble(
     experts: tuple[results.ExpertView, ...],
     result: results.KindResult,
     evidence: Sequence[results.FittedEvidence] = (),
+    mcse: float | None = None,
 ) -> results.Forecast:
-    """A Forecast from per-draw probabilities (chain, draw) and prior draws of the same."""
+    """A Forecast from per-draw probabilities (chain, draw) and prior draws of the same.
+
+    ``mcse`` is the headline's Monte Carlo error when it is not that of NUTS's chains
+    (ArviZ's, from their autocorrelation), e.g. that of importance-weighted draws.
+    """
     flat = chain_draws.reshape(-1)
     lo, hi = results.band(prior, 0.95)
     return results.Forecast(
         **question_fields(q, settings),
         probability=float(flat.mean()),
-        mcse=results.mcse_mean(chain_draws),
+        mcse=results.mcse_mean(chain_draws) if mcse is None else mcse,
         intervals=results.intervals_of(flat),
         prior_probability=float(np.mean(prior)),
         prior_interval=results.Interval(0.95, lo, hi),

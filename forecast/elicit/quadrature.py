@@ -146,24 +146,51 @@ class LogitDensity:
         return special.expit(np.interp(np.asarray(q, dtype=float), cum[keep], self.u[keep]))
 
 
-def shift_means(u: np.ndarray, shifts: np.ndarray | None) -> np.ndarray:
+def shift_means(
+    u: np.ndarray, shifts: np.ndarray | None, weights: np.ndarray | None = None
+) -> np.ndarray:
     """E[sigmoid(u + shift)] over the draws of the evidence's summed log likelihood ratio,
-    at each point of ``u`` (sigmoid(u) without evidence)."""
+    at each point of ``u`` (sigmoid(u) without evidence).
+
+    ``weights``, when given, are the shifts' probabilities (any positive numbers, the same
+    shape as ``shifts``): a drivers question's shifts are every draw in every state of
+    its drivers, each state with its chance at the scenario's levels.
+    """
     if shifts is None or not len(shifts):
         return special.expit(u)
-    s = np.sort(np.asarray(shifts, dtype=float).reshape(-1))
-    if len(s) > _SHIFT_POINTS:
-        # Evenly spaced order statistics stand for the draws: the error is far below
-        # the draws' own Monte Carlo error, the cost a fraction.
-        s = s[np.linspace(0, len(s) - 1, _SHIFT_POINTS).round().astype(int)]
+    s = np.asarray(shifts, dtype=float).reshape(-1)
+    w: np.ndarray | None = None
+    if weights is None:
+        s = np.sort(s)
+        if len(s) > _SHIFT_POINTS:
+            # Evenly spaced order statistics stand for the draws: the error is far below
+            # the draws' own Monte Carlo error, the cost a fraction.
+            s = s[np.linspace(0, len(s) - 1, _SHIFT_POINTS).round().astype(int)]
+    else:
+        w = np.broadcast_to(np.asarray(weights, dtype=float), np.shape(shifts)).reshape(-1)
+        if len(s) > _SHIFT_POINTS:
+            # The same for weighted shifts: their quantiles at evenly spaced levels.
+            order = np.argsort(s)
+            cum = np.cumsum(w[order])
+            levels = (np.arange(_SHIFT_POINTS) + 0.5) / _SHIFT_POINTS * cum[-1]
+            picks = np.minimum(np.searchsorted(cum, levels), len(s) - 1)
+            s, w = s[order][picks], None
+        else:
+            w = w / w.sum()
 
-    def rows(block: np.ndarray) -> np.ndarray:
-        return special.expit(u[None, :] + block[:, None]).sum(axis=0)
+    def rows(block: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
+        values, probs = block
+        e = special.expit(u[None, :] + values[:, None])
+        return e.sum(axis=0) if probs is None else probs @ e
 
     # A few shifts at a time (they stay in the CPU cache) and on two threads (NumPy lets
     # go of the GIL): the same numbers, sooner.
-    blocks = [s[i : i + _SHIFT_BLOCK] for i in range(0, len(s), _SHIFT_BLOCK)]
-    return np.sum(list(_threads().map(rows, blocks)), axis=0) / len(s)
+    blocks = [
+        (s[i : i + _SHIFT_BLOCK], None if w is None else w[i : i + _SHIFT_BLOCK])
+        for i in range(0, len(s), _SHIFT_BLOCK)
+    ]
+    total = np.sum(list(_threads().map(rows, blocks)), axis=0)
+    return np.asarray(total / len(s) if w is None else total)
 
 
 _SHIFT_BLOCK = 16

@@ -7,7 +7,9 @@ drivers (and the trend), so there is no one-dimensional integral. Changing the p
 changes only the prior, though, so the posterior draws can be importance-reweighted by
 the ratio of the two pools' densities at each draw's ``logit p0`` (``logit q``):
 Pareto-smoothed (:func:`forecast.psis.smooth`), with the Pareto k saying when a row is
-rough (above ArviZ's ``good_k``).
+rough (above ArviZ's ``good_k``). A drivers question with no cases needs no weights: its
+posterior is its prior, and its pools are integrated over ``logit p0`` as an event
+question's are (:func:`forecast.kinds.drivers.summary.prior_pools`).
 
 Every row is measured from the forecast the draws give, so the row of the pool in use
 is the headline and its change is 0.

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import special
+
+from forecast import special
 
 _LOG_2PI = math.log(2.0 * math.pi)
 

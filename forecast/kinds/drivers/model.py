@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.special import expit
 
 from forecast.elicit.distributions import Fitted, Mixture
 from forecast.elicit.fit import default_cache
@@ -44,6 +43,7 @@ from forecast.models.covariates import (
 from forecast.questions.cases import read_cases
 from forecast.questions.drivers import Case
 from forecast.questions.experts import given_weights
+from forecast.special import expit
 
 if TYPE_CHECKING:
     import pymc as pm

@@ -9,6 +9,7 @@ import numpy as np
 
 from forecast.densities import log_beta_pool, log_normal
 from forecast.sensitivity import Sensitivity, assess
+from forecast.special import expit
 
 if TYPE_CHECKING:
     from forecast.kinds.drivers.model import DriversInputs
@@ -33,8 +34,6 @@ def log_densities(
     and ``beta``, up to constants); the likelihood is the model's ``cases`` term.
     ``None`` for the likelihood when no cases are coded.
     """
-    from scipy.special import expit
-
     alpha = np.asarray(alpha, dtype=float)
     beta = np.asarray(beta, dtype=float)
     log_prior = log_beta_pool(inputs.experts, inputs.weights, expit(alpha))
@@ -57,8 +56,6 @@ def of_draws(
     inputs: DriversInputs, alpha: np.ndarray, beta: np.ndarray, forecast: np.ndarray
 ) -> Sensitivity:
     """Sensitivity of a drivers forecast (per-draw probabilities, (chain, draw))."""
-    from scipy.special import expit
-
     alpha = np.asarray(alpha, dtype=float)
     beta = np.asarray(beta, dtype=float)
     log_prior, log_lik = log_densities(inputs, alpha, beta)

@@ -20,6 +20,7 @@ from forecast.questions.loader import LoadedQuestion
 if TYPE_CHECKING:
     from xarray import DataTree
 
+    from forecast.headline import Pools
     from forecast.kinds.drivers.model import DriversInputs
 
 
@@ -119,7 +120,9 @@ def summarise_draws(
         n_cases,
         int(inputs.cases_y.sum()),
         of_draws(inputs, alpha, beta, chain_draws),
-        summary.swapped_pools(inputs, alpha, chain_draws),
+        summary.swapped_pools(inputs, alpha, chain_draws)
+        if n_cases
+        else prior_pools(inputs, beta, shift, levels, float(np.mean(chain_draws))),
     )
     forecast = summary.assemble(
         q,
@@ -131,12 +134,46 @@ def summarise_draws(
         summary.experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts),
         result,
         inputs.evidence,
+        mcse=None if drawn.mcse is None else drawn.mcse(chain_draws),
     )
-    if drawn.mcse is not None:
-        forecast = replace(forecast, mcse=drawn.mcse(chain_draws))
     if timer is not None:
         timer.lap("summarise")
     return forecast
+
+
+def prior_pools(
+    inputs: DriversInputs,
+    beta: np.ndarray,
+    shift: np.ndarray,
+    levels: list[float],
+    headline: float,
+) -> Pools:
+    """Pool swaps and drop-one rows of a drivers question with no cases, by quadrature.
+
+    With nothing coded the posterior is the prior, in which the baseline p0 is
+    independent of the drivers' odds ratios and of the evidence. The forecast under
+    another pool (or without one expert) is then the integral over u = logit p0 of that
+    pool's density times E[sigmoid(u + S)], S being each draw's log-odds shift
+    (``x . beta`` in every state of the drivers, weighted by its chance at ``levels``,
+    plus the evidence's ``shift``): the event kind's comparison
+    (:func:`forecast.elicit.pool.compare`), with no importance weights to smooth.
+    """
+    from forecast.elicit.pool import PoolSpec, compare
+    from forecast.elicit.quadrature import shift_means
+    from forecast.headline import measured_from
+    from forecast.models.covariates import shift_states
+
+    states, chance = shift_states(np.asarray(beta, dtype=float), levels)
+    s = states + np.asarray(shift, dtype=float)[..., None]
+    w = np.broadcast_to(chance, s.shape)
+
+    def mean_sigmoid(u: np.ndarray) -> np.ndarray:
+        return shift_means(u, s, w)
+
+    pools = compare(
+        inputs.expert_names, inputs.experts, inputs.weights, PoolSpec(), None, None, mean_sigmoid
+    )
+    return measured_from(pools, headline)
 
 
 def by_importance(
@@ -178,4 +215,4 @@ def by_importance(
         ) from exc
 
 
-__all__ = ["Posterior", "by_importance", "summarise", "summarise_draws"]
+__all__ = ["Posterior", "by_importance", "prior_pools", "summarise", "summarise_draws"]

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
-from scipy.special import expit
 
+from forecast.special import expit
 from forecast.sweep.adapters import ScenarioLevels, current_prior, pool_logpdf_p, prior_changes
 from forecast.sweep.params import Param, Value, driver_params, expert_params
 

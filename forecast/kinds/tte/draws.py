@@ -48,4 +48,5 @@ def half_time(mean_by: Callable[[np.ndarray], np.ndarray], lo: float, hi: float)
 
     return bracketed(f, lo, hi, xtol=0.01 / YEAR_DAYS)
 
+
 __all__ = ["LN2", "YEAR_DAYS", "Draws", "half_time", "prior_beta", "years"]
