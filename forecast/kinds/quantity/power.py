@@ -119,7 +119,10 @@ def power_scaling_exact(
     assert log_lik is not None
     rows = []
     for name, quantity in at.items():
-        prior, lik = (sense(quantity, weights, _finite(ld), draws) for ld in (log_prior, log_lik))
+        with np.errstate(divide="ignore"):  # nodes whose weight underflowed to 0 stay 0
+            prior, lik = (
+                sense(quantity, weights, _finite(ld), draws) for ld in (log_prior, log_lik)
+            )
         rows.append(Quantity(name, LABELS[name], prior, lik, label_of(prior, lik)))
     p_base = float(base.sf(threshold))
     moves = []

@@ -6,9 +6,13 @@
 * ``pool`` and ``expert.NAME.weight`` (prior): the experts' pool.
 
 Every posterior a scenario needs is the exact one (:mod:`forecast.kinds.quantity.exact`),
-drawn by stratified inverse CDF, one per prior and data setting; NUTS samples only under
-``--method nuts`` (the error sd swapped into the compiled model, the pool reweighted) or
-when the quadrature grid cannot resolve a posterior.
+one per prior and data setting, and a row's numbers are read off it as ``forecast run``
+reads its headline: P(X > t) from the closed form or the quadrature grid, its error the
+quadrature error estimate at t (0 in closed form), its intervals P itself (a quantity's
+P(X > t) has no spread of its own, as ``forecast run`` reports it). No draws are made.
+NUTS samples only under ``--method nuts`` (the error sd swapped into the compiled model,
+the pool reweighted) or when the quadrature grid cannot resolve a posterior; those rows
+are the draws' mean and Monte Carlo error.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
     import pymc as pm
     from xarray import DataTree
 
+    from forecast.kinds.quantity.grid import Density, GridDensity
     from forecast.questions.base import QuestionMeta
     from forecast.sweep.params import Param, Value
     from forecast.sweep.strategies import Job, Posterior
@@ -80,6 +86,51 @@ def params(spec: QuantityQuestion) -> list[Param]:
     ]
     out.append(Param("pool", Effect.prior, pool, "how the experts are pooled"))
     return out
+
+
+MASSES = (0.8, 0.95)
+"""The intervals a sweep row carries (``lo80`` ... ``hi95``)."""
+
+
+@dataclass(frozen=True)
+class ExactPosterior:
+    """A scenario's exact posterior as its rows read it: the distribution ``forecast run``
+    takes its headline from (the closed form, or the quadrature grid's), and on a grid the
+    same density on the fine grid and on every other point of it."""
+
+    posterior: Density
+    fine: GridDensity | None = None
+    """None in closed form: the numbers are exact and their error is 0."""
+    half: GridDensity | None = None
+
+    @classmethod
+    def of(cls, inputs: QuantityInputs) -> ExactPosterior:
+        """The exact posterior of ``inputs`` (its grid already made)."""
+        if inputs.closed_form is not None:
+            return cls(inputs.closed_form)
+        grid = inputs.grid
+        return cls(grid.posterior, grid.posterior, grid.density(grid.main, half=True))
+
+    def row(self, t: float) -> dict[str, float]:
+        """P(X > t), its quadrature error estimate (what the exact run reports for a file
+        whose threshold is t: the largest change of P(X > t) and of the quartiles and
+        2.5/97.5% points, relative to the 50% interval, on the grid half as fine) and the
+        intervals, all P(X > t)."""
+        from forecast.kinds.quantity.quadrature import error_between
+
+        p = float(1 - self.posterior.cdf(t))
+        error = 0.0
+        if self.fine is not None and self.half is not None:
+            error = error_between(self.fine, self.half, [t])
+        row = {"probability": p, "mcse": error}
+        for m in MASSES:
+            row[f"lo{round(100 * m)}"] = p
+            row[f"hi{round(100 * m)}"] = p
+        return row
+
+
+def _threshold(inputs: QuantityInputs, scenario: Mapping[str, Value]) -> float:
+    return float(scenario.get("threshold", inputs.thresholds[0]))
 
 
 class QuantityAdapter:
@@ -141,11 +192,13 @@ class QuantityAdapter:
 
     @classmethod
     def posterior(cls, job: Job) -> Posterior | None:
-        """Stratified inverse-CDF draws of the scenario's exact posterior, in place of NUTS
-        (None: NUTS samples, when asked for or when the grid cannot resolve it)."""
+        """The scenario's exact posterior (:class:`ExactPosterior`), in place of NUTS draws
+        (None: NUTS samples, when asked for or when the grid cannot resolve it). Its
+        diagnostics are the exact method's: the quadrature error of the file's thresholds,
+        no R-hat, no draws and so no ESS."""
         import time
 
-        from forecast.kinds.quantity.exact import NotExact, draws, quadrature
+        from forecast.kinds.quantity.exact import NotExact, quadrature
         from forecast.sweep.adapters import exact_diagnostics
         from forecast.sweep.strategies import Posterior
 
@@ -160,9 +213,20 @@ class QuantityAdapter:
             made = quadrature(inputs)
         except NotExact:
             return None
-        x = draws(inputs, s.chains, s.draws, s.seed)
+        exact = ExactPosterior.of(inputs)
         seconds = time.perf_counter() - start
-        return Posterior({"x": x}, exact_diagnostics(s, made.error, seconds), seconds, job.tag)
+        diag = exact_diagnostics(s, made.error, seconds)
+        diag["ess_bulk_min"] = diag["ess_tail_min"] = math.nan
+        diag["draws"] = 0
+        return Posterior(exact, diag, seconds, job.tag)
+
+    @staticmethod
+    def exact_summaries(
+        inputs: QuantityInputs, posterior: object, scenarios: Sequence[Mapping[str, Value]]
+    ) -> list[dict[str, float]]:
+        """Each scenario's row read off its exact posterior (:meth:`ExactPosterior.row`)."""
+        assert isinstance(posterior, ExactPosterior)
+        return [posterior.row(_threshold(inputs, s)) for s in scenarios]
 
     @staticmethod
     def extract(inputs: QuantityInputs, idata: DataTree) -> dict[str, np.ndarray]:
@@ -182,5 +246,5 @@ class QuantityAdapter:
     ) -> np.ndarray:
         """Per-draw P(X > t) of each scenario, (scenarios, chain, draw)."""
         x = draws["x"]
-        t = np.array([float(s.get("threshold", inputs.thresholds[0])) for s in scenarios])
+        t = np.array([_threshold(inputs, s) for s in scenarios])
         return (x[None, ...] > t[:, None, None]).astype(float)
