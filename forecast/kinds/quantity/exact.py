@@ -23,6 +23,7 @@ from forecast.kinds.quantity.inputs import QuantityInputs
 
 if TYPE_CHECKING:
     from forecast.inference import SamplerSettings, Timer
+    from forecast.kinds.quantity.grid import Density
     from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
 
@@ -68,10 +69,15 @@ def quadrature(inputs: QuantityInputs) -> Quadrature:
 
 def draws(inputs: QuantityInputs, chains: int, n: int, seed: int) -> np.ndarray:
     """Stratified inverse-CDF draws (chain, draw) of the exact posterior, in random order."""
+    return stratified(inputs.grid.posterior, chains, n, seed)
+
+
+def stratified(density: Density, chains: int, n: int, seed: int) -> np.ndarray:
+    """Stratified inverse-CDF draws (chain, draw) of ``density``, in random order."""
     rng = np.random.default_rng(seed)
     total = chains * n
     levels = (rng.permutation(total) + rng.random(total)) / total
-    return np.asarray(inputs.grid.posterior.ppf(levels), dtype=float).reshape(chains, n)
+    return np.asarray(density.ppf(levels), dtype=float).reshape(chains, n)
 
 
 def forecast(
@@ -128,4 +134,4 @@ def forecast(
     return forecast
 
 
-__all__ = ["NotExact", "Quadrature", "draws", "forecast", "quadrature"]
+__all__ = ["NotExact", "Quadrature", "draws", "forecast", "quadrature", "stratified"]

@@ -21,6 +21,7 @@ import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -99,17 +100,30 @@ class ExactPosterior:
     same density on the fine grid and on every other point of it."""
 
     posterior: Density
-    fine: GridDensity | None = None
+    fine: GridDensity
+    half: GridDensity | None
     """None in closed form: the numbers are exact and their error is 0."""
-    half: GridDensity | None = None
+    chains: int
+    draws: int
+    seed: int
 
     @classmethod
-    def of(cls, inputs: QuantityInputs) -> ExactPosterior:
-        """The exact posterior of ``inputs`` (its grid already made)."""
-        if inputs.closed_form is not None:
-            return cls(inputs.closed_form)
+    def of(cls, inputs: QuantityInputs, chains: int, draws: int, seed: int) -> ExactPosterior:
+        """The exact posterior of ``inputs`` (its grid already made); ``chains``, ``draws``
+        and ``seed`` say how :attr:`x` is drawn, should a caller want draws."""
         grid = inputs.grid
-        return cls(grid.posterior, grid.posterior, grid.density(grid.main, half=True))
+        if inputs.closed_form is not None:
+            return cls(inputs.closed_form, grid.posterior, None, chains, draws, seed)
+        half = grid.density(grid.main, half=True)
+        return cls(grid.posterior, grid.posterior, half, chains, draws, seed)
+
+    @cached_property
+    def x(self) -> np.ndarray:
+        """Stratified inverse-CDF draws (chain, draw) of the grid's posterior, as an exact
+        run keeps them (for a caller that evaluates draws; a row needs none)."""
+        from forecast.kinds.quantity.exact import stratified
+
+        return stratified(self.fine, self.chains, self.draws, self.seed)
 
     def row(self, t: float) -> dict[str, float]:
         """P(X > t), its quadrature error estimate (what the exact run reports for a file
@@ -119,9 +133,7 @@ class ExactPosterior:
         from forecast.kinds.quantity.quadrature import error_between
 
         p = float(1 - self.posterior.cdf(t))
-        error = 0.0
-        if self.fine is not None and self.half is not None:
-            error = error_between(self.fine, self.half, [t])
+        error = 0.0 if self.half is None else error_between(self.fine, self.half, [t])
         row = {"probability": p, "mcse": error}
         for m in MASSES:
             row[f"lo{round(100 * m)}"] = p
@@ -213,7 +225,7 @@ class QuantityAdapter:
             made = quadrature(inputs)
         except NotExact:
             return None
-        exact = ExactPosterior.of(inputs)
+        exact = ExactPosterior.of(inputs, s.chains, s.draws, s.seed)
         seconds = time.perf_counter() - start
         diag = exact_diagnostics(s, made.error, seconds)
         diag["ess_bulk_min"] = diag["ess_tail_min"] = math.nan
@@ -241,10 +253,11 @@ class QuantityAdapter:
     def evaluate(
         self,
         inputs: QuantityInputs,
-        draws: Mapping[str, np.ndarray],
+        draws: Mapping[str, np.ndarray] | ExactPosterior,
         scenarios: Sequence[Mapping[str, Value]],
     ) -> np.ndarray:
-        """Per-draw P(X > t) of each scenario, (scenarios, chain, draw)."""
-        x = draws["x"]
+        """Per-draw P(X > t) of each scenario, (scenarios, chain, draw) (of an exact
+        posterior, on its stratified draws)."""
+        x = draws.x if isinstance(draws, ExactPosterior) else draws["x"]
         t = np.array([_threshold(inputs, s) for s in scenarios])
         return (x[None, ...] > t[:, None, None]).astype(float)
