@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import multiprocessing
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -76,6 +75,8 @@ def _result[R](future: cf.Future[R], watch: Watch | None, poll: float, waiting: 
 def processes(jobs: int) -> cf.Executor:
     """``jobs`` local worker processes, each a fresh interpreter: forking a process that
     has compiled models or started threads is not safe."""
+    import multiprocessing
+
     return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 

@@ -8,14 +8,15 @@ that only swap data reuse them.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
-import multiprocessing
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from forecast.errors import ForecastError, UsageError
 from forecast.sweep.places import WORKER_WAIT, ExecutorName
+
+if TYPE_CHECKING:
+    import concurrent.futures as cf
 
 
 class Executor(Protocol):
@@ -68,6 +69,9 @@ class ProcessExecutor:
     name = "processes"
 
     def __init__(self, jobs: int) -> None:
+        import concurrent.futures as cf
+        import multiprocessing
+
         # A fresh interpreter per worker: forking a process that has compiled
         # models or started threads is not safe.
         self._pool = cf.ProcessPoolExecutor(
@@ -80,6 +84,8 @@ class ProcessExecutor:
 
     def wait_any(self, pending: set[Any]) -> Iterator[tuple[Any, Any]]:
         """Results of the jobs done so far (at least one)."""
+        import concurrent.futures as cf
+
         done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
         for fut in done:
             yield fut, fut.result()
