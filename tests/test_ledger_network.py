@@ -141,3 +141,17 @@ def test_a_networks_own_headline_is_its_own_forecast_not_an_implied_one(
     assert "1 network-implied forecast left out" in rich.stdout
     history = runner.invoke(app, ["history", "net", "--format", "json"])
     assert [f["network_implied"] for f in json.loads(history.stdout)["forecasts"]] == [False]
+
+
+def test_a_records_network_node_is_read_when_well_formed() -> None:
+    from forecast.ledger.pick import implied_by, network_node
+
+    assert network_node({"network_node": {"network": "links", "node": "q1"}}) == {
+        "network": "links",
+        "node": "q1",
+    }
+    for bad in (None, {}, {"network_node": "links"}, {"network_node": {"network": 3}}):
+        assert network_node(bad) is None
+    # A record that says nothing of its network is implied by "network".
+    assert implied_by(replace(_implied("q1", 0.5, 1), document={})) == "network"
+    assert implied_by(_implied("q1", 0.5, 1)) == "links"

@@ -82,7 +82,7 @@ def test_given_and_do_differ_and_the_report_says_which(folder: Path) -> None:
     assert done.analysis.probability(cause) == pytest.approx(base, abs=1e-12)  # doing does not
     assert seen.to_dict()["asked"] == "conditioning"
     assert done.to_dict()["asked"] == "intervention"
-    text = "\n".join(line for s in sections(done.to_dict()) for line in s.before)
+    text = "\n".join(line for s in sections(done) for line in s.before)
     assert "intervention do(turkiye-joins-consultative-meeting=yes)" in text
     assert "not the same as observing" in text
 
@@ -106,18 +106,49 @@ def test_tornado_ends_are_the_target_with_that_cell_fixed(folder: Path) -> None:
 
 def test_the_picture_and_the_terminal_report(folder: Path) -> None:
     net = load_network(folder / f"{EXAMPLE}.yaml")
-    d = run_network(
+    nf = run_network(
         net, Query(given={"c5-plus-1-summit-follow-up": "no"}), sample=False, draws=300
-    ).to_dict()
-    svg = ET.fromstring(graph_svg(d))
+    )
+    d = nf.to_dict()
+    svg = ET.fromstring(graph_svg(nf.nodes))
     ns = "{http://www.w3.org/2000/svg}"
     assert len(svg.findall(f"{ns}rect")) == len(d["nodes"])
     assert len(svg.findall(f"{ns}line")) == sum(len(n["parents"]) for n in d["nodes"])
     out = io.StringIO()
     console = Console(file=out, width=200, color_system=None)
-    for part in rich_sections(d, 200):
+    for part in rich_sections(nf, 200):
         console.print(part)
     text = out.getvalue()
     assert "c5-plus-1-summit-follow-up -> us-kazakhstan-critical-minerals" in text
     assert "conditioning on c5-plus-1-summit-follow-up=no" in text
     assert "[turkiye-joins-consultative-meeting=no," in text  # cell names are not markup
+
+
+def test_the_report_shows_the_numbers_its_json_holds(folder: Path) -> None:
+    """The sections read the typed result; each figure they show is the JSON's figure."""
+    net = load_network(folder / f"{EXAMPLE}.yaml")
+    nf = run_network(net, Query(given={"turkiye-guest-invitation": "yes"}), sample=False, draws=400)
+    d = nf.to_dict()
+    shown = {s.title: s for s in sections(nf)}
+    marginals = next(s for t, s in shown.items() if t.startswith("Marginals"))
+    rows = {r[0]: r for r in marginals.rows}
+    for n in d["nodes"]:
+        yes = n["marginal"][0]
+        lo, hi = yes["intervals"]["80"]
+        assert rows[n["id"]][1] == f"{100 * yes['probability']:.1f}%"
+        assert rows[n["id"]][2] == f"{100 * lo:.1f}% – {100 * hi:.1f}%"
+    target = d["target"]
+    key = f"{target}=yes"
+    cond = next(s for t, s in shown.items() if t.startswith(key))
+    moved = {r[0]: r[1] for r in cond.rows}
+    for c in d["conditionals"]:
+        label = f"{c['given']['node']} = {c['given']['state']}"
+        if label in moved:
+            assert moved[label] == f"{100 * c['probabilities'][key]:.1f}%"
+    assert moved  # some node moves the target
+    tornado = next(s for t, s in shown.items() if t.startswith("Cells that move"))
+    assert [r[0] for r in tornado.rows] == [b["cell"] for b in d["tornado"][:10]]
+    svg = graph_svg(nf.nodes)
+    first = d["nodes"][0]
+    assert f"{100 * first['marginal'][0]['probability']:.1f}% (given)" not in svg
+    assert f"{100 * first['marginal'][0]['probability']:.1f}% (yes)" in svg

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePath
-from typing import Literal
+from typing import Literal, TypedDict
 
 from forecast.ledger.records import ForecastRecord, Resolution
 
@@ -22,6 +22,14 @@ Which = Literal["last", "mean"]
 NETWORK = "network"
 """The kind of a network-implied forecast: what a network of linked questions said of
 one of its question nodes, recorded under that question's id (``run NET --record``)."""
+
+
+class NetworkNodeDoc(TypedDict):
+    """``network_node`` in the report of a network-implied forecast (docs/json.md): the
+    network's id and the node's."""
+
+    network: str
+    node: str
 
 
 def network_implied(r: ForecastRecord) -> bool:
@@ -34,14 +42,25 @@ def network_implied(r: ForecastRecord) -> bool:
     return not r.priors_path or PurePath(r.priors_path).stem != r.question_id
 
 
+def network_node(document: Mapping[str, object] | None) -> NetworkNodeDoc | None:
+    """The ``network_node`` object of a recorded report (the network and the node it
+    forecast), or None when the report has none or it is malformed."""
+    node = (document or {}).get("network_node")
+    if not isinstance(node, Mapping):
+        return None
+    network, name = node.get("network"), node.get("node")
+    if not isinstance(network, str) or not isinstance(name, str):
+        return None
+    return {"network": network, "node": name}
+
+
 def implied_by(r: ForecastRecord) -> str | None:
     """The network a network-implied forecast came from (its id when the record's report
     says it, else ``network``); None for a question's own forecast."""
     if not network_implied(r):
         return None
-    node = (r.document or {}).get("network_node")
-    got = node.get("network") if isinstance(node, Mapping) else None
-    return str(got or NETWORK)
+    node = network_node(r.document)
+    return node["network"] if node is not None and node["network"] else NETWORK
 
 
 def of_kind(records: Iterable[ForecastRecord], kind: str | None) -> list[ForecastRecord]:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from forecast.effects import Chosen
     from forecast.headline import Pools
     from forecast.kinds.network.document import NetworkDoc
+    from forecast.ledger.pick import NetworkNodeDoc
     from forecast.questions.loader import LoadedQuestion
     from forecast.sensitivity import Sensitivity
 
@@ -66,16 +67,16 @@ class NodeResult:
     pools: Pools | None = None
     scenario: Chosen | None = None
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, NetworkNodeDoc]:
         """``network_node``."""
         return {"network_node": {"network": self.network, "node": self.node}}
 
 
-def network_of(f: results.Forecast) -> NetworkDoc:
-    """The ``network`` object of a network forecast."""
+def network_of(f: results.Forecast) -> NetworkForecast:
+    """The computed network of a network forecast (what its reports show)."""
     result = f.result
     assert isinstance(result, NetworkResult), type(result)
-    return result.document
+    return result.network
 
 
 def _moved_by(nf: NetworkForecast) -> str:
@@ -211,29 +212,25 @@ def node_forecasts(f: results.Forecast) -> list[results.Forecast]:
     ``history`` and scored only by ``score --kind network``. None under a query:
     the ledger keeps the forecasts that are scored.
     """
-    import datetime as dt
-
-    net = network_of(f)
-    if net["asked"] != "none":
+    nf = network_of(f)
+    if nf.asked != "none":
         return []
     out = []
-    for n in net["nodes"]:
-        if not n["question"] or n["observed"] is not None:
+    for n in nf.nodes:
+        if not n.question or n.observed is not None:
             continue
-        yes = n["marginal"][0]
+        yes = n.marginal[0]
         out.append(
             replace(
                 f,
-                question_id=n["id"],
-                title=n["title"],
-                deadline=dt.date.fromisoformat(n["deadline"]) if n["deadline"] else f.deadline,
-                probability=yes["probability"],
-                mcse=yes["mcse"],
-                intervals=tuple(
-                    results.Interval(m, *yes["intervals"][f"{round(m * 100)}"]) for m in MASSES
-                ),
+                question_id=n.id,
+                title=n.title,
+                deadline=n.deadline or f.deadline,
+                probability=yes.probability,
+                mcse=yes.mcse,
+                intervals=tuple(results.Interval(m, *yes.intervals[m]) for m in MASSES),
                 steps=(),
-                result=NodeResult(f.question_id, n["id"]),
+                result=NodeResult(f.question_id, n.id),
                 weighting=None,
                 draws={},
             )

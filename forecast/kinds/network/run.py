@@ -10,6 +10,7 @@ report says which was used.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from forecast.kinds.network.infer import Analysis, Prepared, Query, analyse, con
 from forecast.kinds.network.load import LoadedNetwork
 from forecast.kinds.network.questions import OwnForecast, own_forecast
 from forecast.kinds.network.tornado import Bar, tornado
+from forecast.kinds.network.views import ConditionalView, NodeView
 
 if TYPE_CHECKING:
     from forecast.inference import Diagnostics, SamplerSettings
@@ -70,43 +72,59 @@ class NetworkForecast:
         """The node the tornado is about."""
         return self.net.spec.target_node
 
+    @functools.cached_property
+    def nodes(self) -> tuple[NodeView, ...]:
+        """Every node in the file's order, with what is known of it and its marginal."""
+        a = self.analysis
+        observed, sources = self.net.observed(), self.net.observed_from()
+        return tuple(
+            NodeView(
+                id=n.name,
+                title=self.net.title(n),
+                question=n.question is not None,
+                states=tuple(n.state_names),
+                parents=tuple(n.parents),
+                observed=observed.get(n.name),
+                observed_from=sources.get(n.name),
+                given=a.query.given.get(n.name),
+                set_to=a.query.do.get(n.name),
+                marginal=a.marginals[n.name],
+                deadline=(
+                    self.net.questions[n.name].spec.deadline
+                    if n.name in self.net.questions
+                    else None
+                ),
+            )
+            for n in self.net.spec.nodes
+        )
+
+    @functools.cached_property
+    def conditional_views(self) -> tuple[ConditionalView, ...]:
+        """Every other node's probability given each node state (exact, at the means)."""
+        columns = self.prep.graph.columns
+        return tuple(
+            ConditionalView(
+                node,
+                state,
+                {(n, s): float(v[j]) for j, (n, s) in enumerate(columns) if n != node},
+            )
+            for (node, state), v in self.conditionals.items()
+        )
+
+    @property
+    def asked(self) -> str:
+        """``intervention`` (a ``--do``), ``conditioning`` (a ``--given``) or ``none``."""
+        q = self.analysis.query
+        return "intervention" if q.do else "conditioning" if q.given else "none"
+
     def to_dict(self) -> NetworkDoc:
         """The ``network`` object of ``forecast run --format json``."""
-        g = self.prep.graph
         a = self.analysis
-        nodes: list[NodeDoc] = []
-        for n in self.net.spec.nodes:
-            nodes.append(
-                {
-                    "id": n.name,
-                    "title": self.net.title(n),
-                    "question": n.question is not None,
-                    "states": list(n.state_names),
-                    "parents": list(n.parents),
-                    "observed": self.net.observed().get(n.name),
-                    "observed_from": self.net.observed_from().get(n.name),
-                    "given": a.query.given.get(n.name),
-                    "set": a.query.do.get(n.name),
-                    "marginal": [e.to_dict() for e in a.marginals[n.name]],
-                    "deadline": (
-                        self.net.questions[n.name].spec.deadline.isoformat()
-                        if n.name in self.net.questions
-                        else None
-                    ),
-                }
-            )
-        conds: list[ConditionalDoc] = [
-            {
-                "given": {"node": node, "state": state},
-                "probabilities": {
-                    f"{n}={s}": float(v[j]) for j, (n, s) in enumerate(g.columns) if n != node
-                },
-            }
-            for (node, state), v in self.conditionals.items()
-        ]
+        nodes: list[NodeDoc] = [n.to_dict() for n in self.nodes]
+        conds: list[ConditionalDoc] = [c.to_dict() for c in self.conditional_views]
         return {
             "query": a.query.to_dict(),
-            "asked": "intervention" if a.query.do else "conditioning" if a.query.given else "none",
+            "asked": self.asked,
             "evidence": dict(a.evidence),
             "target": self.target,
             "nodes": nodes,

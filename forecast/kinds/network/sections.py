@@ -1,23 +1,28 @@
-"""A network report's sections, from the ``network`` JSON object (every format alike).
+"""A network report's sections, from the network's computed result (every format alike).
 
 The graph in text (each node after its parents, ``parents -> node``), every node's
 marginal with its 80% and 95% intervals, what was asked (conditioning or an
 intervention), the linked questions' own forecasts against the network's, the cells
 that move the target most, and the target given each other node's state. Markdown and
 HTML render these :class:`~forecast.render.kinds.Section` tables; the terminal draws
-the same tables with rich (:func:`rich_sections`).
+the same tables with rich (:func:`rich_sections`). Everything is read from the typed
+:class:`~forecast.kinds.network.run.NetworkForecast`, the same values its JSON holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from forecast.kinds.network.views import topological
 from forecast.render.kinds import Section
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from forecast.kinds.network.document import NetworkDoc, NodeDoc
+    from forecast.kinds.network.infer import Query
+    from forecast.kinds.network.run import NetworkForecast
+    from forecast.kinds.network.views import NodeView
 
 
 def _pct(p: float | None) -> str:
@@ -26,86 +31,72 @@ def _pct(p: float | None) -> str:
     return f"{100 * p:.1f}%"
 
 
-def _band(v: list[float]) -> str:
+def _band(v: Sequence[float]) -> str:
     return f"{_pct(v[0])} – {_pct(v[1])}"
 
 
-def asked(net: NetworkDoc) -> str:
+def asked(q: Query) -> str:
     """What the report is under: an intervention, conditioning, or nothing."""
-    q = net["query"]
     parts = []
-    if q["do"]:
+    if q.do:
         parts.append(
-            "intervention do(" + ", ".join(f"{k}={v}" for k, v in q["do"].items()) + "): "
+            "intervention do(" + ", ".join(f"{k}={v}" for k, v in q.do.items()) + "): "
             "the nodes are set, their own causes cut (not the same as observing them)"
         )
-    if q["given"]:
+    if q.given:
         parts.append(
             "conditioning on "
-            + ", ".join(f"{k}={v}" for k, v in q["given"].items())
+            + ", ".join(f"{k}={v}" for k, v in q.given.items())
             + ": as if they were observed"
         )
     return "; ".join(parts) or "no conditions: every node's forecast from the tables"
 
 
-def _mark(n: NodeDoc) -> str:
-    if n["set"] is not None:
-        return f"set: do({n['set']})"
-    if n["given"] is not None:
-        return f"given {n['given']}"
-    if n["observed"] is not None:
-        source = n.get("observed_from")
-        return f"observed {n['observed']}" + (f" ({source})" if source else "")
-    return "question" if n["question"] else ""
+def _mark(n: NodeView) -> str:
+    if n.set_to is not None:
+        return f"set: do({n.set_to})"
+    if n.given is not None:
+        return f"given {n.given}"
+    if n.observed is not None:
+        source = n.observed_from
+        return f"observed {n.observed}" + (f" ({source})" if source else "")
+    return "question" if n.question else ""
 
 
-def graph_section(net: NetworkDoc) -> Section:
+def graph_section(nf: NetworkForecast) -> Section:
     """The graph in text, one line a node, each after its parents."""
-    order = _order(net)
     rows = []
-    for n in order:
-        parents = ", ".join(n["parents"])
-        rows.append((f"{parents} -> {n['id']}" if parents else n["id"], _mark(n)))
+    for n in topological(nf.nodes):
+        parents = ", ".join(n.parents)
+        rows.append((f"{parents} -> {n.id}" if parents else n.id, _mark(n)))
     from forecast.kinds.network.svg import graph_svg
 
     return Section(
-        "Graph (parents -> node)", ("node", "kind"), tuple(rows), (), figure=graph_svg(net)
+        "Graph (parents -> node)", ("node", "kind"), tuple(rows), (), figure=graph_svg(nf.nodes)
     )
 
 
-def _order(net: NetworkDoc) -> list[NodeDoc]:
-    done: set[str] = set()
-    out: list[NodeDoc] = []
-    nodes = list(net["nodes"])
-    while len(out) < len(nodes):
-        for n in nodes:
-            if n["id"] not in done and all(p in done for p in n["parents"]):
-                out.append(n)
-                done.add(n["id"])
-                break
-    return out
-
-
-def marginals_section(net: NetworkDoc) -> Section:
+def marginals_section(nf: NetworkForecast) -> Section:
     """Every node's probability of each state with its 80% and 95% intervals."""
     rows = []
-    for n in _order(net):
-        for m in n["marginal"]:
-            if n["states"] == ["yes", "no"] and m["state"] == "no":
+    for n in topological(nf.nodes):
+        for m in n.marginal:
+            if n.yes_no and m.state == "no":
                 continue
-            label = n["id"] if n["states"] == ["yes", "no"] else f"{n['id']} = {m['state']}"
+            label = n.id if n.yes_no else f"{n.id} = {m.state}"
             rows.append(
                 (
                     label,
-                    _pct(m["probability"]),
-                    _band(m["intervals"]["80"]),
-                    _band(m["intervals"]["95"]),
+                    _pct(m.probability),
+                    _band(m.intervals[0.8]),
+                    _band(m.intervals[0.95]),
                     _mark(n),
                 )
             )
-    before: tuple[str, ...] = (f"Asked: {asked(net)}.",)
-    if net["evidence"]:
-        before += ("Evidence: " + ", ".join(f"{k}={v}" for k, v in net["evidence"].items()) + ".",)
+    a = nf.analysis
+    before: tuple[str, ...] = (f"Asked: {asked(a.query)}.",)
+    if a.evidence:
+        before += ("Evidence: " + ", ".join(f"{k}={v}" for k, v in a.evidence.items()) + ".",)
     return Section(
         "Marginals (P of yes, or of each state)",
         ("node", "P", "80% interval", "95% interval", ""),
@@ -115,27 +106,28 @@ def marginals_section(net: NetworkDoc) -> Section:
     )
 
 
-def coherence_section(net: NetworkDoc) -> Section:
+def coherence_section(nf: NetworkForecast) -> Section:
     """Each linked question's own forecast, the network's, and the gap."""
-    c = net["coherence"]
+    c = nf.coherence
     rows = tuple(
         (
-            g["node"],
-            _pct(g["own"]),
-            _band(g["own_interval80"]),
-            _pct(g["network"]),
-            _band(g["network_interval80"]),
-            f"{100 * g['gap']:+.1f} pp",
-            "⚠ larger than both intervals" if g["flagged"] else "",
+            g.node,
+            _pct(g.own),
+            _band(g.own_interval),
+            _pct(g.network),
+            _band(g.network_interval),
+            f"{100 * g.gap:+.1f} pp",
+            "⚠ larger than both intervals" if g.flagged else "",
         )
-        for g in c["gaps"]
+        for g in c.gaps
     )
-    after = tuple(f"{k}: not compared ({v})" for k, v in c["skipped"].items())
-    rec = c["reconciliation"]["probabilities"]
-    if rec:
+    after = tuple(f"{k}: not compared ({v})" for k, v in c.skipped.items())
+    if c.reconciled:
         after += (
             "Reconciled (each question's own forecast taken as evidence on its node, "
-            "Jeffrey's rule): " + ", ".join(f"{k} {_pct(v)}" for k, v in rec.items()) + ".",
+            "Jeffrey's rule): "
+            + ", ".join(f"{k} {_pct(v)}" for k, v in c.reconciled.items())
+            + ".",
         )
     return Section(
         "Coherence: own forecast against the network's",
@@ -147,75 +139,76 @@ def coherence_section(net: NetworkDoc) -> Section:
     )
 
 
-def tornado_section(net: NetworkDoc, top: int = 10) -> Section:
+def tornado_section(nf: NetworkForecast, top: int = 10) -> Section:
     """The cells that move the target most, across each cell's 80% range."""
     rows = tuple(
         (
-            b["cell"],
-            _band(b["range80"]),
-            f"{_pct(b['target_at'][0])} → {_pct(b['target_at'][1])}",
-            f"{100 * b['swing']:.1f} pp",
+            b.cell,
+            _band((b.low, b.high)),
+            f"{_pct(b.at_low)} → {_pct(b.at_high)}",
+            f"{100 * b.swing:.1f} pp",
         )
-        for b in net["tornado"][:top]
+        for b in nf.tornado[:top]
     )
     return Section(
-        f"Cells that move {net['target']} most (each across its 80% range)",
-        ("cell", "80% range", f"P({net['target']})", "swing"),
+        f"Cells that move {nf.target} most (each across its 80% range)",
+        ("cell", "80% range", f"P({nf.target})", "swing"),
         rows,
         (1, 2, 3),
     )
 
 
-def conditionals_section(net: NetworkDoc) -> Section:
+def conditionals_section(nf: NetworkForecast) -> Section:
     """The target's probability if each other node were known to be in a state."""
-    target = net["target"]
-    node = next(n for n in net["nodes"] if n["id"] == target)
-    key = f"{target}={node['states'][0]}"
-    now = node["marginal"][0]["probability"]
+    target = nf.target
+    node = next(n for n in nf.nodes if n.id == target)
+    first = node.states[0]
+    key = f"{target}={first}"
+    now = node.marginal[0].probability
     rows = tuple(
         (
-            f"{c['given']['node']} = {c['given']['state']}",
-            _pct(c["probabilities"][key]),
-            f"{100 * (c['probabilities'][key] - now):+.1f} pp",
+            f"{c.node} = {c.state}",
+            _pct(p),
+            f"{100 * (p - now):+.1f} pp",
         )
-        for c in net["conditionals"]
-        if c["given"]["node"] != target
-        and key in c["probabilities"]
-        and abs(c["probabilities"][key] - now) > 5e-5
+        for c in nf.conditional_views
+        if c.node != target
+        and (p := c.probabilities.get((target, first))) is not None
+        and abs(p - now) > 5e-5
     )
     after = () if rows else ("No other node's state would move it.",)
     return Section(f"{key} if one node were known", ("known", "P", "move"), rows, (1, 2), (), after)
 
 
-def sections(net: NetworkDoc) -> list[Section]:
+def sections(nf: NetworkForecast) -> list[Section]:
     """Every section of a network report, in order."""
-    out = [graph_section(net), marginals_section(net)]
-    if net["coherence"]["gaps"] or net["coherence"]["skipped"]:
-        out.append(coherence_section(net))
-    out += [tornado_section(net), conditionals_section(net)]
-    inf = net["inference"]
+    out = [graph_section(nf), marginals_section(nf)]
+    if nf.coherence.gaps or nf.coherence.skipped:
+        out.append(coherence_section(nf))
+    out += [tornado_section(nf), conditionals_section(nf)]
+    a = nf.analysis
     out.append(
         Section(
             "Inference",
             before=(
-                f"{inf['method']}: {inf.get('description', '')}; {inf['draws']} draws of the "
-                f"cells, Pareto k {inf['pareto_k']:.2f}, effective size {inf['ess']:.0f}, "
-                f"seed {inf['seed']}; the discrete nodes enumerated exactly.",
-                *net["notes"],
+                f"{nf.method}: {nf.description}; {a.draws} draws of the "
+                f"cells, Pareto k {a.pareto_k:.2f}, effective size {a.ess:.0f}, "
+                f"seed {nf.seed}; the discrete nodes enumerated exactly.",
+                *nf.notes,
             ),
         )
     )
     return out
 
 
-def rich_sections(net: NetworkDoc, width: int) -> list[RenderableType]:
+def rich_sections(nf: NetworkForecast, width: int) -> list[RenderableType]:
     """The sections as rich tables for the terminal."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
     out: list[RenderableType] = []
-    for s in sections(net):
+    for s in sections(nf):
         parts: list[RenderableType] = [Text(s.title, style="bold")]
         parts += [Text(line) for line in s.before]
         if s.rows:
