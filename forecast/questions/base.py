@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Annotated, Literal
 
@@ -41,6 +41,37 @@ def located_error(
         type=PydanticCustomError(kind, message, dict(ctx)), loc=loc, input=value
     )
     return ValidationError.from_exception_data(title, [detail])
+
+
+def require_form(model: BaseModel, forms: Sequence[set[str]], what: str, choices: str) -> None:
+    """Refuse a judgement whose given fields are none of ``forms``.
+
+    ``what`` names the judgement ("a judgement form for a quantity"); ``choices`` lists
+    the forms in the user's words.
+    """
+    given = {k for k in type(model).model_fields if getattr(model, k) is not None}
+    if given not in forms:
+        raise PydanticCustomError(
+            "judgement_form",
+            "{got} is not " + what + "; give " + choices,
+            {"got": " + ".join(sorted(given)) or "nothing"},
+        )
+
+
+def require_inside(
+    title: str, interval: tuple[float, float], point: float, name: str, key: str
+) -> None:
+    """Refuse an interval that does not contain its median (``name``, ``{key}`` in the text)."""
+    lo, hi = interval
+    if not lo < point < hi:
+        raise located_error(
+            title,
+            ("interval",),
+            "point_outside",
+            "the interval [{lo}, {hi}] must contain the " + name + " {" + key + "}",
+            {"lo": lo, "hi": hi, key: point},
+            list(interval),
+        )
 
 
 def _scalar_types(tp: object) -> frozenset[type]:

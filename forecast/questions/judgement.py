@@ -28,6 +28,8 @@ from forecast.questions.base import (
     Probability,
     StrictModel,
     located_error,
+    require_form,
+    require_inside,
 )
 from forecast.questions.limits import (
     POSITIVE_RANGE,
@@ -186,8 +188,7 @@ class ProbabilityJudgement(StrictModel):
 
     @model_validator(mode="after")
     def _one_form(self) -> ProbabilityJudgement:
-        given = {k for k in type(self).model_fields if getattr(self, k) is not None}
-        allowed: list[set[str]] = [
+        forms = [
             {"probability", "strength"},
             {"probability", "interval"},
             {"probability", "interval", "mass"},
@@ -196,14 +197,13 @@ class ProbabilityJudgement(StrictModel):
             {"pseudo_counts"},
             {"roulette"},
         ]
-        if given not in allowed:
-            raise PydanticCustomError(
-                "judgement_form",
-                "{got} is not a judgement form; give one of: probability + strength, "
-                "probability + interval (+ mass), interval + mass, quantiles, pseudo_counts, "
-                "roulette",
-                {"got": " + ".join(sorted(given)) or "nothing"},
-            )
+        require_form(
+            self,
+            forms,
+            "a judgement form",
+            "one of: probability + strength, probability + interval (+ mass), interval + mass, "
+            "quantiles, pseudo_counts, roulette",
+        )
         self._check_floor()
         if self.form == "point":
             p = self.probability
@@ -231,16 +231,9 @@ class ProbabilityJudgement(StrictModel):
                 )
         if self.form == "median_interval":
             assert self.interval is not None and self.probability is not None
-            lo, hi = self.interval
-            if not lo < self.probability < hi:
-                raise located_error(
-                    "ProbabilityJudgement",
-                    ("interval",),
-                    "point_outside",
-                    "the interval [{lo}, {hi}] must contain the probability {p}",
-                    {"lo": lo, "hi": hi, "p": self.probability},
-                    list(self.interval),
-                )
+            require_inside(
+                "ProbabilityJudgement", self.interval, self.probability, "probability", "p"
+            )
         if self.interval is not None and self.interval == (0.0, 1.0):
             raise located_error(
                 "ProbabilityJudgement",
@@ -293,26 +286,16 @@ class MedianInterval(StrictModel):
 
     @model_validator(mode="after")
     def _one_form(self) -> MedianInterval:
-        given = {k for k in type(self).model_fields if getattr(self, k) is not None}
         self._check_range()
-        if given not in ({"median", "interval"}, {"median", "interval", "mass"}, {"quantiles"}):
-            raise PydanticCustomError(
-                "judgement_form",
-                "{got} is not a judgement form for a positive quantity; give a number, "
-                "median + interval (+ mass), or quantiles",
-                {"got": " + ".join(sorted(given)) or "nothing"},
-            )
+        forms = [{"median", "interval"}, {"median", "interval", "mass"}, {"quantiles"}]
+        require_form(
+            self,
+            forms,
+            "a judgement form for a positive quantity",
+            "a number, median + interval (+ mass), or quantiles",
+        )
         if self.interval is not None and self.median is not None:
-            lo, hi = self.interval
-            if not lo < self.median < hi:
-                raise located_error(
-                    "MedianInterval",
-                    ("interval",),
-                    "point_outside",
-                    "the interval [{lo}, {hi}] must contain the median {m}",
-                    {"lo": lo, "hi": hi, "m": self.median},
-                    list(self.interval),
-                )
+            require_inside("MedianInterval", self.interval, self.median, "median", "m")
         return self
 
     @property

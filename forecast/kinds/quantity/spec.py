@@ -26,6 +26,8 @@ from forecast.questions.base import (
     Source,
     StrictModel,
     located_error,
+    require_form,
+    require_inside,
 )
 from forecast.questions.experts import ExpertWeights
 
@@ -126,27 +128,16 @@ class QuantityJudgement(StrictModel):
 
     @model_validator(mode="after")
     def _one_form(self) -> QuantityJudgement:
-        given = {k for k in type(self).model_fields if getattr(self, k) is not None}
-        allowed = [{"quantiles"}, {"roulette"}, {"median", "interval"}]
-        allowed.append({"median", "interval", "mass"})
-        if given not in allowed:
-            raise PydanticCustomError(
-                "judgement_form",
-                "{got} is not a judgement form for a quantity; give one of: quantiles, "
-                "median + interval (+ mass), roulette",
-                {"got": " + ".join(sorted(given)) or "nothing"},
-            )
+        forms = [{"quantiles"}, {"roulette"}, {"median", "interval"}]
+        forms.append({"median", "interval", "mass"})
+        require_form(
+            self,
+            forms,
+            "a judgement form for a quantity",
+            "one of: quantiles, median + interval (+ mass), roulette",
+        )
         if self.median is not None and self.interval is not None:
-            lo, hi = self.interval
-            if not lo < self.median < hi:
-                raise located_error(
-                    "QuantityJudgement",
-                    ("interval",),
-                    "point_outside",
-                    "the interval [{lo}, {hi}] must contain the median {m}",
-                    {"lo": lo, "hi": hi, "m": self.median},
-                    list(self.interval),
-                )
+            require_inside("QuantityJudgement", self.interval, self.median, "median", "m")
         return self
 
     def values(self) -> list[tuple[tuple[str | int, ...], float]]:
