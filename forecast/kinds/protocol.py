@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -105,6 +105,27 @@ class SweepAdapter[Inputs, Draws](Protocol):
         self, inputs: Inputs, draws: Draws, scenarios: Sequence[Mapping[str, Value]]
     ) -> np.ndarray:
         """Per-draw P(event) of each scenario, (scenarios, chain, draw)."""
+        ...
+
+
+@runtime_checkable
+class ExactSummaries[Inputs](Protocol):
+    """An optional capability of a :class:`SweepAdapter`: rows read off an exact posterior.
+
+    An adapter whose ``posterior`` (the static method :func:`forecast.sweep.strategies.
+    sample_job` tries before NUTS) returns an exact posterior, rather than draws, declares
+    this by subclassing it; the sweep then asks it for each scenario's numbers instead of
+    summarising per-draw values (:func:`forecast.sweep.runner`). Adapters without it have
+    their rows summarised from :meth:`SweepAdapter.evaluate`'s draws, whatever the method.
+    """
+
+    def exact_summaries(
+        self, inputs: Inputs, posterior: object, scenarios: Sequence[Mapping[str, Value]]
+    ) -> list[dict[str, float]]:
+        """Each scenario's row numbers on ``posterior`` (what the adapter's ``posterior``
+        made, of an exact method): ``probability``, its error as ``mcse`` (the quadrature
+        error estimate) and ``lo80``, ``hi80``, ``lo95``, ``hi95``, in the order of
+        ``scenarios``."""
         ...
 
 
@@ -289,4 +310,4 @@ class Kind[Inputs, Draws](Protocol):
         ...
 
 
-__all__ = ["Headline", "Kind", "LogDensities", "SweepAdapter"]
+__all__ = ["ExactSummaries", "Headline", "Kind", "LogDensities", "SweepAdapter"]

@@ -19,6 +19,7 @@ import numpy as np
 
 from forecast import kinds
 from forecast.inference import SamplerSettings
+from forecast.kinds.protocol import ExactSummaries
 from forecast.sweep import strategies as st
 from forecast.sweep.executors import Executor
 from forecast.sweep.grid import Scenario, parse_settings, scenario_id
@@ -140,12 +141,12 @@ def _rows(
     r_eff = ess / max(1, n)
     w = None if weights is None else weights.weights
     independent = d.get("method") == "exact"
-    # a kind whose exact posterior answers its rows without draws (quantity)
-    read_off = getattr(p.adapter, "exact_summaries", None) if independent else None
+    # a kind whose exact posterior answers its rows without draws
+    exact = p.adapter if independent and isinstance(p.adapter, ExactSummaries) else None
     for start in range(0, len(group.members), st.CHUNK):
         chunk = group.members[start : start + st.CHUNK]
-        if read_off is not None:
-            sums = read_off(inputs, post.draws, [m[3] for m in chunk])
+        if exact is not None:
+            sums = exact.exact_summaries(inputs, post.draws, [m[3] for m in chunk])
         else:
             per_draw = p.adapter.evaluate(inputs, post.draws, [m[3] for m in chunk])
             sums = st.summaries(per_draw, w, r_eff, resampled if w is None else None, independent)

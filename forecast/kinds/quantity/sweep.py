@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from forecast.kinds.protocol import ExactSummaries
 from forecast.kinds.quantity.inputs import QuantityInputs
 from forecast.kinds.quantity.spec import QuantityQuestion
 
@@ -145,7 +146,7 @@ def _threshold(inputs: QuantityInputs, scenario: Mapping[str, Value]) -> float:
     return float(scenario.get("threshold", inputs.thresholds[0]))
 
 
-class QuantityAdapter:
+class QuantityAdapter(ExactSummaries[QuantityInputs]):
     """Thresholds on the draws; each prior and data setting's exact posterior."""
 
     diagnosed: ClassVar[tuple[str, ...]] = ("x",)
