@@ -165,3 +165,76 @@ def test_the_kinds_log_densities_are_the_betas_and_the_evidence() -> None:
     want = stats.beta.logpdf(a, *A) + stats.beta.logpdf(b1, *B1) + stats.beta.logpdf(b0, *B0)
     assert lp.shape == (1, 50) and lp[0] == pytest.approx(want, rel=1e-9)
     assert ll is not None and ll[0] == pytest.approx(np.log(a * b1 + (1 - a) * b0), rel=1e-9)
+
+
+def _captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, np.ndarray]:
+    """What power_scaling hands to the shared assessment: per-draw forecast and densities."""
+    import forecast.kinds.network.sensitivity as sens
+
+    seen: dict[str, np.ndarray] = {}
+    real = sens.assess
+
+    def spy(posterior: Any, forecast: Any, lp: Any, ll: Any, **kw: Any) -> Any:
+        seen.update(forecast=np.asarray(forecast)[0], lp=np.asarray(lp)[0], ll=np.asarray(ll)[0])
+        return real(posterior, forecast, lp, ll, **kw)
+
+    monkeypatch.setattr(sens, "assess", spy)
+    return seen
+
+
+def _closed_forms(draws: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """At each draw of the chain's cells: P(a | b = yes), log P(b = yes), the log prior."""
+    from scipy import stats
+
+    a, b1, b0 = (draws[k][:, 0] for k in ("a", "b[a=yes]", "b[a=no]"))
+    z = a * b1 + (1 - a) * b0
+    lp = stats.beta.logpdf(a, *A) + stats.beta.logpdf(b1, *B1) + stats.beta.logpdf(b0, *B0)
+    return a * b1 / z, np.log(z), lp
+
+
+def test_power_scaling_pairs_each_posterior_draw_with_its_own_enumeration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The per-draw forecast, likelihood and prior are taken from the analysis at the
+    resampled draws: each must belong to the same draw of the cells (closed forms)."""
+    import forecast.kinds.network.infer as infer
+    from forecast.kinds.network.sensitivity import posterior_draws
+
+    prep, analysis = _run(chain(), draws=3000, seed=5)
+    enumerated: list[int] = []
+    real_joint = infer.joint
+
+    def counted(t: Any, g: Any) -> Any:
+        out = real_joint(t, g)
+        enumerated.append(int(out.shape[0]))
+        return out
+
+    monkeypatch.setattr(infer, "joint", counted)
+    seen = _captured(monkeypatch)
+    power_scaling(prep, analysis, "a", seed=2)
+    assert enumerated == []  # the analysis' enumeration is reused, not redone
+    post = posterior_draws(prep, analysis, 2)
+    assert not np.array_equal(post.draws["a"], prep.draws["a"])  # resampled
+    forecast, ll, lp = _closed_forms(post.draws)
+    assert seen["forecast"] == pytest.approx(forecast, rel=1e-10)
+    assert seen["ll"] == pytest.approx(ll, rel=1e-10)
+    assert seen["lp"] == pytest.approx(lp, rel=1e-10)
+
+
+def test_power_scaling_on_sampled_draws_reads_them_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Draws that are the posterior already (NUTS's) are used as they are, unweighted."""
+    from dataclasses import replace
+
+    prep, _ = _run(chain(), draws=400, seed=8)
+    rng = np.random.default_rng(1)
+    given = {k: v[rng.permutation(v.shape[0])] for k, v in prep.draws.items()}
+    sampled = replace(prep, draws=given)
+    analysis = analyse(sampled, Query(), posterior=True)
+    seen = _captured(monkeypatch)
+    power_scaling(sampled, analysis, "a", sampled=True)
+    forecast, ll, lp = _closed_forms(given)
+    assert seen["forecast"] == pytest.approx(forecast, rel=1e-10)
+    assert seen["ll"] == pytest.approx(ll, rel=1e-10)
+    assert seen["lp"] == pytest.approx(lp, rel=1e-10)

@@ -194,6 +194,10 @@ class Analysis:
     draws: int
     weights: np.ndarray = field(repr=False, compare=False)
     per_draw: np.ndarray = field(repr=False, compare=False)
+    """P(column | evidence, cells) at each draw (0 where the draw's weight is 0)."""
+    likelihood: np.ndarray = field(repr=False, compare=False)
+    """P(evidence | cells) at each draw: what the weights and the sensitivity's data
+    density are made of, enumerated once."""
 
     @property
     def trusted(self) -> bool:
@@ -270,6 +274,7 @@ def analyse(prep: Prepared, query: Query | None = None, *, posterior: bool = Fal
         prep.size,
         w,
         cond,
+        z,
     )
 
 

@@ -91,13 +91,21 @@ def _resample(weights: np.ndarray, seed: int) -> np.ndarray:
     return np.asarray(np.searchsorted(edges, (u + np.arange(n)) / n))
 
 
+def _resampled(analysis: Analysis, seed: int) -> np.ndarray | None:
+    """Indices of the cells' posterior draws among the analysis' draws, resampled by its
+    weights; None when every draw already counts the same."""
+    w = np.asarray(analysis.weights, dtype=float)
+    if np.allclose(w, w[0]):
+        return None
+    return _resample(w, seed)
+
+
 def posterior_draws(prep: Prepared, analysis: Analysis, seed: int) -> Prepared:
     """``prep`` with the cells' posterior draws: resampled by the analysis' weights
     (unless every draw already counts the same)."""
-    w = np.asarray(analysis.weights, dtype=float)
-    if np.allclose(w, w[0]):
+    idx = _resampled(analysis, seed)
+    if idx is None:
         return prep
-    idx = _resample(w, seed)
     return replace(prep, draws={k: v[idx] for k, v in prep.draws.items()})
 
 
@@ -107,16 +115,22 @@ def power_scaling(
     """Power-scaling sensitivity of P(``target`` = its first state), the forecast.
 
     ``prep`` holds the draws ``analysis`` was computed on: prior draws with importance
-    weights, or (``sampled``) NUTS's posterior draws.
+    weights, or (``sampled``) NUTS's posterior draws. The enumeration at each draw,
+    P(evidence | cells) and P(target | evidence, cells), is the analysis' own, taken at
+    the posterior draws' indices: the joint is not enumerated again.
     """
     query = analysis.query
     if not evidence_of(prep, query):
         return assess({}, np.zeros((1, 1)), np.zeros((1, 1)), None, no_data=NO_EVIDENCE)
-    post = prep if sampled else posterior_draws(prep, analysis, seed)
-    z, cond = per_draw(post, query)
+    assert analysis.likelihood.shape[0] == prep.size, "the analysis is of other draws"
+    idx = None if sampled else _resampled(analysis, seed)
+    z, cond, draws = analysis.likelihood, analysis.per_draw, prep.draws
+    if idx is not None:
+        z, cond = z[idx], cond[idx]
+        draws = {k: v[idx] for k, v in draws.items()}
     with np.errstate(divide="ignore"):
         ll = np.log(z)
-    lp = log_prior(post, post.draws)
+    lp = log_prior(prep, draws)
     g = prep.graph
     forecast = cond[:, g.column(target, g.states[target][0])][None, :]
     shown = ", ".join(f"{k}={v}" for k, v in evidence_of(prep, query).items())
