@@ -5,6 +5,9 @@ posterior: a mixture of Betas Beta(a_i + w k, b_i + w (n - k)) with weights
 proportional to W_i B(a_i + w k, b_i + w (n - k)) / B(a_i, b_i). P(event) is then a
 quadrature over p and the evidence's log likelihood ratio. That is what a full refit
 converges to; one real refit through ``forecast run``'s engine is compared too.
+
+These are the strategies of a sampled posterior (``--method nuts``): forecast exactly,
+every scenario's posterior is its own quadrature (tests/test_sweep_exact_rows.py).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from forecast.sweep.output import StdoutSink
 from forecast.sweep.params import params_for
 from tests.conftest import EVENT_HEADER
 
-SETTINGS = SamplerSettings(draws=500, tune=500, chains=2, seed=11)
+SETTINGS = SamplerSettings(draws=500, tune=500, chains=2, seed=11, method="nuts")
 
 EXPERTS = [("A", 0.2, 10.0), ("B", 0.4, 10.0)]  # probability, strength: Beta(p n, (1 - p) n)
 K, N, W = 2, 10, 0.5

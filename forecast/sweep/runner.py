@@ -243,7 +243,7 @@ def _from_base(
         if not group.prior:
             emit(_rows(p, group, p.inputs, post, "vectorised"))
             continue
-        if getattr(p.adapter, "exact_prior", False) and post.diagnostics["method"] == "exact":
+        if getattr(p.adapter, "exact_prior", False) and post.diagnostics.get("method") == "exact":
             submitted.add(executor.submit(st.sample_job, _job(p, group)))  # its own exact
             continue
         if base_lp is None:

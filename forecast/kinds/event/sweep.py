@@ -1,9 +1,21 @@
 """What a sweep may set in an event question, and how its scenarios are answered.
 
 Evidence switched on or off, or given another likelihood ratio, is evaluated on the
-draws (``q = sigmoid(logit p + sum(llr))``, nothing observed depends on ``llr``); the
-base rate's counts and weight are data, swapped into the compiled model; expert
-weights, prior strength and the pool are the prior, reweighted.
+posterior of ``p`` (``q = sigmoid(logit p + sum(llr))``, nothing observed depends on
+``llr``); the base rate's counts and weight are data; expert weights, prior strength
+and the pool are the prior.
+
+When the question is forecast exactly (``--method auto`` or ``exact``), every scenario's
+posterior is the exact one (:class:`ExactEventPosterior`): the file's own for evidence
+settings, one quadrature per base-rate setting and per prior setting (no reweighting).
+A row's ``probability`` is then E[q] by the quadrature ``forecast run`` uses, with the
+scenario's evidence as the Normal shift S of :mod:`forecast.methods.grid`, and its
+``mcse`` the quadrature error estimate of that number: its change on the grid half as
+fine with half the Gauss–Hermite nodes. Only the row's intervals come from draws:
+stratified inverse-CDF draws of the same exact posterior (their quantiles have a Monte
+Carlo error that ``mcse`` does not state). Under ``--method nuts`` (or past the exact
+method's tolerance) the base rate is swapped into the compiled model, the prior
+reweighted from NUTS's draws, and every number comes from the draws.
 """
 
 from __future__ import annotations
@@ -11,11 +23,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from forecast.errors import ForecastError
+from forecast.kinds.protocol import ExactSummaries
 from forecast.special import expit
 from forecast.sweep.adapters import current_prior, pool_logpdf_p, prior_changes
 from forecast.sweep.params import Effect, Param, Value, choice, expert_params, number
@@ -26,6 +41,8 @@ if TYPE_CHECKING:
     from xarray import DataTree
 
     from forecast.kinds.event.model import EventInputs
+    from forecast.methods.exact import ExactEvent
+    from forecast.methods.grid import GridPosterior, Shift
     from forecast.questions.base import QuestionMeta
 
 EventDraws = Mapping[str, np.ndarray]
@@ -97,10 +114,67 @@ def params(spec: QuestionMeta) -> list[Param]:
     return out
 
 
-class EventAdapter:
-    """Event questions: evidence is evaluated on the draws; base rate swapped as data."""
+@dataclass(frozen=True)
+class ExactEventPosterior:
+    """A scenario group's exact posterior as its rows read it: the quadrature grid of
+    ``forecast run``'s exact method (:class:`~forecast.methods.exact.ExactEvent`), the
+    grid half as fine, and stratified draws of it for the intervals."""
+
+    exact: ExactEvent
+    chains: int
+    draws: int
+    seed: int
+
+    @cached_property
+    def coarse(self) -> GridPosterior:
+        """The grid half as fine, with half the Gauss–Hermite nodes."""
+        return self.exact.grid.coarser()
+
+    @cached_property
+    def sampled(self) -> dict[str, np.ndarray]:
+        """Stratified inverse-CDF draws (chain, draw) of p, and of the uncertain applied
+        evidence's llr (chain, draw, U), as an exact run keeps them."""
+        p, _, llr = self.exact.draws(self.chains, self.draws, self.seed)
+        return {"p": p, "llr": llr} if llr.shape[-1] else {"p": p}
+
+    def probability(self, shift: Shift) -> tuple[float, float]:
+        """E[sigmoid(logit p + S)] on the grid, and its change on the grid half as fine
+        (the quadrature error estimate)."""
+        fine = self.exact.grid.expect_sigmoid(shift)
+        return fine, abs(fine - self.coarse.expect_sigmoid(shift))
+
+
+def scenario_shift(inputs: EventInputs, scenario: Mapping[str, Value]) -> Shift:
+    """The evidence's summed log likelihood ratio under a scenario, Normal(mu, sigma):
+    each item on (as the file says, or as ``evidence.ID`` sets it) adds its fitted
+    Normal, or log of the ratio ``evidence.ID.lr`` gives as a known number. Under the
+    posterior the items' ratios are independent of p and of each other (no data touch
+    them), so their sum is Normal."""
+    from forecast.methods.grid import Shift
+
+    mu, var = 0.0, 0.0
+    for e in inputs.evidence:
+        on = scenario.get(f"evidence.{e.id}")
+        if not (e.applied if on is None else on == "on"):
+            continue
+        lr = scenario.get(f"evidence.{e.id}.lr")
+        if lr is not None:
+            mu += math.log(float(lr))
+            continue
+        mu += float(e.fitted.params["mu"])
+        if not e.fitted.fixed:
+            var += float(e.fitted.params["sigma"]) ** 2
+    return Shift(mu, math.sqrt(var))
+
+
+class EventAdapter(ExactSummaries["EventInputs"]):
+    """Event questions: evidence is evaluated on the posterior of p; the base rate and
+    the prior are each scenario's own exact posterior (or, sampled, swapped as data and
+    reweighted)."""
 
     diagnosed: ClassVar[tuple[str, ...]] = ("p", "q", "llr", "pool_logit", "expert_spread")
+    exact_prior: ClassVar[bool] = True
+    """A prior setting's posterior is computed exactly (:meth:`posterior`), not reweighted."""
 
     @staticmethod
     def current(inputs: EventInputs) -> dict[str, Value]:
@@ -171,7 +245,7 @@ class EventAdapter:
 
     @classmethod
     def posterior(cls, job: Job) -> Posterior | None:
-        """Stratified inverse-CDF draws of the exact posterior (the scenario's base rate
+        """The exact posterior (:class:`ExactEventPosterior`, the scenario's base rate
         swapped in), in place of NUTS (None: NUTS samples, when asked for or past the
         exact method's quadrature tolerance)."""
         import time
@@ -193,10 +267,30 @@ class EventAdapter:
         result = ExactEvent.of(inputs)
         if result.error > TOLERANCE:
             return None
-        p, _, llr = result.draws(s.chains, s.draws, s.seed)
-        draws = {"p": p, "llr": llr} if llr.shape[-1] else {"p": p}
+        exact = ExactEventPosterior(result, s.chains, s.draws, s.seed)
         seconds = time.perf_counter() - start
-        return Posterior(draws, exact_diagnostics(s, result.error, seconds), seconds, job.tag)
+        return Posterior(exact, exact_diagnostics(s, result.error, seconds), seconds, job.tag)
+
+    def exact_summaries(
+        self,
+        inputs: EventInputs,
+        posterior: object,
+        scenarios: Sequence[Mapping[str, Value]],
+    ) -> list[dict[str, float]]:
+        """Each scenario's probability and its quadrature error read off the exact
+        posterior; its intervals from the posterior's stratified draws."""
+        from forecast.sweep.strategies import summaries
+
+        assert isinstance(posterior, ExactEventPosterior)
+        rows = summaries(self.evaluate(inputs, posterior, scenarios), independent=True)
+        done: dict[tuple[float, float], tuple[float, float]] = {}
+        for row, scenario in zip(rows, scenarios, strict=True):
+            shift = scenario_shift(inputs, scenario)
+            key = (shift.mu, shift.sigma)
+            if key not in done:
+                done[key] = posterior.probability(shift)
+            row["probability"], row["mcse"] = done[key]
+        return rows
 
     @staticmethod
     def extract(inputs: EventInputs, idata: DataTree) -> dict[str, np.ndarray]:
@@ -218,9 +312,15 @@ class EventAdapter:
         self.seed = seed
 
     def evaluate(
-        self, inputs: EventInputs, draws: EventDraws, scenarios: Sequence[Mapping[str, Value]]
+        self,
+        inputs: EventInputs,
+        draws: EventDraws | ExactEventPosterior,
+        scenarios: Sequence[Mapping[str, Value]],
     ) -> np.ndarray:
-        """Per-draw P(event), (scenarios, chain, draw)."""
+        """Per-draw P(event), (scenarios, chain, draw) (of an exact posterior, on its
+        stratified draws)."""
+        if isinstance(draws, ExactEventPosterior):
+            draws = draws.sampled
         p = draws["p"]
         shape = p.shape
         n = p.size
@@ -253,4 +353,11 @@ class EventAdapter:
         return out.reshape(len(scenarios), *shape)
 
 
-__all__ = ["EventAdapter", "EventDraws", "params", "switch"]
+__all__ = [
+    "EventAdapter",
+    "EventDraws",
+    "ExactEventPosterior",
+    "params",
+    "scenario_shift",
+    "switch",
+]
