@@ -26,10 +26,13 @@ def value(v: float | None) -> str:
     """A value of the quantity, with three significant digits: 1.2 bn, 850 k, 0.35."""
     if v is None or not math.isfinite(v):
         return "–"
-    a = abs(v)
-    for size, word in ((1e12, " tn"), (1e9, " bn"), (1e6, " M"), (1e4, " k")):
-        if a >= size:
-            return f"{v / size:.3g}{word}"
+    r = float(f"{v:.3g}")  # rounded first, so 999,999 reads 1 M, not 1e+03 k
+    # thousands from 10,000 on: 2183 stays 2183, 23,000 reads 23 k
+    for size, word, start in ((1e12, " tn", 1e12), (1e9, " bn", 1e9), (1e6, " M", 1e6)) + (
+        (1e3, " k", 1e4),
+    ):
+        if abs(r) >= start:
+            return f"{r / size:.3g}{word}"
     return f"{v:.4g}"
 
 
