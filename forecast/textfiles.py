@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,13 @@ def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     column = len(raw[start:offset].decode("utf-8", errors="replace")) + 1
     return raw.count(b"\n", 0, offset) + 1, column
 
+
+
+def _missing(path: Path) -> str:
+    """Why a path that is not there is not there: no such file, or a link to nothing."""
+    if path.is_symlink():
+        return f"a broken link to {os.readlink(path)}, which does not exist"
+    return "no such file"
 
 def read_text(
     path: Path,
@@ -36,7 +45,7 @@ def read_text(
     try:
         raw = files.read_bytes(path, MAX_BYTES)
     except FileNotFoundError:
-        raise InputError([Problem(shown, None, None, "", "no such file")]) from None
+        raise InputError([Problem(shown, None, None, "", _missing(path))]) from None
     except files.TooLarge as exc:
         raise InputError(
             [
@@ -56,6 +65,9 @@ def read_text(
         reason = f"is a directory, not {what}" if path.is_dir() else exc.reason
         raise InputError([Problem(shown, None, None, "", reason, hint)]) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            reason = "is a loop of symbolic links, not a file"
+            raise InputError([Problem(shown, None, None, "", reason)]) from None
         raise InputError([Problem(shown, None, None, "", f"cannot read: {exc.strerror}")]) from None
     try:
         text = raw.decode("utf-8")

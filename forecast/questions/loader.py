@@ -46,7 +46,7 @@ def display(path: Path) -> str:
     """A path as a user gave it: relative to the working folder when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # outside it, or a link loop: as given
         return str(path)
 
 

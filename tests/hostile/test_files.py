@@ -62,6 +62,21 @@ def test_a_fifo_in_a_checked_folder_does_not_hang_check_or_list(tmp_path: Path) 
     assert "good" in listed.stdout
 
 
+
+def test_a_symlink_loop_in_a_folder_is_one_problem_and_the_rest_is_read(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text(QUESTION.read_text("utf-8"), "utf-8")
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "gone" / "x.yaml")
+    checked = cli("check", tmp_path)
+    assert checked.exit_code == 1
+    assert "internal error" not in checked.stderr + checked.stdout
+    assert "good.yaml" in checked.stdout and "ok" in checked.stdout
+    assert "loop.yaml: is a loop of symbolic links, not a file" in checked.stdout
+    assert f"dangling.yaml: a broken link to {tmp_path / 'gone' / 'x.yaml'}" in checked.stdout
+    ran = cli("run", tmp_path, "--quiet")
+    assert ran.exit_code == 1 and "internal error" not in ran.stderr
+    assert "good\t" in ran.stdout and "loop\tfailed" in ran.stdout
+
 def test_a_fifo_answers_file_is_refused(tmp_path: Path) -> None:
     result = cli("elicit", "q", "--dir", tmp_path, "--answers", fifo(tmp_path / "a.yaml"))
     assert_clean(result, contains="FIFO")
