@@ -1,4 +1,4 @@
-"""A quantity's amounts as the reports and elicit print them: each unit word means its power of ten."""
+"""A quantity's amounts as reports and elicit print them: each unit word is its power of ten."""
 
 import pytest
 

@@ -22,15 +22,16 @@ if TYPE_CHECKING:
     from forecast.results import Forecast
 
 
+_UNITS = ((1e12, " tn", 1e12), (1e9, " bn", 1e9), (1e6, " M", 1e6), (1e3, " k", 1e4))
+"""Each unit word, its power of ten, and where it starts (thousands from 10,000 on)."""
+
+
 def value(v: float | None) -> str:
     """A value of the quantity, with three significant digits: 1.2 bn, 850 k, 0.35."""
     if v is None or not math.isfinite(v):
         return "–"
     r = float(f"{v:.3g}")  # rounded first, so 999,999 reads 1 M, not 1e+03 k
-    # thousands from 10,000 on: 2183 stays 2183, 23,000 reads 23 k
-    for size, word, start in ((1e12, " tn", 1e12), (1e9, " bn", 1e9), (1e6, " M", 1e6)) + (
-        (1e3, " k", 1e4),
-    ):
+    for size, word, start in _UNITS:
         if abs(r) >= start:
             return f"{r / size:.3g}{word}"
     return f"{v:.4g}"
