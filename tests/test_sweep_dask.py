@@ -71,13 +71,26 @@ def test_dask_gives_the_rows_a_local_sweep_gives_and_resumes(
 
 
 @pytest.mark.slow
-def test_local_processes(write_priors: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["auto", "nuts"])
+def test_local_processes(write_priors: Any, tmp_path: Path, method: str) -> None:
     q = str(write_priors(EVENT))
     out = tmp_path / "sweep.jsonl"
-    result = runner.invoke(
-        app,
-        ["sweep", q, "--grid", "base_rate.weight=0.25,1", *SMALL, "--jobs", "2", "--out", str(out)],
-    )
+    grid = ["--grid", "base_rate.weight=0.25,1", "--method", method]
+    result = runner.invoke(app, ["sweep", q, *grid, *SMALL, "--jobs", "2", "--out", str(out)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert sorted(r["settings"]["base_rate.weight"] for r in rows) == [0.25, 1.0]
+    # NUTS's diagnostics (an R-hat) under nuts, the exact posterior's (none) under auto
+    assert all((r["rhat_max"] is not None) == (method == "nuts") for r in rows), rows
+
+
+@pytest.mark.slow
+def test_dask_samples_with_nuts_when_asked(cluster: Any, write_priors: Any) -> None:
+    q = str(write_priors(EVENT))
+    where = ["--executor", "dask", "--scheduler", cluster.scheduler_address]
+    grid = ["--grid", "base_rate.weight=0.25,1", "--method", "nuts"]
+    result = runner.invoke(app, ["sweep", q, *grid, *SMALL, *where])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 2 and all(r["rhat_max"] is not None for r in rows), rows
+    assert all(r["run"].endswith(" method=nuts") for r in rows)

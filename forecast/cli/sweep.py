@@ -12,6 +12,7 @@ from forecast.cli.options import (
     Chains,
     Draws,
     Executor,
+    InferenceMethod,
     Jobs,
     Ledger,
     Priors,
@@ -22,6 +23,7 @@ from forecast.cli.options import (
     WorkerWait,
     with_weights,
 )
+from forecast.methods import Method
 from forecast.sweep.places import WORKER_WAIT
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ def sweep(
     chains: Chains = 4,
     weights: Weights = None,
     ledger: Ledger = None,
+    method: InferenceMethod = Method.auto,
 ) -> None:
     """Forecast every scenario of a grid or a scenarios file, one row per scenario and question.
 
@@ -75,6 +78,11 @@ def sweep(
     pool.extremize, expert.NAME.weight, prior.strength. Each row says how it was
     computed: vectorised (one posterior's draws), resampled (data swapped on a compiled
     model), reweighted (importance sampling, with its Pareto k) or refit.
+
+    --method chooses how every scenario's posterior is made, as for forecast run:
+    auto (the default) takes the exact or importance posterior where the question's
+    kind has one, exact and importance insist on it, nuts samples with NUTS (a model
+    compiled once per worker, data swapped in), locally, with --jobs or on Dask.
 
     Rows come out in grid order (the last --grid varies fastest); with --out, a line on
     stderr says how many were written where.
@@ -94,7 +102,7 @@ def sweep(
     if bad:
         raise typer.Exit(1)
     loaded = with_weights(loaded, ledger, weights)
-    base = SamplerSettings(draws=draws, tune=tune, chains=chains)
+    base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
     # Reach the cluster before the output file is made: one that cannot be reached
     # leaves no file behind to block the next run.
     pool = make_executor(executor, jobs, scheduler, worker_wait=worker_wait, quiet=not STATE.debug)

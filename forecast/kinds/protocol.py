@@ -64,6 +64,10 @@ class SweepAdapter[Inputs, Draws](Protocol):
     diagnosed: ClassVar[tuple[str, ...]]
     """Posterior variables whose R-hat and ESS a sweep row reports (when present)."""
 
+    methods: ClassVar[tuple[str, ...]]
+    """The inference methods ``forecast sweep --method`` may ask its posteriors of (the
+    kind's :attr:`Kind.methods`, or those of them its sweep can make), besides ``auto``."""
+
     def __init__(self, spec: QuestionMeta, inputs: Inputs, seed: int) -> None: ...
 
     @staticmethod

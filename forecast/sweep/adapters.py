@@ -103,8 +103,17 @@ class ScenarioLevels:
 
 def exact_diagnostics(settings: SamplerSettings, error: float, seconds: float) -> DiagnosticsJSON:
     """A sweep row's diagnostics for draws of an exact posterior: every draw independent,
-    no R-hat, and the quadrature error estimate."""
+    no R-hat, and the quadrature error estimate (not ok past the exact method's
+    tolerance, which only ``--method exact`` keeps)."""
+    from forecast.methods.exact import TOLERANCE
+
     n = settings.draws * settings.chains
+    warnings = []
+    if error > TOLERANCE:
+        warnings.append(
+            f"quadrature error estimate {error:.1e} > {TOLERANCE:.0e}: "
+            "the grid does not resolve the posterior; try --method nuts"
+        )
     return {
         "rhat_max": float("nan"),
         "ess_bulk_min": float(n),
@@ -113,8 +122,8 @@ def exact_diagnostics(settings: SamplerSettings, error: float, seconds: float) -
         "draws": settings.draws,
         "chains": settings.chains,
         "sampling_seconds": seconds,
-        "ok": True,
-        "warnings": [],
+        "ok": not warnings,
+        "warnings": warnings,
         "method": "exact",
         "quadrature_error": error,
     }

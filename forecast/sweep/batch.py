@@ -51,6 +51,31 @@ def scenarios_of(grid: Sequence[str], scenarios: Path | None) -> Scenarios:
     return Scenarios([n for n, _ in parsed], each)
 
 
+def check_method(q: LoadedQuestion, method: str) -> None:
+    """Refuse a ``--method`` that question ``q``'s sweep cannot use, located at the
+    file's ``kind`` (before anything is written or sampled).
+
+    Raises
+    ------
+    UsageError
+        Naming the file, the line of its ``kind`` and the methods its sweep takes.
+    """
+    from forecast import kinds
+    from forecast.questions.loader import display
+
+    if method == "auto":
+        return
+    allowed = kinds.of(q.spec).sweep_adapter.methods
+    if method in allowed:
+        return
+    line, col = q.marks.find(("kind",)) or (None, None)
+    where = display(q.path) if line is None else f"{display(q.path)}:{line}:{col}"
+    raise UsageError(
+        f"{where} kind: a {q.spec.kind} question cannot be swept by the {method} method",
+        hint=f"its sweep takes --method {', '.join(('auto', *allowed))}",
+    )
+
+
 @dataclass(frozen=True)
 class Swept:
     """What a sweep came to: rows written now, rows already there (``--resume``), and
@@ -78,6 +103,8 @@ def sweep(
     from forecast.sweep import output, runner
     from forecast.sweep.provenance import Expected
 
+    for q in loaded:
+        check_method(q, base.method)
     sink = output.open_sink(out, resume, scenarios.names, Expected.of(loaded, base, seed))
     started = time.perf_counter()
     try:

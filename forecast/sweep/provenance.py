@@ -7,7 +7,8 @@ full), ``seed`` the seed the question was sampled with (given, or derived from t
 file), and ``draws``, ``tune`` and ``chains`` the sampler's options. A drivers
 question whose cases are a CSV file adds ``cases``, the start of that file's hash, and
 one whose experts have performance weights adds ``weights``, the start of their hash
-(they change when the ledger gets new resolutions).
+(they change when the ledger gets new resolutions), and a sweep with ``--method`` other
+than ``auto`` adds ``method`` (a row without it was made by ``auto``).
 
 Nothing else changes a row's numbers: what a scenario sets (the pool, weights,
 evidence, ...) is in its id, and ``--jobs`` and ``--executor`` only move the same
@@ -35,8 +36,11 @@ COLUMN = "run"
 HASH_DIGITS = 12
 """Hex digits of a file's SHA-256 kept in a row: enough to tell two files apart."""
 
-OPTIONS = ("seed", "draws", "tune", "chains")
+OPTIONS = ("seed", "draws", "tune", "chains", "method")
 """Run settings named by a command-line option of the same name."""
+
+DEFAULTS = {"method": "auto"}
+"""What a run setting a row leaves out stands for."""
 
 
 def _cases_digest(q: LoadedQuestion) -> str | None:
@@ -77,6 +81,8 @@ def fingerprint(q: LoadedQuestion, settings: SamplerSettings) -> str:
         f"tune={settings.tune}",
         f"chains={settings.chains}",
     ]
+    if settings.method != DEFAULTS["method"]:
+        parts.append(f"method={settings.method}")
     return " ".join(parts)
 
 
@@ -121,8 +127,8 @@ class Expected:
 
     def options(self) -> dict[str, str]:
         """The run-wide options (draws, tune, chains) of this sweep."""
-        first = next(iter(self.runs.values()), "")
-        return {k: v for k, v in parse(first).items() if k in OPTIONS and k != "seed"}
+        first = {**DEFAULTS, **parse(next(iter(self.runs.values()), ""))}
+        return {k: v for k, v in first.items() if k in OPTIONS and k != "seed"}
 
 
 def _derived(run: Mapping[str, str]) -> bool:
@@ -188,6 +194,8 @@ def _compare(old: Mapping[str, str], qid: str, expected: Expected, diffs: _Diffe
                 f"{new.get('weights') or 'as given'} now; the ledger has new resolutions)",
                 "",
             )
+    old = {**DEFAULTS, **old}
+    new = {**DEFAULTS, **new}
     for key in OPTIONS:
         if key not in new or old.get(key) == new[key]:
             continue

@@ -56,6 +56,7 @@ class DriversAdapter(ScenarioLevels):
     """Drivers questions: levels and named scenarios on the draws; prior reweighted."""
 
     diagnosed: ClassVar[tuple[str, ...]] = ("p", "beta", "llr")
+    methods: ClassVar[tuple[str, ...]] = ("importance", "nuts")
 
     @staticmethod
     def current(inputs: DriversInputs) -> dict[str, Value]:

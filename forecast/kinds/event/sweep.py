@@ -173,6 +173,7 @@ class EventAdapter(ExactSummaries["EventInputs"]):
     reweighted)."""
 
     diagnosed: ClassVar[tuple[str, ...]] = ("p", "q", "llr", "pool_logit", "expert_spread")
+    methods: ClassVar[tuple[str, ...]] = ("exact", "nuts")
     exact_prior: ClassVar[bool] = True
     """A prior setting's posterior is computed exactly (:meth:`posterior`), not reweighted."""
 
@@ -246,8 +247,9 @@ class EventAdapter(ExactSummaries["EventInputs"]):
     @classmethod
     def posterior(cls, job: Job) -> Posterior | None:
         """The exact posterior (:class:`ExactEventPosterior`, the scenario's base rate
-        swapped in), in place of NUTS (None: NUTS samples, when asked for or past the
-        exact method's quadrature tolerance)."""
+        swapped in), in place of NUTS (None: NUTS samples, when asked for or, under
+        ``auto``, past the exact method's quadrature tolerance; under ``exact`` the rows
+        say it is past)."""
         import time
 
         from forecast.methods.exact import TOLERANCE, ExactEvent
@@ -265,7 +267,7 @@ class EventAdapter(ExactSummaries["EventInputs"]):
             k, n, w = cls.base_rate(inputs, dict(job.data))
             inputs = dataclasses.replace(inputs, base_rate=(int(k), int(n), w))
         result = ExactEvent.of(inputs)
-        if result.error > TOLERANCE:
+        if result.error > TOLERANCE and s.method != "exact":
             return None
         exact = ExactEventPosterior(result, s.chains, s.draws, s.seed)
         seconds = time.perf_counter() - start

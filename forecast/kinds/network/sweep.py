@@ -102,6 +102,8 @@ class NetworkAdapter:
     """The sweep adapter of a network (see :class:`~forecast.kinds.protocol.SweepAdapter`)."""
 
     diagnosed: ClassVar[tuple[str, ...]] = ()
+    methods: ClassVar[tuple[str, ...]] = ("importance",)
+    """A network's sweep always draws its cells by importance sampling (:meth:`posterior`)."""
 
     def __init__(self, spec: QuestionMeta, inputs: LoadedNetwork, seed: int) -> None:
         self.spec = spec

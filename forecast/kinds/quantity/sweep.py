@@ -150,6 +150,7 @@ class QuantityAdapter(ExactSummaries[QuantityInputs]):
     """Thresholds on the draws; each prior and data setting's exact posterior."""
 
     diagnosed: ClassVar[tuple[str, ...]] = ("x",)
+    methods: ClassVar[tuple[str, ...]] = ("exact", "nuts")
     exact_prior: ClassVar[bool] = True
     """A prior setting's posterior is drawn exactly (:meth:`posterior`), not reweighted."""
 
@@ -224,8 +225,16 @@ class QuantityAdapter(ExactSummaries[QuantityInputs]):
         inputs = cls.with_data(inputs, dict(job.data))
         try:
             made = quadrature(inputs)
-        except NotExact:
-            return None
+        except NotExact as exc:
+            if s.method != "exact":
+                return None
+            from forecast.errors import ForecastError
+
+            who = f"{job.tag[0]}: " if job.tag is not None else ""
+            raise ForecastError(
+                f"{who}the exact method cannot resolve this posterior ({exc})",
+                hint="sweep it with --method auto or --method nuts",
+            ) from None
         exact = ExactPosterior.of(inputs, s.chains, s.draws, s.seed)
         seconds = time.perf_counter() - start
         diag = exact_diagnostics(s, made.error, seconds)
