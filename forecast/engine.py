@@ -70,7 +70,7 @@ def run(
     timer.lap("fit judgements")
     from forecast import methods
 
-    made = methods.forecast(q, inputs, settings, timer, scenario=scenario)
+    made, passed = methods.forecast(q, inputs, settings, timer, scenario=scenario)
     if made is not None:
         return _weighted(q, made)
     settings = methods.nuts(settings)
@@ -78,7 +78,17 @@ def run(
     timer.lap("build model")
     idata = sample(model, settings, progress=progress)
     timer.lap("compile and sample")
-    return _weighted(q, kind.summarise(q, inputs, idata, settings, timer, scenario=scenario))
+    sampled = kind.summarise(q, inputs, idata, settings, timer, scenario=scenario)
+    return _weighted(q, _passed(sampled, passed))
+
+
+def _passed(forecast: results.Forecast, why: tuple[str, ...]) -> results.Forecast:
+    """A sampled forecast, saying why ``auto`` passed over the other methods."""
+    from forecast import methods
+
+    if not why:
+        return forecast
+    return replace(forecast, diagnostics=methods.passed_over(forecast.diagnostics, why))
 
 
 def _weighted(q: LoadedQuestion, forecast: results.Forecast) -> results.Forecast:
@@ -145,7 +155,7 @@ class CompiledModels:
         timer.lap("fit judgements")
         from forecast import methods
 
-        made = methods.forecast(q, inputs, settings, timer)
+        made, passed = methods.forecast(q, inputs, settings, timer)
         if made is not None:
             return _weighted(q, made)
         settings = methods.nuts(settings)
@@ -156,4 +166,4 @@ class CompiledModels:
         timer.lap("build model")
         idata = sample(model, settings, step=step)
         timer.lap("compile and sample")
-        return _weighted(q, kind.summarise(q, inputs, idata, settings, timer))
+        return _weighted(q, _passed(kind.summarise(q, inputs, idata, settings, timer), passed))

@@ -59,6 +59,7 @@ class DiagnosticsJSON(TypedDict):
     ok: bool
     warnings: list[str]
     method: str
+    passed_over: NotRequired[list[str]]
     enumerated: NotRequired[int | None]
     quadrature_error: NotRequired[float | None]
     grid_points: NotRequired[int | None]
@@ -91,6 +92,9 @@ class Diagnostics:
     enumerated: int | None = None
     """The joint states enumerated for the headline (a network: exact, whatever made the
     intervals); None for a quadrature or a sampled headline."""
+    passed_over: tuple[str, ...] = ()
+    """Why ``--method auto`` did not make the forecast by an earlier method (``exact:
+    quadrature error estimate 2e-05 > 1e-06 ...``); empty when the first one made it."""
 
     @property
     def ok(self) -> bool:
@@ -110,6 +114,7 @@ class Diagnostics:
             "ok": self.ok,
             "warnings": list(self.warnings),
             "method": self.method,
+            "passed_over": list(self.passed_over),
         }
         if self.enumerated is not None:
             out["enumerated"] = self.enumerated
@@ -145,12 +150,18 @@ class Diagnostics:
             return (
                 f"importance sampling (PSIS) · Pareto k {self.pareto_k:.2f} · "
                 f"ESS {self.importance_ess:.0f} of {self.chains * self.draws} draws"
-            )
+            ) + self._passed()
         return (
             f"R-hat {self.rhat_max:.3f} · bulk ESS {self.ess_bulk_min:.0f} · "
             f"tail ESS {self.ess_tail_min:.0f} · {self.divergences} divergences · "
             f"{self.chains}×{self.draws} draws"
-        )
+        ) + self._passed()
+
+    def _passed(self) -> str:
+        """Why ``auto`` sampled (or used importance) rather than an earlier method."""
+        if not self.passed_over:
+            return ""
+        return f" · {self.method}, since " + "; ".join(self.passed_over)
 
 
 @contextlib.contextmanager

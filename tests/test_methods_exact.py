@@ -298,10 +298,11 @@ def test_auto_falls_back_to_nuts_when_the_quadrature_error_is_too_large(
     q = _question(write_priors)
     inputs = event.prepare(q.spec)
     settings = SamplerSettings(seed=1)
-    assert methods.forecast(q, inputs, settings) is not None
+    assert methods.forecast(q, inputs, settings)[0] is not None
     monkeypatch.setattr(exact_mod, "TOLERANCE", -1.0)
-    assert methods.forecast(q, inputs, settings) is None  # NUTS samples
-    forced = methods.forecast(q, inputs, SamplerSettings(seed=1, method="exact"))
+    made, passed = methods.forecast(q, inputs, settings)
+    assert made is None and passed[0].startswith("exact: quadrature error")  # NUTS samples
+    forced, _ = methods.forecast(q, inputs, SamplerSettings(seed=1, method="exact"))
     assert forced is not None and not forced.diagnostics.ok
     assert "quadrature error" in forced.diagnostics.warnings[0]
 
@@ -313,9 +314,9 @@ def test_a_method_the_kind_does_not_admit_is_refused(write_priors: Any) -> None:
 
     q = _question(write_priors)
     inputs = event.prepare(q.spec)
-    with pytest.raises(UsageError, match="cannot be forecast by the importance method"):
+    with pytest.raises(UsageError, match="an event question cannot be forecast by the importance"):
         methods.forecast(q, inputs, SamplerSettings(method="importance"))
-    assert methods.forecast(q, inputs, SamplerSettings(method="nuts")) is None
+    assert methods.forecast(q, inputs, SamplerSettings(method="nuts")) == (None, ())
 
 
 @pytest.mark.slow

@@ -167,10 +167,13 @@ def test_importance_falls_back_to_nuts_when_k_is_too_large(
     q = _question(tmp_path, FEW_CASES)
     inputs = kinds.of(q.spec).prepare(q)
     settings = SamplerSettings(draws=500, chains=2, seed=1)
-    assert methods.forecast(q, inputs, settings) is not None
+    assert methods.forecast(q, inputs, settings)[0] is not None
     monkeypatch.setattr(psis, "K_CAP", -1.0)  # no k is trusted
-    assert methods.forecast(q, inputs, settings) is None  # NUTS samples
-    forced = methods.forecast(q, inputs, SamplerSettings(draws=500, chains=2, method="importance"))
+    made, passed = methods.forecast(q, inputs, settings)
+    assert made is None and passed[0].startswith("importance: Pareto k")  # NUTS samples
+    forced, _ = methods.forecast(
+        q, inputs, SamplerSettings(draws=500, chains=2, method="importance")
+    )
     assert forced is not None and not forced.diagnostics.ok
     assert "Pareto k" in forced.diagnostics.warnings[0]
 
@@ -190,7 +193,7 @@ def test_many_cases_leave_importance_for_nuts(tmp_path: Path) -> None:
     prior = density.prior_draws(20_000, np.random.default_rng(0))
     smoothed = psis.smooth(density.cases_loglik(prior["u"], prior["beta"]))
     assert smoothed.pareto_k > 0.7 and not smoothed.ok
-    assert methods.forecast(q, inputs, SamplerSettings(seed=1)) is None
+    assert methods.forecast(q, inputs, SamplerSettings(seed=1))[0] is None
 
 
 def test_resampling_keeps_the_weights() -> None:

@@ -219,7 +219,10 @@ def test_an_unresolved_grid_falls_back_under_auto_and_refuses_exact(
     q = load_question(TUNGSTEN)
     kind = kinds.get("quantity")
     settings = SamplerSettings(method="exact")
-    assert kind.forecast_exact(q, kind.prepare(q), settings, auto=True) is None
+    from forecast.methods import Declined
+
+    with pytest.raises(Declined, match="the quadrature error"):
+        kind.forecast_exact(q, kind.prepare(q), settings, auto=True)
     with pytest.raises(UsageError, match="no exact forecast: the quadrature error"):
         kind.forecast_exact(q, kind.prepare(q), settings)
 

@@ -239,8 +239,8 @@ def test_exact_method_is_the_closed_form_and_auto_takes_it(
     mean, sd = (m0 / s0**2 + 280 / 15**2) / prec, 1 / math.sqrt(prec)
     for method in ("exact", "auto"):
         settings = SamplerSettings(draws=500, chains=2, seed=1, method=method)
-        f = methods.forecast(q, inputs, settings)
-        assert f is not None and f.diagnostics.method == "exact"
+        f, passed = methods.forecast(q, inputs, settings)
+        assert f is not None and f.diagnostics.method == "exact" and passed == ()
         assert f.diagnostics.quadrature_error == 0.0 and f.mcse == 0.0
         assert f.probability == pytest.approx(stats.norm.sf(120, mean, sd), rel=1e-9)
         assert f.result.posterior.median == pytest.approx(mean, rel=1e-6)  # type: ignore[attr-defined]

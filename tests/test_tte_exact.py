@@ -330,15 +330,36 @@ def test_auto_is_exact_and_falls_back_to_nuts(
     assert f.steps[-1].after == f.probability
     inputs = tte.prepare(load_question(_question(tmp_path, 3)).spec)  # type: ignore[arg-type]
     q3 = load_question(tmp_path / "q.yaml")
-    assert methods.forecast(q3, inputs, SamplerSettings(seed=1)) is None  # NUTS samples
+    made, passed = methods.forecast(q3, inputs, SamplerSettings(seed=1))
+    assert made is None  # NUTS samples, and is told why
+    assert passed == (
+        "exact: 3 uncertain driver ratios enter the forecast at once "
+        "(at most 2 are integrated exactly)",
+    )
     with pytest.raises(UsageError, match="no exact forecast"):
         methods.forecast(q3, inputs, SamplerSettings(seed=1, method="exact"))
     q = load_question(_question(tmp_path, 1))
     inputs = tte.prepare(q.spec)  # type: ignore[arg-type]
     monkeypatch.setattr(exact_mod, "TOLERANCE", -1.0)
-    assert methods.forecast(q, inputs, SamplerSettings(seed=1)) is None
-    forced = methods.forecast(q, inputs, SamplerSettings(seed=1, method="exact"))
-    assert forced is not None and not forced.diagnostics.ok
+    made, passed = methods.forecast(q, inputs, SamplerSettings(seed=1))
+    assert made is None and passed[0].startswith("exact: quadrature error estimate")
+    forced, passed = methods.forecast(q, inputs, SamplerSettings(seed=1, method="exact"))
+    assert forced is not None and not forced.diagnostics.ok and passed == ()
+
+
+@pytest.mark.slow
+def test_a_sampled_fallback_says_why_exact_was_passed_over(tmp_path: Path) -> None:
+    """Three uncertain driver ratios at once: ``auto`` samples with NUTS, and the JSON
+    and the report's diagnostics line say that exact quadrature declined, and why."""
+    from forecast import engine
+    from forecast.questions.loader import load_question
+
+    q = load_question(_question(tmp_path, 3))
+    f = engine.run(q, SamplerSettings(draws=100, tune=100, chains=1, seed=1))
+    assert f.diagnostics.method == "nuts"
+    why = f.to_dict()["diagnostics"]["passed_over"]
+    assert len(why) == 1 and why[0].startswith("exact: 3 uncertain driver ratios")
+    assert "nuts, since exact: 3 uncertain driver ratios" in f.diagnostics.summary()
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -116,3 +117,57 @@ def test_the_hazard_median_date_is_brentqs_root_of_the_mean_curve() -> None:
     assert mean_by(np.array([end]))[0] > 0.5
     truth = optimize.brentq(lambda t: mean_by(np.array([t]))[0] - 0.5, t0, end, xtol=1e-9)
     assert abs(half_time(mean_by, t0, end) - truth) < 0.01 / YEAR_DAYS
+
+
+SECOND = (0.5, 0.8)  # a second driver's log odds ratio: mean, sd
+
+
+def _two_inputs(first: float, second: float) -> ScheduleInputs:
+    one = _inputs(first)
+    extra = DriverInput(
+        "e", "", Fitted("lognormal", {"mu": SECOND[0], "sigma": SECOND[1]}, "t"), second
+    )
+    return replace(one, drivers=(*one.drivers, extra))
+
+
+def _cdf_two(c: float, second: float, m: int, nodes: int = 60) -> float:
+    """P(P(by opportunity m) <= c) with the first driver on and the second at ``second``:
+    both ratios' Normals by a product Gauss–Hermite rule, u* by vectorised bisection."""
+    post = stats.beta(A, B + K)
+    t, w = np.polynomial.hermite_e.hermegauss(nodes)
+    w = w / w.sum()
+    s1 = (RATIO[0] + RATIO[1] * t)[:, None]
+    s2 = (SECOND[0] + SECOND[1] * t)[None, :]
+
+    def p(u: np.ndarray) -> np.ndarray:
+        off = -np.expm1(m * special.log_expit(-(u + s1)))
+        on = -np.expm1(m * special.log_expit(-(u + s1 + s2)))
+        return np.asarray((1.0 - second) * off + second * on)
+
+    lo = np.full((nodes, nodes), -60.0)
+    hi = np.full((nodes, nodes), 60.0)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        below = p(mid) < c
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    inside = post.cdf(special.expit((lo + hi) / 2))
+    return float(w @ inside @ w)
+
+
+@pytest.mark.slow
+def test_two_uncertain_ratios_quantiles_match_an_independent_cdf_and_stay_exact() -> None:
+    """Two uncertain log ratios at once (the lines' product Gauss–Hermite rule): the
+    interval ends match the independent CDF's roots, and the error estimate is within
+    the exact method's tolerance, so ``auto`` keeps the quadrature."""
+    from forecast.methods.exact import TOLERANCE
+
+    deadline = dt.date(2028, 12, 31)
+    result = ExactTte.of(_two_inputs(1.0, 0.4), [1.0, 0.4], deadline)
+    for mass, lo, hi in result.intervals:
+        tail = (1 - mass) / 2
+        for prob, got in ((tail, lo), (1 - tail, hi)):
+            truth = optimize.brentq(
+                lambda c, p=prob: _cdf_two(c, 0.4, 3) - p, 1e-9, 1 - 1e-9, xtol=1e-13
+            )
+            assert got == pytest.approx(truth, abs=1e-7), (prob, got, truth)
+    assert result.error <= TOLERANCE

@@ -149,8 +149,11 @@ class Kind[Inputs, Draws](Protocol):
     * ``also_records(forecast)`` -> list of Forecasts ``--record`` keeps as well;
     * ``forecast_<method>(q, inputs, settings, timer, *, scenario, auto)`` -> Forecast or
       None: the forecast by each method of ``methods`` other than ``"nuts"`` (``exact``,
-      ``importance``); None under ``auto`` when the method's own diagnostic fails, so the
-      next method is tried (:func:`forecast.methods.forecast`).
+      ``importance``). Under ``auto`` it raises :class:`forecast.methods.Declined` with
+      the reason when the method cannot make this forecast, or returns one whose own
+      diagnostic fails (or None), and the next method is tried
+      (:func:`forecast.methods.forecast`); the forecast that is made says which methods
+      were passed over and why.
     """
 
     @property

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from forecast.inference import SamplerSettings, Timer
+    from forecast.inference import Diagnostics, SamplerSettings, Timer
     from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
 
@@ -60,6 +60,12 @@ def admitted(kind: str) -> tuple[str, ...]:
         return ("nuts",)
 
 
+class Declined(Exception):
+    """Raised by a kind's ``forecast_<method>`` under ``auto`` when the method cannot make
+    this forecast (the grid cannot resolve it, too many dimensions): ``auto`` goes on to
+    the next method and the forecast says why (:attr:`Diagnostics.passed_over`)."""
+
+
 def forecast(
     q: LoadedQuestion,
     inputs: object,
@@ -67,9 +73,10 @@ def forecast(
     timer: Timer | None = None,
     *,
     scenario: str | None = None,
-) -> Forecast | None:
+) -> tuple[Forecast | None, tuple[str, ...]]:
     """The forecast of ``q`` by the method ``settings.method`` asks for, or None when
-    NUTS is to make it (the method asked for, or the one ``auto`` falls back to).
+    NUTS is to make it (the method asked for, or the one ``auto`` falls back to); and
+    why ``auto`` passed over each method before the one that made it.
 
     Raises
     ------
@@ -86,22 +93,46 @@ def forecast(
         raise UsageError(f"unknown method {method!r}", hint=f"use one of {', '.join(METHODS)}")
     if method != "auto" and method not in allowed:
         raise UsageError(
-            f"{q.id}: a {kind} question cannot be forecast by the {method} method",
+            f"{q.id}: {article(kind)} {kind} question cannot be forecast by the {method} method",
             hint=f"its model admits --method {', '.join(('auto', *allowed))}",
         )
     order = allowed if method == "auto" else (method,)
+    passed: list[str] = []
     for candidate in order:
         if candidate == "nuts":
-            return None
+            break
         own = getattr(kinds.get(kind), f"forecast_{candidate}", None)  # the kind's own
         if own is None:
             raise UsageError(f"no {candidate} method for a {kind} question")
-        made = own(q, inputs, settings, timer, scenario=scenario, auto=method == "auto")
+        try:
+            made = own(q, inputs, settings, timer, scenario=scenario, auto=method == "auto")
+        except Declined as why:
+            passed.append(f"{candidate}: {why}")
+            continue
         if made is None:  # the method's diagnostic failed and auto goes on
+            passed.append(f"{candidate}: its diagnostic failed")
             continue
         if method != "auto" or made.diagnostics.ok:
-            return made
-    return None
+            return _said(made, passed), ()
+        passed.append(f"{candidate}: " + "; ".join(made.diagnostics.warnings))
+    return None, tuple(passed)
+
+
+def _said(made: Forecast, passed: list[str]) -> Forecast:
+    """``made``, saying which methods ``auto`` passed over before it, and why."""
+    if not passed:
+        return made
+    return replace(made, diagnostics=passed_over(made.diagnostics, tuple(passed)))
+
+
+def passed_over[D: Diagnostics](diagnostics: D, why: tuple[str, ...]) -> D:
+    """The diagnostics of a forecast ``auto`` made after passing over methods (``why``)."""
+    return replace(diagnostics, passed_over=(*diagnostics.passed_over, *why))
+
+
+def article(word: str) -> str:
+    """ "an" before a vowel sound, else "a" (an event, a drivers, an importance)."""
+    return "an" if word[:1].lower() in "aeio" else "a"
 
 
 def nuts(settings: SamplerSettings) -> SamplerSettings:
@@ -109,4 +140,14 @@ def nuts(settings: SamplerSettings) -> SamplerSettings:
     return replace(settings, method="nuts")
 
 
-__all__ = ["METHODS", "METHOD_HELP", "Method", "admitted", "forecast", "nuts"]
+__all__ = [
+    "METHODS",
+    "METHOD_HELP",
+    "Declined",
+    "Method",
+    "admitted",
+    "article",
+    "forecast",
+    "nuts",
+    "passed_over",
+]

@@ -49,9 +49,10 @@ class DriversKind(KindBase["DriversInputs"]):
         *,
         scenario: str | None = None,
         auto: bool = False,
-    ) -> Forecast | None:
-        """The forecast by importance sampling from the prior (None under ``auto`` when
-        the smoothed weights are not to be trusted, so NUTS samples)."""
+    ) -> Forecast:
+        """The forecast by importance sampling from the prior (under ``auto``,
+        :class:`~forecast.methods.Declined` when the smoothed weights are not to be
+        trusted, so NUTS samples)."""
         from forecast.kinds.drivers.summary import by_importance
 
         return by_importance(q, inputs, settings, timer, scenario=scenario, only_if_good=auto)

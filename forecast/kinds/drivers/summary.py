@@ -184,13 +184,15 @@ def by_importance(
     *,
     scenario: str | None = None,
     only_if_good: bool = False,
-) -> results.Forecast | None:
+) -> results.Forecast:
     """The Forecast of a drivers question by importance sampling from the prior
-    (:func:`forecast.methods.importance.sample`; None with ``only_if_good`` when the
-    weights are not to be trusted: ``auto`` then samples).
+    (:func:`forecast.methods.importance.sample`).
 
     Raises
     ------
+    Declined
+        With ``only_if_good``, when the weights are not to be trusted (``auto`` then
+        samples, saying why).
     SamplingError
         When weights too degenerate to summarise were asked for (``--method importance``).
     """
@@ -200,7 +202,9 @@ def by_importance(
     made = sample(inputs, settings)
     diag = made.diagnostics(settings)
     if only_if_good and not diag.ok:
-        return None
+        from forecast.methods import Declined
+
+        raise Declined("; ".join(diag.warnings))
     if timer is not None:
         timer.lap("importance sampling")
     used = replace(settings, method="importance")

@@ -51,17 +51,19 @@ class QuantityKind(KindBase["QuantityInputs"]):
         *,
         scenario: str | None = None,
         auto: bool = False,
-    ) -> Forecast | None:
-        """The forecast from the exact posterior, without sampling (None under ``auto``
-        when the quadrature grid cannot resolve the posterior)."""
+    ) -> Forecast:
+        """The forecast from the exact posterior, without sampling (under ``auto``,
+        :class:`~forecast.methods.Declined` when the quadrature grid cannot resolve the
+        posterior)."""
         from forecast.errors import UsageError
         from forecast.kinds.quantity.exact import NotExact, forecast
+        from forecast.methods import Declined
 
         try:
             return forecast(q, inputs, settings, timer)
         except NotExact as exc:
             if auto:
-                return None
+                raise Declined(str(exc)) from exc
             raise UsageError(f"{q.id}: no exact forecast: {exc}", hint="use --method nuts") from exc
 
     def prepare(self, q: LoadedQuestion) -> QuantityInputs:

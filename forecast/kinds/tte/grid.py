@@ -268,10 +268,9 @@ class TteGrid:
 
     # -- lines and quantiles ---------------------------------------------------------
 
-    def shifts(self, levels: Sequence[float], per_dim: int | None = None) -> Shifts:
-        """The Gauss–Hermite nodes of the drivers' log ratios that enter at ``levels``
-        (``per_dim`` nodes in each dimension; else :data:`LINE_NODES`, half as many on
-        the coarse grid).
+    def _scales(self, levels: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each state's mean shift, the (dims, states) scales of the uncertain log ratios
+        that enter at ``levels``, and the states' weights.
 
         Raises
         ------
@@ -293,6 +292,20 @@ class TteGrid:
                 f"{dims} uncertain driver ratios enter the forecast at once "
                 f"(at most {MAX_DRIVER_DIMS} are integrated exactly)"
             )
+        return mu, scales, ws
+
+    def shifts(self, levels: Sequence[float], per_dim: int | None = None) -> Shifts:
+        """The Gauss–Hermite nodes of the drivers' log ratios that enter at ``levels``
+        (``per_dim`` nodes in each dimension; else :data:`LINE_NODES`, half as many on
+        the coarse grid).
+
+        Raises
+        ------
+        NotExact
+            When more than :data:`MAX_DRIVER_DIMS` of them do.
+        """
+        mu, scales, ws = self._scales(levels)
+        dims = scales.shape[0]
         if dims == 0:
             return Shifts(mu[None, :], np.ones(1), ws)
         n = per_dim or (LINE_NODES[dims] if self.fine else LINE_NODES[dims] // 2)
@@ -307,14 +320,20 @@ class TteGrid:
         levels: Sequence[float],
         upto: tuple[int, float],
         starts: Sequence[float] | None = None,
+        *,
+        refined: bool = False,
     ) -> list[float]:
         """The quantiles of P(by the date ``upto`` describes) at ``probs`` (``starts``:
-        first guesses)."""
+        first guesses; ``refined``: half as many nodes again per uncertain log ratio)."""
         if self.density.rising and upto[0] == 0:  # no opportunity comes by the date
             return [0.0] * len(probs)
         from forecast.kinds.tte.lines import Lines
 
-        return Lines(self, self.shifts(levels), upto).quantiles(probs, starts)
+        per_dim = None
+        if refined:
+            dims = self._scales(levels)[1].shape[0]
+            per_dim = LINE_NODES[dims] * 3 // 2 if dims else None
+        return Lines(self, self.shifts(levels, per_dim), upto).quantiles(probs, starts)
 
 
 __all__ = ["GH_NODES", "LINE_NODES", "MAX_DRIVER_DIMS", "NotExact", "Shifts", "TteGrid"]

@@ -50,18 +50,20 @@ class TimeToEventKind(KindBase["TteInputs"]):
         *,
         scenario: str | None = None,
         auto: bool = False,
-    ) -> Forecast | None:
-        """The forecast from the exact posterior by quadrature, without sampling (None
-        under ``auto`` when the drivers' uncertain ratios are too many to integrate)."""
+    ) -> Forecast:
+        """The forecast from the exact posterior by quadrature, without sampling (under
+        ``auto``, :class:`~forecast.methods.Declined` when the drivers' uncertain ratios
+        are too many to integrate)."""
         from forecast.errors import UsageError
         from forecast.kinds.tte.exact import forecast_tte
         from forecast.kinds.tte.grid import NotExact
+        from forecast.methods import Declined
 
         try:
             return forecast_tte(q, inputs, settings, timer, scenario=scenario)
         except NotExact as exc:
             if auto:
-                return None
+                raise Declined(str(exc)) from exc
             raise UsageError(f"{q.id}: no exact forecast: {exc}", hint="use --method nuts") from exc
 
     def prepare(self, q: LoadedQuestion) -> TteInputs:

@@ -20,6 +20,7 @@ from forecast.kinds.tte.density import TteDensity
 from forecast.kinds.tte.grid import TteGrid
 from forecast.kinds.tte.hazard import HazardInputs
 from forecast.kinds.tte.scheduled import ScheduleInputs
+from forecast.methods import exact as exact_method
 
 ENDS = (0.1, 0.9, 0.025, 0.975)
 """The interval ends, 80% then 95%."""
@@ -76,6 +77,13 @@ class ExactTte:
         coarse = _numbers(fine.coarser(), levels, upto)
         numbers = _numbers(fine, levels, upto, coarse[1:])
         error = float(np.max(np.abs(np.asarray(numbers) - np.asarray(coarse))))
+        if error > exact_method.TOLERANCE:
+            # The half-fine difference bounds the coarse grid's error, and Gauss–Hermite
+            # converges fast: the interval ends are taken again with half as many line
+            # nodes more, and their change is the estimate of the fine ends' error.
+            ends = fine.quantiles(ENDS, levels, upto, numbers[1:], refined=True)
+            error = max(abs(numbers[0] - coarse[0]), *np.abs(np.subtract(ends, numbers[1:])))
+            numbers = [numbers[0], *ends]
         prior = TteGrid.of(density, data=False)
         rough = prior.coarser().quantiles((0.025, 0.975), levels, upto)
         lo, hi = prior.quantiles((0.025, 0.975), levels, upto, rough)
