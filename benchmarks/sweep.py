@@ -22,6 +22,12 @@
    The target, >= 40x the naive loop, applies to (a) and (b). Also a sweep of one
    scenario, whose time is the sweep's start-up, and one data refit with
    --method nuts on the compiled model.
+   Each fresh process of (a) is timed by its wall time and by its CPU time (user +
+   system, from the kernel's accounting of the child): on a shared machine the wall
+   time includes the time the process waited for a core, which follows the load of
+   the moment, not the command (the sweep of (a) takes the same CPU time here as from
+   a shell; a wall time taken from the shell at a quieter moment is not comparable to
+   one taken here). Both are printed, with the load before and after (a).
 3. 10,000 evidence scenarios: peak RSS of the `forecast sweep` process (target <= 1 GB),
    rows streamed to a file.
 4. REFITS base-rate refits (small draws) on a Dask LocalCluster with 2 workers against
@@ -43,7 +49,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _util import BIN, ROOT, wall
+from _util import BIN, ROOT, wall, wall_and_cpu
 
 EVENT = ROOT / "benchmarks" / "data" / "event-question.yaml"
 DRIVERS = ROOT / "priors" / "us-kazakhstan-critical-minerals.yaml"
@@ -174,6 +180,15 @@ def _timed(cmd: list[str]) -> tuple[float, str]:
     return secs, proc.stdout
 
 
+def _load() -> str:
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def _both(times: list[tuple[float, float]]) -> tuple[float, float]:
+    """Median wall and median CPU seconds of ``times`` ((wall, cpu) pairs)."""
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+
+
 def _warm_runs_seconds(files: list[Path]) -> float:
     """Mean seconds of one full forecast (load, fit, forecast, summarise) of each of
     ``files``, in this process, after an untimed first forecast (a loop of forecasts
@@ -225,21 +240,26 @@ def bench_event(tmp: Path, repeat: int) -> None:
     # scenario (its start-up), each repeat in another order.
     one = [*cmd, "--grid", "base_rate.weight=0.5", "--out", "-"]
     wall(one)  # untimed warm-up
-    sweep_t: list[float] = []
-    loop_t: list[float] = []
-    one_t: list[float] = []
+    sweep_t: list[tuple[float, float]] = []
+    loop_t: list[tuple[float, float]] = []
+    one_t: list[tuple[float, float]] = []
+    load_before = _load()
     for i in range(repeat):
         order = [0, 1, 2][i % 3 :] + [0, 1, 2][: i % 3]
         for which in order if i % 2 == 0 else order[::-1]:
             if which == 0:
-                sweep_t.append(wall([*cmd, *grid, "--out", "-"]))
+                sweep_t.append(wall_and_cpu([*cmd, *grid, "--out", "-"]))
             elif which == 1:
-                loop_t.append(statistics.mean(_timed(run)[0] for run in runs) * n)
+                each = [wall_and_cpu(run) for run in runs]
+                wall_each = statistics.mean(w for w, _ in each)
+                loop_t.append((wall_each * n, statistics.mean(c for _, c in each) * n))
             else:
-                one_t.append(wall(one))
-    sweep_s, loop_s = statistics.median(sweep_t), statistics.median(loop_t)
-    one_s = statistics.median(one_t)
-    fresh = statistics.median(a / b for a, b in zip(loop_t, sweep_t, strict=True))
+                one_t.append(wall_and_cpu(one))
+    load_after = _load()
+    (sweep_s, sweep_cpu), (loop_s, loop_cpu) = _both(sweep_t), _both(loop_t)
+    one_s, one_cpu = _both(one_t)
+    fresh = statistics.median(a[0] / b[0] for a, b in zip(loop_t, sweep_t, strict=True))
+    fresh_cpu = statistics.median(a[1] / b[1] for a, b in zip(loop_t, sweep_t, strict=True))
     # (b) one warm process: the same loop in process, and the same sweep.
     naive_one = _warm_runs_seconds(files)
     warm = _warm_sweep_seconds(EVENT, grid, tmp, repeat)
@@ -253,6 +273,11 @@ def bench_event(tmp: Path, repeat: int) -> None:
         f"{repeat} alternating pairs, medians)"
     )
     print(f"       speed-up {fresh:.0f}x (target >= 40x)")
+    print(
+        f"       CPU time: sweep {sweep_cpu:.2f} s, loop {loop_cpu:.1f} s, speed-up "
+        f"{fresh_cpu:.0f}x; a sweep of one scenario {one_cpu:.2f} s "
+        f"(load {load_before} before, {load_after} after)"
+    )
     print(f"       the sample's runs give their sweep rows' P to {worst:.1e}")
     print(
         f"   (b) one warm process: sweep {warm:.3f} s; {n} forecasts {naive_one * n:.1f} s "
