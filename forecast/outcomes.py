@@ -85,6 +85,27 @@ def check_early_no(
     )
 
 
+AMOUNT_KINDS = frozenset({"quantity"})
+"""Kinds whose questions resolve at a value (``--value X``), not at a word."""
+
+
+def check_amount_word(
+    qid: str, path: Path | None, kind: str | None, outcome: str, unit: str | None = None
+) -> None:
+    """Refuse a bare yes or no for a question of an amount: it is scored at its value
+    (CRPS and the log score need it), and the value decides yes or no. ``annulled``
+    needs no value."""
+    if kind not in AMOUNT_KINDS or outcome == "annulled":
+        return
+    where = str(path) if path is not None else qid
+    raise ForecastError(
+        f"{where}: {qid} is a {kind} question: it resolves at the amount it came to, "
+        f"not at {outcome!r}",
+        hint=f"give the amount: forecast resolve {qid} --value X (in {unit or 'its unit'}); "
+        "the value decides yes or no, at any time, and annulled needs none",
+    )
+
+
 def late_forecasts(recorded: list[ForecastRecord], resolution: Resolution) -> str | None:
     """Which recorded forecasts come after the cutoff ``forecast score`` applies (the
     resolution date, or the earlier deadline they were made for), in words; None when
@@ -153,7 +174,9 @@ def resolve(
 
     With ``value`` (an amount the question resolved at) the outcome is the one the
     question's kind gives for it (``outcome`` is not read), and the value is written into the
-    priors file, which is then required.
+    priors file, which is then required. An amount is known when it is published, so a
+    value resolves the question on any day, before its deadline too; a bare yes or no for
+    a question of an amount is refused (:func:`check_amount_word`).
     """
     from forecast.ledger import Resolution, check_writable, open_ledger
     from forecast.ledger.records import utc_now
@@ -180,15 +203,21 @@ def resolve(
             f"no priors file for {qid!r} in {priors_dir}/: --value is written into it",
             hint="pass --priors-dir, or the priors file itself",
         )
+    kind = next((r.kind for r in reversed(recorded) if r.kind), None)
+    unit: str | None = None
     if path is not None:  # a broken file is reported before anything is recorded
         spec = load_question(path).spec
-        deadline = spec.deadline
+        deadline, kind = spec.deadline, spec.kind
+        said: object = getattr(spec, "unit", None)
+        unit = said if isinstance(said, str) else None
         if value is not None:
             from forecast import kinds
 
             outcome = kinds.of(spec).outcome_of_value(spec, value)
             reason = reason or f"resolved at the value {value:g}"
-    check_early_no(qid, outcome, day, deadline, force, reason)
+    if value is None:
+        check_amount_word(qid, path, kind, outcome, unit)
+        check_early_no(qid, outcome, day, deadline, force, reason)
     check_writable(ledger)  # a damaged or unwritable ledger, before the file changes
     raw = read_raw(path) if path is not None else None
     changed = path is not None and set_status(path, outcome, value)

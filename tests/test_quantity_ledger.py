@@ -127,3 +127,39 @@ def test_score_reads_the_value_from_the_ledger_and_old_ledgers_from_the_file(
     row = scored()
     assert row["value"] == 1500.0
     assert row["crps"] == pytest.approx(float(sr.crps_ensemble(1500.0, ens)))
+
+
+def test_a_bare_outcome_word_is_refused_for_an_amount(workspace: Path) -> None:
+    """A quantity is scored at its value: yes or no alone is refused at the file, saying
+    to give --value; annulled needs no value."""
+    path = Path("priors") / SHIPPED.name
+    before = path.read_bytes()
+    for word in ("yes", "no"):
+        result = runner.invoke(app, ["resolve", SHIPPED.stem, word])
+        assert result.exit_code == 1, result.output
+        said = " ".join(result.stderr.split())
+        assert said.startswith(f"Error: {path}: {SHIPPED.stem} is a quantity question"), said
+        assert f"forecast resolve {SHIPPED.stem} --value X (in USD million)" in said
+        assert "event can still happen" not in said
+    assert path.read_bytes() == before
+    assert not (workspace / "ledger.sqlite").exists()
+    assert runner.invoke(app, ["resolve", SHIPPED.stem, "annulled"]).exit_code == 0
+
+
+def test_a_value_below_the_threshold_resolves_before_the_deadline(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A published amount is known when it is published: a value under the first
+    threshold (1000) before the deadline (2027-12-31) records a no, with no refusal."""
+    monkeypatch.setenv("FORECAST_TODAY", "2026-12-02")
+    path = Path("priors") / SHIPPED.name
+    result = runner.invoke(app, ["resolve", SHIPPED.stem, "--value", "240"])
+    assert result.exit_code == 0, result.output
+    assert "resolved no on 2026-12-02" in result.stderr
+    spec = load_question(path).spec
+    assert spec.status == "no" and spec.value == 240.0  # type: ignore[attr-defined]
+    from forecast.ledger import open_ledger
+
+    with open_ledger(None, write=False) as book:
+        res = book.resolutions()[SHIPPED.stem]
+    assert (res.outcome, res.value) == ("no", 240.0)

@@ -204,7 +204,9 @@ def resolve(
     and the ledger keeps the earlier one in its resolution log (see export). A question
     with neither a priors file nor a recorded forecast (a typo, most often) is refused
     unless --force is given. A no before the deadline is refused unless --force and
-    --reason say why the event has become impossible. Forecasts recorded after the
+    --reason say why the event has become impossible. A quantity question resolves at
+    its value (--value X), on any day: an amount is known once it is published, and the
+    value decides yes or no; a bare yes or no is refused for it. Forecasts recorded after the
     resolution date do not count in `forecast score`, and resolve says so.
 
     Example: forecast resolve turkmenistan-joins-ots yes --date 2026-11-20
