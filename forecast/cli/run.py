@@ -219,19 +219,46 @@ class _Output:
 
 
 def _checked(
-    loaded: list[LoadedQuestion], scenario: str | None, stale_after: int | None, timer: Timer
+    loaded: list[LoadedQuestion],
+    scenario: str | None,
+    stale_after: int | None,
+    timer: Timer,
+    queries: tuple[list[str], list[str]] = ([], []),
 ) -> dict[str, list[StaleWarning]]:
-    """Each question's stale-date warnings (said on stderr), after refusing a scenario
-    a question does not define: before anything is sampled. Importing the engine is
-    its own phase in ``--timings``."""
+    """Each question's stale-date warnings (said on stderr), after refusing ``--given``
+    and ``--do`` (``queries``) for a question that is not a network and a scenario a
+    question does not define: before anything is sampled. Importing the engine is its
+    own phase in ``--timings``."""
     from forecast import engine
 
+    _check_queries(loaded, *queries)
     timer.lap("import engine")
 
     stale = stale_warnings(loaded, stale_after)
     for q in loaded:
         engine.check_scenario(q, scenario)
     return stale
+
+
+def _check_queries(loaded: list[LoadedQuestion], given: list[str], do: list[str]) -> None:
+    """Refuse ``--given`` and ``--do`` for a question that has no nodes to condition on
+    (any kind but a network), naming its kind, before anything is sampled."""
+    if not given and not do:
+        return
+    from forecast import kinds
+    from forecast.errors import ForecastError
+
+    used = " and ".join(o for o, asked in (("--given", given), ("--do", do)) if asked)
+    for q in loaded:
+        if getattr(kinds.of(q.spec), "accepts_scenario", None) is None:
+            kind = q.spec.kind
+            article = "an" if kind[:1] in "aeiou" else "a"
+            raise ForecastError(
+                f"{q.path}: --given and --do apply to a network question; {q.id} is "
+                f"{article} {kind} question",
+                hint=f"run it without {used}, or give a network's priors file (kind: network); "
+                "--scenario NAME picks a scenario the file defines",
+            )
 
 
 def _print_timings(timer: Timer, in_workers: bool, *, asked: bool) -> None:
@@ -340,7 +367,7 @@ def run(
     timer.lap("load and validate")
     show = _Output(format_, quiet, len(loaded) + len(bad))
     show.invalid(bad)
-    stale = _checked(loaded, scenario, stale_after, timer)
+    stale = _checked(loaded, scenario, stale_after, timer, (given, do))
     recorder = _Recorder.at(record, scenario, ledger, analyst)
     outcome = SampleOutcome(failed=bool(bad))
     base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
