@@ -150,6 +150,8 @@ class Resolved:
     """The outcome the ledger had before, if any."""
     late: str | None
     """Which recorded forecasts ``score`` leaves out, in words (see :func:`late_forecasts`)."""
+    location: str = ""
+    """Where the ledger that holds the outcome lives."""
 
 
 def resolve(
@@ -225,8 +227,10 @@ def resolve(
     try:
         with open_ledger(ledger) as book:
             book.resolve(resolution)
+            location = book.location
     except BaseException:
         if changed and path is not None and raw is not None:
             put_back(path, raw)
         raise
-    return Resolved(resolution, path, changed, earlier, late_forecasts(recorded, resolution))
+    late = late_forecasts(recorded, resolution)
+    return Resolved(resolution, path, changed, earlier, late, location)

@@ -70,14 +70,14 @@ def sample_each(
     timer: Timer | None = None,
     scenario: str | None = None,
     pool: Workers | None = None,
-    on_failure: Callable[[LoadedQuestion], None] | None = None,
+    on_failure: Callable[[LoadedQuestion, str], None] | None = None,
 ) -> Iterator[tuple[LoadedQuestion, Forecast]]:
     """Forecast each question in turn (:func:`forecast.portfolio.runner.forecasts`), with a
     spinner for each of a few or a progress bar over many, on a terminal.
 
     With a ``pool`` the questions are sampled there, and each is yielded, in order, as
     soon as it and those before it are done. A question whose sampling fails is
-    reported and skipped (``on_failure(question)`` is called); diagnostics that fall
+    reported and skipped (``on_failure(question, message)`` is called); diagnostics that fall
     short are warned about on stderr. Yields ``(question, forecast)``.
     """
     from forecast import engine
@@ -95,9 +95,9 @@ def sample_each(
                 if tick is not None:
                     tick(1)
                 if failure is not None or forecast is None:
-                    _failed(failure, outcome)
+                    said = _failed(failure, outcome)
                     if on_failure is not None:
-                        on_failure(job.question)
+                        on_failure(job.question, said)
                     continue
                 _warn_unconverged(job.question, forecast, outcome)
                 yield job.question, forecast
@@ -118,8 +118,9 @@ def _status(
     )
 
 
-def _failed(failure: Failure | None, outcome: SampleOutcome) -> None:
-    """Report a sampling failure and go on; raise any other error in its turn."""
+def _failed(failure: Failure | None, outcome: SampleOutcome) -> str:
+    """Report a sampling failure and go on (its message is returned); raise any other
+    error in its turn."""
     from forecast.errors import ForecastError
 
     assert failure is not None, "a question came to neither a forecast nor a failure"
@@ -133,6 +134,7 @@ def _failed(failure: Failure | None, outcome: SampleOutcome) -> None:
     assert isinstance(error, ForecastError)  # a sampling failure is a SamplingError
     report_error(error)
     outcome.failed = True
+    return error.message
 
 
 def _warn_unconverged(q: LoadedQuestion, forecast: Forecast, outcome: SampleOutcome) -> None:

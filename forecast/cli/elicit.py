@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from forecast.cli._common import err, handle_errors, out
+from forecast.cli._common import err, handle_errors, out, print_json
 from forecast.errors import ForecastError
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from forecast.elicit.answers import Channel
+    from forecast.elicit.dialogue import Outcome
     from forecast.jsontypes import JSONValue
+
+
+class ElicitFormat(StrEnum):
+    """Output formats of ``elicit`` (what was written; the session is on stderr)."""
+
+    rich = "rich"
+    json = "json"
 
 
 class TerminalChannel:
@@ -138,6 +147,13 @@ def elicit(
     cell: str | None = typer.Option(
         None, "--cell", help="A network's table cell, as sweep names it: ID[parent=yes]."
     ),
+    format_: ElicitFormat = typer.Option(
+        ElicitFormat.rich,
+        "--format",
+        "-f",
+        help="json: what was written (the file, each expert and their fitted judgement) as "
+        "one forecast.elicit/1 object on stdout.",
+    ),
 ) -> None:
     """Elicit an expert's judgement at the terminal and write it to DIR/QUESTION.yaml.
 
@@ -157,6 +173,9 @@ def elicit(
     For a network, --cell ID[parent=yes] elicits one table cell (ID alone for a root,
     ID[leak] or ID[cause=PARENT] for a noisy OR), written into that row's experts.
 
+    With --format json, stdout gets one object saying what was written: the file, each
+    expert elicited, their judgement and its fit (the session itself is on stderr).
+
     Example: forecast elicit turkiye-joins-consultative-meeting
     """
     from forecast.elicit.dialogue import run_session
@@ -171,6 +190,9 @@ def elicit(
             "input ended before the session finished; nothing was written",
             hint="answer every question, or pass them all with --answers FILE",
         ) from None
+    if format_ is ElicitFormat.json:
+        print_json(_elicited_json(outcome, cell))
+        return
     verb = "wrote" if outcome.created else "updated"
     out().print(
         f"{verb} {outcome.path}: {', '.join(outcome.experts)} "
@@ -178,6 +200,48 @@ def elicit(
         markup=False,
         highlight=False,
     )
+
+
+def _elicited_json(outcome: Outcome, cell: str | None) -> dict[str, object]:
+    """What ``elicit`` wrote, for ``--format json`` (``forecast.elicit/1``): each expert's
+    judgement as written, with its fit and what it implies as ``show`` gives them."""
+    from forecast.questions.loader import load_question
+    from forecast.render.judgements import JudgementsView, judgements_dict
+
+    q = load_question(outcome.path)
+    shown = judgements_dict(JudgementsView.of(q)) if cell is None else {}
+    fits: dict[str, object] = {}
+    for key in ("experts", "positive_judgements"):
+        entries = shown.get(key)
+        for e in entries if isinstance(entries, list) else []:
+            if isinstance(e, dict):
+                name = e.get("name", e.get("id"))
+                if isinstance(name, str) and name not in fits:
+                    fits[name] = e
+    return {
+        "schema": "forecast.elicit/1",
+        "path": str(outcome.path),
+        "question": q.id,
+        "kind": q.spec.kind,
+        "cell": cell,
+        "created": outcome.created,
+        "experts": [
+            {
+                "name": name,
+                "judgement": outcome.judgements.get(name),
+                "fitted": _fitted(fits.get(name)),
+            }
+            for name in outcome.experts
+        ],
+        "total": outcome.total,
+    }
+
+
+def _fitted(entry: object) -> object:
+    """The fit and its implications of one expert, as ``show --format json`` has them."""
+    if not isinstance(entry, dict):
+        return None
+    return {k: entry.get(k) for k in ("form", "fit", "implies") if k in entry}
 
 
 def register(app: typer.Typer) -> None:

@@ -40,7 +40,7 @@ def _missing(ledger: str | None) -> bool:
 
 
 class HistoryFormat(StrEnum):
-    """Output formats of ``history``."""
+    """Output formats of ``history`` and ``resolve``."""
 
     rich = "rich"
     json = "json"
@@ -196,6 +196,12 @@ def resolve(
         help="The amount a quantity question resolved at (in its unit): it is written into "
         "the priors file, and the outcome is yes when it is above the first threshold.",
     ),
+    format_: HistoryFormat = typer.Option(
+        HistoryFormat.rich,
+        "--format",
+        "-f",
+        help="json: what was recorded, as one object on stdout (forecast.resolve/1).",
+    ),
 ) -> None:
     """Record a question's outcome and set its status in the priors file.
 
@@ -214,6 +220,9 @@ def resolve(
     Example: forecast resolve turkmenistan-joins-ots no --force --reason "the OTS was dissolved"
 
     Example: forecast resolve us-finance-kazakhstan-tungsten --value 850
+
+    With --format json, stdout gets one object saying what was recorded (the messages
+    stay on stderr).
     """
     from forecast import outcomes
 
@@ -230,6 +239,37 @@ def resolve(
         value=value,
     )
     _said_resolved(done, priors_dir)
+    if format_ is HistoryFormat.json:
+        print_json(_resolved_json(done))
+
+
+def _resolved_json(done: Resolved) -> dict[str, object]:
+    """What ``resolve`` recorded, for ``--format json`` (``forecast.resolve/1``)."""
+    r, earlier = done.resolution, done.earlier
+    replaced = earlier is not None and (earlier.outcome, earlier.resolved_on) != (
+        r.outcome,
+        r.resolved_on,
+    )
+    return {
+        "schema": "forecast.resolve/1",
+        "question": r.question_id,
+        "outcome": r.outcome,
+        "date": r.resolved_on.isoformat(),
+        "value": r.value,
+        "reason": r.reason,
+        "recorded_at": r.recorded_at.isoformat(),
+        "ledger": done.location,
+        "priors": None if done.path is None else str(done.path),
+        "status_set": done.changed,
+        "replaces": {
+            "outcome": earlier.outcome,
+            "date": earlier.resolved_on.isoformat(),
+            "recorded_at": earlier.recorded_at.isoformat(),
+        }
+        if replaced and earlier is not None
+        else None,
+        "late": done.late,
+    }
 
 
 def _said_resolved(done: Resolved, priors_dir: Path) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from forecast.cli._common import handle_errors, load_some, out, report_error
+from forecast.cli._common import handle_errors, load_some, out, print_json, report_error
 from forecast.cli._sampling import SampleOutcome, sample_each, workers
 from forecast.cli.options import (
     Chains,
@@ -27,6 +27,8 @@ from forecast.errors import ForecastError
 from forecast.methods import Method
 
 if TYPE_CHECKING:
+    from forecast.errors import InputError
+    from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
     from forecast.scoring import Bin
 
@@ -105,21 +107,82 @@ def write_report(
     return target
 
 
-def _prepare(out_dir: Path, ledger: str | None) -> str | None:
-    """Make the report directory and draw the ledger's calibration plot into it (its
-    path goes to stdout); the plot's file name, or None when there is none."""
+def _prepare(out_dir: Path, ledger: str | None) -> Path | None:
+    """Make the report directory and draw the ledger's calibration plot into it; the
+    plot's path, or None when there is none."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise _cannot("create the report directory", out_dir, exc) from None
     try:
-        written = write_calibration(out_dir, _calibration_bins(ledger))
+        return write_calibration(out_dir, _calibration_bins(ledger))
     except OSError as exc:
         raise _cannot("write the calibration plot in", out_dir, exc) from None
-    if written is None:
-        return None
-    out().print(str(written), markup=False, highlight=False, soft_wrap=True)
-    return written.name
+
+
+class _Written:
+    """What ``report`` wrote and what failed: each path on stdout as it is written, or,
+    with ``--json``, one ``forecast.report/1`` object at the end."""
+
+    def __init__(
+        self, json_: bool, fmt: FileFormat, out_dir: Path, bad: list[InputError]
+    ) -> None:
+        self.json_, self.fmt, self.out_dir = json_, fmt, out_dir
+        self.calibration: Path | None = None
+        self.reports: list[dict[str, str]] = []
+        self.failed: list[dict[str, str | None]] = []
+        for exc in bad:
+            report_error(exc)
+            self.invalid(exc)
+
+    def calibration_plot(self, path: Path | None) -> str | None:
+        """The calibration plot written (or None); the file name the reports link to."""
+        if path is None:
+            return None
+        self.wrote(path)
+        return path.name
+
+    def wrote(self, path: Path, question: str | None = None) -> None:
+        """A file written: a question's report, or (``question`` None) the calibration plot."""
+        if question is None:
+            self.calibration = path
+        else:
+            self.reports.append({"question": question, "path": str(path)})
+        if not self.json_:
+            out().print(str(path), markup=False, highlight=False, soft_wrap=True)
+
+    def invalid(self, exc: InputError) -> None:
+        """A priors file that did not load (reported on stderr already)."""
+        first = exc.problems[0] if exc.problems else None
+        self.failed.append(
+            {
+                "question": Path(first.path).stem if first else None,
+                "priors": first.path if first else None,
+                "stage": "invalid",
+                "error": str(first) if first else exc.message,
+            }
+        )
+
+    def sampling_failed(self, q: LoadedQuestion, why: str) -> None:
+        """A question whose forecast failed (reported on stderr already)."""
+        self.failed.append(
+            {"question": q.id, "priors": str(q.path), "stage": "sampling", "error": why}
+        )
+
+    def end(self) -> None:
+        """With ``--json``, the object saying what was written and what failed."""
+        if not self.json_:
+            return
+        print_json(
+            {
+                "schema": "forecast.report/1",
+                "format": self.fmt.value,
+                "out": str(self.out_dir),
+                "calibration": None if self.calibration is None else str(self.calibration),
+                "reports": self.reports,
+                "failed": self.failed,
+            }
+        )
 
 
 def _cannot(what: str, out_dir: Path, exc: OSError) -> ForecastError:
@@ -145,6 +208,12 @@ def report(
     strict: Strict = False,
     ledger: Ledger = None,
     method: InferenceMethod = Method.auto,
+    json_: bool = typer.Option(
+        False,
+        "--json",
+        help="Say what was written and what failed as one JSON object on stdout "
+        "(forecast.report/1) instead of a path a line; --format is the files' format.",
+    ),
 ) -> None:
     """Sample each question and write its report, with plots, to a file.
 
@@ -155,7 +224,8 @@ def report(
     PNG plots in a folder beside them. With resolved questions in the ledger (--ledger),
     one calibration.png is written beside the reports and each links to it; the ledger
     also gives performance weights when a file asks for them. The path of each file
-    written goes to stdout.
+    written goes to stdout (with --json, one object listing the files written and the
+    questions that failed).
 
     Example: forecast report priors/ --format html --out reports/
     """
@@ -163,18 +233,21 @@ def report(
 
     loaded, bad = load_some(priors)
     loaded = with_weights(loaded, ledger, weights)
-    for exc in bad:
-        report_error(exc)
-    link = _prepare(out_dir, ledger)
+    written = _Written(json_, format_, out_dir, bad)
+    link = written.calibration_plot(_prepare(out_dir, ledger))
     base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
     outcome = SampleOutcome(failed=bool(bad))
     with workers("local", jobs, None, len(loaded)) as pool:
-        for q, forecast in sample_each(loaded, base, seed, outcome, pool=pool):
+        each = sample_each(
+            loaded, base, seed, outcome, pool=pool, on_failure=written.sampling_failed
+        )
+        for q, forecast in each:
             try:
                 path = write_report(forecast, format_, out_dir, link)
             except OSError as exc:
                 raise _cannot(f"write the report for {q.id} in", out_dir, exc) from None
-            out().print(str(path), markup=False, highlight=False, soft_wrap=True)
+            written.wrote(path, q.id)
+    written.end()
     outcome.exit(strict)
 
 

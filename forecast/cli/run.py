@@ -167,8 +167,8 @@ class _Output:
         for exc in bad:
             self._failed(_stem(exc), None, "invalid priors file")
 
-    def sampling_failed(self, q: LoadedQuestion) -> None:
-        """A question whose sampling failed (reported already)."""
+    def sampling_failed(self, q: LoadedQuestion, why: str = "") -> None:
+        """A question whose sampling failed (reported already, as ``why``)."""
         self._failed(q.id, q.spec.kind, "sampling")
 
     def _failed(self, qid: str, kind: str | None, why: str) -> None:

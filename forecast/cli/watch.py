@@ -27,11 +27,13 @@ from forecast.cli._common import (
     err,
     handle_errors,
     out,
+    print_json,
     report_error,
     stale_warnings,
 )
 from forecast.cli.options import StaleAfter
 from forecast.cli.run import PoolChoice, with_pool, with_weights
+from forecast.cli.watch_json import WatchFormat, silent, watch_json
 from forecast.errors import ForecastError, InputError
 from forecast.methods import METHOD_HELP, Method
 
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from rich.console import Console, Group, RenderableType
 
     from forecast.inference import SamplerSettings
+    from forecast.ledger.history import Move
     from forecast.ledger.records import ForecastRecord
     from forecast.questions.loader import LoadedQuestion
     from forecast.results import Forecast
@@ -96,8 +99,11 @@ class Watcher:
         pool: PoolChoice | None = None,
         extremize: float | None = None,
         stale_after: int | None = None,
+        emit: Callable[[dict[str, object]], None] | None = None,
     ) -> None:
         self.path = path
+        self.emit = emit
+        """``--format json``: takes one ``forecast.watch/1`` object per pass."""
         self.stale_after = stale_after
         self.run_forecast = run_forecast
         self.show = show
@@ -154,13 +160,15 @@ class Watcher:
         except (InputError, LedgerError) as exc:
             report_error(exc)
             self.show(Text("⚠ not re-run: fix the file and save again", style="yellow"))
-            return Outcome("invalid", seconds=time.perf_counter() - start)
+            said = exc.lines() if isinstance(exc, InputError) else [exc.message]
+            return self._emitted(Outcome("invalid", seconds=time.perf_counter() - start), said)
         stale_warnings([q], self.stale_after)
         try:
             forecast = self.run_forecast(q)
         except ForecastError as exc:
             report_error(exc)
-            return Outcome("failed", seconds=time.perf_counter() - start)
+            failed = Outcome("failed", seconds=time.perf_counter() - start)
+            return self._emitted(failed, [exc.message])
         p = float(forecast.probability)
         diagnostics = getattr(forecast, "diagnostics", None)
         method = getattr(diagnostics, "method", None)
@@ -175,10 +183,23 @@ class Watcher:
             )
         self.show(line)
         record = _as_record(q, forecast)
+        move = None
         if self.previous is not None and record is not None:
-            self.show(_since_last(self.previous, record))
-        self.last, self.previous = p, record
-        return Outcome("forecast", p, method, time.perf_counter() - start)
+            from forecast.ledger.history import explain
+
+            move = explain(self.previous, record)
+            self.show(_since_last(move))
+        last, self.last, self.previous = self.last, p, record
+        done = Outcome("forecast", p, method, time.perf_counter() - start)
+        if self.emit is not None:
+            self.emit(watch_json(self.runs, done, forecast, last, move))
+        return done
+
+    def _emitted(self, outcome: Outcome, problems: list[str]) -> Outcome:
+        """``outcome``, after giving ``--format json`` its object (a pass with no forecast)."""
+        if self.emit is not None:
+            self.emit(watch_json(self.runs, outcome, None, self.last, None, problems))
+        return outcome
 
     def run(
         self,
@@ -213,18 +234,16 @@ def _as_record(q: LoadedQuestion, forecast: Forecast) -> ForecastRecord | None:
     return record_of(to_dict(), priors_text=q.text, priors_path=str(q.path))
 
 
-def _since_last(before: ForecastRecord, after: ForecastRecord) -> Group:
+def _since_last(move: Move) -> Group:
     """What changed since the last run: each change in the file, and the percentage points
     each expert, evidence item, driver or base rate explains (as ``forecast history``)."""
     from rich.console import Group
     from rich.text import Text
 
-    from forecast.ledger.history import explain
     from forecast.ledger.render import what_changed
 
-    move = explain(before, after)
     head = Text("What changed since the last run", style="bold")
-    if not move.changes and before.priors_sha256 == after.priors_sha256:
+    if not move.changes and move.before.priors_sha256 == move.after.priors_sha256:
         head.append("  (the same file: the move is sampling)", style="dim")
     return Group(head, *what_changed(move))
 
@@ -303,6 +322,12 @@ def watch(
     ),
     stale_after: StaleAfter = None,
     method: Method = typer.Option(Method.auto, "--method", help=METHOD_HELP),
+    format_: WatchFormat = typer.Option(
+        WatchFormat.rich,
+        "--format",
+        "-f",
+        help="json: one forecast.watch/1 object per pass on stdout (JSON Lines).",
+    ),
 ) -> None:
     """Re-run the forecast each time PRIORS is saved, showing what changed.
 
@@ -316,6 +341,10 @@ def watch(
     (by quadrature, no sampling); questions that are sampled default to 2 chains of 500
     draws after 500 tuning steps.
 
+    With --format json, each pass prints one object on stdout (JSON Lines): the
+    forecast, its move since the last pass and what explains it, or the problems of an
+    invalid save.
+
     Example: forecast watch priors/turkiye-joins-consultative-meeting.yaml
     """
     from forecast.inference import SamplerSettings
@@ -323,9 +352,17 @@ def watch(
     if not priors.is_file():
         raise ForecastError(f"{priors}: no such file", hint="watch one priors file")
     base = SamplerSettings(draws=draws, tune=tune, chains=chains, method=str(method))
-    run_forecast, show = _forecaster(base, seed), _shower(out(), base)
+    as_json = format_ is WatchFormat.json
+    run_forecast = _forecaster(base, seed)
+    show = silent if as_json else _shower(out(), base)
     watcher = Watcher(
-        priors, run_forecast, show=show, pool=pool, extremize=extremize, stale_after=stale_after
+        priors,
+        run_forecast,
+        show=show,
+        pool=pool,
+        extremize=extremize,
+        stale_after=stale_after,
+        emit=print_json if as_json else None,
     )
     errc = err()
     errc.print(f"watching {priors} (Ctrl-C to stop)", style="dim", markup=False)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -175,6 +175,8 @@ class Outcome:
     created: bool
     experts: list[str]
     total: int
+    judgements: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Each elicited expert's judgement as written, by name."""
 
 
 def subject(spec: QuestionMeta, today: dt.date | None = None) -> tuple[str, Scale]:
@@ -271,7 +273,8 @@ def run_session(
     else:
         priorsfile.write(path, render_file(existing, meta, done, today, scale))
     total = len(taken | {a.name for a in done})
-    return Outcome(path, existing is None, [a.name for a in done], total)
+    written = {a.name: dict(a.judgement) for a in done}
+    return Outcome(path, existing is None, [a.name for a in done], total, written)
 
 
 def _names(spec: object, path: tuple[str, ...]) -> set[str]:
