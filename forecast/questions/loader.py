@@ -116,6 +116,9 @@ def validate(data: object, marks: yamlio.Marks, shown: str) -> QuestionMeta:
         )
         line, col = at or (None, None)
         valid = f"valid kinds: {', '.join(kinds.names())}"
+        if kind == "seeds":  # a study of seed questions, not a question
+            msg = "a seeds file (Cooke's seed questions), not a question"
+            valid = f"score its experts with `forecast cooke {shown}`; keep it out of priors/"
         raise fail([Problem(shown, line, col, "kind", msg, valid)])
     model: type[BaseModel] = kinds.get(kind).spec
     try:
