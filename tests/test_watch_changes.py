@@ -4,6 +4,7 @@ base rate, and by how many percentage points (fabricated posteriors, no sampling
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -74,18 +75,31 @@ def test_watch_names_the_expert_that_moved_it_and_by_how_much(tmp_path: Path) ->
     assert abs(float(other.split()[1])) < 1.0  # Monte Carlo noise of 8000 draws, in pp
 
 
-def test_a_resave_of_the_same_file_says_the_move_is_sampling(tmp_path: Path) -> None:
+def _resave(tmp_path: Path, run_forecast: Any) -> str:
     path = tmp_path / "q.yaml"
     _save(path, EVENT_HEADER + BODY, 0)
     buf = io.StringIO()
-    w = Watcher(
-        path,
-        _no_data_posterior,
-        show=Console(file=buf, width=120, color_system=None).print,
-    )
+    w = Watcher(path, run_forecast, show=Console(file=buf, width=120, color_system=None).print)
     w.tick()
     _save(path, EVENT_HEADER + BODY, 1)
     w.tick()
-    assert "What changed since the last run  (the same file: the move is sampling)" in (
-        buf.getvalue()
-    )
+    return buf.getvalue()
+
+
+def test_a_resave_that_gives_the_same_forecast_says_so(tmp_path: Path) -> None:
+    """The same draws again (an exact forecast, or the same seed): no move to explain."""
+    text = _resave(tmp_path, _no_data_posterior)
+    assert "What changed since the last run  (the same file: the same forecast)" in text
+    assert "sampling)" not in text
+
+
+def test_a_resave_sampled_anew_says_the_move_is_sampling(tmp_path: Path) -> None:
+    seeds = iter(range(1, 10))
+
+    def resampled(q: Any) -> Any:
+        made = _no_data_posterior(q)  # draws with seed 1 ...
+        offset = next(seeds) * 1e-3  # ... moved as other draws would move it
+        return replace(made, probability=made.probability + offset)
+
+    text = _resave(tmp_path, resampled)
+    assert "What changed since the last run  (the same file: the move is sampling)" in text

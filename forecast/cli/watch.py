@@ -244,7 +244,9 @@ def _since_last(move: Move) -> Group:
 
     head = Text("What changed since the last run", style="bold")
     if not move.changes and move.before.priors_sha256 == move.after.priors_sha256:
-        head.append("  (the same file: the move is sampling)", style="dim")
+        same = move.delta == 0.0  # an exact forecast, or a sampler given the same seed
+        why = "the same forecast" if same else "the move is sampling"
+        head.append(f"  (the same file: {why})", style="dim")
     return Group(head, *what_changed(move))
 
 
