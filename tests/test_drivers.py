@@ -422,3 +422,20 @@ def test_a_driver_may_not_take_the_name_of_a_cases_file_column(tmp_path: Path) -
     (problem,) = _problems(_write(tmp_path, body + "cases: cases.csv\n"))
     assert "drivers[0].id: 'outcome' names a column of its own in a cases file" in problem
     assert load_question(_write(tmp_path, body))  # inline cases have no columns to clash
+
+
+@pytest.mark.parametrize("method", ["importance", pytest.param("nuts", marks=pytest.mark.slow)])
+def test_with_no_cases_the_forecast_before_the_data_is_where_the_drivers_steps_end(
+    method: str,
+) -> None:
+    """No cases coded: "before the data" and the chain of steps through the drivers are
+    the same prior at the file's levels, so they must show the same number (they were
+    read off two sets of draws, 0.14 pp apart)."""
+    from tests.conftest import PRIORS
+
+    q = load_question(PRIORS / "us-kazakhstan-critical-minerals.yaml")
+    assert q.spec.cases in (None, [])  # type: ignore[attr-defined]
+    settings = SamplerSettings(draws=300, tune=300, chains=2, seed=3, method=method)
+    f = engine.run(q, settings)
+    drivers_end = [s for s in f.steps if s.kind == "driver"][-1].after
+    assert f.prior_probability == pytest.approx(drivers_end, abs=1e-12)

@@ -129,7 +129,9 @@ def summarise_draws(
         settings,
         diag,
         chain_draws,
-        prior_prob(levels),
+        # With no cases the posterior draws are the prior's: the forecast before the data
+        # is read off the same draws as the steps that reach it, so the two agree.
+        prior_prob(levels) if n_cases else base_prob(levels),
         steps,
         summary.experts_view(inputs.expert_names, inputs.weights, inputs.experts, spec.experts),
         result,
