@@ -377,3 +377,27 @@ def test_exact_agrees_with_a_long_nuts_run_within_3_mcse(tmp_path: Path, path: s
     assert abs(nuts.probability - exact.probability) <= 3 * nuts.mcse
     for e, s in zip(exact.intervals, nuts.intervals, strict=True):
         assert abs(e.lo - s.lo) < 0.01 and abs(e.hi - s.hi) < 0.01
+
+
+@pytest.mark.slow
+def test_a_sampled_forecast_takes_its_prior_by_quadrature_as_the_closed_form(
+    tmp_path: Path,
+) -> None:
+    """Beta(2, 8) at each of two opportunities to come, no trend, no drivers: before the
+    data P(by the deadline) = 1 - B(2, 10) / B(2, 8), and its 95% interval maps the Beta's
+    quantiles through 1 - (1 - q)^2. NUTS makes the posterior; the prior and the steps
+    are inputs and must be these numbers, not a Monte Carlo estimate of them."""
+    from forecast import engine
+    from forecast.questions.loader import load_question
+
+    text = HEADER.replace("trend: {median: 1.2, interval: [0.9, 1.6], mass: 0.8}\n", "")
+    path = tmp_path / "q.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    q = load_question(path)
+    f = engine.run(q, SamplerSettings(draws=200, tune=200, chains=2, seed=1, method="nuts"))
+    assert f.diagnostics.method == "nuts"
+    truth = 1 - math.exp(special.betaln(2, 10) - special.betaln(2, 8))
+    assert f.prior_probability == pytest.approx(truth, abs=1e-9)
+    assert f.steps[0].after == pytest.approx(truth, abs=1e-9)
+    lo, hi = (1 - (1 - stats.beta.ppf(t, 2, 8)) ** 2 for t in (0.025, 0.975))
+    assert (f.prior_interval.lo, f.prior_interval.hi) == pytest.approx((lo, hi), abs=1e-8)

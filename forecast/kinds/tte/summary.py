@@ -4,12 +4,15 @@ P(by each date), the median time, scenarios and swings, pools and sensitivity.""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecast import results, summary
 from forecast.inference import SamplerSettings, Timer, diagnose
+from forecast.kinds.tte.density import TteDensity
+from forecast.kinds.tte.grid import NotExact, TteGrid
 from forecast.kinds.tte.model import TteInputs
 from forecast.kinds.tte.result import CurvePoint, TteResult
 from forecast.kinds.tte.sensitivity import of_draws
@@ -48,9 +51,18 @@ def summarise(
 
     chain_draws = post_by(levels)
     off = [0.0] * len(levels)
-    start = float(np.mean(prior_by(off)))
+    # The experts' prior and the drivers' steps are fixed inputs, not sampled: they are
+    # taken by the exact method's quadrature of the prior, so they are the same numbers
+    # whichever method made the posterior.
+    grid = TteGrid.of(TteDensity.of(inputs), data=False)
+    upto = grid.density.horizon_of(spec.deadline)
+
+    def prior_mean(lv: list[float]) -> np.ndarray:
+        return np.asarray(grid.expect(lv, upto))
+
+    start = grid.expect(off, upto)
     steps = [results.Step("experts (pooled prior)", "experts", start, start)]
-    steps += summary.driver_steps(inputs.drivers, levels, prior_by, start)
+    steps += summary.driver_steps(inputs.drivers, levels, prior_mean, start)
     experts: tuple[results.ExpertView, ...] = ()
     if inputs.pooled:
         experts = summary.experts_view(
@@ -83,6 +95,13 @@ def summarise(
     forecast = summary.assemble(
         q, settings, diag, chain_draws, prior_by(levels), steps, experts, result
     )
+    forecast = replace(forecast, prior_probability=grid.expect(levels, upto))
+    try:
+        lo, hi = grid.quantiles((0.025, 0.975), levels, upto)
+    except NotExact:  # too many uncertain ratios for the quantiles: the prior's draws
+        pass
+    else:
+        forecast = replace(forecast, prior_interval=results.Interval(0.95, lo, hi))
     if timer is not None:
         timer.lap("summarise")
     return forecast
