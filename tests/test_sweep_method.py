@@ -68,6 +68,16 @@ def test_the_method_reaches_every_posterior_and_the_run_column(
     assert len(rows) == 4 and all(r["run"].endswith(" method=nuts") for r in rows)
 
 
+def test_out_dash_writes_the_rows_to_stdout_and_names_no_file(
+    in_tmp: Path, fake_sampling: list[SamplerSettings]
+) -> None:
+    (in_tmp / "q.yaml").write_text(EVENT, encoding="utf-8")
+    result = runner.invoke(app, ["sweep", "q.yaml", "--grid", "evidence.signal=on,off", "-o", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 2 and "wrote" not in result.stderr
+    assert not (in_tmp / "-").exists()
+
+
 def test_auto_leaves_the_run_column_as_it_was(
     in_tmp: Path, fake_sampling: list[SamplerSettings]
 ) -> None:

@@ -124,7 +124,7 @@ def _said(done: Swept, out: Path | None) -> None:
     """How many rows went where, on stderr (with the time taken, on a terminal)."""
     console = err()
     extra = f" ({done.skipped} already there)" if done.skipped else ""
-    if out is not None:
+    if out is not None and str(out) != "-":  # `--out -` is stdout: no file to name
         took = f" in {done.seconds:.1f} s" if console.is_terminal else ""
         rows = "row" if done.written == 1 else "rows"
         said = f"wrote {done.written} {rows} to {out}{extra}{took}"
