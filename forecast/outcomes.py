@@ -75,7 +75,7 @@ def check_early_no(
         return
     if force and reason and reason.strip():
         return
-    raise UsageError(
+    raise ForecastError(
         f"{qid} cannot resolve no on {day.isoformat()}, before its deadline "
         f"{deadline.isoformat()}: until then the event can still happen",
         hint="a no is known early only when the event has become impossible; if it has, "

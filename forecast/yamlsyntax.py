@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from forecast.errors import Problem
@@ -31,11 +33,34 @@ def syntax_problem(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> Pro
         # libyaml does not name the character; named, the tab gets its hint below
         problem, context = "found a tab character that cannot start any token", ""
     hint: str | None = None
+    field = ""
     if "could not determine a constructor" in problem or "unacceptable" in problem:
         tag = problem.split("tag", 1)[-1].strip().strip("'")
         tag = tag.replace("tag:yaml.org,2002:", "!!")
         message = f"tag {tag} is not allowed"
         hint = "priors files are read with a safe loader: plain YAML values only"
+    elif (
+        ("expected ',' or ']'" in problem or "expected ',' or '}'" in problem)
+        and exc.context_mark is not None
+    ):
+        # libyaml notices an unclosed [ or { only where the next line begins; the fix
+        # is where it opened.
+        cm = exc.context_mark
+        what, close = ("list", "]") if "']'" in problem else ("mapping", "}")
+        opener = "[" if close == "]" else "{"
+        key = _key_before(text, cm)
+        of = f" of {key!r}" if key else ""
+        message = (
+            f"the {what}{of} opened with '{opener}' at {cm.line + 1}:{cm.column + 1} is not "
+            f"closed (found {_at(text, exc.problem_mark)!r} at "
+            f"{mark.line + 1 if mark else '?'}:{mark.column + 1 if mark else '?'})"
+        )
+        hint = (
+            f"close it with '{close}' on line {cm.line + 1}, and separate its items with ','"
+        )
+        line = text.splitlines()[cm.line] if cm.line < len(text.splitlines()) else ""
+        field = key if key and line[:1] not in (" ", "-") else ""  # a top-level key is its path
+        mark = cm
     elif "another document" in problem:
         message = "a priors file holds one YAML document; found a second one here"
         hint = "remove the '---' line and what follows, or move it to its own file"
@@ -68,10 +93,24 @@ def syntax_problem(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> Pro
         shown,
         mark.line + 1 if mark else None,
         mark.column + 1 if mark else None,
-        "",
+        field,
         message,
         hint,
     )
+
+
+_KEY = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"\[\]{}][^:#\[\]{}]*?)\s*:\s*$")
+"""A line up to a flow collection that is a key's value: ``  tags: `` (or ``- tags: ``)."""
+
+
+def _key_before(text: str, mark: yaml.Mark) -> str | None:
+    """The key a flow collection is the value of (``tags`` in ``tags: [a, b``), when the
+    collection opens on that key's line; None otherwise."""
+    lines = text.splitlines()
+    if not 0 <= mark.line < len(lines):
+        return None
+    found = _KEY.match(lines[mark.line][: mark.column])
+    return found.group(1) if found else None
 
 
 __all__ = ["syntax_problem"]

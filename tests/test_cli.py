@@ -86,6 +86,7 @@ def test_list_json(tmp_path: Path, flag: list[str], monkeypatch: pytest.MonkeyPa
             "status": "open",
             "file": str(tmp_path / "one.yaml"),
             "latest": None,
+            "ledger_read": True,
             "warnings": [],
         }
     ]

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from forecast import filestate, outcomes, overrides
 from forecast.cli import options
-from forecast.errors import UsageError
+from forecast.errors import ForecastError, UsageError
 from forecast.ledger.records import OUTCOMES, Latest
 from forecast.questions.choices import PoolMethod, WeightsMethod
 from forecast.questions.loader import load_question
@@ -118,10 +118,12 @@ def test_an_outcome_is_one_of_the_ledger_s_words_in_any_case() -> None:
 
 def test_an_early_no_needs_force_and_a_reason() -> None:
     day, deadline = dt.date(2026, 1, 1), dt.date(2027, 1, 1)
-    with pytest.raises(UsageError, match="before its deadline") as caught:
+    # Bad input (exit 1), not a usage error (exit 2): the command line was right.
+    with pytest.raises(ForecastError, match="before its deadline") as caught:
         outcomes.check_early_no("q", "no", day, deadline, False, None)
+    assert not isinstance(caught.value, UsageError) and caught.value.exit_code == 1
     assert "--force --reason" in (caught.value.hint or "")
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(ForecastError) as caught:
         outcomes.check_early_no("q", "no", day, deadline, True, "  ")
     assert (caught.value.hint or "").startswith("--force needs --reason")
     outcomes.check_early_no("q", "no", day, deadline, True, "the body was dissolved")

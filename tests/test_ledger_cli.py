@@ -88,8 +88,13 @@ def test_list_goes_on_without_a_ledger_it_cannot_read(tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database", encoding="utf-8")
     result = runner.invoke(app, ["list", str(priors), "--ledger", str(junk)])
-    assert result.exit_code == 0
-    assert "q1" in result.stdout and "warning: no latest forecasts" in result.stderr
+    assert result.exit_code == 1  # the list is shown, but the ledger asked for failed
+    assert "q1" in result.stdout and f"Error: {junk} is not a forecast ledger" in result.stderr
+    assert "not known (ledger unreadable)" in result.stdout
+    assert "none recorded" not in result.stdout  # it is not known whether any was
+    shown = runner.invoke(app, ["list", str(priors), "--ledger", str(junk), "--format", "json"])
+    (row,) = [json.loads(line) for line in shown.stdout.splitlines()]
+    assert row["latest"] is None and row["ledger_read"] is False
 
 
 @pytest.mark.parametrize("name", ["history", "resolve", "score", "export"])

@@ -38,7 +38,7 @@ def _said(result: object) -> str:
 def test_no_before_the_deadline_is_refused(setup: tuple[Path, Path]) -> None:
     ledger, priors = setup
     result = runner.invoke(app, ["resolve", "q1", "no"])  # today 2026-12-01 < 2030-01-01
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     said = _said(result)
     assert "q1 cannot resolve no on 2026-12-01, before its deadline 2030-01-01" in said
     assert "--force --reason TEXT" in said
@@ -47,9 +47,9 @@ def test_no_before_the_deadline_is_refused(setup: tuple[Path, Path]) -> None:
             assert book.resolutions() == {}
     assert load_question(priors / "q1.yaml").spec.status == "open"
     forced = runner.invoke(app, ["resolve", "q1", "no", "--force"])
-    assert forced.exit_code == 2 and "--force needs --reason TEXT" in _said(forced)
+    assert forced.exit_code == 1 and "--force needs --reason TEXT" in _said(forced)
     blank = runner.invoke(app, ["resolve", "q1", "no", "--force", "--reason", "  "])
-    assert blank.exit_code == 2
+    assert blank.exit_code == 1
 
 
 def test_an_early_no_with_a_reason_is_kept_in_the_ledger(setup: tuple[Path, Path]) -> None:

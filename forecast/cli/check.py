@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -80,8 +81,11 @@ def _ok_json(q: LoadedQuestion, stale: list[StaleWarning]) -> dict[str, object]:
 
 def _bad_json(exc: InputError) -> dict[str, object]:
     """A file with problems, for ``--format json``."""
+    path = next((p.path for p in exc.problems if p.path.endswith((".yaml", ".yml"))), None)
+    path = path or exc.problems[0].path
     return {
         "file": exc.problems[0].path,
+        "id": Path(path).stem,  # the question id is the file's name, valid or not
         "ok": False,
         "warnings": [],
         # A problem may be in a file the priors file names (its cases file).

@@ -75,8 +75,9 @@ class AnswersChannel:
     def __init__(self, path: Path) -> None:
         from forecast import yamlio
 
-        data, _, _ = yamlio.load(path, str(path))
-        self.path = path
+        data, marks, _ = yamlio.load(path, str(path))
+        self.path, self.marks = path, marks
+        self.asked: set[str] = set()
         self.console = err()
         if isinstance(data, list):
             self.queue: list[JSONValue] | None = list(data)
@@ -96,7 +97,9 @@ class AnswersChannel:
             if not self.queue:
                 raise EOFError
             return _text(self.queue.pop(0))
+        self.asked.add(key)
         if key not in self.mapping:
+            self._misspelt(key, text)
             if default is not None:
                 return default
             raise ForecastError(
@@ -113,6 +116,33 @@ class AnswersChannel:
                 raise EOFError
             return _text(value[i])
         return _text(value)
+
+    def _misspelt(self, key: str, text: str) -> None:
+        """Refuse a key of the file that was never asked and is close to ``key``, the one
+        asked now: most likely a misspelling of it (``medain`` for ``median``)."""
+        import difflib
+
+        from forecast.errors import InputError, Problem
+
+        known = set(self.KEYS.split(", "))  # a key asked later is not a misspelling
+        unasked = [k for k in self.mapping if k not in self.asked and k not in known]
+        close = difflib.get_close_matches(key, unasked, n=1, cutoff=0.75)
+        if not close:
+            return
+        at = self.marks.find((close[0],), key=True)
+        line, col = at if at else (None, None)
+        raise InputError(
+            [
+                Problem(
+                    str(self.path),
+                    line,
+                    col,
+                    close[0],
+                    f"unknown key {close[0]!r} (did you mean {key!r}?)",
+                    hint=f"{key!r} answers: {text}; keys: {self.KEYS}",
+                )
+            ]
+        )
 
     def reject(self, key: str, reason: str) -> None:
         if self.queue is not None:

@@ -33,17 +33,23 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-def _latest(ledger: str | None) -> tuple[dict[str, Latest], dict[str, str]]:
-    """The latest recorded forecast and the recorded outcome of each question; a ledger
-    that cannot be read is reported on stderr and the list goes on without it."""
+def _latest(ledger: str | None) -> tuple[dict[str, Latest], dict[str, str]] | None:
+    """The latest recorded forecast and the recorded outcome of each question; None for
+    a ledger that cannot be read, which is reported on stderr (the list goes on
+    without it, and ends with exit 1)."""
     from forecast.ledger import LedgerError, open_ledger
 
     try:
         with open_ledger(ledger, write=False) as book:
             return book.latest(), {q: r.outcome for q, r in book.resolutions().items()}
     except LedgerError as exc:
-        err().print(f"warning: no latest forecasts: {exc.message}", markup=False, highlight=False)
-        return {}, {}
+        report_error(exc)
+        err().print(
+            "  the latest forecasts are not known: the list says so on every question",
+            style="dim",
+            highlight=False,
+        )
+        return None
 
 
 def list_(
@@ -77,7 +83,8 @@ def list_(
     stale = stale_warnings(loaded, stale_after, show=not due)
     if due:
         loaded = [q for q in loaded if stale[q.id]]
-    latest, outcomes = _latest(ledger) if loaded else ({}, {})
+    read = _latest(ledger) if loaded else ({}, {})
+    latest, outcomes = read if read is not None else ({}, {})
     for said in status_disagreements(loaded, latest, outcomes):
         err().print(
             f"warning: {said}", markup=False, highlight=False, style="yellow", soft_wrap=True
@@ -87,21 +94,21 @@ def list_(
 
     if json_ or format_ is ListFormat.json:
         for q in rows:
-            print_json(_row_json(q, latest.get(q.id), stale[q.id]))
+            print_json(_row_json(q, latest.get(q.id), stale[q.id], read is None))
     elif due:
         _print_due(rows, stale)
     else:
-        out().print(QuestionList(rows, latest))
+        out().print(QuestionList(rows, latest, unread=read is None))
     for exc in bad:
         report_error(exc)
-    if bad:
+    if bad or read is None:
         raise typer.Exit(1)
 
 
 def _row_json(
-    q: LoadedQuestion, latest: Latest | None, stale: list[StaleWarning]
+    q: LoadedQuestion, latest: Latest | None, stale: list[StaleWarning], unread: bool = False
 ) -> dict[str, object]:
-    """One question of ``--format json``."""
+    """One question of ``--format json`` (``unread``: the ledger could not be read)."""
     from forecast.render import questions
 
     return {
@@ -112,6 +119,7 @@ def _row_json(
         "status": q.spec.status,
         "file": str(q.path),
         "latest": questions.latest_dict(q, latest),
+        "ledger_read": not unread,
         "warnings": [w.to_dict() for w in stale],
     }
 

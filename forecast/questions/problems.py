@@ -142,7 +142,31 @@ def _number_hint(err: ErrorDetails) -> str | None:
         and not isinstance(value, bool)
         and 1 < value <= 100
     ):
+        loc = err.get("loc") or ()
+        if loc and loc[-1] == "mass" and value < 10:
+            # A mass of 1.5 is not 1.5% (an interval 1.5% sure): more likely 0.9 or 0.95.
+            return (
+                "mass is how sure the expert is that the value lies in the interval, "
+                "a number below 1: 0.9 for 90% sure"
+            )
         return f"this is a number from 0 to 1: for {value:g}% write {_as_fraction(float(value))}"
+    return None
+
+
+def _field_hint(err: ErrorDetails, loc: yamlio.Loc) -> str | None:
+    """A hint for a refused value of a field whose rule the message alone does not
+    explain (a base rate's weight of 0, an empty title)."""
+    kind, value = err["type"], err.get("input")
+    if loc[-2:] == ("base_rate", "weight") and kind in {"greater_than", "greater_than_equal"}:
+        return (
+            "the weight says how much the reference class counts, in (0, 1]: 1 counts its "
+            "cases in full, 0.5 as half as many; to leave the base rate out, remove base_rate"
+        )
+    if value is None and kind in {"string_type", "string_too_short"}:
+        what = "the question's title" if loc[-1:] == ("title",) else "the text"
+        return f"write {what} after '{loc[-1]}:', on the same line (an empty value reads as null)"
+    if kind == "string_too_short" and loc[-1:] == ("title",):
+        return "write the question's title after 'title:', such as: title: Türkiye joins by 2028"
     return None
 
 
@@ -190,10 +214,32 @@ def _model_at(model: type[BaseModel], loc: yamlio.Loc) -> type[BaseModel] | None
     return _as_model(current)
 
 
+def _owner(loc: yamlio.Loc) -> str:
+    """What the mapping at ``loc`` is, in words: ``experts[0]`` is "the expert"."""
+    if len(loc) >= 2 and isinstance(loc[-1], int) and isinstance(loc[-2], str):
+        name = loc[-2]
+        return f"the {name[:-1] if name.endswith('s') else name} ({yamlio.dotted(loc)})"
+    return yamlio.dotted(loc) or "the top level of the file"
+
+
 def _unknown_key(model: type[BaseModel], loc: yamlio.Loc) -> tuple[str, str | None]:
     parent = _model_at(model, loc[:-1])
     if parent is None:
         return f"unknown key {loc[-1]!r}", None
+    key = loc[-1]
+    outer = _model_at(model, loc[:-2]) if len(loc) >= 2 else None
+    if (
+        isinstance(key, str)
+        and key not in parent.model_fields
+        and outer is not None
+        and key in outer.model_fields
+    ):
+        # A key written one level too deep (an expert's weight inside the judgement).
+        where = _owner(loc[:-2])
+        return (
+            f"unknown key {key!r} here: {key!r} belongs to {where}, one level up",
+            f"move '{key}:' out of '{loc[-2]}', beside the other keys of {where}",
+        )
     valid = list(parent.model_fields)
     close = difflib.get_close_matches(str(loc[-1]), valid, n=1)
     msg = f"unknown key {loc[-1]!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
@@ -212,7 +258,7 @@ def located_problems(
             message, hint = _unknown_key(model, loc)
         else:
             message, hint = _message(err)
-            hint = hint or _number_hint(err)
+            hint = hint or _number_hint(err) or (_field_hint(err, loc) if loc else None)
             if on_key:
                 message = f"key {message}"
         key = (loc, message)

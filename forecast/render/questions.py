@@ -24,8 +24,11 @@ WIDE = 100
 """Terminals at least this wide get a table; narrower ones get each question on three lines."""
 
 
-def latest_text(q: LoadedQuestion, latest: Latest | None) -> str:
-    """The latest recorded forecast in words, and whether the file changed since."""
+def latest_text(q: LoadedQuestion, latest: Latest | None, unread: bool = False) -> str:
+    """The latest recorded forecast in words, and whether the file changed since
+    (``unread``: the ledger could not be read, so it is not known)."""
+    if unread:
+        return "not known (ledger unreadable)"
     if latest is None:
         return "none recorded"
     text = f"{fmt.pct(latest.probability)} on {latest.recorded_at.date().isoformat()}"
@@ -49,6 +52,8 @@ class QuestionList:
 
     rows: list[LoadedQuestion]
     latest: dict[str, Latest]
+    unread: bool = False
+    """The ledger could not be read: no row says "none recorded"."""
 
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
@@ -59,7 +64,7 @@ class QuestionList:
                 q.spec.kind,
                 q.spec.deadline.isoformat(),
                 q.spec.status,
-                latest_text(q, self.latest.get(q.id)),
+                latest_text(q, self.latest.get(q.id), self.unread),
             )
             for q in self.rows
         ]

@@ -29,8 +29,9 @@ def test_a_read_command_refuses_a_damaged_ledger(damaged: Path, args: tuple[str,
     before = damaged.read_bytes()
     result = cli(*args, "--ledger", damaged)
     if args[0] == "list":  # the list still lists the questions, and says why no forecasts
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 1, result.output  # the ledger asked for cannot be read
         assert "is damaged" in result.stderr
+        assert "not known (ledger unreadable)" in result.stdout
     else:
         stderr = assert_clean(result, contains="is damaged (")
         assert "ledger check" in stderr and "nothing was written" not in stderr
