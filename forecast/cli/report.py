@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from forecast.cli._common import handle_errors, load_some, out, print_json, report_error
+from forecast.cli._common import err, handle_errors, load_some, out, print_json, report_error
 from forecast.cli._sampling import SampleOutcome, sample_each, workers
 from forecast.cli.options import (
     Chains,
@@ -60,6 +60,17 @@ def _calibration_bins(ledger: str | None) -> list[Bin]:
     except (ImportError, ForecastError, OSError, AttributeError):
         return []  # no ledger, or one this version cannot read: the plot is optional
     if not scored.overall.n:
+        return []
+    if not scored.judged:  # as forecast score: too few to judge calibration by
+        from forecast.corp import MIN_QUESTIONS
+
+        err().print(
+            f"no calibration plot: {scored.overall.n} resolved question"
+            f"{'s' if scored.overall.n != 1 else ''} in the ledger, and calibration is "
+            f"judged from {MIN_QUESTIONS} (as in forecast score)",
+            style="dim",
+            highlight=False,
+        )
         return []
     return list(scored.overall.bins)
 

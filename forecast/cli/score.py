@@ -109,7 +109,8 @@ def score(
 
         err().print(f"warning: {ONE_QUESTION}", markup=False, highlight=False, soft_wrap=True)
     if format_ is ScoreFormat.json:
-        print_json({**got.report.to_dict(), "kind": kind, "amounts": got.amounts})
+        amounts = [a | {"log": ln_density(a)} for a in got.amounts]
+        print_json({**got.report.to_dict(), "kind": kind, "amounts": amounts})
     elif format_ is ScoreFormat.csv:
         typer.echo(_score_csv(got.report), nl=False)
     else:
@@ -125,6 +126,7 @@ def _show(got: LedgerScores) -> None:
     out().print(score_view(got.report))
     if got.amounts:
         out().print(_amounts_view(got.amounts))
+        out().print(AMOUNTS_NOTE, style="dim", highlight=False)
     if got.implied:
         out().print(
             f"{got.implied} network-implied forecast{'s' if got.implied != 1 else ''} left out; "
@@ -138,21 +140,59 @@ def _amounts_view(amounts: list[dict[str, object]]) -> Fit:
     """Questions of an amount, scored at the value they resolved at."""
     from rich.table import Table
 
+    from forecast.ledger.render_team import num
     from forecast.render.layout import Fit
 
-    t = Table(title="Amounts, scored at their resolved value", title_justify="left")
-    for col in ("question", "value", "forecast median", "CRPS", "log score"):
+    t = Table(
+        title="Amounts, scored at their resolved value",
+        title_justify="left",
+        show_edge=False,
+        header_style="bold",
+    )
+    for col in ("question", "value", "forecast median", "CRPS", "log"):
         t.add_column(col, justify="left" if col == "question" else "right", no_wrap=True)
     for a in amounts:
         t.add_row(
             str(a["question"]),
-            f"{a['value']:.4g}",
-            f"{a['median']:.4g}",
-            f"{a['crps']:.4g}",
-            f"{a['log_score']:.3f}",
+            amount(_float(a["value"])),
+            amount(_float(a["median"])),
+            amount(_float(a["crps"])),
+            num(ln_density(a)),
         )
-    t.caption = "CRPS in the amount's unit, 0 is perfect; log score: −ln density, lower is better"
     return Fit(t)
+
+
+AMOUNTS_NOTE = (
+    "CRPS: in the amount's unit, 0 is perfect · log: ln density at the value, as for the "
+    "events above higher is better"
+)
+"""What the amounts table's columns mean, printed under it (not as a caption, which
+wraps within the table's width)."""
+
+
+def _float(x: object) -> float | None:
+    """A number of a JSON row (None for a missing one)."""
+    return float(x) if isinstance(x, int | float) else None
+
+
+def ln_density(row: dict[str, object]) -> float | None:
+    """The log score of an amount in the sign of the events' ``log`` (ln of what the
+    forecast gave the outcome, higher is better): the negative of ``log_score``."""
+    s = _float(row.get("log_score"))
+    return None if s is None else -s
+
+
+def amount(x: float | None) -> str:
+    """An amount to 4 significant digits with thousands separators, never in
+    scientific notation (22,970, 850.0, 0.1230)."""
+    import math
+
+    if x is None or not math.isfinite(x):
+        return "—"
+    if x == 0:
+        return "0"
+    decimals = max(0, 3 - math.floor(math.log10(abs(x))))
+    return f"{x:,.{decimals}f}"
 
 
 def _score_csv(rep: ScoreReport) -> str:

@@ -309,7 +309,7 @@ def score_view(report: ScoreReport) -> RenderableType:
     parts.append(scores_table(report))
     parts.append(
         Text(
-            "Brier: 0 is perfect · log: ln P(what happened), 0 is perfect · "
+            "Brier: 0 is perfect · log: ln P(what happened), higher is better, 0 is perfect · "
             "baseline: 0 for always 50%, 100 perfect",
             style="dim",
         )
