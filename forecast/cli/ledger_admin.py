@@ -96,11 +96,19 @@ def _print_check(path: Path, report: Report, recover: Path | None) -> None:
         say(f"  {problem}")
     for table, n in report.readable.items():
         bad = report.unreadable.get(table, 0)
-        say(f"  {table}: {n} rows readable" + (f", {bad} reads failed" if bad else ""))
+        said = f", {bad} {'row' if bad == 1 else 'rows'} cannot be read" if bad else ""
+        say(f"  {table}: {n} rows readable{said}")
     if recover is not None:
         copied = ", ".join(f"{n} {t}" for t, n in report.copied.items())
         lost = ", ".join(f"{n} {t}" for t, n in report.lost.items() if n)
         say(f"copied into {recover}: {copied}" + (f"; lost: {lost}" if lost else ""))
+        kept = report.kept_without_snapshot
+        if kept:
+            which = f"{kept} forecasts" if kept != 1 else "1 forecast"
+            say(
+                f"  {which} kept without the priors snapshot (the numbers are all there; "
+                "history cannot say what changed in the file)"
+            )
 
 
 def copy(

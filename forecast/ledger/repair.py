@@ -3,8 +3,14 @@
 :func:`check` runs SQLite's full ``PRAGMA integrity_check`` and counts what each table
 still yields. :func:`recover` copies every row that can still be read, table by table
 and row by row, into a new ledger; rows on damaged pages are skipped and counted, and
-the damaged file is only ever read. A forecast whose priors snapshot is lost cannot be
-kept (the ledger needs the file it was made from) and is counted as lost.
+the damaged file is only ever read. A readable forecast whose priors snapshot is lost
+is kept with a stand-in snapshot that says so (:data:`LOST_SNAPSHOT`): its numbers are
+all there, only ``history`` cannot say what changed in its file.
+
+What cannot be read is counted in rows, not in failed reads: an ``AUTOINCREMENT``
+table (forecasts, the resolution log) held as many rows as the last id it gave; the
+snapshots held at least those the readable forecasts name; the outcomes at least one
+for each question the readable resolution log names.
 """
 
 from __future__ import annotations
@@ -23,6 +29,15 @@ TABLES = ("snapshots", "forecasts", "resolution_log", "resolutions")
 _SKIP_LIMIT = 1 << 40
 """Past a damaged row, rowids are tried further and further ahead up to this far."""
 
+LOST_SNAPSHOT = (
+    "# The priors file of this forecast was lost with a damaged page of its ledger;\n"
+    "# `forecast ledger check --recover` kept the forecast without it.\n"
+)
+"""The snapshot text a recovered forecast whose snapshot was lost is kept with."""
+
+_KEYS = {"snapshots": "sha256", "forecasts": "priors_sha256", "resolutions": "question_id"}
+"""The column of each table that another table's rows name (see :func:`_named`)."""
+
 
 @dataclass
 class Report:
@@ -34,6 +49,8 @@ class Report:
     unreadable: dict[str, int] = field(default_factory=dict)
     copied: dict[str, int] = field(default_factory=dict)
     lost: dict[str, int] = field(default_factory=dict)
+    kept_without_snapshot: int = 0
+    """Forecasts copied with :data:`LOST_SNAPSHOT` for a snapshot that could not be read."""
 
     @property
     def ok(self) -> bool:
@@ -51,6 +68,7 @@ class Report:
             "unreadable": self.unreadable,
             "copied": self.copied,
             "lost": self.lost,
+            "kept_without_snapshot": self.kept_without_snapshot,
         }
 
 
@@ -74,17 +92,20 @@ def _rows(conn: sqlite3.Connection, table: str) -> Iterator[tuple[object, ...] |
     """
     last = 0
     step = 1
+    failing = False
     while True:
         try:
             sql = f"SELECT rowid, * FROM {table} WHERE rowid > ? ORDER BY rowid"
             cur = conn.execute(sql, (last,))
             for row in cur:
                 last = int(row[0])
-                step = 1
+                step, failing = 1, False
                 yield row
             return
         except sqlite3.DatabaseError:
-            yield None
+            if not failing:  # one None a damaged stretch, however many reads pass it
+                yield None
+            failing = True
             last += step
             step *= 2
             if step > _SKIP_LIMIT:
@@ -106,20 +127,68 @@ def check(path: Path) -> Report:
         except sqlite3.DatabaseError as exc:
             found = [str(exc)]
         report.problems = [f for f in found if f != "ok"]
+        keys: dict[str, set[object]] = {}
+        stretches: dict[str, int] = {}
         for table in TABLES:
             good = bad = 0
+            at = _column(conn, table, _KEYS.get(table, "question_id"))
+            seen: set[object] = set()
             try:
                 for row in _rows(conn, table):
-                    good, bad = (good + 1, bad) if row is not None else (good, bad + 1)
+                    if row is None:
+                        bad += 1
+                        continue
+                    good += 1
+                    if at is not None:
+                        seen.add(row[at])
             except sqlite3.DatabaseError:
                 bad += 1
-            report.readable[table] = good
-            report.unreadable[table] = bad
-            if bad:  # damage inside values, which the page structure does not show
-                report.problems.append(f"{table}: {bad} rows cannot be read")
+            report.readable[table], stretches[table], keys[table] = good, bad, seen
+        for table in TABLES:
+            lost = _lost(conn, table, report.readable[table], keys, stretches[table])
+            report.unreadable[table] = lost
+            if lost:  # damage inside values, which the page structure does not show
+                rows = "row cannot" if lost == 1 else "rows cannot"
+                report.problems.append(f"{table}: {lost} {rows} be read")
     finally:
         conn.close()
     return report
+
+
+def _column(conn: sqlite3.Connection, table: str, name: str) -> int | None:
+    """Where column ``name`` is in ``_rows``' rows of ``table`` (None: it has none)."""
+    try:
+        have = _columns(conn, table)
+    except sqlite3.DatabaseError:
+        return None
+    return have.index(name) + 1 if name in have else None  # +1: the rowid comes first
+
+
+def _lost(
+    conn: sqlite3.Connection,
+    table: str,
+    readable: int,
+    keys: dict[str, set[object]],
+    stretches: int,
+) -> int:
+    """How many rows of ``table`` cannot be read: as many as the file shows it held less
+    those read, and at least one for each damaged stretch met."""
+    held: int | None = None
+    if table in ("forecasts", "resolution_log") and stretches:
+        # A damaged AUTOINCREMENT table held as many rows as its last id (none is ever
+        # deleted; a recovered copy may have gaps, so only where damage was met).
+        try:
+            got = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,))
+            row = got.fetchone()
+            held = int(row[0]) if row is not None else 0
+        except (sqlite3.DatabaseError, TypeError, ValueError):
+            held = None
+    elif table == "snapshots":  # every snapshot a readable forecast names was there
+        held = readable + len(keys["forecasts"] - keys["snapshots"])
+    elif table == "resolutions":  # every question the resolution log names has one
+        held = readable + len(keys["resolution_log"] - keys["resolutions"])
+    missing = max(0, held - readable) if held is not None else 0
+    return max(missing, stretches)
 
 
 def recover(path: Path, copy: Path) -> Report:
@@ -141,6 +210,9 @@ def recover(path: Path, copy: Path) -> Report:
             dst.execute("PRAGMA foreign_keys = ON")
             dst.execute("BEGIN IMMEDIATE")
             for table in TABLES:
+                if table == "forecasts":
+                    gone, report.kept_without_snapshot = _stand_ins(src, dst)
+                    report.lost["snapshots"] = max(report.lost["snapshots"], gone)
                 _copy_table(src, dst, table, report)
             dst.execute("COMMIT")
         finally:
@@ -148,6 +220,23 @@ def recover(path: Path, copy: Path) -> Report:
     finally:
         src.close()
     return report
+
+
+def _stand_ins(src: sqlite3.Connection, dst: sqlite3.Connection) -> tuple[int, int]:
+    """Put :data:`LOST_SNAPSHOT` in the copy for each snapshot a readable forecast names
+    that was not copied, so the forecast is kept; return how many snapshots were
+    missing and how many forecasts are kept with a stand-in."""
+    at = _column(src, "forecasts", "priors_sha256")
+    if at is None:
+        return 0, 0
+    copied = {str(r[0]) for r in dst.execute("SELECT sha256 FROM snapshots")}
+    named = [str(row[at]) for row in _rows(src, "forecasts") if row is not None]
+    gone = {sha for sha in named if sha not in copied}
+    for sha in sorted(gone):
+        dst.execute(
+            "INSERT OR IGNORE INTO snapshots (sha256, content) VALUES (?, ?)", (sha, LOST_SNAPSHOT)
+        )
+    return len(gone), sum(sha in gone for sha in named)
 
 
 def _copy_table(
@@ -158,7 +247,7 @@ def _copy_table(
     except sqlite3.DatabaseError:
         have = []
     names = [c for c in _columns(dst, table) if c in have]
-    copied = lost = 0
+    copied, lost = 0, report.unreadable.get(table, 0)
     if not names:
         report.copied[table], report.lost[table] = 0, report.unreadable.get(table, 0)
         return
@@ -167,8 +256,7 @@ def _copy_table(
         f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     )
     for row in _rows(src, table):
-        if row is None:
-            lost += 1
+        if row is None:  # counted in rows, by check, in ``unreadable``
             continue
         try:
             dst.execute(sql, tuple(row[at[c]] for c in names))
@@ -178,4 +266,4 @@ def _copy_table(
     report.copied[table], report.lost[table] = copied, lost
 
 
-__all__ = ["TABLES", "Report", "check", "recover"]
+__all__ = ["LOST_SNAPSHOT", "TABLES", "Report", "check", "recover"]

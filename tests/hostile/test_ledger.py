@@ -197,7 +197,7 @@ def test_damage_inside_a_value_is_found_by_check_and_skipped_by_recover(tmp_path
     path.write_bytes(bytes(raw))
     result = cli("ledger", "check", "--ledger", path)
     assert result.exit_code == 1 and "DAMAGED" in result.stdout
-    assert "forecasts: 399 rows readable, 1 reads failed" in result.stdout
+    assert "forecasts: 399 rows readable, 1 row cannot be read" in result.stdout
     copy = tmp_path / "copy.sqlite"
     cli("ledger", "check", "--ledger", path, "--recover", copy)
     with open_ledger(copy, write=False) as book:
