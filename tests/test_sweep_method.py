@@ -121,3 +121,32 @@ def test_nuts_rows_have_nuts_diagnostics_and_agree_with_the_quadrature(in_tmp: P
         assert 0 < row["ess_bulk_min"] < 2000 and row["divergences"] == 0, row
         assert row["mcse"] > 1e-4 and row["run"].endswith(" method=nuts"), row
         assert abs(row["probability"] - truth) <= 4 * row["mcse"], (row, truth)
+
+
+@pytest.mark.parametrize("kind", ["event", "time-to-event"])
+def test_exact_keeps_a_posterior_past_the_tolerance_and_says_so(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Past the exact method's tolerance ``auto`` hands the posterior to NUTS (None);
+    ``exact`` keeps it, and its diagnostics are not ok and say why."""
+    from forecast import kinds
+    from forecast.methods import exact
+    from forecast.questions.loader import load_question
+    from forecast.sweep import strategies as st
+    from tests.test_sweep_exact_rows import TTE
+
+    monkeypatch.setattr(exact, "TOLERANCE", 0.0)  # every grid's error estimate is past it
+    path = in_tmp / "q.yaml"
+    path.write_text(EVENT if kind == "event" else TTE, encoding="utf-8")
+    q = load_question(path)
+    adapter = kinds.of(q.spec).sweep_adapter
+    inputs = st.prepare(q)
+    for method in ("auto", "exact"):
+        settings = SamplerSettings(draws=100, chains=2, seed=1, method=method)
+        made = adapter.posterior(st.Job(q.spec.kind, inputs, (), settings, "t"))  # type: ignore[attr-defined]
+        if method == "auto":
+            assert made is None
+            continue
+        assert made is not None and made.diagnostics["method"] == "exact"
+        assert not made.diagnostics["ok"]
+        assert "quadrature error estimate" in made.diagnostics["warnings"][0]
