@@ -1,4 +1,4 @@
-"""``forecast report``: sample each question and write a report file with plots."""
+"""``forecast report``: forecast each question and write a report file with plots."""
 
 from __future__ import annotations
 
@@ -226,7 +226,9 @@ def report(
         "(forecast.report/1) instead of a path a line; --format is the files' format.",
     ),
 ) -> None:
-    """Sample each question and write its report, with plots, to a file.
+    """Forecast each question and write its report, with plots, to a file.
+
+    Each is forecast exactly where its model allows, else by sampling (--method).
 
     The plots: prior and posterior, each expert's judgement, what moved the forecast,
     sensitivity, and where they apply P(by date), drivers and calibration.

@@ -1,4 +1,4 @@
-"""``forecast run``: sample each question and print its report."""
+"""``forecast run``: forecast each question and print its report."""
 
 from __future__ import annotations
 
@@ -338,7 +338,9 @@ def run(
     stale_after: StaleAfter = None,
     method: InferenceMethod = Method.auto,
 ) -> None:
-    """Sample each question's model and print the forecast with its uncertainty.
+    """Forecast each question and print it with its uncertainty.
+
+    Each is forecast exactly where its model allows, else by sampling (--method).
 
     Data goes to stdout (with --format json, one object per question per line);
     progress and warnings go to stderr, among them dates the calendar has overtaken
