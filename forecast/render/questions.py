@@ -13,6 +13,7 @@ from rich.text import Text
 
 from forecast.filestate import changed_since
 from forecast.render import fmt
+from forecast.render.layout import Fit
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
@@ -58,32 +59,35 @@ class QuestionList:
     def __rich_console__(
         self, console: Console, options: ConsoleOptions
     ) -> Iterator[RenderableType]:
-        cells = [
-            (
-                q,
-                q.spec.kind,
-                q.spec.deadline.isoformat(),
-                q.spec.status,
-                latest_text(q, self.latest.get(q.id), self.unread),
-            )
-            for q in self.rows
-        ]
-        if console.width >= WIDE:
-            # The id and its title share a column, so the title wraps between words
-            # within the id's width instead of being cut into pieces of a few letters.
-            table = Table(show_edge=False, show_lines=True)
-            table.add_column("question", min_width=max(len(q.id) for q in self.rows))
-            for col in ("kind", "deadline", "status"):
-                table.add_column(col, no_wrap=True)
-            table.add_column("latest forecast", min_width=10)
-            for q, *rest in cells:
-                cell = Text(q.id, style="bold")
-                cell.append("\n" + q.spec.title, style="")
-                table.add_row(cell, *rest)
-            yield table
+        lines = self._lines
+        if console.width < WIDE:
+            yield from lines(console.width)
             return
-        for q, kind, deadline, status, last in cells:
+        # The id and its title share a column, so the title wraps between words within
+        # the id's width instead of being cut into pieces of a few letters. A table that
+        # cannot keep every id, date and flag whole gives way to the lines.
+        table = Table(show_edge=False, show_lines=True)
+        table.add_column("question", min_width=max(len(q.id) for q in self.rows))
+        for col in ("kind", "deadline", "status"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("latest forecast", min_width=len("latest forecast"))
+        for q in self.rows:
+            cell = Text(q.id, style="bold")
+            cell.append("\n" + q.spec.title, style="")
+            last = latest_text(q, self.latest.get(q.id), self.unread).replace(" · ", "\n")
+            table.add_row(cell, q.spec.kind, q.spec.deadline.isoformat(), q.spec.status, last)
+        yield Fit(table, fallback=lines)
+
+    def _lines(self, width: int) -> Iterator[RenderableType]:
+        """Each question on three lines: the id, its title, then kind, deadline, status and
+        the latest forecast."""
+        for q in self.rows:
+            last = latest_text(q, self.latest.get(q.id), self.unread)
             yield Text(q.id, style="bold", no_wrap=True, overflow="ignore")  # never cut
             yield Padding(Text(q.spec.title), (0, 0, 0, 2), expand=False)
-            line = Text(f"{kind} · deadline {deadline} · {status} · latest {last}", style="dim")
+            line = Text(
+                f"{q.spec.kind} · deadline {q.spec.deadline.isoformat()} · {q.spec.status} · "
+                f"latest {last}",
+                style="dim",
+            )
             yield Padding(line, (0, 0, 0, 2), expand=False)
