@@ -128,3 +128,37 @@ def test_setup_compiles_only_what_has_no_current_bytecode(tmp_path: Path) -> Non
     assert _fresh(str(source))
     source.write_text("x = 22\n")  # changed since: its bytecode is stale
     assert not _fresh(str(source))
+
+
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("2", "2")])
+def test_the_command_line_runs_openblas_on_one_thread_unless_told(
+    given: str | None, used: str
+) -> None:
+    """The console script sets OPENBLAS_NUM_THREADS=1 before NumPy loads (a user's own
+    value stands), and NumPy's BLAS then runs that many threads."""
+    import os
+
+    probe = (
+        "import sys\n"
+        "sys.argv = ['forecast', 'check', sys.argv[1]]\n"
+        "from forecast.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import os, threadpoolctl\n"
+        "blas = [p for p in threadpoolctl.threadpool_info() if p['internal_api'] == 'openblas']\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'], {p['num_threads'] for p in blas})\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(PRIORS / "turkmenistan-joins-ots.yaml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    ).stdout.split()[-2:]  # after check's own lines
+    assert out == [used, f"{{{used}}}"], out
