@@ -350,7 +350,7 @@ def run(
     model structure are compiled once; --jobs N samples N at a time in local
     processes, --executor dask --scheduler ADDRESS on a Dask cluster. A progress bar
     shows on a terminal for more than 3 questions, and a summary table ends the run
-    (with --format json, a last object with "schema": "forecast.run-summary/1").
+    (with --format json, a last object with "schema": "forecast.run-summary/2").
 
     Example: forecast run priors/turkiye-joins-consultative-meeting.yaml --seed 1
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 if TYPE_CHECKING:
     from forecast.results import Forecast
 
-SCHEMA = "forecast.run-summary/1"
+SCHEMA = "forecast.run-summary/2"
 """The ``schema`` of the summary object that ends ``forecast run --format json``."""
 
 INTERVAL = 0.95
@@ -16,19 +16,21 @@ INTERVAL = 0.95
 
 
 class RowJSON(TypedDict):
-    """One of ``questions`` in ``forecast.run-summary/1`` (``docs/json.md``)."""
+    """One of ``questions`` in ``forecast.run-summary/2`` (``docs/json.md``)."""
 
     id: str
     kind: str | None
     probability: float | None
     interval: list[float] | None
+    amount_interval: list[float] | None
+    unit: str | None
     method: str | None
     diagnostics_ok: bool | None
     failed: str | None
 
 
 class SummaryJSON(TypedDict):
-    """The ``forecast.run-summary/1`` object (``docs/json.md``)."""
+    """The ``forecast.run-summary/2`` object (``docs/json.md``)."""
 
     schema: str
     questions: list[RowJSON]
@@ -45,16 +47,27 @@ class Row:
     kind: str | None
     probability: float | None = None
     interval: tuple[float, float] | None = None
+    """The probability's 95% interval; None for a quantity, whose P(X > t) has none."""
     method: str | None = None
     diagnostics_ok: bool | None = None
     failed: str | None = None
     """Why there is no forecast (``invalid priors file``, ``sampling``); None when there is."""
+    amount_interval: tuple[float, float] | None = None
+    """A quantity: the amount's 95% interval, in ``unit``; None for the other kinds."""
+    unit: str | None = None
 
     @classmethod
     def of(cls, forecast: Forecast) -> Row:
         """The row of a forecast."""
+        from forecast.kinds.quantity.result import QuantityResult
+
         shown = [(i.lo, i.hi) for i in forecast.intervals if abs(i.mass - INTERVAL) < 1e-9]
         method = getattr(forecast.provenance, "method", None) or forecast.provenance.sampler
+        amount, unit = None, None
+        if isinstance(forecast.result, QuantityResult):
+            band = forecast.result.posterior.interval(INTERVAL)
+            amount, unit = (band.lower, band.upper), forecast.result.unit
+            shown = []  # the probability's "interval" would be the probability twice
         return cls(
             forecast.question_id,
             forecast.kind,
@@ -62,6 +75,8 @@ class Row:
             shown[0] if shown else None,
             str(method),
             bool(forecast.diagnostics.ok),
+            amount_interval=amount,
+            unit=unit,
         )
 
     def to_dict(self) -> RowJSON:
@@ -71,6 +86,8 @@ class Row:
             "kind": self.kind,
             "probability": self.probability,
             "interval": None if self.interval is None else list(self.interval),
+            "amount_interval": None if self.amount_interval is None else list(self.amount_interval),
+            "unit": self.unit,
             "method": self.method,
             "diagnostics_ok": self.diagnostics_ok,
             "failed": self.failed,

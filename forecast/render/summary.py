@@ -5,9 +5,19 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from forecast.portfolio.summary import INTERVAL, Summary
+from forecast.portfolio.summary import INTERVAL, Row, Summary
 from forecast.render import fmt
 from forecast.render.layout import Fit
+
+
+def _interval(r: Row) -> str:
+    """The probability's interval, a quantity's amount interval with its unit, or a dash."""
+    if r.amount_interval is not None:
+        from forecast.kinds.quantity.report import value
+
+        lo, hi = r.amount_interval
+        return f"{value(lo)} – {value(hi)} {r.unit or ''}".rstrip()
+    return "–" if r.interval is None else fmt.interval(*r.interval)
 
 
 def summary_table(summary: Summary) -> Fit:
@@ -27,7 +37,7 @@ def summary_table(summary: Summary) -> Fit:
             why = Text(f"failed: {r.failed}", style="red")
             table.add_row(Text(r.id), r.kind or "", "", "", "", why)
             continue
-        shown = "" if r.interval is None else fmt.interval(*r.interval)
+        shown = _interval(r)
         ok = Text("ok", style="green") if r.diagnostics_ok else Text("not ok", style="yellow")
         table.add_row(Text(r.id), r.kind or "", fmt.pct(r.probability), shown, r.method or "", ok)
     return Fit(table, compact=True)
