@@ -97,6 +97,12 @@ class Diagnostics:
     quadrature error estimate 2e-05 > 1e-06 ...``); empty when the first one made it."""
 
     @property
+    def closed_form(self) -> bool:
+        """An exact posterior in closed form: its quadrature error estimate is 0 exactly
+        (as ``quadrature_error`` is documented), not a grid's small number."""
+        return self.method == "exact" and self.enumerated is None and self.quadrature_error == 0.0
+
+    @property
     def ok(self) -> bool:
         """True when nothing is worse than the thresholds."""
         return not self.warnings
@@ -130,6 +136,8 @@ class Diagnostics:
         """How precise the headline is: its Monte Carlo error, or the quadrature error."""
         if self.enumerated is not None:
             return f"exact (enumeration of {self.enumerated} joint states)"
+        if self.closed_form:
+            return "exact (closed form)"
         if self.method == "exact":
             return f"exact (quadrature error {self.quadrature_error or 0.0:.0e})"
         return f"Monte Carlo error ±{100.0 * mcse:.2g} pp"
@@ -141,6 +149,8 @@ class Diagnostics:
                 f"exact (enumeration of {self.enumerated} joint states) · intervals from "
                 f"{self.draws} draws of the cells' prior, no evidence to weight them by"
             )
+        if self.closed_form:
+            return "exact (closed form: the posterior is a known distribution, no quadrature)"
         if self.method == "exact":
             return (
                 f"exact (quadrature on {self.grid_points} points) · error estimate "

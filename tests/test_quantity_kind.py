@@ -211,9 +211,9 @@ def test_every_report_format_heads_with_the_amount_not_a_propensity() -> None:
     for out in (text, md):
         assert "propensity" not in out.split("What moved it")[0]
         assert "intervals are of the amount" in out
-    from forecast.kinds.quantity.report import value
+    from forecast.kinds.quantity.report import amounts
 
-    assert f"80% interval: {value(band.lower)} – {value(band.upper)} USD million" in md
+    assert f"80% interval: {amounts(band.lower, band.upper)} USD million" in md
     assert "cdf" in [p.name for p in draw(f)]  # type: ignore[arg-type]
 
 

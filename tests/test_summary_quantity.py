@@ -36,7 +36,7 @@ def test_the_json_summary_gives_a_quantity_its_amount_interval() -> None:
 
 
 def test_the_table_shows_the_amount_interval_with_its_unit() -> None:
-    from forecast.kinds.quantity.report import value
+    from forecast.kinds.quantity.report import amounts
 
     result = runner.invoke(app, ["run", *FILES], env={"COLUMNS": "130"})
     assert result.exit_code == 0, result.output
@@ -44,5 +44,5 @@ def test_the_table_shows_the_amount_interval_with_its_unit() -> None:
     row = next(line for line in tail.splitlines() if "us-finance-kazakhstan-tungsten" in line)
     data = runner.invoke(app, ["run", FILES[0], "--format", "json"]).stdout
     band = next(b for b in json.loads(data)["quantity"]["intervals"] if b["level"] == 0.95)
-    assert f"{value(band['lower'])} – {value(band['upper'])} USD million" in row
+    assert f"{amounts(band['lower'], band['upper'])} USD million" in row
     assert "15.0% – 15.0%" not in row

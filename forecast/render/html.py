@@ -126,7 +126,7 @@ def _sensitivity(f: Forecast) -> str:
             ]
         )
     if rows:
-        out.append(_table(["if", "what", "forecast", "change", ""], rows, [2, 3]))
+        out.append(_table(["if", "what", "forecast", "change", "note"], rows, [2, 3]))
     if s is not None and s.quantities:
         q_rows = [
             [

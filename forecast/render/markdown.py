@@ -140,7 +140,7 @@ def sensitivity_markdown(f: Forecast) -> list[str]:
         warn = s.prior_driven or s.conflict or not s.has_data
         lines += [("> ⚠ " if warn else "") + md(s.verdict), ""]
     if table.rows:
-        lines += ["| if | what | forecast | change | |", "|---|---|---:|---:|---|"]
+        lines += ["| if | what | forecast | change | note |", "|---|---|---:|---:|---|"]
         for r in table.rows:
             used = r.note == "the pool used"
             label = md(r.label) + (" **(used)**" if used else "")

@@ -198,7 +198,7 @@ class Report:
         t.add_column("if")
         t.add_column("forecast", justify="right")
         t.add_column("change", justify="right")
-        t.add_column("")
+        t.add_column("note")
         kind = None
         notes: list[Text] = []
         for row in table.rows:

@@ -13,10 +13,9 @@ from forecast.render.layout import Fit
 def _interval(r: Row) -> str:
     """The probability's interval, a quantity's amount interval with its unit, or a dash."""
     if r.amount_interval is not None:
-        from forecast.kinds.quantity.report import value
+        from forecast.kinds.quantity.report import amounts
 
-        lo, hi = r.amount_interval
-        return f"{value(lo)} – {value(hi)} {r.unit or ''}".rstrip()
+        return f"{amounts(*r.amount_interval)} {r.unit or ''}".rstrip()
     return "–" if r.interval is None else fmt.interval(*r.interval)
 
 

@@ -30,7 +30,7 @@ from forecast.elicit.answers import (
     ask,
 )
 from forecast.kinds.quantity.families import Family, Support
-from forecast.kinds.quantity.report import value
+from forecast.kinds.quantity.report import amounts, value
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -109,7 +109,7 @@ class AmountScale(Scale):
 
     def interval(self, lo: float, hi: float) -> str:
         """``200 – 1.2 k USD million``."""
-        return f"{value(lo)} – {value(hi)} {self.unit}"
+        return f"{amounts(lo, hi)} {self.unit}"
 
     def fit_all(self, judgement: Judgement) -> JudgementFit:
         """The judgement fitted to every family of the support (ValueError, FitError)."""

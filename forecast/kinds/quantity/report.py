@@ -37,8 +37,40 @@ def value(v: float | None) -> str:
     return f"{v:.4g}"
 
 
-def _signed(v: float) -> str:
-    return ("+" if v > 0 else "−" if v < 0 else "±") + value(abs(v))
+def _scale(ref: float | None) -> tuple[float, str, int]:
+    """How :func:`value` shows ``ref``: its unit word's power of ten, the word, decimals."""
+    number, _, word = value(ref).partition(" ")
+    size = dict(zip((w.strip() for _, w, _ in _UNITS), (p for p, _, _ in _UNITS), strict=True))
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return size.get(word, 1.0), f" {word}" if word else "", decimals
+
+
+def at(v: float, ref: float | None) -> str:
+    """``v`` to the last digit :func:`value` shows of ``ref`` (and in its unit word), so
+    that numbers read side by side agree: 685 beside 4793, not 684.8."""
+    size, word, decimals = _scale(ref)
+    text = f"{v / size:.{decimals}f}"
+    return ("0" if float(text) == 0 else text) + word
+
+
+def amounts(lo: float | None, hi: float | None) -> str:
+    """An interval of the amount, both ends to the digits of the larger (when they read in
+    the same unit word): ``685 – 4793``, not ``684.8 – 4793``."""
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return f"{value(lo)} – {value(hi)}"
+    if _scale(lo)[1] != _scale(hi)[1]:  # 850 k – 2.3 M: each end in its own unit word
+        return f"{value(lo)} – {value(hi)}"
+    ref = hi if abs(hi) >= abs(lo) else lo
+    return f"{at(lo, ref)} – {at(hi, ref)}"
+
+
+def signed(delta: float, ref: float | None) -> str:
+    """A move of the amount, to the digits of ``ref`` (the amount it moves): ``+43``, ``-2``;
+    ``±0`` when it is smaller than the last digit shown."""
+    text = at(abs(delta), ref)
+    if float(text.split(" ")[0]) == 0:
+        return "±0"
+    return ("+" if delta > 0 else "-") + text
 
 
 def _pct(p: float | None) -> str:
@@ -54,6 +86,8 @@ def _result(f: Forecast) -> QuantityResult:
 
 def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]]:
     """(title, head, rows) of every table, shared by every format."""
+    from forecast.render import fmt
+
     post, prior = r.posterior, r.prior
     unit = r.unit
     out: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = []
@@ -65,9 +99,9 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
         rows.append(
             (
                 f"{round(100 * level)}% interval",
-                f"{value(a.lower)} – {value(a.upper)}",
-                f"{value(b.lower)} – {value(b.upper)}",
-                f"{value(c.lower)} – {value(c.upper)}",
+                amounts(a.lower, a.upper),
+                amounts(b.lower, b.upper),
+                amounts(c.lower, c.upper),
             )
         )
     head: tuple[str, ...] = ("", "experts' prior", "forecast", f"exact ({r.exact_method})")
@@ -95,9 +129,9 @@ def _tables(r: QuantityResult) -> list[tuple[str, tuple[str, ...], list[tuple[st
             (
                 s.label,
                 value(s.median),
-                _signed(s.delta_median),
+                signed(s.delta_median, s.median),
                 _pct(s.probability),
-                "" if s.delta is None else f"{100 * s.delta:+.1f} pp",
+                "" if s.delta is None or s.note == "the pool used" else fmt.pp(s.delta),
                 s.note,
             )
             for s in r.moves
@@ -207,7 +241,7 @@ def headline(f: Forecast) -> tuple[tuple[tuple[str, str], ...], str]:
     for level in (0.8, 0.95):
         b = post.interval(level)
         rows.append(
-            (f"{round(100 * level)}% interval", f"{value(b.lower)} – {value(b.upper)} {unit}")
+            (f"{round(100 * level)}% interval", f"{amounts(b.lower, b.upper)} {unit}")
         )
     label = "Experts' prior → forecast" if r.data is not None else "Experts' prior"
     rows.append((label, f"{fmt.pct(f.prior_probability)}  →  {fmt.pct(f.probability)}"))

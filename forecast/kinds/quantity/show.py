@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from forecast.kinds.quantity import summary
 from forecast.kinds.quantity.inputs import QuantityInputs
-from forecast.kinds.quantity.report import value
+from forecast.kinds.quantity.report import amounts, value
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -31,7 +31,7 @@ class Shown:
                         f"{w:.2f}",
                         d.describe(),
                         value(float(d.ppf(0.5))),
-                        f"{value(float(d.ppf(0.05)))} – {value(float(d.ppf(0.95)))}",
+                        amounts(float(d.ppf(0.05)), float(d.ppf(0.95))),
                         f"{fam.sse:.2g}" + ("  ← used" if fam.family == fit.chosen else ""),
                     )
                 )
@@ -45,7 +45,7 @@ class Shown:
         )
         return (
             f"Pooled ({self.inputs.method}): median {value(s.median)}, 95% "
-            f"{value(band.lower)} – {value(band.upper)}; {above}"
+            f"{amounts(band.lower, band.upper)}; {above}"
         )
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
