@@ -98,6 +98,25 @@ def _kinds(f: Forecast) -> str:
     return "\n".join(out)
 
 
+def _how(f: Forecast) -> str:
+    """How this forecast's sensitivity rows were computed, as its method computed them."""
+    d = f.diagnostics
+    on_grid = d.method == "exact" and d.enumerated is None
+    how = (
+        "power-scaling changes are computed exactly on the forecast's quadrature grid "
+        "(its weights raised to the power, no draws)"
+        if on_grid
+        else "power-scaling changes are estimated by reweighting the posterior draws "
+        "(Pareto-smoothed importance sampling)"
+    )
+    if f.pools is None:
+        return how
+    return (
+        f"{how}; the pool and drop-one rows are the forecast with the experts pooled the "
+        "other way or with one of them left out"
+    )
+
+
 def _sensitivity(f: Forecast) -> str:
     s = sens.of(f)
     table = sens.table(f)
@@ -146,9 +165,7 @@ def _sensitivity(f: Forecast) -> str:
         )
         out.append(
             f'<p class="dim">Sensitivity above {s.threshold:g} means that input shapes the '
-            "quantity. Every change is measured from the headline forecast; power-scaling "
-            "changes are estimated by reweighting the posterior draws, an event question's "
-            "pool and drop-one changes are computed exactly over p.</p>"
+            f"quantity. Every change is measured from the headline forecast; {_how(f)}.</p>"
         )
     return "\n".join(out)
 
