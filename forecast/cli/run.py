@@ -272,9 +272,11 @@ def _print_timings(timer: Timer, in_workers: bool, *, asked: bool) -> None:
             "phases happened there and are not in these timings)",
             highlight=False,
         )
-    total = sum(timer.phases.values())
-    for name, secs in timer.phases.items():
-        errc.print(f"{name:>20}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)
+    rows = timer.breakdown()
+    total = rows[-1][1] or 1.0
+    width = max(len(name) for name, _ in rows)
+    for name, secs in rows:
+        errc.print(f"{name:>{width}}  {secs:6.2f} s  {100 * secs / total:5.1f}%", highlight=False)
 
 
 def _with_warnings(forecast: Forecast, stale: list[StaleWarning]) -> Forecast:
