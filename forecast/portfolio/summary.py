@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Protocol, TypedDict, runtime_checkable
 
 if TYPE_CHECKING:
     from forecast.results import Forecast
@@ -13,6 +13,15 @@ SCHEMA = "forecast.run-summary/2"
 
 INTERVAL = 0.95
 """The mass of the interval a row shows (the one the forecast's JSON calls ``interval``)."""
+
+
+@runtime_checkable
+class Amount(Protocol):
+    """A forecast's result that is an amount (a quantity question's): its interval."""
+
+    def amount(self, level: float) -> tuple[float, float, str, str]:
+        """The central interval at ``level``: lower, upper, the unit, the text shown."""
+        ...
 
 
 class RowJSON(TypedDict):
@@ -55,18 +64,18 @@ class Row:
     amount_interval: tuple[float, float] | None = None
     """A quantity: the amount's 95% interval, in ``unit``; None for the other kinds."""
     unit: str | None = None
+    amount_text: str | None = None
+    """How a table shows ``amount_interval`` with its unit."""
 
     @classmethod
     def of(cls, forecast: Forecast) -> Row:
         """The row of a forecast."""
-        from forecast.kinds.quantity.result import QuantityResult
-
         shown = [(i.lo, i.hi) for i in forecast.intervals if abs(i.mass - INTERVAL) < 1e-9]
         method = getattr(forecast.provenance, "method", None) or forecast.provenance.sampler
-        amount, unit = None, None
-        if isinstance(forecast.result, QuantityResult):
-            band = forecast.result.posterior.interval(INTERVAL)
-            amount, unit = (band.lower, band.upper), forecast.result.unit
+        amount, unit, text = None, None, None
+        if isinstance(forecast.result, Amount):
+            lo, hi, unit, text = forecast.result.amount(INTERVAL)
+            amount = (lo, hi)
             shown = []  # the probability's "interval" would be the probability twice
         return cls(
             forecast.question_id,
@@ -77,6 +86,7 @@ class Row:
             bool(forecast.diagnostics.ok),
             amount_interval=amount,
             unit=unit,
+            amount_text=text,
         )
 
     def to_dict(self) -> RowJSON:

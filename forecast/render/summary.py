@@ -12,10 +12,8 @@ from forecast.render.layout import Fit
 
 def _interval(r: Row) -> str:
     """The probability's interval, a quantity's amount interval with its unit, or a dash."""
-    if r.amount_interval is not None:
-        from forecast.kinds.quantity.report import amounts
-
-        return f"{amounts(*r.amount_interval)} {r.unit or ''}".rstrip()
+    if r.amount_text is not None:
+        return r.amount_text
     return "–" if r.interval is None else fmt.interval(*r.interval)
 
 

@@ -240,9 +240,7 @@ def headline(f: Forecast) -> tuple[tuple[tuple[str, str], ...], str]:
     rows = [("Median", f"{value(post.median)} {unit}")]
     for level in (0.8, 0.95):
         b = post.interval(level)
-        rows.append(
-            (f"{round(100 * level)}% interval", f"{amounts(b.lower, b.upper)} {unit}")
-        )
+        rows.append((f"{round(100 * level)}% interval", f"{amounts(b.lower, b.upper)} {unit}"))
     label = "Experts' prior → forecast" if r.data is not None else "Experts' prior"
     rows.append((label, f"{fmt.pct(f.prior_probability)}  →  {fmt.pct(f.probability)}"))
     note = f"the forecast is P(X > {value(t)} {unit}); the intervals are of the amount"

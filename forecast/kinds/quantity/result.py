@@ -78,6 +78,14 @@ class QuantityResult:
     """The other pool and each expert left out (exact), measured from the headline."""
     scenario: Chosen | None = None
 
+    def amount(self, level: float) -> tuple[float, float, str, str]:
+        """The amount's central interval at ``level``: its ends, its unit, and the text a
+        table shows (``685 – 4793 USD million``)."""
+        from forecast.kinds.quantity.report import amounts
+
+        band = self.posterior.interval(level)
+        return band.lower, band.upper, self.unit, f"{amounts(band.lower, band.upper)} {self.unit}"
+
     def to_dict(self) -> dict[str, object]:
         """The ``quantity`` object of ``forecast run --format json``, then ``sensitivity``
         and ``pools`` (when computed)."""
