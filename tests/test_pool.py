@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from scipy import integrate, special, stats
@@ -330,39 +330,49 @@ def test_linear_pool_mean_is_weighted_mean(items: list[tuple[float, float, float
 _QUAD = {"limit": 200, "epsabs": 1e-10, "epsrel": 1e-9}
 
 
-def _pooled_pdf_of_p(items: list[tuple[float, float]], method: str) -> Any:
-    """The pooled density of p (unnormalised), equal weights, from the Beta pdf's formula."""
+def _pooled_pdf_of_t(items: list[tuple[float, float]], method: str) -> Any:
+    """The pooled density (unnormalised, equal weights) of t = logit p, from the Beta pdf's
+    formula: in t a Beta shape below 1 is a smooth exponential tail, not an endpoint
+    singularity that SciPy's ``quad`` cannot resolve to the tolerance asked."""
     terms = [(a - 1.0, b - 1.0, math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b))
              for a, b in items]  # fmt: skip
 
-    def logs(p: float) -> list[float]:
-        lp, lq = math.log(p), math.log1p(-p)
-        return [a1 * lp + b1 * lq - c for a1, b1, c in terms]
+    def logs(t: float) -> tuple[list[float], float]:
+        lp, lq = float(special.log_expit(t)), float(special.log_expit(-t))
+        return [a1 * lp + b1 * lq - c for a1, b1, c in terms], lp + lq  # dp/dt = p (1 - p)
 
-    if method == "linear":
-        return lambda p: sum(math.exp(v) for v in logs(p)) / len(terms) if 0 < p < 1 else 0.0
-    return lambda p: math.exp(sum(logs(p)) / len(terms)) if 0 < p < 1 else 0.0
+    def linear(t: float) -> float:
+        each, jac = logs(t)
+        return sum(math.exp(v + jac) for v in each) / len(terms)
+
+    def logarithmic(t: float) -> float:
+        each, jac = logs(t)
+        return math.exp(sum(each) / len(terms) + jac)
+
+    return linear if method == "linear" else logarithmic
 
 
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(shapes, shapes), min_size=2, max_size=3), factors)
+@example(items=[(1.0, 0.5), (8.5, 0.5)], d=0.201171875)  # a shape of 0.5 at p = 1
 def test_pooled_mean_and_cdf_match_quadrature(items: list[tuple[float, float]], d: float) -> None:
-    # Reference: scipy.integrate.quad on p of the pooled Beta pdfs (mixture, or normalised
-    # geometric mean for the logarithmic pool). Extremizing maps p0 to sigmoid(d logit p0),
-    # so E[p*] = E[sigmoid(d logit p0)] and P(p* <= x) = P(p0 <= sigmoid(logit(x) / d)).
+    # Reference: scipy.integrate.quad, over t = logit p, of the pooled Beta pdfs (mixture,
+    # or normalised geometric mean for the logarithmic pool). Extremizing maps p0 to
+    # sigmoid(d logit p0), so E[p*] = E[sigmoid(d t)] and P(p* <= x) = P(t <= logit(x) / d).
     experts = [beta(a, b) for a, b in items]
+    inf = math.inf
     for method in ("linear", "logarithmic"):
-        pdf = _pooled_pdf_of_p(items, method)
-        z = integrate.quad(pdf, 0, 1, **_QUAD)[0]
+        pdf = _pooled_pdf_of_t(items, method)
+        z = integrate.quad(pdf, -inf, inf, **_QUAD)[0]
         pooled = PooledPrior.of(experts, [1] * len(items), PoolSpec(method, d))
 
-        def moved(p: float, f: Any = pdf) -> float:
-            return float(special.expit(d * special.logit(p))) * f(p)
+        def moved(t: float, f: Any = pdf) -> float:
+            return float(special.expit(d * t)) * f(t)
 
-        mean = integrate.quad(moved, 0, 1, **_QUAD)[0] / z
+        mean = integrate.quad(moved, -inf, inf, **_QUAD)[0] / z
         assert pooled.mean() == pytest.approx(mean, abs=1e-4), method
         for x in (0.05, 0.3, 0.5, 0.8):
-            below = integrate.quad(pdf, 0, float(special.expit(special.logit(x) / d)), **_QUAD)
+            below = integrate.quad(pdf, -inf, float(special.logit(x)) / d, **_QUAD)
             assert float(pooled.cdf(x)) == pytest.approx(below[0] / z, abs=1e-3), (method, x)
 
 
