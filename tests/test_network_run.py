@@ -91,7 +91,13 @@ def test_tornado_ends_are_the_target_with_that_cell_fixed(folder: Path) -> None:
     net = load_network(folder / f"{EXAMPLE}.yaml")
     nf = run_network(net, sample=False, draws=2000)
     bars = nf.tornado
-    assert [b.swing for b in bars] == sorted((b.swing for b in bars), reverse=True)
+    swings = [round(b.swing, 12) for b in bars]
+    assert swings == sorted(swings, reverse=True)
+    # The cells of the other chain cannot move the target: their swings are rounding,
+    # and they keep the file's order rather than the order of their rounding errors.
+    still = [b.cell for b in bars if b.swing < 1e-12]
+    assert any(c.startswith("c5-plus-1") for c in still)
+    assert still == [c.name for c in nf.prep.cells if c.name in still]
     top = bars[0]
     col = nf.prep.graph.column(nf.target, "yes")
     for value, got in ((top.low, top.at_low), (top.high, top.at_high)):

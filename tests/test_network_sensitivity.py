@@ -238,3 +238,24 @@ def test_power_scaling_on_sampled_draws_reads_them_in_order(
     assert seen["forecast"] == pytest.approx(forecast, rel=1e-10)
     assert seen["ll"] == pytest.approx(ll, rel=1e-10)
     assert seen["lp"] == pytest.approx(lp, rel=1e-10)
+
+
+def test_the_prior_read_off_the_same_enumeration_is_the_tables_alone() -> None:
+    """With b observed, one pass gives P(a | b = yes) and the tables' own P(a): the
+    Beta's mean, and its 80% interval from the same draws (SciPy's Beta quantiles)."""
+    from scipy import stats
+
+    from forecast.kinds.network.infer import analyse_with_prior
+
+    prep, _ = _run(chain(), draws=40_000, seed=6)
+    analysis, prior = analyse_with_prior(prep, Query())
+    assert prior is not None and not prior.evidence
+    assert analysis.probability("a") == pytest.approx(
+        _ratio(_mean(*A), _mean(*B1), _mean(*B0)), abs=1e-12
+    )
+    assert prior.probability("a") == pytest.approx(_mean(*A), abs=1e-12)
+    lo, hi = next(e for e in prior.marginals["a"] if e.state == "yes").intervals[0.8]
+    assert (lo, hi) == pytest.approx(stats.beta.ppf([0.1, 0.9], *A), abs=0.006)
+    assert prior.uniform and not analysis.uniform
+    _, none = analyse_with_prior(_run(chain(observed=None), draws=100)[0], Query())
+    assert none is None  # nothing observed, nothing asked: the analysis is the prior

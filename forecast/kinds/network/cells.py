@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, special
 
 from forecast.elicit.distributions import Fitted
 from forecast.elicit.fit import FitCache, default_cache, fit_at, fit_probability
@@ -80,6 +79,7 @@ class Cell:
             )
         if len(self.states) == 2:
             d = self.extremize
+            from scipy import integrate, special  # an extremized cell's mean only
 
             def expect(a: float, b: float) -> float:
                 def f(p: float) -> float:
@@ -107,6 +107,8 @@ class Cell:
 
 
 def _beta_pdf(p: float, a: float, b: float) -> float:
+    from scipy import special
+
     if p <= 0.0 or p >= 1.0:
         return 0.0
     return math.exp((a - 1) * math.log(p) + (b - 1) * math.log1p(-p) - special.betaln(a, b))

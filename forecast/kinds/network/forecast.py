@@ -19,7 +19,7 @@ import numpy as np
 
 from forecast import results
 from forecast.inference import Diagnostics, SamplerSettings
-from forecast.kinds.network.infer import MASSES, Query, analyse
+from forecast.kinds.network.infer import MASSES
 from forecast.kinds.network.run import NetworkForecast
 from forecast.psis import good_k
 from forecast.staleness import facts_date
@@ -157,8 +157,7 @@ def to_forecast(
     target = nf.target
     state = nf.prep.graph.states[target][0]
     est = next(e for e in nf.analysis.marginals[target] if e.state == state)
-    bare = replace(nf.prep, observed={})
-    prior = analyse(bare, Query()) if (nf.prep.observed or nf.analysis.query != Query()) else None
+    prior = nf.prior
     prior_est = (
         next(e for e in prior.marginals[target] if e.state == state) if prior is not None else est
     )

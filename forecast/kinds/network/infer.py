@@ -21,7 +21,7 @@ importance sampling, whose k says whether to trust the weights).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -218,19 +218,27 @@ class Analysis:
 
 def per_draw(prep: Prepared, query: Query) -> tuple[np.ndarray, np.ndarray]:
     """For every draw: P(evidence | cells) and P(column | evidence, cells)."""
-    fixed = evidence_of(prep, query)
-    mask = prep.graph.mask(fixed)
+    return _per_draw(prep, query.do, [evidence_of(prep, query)])[0]
+
+
+def _per_draw(
+    prep: Prepared, do: Mapping[str, str], evidence: Sequence[Mapping[str, str]]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`per_draw` for each of several evidence sets under one intervention, the
+    joint states of each chunk of draws enumerated once for all of them."""
+    masks = [prep.graph.mask(fixed) for fixed in evidence]
     ind = prep.graph.indicators
-    z = np.empty(prep.size)
-    cond = np.empty((prep.size, ind.shape[1]))
+    out = [(np.empty(prep.size), np.empty((prep.size, ind.shape[1]))) for _ in masks]
     for lo in range(0, prep.size, CHUNK):
         hi = min(lo + CHUNK, prep.size)
-        p = joint(_chunk_tables(prep, lo, hi, query.do), prep.graph)
-        p *= mask
-        z[lo:hi] = p.sum(axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cond[lo:hi] = (p @ ind) / z[lo:hi, None]
-    return z, cond
+        joint_ = joint(_chunk_tables(prep, lo, hi, do), prep.graph)
+        for i, (mask, (z, cond)) in enumerate(zip(masks, out, strict=True)):
+            last = i + 1 == len(masks)
+            p = np.multiply(joint_, mask, out=joint_) if last else joint_ * mask
+            z[lo:hi] = p.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cond[lo:hi] = (p @ ind) / z[lo:hi, None]
+    return out
 
 
 def analyse(prep: Prepared, query: Query | None = None, *, posterior: bool = False) -> Analysis:
@@ -239,11 +247,31 @@ def analyse(prep: Prepared, query: Query | None = None, *, posterior: bool = Fal
     ``posterior``: the draws are already from the posterior given the evidence (NUTS on
     :mod:`.model`), so they are weighted equally.
     """
+    query = query or Query()
+    return _analysis(prep, query, *per_draw(prep, query), posterior=posterior)
+
+
+def analyse_with_prior(prep: Prepared, query: Query) -> tuple[Analysis, Analysis | None]:
+    """:func:`analyse` under ``query`` and, when there is evidence or a query, the same
+    without either (the tables alone: the forecast's prior). Without an intervention
+    both read one enumeration of the joint states per draw."""
+    bare = replace(prep, observed={})
+    if not prep.observed and query == Query():
+        return analyse(prep, query), None
+    if query.do:
+        return analyse(prep, query), analyse(bare, Query())
+    (z, cond), (z0, cond0) = _per_draw(prep, {}, [evidence_of(prep, query), {}])
+    return _analysis(prep, query, z, cond), _analysis(bare, Query(), z0, cond0)
+
+
+def _analysis(
+    prep: Prepared, query: Query, z: np.ndarray, cond: np.ndarray, *, posterior: bool = False
+) -> Analysis:
+    """The analysis of ``query`` from the draws' P(evidence | cells) ``z`` and
+    P(column | evidence, cells) ``cond``."""
     from forecast.psis import Smoothed, smooth
 
-    query = query or Query()
     point, _ = exact(prep, query)
-    z, cond = per_draw(prep, query)
     if posterior or np.allclose(z, z[0], rtol=1e-12, atol=0.0):
         # Already posterior draws, or no evidence: every draw counts the same.
         smoothed = Smoothed(np.full(prep.size, 1.0 / prep.size), 0.0)
@@ -306,6 +334,7 @@ __all__ = [
     "Prepared",
     "Query",
     "analyse",
+    "analyse_with_prior",
     "conditionals",
     "exact",
     "prepare",

@@ -146,22 +146,25 @@ def joint(tables_: Mapping[str, np.ndarray], graph: Graph) -> np.ndarray:
 
     Built node by node in topological order, each table broadcast over the nodes
     before it (its parents on their axes), so the work is about twice the size of the
-    result; the joint states come out in the order of :attr:`Graph.codes`.
+    result; the joint states come out in the order of :attr:`Graph.codes`. The draws
+    are the last, contiguous axis while it is built (NumPy's inner loop runs over the
+    draws, not over a node's two or three states): the result is the transpose of a
+    (joint states, draws) array, a view.
     """
     out: np.ndarray | None = None
     for k, n in enumerate(graph.names):
         t = np.asarray(tables_[n])
         parents = graph.parents[n]
-        # Parents' axes in topological order, then the node's own.
+        # Parents' axes in topological order, then the node's own, then the draws.
         order = sorted(range(len(parents)), key=lambda i: graph.index(parents[i]))
-        t = np.moveaxis(t, [1 + i for i in order], list(range(1, 1 + len(parents))))
-        shape = [t.shape[0]] + [1] * k + [t.shape[-1]]
+        t = np.moveaxis(t, [0, *(1 + i for i in order)], [-1, *range(len(parents))])
+        shape = [1] * k + [t.shape[-2], t.shape[-1]]
         for i in order:
-            shape[1 + graph.index(parents[i])] = graph.cards[graph.index(parents[i])]
-        t = t.reshape(shape)
-        out = t if out is None else out[..., None] * t
+            shape[graph.index(parents[i])] = graph.cards[graph.index(parents[i])]
+        t = np.ascontiguousarray(t).reshape(shape)
+        out = t if out is None else out[..., None, :] * t
     assert out is not None
-    return out.reshape(out.shape[0], -1)
+    return out.reshape(-1, out.shape[-1]).T
 
 
 def point_tables(

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
+
+from forecast import special
 
 if TYPE_CHECKING:
     from forecast.inference import SamplerSettings

@@ -19,7 +19,15 @@ import numpy as np
 
 from forecast.kinds.network.cells import build_cells
 from forecast.kinds.network.coherence import Coherence, coherence
-from forecast.kinds.network.infer import Analysis, Prepared, Query, analyse, conditionals, prepare
+from forecast.kinds.network.infer import (
+    Analysis,
+    Prepared,
+    Query,
+    analyse,
+    analyse_with_prior,
+    conditionals,
+    prepare,
+)
 from forecast.kinds.network.load import LoadedNetwork
 from forecast.kinds.network.questions import OwnForecast, own_forecast
 from forecast.kinds.network.tornado import Bar, tornado
@@ -61,6 +69,9 @@ class NetworkForecast:
     """The cells' posterior draws when NUTS made them (None: ``prep``'s weighted draws)."""
     nuts: Diagnostics | None = None
     """NUTS's diagnostics over the cells when it sampled them."""
+    prior: Analysis | None = None
+    """The marginals from the tables alone (no evidence, no query); None when the
+    analysis is that already."""
 
     @property
     def description(self) -> str:
@@ -192,7 +203,7 @@ def run_network(
             priors[node.name] = mine.beta()
     cells = build_cells(net.spec, priors)
     prep = prepare(net.spec, cells, net.observed(), draws=draws, seed=seed)
-    analysis = analyse(prep, query)
+    analysis, prior = analyse_with_prior(prep, query)
     asked = getattr(settings, "method", "auto")
     method = "exact" if analysis.uniform else "importance"
     if asked == "exact" and method != "exact":
@@ -239,6 +250,7 @@ def run_network(
         tuple(notes),
         sampled,
         nuts,
+        prior,
     )
 
 

@@ -23,7 +23,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
 
 from forecast.kinds.network.cells import Cell
 from forecast.kinds.network.infer import Analysis, Prepared, Query, evidence_of, exact, per_draw
@@ -53,6 +52,8 @@ def _pre_extremized(x: np.ndarray, d: float) -> np.ndarray:
 
 def cell_log_prior(cell: Cell, x: np.ndarray) -> np.ndarray:
     """Log density of the cell's pooled prior at draws ``x`` (draws, states)."""
+    from scipy import special  # with evidence only, when PSIS has loaded SciPy already
+
     comps, weights = cell.pooled()
     v = np.clip(_pre_extremized(np.asarray(x, dtype=float), cell.extremize), 1e-300, 1.0)
     logv = np.log(v)

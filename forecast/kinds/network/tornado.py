@@ -4,7 +4,8 @@ Each cell in turn is set to the 10% and to the 90% quantile of its pooled prior 
 categorical cell: its first state, the others scaled in proportion), every other cell
 integrated out (the enumeration at their means, exact by multilinearity), and the
 target's probability under the query is computed at both ends. Rows are sorted by
-the swing, largest first. All cells' ends are enumerated in one vectorised pass.
+the swing, largest first (cells the target does not depend on, whose swing is
+rounding, in the file's order). All cells' ends are enumerated in one vectorised pass.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from forecast.kinds.network.document import BarDoc
 
 LOW, HIGH = 0.1, 0.9
+TIED = 12
+"""Decimals of the swing that order the bars (the enumeration's rounding is ~1e-16)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,8 @@ def tornado(prep: Prepared, query: Query, target: str, state: str | None = None)
         Bar(name, lo, hi, float(probs[2 * i]), float(probs[2 * i + 1]))
         for i, (name, lo, hi) in enumerate(ends)
     ]
-    return sorted(bars, key=lambda b: -b.swing)
+    # Swings below rounding (a cell the target does not depend on) tie, in file order.
+    return sorted(bars, key=lambda b: -round(b.swing, TIED))
 
 
 __all__ = ["Bar", "probability_under", "settings_rows", "tornado"]
