@@ -69,7 +69,7 @@ class AnswersChannel:
         "driver, driver_description, odds_ratio, odds_ratio_low, odds_ratio_high, level, "
         "another_driver, unit, support, bounds, thresholds, tags, source, expert, revise, "
         "method, lowest, highest, median, lower_quartile, upper_quartile, bins, chips, "
-        "family, accept, another"
+        "family, probability, strength, accept, another"
     )
 
     def __init__(self, path: Path) -> None:
@@ -201,7 +201,8 @@ def elicit(
     (one per line) or from --answers FILE.
 
     For a network, --cell ID[parent=yes] elicits one table cell (ID alone for a root,
-    ID[leak] or ID[cause=PARENT] for a noisy OR), written into that row's experts.
+    ID[leak] or ID[cause=PARENT] for a noisy OR), written into that row's experts; a
+    categorical node's cell asks each state's probability (summing to 1) and a strength.
 
     With --format json, stdout gets one object saying what was written: the file, each
     expert elicited, their judgement and its fit (the session itself is on stderr).

@@ -153,7 +153,8 @@ def _above(v: float, low: float, what: str = "probability") -> float:
 
 class Part(Protocol):
     """A part of a question its experts judge (a network's table cell): what is judged,
-    on which scale, the names already there, and the file with the answers added."""
+    on which scale, the names already there, its own questions when it asks other than
+    :func:`elicit_expert` does, and the file with the answers added."""
 
     @property
     def subject(self) -> str: ...
@@ -163,6 +164,11 @@ class Part(Protocol):
 
     @property
     def taken(self) -> Iterable[str]: ...
+
+    def ask(self, channel: Channel, taken: set[str]) -> Answers | None:
+        """One expert's answers asked the part's own way (a categorical cell's
+        distribution), or None: :func:`elicit_expert` asks."""
+        ...
 
     def render(self, existing: str, answers: Sequence[Answers], today: dt.date) -> str: ...
 
@@ -253,18 +259,15 @@ def run_session(
 
         meta = ask_new(channel, today)
         what, scale = judged(meta)
-    done = repeated(
-        channel,
-        "another",
-        "Elicit another expert now? [y]es / [n]o",
-        lambda so_far: elicit_expert(
-            channel,
-            taken | {a.name for a in so_far},
-            what,
-            scale,
-            revisable - {a.name for a in so_far},
-        ),
-    )
+
+    def once(so_far: list[Answers]) -> Answers:
+        names = taken | {a.name for a in so_far}
+        own = place.ask(channel, names) if place is not None else None
+        if own is not None:
+            return own
+        return elicit_expert(channel, names, what, scale, revisable - {a.name for a in so_far})
+
+    done = repeated(channel, "another", "Elicit another expert now? [y]es / [n]o", once)
     # Re-read just before writing: an edit saved during the session is kept.
     if path.exists():
         existing = yamlio.read_text(path, str(path))

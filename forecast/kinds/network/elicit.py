@@ -6,9 +6,10 @@ A cell is named as the sweep names it, without ``cell.``: ``ID`` for a root node
 form an event question's expert may use, with the same feedback (the session of
 :mod:`forecast.elicit.dialogue`); the judgement is appended to the row's ``experts``
 through the one priors-file writer (:mod:`forecast.priorsfile`), so the file keeps its
-comments and is validated before it is written. A root question node takes its prior
-from its own file, and a categorical node's experts give a distribution over its
-states: neither is elicited here.
+comments and is validated before it is written. A categorical node's cell is asked as
+each state's probability (summing to 1) and a strength, and written as a
+``distribution`` (:mod:`forecast.kinds.network.elicit_states`). A root question node
+takes its prior from its own file: it is not elicited here.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from forecast.errors import UsageError
-from forecast.kinds.network.spec import NetworkQuestion
+from forecast.kinds.network.spec import BINARY, NetworkQuestion
 
 if TYPE_CHECKING:
-    from forecast.elicit.answers import Answers, Scale
+    from forecast.elicit.answers import Answers, Channel, Scale
     from forecast.kinds.network.cells import Cell
     from forecast.questions.loader import LoadedQuestion
 
@@ -38,6 +39,24 @@ class CellTarget:
     scale: Scale
     taken: frozenset[str]
     where: Loc
+    node: str = ""
+    states: tuple[str, ...] = BINARY
+    condition: str = ""
+    """`` | a=yes`` for a table row, empty for a root."""
+
+    @property
+    def categorical(self) -> bool:
+        """Whether the cell is a distribution over more than yes and no."""
+        return self.states != BINARY
+
+    def ask(self, channel: Channel, taken: set[str]) -> Answers | None:
+        """A categorical cell's expert, asked each state's probability and a strength;
+        None for a yes/no cell, which the event question's dialogue asks."""
+        if not self.categorical:
+            return None
+        from forecast.kinds.network.elicit_states import elicit_states
+
+        return elicit_states(channel, taken, self.node, self.states, self.condition, self.subject)
 
     def render(self, existing: str, answers: Sequence[Answers], today: dt.date) -> str:
         """The file's text with each expert appended to the cell's ``experts``."""
@@ -52,7 +71,7 @@ class CellTarget:
         for a in answers:
             item = CommentedMap()
             item["name"] = a.name
-            item["judgement"] = priorsfile.flow(a.judgement)
+            item["distribution" if self.categorical else "judgement"] = priorsfile.flow(a.judgement)
             item["date"] = priorsfile.fresh_date(today)
             if experts.fa.flow_style():
                 item.fa.set_flow_style()
@@ -70,9 +89,15 @@ def _subject(spec: NetworkQuestion, cell: Cell, title: str) -> str:
             f"the chance that {cell.key[1]} at yes brings {cell.node} about by itself "
             f"(a noisy OR's cause): {title}"
         )
+    state = "yes" if cell.states == BINARY else "each of " + ", ".join(cell.states)
+    return f"P({cell.node} = {state}{_condition(cell)}): {title}"
+
+
+def _condition(cell: Cell) -> str:
+    """`` | a=yes, b=no`` for a table row's cell; empty for a root's or an ``any`` row's."""
     if not cell.key or cell.label == "any":
-        return f"P({cell.node} = yes): {title}"
-    return f"P({cell.node} = yes | {cell.label.replace(',', ', ')}): {title}"
+        return ""
+    return f" | {cell.label.replace(',', ', ')}"
 
 
 def cell_target(q: LoadedQuestion, cell: str | None) -> CellTarget:
@@ -82,7 +107,7 @@ def cell_target(q: LoadedQuestion, cell: str | None) -> CellTarget:
     ------
     UsageError
         No cell named (with the cells there are), an unknown cell (with the close
-        names), a root question node's cell or a categorical node's.
+        names), or a root question node's cell.
     """
     from forecast.elicit.answers import PROBABILITY
     from forecast.kinds.network.cells import build_cells
@@ -111,12 +136,6 @@ def cell_target(q: LoadedQuestion, cell: str | None) -> CellTarget:
             "own forecast",
             hint=f"elicit the question itself: forecast elicit {found.node}",
         )
-    if len(found.states) != 2:
-        raise UsageError(
-            f"--cell {cell}: '{found.node}' has states {', '.join(found.states)}: its "
-            "experts give a distribution over them, written in the file",
-            hint="elicit asks for P(yes) of a yes/no node's cell",
-        )
     node = spec.node(found.node)
     title = str(node.title) if node.title else f"the question {found.node}"
     return CellTarget(
@@ -125,6 +144,9 @@ def cell_target(q: LoadedQuestion, cell: str | None) -> CellTarget:
         PROBABILITY,
         frozenset(found.experts),
         found.where,
+        found.node,
+        found.states,
+        _condition(found),
     )
 
 
