@@ -8,6 +8,7 @@ feedback's 80% intervals are the Dirichlet's marginal Betas (SciPy's quantiles).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,11 @@ def test_a_categorical_root_cell_and_a_revision_keeping_earlier_answers(tmp_path
     # Two states are a categorical node too when they are not yes and no. A revision
     # keeps the first state's answer on Enter and changes the second and the strength.
     lines = ["Area analyst", "0.7", "0.3", "10", "r", "", "0.3", "5", "y", "n"]
-    result = _invoke(["elicit", "net", "--dir", str(tmp_path), "--cell", "mood"], lines)
+    args = ["elicit", "net", "--dir", str(tmp_path), "--cell", "mood", "--format", "json"]
+    result = _invoke(args, lines)
     assert result.exit_code == 0, result.output
+    [expert] = json.loads(result.stdout)["experts"]
+    assert expert["judgement"] == {"probabilities": {"warm": 0.7, "cold": 0.3}, "strength": 5}
     added = (load_network(path).spec.node("mood").experts or [])[1]
     assert added.distribution is not None
     assert added.distribution.probabilities == {"warm": 0.7, "cold": 0.3}
