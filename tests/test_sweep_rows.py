@@ -122,3 +122,24 @@ def test_the_readme_sweep_examples_name_what_their_files_have() -> None:
                 lookup(dict(params), name, args[0]).parse(v)
         checked += 1
     assert checked >= 2
+
+
+def test_a_number_an_exact_row_has_not_is_an_empty_csv_cell_and_null_in_json(
+    tmp_path: Path,
+) -> None:
+    """An exact posterior has no R-hat: the CSV cell is empty, as README says, not
+    ``nan``, and JSON Lines gives null."""
+    import csv
+    import json
+
+    question = ROOT / "priors" / "turkmenistan-joins-ots.yaml"
+    out = tmp_path / "rows.csv"
+    grid = ["--grid", "base_rate.weight=0.5,1"]
+    made = runner.invoke(app, ["sweep", str(question), *grid, "--out", str(out)])
+    assert made.exit_code == 0, made.stderr
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 and all(r["rhat_max"] == "" for r in rows)
+    assert "nan" not in out.read_text(encoding="utf-8")
+    lines = runner.invoke(app, ["sweep", str(question), *grid]).stdout.splitlines()
+    assert [json.loads(line)["rhat_max"] for line in lines] == [None, None]

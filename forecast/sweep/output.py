@@ -216,8 +216,18 @@ class CsvSink:
 
 
 def _csv_cells(row: dict[str, object]) -> dict[str, object]:
-    """Booleans as JSON and Parquet readers show them (``true``/``false``), not Python's."""
-    return {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in row.items()}
+    """Booleans as JSON and Parquet readers show them (``true``/``false``), not Python's;
+    a number that is not there (NaN: no R-hat for an exact posterior) as an empty cell,
+    as JSON Lines gives it null."""
+
+    def cell(v: object) -> object:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float) and math.isnan(v):
+            return ""
+        return v
+
+    return {k: cell(v) for k, v in row.items()}
 
 
 def _same_columns(path: Path, found: Sequence[str], columns: Sequence[str]) -> None:
