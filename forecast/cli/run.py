@@ -245,17 +245,16 @@ def _check_queries(loaded: list[LoadedQuestion], given: list[str], do: list[str]
     (any kind but a network), naming its kind, before anything is sampled."""
     if not given and not do:
         return
-    from forecast import kinds
+    from forecast import kinds, methods
     from forecast.errors import ForecastError
 
     used = " and ".join(o for o, asked in (("--given", given), ("--do", do)) if asked)
     for q in loaded:
         if getattr(kinds.of(q.spec), "accepts_scenario", None) is None:
             kind = q.spec.kind
-            article = "an" if kind[:1] in "aeiou" else "a"
             raise ForecastError(
                 f"{q.path}: --given and --do apply to a network question; {q.id} is "
-                f"{article} {kind} question",
+                f"{methods.article(kind)} {kind} question",
                 hint=f"run it without {used}, or give a network's priors file (kind: network); "
                 "--scenario NAME picks a scenario the file defines",
             )

@@ -132,17 +132,22 @@ def elicit_expert(
             marks = []
         fitted = show_fit(channel, judgement, extremes, marks, final=True, scale=scale)
         entry = {} if fitted is None else scale.settle(channel, fitted)
-        choice = ask(
-            channel,
-            "accept",
-            "Accept this judgement? [y]es, or [r]evise (Enter keeps each earlier answer)",
-            parse_choice({"yes": "yes", "revise": "revise"}),
-            "yes",
-        )
-        if choice == "yes" and fitted is not None:
-            return Answers(name, judgement, fitted, extremes, entry=entry, revises=revises)
-        if choice == "yes":
+        if accepted(channel):
+            if fitted is not None:
+                return Answers(name, judgement, fitted, extremes, entry=entry, revises=revises)
             channel.reject("accept", "this judgement cannot be fitted; revise it")
+
+
+def accepted(channel: Channel) -> bool:
+    """Whether the expert accepts the judgement as fed back, or revises it."""
+    choice = ask(
+        channel,
+        "accept",
+        "Accept this judgement? [y]es, or [r]evise (Enter keeps each earlier answer)",
+        parse_choice({"yes": "yes", "revise": "revise"}),
+        "yes",
+    )
+    return choice == "yes"
 
 
 def _above(v: float, low: float, what: str = "probability") -> float:

@@ -25,7 +25,6 @@ from forecast.elicit.answers import (
     Channel,
     Invalid,
     ask,
-    parse_choice,
     parse_name,
     parse_positive,
     parse_probability,
@@ -104,6 +103,8 @@ def elicit_states(
     accept it."""
     from rich.text import Text
 
+    from forecast.elicit.dialogue import accepted
+
     name = ask(channel, "expert", "Who is the expert (name or role)?", parse_name(taken))
     channel.show(Text(f"The probabilities to judge: {subject} (summing to 1)", style="bold"))
     asked = f"P({node} = {{state}}{condition})"
@@ -120,14 +121,7 @@ def elicit_states(
         )
         prev["strength"] = f"{strength:g}"
         channel.show(implied(node, probabilities, strength))
-        choice = ask(
-            channel,
-            "accept",
-            "Accept this judgement? [y]es, or [r]evise (Enter keeps each earlier answer)",
-            parse_choice({"yes": "yes", "revise": "revise"}),
-            "yes",
-        )
-        if choice == "yes":
+        if accepted(channel):
             judgement: dict[str, object] = {
                 "probabilities": dict(probabilities),
                 "strength": int(strength) if strength.is_integer() else strength,
